@@ -1,0 +1,171 @@
+/**
+ * The reference operator console: log in, see the site's conversations live, open one,
+ * reply, see the visitor typing, close it. Visitor strings are rendered as text only.
+ */
+import { render } from 'preact';
+import { useMemo, useRef, useEffect } from 'preact/hooks';
+import { signal } from '@preact/signals';
+import { createTypingSignal } from '../../src/widget/typing';
+import { createOperatorSession, type OperatorSession, type Tab } from './session';
+
+const TOKEN_KEY = 'confab-operator-token';
+const session = signal<OperatorSession | null>(null);
+const loginError = signal('');
+
+function start(token: string) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  session.value = createOperatorSession(token, () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    session.value?.disconnect();
+    session.value = null;
+    loginError.value = 'Your session has ended. Log in again.';
+  });
+}
+
+async function logIn(event: SubmitEvent) {
+  event.preventDefault();
+  const form = new FormData(event.currentTarget as HTMLFormElement);
+  loginError.value = '';
+  try {
+    const res = await fetch('/api/operator/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ login: form.get('login'), password: form.get('password') }),
+    });
+    const body = (await res.json()) as { token?: string; error?: string };
+    if (body.token) start(body.token);
+    else loginError.value = body.error ?? 'Could not log in.';
+  } catch {
+    loginError.value = 'The server cannot be reached.';
+  }
+}
+
+function Login() {
+  return (
+    <form class="login" onSubmit={logIn}>
+      <h1>Operator console</h1>
+      <label>
+        Login <input name="login" autocomplete="username" required />
+      </label>
+      <label>
+        Password <input name="password" type="password" autocomplete="current-password" required />
+      </label>
+      {loginError.value && <p class="error" role="alert">{loginError.value}</p>}
+      <button type="submit">Log in</button>
+    </form>
+  );
+}
+
+const TABS: [Tab, string][] = [
+  ['new', 'New'],
+  ['mine', 'Mine'],
+  ['closed', 'Closed'],
+];
+
+function Sidebar({ s }: { s: OperatorSession }) {
+  return (
+    <aside class="sidebar">
+      <div class="me">
+        <strong>{s.me.value?.name ?? '…'}</strong>
+        <span class="state">{s.connected.value ? 'online' : 'reconnecting…'}</span>
+      </div>
+      <div class="tabs" role="tablist">
+        {TABS.map(([id, label]) => (
+          <button role="tab" aria-selected={s.tab.value === id} onClick={() => (s.tab.value = id)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <ul class="list" aria-label="Conversations">
+        {s.visible.value.length === 0 && <li class="empty">No conversations here.</li>}
+        {s.visible.value.map((c) => (
+          <li key={c.id}>
+            <button aria-current={s.selectedId.value === c.id} onClick={() => void s.select(c.id)} data-conversation={c.id}>
+              <strong>{c.visitorName}</strong>
+              <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'}>
+                {s.typing.value.has(c.id) ? 'typing…' : (c.lastMessage?.text ?? 'no messages yet')}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
+function Chat({ s }: { s: OperatorSession }) {
+  const id = s.selectedId.value;
+  const conversation = id ? s.conversations.value.get(id) : undefined;
+  const log = useRef<HTMLDivElement>(null);
+  const typing = useMemo(() => createTypingSignal(s.typingSignal), [s]);
+  useEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [s.messages.value.length, s.pending.value.length]);
+
+  if (!conversation) return <section class="chat"><p class="placeholder">Choose a conversation.</p></section>;
+  const send = (form: HTMLFormElement) => {
+    const field = form.elements.namedItem('reply') as HTMLTextAreaElement;
+    void s.reply(field.value);
+    field.value = '';
+    typing.stop();
+  };
+  return (
+    <section class="chat" aria-label={`Conversation with ${conversation.visitorName}`}>
+      <header>
+        <strong>{conversation.visitorName}</strong>
+        {conversation.status === 'open' && (
+          <button class="close-chat" onClick={() => void s.closeSelected()}>End chat</button>
+        )}
+      </header>
+      <div class="log" ref={log} role="log" aria-live="polite">
+        {s.messages.value.map((m) => (
+          <div key={m.id} class={`msg ${m.author}`} data-seq={m.seq}>
+            <small>{m.author === 'operator' ? (m.operator?.name ?? 'Operator') : conversation.visitorName}</small>
+            {m.text}
+          </div>
+        ))}
+        {s.pending.value.map((p) => (
+          <div key={p.clientId} class="msg operator pending">
+            {p.text}
+            {p.error && <small role="alert">{p.error}</small>}
+          </div>
+        ))}
+      </div>
+      <div class="visitor-typing" aria-live="polite">{s.typing.value.has(conversation.id) ? 'Visitor is typing…' : ''}</div>
+      {conversation.status === 'open' ? (
+        <form class="reply" onSubmit={(e) => (e.preventDefault(), send(e.currentTarget))}>
+          <textarea
+            name="reply"
+            rows={2}
+            aria-label="Reply"
+            onInput={typing.input}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+                e.preventDefault();
+                send(e.currentTarget.form!);
+              }
+            }}
+          />
+          <button type="submit">Send</button>
+        </form>
+      ) : (
+        <p class="placeholder">This conversation is closed.</p>
+      )}
+    </section>
+  );
+}
+
+function Console() {
+  const s = session.value;
+  if (!s) return <Login />;
+  return (
+    <div class="layout">
+      <Sidebar s={s} />
+      <Chat s={s} />
+    </div>
+  );
+}
+
+const saved = sessionStorage.getItem(TOKEN_KEY);
+if (saved) start(saved);
+render(<Console />, document.getElementById('console')!);

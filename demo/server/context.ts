@@ -1,0 +1,70 @@
+/**
+ * What every request handler needs: the store, the sites, and the mapping from stored
+ * rows to the shapes on the wire.
+ */
+import type { Namespace } from 'socket.io';
+import type {
+  ChatMessage,
+  ConversationSummary,
+  OperatorToServer,
+  ServerToOperator,
+  ServerToVisitor,
+  VisitorToServer,
+} from '../../src/protocol';
+import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
+import type { ConversationListRow, MessageRow, Store } from './store';
+
+export interface ServerContext {
+  store: Store;
+  sites: Map<string, SiteConfig>;
+  publicUrl: string;
+  visitors: Namespace<VisitorToServer, ServerToVisitor>;
+  operators: Namespace<OperatorToServer, ServerToOperator>;
+  log: (message: string) => void;
+}
+
+export const rooms = {
+  visitor: (site: string, visitorId: string) => `visitor:${site}:${visitorId}`,
+  operators: (site: string) => `operators:${site}`,
+};
+
+export function findOperator(ctx: ServerContext, site: string, operatorId: string | null): OperatorConfig | undefined {
+  return operatorId ? ctx.sites.get(site)?.operators.find((op) => op.id === operatorId) : undefined;
+}
+
+export function toChatMessage(ctx: ServerContext, site: string, row: MessageRow): ChatMessage {
+  const operator = findOperator(ctx, site, row.operatorId);
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    clientId: row.clientId,
+    author: row.author,
+    ...(operator ? { operator: publicProfile(operator, ctx.publicUrl) } : {}),
+    text: row.text,
+    createdAt: row.createdAt,
+  };
+}
+
+export function toSummary(row: ConversationListRow): ConversationSummary {
+  return {
+    id: row.id,
+    visitorId: row.visitorId,
+    visitorName: row.visitorName ?? 'Visitor',
+    status: row.status,
+    operatorId: row.operatorId,
+    lastMessage:
+      row.lastText !== null && row.lastAuthor !== null && row.lastAt !== null
+        ? { author: row.lastAuthor, text: row.lastText, createdAt: row.lastAt }
+        : null,
+    lastSeq: row.lastSeq,
+    updatedAt: row.updatedAt,
+    createdAt: row.createdAt,
+  };
+}
+
+/** Tells every operator of the site that a conversation changed. */
+export function publishConversation(ctx: ServerContext, conversationId: string): void {
+  const row = ctx.store.getConversationListRow(conversationId);
+  if (row) ctx.operators.to(rooms.operators(row.site)).emit('conversation:updated', toSummary(row));
+}

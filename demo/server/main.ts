@@ -1,0 +1,26 @@
+/**
+ * `npm start`: the reference server with the sample site and the operator console.
+ * PORT (8080), HOST (127.0.0.1), DATA_DIR (./data) and SITES_FILE move things around.
+ */
+import { startServer } from './server';
+
+const port = Number(process.env.PORT ?? 8080);
+const server = await startServer({
+  port,
+  host: process.env.HOST ?? '127.0.0.1',
+  dataDir: process.env.DATA_DIR,
+  sites: process.env.SITES_FILE,
+});
+
+console.log(`
+Confab is running.
+
+  Sample site       ${server.url}/
+  Operator console  ${server.url}/operator/   (log in as anna / demo, or max / demo)
+  Widget loader     ${server.url}/loader.js
+
+Press Ctrl+C to stop.`);
+
+const stop = () => void server.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,29 @@
+/**
+ * Token buckets keyed by whatever is being limited (a visitor, an IP). Idle buckets are
+ * dropped once full again, so the map stays as small as the set of active senders.
+ */
+export function createRateLimiter(burst: number, perSecond: number, now: () => number = Date.now) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  let lastSweep = now();
+
+  const sweep = (t: number) => {
+    const refillMs = (burst / perSecond) * 1000;
+    for (const [key, bucket] of buckets) if (t - bucket.at > refillMs) buckets.delete(key);
+    lastSweep = t;
+  };
+
+  return {
+    /** Takes one token for `key`; false when the bucket is empty. */
+    take(key: string): boolean {
+      const t = now();
+      if (t - lastSweep > 60_000) sweep(t);
+      const bucket = buckets.get(key) ?? { tokens: burst, at: t };
+      bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * perSecond);
+      bucket.at = t;
+      buckets.set(key, bucket);
+      if (bucket.tokens < 1) return false;
+      bucket.tokens -= 1;
+      return true;
+    },
+  };
+}

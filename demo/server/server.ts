@@ -1,0 +1,109 @@
+/**
+ * The reference backend: HTTP and socket.io on one port, an embedded store, and the
+ * demo pages. Tests start it in-process with `startServer({ port: 0 })`.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Server } from 'socket.io';
+import {
+  LIMITS,
+  OPERATOR_NAMESPACE,
+  VISITOR_NAMESPACE,
+  newId,
+  type OperatorToServer,
+  type ServerToOperator,
+  type ServerToVisitor,
+  type VisitorToServer,
+} from '../../src/protocol';
+import type { ServerContext } from './context';
+import { createApi, sendJson } from './http-api';
+import { attachOperatorNamespace } from './operator-namespace';
+import { loadSites, type SiteConfig } from './sites';
+import { serveStatic, type Mount } from './static-files';
+import { openSqliteStore, type Store } from './store';
+import { attachVisitorNamespace } from './visitor-namespace';
+
+const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  /** Sites, or a path to the JSON file that lists them. */
+  sites?: SiteConfig[] | string;
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  http: HttpServer;
+  io: Server;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((message: string) => console.log(message));
+  const sites =
+    typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? fromRoot('demo/server/sites.json'));
+  const store = openSqliteStore(options.dataDir ?? fromRoot('data'), newId);
+  const allowedOrigins = new Set(sites.flatMap((site) => site.allowedOrigins));
+
+  const mounts: Mount[] = [
+    { prefix: '/', root: fromRoot('dist'), cors: true },
+    { prefix: '/operator/', root: fromRoot('demo/operator') },
+    { prefix: '/', root: fromRoot('demo/site') },
+  ];
+
+  let handleApi: (req: Parameters<typeof serveStatic>[1], res: Parameters<typeof serveStatic>[2]) => boolean = () => false;
+  const http = createServer((req, res) => {
+    if (handleApi(req, res) || serveStatic(mounts, req, res)) return;
+    sendJson(res, 404, { error: 'Not found.' });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 8080, host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const publicUrl = `http://${host}:${port}`;
+
+  const io = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: LIMITS.packetBytes,
+    // CORS does not guard WebSockets: the Origin header is checked here for every transport.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const allowed = !origin || origin === publicUrl || allowedOrigins.has(origin);
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
+    cors: { origin: (origin, callback) => callback(null, !origin || origin === publicUrl || allowedOrigins.has(origin)) },
+  });
+
+  const ctx: ServerContext = {
+    store,
+    sites: new Map(sites.map((site) => [site.id, site])),
+    publicUrl,
+    visitors: io.of(VISITOR_NAMESPACE) as unknown as ServerContext['visitors'],
+    operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
+    log,
+  };
+  attachVisitorNamespace(ctx);
+  attachOperatorNamespace(ctx);
+  handleApi = createApi(ctx);
+
+  return {
+    url: publicUrl,
+    http,
+    io,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      store.close();
+    },
+  };
+}
+
+export type { VisitorToServer, ServerToVisitor, OperatorToServer, ServerToOperator };

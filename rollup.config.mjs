@@ -1,0 +1,43 @@
+// Three outputs:
+//   dist/loader.js   IIFE, the only file a host page must load
+//   dist/widget/     ES chunks the loader imports when the chat is needed
+//   dist/esm/        npm entry (createConfab) for apps with their own bundler; .d.ts by tsc
+// plus dist/demo/operator.js, the reference operator console.
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const ts = () =>
+  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*', 'demo/**/*'], noEmit: false, types: [] });
+const minify = () =>
+  terser({ ecma: 2020, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } });
+
+export default [
+  {
+    input: 'src/loader/index.ts',
+    output: { file: 'dist/loader.js', format: 'iife', sourcemap: true },
+    plugins: [ts(), minify()],
+  },
+  {
+    input: { widget: 'src/widget/index.tsx' },
+    output: {
+      dir: 'dist/widget',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: '[name]-[hash].js',
+      sourcemap: true,
+    },
+    plugins: [nodeResolve({ browser: true }), ts(), minify()],
+  },
+  {
+    input: 'src/index.ts',
+    output: { dir: 'dist/esm', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
+    external: [/^preact/, /^@preact\//, /^socket\.io-client/],
+    plugins: [ts()],
+  },
+  {
+    input: 'demo/operator/console.tsx',
+    output: { file: 'dist/demo/operator.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    plugins: [nodeResolve({ browser: true }), ts(), minify()],
+  },
+];

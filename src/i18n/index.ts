@@ -1,0 +1,69 @@
+/**
+ * Locale state and `t()`. English ships with the widget; other locales are separate
+ * chunks fetched when chosen, so they never weigh on the default bundle.
+ */
+import { signal } from '@preact/signals';
+import en, { type Dictionary, type MessageKey, type PluralForms } from './locales/en';
+
+export type { MessageKey };
+
+/** Every locale the widget speaks, each loaded on demand. */
+const LOADERS: Record<string, () => Promise<{ default: Dictionary }>> = {
+  ru: () => import('./locales/ru'),
+};
+
+export const SUPPORTED_LOCALES = ['en', ...Object.keys(LOADERS)];
+
+interface LocaleState {
+  code: string;
+  dictionary: Dictionary;
+}
+
+export const locale = signal<LocaleState>({ code: 'en', dictionary: en });
+
+/** Picks the first supported locale among the candidates, by full tag and then language. */
+export function resolveLocale(candidates: readonly (string | undefined | null)[]): string {
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const tag = candidate.toLowerCase();
+    if (SUPPORTED_LOCALES.includes(tag)) return tag;
+    const language = tag.split('-')[0]!;
+    if (SUPPORTED_LOCALES.includes(language)) return language;
+  }
+  return 'en';
+}
+
+/** Loads and switches to `code`; an unsupported code is reported and leaves English. */
+export async function setLocale(code: string): Promise<void> {
+  const resolved = resolveLocale([code]);
+  if (resolved !== code.toLowerCase() && resolved !== code.toLowerCase().split('-')[0]) {
+    console.warn(`Confab: language "${code}" is not available (${SUPPORTED_LOCALES.join(', ')}); using English.`);
+  }
+  const load = LOADERS[resolved];
+  const dictionary = load ? (await load()).default : en;
+  locale.value = { code: resolved, dictionary };
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+function pluralForm(forms: PluralForms, code: string, count: number): string {
+  let rules = pluralRules.get(code);
+  if (!rules) pluralRules.set(code, (rules = new Intl.PluralRules(code)));
+  return forms[rules.select(count)] ?? forms.other;
+}
+
+/** Translates `key`, filling `{name}` placeholders; `count` also picks the plural form. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const { code, dictionary } = locale.value;
+  const entry = dictionary[key] ?? en[key];
+  const text =
+    typeof entry === 'string' ? entry : pluralForm(entry, code, Number(params.count ?? 0));
+  return text.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in params ? String(params[name]) : match,
+  );
+}
+
+/** Whether the current locale is written right to left. */
+export function isRtl(code: string = locale.value.code): boolean {
+  return ['ar', 'he', 'fa', 'ur'].includes(code.split('-')[0]!);
+}

@@ -1,0 +1,50 @@
+/** English: the default locale, bundled with the widget; every other locale mirrors its keys. */
+const en = {
+  'launcher.open': 'Open chat',
+  'launcher.close': 'Close chat',
+  'launcher.unread': { one: 'Open chat, {count} unread message', other: 'Open chat, {count} unread messages' },
+  'panel.label': 'Chat with {site}',
+  'panel.close': 'Close chat',
+  'header.fallbackName': 'Support',
+  'status.connecting': 'Connecting…',
+  'status.offline': 'No connection. Your messages will be sent when it is back.',
+  'status.retry': 'Reconnect now',
+  'log.label': 'Messages',
+  'log.empty': 'Ask us anything — we usually reply within a few minutes.',
+  'log.earlier': 'Earlier conversation',
+  'message.you': 'You',
+  'message.sending': 'Sending…',
+  'message.sent': 'Sent',
+  'message.failed': 'Not sent.',
+  'message.retry': 'Retry',
+  'composer.label': 'Your message',
+  'composer.placeholder': 'Write a message…',
+  'composer.send': 'Send',
+  'composer.tooLong': {
+    one: '{count} character over the limit',
+    other: '{count} characters over the limit',
+  },
+  'typing.operator': '{name} is typing…',
+  'chat.ended': 'The chat has ended. Write a message to start a new one.',
+  'error.invalid': 'This message cannot be sent.',
+  'error.too_long': 'This message is too long.',
+  'error.rate_limited': 'You are sending messages too quickly. Wait a moment.',
+  'error.closed': 'This chat has ended.',
+  'error.internal': 'Something went wrong on our side.',
+  'error.load': 'The chat could not start.',
+} satisfies Record<string, string | PluralForms>;
+
+/** Forms keyed by `Intl.PluralRules` categories; `other` is always required. */
+export interface PluralForms {
+  zero?: string;
+  one?: string;
+  two?: string;
+  few?: string;
+  many?: string;
+  other: string;
+}
+
+export type MessageKey = keyof typeof en;
+export type Dictionary = Record<MessageKey, string | PluralForms>;
+
+export default en as Dictionary;

@@ -1,0 +1,45 @@
+import type { Dictionary } from './en';
+
+const ru: Dictionary = {
+  'launcher.open': 'Открыть чат',
+  'launcher.close': 'Закрыть чат',
+  'launcher.unread': {
+    one: 'Открыть чат, {count} непрочитанное сообщение',
+    few: 'Открыть чат, {count} непрочитанных сообщения',
+    many: 'Открыть чат, {count} непрочитанных сообщений',
+    other: 'Открыть чат, {count} непрочитанного сообщения',
+  },
+  'panel.label': 'Чат с {site}',
+  'panel.close': 'Закрыть чат',
+  'header.fallbackName': 'Поддержка',
+  'status.connecting': 'Подключение…',
+  'status.offline': 'Нет связи. Сообщения отправятся, когда она появится.',
+  'status.retry': 'Подключиться сейчас',
+  'log.label': 'Сообщения',
+  'log.empty': 'Задайте вопрос — обычно мы отвечаем за несколько минут.',
+  'log.earlier': 'Предыдущий диалог',
+  'message.you': 'Вы',
+  'message.sending': 'Отправляется…',
+  'message.sent': 'Отправлено',
+  'message.failed': 'Не отправлено.',
+  'message.retry': 'Повторить',
+  'composer.label': 'Ваше сообщение',
+  'composer.placeholder': 'Напишите сообщение…',
+  'composer.send': 'Отправить',
+  'composer.tooLong': {
+    one: 'На {count} символ больше допустимого',
+    few: 'На {count} символа больше допустимого',
+    many: 'На {count} символов больше допустимого',
+    other: 'На {count} символа больше допустимого',
+  },
+  'typing.operator': '{name} печатает…',
+  'chat.ended': 'Диалог завершён. Напишите сообщение, чтобы начать новый.',
+  'error.invalid': 'Это сообщение нельзя отправить.',
+  'error.too_long': 'Сообщение слишком длинное.',
+  'error.rate_limited': 'Вы отправляете сообщения слишком часто. Подождите немного.',
+  'error.closed': 'Этот диалог завершён.',
+  'error.internal': 'У нас что-то пошло не так.',
+  'error.load': 'Чат не удалось запустить.',
+};
+
+export default ru;

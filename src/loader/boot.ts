@@ -1,0 +1,72 @@
+/**
+ * Installs the `Confab(...)` command function, draws the launcher and loads the widget
+ * when the page is idle or the visitor reaches for the launcher. Shared by the script
+ * tag loader and the npm entry.
+ */
+import type { WidgetConfig } from './config';
+import type { Command, WidgetInstance, WidgetModule } from './contract';
+import { createHost } from './launcher';
+
+export interface ConfabFunction {
+  (name: string, ...args: unknown[]): void;
+  /** Resolves once the widget has mounted and replayed the queued calls. */
+  ready: Promise<void>;
+  /** The stub's queue before the loader ran; kept for the stub's signature. */
+  q?: ArrayLike<unknown>[];
+}
+
+/** Commands that need the widget now rather than at idle time. */
+const EAGER = ['open', 'toggle'];
+
+/**
+ * @param stubCalls  calls the page made through the inline stub before the loader ran
+ */
+export function boot(
+  config: WidgetConfig,
+  importWidget: () => Promise<WidgetModule>,
+  stubCalls: Iterable<unknown>[] = [],
+): ConfabFunction {
+  const queue: Command[] = [];
+  const { host, root, launcher } = createHost(config);
+  let widget: WidgetInstance | undefined;
+  let loading: Promise<void> | undefined;
+  let resolveReady!: () => void;
+
+  const load = (): Promise<void> =>
+    (loading ||= importWidget().then(
+      (mod) => {
+        widget = mod.mount({ config, host, root, launcher, queue });
+        resolveReady();
+      },
+      (error: unknown) => {
+        // Let the next interaction try again: a flaky network is not a verdict.
+        loading = undefined;
+        console.error('Confab: the widget failed to load; a click retries', error);
+      },
+    ));
+
+  const confab = ((name: string, ...args: unknown[]) => {
+    if (widget) return widget.command(name, args);
+    queue.push([name, ...args]);
+    if (EAGER.includes(name)) void load();
+  }) as ConfabFunction;
+  confab.ready = new Promise((resolve) => (resolveReady = resolve));
+
+  launcher.button.addEventListener('click', () => confab('toggle'));
+  // Fetch on intent: pointerenter also fires for touch, focus for the keyboard.
+  for (const type of ['pointerenter', 'focus']) {
+    launcher.button.addEventListener(type, () => void load(), { once: true });
+  }
+
+  const attach = () => document.body.append(host);
+  if (document.body) attach();
+  else document.addEventListener('DOMContentLoaded', attach);
+
+  const whenIdle = () =>
+    'requestIdleCallback' in window ? requestIdleCallback(() => void load(), { timeout: 4000 }) : setTimeout(load, 1500);
+  if (document.readyState === 'complete') whenIdle();
+  else addEventListener('load', whenIdle);
+  for (const args of stubCalls) confab(...(args as Command));
+
+  return confab;
+}

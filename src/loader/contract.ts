@@ -1,0 +1,33 @@
+/**
+ * The typed envelope between the loader and the widget bundle. The widget's entry
+ * exports `mount: MountWidget`; a change on either side fails the type check.
+ */
+import type { WidgetConfig } from './config';
+
+/** A queued call: the command name followed by its arguments. */
+export type Command = [name: string, ...args: unknown[]];
+
+/** The launcher the loader drew; the widget drives its label, icon and badge from then on. */
+export interface Launcher {
+  button: HTMLButtonElement;
+  icon: SVGPathElement;
+}
+
+export interface MountOptions {
+  config: WidgetConfig;
+  host: HTMLElement;
+  root: ShadowRoot;
+  launcher: Launcher;
+  /** Calls made before the widget arrived, replayed in order. */
+  queue: Command[];
+}
+
+export interface WidgetInstance {
+  command(name: string, args: unknown[]): void;
+}
+
+export type MountWidget = (options: MountOptions) => WidgetInstance;
+
+export interface WidgetModule {
+  mount: MountWidget;
+}

@@ -1,0 +1,71 @@
+/**
+ * Checks for payloads that cross a boundary. Each returns either the cleaned value or
+ * an error with a code the client can act on; none throws on any input.
+ */
+import { ID_PATTERN, LIMITS } from './limits';
+import type { AckError, ErrorCode } from './types';
+
+export type Checked<T> = { ok: true; value: T } | AckError;
+
+export function fail(code: ErrorCode, message: string, field?: string): AckError {
+  return { ok: false, error: field ? { code, message, field } : { code, message } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+/** Trims a message and refuses empty or oversized text. */
+export function checkMessageText(text: unknown): Checked<string> {
+  if (typeof text !== 'string') return fail('invalid', 'text must be a string', 'text');
+  const trimmed = text.trim();
+  if (!trimmed) return fail('invalid', 'text is empty', 'text');
+  if (trimmed.length > LIMITS.messageText) {
+    return fail('too_long', `text is longer than ${LIMITS.messageText} characters`, 'text');
+  }
+  return { ok: true, value: trimmed };
+}
+
+export function checkSendMessage(payload: unknown): Checked<{ clientId: string; text: string }> {
+  if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
+  if (!isId(payload.clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
+  const text = checkMessageText(payload.text);
+  if (!text.ok) return text;
+  return { ok: true, value: { clientId: payload.clientId, text: text.value } };
+}
+
+export function checkOperatorSend(
+  payload: unknown,
+): Checked<{ conversationId: string; clientId: string; text: string }> {
+  if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
+  if (!isId(payload.conversationId)) {
+    return fail('invalid', 'conversationId is not a valid id', 'conversationId');
+  }
+  const message = checkSendMessage(payload);
+  if (!message.ok) return message;
+  return { ok: true, value: { conversationId: payload.conversationId, ...message.value } };
+}
+
+export function checkConversationRef(payload: unknown): Checked<{ conversationId: string }> {
+  if (!isRecord(payload) || !isId(payload.conversationId)) {
+    return fail('invalid', 'conversationId is not a valid id', 'conversationId');
+  }
+  return { ok: true, value: { conversationId: payload.conversationId } };
+}
+
+/** Typing signals are advisory: anything but a well-formed payload is dropped. */
+export function readTyping(payload: unknown): boolean | null {
+  return isRecord(payload) && typeof payload.typing === 'boolean' ? payload.typing : null;
+}
+
+/** Cuts a display hint to size and drops control characters; empty becomes undefined. */
+export function cleanHint(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max);
+  return cleaned || undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * The `Confab(name, ...args)` commands the widget answers, each checked before it acts:
+ * a wrong call is reported in the console with the fix and otherwise ignored.
+ */
+import { LIMITS } from '../protocol';
+import type { Emitter, HostEventName } from './events';
+import { HOST_EVENTS } from './events';
+
+export interface CommandTarget {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  update(options: Record<string, unknown>): void;
+  send(text: string): void;
+  emitter: Emitter;
+}
+
+const usage = (name: string, fix: string) => console.warn(`Confab: ${name} — ${fix}`);
+
+function checkListener(name: string, args: unknown[]): [HostEventName, (detail: unknown) => void] | null {
+  const [event, listener] = args;
+  if (!HOST_EVENTS.includes(event as HostEventName) || typeof listener !== 'function') {
+    usage(name, `call Confab('${name}', event, function) with an event among ${HOST_EVENTS.join(', ')}.`);
+    return null;
+  }
+  return [event as HostEventName, listener as (detail: unknown) => void];
+}
+
+export function runCommand(target: CommandTarget, name: unknown, args: unknown[]): void {
+  switch (name) {
+    case 'open':
+      return target.open();
+    case 'close':
+      return target.close();
+    case 'toggle':
+      return target.toggle();
+    case 'on':
+    case 'off': {
+      const checked = checkListener(name, args);
+      if (checked) target.emitter[name](...checked);
+      return;
+    }
+    case 'update':
+      if (typeof args[0] === 'object' && args[0] !== null) target.update(args[0] as Record<string, unknown>);
+      else usage('update', "call Confab('update', { position: 'left' }) with an object.");
+      return;
+    case 'send': {
+      const text = typeof args[0] === 'string' ? args[0].trim() : '';
+      if (text && text.length <= LIMITS.messageText) target.send(text);
+      else usage('send', `pass a non-empty text of at most ${LIMITS.messageText} characters.`);
+      return;
+    }
+    default:
+      usage(String(name), 'unknown command; use open, close, toggle, on, off, update or send.');
+  }
+}

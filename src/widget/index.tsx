@@ -1,0 +1,71 @@
+/**
+ * The widget bundle's entry. The loader imports this module and calls `mount` with the
+ * shadow root it made and the calls queued before we arrived.
+ */
+import { createRef, render } from 'preact';
+import { resolveLocale, setLocale } from '../i18n';
+import { parseConfig, reportConfig } from '../loader/config';
+import type { MountWidget } from '../loader/contract';
+import { adoptStyles } from '../loader/styles';
+import { styleHost } from '../loader/launcher';
+import { BASE_CSS } from '../themes/base-css';
+import { applyTheme, themeFromAccent } from '../themes/tokens';
+import { runCommand, type CommandTarget } from './commands';
+import { createEmitter } from './events';
+import { bindLauncher } from './launcher-state';
+import { createWidgetState } from './state';
+import { App } from './views/app';
+
+const UPDATABLE = ['lang', 'name', 'email', 'position', 'color'] as const;
+
+export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
+  reportConfig(config, console.warn);
+  adoptStyles(root, BASE_CSS, config.nonce);
+  applyTheme(host, themeFromAccent(config.color));
+  void setLocale(config.lang ?? resolveLocale([document.documentElement.lang, ...navigator.languages]));
+
+  const emitter = createEmitter();
+  const state = createWidgetState(config, emitter);
+  const inputRef = createRef<HTMLTextAreaElement>();
+
+  const setOpen = (open: boolean) => {
+    if (state.open.peek() === open) return;
+    state.open.value = open;
+    host.toggleAttribute('data-open', open);
+    emitter.emit(open ? 'open' : 'close', undefined);
+    if (open) requestAnimationFrame(() => inputRef.current?.focus());
+    // Focus returns to the launcher, so keyboard users are not dropped at the page top.
+    else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
+  };
+
+  const target: CommandTarget = {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!state.open.peek()),
+    update(options) {
+      // A run-time update goes through the same checks as the script tag's attributes.
+      const input = { ...config.input };
+      for (const key of UPDATABLE) if (typeof options[key] === 'string') input[key] = options[key];
+      const next = parseConfig(input, config.base, console.warn);
+      if (!next) return;
+      reportConfig(next, console.warn);
+      const lang = next.lang;
+      Object.assign(config, next, { server: config.server, base: config.base, nonce: config.nonce });
+      styleHost(host, config);
+      applyTheme(host, themeFromAccent(config.color));
+      if (lang) void setLocale(lang);
+    },
+    send: (text) => state.delivery.send(text),
+    emitter,
+  };
+
+  const container = document.createElement('div');
+  root.append(container);
+  render(<App state={state} onClose={target.close} inputRef={inputRef} />, container);
+
+  bindLauncher(launcher, state.open, state.conversation.unread);
+
+  for (const [name, ...args] of queue.splice(0)) runCommand(target, name, args);
+  emitter.emit('ready', undefined);
+  return { command: (name, args) => runCommand(target, name, args) };
+};

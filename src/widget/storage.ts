@@ -1,0 +1,75 @@
+/**
+ * Key-value storage for one site. localStorage when the browser lets us use it; memory
+ * when it throws (privacy modes, sandboxed iframes, a full quota), so the widget keeps
+ * working for this page view instead of failing.
+ */
+export interface Storage {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  remove(key: string): void;
+  /** Whether values survive a reload. */
+  readonly persistent: boolean;
+}
+
+function openLocalStorage(): globalThis.Storage | null {
+  try {
+    const store = window.localStorage;
+    const probe = '__confab_probe__';
+    store.setItem(probe, probe);
+    store.removeItem(probe);
+    return store;
+  } catch {
+    return null;
+  }
+}
+
+export function createStorage(namespace: string): Storage {
+  const memory = new Map<string, string>();
+  let backing = openLocalStorage();
+  const prefix = `confab:${namespace}:`;
+
+  const read = (key: string): string | null => {
+    if (backing) {
+      try {
+        return backing.getItem(prefix + key);
+      } catch {
+        backing = null;
+      }
+    }
+    return memory.get(key) ?? null;
+  };
+
+  return {
+    get<T>(key: string): T | undefined {
+      const raw = read(key);
+      if (raw === null) return undefined;
+      try {
+        return JSON.parse(raw) as T;
+      } catch {
+        return undefined;
+      }
+    },
+    set(key, value) {
+      const raw = JSON.stringify(value);
+      memory.set(key, raw);
+      if (!backing) return;
+      try {
+        backing.setItem(prefix + key, raw);
+      } catch {
+        // Quota or revoked access: keep going from memory, which already has the value.
+        backing = null;
+      }
+    },
+    remove(key) {
+      memory.delete(key);
+      try {
+        backing?.removeItem(prefix + key);
+      } catch {
+        backing = null;
+      }
+    },
+    get persistent() {
+      return backing !== null;
+    },
+  };
+}

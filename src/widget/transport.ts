@@ -1,0 +1,106 @@
+/**
+ * The one module that talks to socket.io. It knows nothing of views or state: it
+ * connects, reconnects forever, sends with acknowledgements, and reports what arrives
+ * to whoever subscribed.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  LIMITS,
+  VISITOR_NAMESPACE,
+  type SendMessageAck,
+  type SendMessagePayload,
+  type ServerToVisitor,
+  type VisitorAuth,
+  type VisitorToServer,
+} from '../protocol';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface TransportOptions {
+  server: string;
+  /** Read on every (re)connect, so the server always gets the latest sequence. */
+  auth: () => VisitorAuth;
+  onState: (state: ConnectionState) => void;
+}
+
+export type ServerEvents = ServerToVisitor;
+
+export interface Transport {
+  on<E extends keyof ServerEvents>(event: E, handler: ServerEvents[E]): () => void;
+  send(payload: SendMessagePayload): Promise<SendMessageAck>;
+  typing(typing: boolean): void;
+  readonly connected: boolean;
+  reconnectNow(): void;
+  close(): void;
+}
+
+/** Backoff for refused connections: 1 s doubling to 30 s, with ±50 % jitter. */
+export function retryDelay(attempt: number): number {
+  const base = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+  return base / 2 + Math.random() * base;
+}
+
+export function createTransport({ server, auth, onState }: TransportOptions): Transport {
+  const socket: Socket<ServerToVisitor, VisitorToServer> = io(server + VISITOR_NAMESPACE, {
+    // One round trip instead of the polling handshake and upgrade; polling stays as fallback.
+    transports: ['websocket', 'polling'],
+    auth: (callback) => callback(auth() as unknown as Record<string, unknown>),
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 30_000,
+    randomizationFactor: 0.5,
+  });
+
+  let refusals = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  socket.on('connect', () => {
+    refusals = 0;
+    onState('online');
+  });
+  socket.on('disconnect', () => onState(closed ? 'offline' : socket.active ? 'connecting' : 'offline'));
+  socket.on('connect_error', () => {
+    onState('offline');
+    // socket.io gives up on a connection its server refused (e.g. in middleware while
+    // it restarts); a visitor's chat must not, so we retry ourselves.
+    if (!socket.active && !closed) {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => socket.connect(), retryDelay(refusals++));
+    }
+  });
+
+  // Closing on pagehide keeps the page eligible for the back/forward cache.
+  const onPageHide = () => socket.disconnect();
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted && !closed) socket.connect();
+  };
+  addEventListener('pagehide', onPageHide);
+  addEventListener('pageshow', onPageShow);
+
+  return {
+    on(event, handler) {
+      socket.on(event, handler as never);
+      return () => void socket.off(event, handler as never);
+    },
+    async send(payload) {
+      return socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', payload);
+    },
+    typing(typing) {
+      if (socket.connected) socket.volatile.emit('typing', { typing });
+    },
+    get connected() {
+      return socket.connected;
+    },
+    reconnectNow() {
+      clearTimeout(retryTimer);
+      if (!socket.connected) socket.connect();
+    },
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      removeEventListener('pagehide', onPageHide);
+      removeEventListener('pageshow', onPageShow);
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { LIMITS } from '../../protocol';
+import { t } from '../../i18n';
+import type { WidgetState } from '../state';
+import { SendIcon } from './icons';
+
+/** Enter sends, Shift+Enter breaks the line; the draft survives reloads. */
+export function Composer({ state, inputRef }: { state: WidgetState; inputRef: preact.Ref<HTMLTextAreaElement> }) {
+  const text = state.draft.value;
+  const over = text.trim().length - LIMITS.messageText;
+  const canSend = text.trim().length > 0 && over <= 0;
+
+  const submit = () => {
+    if (!canSend) return;
+    state.delivery.send(text.trim());
+    state.draft.value = '';
+    state.typing.stop();
+  };
+
+  return (
+    <>
+      {over > 0 && (
+        <p class="hint" id="confab-hint" role="alert">
+          {t('composer.tooLong', { count: over })}
+        </p>
+      )}
+      <form
+        class="composer"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <textarea
+          ref={inputRef}
+          rows={Math.min(5, text.split('\n').length)}
+          value={text}
+          aria-label={t('composer.label')}
+          aria-describedby={over > 0 ? 'confab-hint' : undefined}
+          aria-invalid={over > 0}
+          placeholder={t('composer.placeholder')}
+          onInput={(event) => {
+            state.draft.value = event.currentTarget.value;
+            state.typing.input();
+          }}
+          onBlur={state.typing.stop}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+              event.preventDefault();
+              submit();
+            }
+          }}
+        />
+        <button type="submit" class="send" aria-label={t('composer.send')} aria-disabled={!canSend}>
+          <SendIcon />
+        </button>
+      </form>
+    </>
+  );
+}

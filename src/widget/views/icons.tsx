@@ -1,0 +1,11 @@
+/** Inline SVG icons; decorative, so hidden from assistive technology. */
+const icon = (d: string) => () => (
+  <svg viewBox="0 0 24 24" aria-hidden="true">
+    <path d={d} />
+  </svg>
+);
+
+export const CloseIcon = icon(
+  'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z',
+);
+export const SendIcon = icon('M3 20.5V14l9-2-9-2V3.5L22 12z');
