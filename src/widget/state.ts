@@ -11,7 +11,7 @@ import type { Emitter } from './events';
 import { createConversationModel } from './models/conversation';
 import { createOutbox, type OutboxItem } from './outbox';
 import { createStorage } from './storage';
-import { createTransport, type ConnectionState } from './transport';
+import { createTransport, type ConnectionState, type Transport, type TransportOptions } from './transport';
 import { createTypingSignal } from './typing';
 
 export type TimelineEntry =
@@ -26,7 +26,12 @@ function visitorIdFrom(storage: ReturnType<typeof createStorage>): string {
   return id;
 }
 
-export function createWidgetState(config: WidgetConfig, emitter: Emitter) {
+/** Seams for tests: the real transport unless told otherwise. */
+export interface StateDeps {
+  createTransport?: (options: TransportOptions) => Transport;
+}
+
+export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: StateDeps = {}) {
   const storage = createStorage(config.site);
   const visitorId = visitorIdFrom(storage);
   const outbox = createOutbox(storage);
@@ -35,7 +40,7 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter) {
   const open = signal(false);
   const draft = signal(storage.get<string>('draft') ?? '');
 
-  const transport = createTransport({
+  const transport = (deps.createTransport ?? createTransport)({
     server: config.server,
     auth: () => ({
       site: config.site,
@@ -67,6 +72,7 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter) {
     ...outbox.items.value.map((item) => ({ kind: 'outbox' as const, key: item.clientId, item })),
   ]);
 
+  let lastUnread = 0;
   const disposeEffects = [
     // Persist the draft so a reload never loses what the visitor was typing.
     effect(() => storage.set('draft', draft.value)),
@@ -76,7 +82,10 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter) {
         conversation.markRead();
       }
     }),
-    effect(() => emitter.emit('unread', { count: conversation.unread.value })),
+    effect(() => {
+      const count = conversation.unread.value;
+      if (count !== lastUnread) emitter.emit('unread', { count: (lastUnread = count) });
+    }),
   ];
   const onVisibility = () => {
     if (open.peek() && document.visibilityState === 'visible') conversation.markRead();

@@ -27,6 +27,7 @@ export type ServerEvents = ServerToVisitor;
 
 export interface Transport {
   on<E extends keyof ServerEvents>(event: E, handler: ServerEvents[E]): () => void;
+  /** Resolves with the server's ack; rejects when none comes within LIMITS.ackTimeoutMs. */
   send(payload: SendMessagePayload): Promise<SendMessageAck>;
   typing(typing: boolean): void;
   readonly connected: boolean;

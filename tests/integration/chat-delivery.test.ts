@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newId, type ChatMessage } from '../../src/protocol';
+import {
+  connectOperator,
+  connectVisitor,
+  nextEvent,
+  startHarness,
+  visitorSend,
+  type Harness,
+  type VisitorClient,
+} from '../support/server';
+
+let harness: Harness;
+const open: { disconnect(): unknown }[] = [];
+const track = <T extends { disconnect(): unknown }>(socket: T) => (open.push(socket), socket);
+
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterEach(() => {
+  open.splice(0).forEach((socket) => socket.disconnect());
+});
+afterAll(() => harness.cleanup());
+
+const url = () => harness.server.url;
+
+describe('visitor messages', () => {
+  it('are acknowledged with their stored copy and reach the operators', async () => {
+    const operator = track((await connectOperator(url())).socket);
+    const { socket } = await connectVisitor(url());
+    track(socket);
+    const arrival = nextEvent<ChatMessage>(operator, 'message:new');
+
+    const ack = await visitorSend(socket, '  Hello there  ');
+
+    expect(ack).toMatchObject({ ok: true, message: { author: 'visitor', text: 'Hello there', seq: 1 } });
+    const received = await arrival;
+    expect(received.id).toBe(ack.ok && ack.message.id);
+  });
+
+  it('are stored once when the same client id is sent twice', async () => {
+    const { socket, visitorId } = await connectVisitor(url());
+    track(socket);
+    const clientId = newId();
+
+    const first = await visitorSend(socket, 'only once', clientId);
+    const second = await visitorSend(socket, 'only once', clientId);
+
+    expect(first.ok && second.ok).toBe(true);
+    if (!first.ok || !second.ok) return;
+    expect(second.message.id).toBe(first.message.id);
+    const history = harness.server.store.lastMessages(first.message.conversationId, 100);
+    expect(history.filter((m) => m.clientId === clientId)).toHaveLength(1);
+
+    // A new connection of the same visitor sees it once as well.
+    const again = await connectVisitor(url(), { visitorId });
+    track(again.socket);
+    expect(again.session.messages.map((m) => m.text)).toEqual(['only once']);
+  });
+
+  it('are numbered 1, 2, 3 … in their conversation', async () => {
+    const { socket } = await connectVisitor(url());
+    track(socket);
+    const seqs: number[] = [];
+    for (const text of ['a', 'b', 'c']) {
+      const ack = await visitorSend(socket, text);
+      if (ack.ok) seqs.push(ack.message.seq);
+    }
+    expect(seqs).toEqual([1, 2, 3]);
+  });
+});
+
+describe('reconnecting', () => {
+  it('replays exactly the messages after the sequence the client had', async () => {
+    const operator = track((await connectOperator(url())).socket);
+    const first = await connectVisitor(url());
+    track(first.socket);
+    const a = await visitorSend(first.socket, 'one');
+    const b = await visitorSend(first.socket, 'two');
+    if (!a.ok || !b.ok) throw new Error('send failed');
+    const conversationId = a.message.conversationId;
+    first.socket.disconnect();
+
+    // While the visitor is away, the operator answers twice.
+    for (const text of ['three', 'four']) {
+      const ack = await operator.timeout(3000).emitWithAck('message:send', { conversationId, clientId: newId(), text });
+      expect(ack.ok).toBe(true);
+    }
+
+    const back = await connectVisitor(url(), { visitorId: first.visitorId, conversationId, lastSeq: b.message.seq });
+    track(back.socket);
+    expect(back.session.messages.map((m) => [m.seq, m.text])).toEqual([
+      [3, 'three'],
+      [4, 'four'],
+    ]);
+    expect(back.session.operator?.name).toBe('Anna');
+  });
+
+  it('gives a client with no sequence the whole conversation', async () => {
+    const first = await connectVisitor(url());
+    track(first.socket);
+    await visitorSend(first.socket, 'x');
+    await visitorSend(first.socket, 'y');
+    const fresh = await connectVisitor(url(), { visitorId: first.visitorId });
+    track(fresh.socket);
+    expect(fresh.session.messages.map((m) => m.text)).toEqual(['x', 'y']);
+  });
+});
+
+describe('operator replies', () => {
+  it('reach the visitor with the operator profile, and assign the conversation', async () => {
+    const { socket: visitor } = await connectVisitor(url());
+    track(visitor);
+    const sent = await visitorSend(visitor, 'anyone?');
+    if (!sent.ok) throw new Error('send failed');
+    const operator = track((await connectOperator(url())).socket);
+    const assigned = nextEvent(visitor, 'operator:assigned');
+    const reply = nextEvent<ChatMessage>(visitor, 'message:new');
+
+    const ack = await operator
+      .timeout(3000)
+      .emitWithAck('message:send', { conversationId: sent.message.conversationId, clientId: newId(), text: 'Yes!' });
+
+    expect(ack.ok).toBe(true);
+    expect(await assigned).toMatchObject({ id: 'anna', name: 'Anna', title: 'Support' });
+    const message = await reply;
+    expect(message).toMatchObject({ author: 'operator', text: 'Yes!', seq: 2 });
+    expect(message.operator?.avatar).toBe(`${url()}/assets/a.svg`);
+    expect(harness.server.store.getConversation(sent.message.conversationId)?.operatorId).toBe('anna');
+  });
+
+  it('relay typing both ways', async () => {
+    const { socket: visitor } = await connectVisitor(url());
+    track(visitor);
+    const sent = await visitorSend(visitor, 'typing test');
+    if (!sent.ok) throw new Error('send failed');
+    const operator = track((await connectOperator(url())).socket);
+
+    const toOperator = nextEvent<{ conversationId: string; typing: boolean }>(operator, 'typing');
+    visitor.emit('typing', { typing: true });
+    expect(await toOperator).toEqual({ conversationId: sent.message.conversationId, typing: true });
+
+    const toVisitor = nextEvent<{ typing: boolean }>(visitor, 'typing');
+    operator.emit('typing', { conversationId: sent.message.conversationId, typing: true });
+    expect(await toVisitor).toEqual({ typing: true });
+  });
+
+  it('close a conversation; the visitor is told and the next message opens a new one', async () => {
+    const { socket: visitor } = await connectVisitor(url());
+    track(visitor);
+    const sent = await visitorSend(visitor, 'close me');
+    if (!sent.ok) throw new Error('send failed');
+    const operator = track((await connectOperator(url())).socket);
+    const told = nextEvent<{ conversationId: string }>(visitor, 'conversation:closed');
+
+    const closed = await operator.timeout(3000).emitWithAck('conversation:close', { conversationId: sent.message.conversationId });
+    expect(closed).toMatchObject({ ok: true, conversation: { status: 'closed' } });
+    expect(await told).toEqual({ conversationId: sent.message.conversationId });
+
+    const late = await operator
+      .timeout(3000)
+      .emitWithAck('message:send', { conversationId: sent.message.conversationId, clientId: newId(), text: 'late' });
+    expect(late).toMatchObject({ ok: false, error: { code: 'closed' } });
+
+    const next = await visitorSend(visitor, 'new question');
+    expect(next.ok && next.message.conversationId).not.toBe(sent.message.conversationId);
+    expect(next.ok && next.message.seq).toBe(1);
+  });
+});
+
+describe('a server restart', () => {
+  it('keeps every acknowledged message and conversation', async () => {
+    const { socket, visitorId } = await connectVisitor(url());
+    const texts = ['before', 'the', 'restart'];
+    for (const text of texts) expect((await visitorSend(socket, text)).ok).toBe(true);
+    socket.disconnect();
+
+    await harness.restart();
+
+    const after = await connectVisitor(url(), { visitorId });
+    track(after.socket);
+    expect(after.session.messages.map((m) => m.text)).toEqual(texts);
+    const next = await visitorSend(after.socket as VisitorClient, 'after');
+    expect(next.ok && next.message.seq).toBe(4);
+  });
+});

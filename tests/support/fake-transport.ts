@@ -1,0 +1,57 @@
+/**
+ * A transport double for unit tests of the widget: records what the widget sends and
+ * lets the test play the server's part through the same event table.
+ */
+import type { SendMessageAck, SendMessagePayload, ServerToVisitor, VisitorAuth } from '../../src/protocol';
+import type { Transport, TransportOptions } from '../../src/widget/transport';
+
+export interface FakeTransport extends Transport {
+  options: TransportOptions;
+  sent: SendMessagePayload[];
+  typingSignals: boolean[];
+  /** Answers the next sends; default: store and ack. */
+  reply: (payload: SendMessagePayload) => Promise<SendMessageAck>;
+  /** Plays a server event. */
+  emit<E extends keyof ServerToVisitor>(event: E, ...args: Parameters<ServerToVisitor[E]>): void;
+  setConnected(connected: boolean): void;
+  auth(): VisitorAuth;
+}
+
+export function createFakeTransport(options: TransportOptions): FakeTransport {
+  const handlers = new Map<string, Set<(...args: unknown[]) => void>>();
+  let connected = false;
+  let seq = 0;
+  const fake: FakeTransport = {
+    options,
+    sent: [],
+    typingSignals: [],
+    reply: async ({ clientId, text }) => ({
+      ok: true,
+      message: { id: `m-${clientId}`, conversationId: 'c1', seq: ++seq, clientId, author: 'visitor', text, createdAt: 1000 + seq },
+    }),
+    on(event, handler) {
+      if (!handlers.has(event)) handlers.set(event, new Set());
+      handlers.get(event)!.add(handler as never);
+      return () => handlers.get(event)!.delete(handler as never);
+    },
+    async send(payload) {
+      fake.sent.push(payload);
+      return fake.reply(payload);
+    },
+    typing: (typing) => void fake.typingSignals.push(typing),
+    get connected() {
+      return connected;
+    },
+    reconnectNow() {},
+    close() {},
+    emit(event, ...args) {
+      for (const handler of handlers.get(event) ?? []) handler(...args);
+    },
+    setConnected(value) {
+      connected = value;
+      options.onState(value ? 'online' : 'offline');
+    },
+    auth: () => options.auth(),
+  };
+  return fake;
+}

@@ -1,0 +1,148 @@
+/**
+ * A fresh reference server per test file: its own port on 127.0.0.1, its own data
+ * directory, real socket.io clients. Point clients at 127.0.0.1, not localhost:
+ * socket.io skips its offline handling for localhost.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import {
+  OPERATOR_NAMESPACE,
+  VISITOR_NAMESPACE,
+  newId,
+  type OperatorToServer,
+  type ServerToOperator,
+  type ServerToVisitor,
+  type VisitorAuth,
+  type VisitorSession,
+  type VisitorToServer,
+} from '../../src/protocol';
+import { hashPassword } from '../../demo/server/passwords';
+import { startServer, type RunningServer } from '../../demo/server/server';
+import type { SiteConfig } from '../../demo/server/sites';
+
+export type VisitorClient = Socket<ServerToVisitor, VisitorToServer>;
+export type OperatorClient = Socket<ServerToOperator, OperatorToServer>;
+
+export const PASSWORD = 'test-password';
+const passwordHash = hashPassword(PASSWORD);
+
+export function testSites(extraOrigins: string[] = []): SiteConfig[] {
+  return [
+    {
+      id: 'shop',
+      name: 'Test Shop',
+      greeting: 'Hello!',
+      allowedOrigins: ['https://shop.example', ...extraOrigins],
+      operators: [
+        { id: 'anna', login: 'anna', name: 'Anna', title: 'Support', avatar: '/assets/a.svg', passwordHash },
+        { id: 'max', login: 'max', name: 'Max', passwordHash },
+      ],
+    },
+    {
+      id: 'other',
+      name: 'Other Site',
+      greeting: '',
+      allowedOrigins: ['https://other.example'],
+      operators: [{ id: 'olga', login: 'olga', name: 'Olga', passwordHash }],
+    },
+  ];
+}
+
+export interface Harness {
+  server: RunningServer;
+  dataDir: string;
+  /** Stops the server; the data directory stays, so a restart finds what was stored. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function startHarness(options: { port?: number; extraOrigins?: string[] } = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confab-test-'));
+  const start = (port = options.port ?? 0) =>
+    startServer({ port, host: '127.0.0.1', dataDir, sites: testSites(options.extraOrigins), log: () => {} });
+  const harness: Harness = {
+    server: await start(),
+    dataDir,
+    stop: () => harness.server.close(),
+    async restart() {
+      const port = Number(new URL(harness.server.url).port);
+      await harness.server.close();
+      harness.server = await start(port);
+    },
+    async cleanup() {
+      await harness.server.close().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+export interface ConnectOptions extends Partial<VisitorAuth> {
+  origin?: string;
+}
+
+/** A connected visitor and the session the server sent it. */
+export async function connectVisitor(
+  url: string,
+  options: ConnectOptions = {},
+): Promise<{ socket: VisitorClient; session: VisitorSession; visitorId: string }> {
+  const { origin, ...auth } = options;
+  const visitorId = auth.visitorId ?? newId();
+  const socket: VisitorClient = io(url + VISITOR_NAMESPACE, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { site: 'shop', ...auth, visitorId },
+    extraHeaders: origin ? { origin } : undefined,
+  });
+  const session = await new Promise<VisitorSession>((resolve, reject) => {
+    socket.once('session', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, session, visitorId };
+}
+
+export async function loginOperator(url: string, login = 'anna', password = PASSWORD): Promise<string> {
+  const res = await fetch(`${url}/api/operator/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login, password }),
+  });
+  const body = (await res.json()) as { token?: string; error?: string };
+  if (!body.token) throw new Error(`login failed: ${body.error}`);
+  return body.token;
+}
+
+export async function connectOperator(url: string, login = 'anna') {
+  const token = await loginOperator(url, login);
+  const socket: OperatorClient = io(url + OPERATOR_NAMESPACE, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { token },
+  });
+  const hello = await new Promise<Parameters<ServerToOperator['hello']>[0]>((resolve, reject) => {
+    socket.once('hello', resolve);
+    socket.once('connect_error', reject);
+  });
+  return { socket, hello, token };
+}
+
+/** The next `event` on `socket`, or a rejection after `ms`. */
+export function nextEvent<T>(socket: Socket, event: string, ms = 3000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
+    socket.once(event, (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+/** Sends a visitor message and returns the ack. */
+export function visitorSend(socket: VisitorClient, text: string, clientId = newId()) {
+  return socket.timeout(5000).emitWithAck('message:send', { clientId, text });
+}
