@@ -43,7 +43,7 @@ export const BASE_CSS = `
 .typing{font-size:12px;color:#5b6475;padding:0 16px 6px;min-height:18px}
 .composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid rgba(0,0,0,.08)}
 .composer textarea{flex:1;resize:none;border:1px solid #c5cbd6;border-radius:10px;padding:9px 12px;max-height:120px;min-height:42px;
-  font:16px/1.4 inherit;font-family:inherit;color:inherit;background:transparent}
+  font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent}
 .composer .send{all:unset;cursor:pointer;width:42px;height:42px;border-radius:50%;background:${v('accent')};color:${v('onAccent')};
   display:flex;align-items:center;justify-content:center;flex:none}
 .composer .send[aria-disabled=true]{opacity:.5;cursor:default}

@@ -69,8 +69,10 @@ export function createDelivery({ outbox, isConnected, send, onSent }: DeliveryPo
     /** Queues a visitor message; it is persisted before anything is sent. */
     send(text: string): string {
       const clientId = newId();
-      outbox.add({ clientId, text, createdAt: Date.now(), state: 'pending' });
-      watch(clientId);
+      // Offline it is honestly "not sent yet"; it still goes out when the connection returns.
+      const state = isConnected() ? 'pending' : 'failed';
+      outbox.add({ clientId, text, createdAt: Date.now(), state });
+      if (state === 'pending') watch(clientId);
       void flush();
       return clientId;
     },

@@ -59,10 +59,17 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-export async function startHarness(options: { port?: number; extraOrigins?: string[] } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  port?: number;
+  extraOrigins?: string[];
+  /** The sites to serve; the test sites by default, or a sites file such as the demo's. */
+  sites?: SiteConfig[] | string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-test-'));
-  const start = (port = options.port ?? 0) =>
-    startServer({ port, host: '127.0.0.1', dataDir, sites: testSites(options.extraOrigins), log: () => {} });
+  const sites = options.sites ?? testSites(options.extraOrigins);
+  const start = (port = options.port ?? 0) => startServer({ port, host: '127.0.0.1', dataDir, sites, log: () => {} });
   const harness: Harness = {
     server: await start(),
     dataDir,
@@ -145,4 +152,30 @@ export function nextEvent<T>(socket: Socket, event: string, ms = 3000): Promise<
 /** Sends a visitor message and returns the ack. */
 export function visitorSend(socket: VisitorClient, text: string, clientId = newId()) {
   return socket.timeout(5000).emitWithAck('message:send', { clientId, text });
+}
+
+/**
+ * A host site on its own origin (another port on 127.0.0.1) serving pages the test
+ * writes, with the headers the test chooses: a stand-in for a customer's website.
+ */
+export async function startHostSite() {
+  const { createServer } = await import('node:http');
+  const pages = new Map<string, { html: string; headers: Record<string, string> }>();
+  const server = createServer((req, res) => {
+    const page = pages.get(req.url ?? '/');
+    if (!page) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...page.headers });
+    res.end(page.html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    /** Serves `html` at `path`; returns the page's URL. */
+    page(path: string, html: string, headers: Record<string, string> = {}) {
+      pages.set(path, { html, headers });
+      return `http://127.0.0.1:${port}${path}`;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ConfabFunction } from '../../../src/loader/boot';
 
 /** Runs the loader as the browser would for `<script data-*>`. */
 async function runLoader(attributes: Record<string, string>) {
@@ -23,7 +24,7 @@ describe('the script tag loader', () => {
     window.Confab = stub as never;
     await runLoader({ site: 'demo', position: 'left' });
     expect(window.Confab).not.toBe(stub);
-    expect(typeof window.Confab!.ready.then).toBe('function');
+    expect(typeof (window.Confab as unknown as ConfabFunction).ready.then).toBe('function');
     expect(document.querySelector('confab-widget')!.getAttribute('data-position')).toBe('left');
   });
 

@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/server';
+import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, visitorSays, widget } from '../support/browser';
+
+const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+
+let browser: Browser;
+let harness: Harness;
+const url = () => harness.server.url;
+
+describeInBrowser('live chat on the sample site', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ sites: DEMO_SITES });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.cleanup();
+  });
+
+  it('visitor and operator talk in real time, with typing indicators both ways', async () => {
+    const visitor = await newContext(browser);
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/`);
+
+    // The launcher lives in the widget's shadow root, not in the page's DOM.
+    expect(await page.evaluate(() => document.querySelector('confab-widget')?.shadowRoot?.querySelector('.launcher') !== null)).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('.launcher'))).toBeNull();
+
+    await openWidget(page);
+    await visitorSays(page, 'Hello, do you ship to Almaty?');
+    await widget(page).locator('.msg.visitor[data-state=sent]').waitFor();
+
+    const operator = await newContext(browser);
+    const console = await operatorLogin(operator.context, url());
+    await console.locator('.list button', { hasText: 'Hello, do you ship to Almaty?' }).click();
+    await console.locator('.msg.visitor', { hasText: 'Hello, do you ship to Almaty?' }).waitFor();
+
+    // The visitor types: the console shows it.
+    await widget(page).locator('textarea').pressSequentially('One more');
+    await console.locator('.visitor-typing', { hasText: 'Visitor is typing' }).waitFor();
+
+    // The operator types: the widget shows it, then the reply replaces it.
+    await console.locator('textarea[name=reply]').pressSequentially('Yes, we');
+    await widget(page).locator('.typing', { hasText: 'is typing' }).waitFor();
+    await console.locator('textarea[name=reply]').fill('Yes, we ship everywhere in Kazakhstan.');
+    await console.locator('textarea[name=reply]').press('Enter');
+
+    const reply = widget(page).locator('.msg.operator .bubble', { hasText: 'we ship everywhere' });
+    await reply.waitFor();
+    await expect.poll(() => widget(page).locator('.typing').textContent()).toBe('');
+    expect(await widget(page).locator('.who strong').textContent()).toBe('Anna');
+
+    expect(visitor.errors).toEqual([]);
+    expect(operator.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
+
+  it('a reload keeps the history and the unsent draft', async () => {
+    const { context, errors } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    await visitorSays(page, 'first message');
+    await visitorSays(page, 'second message');
+    await widget(page).locator('.msg.visitor[data-state=sent]').nth(1).waitFor();
+    await widget(page).locator('textarea').fill('not sent yet');
+
+    await page.reload();
+    await openWidget(page);
+    await expect
+      .poll(() => widget(page).locator('.msg.visitor .bubble').allTextContents())
+      .toEqual(['first message', 'second message']);
+    expect(await widget(page).locator('textarea').inputValue()).toBe('not sent yet');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('messages written offline arrive once, in order, when the connection is back', async () => {
+    const visitor = await newContext(browser);
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    await visitorSays(page, 'before the tunnel');
+    await widget(page).locator('.msg.visitor[data-state=sent]').waitFor();
+
+    await visitor.context.setOffline(true);
+    await widget(page).locator('.banner').waitFor();
+    for (const text of ['offline one', 'offline two', 'offline three']) await visitorSays(page, text);
+    await expect.poll(() => widget(page).locator('.msg.visitor[data-state=failed]').count()).toBe(3);
+
+    await visitor.context.setOffline(false);
+    await expect.poll(() => widget(page).locator('.msg.visitor[data-state=sent]').count(), { timeout: 20_000 }).toBe(4);
+
+    const operator = await newContext(browser);
+    const console = await operatorLogin(operator.context, url());
+    await console.locator('.list button', { hasText: 'offline three' }).click();
+    await expect
+      .poll(() => console.locator('.msg.visitor').allTextContents())
+      .toEqual(['Visitorbefore the tunnel', 'Visitoroffline one', 'Visitoroffline two', 'Visitoroffline three']);
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
+});

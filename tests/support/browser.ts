@@ -1,0 +1,70 @@
+/**
+ * Debian's Chromium driven by playwright-core. Never downloads a browser: when
+ * /usr/bin/chromium is missing the browser tests are skipped with the command that
+ * installs it, except under CI=true, where a missing browser is a failure.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const hasBrowser = existsSync(CHROMIUM);
+if (!hasBrowser) {
+  const message = `Browser tests need Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`;
+  if (process.env.CI === 'true') throw new Error(message);
+  console.warn(`${message}. Skipping them.`);
+}
+if (!existsSync(fileURLToPath(new URL('../../dist/loader.js', import.meta.url)))) {
+  throw new Error('Browser tests run the built files: run `npm run build` first (npm test does).');
+}
+
+/** `describe` when Chromium is here, `describe.skip` otherwise. */
+export const describeInBrowser = hasBrowser ? describe : describe.skip;
+
+export function launchBrowser(): Promise<Browser> {
+  // playwright-core gives every launch a fresh temporary profile (user data dir).
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}
+
+/** A context that fails the test on any uncaught page error. */
+export async function newContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}) {
+  const context = await browser.newContext(options);
+  const errors: string[] = [];
+  context.on('weberror', (error) => errors.push(error.error().message));
+  return { context, errors };
+}
+
+/** The widget's shadow root, for locators (Playwright pierces open shadow roots). */
+export const widget = (page: Page): Locator => page.locator('confab-widget');
+
+export async function openWidget(page: Page): Promise<void> {
+  await widget(page).locator('button.launcher').click();
+  await widget(page).locator('textarea').waitFor();
+}
+
+export async function visitorSays(page: Page, text: string): Promise<void> {
+  await widget(page).locator('textarea').fill(text);
+  await widget(page).locator('textarea').press('Enter');
+}
+
+export async function operatorLogin(context: BrowserContext, baseUrl: string, login = 'anna', password = 'demo') {
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/operator/`);
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.locator('.me .state', { hasText: 'online' }).waitFor();
+  return page;
+}

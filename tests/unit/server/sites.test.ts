@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from '../../../demo/server/passwords';
+import { createRateLimiter } from '../../../demo/server/rate-limit';
+import { parseSites } from '../../../demo/server/sites';
+
+const operator = { id: 'a', login: 'a', name: 'A', passwordHash: 'scrypt$x$y' };
+const site = { id: 'demo', name: 'Demo', allowedOrigins: ['https://shop.example'], operators: [operator] };
+
+describe('sites config', () => {
+  it('accepts a valid file', () => {
+    expect(parseSites({ sites: [site] })[0]).toMatchObject({ id: 'demo', greeting: '', allowedOrigins: ['https://shop.example'] });
+  });
+
+  it.each([
+    [{ sites: [] }, 'sites: must be a non-empty array'],
+    [{ sites: [{ ...site, id: 'a b' }] }, 'sites[0].id'],
+    [{ sites: [site, site] }, 'appears twice'],
+    [{ sites: [{ ...site, allowedOrigins: ['https://shop.example/'] }] }, 'bare origin'],
+    [{ sites: [{ ...site, allowedOrigins: ['*'] }] }, 'is not an origin'],
+    [{ sites: [{ ...site, operators: [{ ...operator, passwordHash: 'plain' }] }] }, 'npm run hash-password'],
+  ])('names the place of a mistake (%#)', (raw, message) => {
+    expect(() => parseSites(raw)).toThrow(message);
+  });
+});
+
+describe('passwords', () => {
+  it('verify only the right password, with a fresh salt each time', () => {
+    const hash = hashPassword('s3cret');
+    expect(verifyPassword('s3cret', hash)).toBe(true);
+    expect(verifyPassword('s3cret!', hash)).toBe(false);
+    expect(hashPassword('s3cret')).not.toBe(hash);
+    expect(verifyPassword('x', 'garbage')).toBe(false);
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows a burst, then refills at the given rate, per key', () => {
+    let now = 0;
+    const limiter = createRateLimiter(3, 1, () => now);
+    expect([1, 2, 3, 4].map(() => limiter.take('a'))).toEqual([true, true, true, false]);
+    expect(limiter.take('b')).toBe(true);
+    now += 1000;
+    expect(limiter.take('a')).toBe(true);
+    expect(limiter.take('a')).toBe(false);
+  });
+});

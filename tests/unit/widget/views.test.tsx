@@ -1,0 +1,208 @@
+import { render } from 'preact';
+import { createRef } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LIMITS, type ChatMessage } from '../../../src/protocol';
+import { parseConfig } from '../../../src/loader/config';
+import { createEmitter } from '../../../src/widget/events';
+import { createWidgetState, type WidgetState } from '../../../src/widget/state';
+import { App } from '../../../src/widget/views/app';
+import { createFakeTransport, type FakeTransport } from '../../support/fake-transport';
+
+let container: HTMLElement;
+let state: WidgetState;
+let transport: FakeTransport;
+
+const operatorMessage = (seq: number, text: string): ChatMessage => ({
+  id: `o${seq}`,
+  conversationId: 'c1',
+  seq,
+  clientId: `oc${seq}`,
+  author: 'operator',
+  operator: { id: 'anna', name: 'Anna', title: 'Support' },
+  text,
+  createdAt: Date.UTC(2026, 0, 1, 10, seq),
+});
+
+function mountApp() {
+  const config = parseConfig({ site: 'demo' }, 'http://127.0.0.1:8080/loader.js', () => {})!;
+  state = createWidgetState(config, createEmitter(), {
+    createTransport: (options) => (transport = createFakeTransport(options)),
+  });
+  state.open.value = true;
+  container = document.createElement('div');
+  document.body.append(container);
+  act(() => render(<App state={state} onClose={() => (state.open.value = false)} inputRef={createRef()} />, container));
+}
+
+const $ = (selector: string) => container.querySelector<HTMLElement>(selector);
+const $$ = (selector: string) => [...container.querySelectorAll<HTMLElement>(selector)];
+
+function connectWith(messages: ChatMessage[] = [], operator = null as ChatMessage['operator'] | null) {
+  act(() => {
+    transport.setConnected(true);
+    transport.emit('session', {
+      site: { id: 'demo', name: 'Demo Shop', greeting: 'We reply in minutes' },
+      conversationId: messages.length ? 'c1' : null,
+      status: messages.length ? 'open' : null,
+      operator: operator ?? null,
+      messages,
+    });
+  });
+}
+
+async function type(text: string, key?: { key: string; shiftKey?: boolean }) {
+  const textarea = $('textarea') as HTMLTextAreaElement;
+  await act(() => {
+    textarea.value = text;
+    textarea.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  if (key) {
+    await act(() => {
+      textarea.dispatchEvent(new KeyboardEvent('keydown', { ...key, bubbles: true, cancelable: true }));
+    });
+  }
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  mountApp();
+});
+afterEach(() => {
+  render(null, container);
+  state.dispose();
+  container.remove();
+});
+
+describe('header', () => {
+  it('shows the site name and greeting until an operator is assigned', () => {
+    connectWith();
+    expect($('.who strong')!.textContent).toBe('Demo Shop');
+    expect($('.who span')!.textContent).toBe('We reply in minutes');
+    act(() => transport.emit('operator:assigned', { id: 'anna', name: 'Anna', title: 'Support', avatar: 'https://cdn.example/a.png' }));
+    expect($('.who strong')!.textContent).toBe('Anna');
+    expect($('.who span')!.textContent).toBe('Support');
+    expect($('img.avatar')!.getAttribute('src')).toBe('https://cdn.example/a.png');
+  });
+
+  it('refuses an avatar URL that is not http(s)', () => {
+    connectWith();
+    act(() => transport.emit('operator:assigned', { id: 'x', name: 'X', avatar: 'javascript:alert(1)' }));
+    expect($('img.avatar')).toBeNull();
+  });
+});
+
+describe('message list', () => {
+  it('invites the first message when empty', () => {
+    connectWith();
+    expect($('.empty')).not.toBeNull();
+  });
+
+  it('renders operator and visitor bubbles with their authors and times', () => {
+    connectWith([operatorMessage(1, 'Hello!')]);
+    expect($$('.msg.operator .bubble').map((b) => b.textContent)).toEqual(['Hello!']);
+    expect($('.msg.operator .author')!.textContent).toBe('Anna');
+    expect($('.msg.operator time')!.getAttribute('datetime')).toBe('2026-01-01T10:01:00.000Z');
+  });
+
+  it('renders markup in messages as text and only safe links as links', () => {
+    connectWith([operatorMessage(1, '<img src=x onerror=alert(1)> see https://example.com/a?b=1. or javascript:alert(1)')]);
+    const bubble = $('.bubble')!;
+    expect(bubble.querySelector('img')).toBeNull();
+    expect(bubble.textContent).toContain('<img src=x onerror=alert(1)>');
+    const links = [...bubble.querySelectorAll('a')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/a?b=1']);
+    expect(links[0]!.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+
+  it('shows the operator typing, and the end of a chat', () => {
+    connectWith([operatorMessage(1, 'Hi')], { id: 'anna', name: 'Anna' });
+    act(() => transport.emit('typing', { typing: true }));
+    expect($('.typing')!.textContent).toBe('Anna is typing…');
+    act(() => transport.emit('conversation:closed', { conversationId: 'c1' }));
+    expect($('.notice')!.textContent).toContain('The chat has ended');
+    expect($('.typing')!.textContent).toBe('');
+  });
+});
+
+describe('composer', () => {
+  it('sends on Enter, keeps Shift+Enter as a new line, and clears the draft', async () => {
+    connectWith();
+    await type('line one', { key: 'Enter', shiftKey: true });
+    expect(transport.sent).toEqual([]);
+    await type('line one\nline two', { key: 'Enter' });
+    await vi.waitFor(() => expect(transport.sent.map((p) => p.text)).toEqual(['line one\nline two']));
+    expect(($('textarea') as HTMLTextAreaElement).value).toBe('');
+    await vi.waitFor(() => expect($$('.msg.visitor[data-state=sent]')).toHaveLength(1));
+  });
+
+  it('tells the operator the visitor is typing, and stops on send', async () => {
+    connectWith();
+    await type('hel');
+    await type('hello', { key: 'Enter' });
+    expect(transport.typingSignals).toEqual([true, false]);
+  });
+
+  it('keeps the draft across a remount (reload)', async () => {
+    connectWith();
+    await type('half-written question');
+    render(null, container);
+    state.dispose();
+    mountApp();
+    expect(($('textarea') as HTMLTextAreaElement).value).toBe('half-written question');
+  });
+
+  it('explains an over-long message and does not send it', async () => {
+    connectWith();
+    await type('x'.repeat(LIMITS.messageText + 3), { key: 'Enter' });
+    expect($('.hint')!.textContent).toBe('3 characters over the limit');
+    expect($('textarea')!.getAttribute('aria-invalid')).toBe('true');
+    expect(transport.sent).toEqual([]);
+  });
+});
+
+describe('delivery states', () => {
+  it('shows an unsent message as failed with a retry that sends it again', async () => {
+    connectWith();
+    transport.reply = async () => ({ ok: false, error: { code: 'internal', message: 'db down' } });
+    await type('please arrive', { key: 'Enter' });
+    await vi.waitFor(() => expect($('.msg.visitor[data-state=failed]')).not.toBeNull());
+    expect($('.msg.visitor .error')!.textContent).toBe('Not sent.');
+
+    transport.reply = createFakeTransport(transport.options).reply;
+    await act(() => ($('.msg.visitor .meta button') as HTMLButtonElement).click());
+    await vi.waitFor(() => expect($('.msg.visitor[data-state=sent]')).not.toBeNull());
+    expect(transport.sent.map((p) => p.text)).toEqual(['please arrive', 'please arrive']);
+  });
+
+  it('says why a message was refused', async () => {
+    connectWith();
+    transport.reply = async () => ({ ok: false, error: { code: 'invalid', message: 'nope' } });
+    await type('refused', { key: 'Enter' });
+    await vi.waitFor(() => expect($('.msg.visitor .error')!.textContent).toBe('This message cannot be sent.'));
+  });
+
+  it('shows the connection state and keeps messages written offline', async () => {
+    connectWith();
+    act(() => transport.setConnected(false));
+    expect($('.banner')!.textContent).toContain('No connection');
+    await type('written offline', { key: 'Enter' });
+    expect(transport.sent).toEqual([]);
+    expect($('.msg.visitor .bubble')!.textContent).toBe('written offline');
+    act(() => transport.setConnected(true));
+    expect($('.banner')).toBeNull();
+  });
+});
+
+describe('panel', () => {
+  it('is a labelled dialog that closes on Escape', async () => {
+    connectWith();
+    const panel = $('.panel')!;
+    expect(panel.getAttribute('role')).toBe('dialog');
+    expect(panel.getAttribute('aria-label')).toBe('Chat with Demo Shop');
+    expect($('.log')!.getAttribute('aria-live')).toBe('polite');
+    await act(() => void panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    expect(state.open.value).toBe(false);
+    expect(panel.hidden).toBe(true);
+  });
+});
