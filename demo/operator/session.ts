@@ -103,6 +103,8 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       if (result.ok) {
         done(null);
         addMessage(result.message);
+        // Answering a new conversation takes it: follow it to "Mine".
+        if (tab.value === 'new') tab.value = 'mine';
       } else done({ error: result.error.message });
     } catch {
       done({ error: 'not delivered — check the connection' });

@@ -53,6 +53,17 @@ describeInBrowser('live chat on the sample site', () => {
     await expect.poll(() => widget(page).locator('.typing').textContent()).toBe('');
     expect(await widget(page).locator('.who strong').textContent()).toBe('Anna');
 
+    // Closed panel: Escape returns focus to the launcher, and new replies count as unread.
+    await widget(page).locator('textarea').press('Escape');
+    expect(await page.evaluate(() => document.querySelector('confab-widget')!.shadowRoot!.activeElement?.className)).toBe('launcher');
+    await console.locator('textarea[name=reply]').fill('Anything else?');
+    await console.locator('textarea[name=reply]').press('Enter');
+    const launcher = widget(page).locator('.launcher');
+    await expect.poll(() => launcher.locator('.badge').textContent()).toBe('1');
+    expect(await launcher.getAttribute('aria-label')).toBe('Open chat, 1 unread message');
+    await launcher.click();
+    await expect.poll(() => launcher.locator('.badge').isHidden()).toBe(true);
+
     expect(visitor.errors).toEqual([]);
     expect(operator.errors).toEqual([]);
     await visitor.context.close();
