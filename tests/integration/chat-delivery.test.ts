@@ -6,20 +6,19 @@ import {
   nextEvent,
   startHarness,
   visitorSend,
+  socketTracker,
   type Harness,
   type VisitorClient,
 } from '../support/server';
 
 let harness: Harness;
-const open: { disconnect(): unknown }[] = [];
-const track = <T extends { disconnect(): unknown }>(socket: T) => (open.push(socket), socket);
+const sockets = socketTracker();
+const track = sockets.track;
 
 beforeAll(async () => {
   harness = await startHarness();
 });
-afterEach(() => {
-  open.splice(0).forEach((socket) => socket.disconnect());
-});
+afterEach(() => sockets.closeAll());
 afterAll(() => harness.cleanup());
 
 const url = () => harness.server.url;

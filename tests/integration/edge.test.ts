@@ -1,19 +1,17 @@
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, OPERATOR_NAMESPACE, VISITOR_NAMESPACE, newId } from '../../src/protocol';
-import { connectOperator, connectVisitor, startHarness, visitorSend, type Harness } from '../support/server';
+import { connectOperator, connectVisitor, socketTracker, startHarness, visitorSend, type Harness } from '../support/server';
 
 let harness: Harness;
-const open: { disconnect(): unknown }[] = [];
-const track = <T extends { disconnect(): unknown }>(socket: T) => (open.push(socket), socket);
+const sockets = socketTracker();
+const track = sockets.track;
 const url = () => harness.server.url;
 
 beforeAll(async () => {
   harness = await startHarness();
 });
-afterEach(() => {
-  open.splice(0).forEach((socket) => socket.disconnect());
-});
+afterEach(() => sockets.closeAll());
 afterAll(() => harness.cleanup());
 
 /** Resolves with the connect error message, or "connected". */

@@ -179,3 +179,17 @@ export async function startHostSite() {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Collects sockets a test opens, so `afterEach` can close them all. */
+export function socketTracker() {
+  const open: { disconnect(): unknown }[] = [];
+  return {
+    track<T extends { disconnect(): unknown }>(socket: T): T {
+      open.push(socket);
+      return socket;
+    },
+    closeAll() {
+      open.splice(0).forEach((socket) => socket.disconnect());
+    },
+  };
+}
