@@ -6,6 +6,8 @@ import { render } from 'preact';
 import { useMemo, useRef, useEffect } from 'preact/hooks';
 import { signal } from '@preact/signals';
 import { createTypingSignal } from '../../src/widget/typing';
+import { OPERATOR_STATUSES, type OperatorStatus } from '../../src/protocol';
+import { LeadDetail, LeadList } from './leads';
 import { createOperatorSession, type OperatorSession, type Tab } from './session';
 
 const TOKEN_KEY = 'confab-operator-token';
@@ -60,7 +62,15 @@ const TABS: [Tab, string][] = [
   ['new', 'New'],
   ['mine', 'Mine'],
   ['closed', 'Closed'],
+  ['leads', 'Requests'],
 ];
+
+const STATUS_LABEL: Record<OperatorStatus, string> = {
+  available: 'Available',
+  away: 'Away',
+  dnd: 'Do not disturb',
+  offline: 'Offline',
+};
 
 function Sidebar({ s }: { s: OperatorSession }) {
   return (
@@ -69,13 +79,40 @@ function Sidebar({ s }: { s: OperatorSession }) {
         <strong>{s.me.value?.name ?? '…'}</strong>
         <span class="state">{s.connected.value ? 'online' : 'reconnecting…'}</span>
       </div>
+      <div class="me">
+        <label>
+          Status{' '}
+          <select
+            name="status"
+            value={s.status.value}
+            onChange={(e) => void s.setStatus(e.currentTarget.value as OperatorStatus)}
+          >
+            {OPERATOR_STATUSES.map((status) => (
+              <option value={status}>{STATUS_LABEL[status]}</option>
+            ))}
+          </select>
+        </label>
+        <span class="state team" title="Team">
+          {s.team.value.filter((m) => m.status === 'available').length} of {s.team.value.length} available
+        </span>
+      </div>
       <div class="tabs" role="tablist">
         {TABS.map(([id, label]) => (
-          <button role="tab" aria-selected={s.tab.value === id} onClick={() => (s.tab.value = id)}>
+          <button role="tab" aria-selected={s.tab.value === id} onClick={() => (s.tab.value = id)} data-tab={id}>
             {label}
+            {id === 'leads' && newLeads(s) > 0 && <span class="count"> {newLeads(s)}</span>}
           </button>
         ))}
       </div>
+      {s.tab.value === 'leads' ? <LeadList s={s} /> : <Conversations s={s} />}
+    </aside>
+  );
+}
+
+const newLeads = (s: OperatorSession) => s.leadList.value.filter((l) => l.status === 'new').length;
+
+function Conversations({ s }: { s: OperatorSession }) {
+  return (
       <ul class="list" aria-label="Conversations">
         {s.visible.value.length === 0 && <li class="empty">No conversations here.</li>}
         {s.visible.value.map((c) => (
@@ -89,7 +126,6 @@ function Sidebar({ s }: { s: OperatorSession }) {
           </li>
         ))}
       </ul>
-    </aside>
   );
 }
 
@@ -158,10 +194,15 @@ function Chat({ s }: { s: OperatorSession }) {
 function Console() {
   const s = session.value;
   if (!s) return <Login />;
+  const lead = s.tab.value === 'leads' && s.selectedLeadId.value ? s.leads.value.get(s.selectedLeadId.value) : undefined;
   return (
     <div class="layout">
       <Sidebar s={s} />
-      <Chat s={s} />
+      {s.tab.value === 'leads' ? (
+        lead ? <LeadDetail s={s} lead={lead} /> : <section class="chat"><p class="placeholder">Choose a request.</p></section>
+      ) : (
+        <Chat s={s} />
+      )}
     </div>
   );
 }

@@ -9,12 +9,16 @@ import {
   newId,
   type ChatMessage,
   type ConversationSummary,
+  type Lead,
+  type LeadStatus,
   type OperatorProfile,
+  type OperatorStatus,
+  type TeamMember,
   type OperatorToServer,
   type ServerToOperator,
 } from '../../src/protocol';
 
-export type Tab = 'new' | 'mine' | 'closed';
+export type Tab = 'new' | 'mine' | 'closed' | 'leads';
 
 export interface PendingReply {
   clientId: string;
@@ -31,6 +35,10 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const pending = signal<PendingReply[]>([]);
   const typing = signal<Set<string>>(new Set());
   const tab = signal<Tab>('new');
+  const status = signal<OperatorStatus>('available');
+  const team = signal<TeamMember[]>([]);
+  const leads = signal<Map<string, Lead>>(new Map());
+  const selectedLeadId = signal<string | null>(null);
 
   const socket: Socket<ServerToOperator, OperatorToServer> = io(OPERATOR_NAMESPACE, {
     auth: { token },
@@ -41,6 +49,11 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     const next = new Map(conversations.value);
     next.set(summary.id, summary);
     conversations.value = next;
+  };
+  const upsertLead = (lead: Lead) => {
+    const next = new Map(leads.value);
+    next.set(lead.id, lead);
+    leads.value = next;
   };
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const setTyping = (conversationId: string, on: boolean) => {
@@ -59,11 +72,17 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   };
 
   const handlers: ServerToOperator = {
-    hello({ operator, conversations: list }) {
-      me.value = operator;
-      conversations.value = new Map(list.map((c) => [c.id, c]));
+    hello(hello) {
+      me.value = hello.operator;
+      status.value = hello.status;
+      team.value = hello.team;
+      conversations.value = new Map(hello.conversations.map((c) => [c.id, c]));
+      leads.value = new Map(hello.leads.map((l) => [l.id, l]));
       if (selectedId.value) void select(selectedId.value);
     },
+    'team:updated': (members) => (team.value = members),
+    'lead:new': (lead) => upsertLead(lead),
+    'lead:updated': (lead) => upsertLead(lead),
     'conversation:updated': upsert,
     'message:new'(message) {
       if (message.author === 'visitor') setTyping(message.conversationId, false);
@@ -111,6 +130,8 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     }
   }
 
+  const leadList = computed(() => [...leads.value.values()].sort((a, b) => b.createdAt - a.createdAt));
+
   const visible = computed(() => {
     const list = [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt);
     const mine = me.value?.id;
@@ -129,6 +150,19 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     typing,
     tab,
     visible,
+    status,
+    team,
+    leads,
+    leadList,
+    selectedLeadId,
+    async setStatus(next: OperatorStatus) {
+      const result = await socket.timeout(10_000).emitWithAck('status:set', { status: next });
+      if (result.ok) status.value = result.status;
+    },
+    async setLeadStatus(leadId: string, next: LeadStatus) {
+      const result = await socket.timeout(10_000).emitWithAck('lead:update', { leadId, status: next });
+      if (result.ok) upsertLead(result.lead);
+    },
     select,
     reply,
     typingSignal: (on: boolean) => {

@@ -9,10 +9,13 @@ import type {
   OperatorToServer,
   ServerToOperator,
   ServerToVisitor,
+  TeamMember,
   VisitorToServer,
 } from '../../src/protocol';
+import type { Presence } from './presence';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, MessageRow, Store } from './store';
+import type { WebhookSender } from './webhook';
 
 export interface ServerContext {
   store: Store;
@@ -20,13 +23,24 @@ export interface ServerContext {
   publicUrl: string;
   visitors: Namespace<VisitorToServer, ServerToVisitor>;
   operators: Namespace<OperatorToServer, ServerToOperator>;
+  presence: Presence;
+  webhooks: WebhookSender;
+  /** Re-tells visitors of one site (or all) their availability where it changed. */
+  refreshAvailability: (site?: string) => void;
   log: (message: string) => void;
 }
 
 export const rooms = {
   visitor: (site: string, visitorId: string) => `visitor:${site}:${visitorId}`,
+  /** Every visitor connection of a site: availability changes go here. */
+  siteVisitors: (site: string) => `visitors:${site}`,
   operators: (site: string) => `operators:${site}`,
 };
+
+/** The site's operators with the status others see. */
+export function team(ctx: ServerContext, site: SiteConfig): TeamMember[] {
+  return site.operators.map((op) => ({ ...publicProfile(op, ctx.publicUrl), status: ctx.presence.status(site.id, op.id) }));
+}
 
 export function findOperator(ctx: ServerContext, site: string, operatorId: string | null): OperatorConfig | undefined {
   return operatorId ? ctx.sites.get(site)?.operators.find((op) => op.id === operatorId) : undefined;

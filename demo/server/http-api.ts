@@ -1,5 +1,6 @@
 /** The small REST surface: operator login. JSON in, JSON out, bounded bodies. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LEAD_STATUSES, type LeadStatus } from '../../src/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { hashToken } from './operator-namespace';
@@ -66,11 +67,43 @@ export function createApi(ctx: ServerContext) {
     sendJson(res, 401, { error: 'Wrong login or password.' });
   }
 
+  /**
+   * GET /api/sites/:site/leads?status=new&since=<ms>&limit=<n>, for a CRM to pull.
+   * Authorization: Bearer <token>, where the site config holds the token's SHA-256.
+   */
+  function listLeads(req: IncomingMessage, res: ServerResponse, siteId: string, query: URLSearchParams) {
+    const site = ctx.sites.get(siteId);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const expected = site?.apiTokenSha256 ? Buffer.from(site.apiTokenSha256, 'hex') : undefined;
+    const actual = token ? createHash('sha256').update(token).digest() : undefined;
+    // Unknown site and wrong token answer alike: the API tells nothing to a stranger.
+    if (!expected || !actual || !timingSafeEqual(expected, actual)) {
+      return sendJson(res, 401, { error: 'Send Authorization: Bearer <the site API token>.' });
+    }
+    const status = query.get('status');
+    if (status && !LEAD_STATUSES.includes(status as LeadStatus)) {
+      return sendJson(res, 400, { error: `status must be one of ${LEAD_STATUSES.join(', ')}.` });
+    }
+    const since = Number(query.get('since') ?? 0);
+    const limit = Number(query.get('limit') ?? 100);
+    if (!Number.isInteger(since) || since < 0 || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      return sendJson(res, 400, { error: 'since must be epoch milliseconds; limit a whole number from 1 to 1000.' });
+    }
+    const leads = ctx.store.listLeads(site!.id, { status: (status as LeadStatus) || undefined, since, limit });
+    sendJson(res, 200, { leads });
+  }
+
   /** Answers API requests; returns false for any other path. */
   return function handleApi(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = (req.url ?? '').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
     if (path === '/api/operator/login' && req.method === 'POST') {
       void login(req, res);
+      return true;
+    }
+    const leadsPath = /^\/api\/sites\/([\w-]{1,64})\/leads$/.exec(path);
+    if (leadsPath && req.method === 'GET') {
+      listLeads(req, res, leadsPath[1]!, url.searchParams);
       return true;
     }
     if (path?.startsWith('/api/')) {

@@ -5,16 +5,21 @@
 import type { Socket } from 'socket.io';
 import { createHash } from 'node:crypto';
 import {
+  LEAD_STATUSES,
   LIMITS,
+  OPERATOR_STATUSES,
   checkConversationRef,
   checkOperatorSend,
   fail,
+  isId,
   readTyping,
+  type LeadStatus,
   type OperatorAuth,
+  type OperatorStatus,
   type OperatorToServer,
   type ServerToOperator,
 } from '../../src/protocol';
-import { publishConversation, rooms, toChatMessage, toSummary, type ServerContext } from './context';
+import { publishConversation, rooms, team, toChatMessage, toSummary, type ServerContext } from './context';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow } from './store';
 
@@ -43,9 +48,37 @@ export function attachOperatorNamespace(ctx: ServerContext): void {
   ctx.operators.on('connection', (socket: OperatorSocket) => {
     const { site, operator } = socket.data;
     void socket.join(rooms.operators(site.id));
+    ctx.presence.connect(site.id, operator.id, socket.id);
     socket.emit('hello', {
       operator: publicProfile(operator, ctx.publicUrl),
+      status: ctx.presence.chosen(site.id, operator.id),
+      team: team(ctx, site),
       conversations: store.listConversations(site.id, 500).map(toSummary),
+      leads: store.listLeads(site.id, { limit: 200 }),
+    });
+    socket.on('disconnect', () => ctx.presence.disconnect(site.id, operator.id, socket.id));
+
+    socket.on('status:set', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const status = (payload as { status?: unknown } | null)?.status;
+      if (!OPERATOR_STATUSES.includes(status as OperatorStatus)) {
+        return ack(fail('invalid', `status must be one of ${OPERATOR_STATUSES.join(', ')}`, 'status'));
+      }
+      ctx.presence.setStatus(site.id, operator.id, status as OperatorStatus);
+      ack({ ok: true, status: status as OperatorStatus });
+    });
+
+    socket.on('lead:update', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const { leadId, status } = (payload ?? {}) as { leadId?: unknown; status?: unknown };
+      if (!LEAD_STATUSES.includes(status as LeadStatus)) {
+        return ack(fail('invalid', `status must be one of ${LEAD_STATUSES.join(', ')}`, 'status'));
+      }
+      const lead = isId(leadId) ? store.getLead(leadId) : undefined;
+      if (lead?.site !== site.id) return ack(fail('not_found', 'no such request'));
+      const updated = store.updateLeadStatus(lead.id, status as LeadStatus, operator.id)!;
+      socket.broadcast.to(rooms.operators(site.id)).emit('lead:updated', updated);
+      ack({ ok: true, lead: updated });
     });
 
     /** The conversation, if it belongs to this operator's site. */

@@ -16,9 +16,11 @@ import {
   type ServerToVisitor,
   type VisitorToServer,
 } from '../../src/protocol';
-import type { ServerContext } from './context';
+import { rooms, team, type ServerContext } from './context';
 import { createApi, sendJson } from './http-api';
 import { attachOperatorNamespace } from './operator-namespace';
+import { createPresence } from './presence';
+import { createWebhookSender } from './webhook';
 import { loadSites, type SiteConfig } from './sites';
 import { serveStatic, type Mount } from './static-files';
 import { openSqliteStore, type Store } from './store';
@@ -33,6 +35,9 @@ export interface ServerOptions {
   /** Sites, or a path to the JSON file that lists them. */
   sites?: SiteConfig[] | string;
   log?: (message: string) => void;
+  /** How long an operator whose console disconnected still counts as present. */
+  presenceGraceMs?: number;
+  webhookRetryDelaysMs?: number[];
 }
 
 export interface RunningServer {
@@ -82,17 +87,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cors: { origin: (origin, callback) => callback(null, !origin || origin === publicUrl || allowedOrigins.has(origin)) },
   });
 
+  const presence = createPresence(options.presenceGraceMs ?? 30_000, (siteId) => {
+    const site = ctx.sites.get(siteId);
+    if (site) ctx.operators.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
+    ctx.refreshAvailability(siteId);
+  });
   const ctx: ServerContext = {
     store,
     sites: new Map(sites.map((site) => [site.id, site])),
     publicUrl,
     visitors: io.of(VISITOR_NAMESPACE) as unknown as ServerContext['visitors'],
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
+    presence,
+    webhooks: createWebhookSender({ log, retryDelaysMs: options.webhookRetryDelaysMs }),
+    refreshAvailability: () => {},
     log,
   };
   attachVisitorNamespace(ctx);
   attachOperatorNamespace(ctx);
   handleApi = createApi(ctx);
+  // Business hours open and close on the clock, not on an event: look every 20 seconds.
+  const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
 
   return {
     url: publicUrl,
@@ -100,6 +115,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     io,
     store,
     async close() {
+      clearInterval(hoursTimer);
+      presence.close();
+      ctx.webhooks.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       store.close();
     },

@@ -3,17 +3,40 @@
  * (operators, with salted password hashes) and what visitors see first.
  */
 import { readFileSync } from 'node:fs';
-import type { OperatorProfile, SiteInfo } from '../../src/protocol';
+import {
+  DEFAULT_LEAD_FORM,
+  LEAD_FIELDS,
+  checkFormConfig,
+  type FieldMode,
+  type LeadFormConfig,
+  type OperatorProfile,
+  type SiteInfo,
+} from '../../src/protocol';
+import { checkHours, type BusinessHours } from './hours';
 
 export interface OperatorConfig extends OperatorProfile {
   login: string;
   /** From `npm run hash-password`: scrypt$<salt>$<hash>. */
   passwordHash: string;
+  /** Routing groups the operator answers for; none means every group. */
+  groups?: string[];
+}
+
+/** Pages whose path starts with `pathPrefix` are answered by `group` (first match wins). */
+export interface RoutingRule {
+  pathPrefix: string;
+  group: string;
 }
 
 export interface SiteConfig extends SiteInfo {
   allowedOrigins: string[];
   operators: OperatorConfig[];
+  hours?: BusinessHours;
+  routing?: RoutingRule[];
+  /** Each new lead is POSTed here as JSON. */
+  webhookUrl?: string;
+  /** SHA-256 (hex) of the token that reads GET /api/sites/:site/leads. */
+  apiTokenSha256?: string;
 }
 
 export interface SitesFile {
@@ -58,6 +81,9 @@ export function parseSites(raw: unknown): SiteConfig[] {
       const where = `${at}.operators[${j}]`;
       const passwordHash = text(op.passwordHash, `${where}.passwordHash`)!;
       if (!passwordHash.startsWith('scrypt$')) fail(`${where}.passwordHash`, 'make one with npm run hash-password');
+      if (op.groups !== undefined && !(Array.isArray(op.groups) && op.groups.every((g) => typeof g === 'string'))) {
+        fail(`${where}.groups`, 'must be a list of group names');
+      }
       return {
         id: text(op.id, `${where}.id`)!,
         login: text(op.login, `${where}.login`)!,
@@ -65,16 +91,65 @@ export function parseSites(raw: unknown): SiteConfig[] {
         title: text(op.title, `${where}.title`, true),
         avatar: text(op.avatar, `${where}.avatar`, true),
         passwordHash,
+        ...(op.groups ? { groups: op.groups } : {}),
       };
     });
+    if (site.hours !== undefined) {
+      const problem = checkHours(site.hours);
+      if (problem) fail(`${at}.hours`, problem);
+    }
+    if (site.routing !== undefined) {
+      if (!Array.isArray(site.routing)) fail(`${at}.routing`, 'must be a list of { pathPrefix, group }');
+      site.routing.forEach((rule, j) => {
+        if (typeof rule?.pathPrefix !== 'string' || !rule.pathPrefix.startsWith('/')) {
+          fail(`${at}.routing[${j}].pathPrefix`, 'must be a path starting with "/"');
+        }
+        text(rule.group, `${at}.routing[${j}].group`);
+      });
+    }
+    const webhookUrl = text(site.webhookUrl, `${at}.webhookUrl`, true);
+    if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) fail(`${at}.webhookUrl`, 'must be an http(s) URL');
+    const apiTokenSha256 = text(site.apiTokenSha256, `${at}.apiTokenSha256`, true);
+    if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
+      fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
+    }
     return {
       id,
       name: text(site.name, `${at}.name`)!,
       greeting: text(site.greeting, `${at}.greeting`, true) ?? '',
       allowedOrigins,
       operators,
+      leadForm: parseLeadForm(site.leadForm, `${at}.leadForm`),
+      ...(site.hours ? { hours: site.hours } : {}),
+      ...(site.routing ? { routing: site.routing } : {}),
+      ...(webhookUrl ? { webhookUrl } : {}),
+      ...(apiTokenSha256 ? { apiTokenSha256 } : {}),
     };
   });
+}
+
+const MODES: readonly FieldMode[] = ['required', 'optional', 'hidden'];
+
+function parseLeadForm(raw: Partial<LeadFormConfig> | undefined, at: string): LeadFormConfig {
+  const fields = { ...DEFAULT_LEAD_FORM.fields, ...raw?.fields };
+  for (const field of Object.keys(fields)) {
+    if (!LEAD_FIELDS.includes(field as never)) fail(`${at}.fields.${field}`, `not a field; use ${LEAD_FIELDS.join(', ')}`);
+    if (!MODES.includes(fields[field as keyof typeof fields])) fail(`${at}.fields.${field}`, `use ${MODES.join(', ')}`);
+  }
+  const config: LeadFormConfig = { fields };
+  const problem = checkFormConfig(config);
+  if (problem) fail(`${at}.fields`, problem);
+  const policy = text(raw?.privacyPolicyUrl, `${at}.privacyPolicyUrl`, true);
+  if (policy) {
+    if (!/^https?:\/\//.test(policy)) fail(`${at}.privacyPolicyUrl`, 'must be an http(s) URL');
+    config.privacyPolicyUrl = policy;
+  }
+  return config;
+}
+
+/** What visitors may see of a site's settings. */
+export function publicSiteInfo(site: SiteConfig): SiteInfo {
+  return { id: site.id, name: site.name, greeting: site.greeting, leadForm: site.leadForm };
 }
 
 export function loadSites(file: string): SiteConfig[] {

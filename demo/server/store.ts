@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Author, ConversationStatus } from '../../src/protocol';
+import type { Author, ConversationStatus, Lead, LeadStatus, PageContext } from '../../src/protocol';
 
 export interface ConversationRow {
   id: string;
@@ -57,6 +57,17 @@ export interface NewMessage {
   text: string;
 }
 
+export interface NewLead {
+  site: string;
+  visitorId: string;
+  clientId: string;
+  name?: string;
+  phone?: string;
+  email?: string;
+  message?: string;
+  context: PageContext | null;
+}
+
 export interface Store {
   touchVisitor(visitor: { id: string; site: string; name?: string; email?: string }): void;
   getVisitor(site: string, id: string): VisitorRow | undefined;
@@ -73,6 +84,12 @@ export interface Store {
   appendMessage(message: NewMessage): { message: MessageRow; duplicate: boolean };
   messagesAfter(conversationId: string, seq: number, limit: number): MessageRow[];
   lastMessages(conversationId: string, limit: number): MessageRow[];
+  /** Stores a request once per (site, visitor, clientId); a repeat returns the stored one. */
+  insertLead(lead: NewLead): { lead: Lead; duplicate: boolean };
+  findLead(site: string, visitorId: string, clientId: string): Lead | undefined;
+  getLead(id: string): (Lead & { site: string }) | undefined;
+  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number }): Lead[];
+  updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Lead | undefined;
   createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): void;
   findSession(tokenHash: string): { site: string; operatorId: string } | undefined;
   close(): void;
@@ -97,7 +114,48 @@ const MIGRATIONS = [
      UNIQUE (conversation_id, seq), UNIQUE (sender, client_id));
    CREATE TABLE operator_sessions (
      token_hash TEXT PRIMARY KEY, site TEXT NOT NULL, operator_id TEXT NOT NULL, expires_at INTEGER NOT NULL);`,
+  `CREATE TABLE leads (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, visitor_id TEXT NOT NULL, client_id TEXT NOT NULL,
+     name TEXT, phone TEXT, email TEXT, message TEXT, context TEXT,
+     status TEXT NOT NULL CHECK (status IN ('new', 'in_work', 'done')), operator_id TEXT,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     UNIQUE (site, visitor_id, client_id));
+   CREATE INDEX leads_by_site ON leads (site, created_at);`,
 ];
+
+interface LeadRow {
+  id: string;
+  site: string;
+  visitorId: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  message: string | null;
+  context: string | null;
+  status: LeadStatus;
+  operatorId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const LEAD_COLUMNS = `id, site, visitor_id AS visitorId, name, phone, email, message, context, status,
+  operator_id AS operatorId, created_at AS createdAt, updated_at AS updatedAt`;
+
+function toLead(row: LeadRow): Lead {
+  return {
+    id: row.id,
+    visitorId: row.visitorId,
+    ...(row.name ? { name: row.name } : {}),
+    ...(row.phone ? { phone: row.phone } : {}),
+    ...(row.email ? { email: row.email } : {}),
+    ...(row.message ? { message: row.message } : {}),
+    context: row.context ? (JSON.parse(row.context) as PageContext) : null,
+    status: row.status,
+    operatorId: row.operatorId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
 
 const CONVERSATION_COLUMNS = `c.id, c.site, c.visitor_id AS visitorId, c.status, c.operator_id AS operatorId,
   c.last_seq AS lastSeq, c.created_at AS createdAt, c.updated_at AS updatedAt`;
@@ -150,6 +208,16 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
     after: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
     last: db.prepare(`SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?
       ORDER BY seq DESC LIMIT ?) ORDER BY seq`),
+    insertLead: db.prepare(`INSERT INTO leads
+      (id, site, visitor_id, client_id, name, phone, email, message, context, status, created_at, updated_at)
+      VALUES (@id, @site, @visitorId, @clientId, @name, @phone, @email, @message, @context, 'new', @now, @now)
+      ON CONFLICT (site, visitor_id, client_id) DO NOTHING`),
+    findLead: db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE site = ? AND visitor_id = ? AND client_id = ?`),
+    getLead: db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`),
+    listLeads: db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads
+      WHERE site = @site AND (@status IS NULL OR status = @status) AND created_at >= @since
+      ORDER BY created_at DESC LIMIT @limit`),
+    updateLead: db.prepare(`UPDATE leads SET status = ?, operator_id = ?, updated_at = ? WHERE id = ?`),
     createSession: db.prepare(`INSERT INTO operator_sessions (token_hash, site, operator_id, expires_at) VALUES (?, ?, ?, ?)`),
     findSession: db.prepare(`SELECT site, operator_id AS operatorId FROM operator_sessions WHERE token_hash = ? AND expires_at > ?`),
   };
@@ -198,6 +266,38 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
     appendMessage: append,
     messagesAfter: (conversationId, seq, limit) => q.after.all(conversationId, seq, limit) as MessageRow[],
     lastMessages: (conversationId, limit) => q.last.all(conversationId, limit) as MessageRow[],
+    insertLead(lead) {
+      const id = newId();
+      const inserted = q.insertLead.run({
+        id,
+        site: lead.site,
+        visitorId: lead.visitorId,
+        clientId: lead.clientId,
+        name: lead.name ?? null,
+        phone: lead.phone ?? null,
+        email: lead.email ?? null,
+        message: lead.message ?? null,
+        context: lead.context ? JSON.stringify(lead.context) : null,
+        now: now(),
+      });
+      const row = q.findLead.get(lead.site, lead.visitorId, lead.clientId) as LeadRow;
+      return { lead: toLead(row), duplicate: inserted.changes === 0 };
+    },
+    findLead(site, visitorId, clientId) {
+      const row = q.findLead.get(site, visitorId, clientId) as LeadRow | undefined;
+      return row && toLead(row);
+    },
+    getLead(id) {
+      const row = q.getLead.get(id) as LeadRow | undefined;
+      return row && { ...toLead(row), site: row.site };
+    },
+    listLeads: (site, { status, since = 0, limit = 200 } = {}) =>
+      (q.listLeads.all({ site, status: status ?? null, since, limit }) as LeadRow[]).map(toLead),
+    updateLeadStatus(id, status, operatorId) {
+      q.updateLead.run(status, operatorId, now(), id);
+      const row = q.getLead.get(id) as LeadRow | undefined;
+      return row && toLead(row);
+    },
     createSession: (tokenHash, site, operatorId, expiresAt) =>
       void q.createSession.run(tokenHash, site, operatorId, expiresAt),
     findSession: (tokenHash) =>

@@ -7,21 +7,31 @@ import type { Socket } from 'socket.io';
 import {
   LIMITS,
   checkSendMessage,
+  cleanContext,
   cleanHint,
   fail,
   isId,
   readTyping,
+  type Availability,
+  type PageContext,
   type ServerToVisitor,
   type VisitorAuth,
   type VisitorToServer,
 } from '../../src/protocol';
+import { availabilityFor, groupForUrl, sameAvailability } from './availability';
 import { publishConversation, rooms, toChatMessage, findOperator, type ServerContext } from './context';
+import { createLeadHandler } from './lead-handler';
 import { createRateLimiter } from './rate-limit';
-import { publicProfile, type SiteConfig } from './sites';
+import { publicProfile, publicSiteInfo, type SiteConfig } from './sites';
 
 interface VisitorData {
   site: SiteConfig;
   visitorId: string;
+  page: PageContext | null;
+  /** The routing group of the current page. */
+  group: string | undefined;
+  /** What this connection was last told, so it hears only of changes. */
+  availability?: Availability;
 }
 
 type VisitorSocket = Socket<VisitorToServer, ServerToVisitor, Record<string, never>, VisitorData>;
@@ -43,9 +53,25 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
       return next(new Error('origin not allowed for this site'));
     }
     if (!isId(auth.visitorId)) return next(new Error('visitorId is not a valid id'));
-    socket.data = { site, visitorId: auth.visitorId };
+    const page = cleanContext(auth.page);
+    socket.data = { site, visitorId: auth.visitorId, page, group: groupForUrl(site, page?.url) };
     next();
   });
+
+  const submitLead = createLeadHandler(ctx);
+
+  /** Tells the connection its availability if it changed since it was last told. */
+  const tellAvailability = (socket: VisitorSocket) => {
+    const now = availabilityFor(socket.data.site, socket.data.group, ctx.presence);
+    if (sameAvailability(socket.data.availability, now)) return;
+    socket.data.availability = now;
+    socket.emit('availability', now);
+  };
+  ctx.refreshAvailability = (siteId) => {
+    for (const socket of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
+      if (!siteId || socket.data.site?.id === siteId) tellAvailability(socket);
+    }
+  };
 
   ctx.visitors.on('connection', (socket: VisitorSocket) => {
     const { site, visitorId } = socket.data;
@@ -57,7 +83,7 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
       name: cleanHint(auth.name, LIMITS.name),
       email: cleanHint(auth.email, LIMITS.email),
     });
-    void socket.join(rooms.visitor(site.id, visitorId));
+    void socket.join([rooms.visitor(site.id, visitorId), rooms.siteVisitors(site.id)]);
 
     const conversation = store.latestConversation(site.id, visitorId);
     const lastSeq = typeof auth.lastSeq === 'number' && auth.lastSeq >= 0 ? auth.lastSeq : 0;
@@ -69,11 +95,30 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
         : store.lastMessages(conversation.id, LIMITS.historyReplay);
     const operator = conversation && findOperator(ctx, site.id, conversation.operatorId);
     socket.emit('session', {
-      site: { id: site.id, name: site.name, greeting: site.greeting },
+      site: publicSiteInfo(site),
       conversationId: conversation?.id ?? null,
       status: conversation?.status ?? null,
       operator: operator ? publicProfile(operator, ctx.publicUrl) : null,
       messages: rows.map((row) => toChatMessage(ctx, site.id, row)),
+    });
+    tellAvailability(socket);
+
+    socket.on('page', (payload) => {
+      const page = cleanContext(payload);
+      if (!page) return;
+      socket.data.page = page;
+      socket.data.group = groupForUrl(site, page.url);
+      tellAvailability(socket);
+    });
+
+    socket.on('lead:submit', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        ack(submitLead(site, visitorId, socket.handshake.address, payload));
+      } catch (error) {
+        ctx.log(`lead failed: ${String(error)}`);
+        ack(fail('internal', 'the request could not be stored; it will be retried'));
+      }
     });
 
     socket.on('message:send', (payload, ack) => {

@@ -3,11 +3,17 @@
  * operator console and the tests all import these, so a renamed event or a changed
  * payload fails the type check everywhere at once.
  */
+import type { PageContext } from './context';
+import type { LeadInput } from './lead';
 import type {
   Ack,
+  Availability,
   ChatMessage,
   ConversationSummary,
+  Lead,
+  LeadStatus,
   OperatorProfile,
+  OperatorStatus,
   VisitorSession,
 } from './types';
 
@@ -24,6 +30,8 @@ export interface VisitorAuth {
   /** Display hint only: shown to operators as unverified, never used to find history. */
   name?: string;
   email?: string;
+  /** The page the visitor is on: routing to an operator group depends on it. */
+  page?: PageContext;
 }
 
 export interface SendMessagePayload {
@@ -33,9 +41,24 @@ export interface SendMessagePayload {
 
 export type SendMessageAck = Ack<{ message: ChatMessage }>;
 
+export interface LeadPayload {
+  clientId: string;
+  fields: LeadInput;
+  context?: PageContext;
+  /** A field people never see; bots fill it. */
+  honeypot?: string;
+  /** Milliseconds from showing the form to submitting it. */
+  elapsedMs: number;
+}
+
+export type LeadAck = Ack<{ leadId: string }>;
+
 export interface VisitorToServer {
   'message:send': (payload: SendMessagePayload, ack: (res: SendMessageAck) => void) => void;
   typing: (payload: { typing: boolean }) => void;
+  /** The visitor moved to another page (SPA navigation). */
+  page: (page: PageContext) => void;
+  'lead:submit': (payload: LeadPayload, ack: (res: LeadAck) => void) => void;
 }
 
 export interface ServerToVisitor {
@@ -44,6 +67,8 @@ export interface ServerToVisitor {
   typing: (payload: { typing: boolean }) => void;
   'operator:assigned': (operator: OperatorProfile) => void;
   'conversation:closed': (payload: { conversationId: string }) => void;
+  /** Sent on connect and whenever it changes for the visitor's page. */
+  availability: (availability: Availability) => void;
 }
 
 /** Handshake `auth` of an operator connection: a token from POST /api/operator/login. */
@@ -62,6 +87,10 @@ export type OpenConversationAck = Ack<{
 
 export type CloseConversationAck = Ack<{ conversation: ConversationSummary }>;
 
+export interface TeamMember extends OperatorProfile {
+  status: OperatorStatus;
+}
+
 export interface OperatorToServer {
   'conversation:open': (
     payload: { conversationId: string },
@@ -73,12 +102,23 @@ export interface OperatorToServer {
   ) => void;
   'message:send': (payload: OperatorSendPayload, ack: (res: SendMessageAck) => void) => void;
   typing: (payload: { conversationId: string; typing: boolean }) => void;
+  'status:set': (payload: { status: OperatorStatus }, ack: (res: Ack<{ status: OperatorStatus }>) => void) => void;
+  'lead:update': (payload: { leadId: string; status: LeadStatus }, ack: (res: Ack<{ lead: Lead }>) => void) => void;
 }
 
 export interface ServerToOperator {
-  /** Sent once on connect: who the operator is and every conversation of the site. */
-  hello: (payload: { operator: OperatorProfile; conversations: ConversationSummary[] }) => void;
+  /** Sent once on connect: who the operator is, the team, conversations and requests. */
+  hello: (payload: {
+    operator: OperatorProfile;
+    status: OperatorStatus;
+    team: TeamMember[];
+    conversations: ConversationSummary[];
+    leads: Lead[];
+  }) => void;
   'conversation:updated': (conversation: ConversationSummary) => void;
   'message:new': (message: ChatMessage) => void;
   typing: (payload: { conversationId: string; typing: boolean }) => void;
+  'team:updated': (team: TeamMember[]) => void;
+  'lead:new': (lead: Lead) => void;
+  'lead:updated': (lead: Lead) => void;
 }

@@ -1,5 +1,7 @@
+export * from './context';
 export * from './events';
 export * from './ids';
+export * from './lead';
 export * from './limits';
 export * from './types';
 export * from './validate';

@@ -1,4 +1,6 @@
 /** Data shapes that cross the wire. Times are epoch milliseconds. */
+import type { PageContext } from './context';
+import type { LeadErrors, LeadFormConfig } from './lead';
 
 export type Author = 'visitor' | 'operator' | 'system';
 
@@ -29,6 +31,35 @@ export interface SiteInfo {
   id: string;
   name: string;
   greeting: string;
+  leadForm: LeadFormConfig;
+}
+
+/** The statuses of seeds 000 and 004; only `available` takes new chats. */
+export type OperatorStatus = 'available' | 'away' | 'dnd' | 'offline';
+export const OPERATOR_STATUSES: readonly OperatorStatus[] = ['available', 'away', 'dnd', 'offline'];
+
+/** Whether a visitor on a given page can reach someone now, and if not, why not. */
+export interface Availability {
+  online: boolean;
+  reason?: 'hours' | 'nobody';
+}
+
+export type LeadStatus = 'new' | 'in_work' | 'done';
+export const LEAD_STATUSES: readonly LeadStatus[] = ['new', 'in_work', 'done'];
+
+export interface Lead {
+  id: string;
+  visitorId: string;
+  name?: string;
+  phone?: string;
+  email?: string;
+  message?: string;
+  /** The page, referrer and campaign when the request was sent. */
+  context: PageContext | null;
+  status: LeadStatus;
+  operatorId: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** What the server tells a visitor right after it connects. */
@@ -65,7 +96,8 @@ export type ErrorCode =
 
 export interface AckError {
   ok: false;
-  error: { code: ErrorCode; message: string; field?: string };
+  /** `fields`: per-field reasons, in the shape the lead form shows them. */
+  error: { code: ErrorCode; message: string; field?: string; fields?: LeadErrors };
 }
 
 export type Ack<T> = ({ ok: true } & T) | AckError;

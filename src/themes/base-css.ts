@@ -22,7 +22,7 @@ export const BASE_CSS = `
 .who strong{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .who span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .icon-button{all:unset;cursor:pointer;width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center}
-.icon-button:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid ${v('accent')};outline-offset:2px}
+.icon-button:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid ${v('accent')};outline-offset:2px}
 .header .icon-button:focus-visible{outline-color:${v('onAccent')}}
 .icon-button svg{width:22px;height:22px;fill:currentColor}
 .banner{padding:8px 16px;font-size:13px;background:#fff4e5;color:#7a4100;display:flex;gap:8px;align-items:center;justify-content:space-between}
@@ -50,6 +50,27 @@ export const BASE_CSS = `
 .composer .send svg{width:20px;height:20px;fill:currentColor}
 .hint{font-size:12px;color:#b42318;padding:0 16px 6px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.lead,.thanks{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px}
+.lead h2,.thanks h2{margin:0;font-size:17px}
+.intro,.hint{margin:0;font-size:13px;color:#5b6475}
+.hint{padding:0}
+.summary{margin:0;font-size:13px;color:#b42318;font-weight:600}
+.field{display:flex;flex-direction:column;gap:4px}
+.field label{font-size:13px;font-weight:600}
+.optional{font-weight:400;color:#5b6475}
+.field input:not([type=checkbox]),.field textarea{font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent;
+  border:1px solid #c5cbd6;border-radius:10px;padding:8px 12px;width:100%}
+.field textarea{resize:vertical}
+.field [aria-invalid=true]{border-color:#b42318}
+.field .error{margin:0;font-size:12px;color:#b42318}
+.consent label{display:flex;gap:8px;align-items:flex-start;font-weight:400}
+.consent input{width:18px;height:18px;margin:1px 0 0;flex:none;accent-color:${v('accent')}}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.primary{all:unset;cursor:pointer;text-align:center;padding:11px 16px;border-radius:10px;font-weight:600;
+  background:${v('accent')};color:${v('onAccent')}}
+.offer{display:flex;gap:8px;align-items:center;justify-content:space-between;padding:8px 12px;border-radius:10px;background:#e7f6ec;color:#0b5c2b;font-size:13px}
+.offer button{all:unset;cursor:pointer;font-weight:700;text-decoration:underline}
+.thanks{justify-content:center;text-align:center}
 @media (max-width:480px){
   .panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0;padding-bottom:env(safe-area-inset-bottom)}
   :host([data-open]) .launcher{display:none}

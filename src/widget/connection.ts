@@ -2,26 +2,33 @@
  * Wires the transport to the models: every server event maps to one model action,
  * in one table, so what the server can make the widget do is readable at a glance.
  */
-import type { ServerToVisitor } from '../protocol';
+import type { Availability, ChatMessage, LeadFormConfig, ServerToVisitor } from '../protocol';
 import type { Delivery } from './delivery';
 import type { Emitter } from './events';
 import type { ConversationModel } from './models/conversation';
 import type { Transport } from './transport';
 
-export function bindServerEvents(
-  transport: Transport,
-  conversation: ConversationModel,
-  delivery: Delivery,
-  emitter: Emitter,
-): () => void {
+export interface ConnectionTargets {
+  conversation: ConversationModel;
+  delivery: Delivery<{ text: string }, { message: ChatMessage }>;
+  leadDelivery: { flush(): Promise<void> };
+  emitter: Emitter;
+  setAvailability(availability: Availability): void;
+  setLeadForm(config: LeadFormConfig): void;
+}
+
+export function bindServerEvents(transport: Transport, targets: ConnectionTargets): () => void {
+  const { conversation, delivery, leadDelivery, emitter } = targets;
   const handlers: ServerToVisitor = {
     session(session) {
-      delivery.reconcile(session.messages);
+      delivery.reconcile(session.messages.filter((m) => m.author === 'visitor').map((m) => m.clientId));
       conversation.applySession(session);
+      targets.setLeadForm(session.site.leadForm);
       void delivery.flush();
+      void leadDelivery.flush();
     },
     'message:new'(message) {
-      delivery.reconcile([message]);
+      if (message.author === 'visitor') delivery.reconcile([message.clientId]);
       conversation.receive(message);
       if (message.author !== 'system') {
         emitter.emit('message', { author: message.author, text: message.text, conversationId: message.conversationId });
@@ -30,6 +37,7 @@ export function bindServerEvents(
     typing: ({ typing }) => conversation.setOperatorTyping(typing),
     'operator:assigned': (operator) => conversation.setOperator(operator),
     'conversation:closed': ({ conversationId }) => conversation.closed(conversationId),
+    availability: (availability) => targets.setAvailability(availability),
   };
   const unsubscribe = (Object.keys(handlers) as (keyof ServerToVisitor)[]).map((event) =>
     transport.on(event, handlers[event]),

@@ -1,23 +1,26 @@
 /**
- * Sends the outbox, one message at a time and in order, each until the server acks it.
- * The server dedupes on the client id, so a resend after a lost ack is harmless; the
- * outbox entry is dropped only once the stored message comes back.
+ * Sends an outbox, one entry at a time and in order, each until the server acks it.
+ * The server dedupes on the client id, so a resend after a lost ack is harmless; an
+ * entry is dropped only once the server has it.
  */
-import { isRetryable, LIMITS, newId, type ChatMessage, type SendMessageAck } from '../protocol';
+import { isRetryable, LIMITS, newId, type Ack, type AckError } from '../protocol';
 import type { Outbox } from './outbox';
 
-export interface DeliveryPorts {
-  outbox: Outbox;
+export interface DeliveryPorts<P, R> {
+  outbox: Outbox<P>;
   isConnected(): boolean;
-  send(payload: { clientId: string; text: string }): Promise<SendMessageAck>;
-  /** Called with the stored message the server acked. */
-  onSent(message: ChatMessage): void;
+  /** Resolves with the ack; rejects when none comes in time (the transport's contract). */
+  send(clientId: string, payload: P): Promise<Ack<R>>;
+  /** Called with the server's answer for a delivered entry. */
+  onSent(result: R, payload: P): void;
+  /** Called when the server refuses an entry for good (not a passing error). */
+  onRefused?(error: AckError['error'], clientId: string, payload: P): void;
 }
 
 /** Wait before retrying after a refusal that may pass (rate limit, server error). */
 const RETRY_AFTER_MS = 3000;
 
-export function createDelivery({ outbox, isConnected, send, onSent }: DeliveryPorts) {
+export function createDelivery<P, R>({ outbox, isConnected, send, onSent, onRefused }: DeliveryPorts<P, R>) {
   let flushing = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -39,9 +42,9 @@ export function createDelivery({ outbox, isConnected, send, onSent }: DeliveryPo
     try {
       for (let item = outbox.next(); item && isConnected(); item = outbox.next()) {
         outbox.markPending(item.clientId);
-        let result: SendMessageAck;
+        let result: Ack<R>;
         try {
-          result = await send({ clientId: item.clientId, text: item.text });
+          result = await send(item.clientId, item.payload);
         } catch {
           // No ack in time: the connection is likely gone; reconnecting flushes again.
           outbox.markFailed(item.clientId);
@@ -50,13 +53,14 @@ export function createDelivery({ outbox, isConnected, send, onSent }: DeliveryPo
         }
         if (result.ok) {
           outbox.remove(item.clientId);
-          onSent(result.message);
+          onSent(result, item.payload);
         } else if (isRetryable(result.error.code)) {
           outbox.markFailed(item.clientId);
           scheduleRetry();
           return;
         } else {
           outbox.markFailed(item.clientId, result.error.code);
+          onRefused?.(result.error, item.clientId, item.payload);
         }
       }
     } finally {
@@ -66,12 +70,12 @@ export function createDelivery({ outbox, isConnected, send, onSent }: DeliveryPo
 
   return {
     flush,
-    /** Queues a visitor message; it is persisted before anything is sent. */
-    send(text: string): string {
+    /** Queues an entry; it is persisted before anything is sent. Returns its client id. */
+    enqueue(payload: P): string {
       const clientId = newId();
       // Offline it is honestly "not sent yet"; it still goes out when the connection returns.
       const state = isConnected() ? 'pending' : 'failed';
-      outbox.add({ clientId, text, createdAt: Date.now(), state });
+      outbox.add({ clientId, payload, createdAt: Date.now(), state });
       if (state === 'pending') watch(clientId);
       void flush();
       return clientId;
@@ -81,11 +85,9 @@ export function createDelivery({ outbox, isConnected, send, onSent }: DeliveryPo
       watch(clientId);
       void flush();
     },
-    /** The server's history already holds these: their acks were lost, not the messages. */
-    reconcile(stored: ChatMessage[]) {
-      for (const message of stored) {
-        if (message.author === 'visitor') outbox.remove(message.clientId);
-      }
+    /** The server already holds these: their acks were lost, not the entries. */
+    reconcile(clientIds: Iterable<string>) {
+      for (const clientId of clientIds) outbox.remove(clientId);
     },
     dispose() {
       clearTimeout(retryTimer);
@@ -93,4 +95,4 @@ export function createDelivery({ outbox, isConnected, send, onSent }: DeliveryPo
   };
 }
 
-export type Delivery = ReturnType<typeof createDelivery>;
+export type Delivery<P, R> = ReturnType<typeof createDelivery<P, R>>;

@@ -9,12 +9,14 @@ export interface HostEvents {
   close: void;
   message: { author: 'visitor' | 'operator'; text: string; conversationId: string };
   unread: { count: number };
+  /** A request from the offline form reached the server. */
+  lead: { leadId: string; name?: string; phone?: string; email?: string; message?: string };
 }
 
 export type HostEventName = keyof HostEvents;
 type Listener = (detail: unknown) => void;
 
-export const HOST_EVENTS: readonly HostEventName[] = ['ready', 'open', 'close', 'message', 'unread'];
+export const HOST_EVENTS: readonly HostEventName[] = ['ready', 'open', 'close', 'message', 'unread', 'lead'];
 
 export function createEmitter() {
   const listeners = new Map<string, Set<Listener>>();

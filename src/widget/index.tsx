@@ -3,6 +3,7 @@
  * shadow root it made and the calls queued before we arrived.
  */
 import { createRef, render } from 'preact';
+import { effect } from '@preact/signals';
 import { resolveLocale, setLocale } from '../i18n';
 import { parseConfig, reportConfig } from '../loader/config';
 import type { MountWidget } from '../loader/contract';
@@ -17,6 +18,8 @@ import { createWidgetState } from './state';
 import { App } from './views/app';
 
 const UPDATABLE = ['lang', 'name', 'email', 'position', 'color'] as const;
+/** How long the thank-you stays before the widget closes. */
+const THANKS_MS = 4000;
 
 export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
   reportConfig(config, console.warn);
@@ -31,6 +34,7 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
   const setOpen = (open: boolean) => {
     if (state.open.peek() === open) return;
     state.open.value = open;
+    if (!open && state.thanks.peek()) state.finishLead();
     host.toggleAttribute('data-open', open);
     emitter.emit(open ? 'open' : 'close', undefined);
     if (open) requestAnimationFrame(() => inputRef.current?.focus());
@@ -55,7 +59,7 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
       applyTheme(host, themeFromAccent(config.color));
       if (lang) void setLocale(lang);
     },
-    send: (text) => state.delivery.send(text),
+    send: (text) => void state.delivery.enqueue({ text }),
     emitter,
   };
 
@@ -64,6 +68,13 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
   render(<App state={state} onClose={target.close} inputRef={inputRef} />, container);
 
   bindLauncher(launcher, state.open, state.conversation.unread);
+
+  // Seed 000: after "Leave a request" the visitor is thanked and the widget closes itself.
+  let thanksTimer: ReturnType<typeof setTimeout> | undefined;
+  effect(() => {
+    clearTimeout(thanksTimer);
+    if (state.thanks.value) thanksTimer = setTimeout(() => setOpen(false), THANKS_MS);
+  });
 
   for (const [name, ...args] of queue.splice(0)) runCommand(target, name, args);
   emitter.emit('ready', undefined);

@@ -1,38 +1,37 @@
 /**
- * Messages the visitor wrote that the server has not yet acknowledged. Persisted on
- * every change, so a reload or a crash loses nothing; an entry leaves only when the
- * server acks it (or its copy shows up in the replayed history).
+ * What the visitor sent that the server has not yet acknowledged: messages, requests.
+ * Persisted on every change, so a reload or a crash loses nothing; an entry leaves only
+ * when the server acks it (or its stored copy shows up in the replayed history).
  */
 import { signal } from '@preact/signals';
 import type { ErrorCode } from '../protocol';
 import type { Storage } from './storage';
 
-export interface OutboxItem {
+export interface OutboxItem<P> {
   clientId: string;
-  text: string;
+  payload: P;
   createdAt: number;
-  /** pending: on its way; failed: not acknowledged in time or refused. */
+  /** pending: on its way; failed: not acknowledged in time, or refused. */
   state: 'pending' | 'failed';
   /** Why the server refused it; a refused item waits for the visitor's retry. */
   refused?: ErrorCode;
 }
 
-const KEY = 'outbox';
+/** @param key  the storage key: one outbox per kind of thing sent */
+export function createOutbox<P>(storage: Storage, key: string) {
+  const loaded = storage.get<OutboxItem<P>[]>(key);
+  const items = signal<OutboxItem<P>[]>(Array.isArray(loaded) ? loaded.filter((i) => i?.clientId && i.payload) : []);
 
-export function createOutbox(storage: Storage) {
-  const loaded = storage.get<OutboxItem[]>(KEY);
-  const items = signal<OutboxItem[]>(Array.isArray(loaded) ? loaded : []);
-
-  const write = (next: OutboxItem[]) => {
+  const write = (next: OutboxItem<P>[]) => {
     items.value = next;
-    storage.set(KEY, next);
+    storage.set(key, next);
   };
-  const update = (clientId: string, patch: Partial<OutboxItem>) =>
+  const update = (clientId: string, patch: Partial<OutboxItem<P>>) =>
     write(items.value.map((item) => (item.clientId === clientId ? { ...item, ...patch } : item)));
 
   return {
     items,
-    add(item: OutboxItem) {
+    add(item: OutboxItem<P>) {
       write([...items.value, item]);
     },
     remove(clientId: string) {
@@ -41,7 +40,7 @@ export function createOutbox(storage: Storage) {
       }
     },
     /** The oldest item that may be sent without the visitor asking. */
-    next(): OutboxItem | undefined {
+    next(): OutboxItem<P> | undefined {
       return items.value.find((item) => !item.refused);
     },
     markPending(clientId: string) {
@@ -59,4 +58,4 @@ export function createOutbox(storage: Storage) {
   };
 }
 
-export type Outbox = ReturnType<typeof createOutbox>;
+export type Outbox<P> = ReturnType<typeof createOutbox<P>>;

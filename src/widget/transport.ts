@@ -7,6 +7,9 @@ import { io, type Socket } from 'socket.io-client';
 import {
   LIMITS,
   VISITOR_NAMESPACE,
+  type LeadAck,
+  type LeadPayload,
+  type PageContext,
   type SendMessageAck,
   type SendMessagePayload,
   type ServerToVisitor,
@@ -29,6 +32,10 @@ export interface Transport {
   on<E extends keyof ServerEvents>(event: E, handler: ServerEvents[E]): () => void;
   /** Resolves with the server's ack; rejects when none comes within LIMITS.ackTimeoutMs. */
   send(payload: SendMessagePayload): Promise<SendMessageAck>;
+  /** Same contract as `send`, for a request from the offline form. */
+  submitLead(payload: LeadPayload): Promise<LeadAck>;
+  /** Tells the server the visitor is on another page; dropped while offline (auth carries it). */
+  page(page: PageContext): void;
   typing(typing: boolean): void;
   readonly connected: boolean;
   reconnectNow(): void;
@@ -85,6 +92,12 @@ export function createTransport({ server, auth, onState }: TransportOptions): Tr
     },
     async send(payload) {
       return socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', payload);
+    },
+    async submitLead(payload) {
+      return socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('lead:submit', payload);
+    },
+    page(page) {
+      if (socket.connected) socket.emit('page', page);
     },
     typing(typing) {
       if (socket.connected) socket.volatile.emit('typing', { typing });

@@ -2,13 +2,17 @@
  * A transport double for unit tests of the widget: records what the widget sends and
  * lets the test play the server's part through the same event table.
  */
-import type { SendMessageAck, SendMessagePayload, ServerToVisitor, VisitorAuth } from '../../src/protocol';
+import type { LeadAck, LeadPayload, PageContext, SendMessageAck, SendMessagePayload, ServerToVisitor, VisitorAuth } from '../../src/protocol';
 import type { Transport, TransportOptions } from '../../src/widget/transport';
 
 export interface FakeTransport extends Transport {
   options: TransportOptions;
   sent: SendMessagePayload[];
+  leads: LeadPayload[];
+  pages: PageContext[];
   typingSignals: boolean[];
+  /** Answers the next lead submissions; default: stored. */
+  replyLead: (payload: LeadPayload) => Promise<LeadAck>;
   /** Answers the next sends; default: store and ack. */
   reply: (payload: SendMessagePayload) => Promise<SendMessageAck>;
   /** Plays a server event. */
@@ -24,7 +28,10 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
   const fake: FakeTransport = {
     options,
     sent: [],
+    leads: [],
+    pages: [],
     typingSignals: [],
+    replyLead: async () => ({ ok: true, leadId: `lead-${fake.leads.length}` }),
     reply: async ({ clientId, text }) => ({
       ok: true,
       message: { id: `m-${clientId}`, conversationId: 'c1', seq: ++seq, clientId, author: 'visitor', text, createdAt: 1000 + seq },
@@ -38,6 +45,11 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
       fake.sent.push(payload);
       return fake.reply(payload);
     },
+    async submitLead(payload) {
+      fake.leads.push(payload);
+      return fake.replyLead(payload);
+    },
+    page: (page) => void fake.pages.push(page),
     typing: (typing) => void fake.typingSignals.push(typing),
     get connected() {
       return connected;

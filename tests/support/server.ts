@@ -21,6 +21,7 @@ import {
 import { hashPassword } from '../../demo/server/passwords';
 import { startServer, type RunningServer } from '../../demo/server/server';
 import type { SiteConfig } from '../../demo/server/sites';
+import { DEFAULT_LEAD_FORM } from '../../src/protocol';
 
 export type VisitorClient = Socket<ServerToVisitor, VisitorToServer>;
 export type OperatorClient = Socket<ServerToOperator, OperatorToServer>;
@@ -34,6 +35,7 @@ export function testSites(extraOrigins: string[] = []): SiteConfig[] {
       id: 'shop',
       name: 'Test Shop',
       greeting: 'Hello!',
+      leadForm: DEFAULT_LEAD_FORM,
       allowedOrigins: ['https://shop.example', ...extraOrigins],
       operators: [
         { id: 'anna', login: 'anna', name: 'Anna', title: 'Support', avatar: '/assets/a.svg', passwordHash },
@@ -44,6 +46,7 @@ export function testSites(extraOrigins: string[] = []): SiteConfig[] {
       id: 'other',
       name: 'Other Site',
       greeting: '',
+      leadForm: DEFAULT_LEAD_FORM,
       allowedOrigins: ['https://other.example'],
       operators: [{ id: 'olga', login: 'olga', name: 'Olga', passwordHash }],
     },

@@ -4,6 +4,7 @@ import type { WidgetState } from '../state';
 import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { Header } from './header';
+import { LeadForm, Thanks } from './lead-form';
 import { MessageList } from './message-list';
 
 export interface AppProps {
@@ -18,6 +19,7 @@ export function App({ state, onClose, inputRef }: AppProps) {
   const operator = state.conversation.operator.value;
   const typing = state.conversation.operatorTyping.value;
   const siteName = state.conversation.site.value?.name ?? t('header.fallbackName');
+  const view = state.view.value;
   return (
     <div
       class="panel"
@@ -32,11 +34,19 @@ export function App({ state, onClose, inputRef }: AppProps) {
     >
       <Header state={state} onClose={onClose} />
       <ConnectionBanner state={state} />
-      <MessageList state={state} />
-      <div class="typing" aria-hidden={!typing}>
-        {typing && t('typing.operator', { name: operator?.name ?? t('header.fallbackName') })}
-      </div>
-      <Composer state={state} inputRef={inputRef} />
+      {view === 'chat' ? (
+        <>
+          <MessageList state={state} />
+          <div class="typing" aria-hidden={!typing}>
+            {typing && t('typing.operator', { name: operator?.name ?? t('header.fallbackName') })}
+          </div>
+          <Composer state={state} inputRef={inputRef} />
+        </>
+      ) : view === 'form' ? (
+        <LeadForm state={state} />
+      ) : (
+        <Thanks state={state} />
+      )}
     </div>
   );
 }

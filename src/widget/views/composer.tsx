@@ -11,7 +11,7 @@ export function Composer({ state, inputRef }: { state: WidgetState; inputRef: pr
 
   const submit = () => {
     if (!canSend) return;
-    state.delivery.send(text.trim());
+    state.delivery.enqueue({ text: text.trim() });
     state.draft.value = '';
     state.typing.stop();
   };

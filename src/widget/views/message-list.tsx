@@ -16,7 +16,7 @@ function Entry({ entry, state, code }: { entry: TimelineEntry; state: WidgetStat
     return (
       <div class={`msg visitor ${item.state}`} data-state={item.state}>
         <div class="bubble">
-          <RichText text={item.text} />
+          <RichText text={item.payload.text} />
         </div>
         <div class="meta">
           {item.state === 'pending' ? (

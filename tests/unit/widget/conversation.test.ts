@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { LIMITS, type ChatMessage } from '../../../src/protocol';
+import { DEFAULT_LEAD_FORM, LIMITS, type ChatMessage } from '../../../src/protocol';
 import { createConversationModel } from '../../../src/widget/models/conversation';
 import { createStorage } from '../../../src/widget/storage';
 
@@ -14,7 +14,7 @@ const msg = (seq: number, author: ChatMessage['author'] = 'operator', conversati
 });
 
 const session = (messages: ChatMessage[]) => ({
-  site: { id: 'demo', name: 'Demo', greeting: 'Hi' },
+  site: { id: 'demo', name: 'Demo', greeting: 'Hi', leadForm: DEFAULT_LEAD_FORM },
   conversationId: 'c1',
   status: 'open' as const,
   operator: null,

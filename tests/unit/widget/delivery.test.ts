@@ -10,21 +10,23 @@ function stored(clientId: string, text: string, seq: number): ChatMessage {
 
 function setup() {
   const storage = createStorage('demo');
-  const outbox = createOutbox(storage);
+  const outbox = createOutbox<{ text: string }>(storage, 'outbox');
   let connected = true;
   let seq = 0;
   const sent: string[] = [];
   const acked: ChatMessage[] = [];
   const answers: ((payload: { clientId: string; text: string }) => Promise<SendMessageAck>)[] = [];
-  const delivery = createDelivery({
+  const refused: string[] = [];
+  const delivery = createDelivery<{ text: string }, { message: ChatMessage }>({
     outbox,
     isConnected: () => connected,
-    send: (payload) => {
-      sent.push(payload.text);
+    send: (clientId, { text }) => {
+      sent.push(text);
       const answer = answers.shift();
-      return answer ? answer(payload) : Promise.resolve({ ok: true, message: stored(payload.clientId, payload.text, ++seq) });
+      return answer ? answer({ clientId, text }) : Promise.resolve({ ok: true, message: stored(clientId, text, ++seq) });
     },
-    onSent: (message) => acked.push(message),
+    onSent: ({ message }) => acked.push(message),
+    onRefused: (error) => refused.push(error.code),
   });
   return {
     storage,
@@ -33,6 +35,7 @@ function setup() {
     sent,
     acked,
     answers,
+    refused,
     setConnected: (value: boolean) => (connected = value),
   };
 }
@@ -43,7 +46,7 @@ afterEach(() => vi.useRealTimers());
 describe('delivery', () => {
   it('persists a message before sending and drops it once acked', async () => {
     const { delivery, outbox, storage, acked } = setup();
-    delivery.send('hello');
+    delivery.enqueue({ text: 'hello' });
     expect(storage.get<unknown[]>('outbox')).toHaveLength(1);
     await vi.waitFor(() => expect(acked.map((m) => m.text)).toEqual(['hello']));
     expect(outbox.items.value).toEqual([]);
@@ -53,14 +56,18 @@ describe('delivery', () => {
   it('keeps messages written offline, in order, and sends them once back online', async () => {
     const t = setup();
     t.setConnected(false);
-    t.delivery.send('one');
-    t.delivery.send('two');
-    t.delivery.send('three');
+    t.delivery.enqueue({ text: 'one' });
+    t.delivery.enqueue({ text: 'two' });
+    t.delivery.enqueue({ text: 'three' });
     await Promise.resolve();
     expect(t.sent).toEqual([]);
 
     // A reload while offline: a new outbox reads the same storage.
-    expect(createOutbox(t.storage).items.value.map((i) => i.text)).toEqual(['one', 'two', 'three']);
+    expect(createOutbox<{ text: string }>(t.storage, 'outbox').items.value.map((i) => i.payload.text)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
 
     t.setConnected(true);
     await t.delivery.flush();
@@ -74,8 +81,8 @@ describe('delivery', () => {
     t.answers.push(
       (p) => new Promise((resolve) => (release = () => resolve({ ok: true, message: stored(p.clientId, p.text, 1) }))),
     );
-    t.delivery.send('first');
-    t.delivery.send('second');
+    t.delivery.enqueue({ text: 'first' });
+    t.delivery.enqueue({ text: 'second' });
     await Promise.resolve();
     expect(t.sent).toEqual(['first']);
     release();
@@ -87,9 +94,9 @@ describe('delivery', () => {
     const t = setup();
     // The transport's contract: send rejects when no ack comes within the timeout.
     t.answers.push(() => new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), LIMITS.ackTimeoutMs)));
-    t.delivery.send('lost ack');
+    t.delivery.enqueue({ text: 'lost ack' });
     await vi.advanceTimersByTimeAsync(LIMITS.ackTimeoutMs + 1);
-    expect(t.outbox.items.value[0]).toMatchObject({ text: 'lost ack', state: 'failed' });
+    expect(t.outbox.items.value[0]).toMatchObject({ payload: { text: 'lost ack' }, state: 'failed' });
     t.delivery.retry(t.outbox.items.value[0]!.clientId);
     await vi.advanceTimersByTimeAsync(1);
     expect(t.outbox.items.value).toEqual([]);
@@ -101,11 +108,12 @@ describe('delivery', () => {
     const t = setup();
     t.answers.push(async () => ({ ok: false, error: { code: 'rate_limited', message: 'slow down' } }));
     t.answers.push(async () => ({ ok: false, error: { code: 'too_long', message: 'too long' } }));
-    t.delivery.send('limited');
+    t.delivery.enqueue({ text: 'limited' });
     await vi.advanceTimersByTimeAsync(1);
     expect(t.outbox.items.value[0]).toMatchObject({ state: 'failed', refused: undefined });
     await vi.advanceTimersByTimeAsync(5000);
     expect(t.outbox.items.value[0]).toMatchObject({ state: 'failed', refused: 'too_long' });
+    expect(t.refused).toEqual(['too_long']);
     await t.delivery.flush();
     expect(t.sent).toEqual(['limited', 'limited']);
   });
@@ -113,8 +121,8 @@ describe('delivery', () => {
   it('drops outbox entries whose copy is already in the server history', () => {
     const t = setup();
     t.setConnected(false);
-    const clientId = t.delivery.send('acked, but the ack was lost');
-    t.delivery.reconcile([stored(clientId, 'acked, but the ack was lost', 7)]);
+    const clientId = t.delivery.enqueue({ text: 'acked, but the ack was lost' });
+    t.delivery.reconcile([clientId]);
     expect(t.outbox.items.value).toEqual([]);
   });
 });

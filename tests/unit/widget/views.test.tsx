@@ -1,17 +1,15 @@
-import { render } from 'preact';
-import { createRef } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS, type ChatMessage } from '../../../src/protocol';
-import { parseConfig } from '../../../src/loader/config';
-import { createEmitter } from '../../../src/widget/events';
-import { createWidgetState, type WidgetState } from '../../../src/widget/state';
-import { App } from '../../../src/widget/views/app';
+import type { WidgetState } from '../../../src/widget/state';
 import { createFakeTransport, type FakeTransport } from '../../support/fake-transport';
+import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
 
-let container: HTMLElement;
+let w: MountedWidget;
 let state: WidgetState;
 let transport: FakeTransport;
+const $ = (selector: string) => w.$(selector);
+const $$ = (selector: string) => w.$$(selector);
 
 const operatorMessage = (seq: number, text: string): ChatMessage => ({
   id: `o${seq}`,
@@ -25,54 +23,24 @@ const operatorMessage = (seq: number, text: string): ChatMessage => ({
 });
 
 function mountApp() {
-  const config = parseConfig({ site: 'demo' }, 'http://127.0.0.1:8080/loader.js', () => {})!;
-  state = createWidgetState(config, createEmitter(), {
-    createTransport: (options) => (transport = createFakeTransport(options)),
-  });
-  state.open.value = true;
-  container = document.createElement('div');
-  document.body.append(container);
-  act(() => render(<App state={state} onClose={() => (state.open.value = false)} inputRef={createRef()} />, container));
+  w = mountWidget();
+  ({ state, transport } = w);
 }
 
-const $ = (selector: string) => container.querySelector<HTMLElement>(selector);
-const $$ = (selector: string) => [...container.querySelectorAll<HTMLElement>(selector)];
-
 function connectWith(messages: ChatMessage[] = [], operator = null as ChatMessage['operator'] | null) {
-  act(() => {
-    transport.setConnected(true);
-    transport.emit('session', {
-      site: { id: 'demo', name: 'Demo Shop', greeting: 'We reply in minutes' },
-      conversationId: messages.length ? 'c1' : null,
-      status: messages.length ? 'open' : null,
-      operator: operator ?? null,
-      messages,
-    });
-  });
+  w.connect({ messages, operator: operator ?? null });
 }
 
 async function type(text: string, key?: { key: string; shiftKey?: boolean }) {
-  const textarea = $('textarea') as HTMLTextAreaElement;
-  await act(() => {
-    textarea.value = text;
-    textarea.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  if (key) {
-    await act(() => {
-      textarea.dispatchEvent(new KeyboardEvent('keydown', { ...key, bubbles: true, cancelable: true }));
-    });
-  }
+  await typeInto($('textarea'), text);
+  if (key) await press($('textarea'), key.key, { shiftKey: key.shiftKey });
 }
 
 beforeEach(() => {
   localStorage.clear();
   mountApp();
 });
-afterEach(() => {
-  render(null, container);
-  state.dispose();
-  container.remove();
-});
+afterEach(() => w.unmount());
 
 describe('header', () => {
   it('shows the site name and greeting until an operator is assigned', () => {
@@ -146,8 +114,7 @@ describe('composer', () => {
   it('keeps the draft across a remount (reload)', async () => {
     connectWith();
     await type('half-written question');
-    render(null, container);
-    state.dispose();
+    w.unmount();
     mountApp();
     expect(($('textarea') as HTMLTextAreaElement).value).toBe('half-written question');
   });
@@ -201,7 +168,7 @@ describe('panel', () => {
     expect(panel.getAttribute('role')).toBe('dialog');
     expect(panel.getAttribute('aria-label')).toBe('Chat with Demo Shop');
     expect($('.log')!.getAttribute('aria-live')).toBe('polite');
-    await act(() => void panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    await press(panel, 'Escape');
     expect(state.open.value).toBe(false);
     expect(panel.hidden).toBe(true);
   });

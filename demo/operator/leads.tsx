@@ -1,0 +1,77 @@
+/**
+ * Requests from the offline form, live: new, in work, done. The contacts and the page
+ * and campaign they came from. Everything here was typed by a visitor: text only.
+ */
+import type { Lead, LeadStatus } from '../../src/protocol';
+import type { OperatorSession } from './session';
+
+const STATUS_LABEL: Record<LeadStatus, string> = { new: 'New', in_work: 'In work', done: 'Done' };
+const when = (ms: number) => new Date(ms).toLocaleString();
+
+export function LeadList({ s }: { s: OperatorSession }) {
+  const list = s.leadList.value;
+  return (
+    <ul class="list" aria-label="Requests">
+      {list.length === 0 && <li class="empty">No requests yet.</li>}
+      {list.map((lead) => (
+        <li key={lead.id}>
+          <button
+            aria-current={s.selectedLeadId.value === lead.id}
+            onClick={() => (s.selectedLeadId.value = lead.id)}
+            data-lead={lead.id}
+          >
+            <strong>
+              {lead.name ?? 'Visitor'} <span class={`badge ${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
+            </strong>
+            <span class="preview">{lead.phone ?? lead.email ?? ''} — {lead.message ?? 'no message'}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Row({ label, value }: { label: string; value?: string }) {
+  return value ? (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  ) : null;
+}
+
+export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
+  const utm = lead.context?.utm ?? {};
+  return (
+    <section class="chat lead-detail" aria-label={`Request from ${lead.name ?? 'Visitor'}`}>
+      <header>
+        <strong>Request from {lead.name ?? 'Visitor'}</strong>
+        <span class="actions">
+          {lead.status !== 'in_work' && lead.status !== 'done' && (
+            <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'in_work')}>Take in work</button>
+          )}
+          {lead.status !== 'done' && (
+            <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'done')}>Mark done</button>
+          )}
+          {lead.status === 'done' && (
+            <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'new')}>Reopen</button>
+          )}
+        </span>
+      </header>
+      <dl class="facts">
+        <Row label="Status" value={STATUS_LABEL[lead.status]} />
+        <Row label="Received" value={when(lead.createdAt)} />
+        <Row label="Name" value={lead.name ?? 'Visitor (not given)'} />
+        <Row label="Phone" value={lead.phone} />
+        <Row label="E-mail" value={lead.email} />
+        <Row label="Message" value={lead.message} />
+        <Row label="Page" value={lead.context?.url} />
+        <Row label="Page title" value={lead.context?.title} />
+        <Row label="Referrer" value={lead.context?.referrer} />
+        {Object.entries(utm).map(([key, value]) => (
+          <Row key={key} label={key} value={value} />
+        ))}
+      </dl>
+    </section>
+  );
+}

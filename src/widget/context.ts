@@ -1,0 +1,16 @@
+/**
+ * The page context the widget reports: where the visitor is, where they came from,
+ * which campaign brought them. Normalised and bounded by the protocol's cleaner.
+ */
+import { cleanContext, utmFromUrl, type PageContext } from '../protocol';
+
+export function currentPage(): PageContext | undefined {
+  return (
+    cleanContext({
+      url: location.href,
+      title: document.title,
+      referrer: document.referrer || undefined,
+      utm: utmFromUrl(location.href),
+    }) ?? undefined
+  );
+}

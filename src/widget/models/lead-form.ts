@@ -1,0 +1,105 @@
+/**
+ * The request form: what the visitor typed (persisted, so nothing is lost), which
+ * fields they have left (validation on blur), the errors to show, and the submission
+ * through the lead outbox.
+ */
+import { computed, signal } from '@preact/signals';
+import {
+  DEFAULT_LEAD_FORM,
+  checkField,
+  validateLead,
+  type LeadErrors,
+  type LeadField,
+  type LeadFormConfig,
+  type LeadInput,
+} from '../../protocol';
+import type { Storage } from '../storage';
+
+export interface LeadDraft extends LeadInput {
+  name: string;
+  phone: string;
+  email: string;
+  message: string;
+  consent: boolean;
+  /** The hidden honeypot; people never see it, bots fill it. */
+  website: string;
+}
+
+const EMPTY: LeadDraft = { name: '', phone: '', email: '', message: '', consent: false, website: '' };
+
+export function createLeadFormModel(storage: Storage, prefill: { name?: string; email?: string }) {
+  const fresh = (): LeadDraft => ({ ...EMPTY, name: prefill.name ?? '', email: prefill.email ?? '' });
+  const draft = signal<LeadDraft>({ ...fresh(), ...storage.get<Partial<LeadDraft>>('leadDraft') });
+  const config = signal<LeadFormConfig>(storage.get<LeadFormConfig>('leadForm') ?? DEFAULT_LEAD_FORM);
+  const errors = signal<LeadErrors>({});
+  /** When the visitor first saw the form: bots submit faster than people can. */
+  const shownAt = signal<number | null>(null);
+
+  const save = (next: LeadDraft) => {
+    draft.value = next;
+    storage.set('leadDraft', next);
+  };
+
+  return {
+    draft,
+    config,
+    errors,
+    /** Whether the visitor has typed anything of their own. */
+    touched: computed(() => {
+      const d = draft.value;
+      const base = fresh();
+      return d.phone !== '' || d.message !== '' || d.name !== base.name || d.email !== base.email;
+    }),
+
+    setConfig(next: LeadFormConfig) {
+      config.value = next;
+      storage.set('leadForm', next);
+    },
+    shown() {
+      shownAt.value ??= Date.now();
+    },
+    set<K extends keyof LeadDraft>(field: K, value: LeadDraft[K]) {
+      save({ ...draft.value, [field]: value });
+      // An error goes away as soon as the field is right again.
+      if (field in errors.value && field !== 'website') {
+        const still =
+          field === 'consent'
+            ? value !== true
+            : checkField(field as LeadField, value, config.value.fields[field as LeadField]) !== null;
+        if (!still) {
+          const { [field as LeadField]: _, ...rest } = errors.value;
+          errors.value = rest;
+        }
+      }
+    },
+    /** Checks one field when the visitor leaves it. */
+    blur(field: LeadField) {
+      const error = checkField(field, draft.value[field], config.value.fields[field]);
+      const { [field]: _, ...rest } = errors.value;
+      errors.value = error ? { ...rest, [field]: error } : rest;
+    },
+    /** Validates everything; returns what to send, or null with the errors shown. */
+    validate(): { fields: LeadInput; honeypot: string; elapsedMs: number } | null {
+      const { website, ...input } = draft.value;
+      const result = validateLead(input, config.value);
+      if (!result.ok) {
+        errors.value = result.errors;
+        return null;
+      }
+      errors.value = {};
+      return { fields: { ...result.value, consent: true }, honeypot: website, elapsedMs: Date.now() - (shownAt.value ?? Date.now()) };
+    },
+    /** Shows the server's verdict on a request and puts its text back to edit. */
+    restore(fields: LeadInput, serverErrors: LeadErrors) {
+      save({ ...draft.value, ...fields, consent: fields.consent ?? false });
+      errors.value = serverErrors;
+    },
+    reset() {
+      save(fresh());
+      errors.value = {};
+      shownAt.value = null;
+    },
+  };
+}
+
+export type LeadFormModel = ReturnType<typeof createLeadFormModel>;

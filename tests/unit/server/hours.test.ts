@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { checkHours, isOpen, localTime, type BusinessHours } from '../../../demo/server/hours';
+
+const moscow: BusinessHours = {
+  timeZone: 'Europe/Moscow',
+  weekly: { mon: [['09:00', '13:00'], ['14:00', '18:00']], sat: [['10:00', '24:00']] },
+  holidays: ['2026-12-31'],
+};
+
+describe('business hours', () => {
+  it('reads the wall clock in the site’s time zone', () => {
+    // 2026-11-23 is a Monday; 06:30 UTC is 09:30 in Moscow (UTC+3).
+    expect(localTime(new Date('2026-11-23T06:30:00Z'), 'Europe/Moscow')).toEqual({
+      date: '2026-11-23',
+      weekday: 'mon',
+      minute: 9 * 60 + 30,
+    });
+  });
+
+  it.each([
+    ['2026-11-23T05:59:00Z', false, 'Monday 08:59, before opening'],
+    ['2026-11-23T06:00:00Z', true, 'Monday 09:00, opening minute'],
+    ['2026-11-23T10:30:00Z', false, 'Monday 13:30, lunch'],
+    ['2026-11-23T14:59:00Z', true, 'Monday 17:59'],
+    ['2026-11-23T15:00:00Z', false, 'Monday 18:00, closed (end is exclusive)'],
+    ['2026-11-24T08:00:00Z', false, 'Tuesday: no hours'],
+    ['2026-11-28T20:59:00Z', true, 'Saturday 23:59, open to midnight'],
+    ['2026-12-31T08:00:00Z', false, 'a holiday (a Thursday with no hours anyway)'],
+  ])('%s → %s (%s)', (iso, open) => {
+    expect(isOpen(moscow, new Date(iso))).toBe(open);
+  });
+
+  it('a holiday closes a day that has hours', () => {
+    expect(isOpen({ ...moscow, holidays: ['2026-11-23'] }, new Date('2026-11-23T07:00:00Z'))).toBe(false);
+  });
+
+  it('no hours means always open', () => {
+    expect(isOpen(undefined, new Date())).toBe(true);
+  });
+
+  it('names the mistake in a schedule', () => {
+    expect(checkHours({ ...moscow, timeZone: 'Mars/Olympus' })).toMatch(/IANA/);
+    expect(checkHours({ ...moscow, weekly: { mon: [['18:00', '09:00']] } })).toMatch(/start before end/);
+    expect(checkHours({ ...moscow, weekly: { monday: [] } as never })).toMatch(/weekly.monday/);
+    expect(checkHours({ ...moscow, holidays: ['31.12.2026'] })).toMatch(/YYYY-MM-DD/);
+    expect(checkHours(moscow)).toBeNull();
+  });
+});

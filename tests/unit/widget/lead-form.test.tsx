@@ -1,0 +1,205 @@
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLocale } from '../../../src/i18n';
+import { LEAD_MIN_FILL_MS, type LeadFormConfig } from '../../../src/protocol';
+import { mountWidget, typeInto, type MountedWidget } from '../../support/widget';
+
+let w: MountedWidget;
+
+const offline = (reason: 'nobody' | 'hours' = 'nobody') =>
+  act(() => w.transport.emit('availability', { online: false, reason }));
+const online = () => act(() => w.transport.emit('availability', { online: true }));
+const field = (name: string) => w.$(`[name=${name}]`) as HTMLInputElement | null;
+const errorOf = (name: string) => w.$(`#confab-${name}-error`)?.textContent ?? null;
+const submit = () => act(() => void w.$('form.lead')!.dispatchEvent(new Event('submit', { cancelable: true })));
+async function check(name: string) {
+  await act(() => {
+    const box = field(name)!;
+    box.checked = true;
+    box.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+async function blur(name: string) {
+  await act(() => void field(name)!.dispatchEvent(new FocusEvent('blur')));
+}
+
+beforeEach(async () => {
+  localStorage.clear();
+  await setLocale('en');
+});
+afterEach(() => w?.unmount());
+
+describe('switching between chat and form', () => {
+  it('shows the chat while someone is available and the form when nobody is, without a reload', () => {
+    w = mountWidget();
+    w.connect();
+    online();
+    expect(w.$('textarea[aria-label="Your message"]')).not.toBeNull();
+    offline();
+    expect(w.$('form.lead')).not.toBeNull();
+    expect(w.$('.intro')!.textContent).toContain('No one can answer right now');
+    offline('hours');
+    expect(w.$('.intro')!.textContent).toContain('We are closed now');
+  });
+
+  it('keeps a visitor who is already chatting in the chat when operators leave', async () => {
+    w = mountWidget();
+    w.connect();
+    online();
+    await typeInto(w.$('.composer textarea'), 'hello');
+    await act(() => void w.$('.composer')!.dispatchEvent(new Event('submit', { cancelable: true })));
+    await vi.waitFor(() => expect(w.state.conversation.status.value).toBe('open'));
+    offline();
+    expect(w.$('form.lead')).toBeNull();
+    expect(w.$('.composer')).not.toBeNull();
+  });
+
+  it('moves a half-written chat message into the form when operators leave', async () => {
+    w = mountWidget();
+    w.connect();
+    online();
+    await typeInto(w.$('.composer textarea'), 'Do you deliver on Sundays?');
+    offline();
+    expect(field('message')!.value).toBe('Do you deliver on Sundays?');
+  });
+
+  it('offers the chat when an operator comes online, keeping what the visitor typed', async () => {
+    w = mountWidget();
+    w.connect();
+    offline();
+    await typeInto(field('phone'), '+7 701 123 45 67');
+    await typeInto(field('message'), 'Call me about the sofa');
+    online();
+    // Still the form, with an offer: the visitor is not thrown out half-way.
+    expect(w.$('form.lead')).not.toBeNull();
+    expect(w.$('.offer')!.textContent).toContain('An operator is online now.');
+    await act(() => (w.$('.offer button') as HTMLButtonElement).click());
+    expect((w.$('.composer textarea') as HTMLTextAreaElement).value).toBe('Call me about the sofa');
+    // And the form keeps its copy for later.
+    expect(w.state.leadForm.draft.value).toMatchObject({ phone: '+7 701 123 45 67', message: 'Call me about the sofa' });
+  });
+});
+
+describe('the form', () => {
+  it('renders fields by the site’s settings and prefills from data-name / data-email', () => {
+    const leadForm: LeadFormConfig = {
+      fields: { name: 'hidden', phone: 'required', email: 'optional', message: 'optional' },
+      privacyPolicyUrl: 'https://shop.example/privacy',
+    };
+    w = mountWidget({ name: 'Ann', email: 'ann@example.com' });
+    w.connect({ leadForm });
+    offline();
+    expect(field('name')).toBeNull();
+    expect(field('phone')!.required).toBe(true);
+    expect(field('email')!.value).toBe('ann@example.com');
+    expect(w.$('.consent a')!.getAttribute('href')).toBe('https://shop.example/privacy');
+    expect(w.$('.hp')!.getAttribute('aria-hidden')).toBe('true');
+  });
+
+  it('validates a field when the visitor leaves it, and clears the error once fixed', async () => {
+    w = mountWidget();
+    w.connect();
+    offline();
+    await typeInto(field('email'), 'ann@example');
+    await blur('email');
+    expect(errorOf('email')).toBe('Enter an e-mail like name@example.com.');
+    expect(field('email')!.getAttribute('aria-invalid')).toBe('true');
+    await typeInto(field('email'), 'ann@example.com');
+    expect(errorOf('email')).toBeNull();
+  });
+
+  it('explains every problem on submit, in the visitor’s language', async () => {
+    await setLocale('ru');
+    w = mountWidget();
+    w.connect();
+    offline();
+    await typeInto(field('phone'), '12');
+    await submit();
+    expect(w.$('.summary')!.textContent).toBe('Исправьте отмеченные поля.');
+    expect(errorOf('phone')).toContain('от 7 до 15 цифр');
+    expect(errorOf('consent')).toBe('Нам нужно ваше согласие, чтобы связаться с вами.');
+    expect(w.transport.leads).toEqual([]);
+  });
+
+  it('asks for a phone or an e-mail when neither is given', async () => {
+    w = mountWidget();
+    w.connect();
+    offline();
+    await typeInto(field('name'), 'Ann');
+    await check('consent');
+    await submit();
+    expect(errorOf('phone')).toBe('Leave a phone number or an e-mail so we can reach you.');
+    expect(errorOf('email')).toBe('Leave a phone number or an e-mail so we can reach you.');
+  });
+
+  it('sends a valid request with its context and thanks the visitor', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    w = mountWidget();
+    w.connect();
+    offline();
+    await typeInto(field('phone'), '+7 701 123 45 67');
+    await typeInto(field('message'), 'Please call');
+    await check('consent');
+    vi.advanceTimersByTime(LEAD_MIN_FILL_MS + 500);
+    await submit();
+    expect(w.$('.thanks')!.textContent).toContain('Thank you!');
+    await vi.waitFor(() => expect(w.transport.leads).toHaveLength(1));
+    const [lead] = w.transport.leads;
+    expect(lead).toMatchObject({
+      fields: { phone: '+7 701 123 45 67', message: 'Please call', consent: true },
+      honeypot: '',
+      context: { url: expect.stringMatching(/^http/) },
+    });
+    expect(lead!.elapsedMs).toBeGreaterThanOrEqual(LEAD_MIN_FILL_MS);
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(w.state.leadOutbox.items.value).toEqual([]));
+  });
+
+  it('keeps a request sent offline and says it will go when the connection is back', async () => {
+    w = mountWidget();
+    w.connect();
+    offline();
+    act(() => w.transport.setConnected(false));
+    await typeInto(field('email'), 'ann@example.com');
+    await check('consent');
+    await submit();
+    expect(w.$('.thanks')!.textContent).toContain('will be sent as soon as the connection is back');
+    expect(w.transport.leads).toEqual([]);
+    expect(JSON.parse(localStorage.getItem('confab:demo:leadOutbox')!)).toHaveLength(1);
+
+    // Back online: the server greets the connection with a session, and the outbox goes out.
+    w.connect();
+    await vi.waitFor(() => expect(w.transport.leads).toHaveLength(1));
+    await vi.waitFor(() => expect(w.state.leadOutbox.items.value).toEqual([]));
+  });
+
+  it('puts a request the server refused back into the form with the server’s errors', async () => {
+    w = mountWidget();
+    w.connect();
+    offline();
+    w.transport.replyLead = async () => ({
+      ok: false,
+      error: { code: 'invalid', message: 'bad', fields: { email: 'email' } },
+    });
+    await typeInto(field('email'), 'ann@example.com');
+    await check('consent');
+    await submit();
+    await vi.waitFor(() => expect(w.$('form.lead')).not.toBeNull());
+    expect(field('email')!.value).toBe('ann@example.com');
+    expect(errorOf('email')).toBe('Enter an e-mail like name@example.com.');
+  });
+
+  it('keeps what the visitor typed across a reload', async () => {
+    w = mountWidget();
+    w.connect();
+    offline();
+    await typeInto(field('name'), 'Ann');
+    await typeInto(field('message'), 'Half of my question');
+    w.unmount();
+    w = mountWidget();
+    w.connect();
+    offline();
+    expect(field('name')!.value).toBe('Ann');
+    expect(field('message')!.value).toBe('Half of my question');
+  });
+});
