@@ -12,6 +12,7 @@ import {
   VISITOR_NAMESPACE,
   newId,
   type OperatorToServer,
+  type Availability,
   type ServerToOperator,
   type ServerToVisitor,
   type VisitorAuth,
@@ -67,12 +68,16 @@ export interface HarnessOptions {
   extraOrigins?: string[];
   /** The sites to serve; the test sites by default, or a sites file such as the demo's. */
   sites?: SiteConfig[] | string;
+  presenceGraceMs?: number;
+  webhookRetryDelaysMs?: number[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-test-'));
   const sites = options.sites ?? testSites(options.extraOrigins);
-  const start = (port = options.port ?? 0) => startServer({ port, host: '127.0.0.1', dataDir, sites, log: () => {} });
+  const { presenceGraceMs = 100, webhookRetryDelaysMs } = options;
+  const start = (port = options.port ?? 0) =>
+    startServer({ port, host: '127.0.0.1', dataDir, sites, log: () => {}, presenceGraceMs, webhookRetryDelaysMs });
   const harness: Harness = {
     server: await start(),
     dataDir,
@@ -98,7 +103,7 @@ export interface ConnectOptions extends Partial<VisitorAuth> {
 export async function connectVisitor(
   url: string,
   options: ConnectOptions = {},
-): Promise<{ socket: VisitorClient; session: VisitorSession; visitorId: string }> {
+): Promise<{ socket: VisitorClient; session: VisitorSession; visitorId: string; availability: Promise<Availability> }> {
   const { origin, ...auth } = options;
   const visitorId = auth.visitorId ?? newId();
   const socket: VisitorClient = io(url + VISITOR_NAMESPACE, {
@@ -108,11 +113,13 @@ export async function connectVisitor(
     auth: { site: 'shop', ...auth, visitorId },
     extraHeaders: origin ? { origin } : undefined,
   });
+  // The server sends availability right after the session: listen before either arrives.
+  const availability = new Promise<Availability>((resolve) => socket.once('availability', resolve));
   const session = await new Promise<VisitorSession>((resolve, reject) => {
     socket.once('session', resolve);
     socket.once('connect_error', reject);
   });
-  return { socket, session, visitorId };
+  return { socket, session, visitorId, availability };
 }
 
 export async function loginOperator(url: string, login = 'anna', password = PASSWORD): Promise<string> {
