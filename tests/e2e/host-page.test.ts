@@ -1,12 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, startHostSite, type Harness } from '../support/server';
+import { connectOperator, startHarness, startHostSite, type Harness } from '../support/server';
 import { describeInBrowser, launchBrowser, newContext, openWidget, visitorSays, widget } from '../support/browser';
 
 let browser: Browser;
 let harness: Harness;
 let host: Awaited<ReturnType<typeof startHostSite>>;
 let pageCount = 0;
+/** An operator who stays available, so visitors get the chat rather than the form. */
+let onDuty: { disconnect(): unknown };
 const url = () => harness.server.url;
 
 /** Opens `html` as a page of the host site, on its own origin. */
@@ -24,9 +26,11 @@ describeInBrowser('the widget as a guest on a host page', () => {
   beforeAll(async () => {
     host = await startHostSite();
     harness = await startHarness({ extraOrigins: [host.origin] });
+    onDuty = (await connectOperator(harness.server.url)).socket;
     browser = await launchBrowser();
   });
   afterAll(async () => {
+    onDuty?.disconnect();
     await browser?.close();
     await harness?.cleanup();
     await host?.close();

@@ -1,21 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/server';
+import { connectOperator, startHarness, type Harness } from '../support/server';
 import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, visitorSays, widget } from '../support/browser';
 
 const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
 
 let browser: Browser;
 let harness: Harness;
+/** An operator who stays available for the whole file, so visitors get the chat. */
+let onDuty: { disconnect(): unknown };
 const url = () => harness.server.url;
 
 describeInBrowser('live chat on the sample site', () => {
   beforeAll(async () => {
     harness = await startHarness({ sites: DEMO_SITES });
+    onDuty = (await connectOperator(harness.server.url, 'max', 'demo')).socket;
     browser = await launchBrowser();
   });
   afterAll(async () => {
+    onDuty?.disconnect();
     await browser?.close();
     await harness?.cleanup();
   });

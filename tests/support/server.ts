@@ -133,8 +133,8 @@ export async function loginOperator(url: string, login = 'anna', password = PASS
   return body.token;
 }
 
-export async function connectOperator(url: string, login = 'anna') {
-  const token = await loginOperator(url, login);
+export async function connectOperator(url: string, login = 'anna', password = PASSWORD) {
+  const token = await loginOperator(url, login, password);
   const socket: OperatorClient = io(url + OPERATOR_NAMESPACE, {
     transports: ['websocket'],
     reconnection: false,

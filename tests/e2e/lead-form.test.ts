@@ -1,0 +1,112 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LEAD_MIN_FILL_MS } from '../../src/protocol';
+import { startHarness, type Harness } from '../support/server';
+import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, widget } from '../support/browser';
+
+const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+
+let browser: Browser;
+let harness: Harness;
+const url = () => harness.server.url;
+
+async function setStatus(console: Page, status: string) {
+  await console.locator('select[name=status]').selectOption(status);
+  await expect.poll(() => console.locator('select[name=status]').inputValue()).toBe(status);
+}
+
+describeInBrowser('availability and the request form', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ sites: DEMO_SITES });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.cleanup();
+  });
+
+  it('an operator going offline turns the open chat into the form, without a reload', async () => {
+    const operator = await newContext(browser);
+    const console = await operatorLogin(operator.context, url(), 'anna');
+    await setStatus(console, 'available');
+
+    const visitor = await newContext(browser);
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    await widget(page).locator('.composer').waitFor();
+
+    await setStatus(console, 'offline');
+    await widget(page).locator('form.lead').waitFor();
+    expect(await widget(page).locator('.intro').textContent()).toContain('No one can answer right now');
+
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
+
+  it('a request sent while offline arrives once when the connection is back, and the widget closes', async () => {
+    const visitor = await newContext(browser);
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/?utm_source=newsletter&utm_campaign=winter`);
+    await openWidget(page);
+    const form = widget(page).locator('form.lead');
+    await form.waitFor();
+    await form.locator('input[name=name]').fill('Ann <b>Lee</b>');
+    await form.locator('input[name=phone]').fill('+7 701 555 01 02');
+    await form.locator('textarea[name=message]').fill('Please call after 6pm');
+    await form.locator('input[name=consent]').check();
+    await page.waitForTimeout(LEAD_MIN_FILL_MS); // people take a moment; bots do not
+
+    await visitor.context.setOffline(true);
+    await form.locator('button[type=submit]').click();
+    await widget(page).locator('.thanks', { hasText: 'will be sent as soon as the connection is back' }).waitFor();
+    await visitor.context.setOffline(false);
+    // Seed 000: the widget closes itself after thanking.
+    await expect.poll(() => widget(page).locator('.panel').isHidden(), { timeout: 10_000 }).toBe(true);
+
+    const operator = await newContext(browser);
+    const console = await operatorLogin(operator.context, url(), 'max');
+    await console.locator('[data-tab=leads]').click();
+    const item = console.locator('.list button', { hasText: '+7 701 555 01 02' });
+    await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
+    await item.click();
+    const facts = console.locator('.facts');
+    await expect.poll(() => facts.textContent()).toContain('Ann <b>Lee</b>'); // markup stays text
+    expect(await facts.textContent()).toContain('newsletter');
+    await console.locator('button', { hasText: 'Take in work' }).click();
+    await console.locator('.facts', { hasText: 'In work' }).waitFor();
+
+    expect(harness.server.store.listLeads('demo').filter((l) => l.phone === '+7 701 555 01 02')).toHaveLength(1);
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
+
+  it('an operator coming online while the form is open is offered, and nothing typed is lost', async () => {
+    const visitor = await newContext(browser);
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    const form = widget(page).locator('form.lead');
+    await form.waitFor();
+    await form.locator('textarea[name=message]').fill('Is the blue sofa in stock?');
+
+    const operator = await newContext(browser);
+    const console = await operatorLogin(operator.context, url(), 'anna');
+    await setStatus(console, 'available');
+
+    const offer = widget(page).locator('.offer');
+    await offer.waitFor();
+    expect(await form.locator('textarea[name=message]').inputValue()).toBe('Is the blue sofa in stock?');
+    await offer.locator('button').click();
+    await expect.poll(() => widget(page).locator('.composer textarea').inputValue()).toBe('Is the blue sofa in stock?');
+    await widget(page).locator('.composer textarea').press('Enter');
+    await console.locator('.list button', { hasText: 'Is the blue sofa in stock?' }).waitFor();
+
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
+});
