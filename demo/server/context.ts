@@ -1,12 +1,13 @@
 /**
- * What every request handler needs: the store, the sites, and the mapping from stored
- * rows to the shapes on the wire.
+ * What every request handler needs: the store, the sites, presence, and the mapping
+ * from stored rows to the shapes on the wire.
  */
 import type { Namespace } from 'socket.io';
 import type {
   ChatMessage,
   ConversationSummary,
   OperatorToServer,
+  Rating,
   ServerToOperator,
   ServerToVisitor,
   TeamMember,
@@ -14,7 +15,7 @@ import type {
 } from '../../src/protocol';
 import type { Presence } from './presence';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
-import type { ConversationListRow, MessageRow, Store } from './store';
+import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
 import type { WebhookSender } from './webhook';
 
 export interface ServerContext {
@@ -31,7 +32,8 @@ export interface ServerContext {
 }
 
 export const rooms = {
-  visitor: (site: string, visitorId: string) => `visitor:${site}:${visitorId}`,
+  /** Every connection of a conversation owner: one visitor's tabs, or a user's devices. */
+  owner: (site: string, owner: string) => `owner:${site}:${owner}`,
   /** Every visitor connection of a site: availability changes go here. */
   siteVisitors: (site: string) => `visitors:${site}`,
   operators: (site: string) => `operators:${site}`,
@@ -39,12 +41,14 @@ export const rooms = {
 
 /** The site's operators with the status others see. */
 export function team(ctx: ServerContext, site: SiteConfig): TeamMember[] {
-  return site.operators.map((op) => ({ ...publicProfile(op, ctx.publicUrl), status: ctx.presence.status(site.id, op.id) }));
+  return site.operators.map((op) => ({ ...publicProfile(op, ctx.publicUrl, site), status: ctx.presence.status(site.id, op.id) }));
 }
 
 export function findOperator(ctx: ServerContext, site: string, operatorId: string | null): OperatorConfig | undefined {
   return operatorId ? ctx.sites.get(site)?.operators.find((op) => op.id === operatorId) : undefined;
 }
+
+const QUOTE_LENGTH = 140;
 
 export function toChatMessage(ctx: ServerContext, site: string, row: MessageRow): ChatMessage {
   const operator = findOperator(ctx, site, row.operatorId);
@@ -52,11 +56,34 @@ export function toChatMessage(ctx: ServerContext, site: string, row: MessageRow)
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
+    changeSeq: row.changeSeq,
     clientId: row.clientId,
     author: row.author,
-    ...(operator ? { operator: publicProfile(operator, ctx.publicUrl) } : {}),
+    ...(operator ? { operator: publicProfile(operator, ctx.publicUrl, ctx.sites.get(site)) } : {}),
     text: row.text,
+    ...(row.replyTo && row.replyAuthor
+      ? {
+          replyTo: {
+            id: row.replyTo,
+            author: row.replyAuthor,
+            text: row.replyDeletedAt ? '' : (row.replyText ?? '').slice(0, QUOTE_LENGTH),
+            ...(row.replyDeletedAt ? { deleted: true } : {}),
+          },
+        }
+      : {}),
+    ...(row.editedAt ? { editedAt: row.editedAt } : {}),
+    ...(row.deletedAt ? { deleted: true } : {}),
     createdAt: row.createdAt,
+  };
+}
+
+export function toRating(row: ConversationRow): Rating | null {
+  if (!row.ratingState) return null;
+  return {
+    conversationId: row.id,
+    state: row.ratingState,
+    ...(row.ratingScore !== null ? { score: row.ratingScore } : {}),
+    ...(row.ratingComment ? { comment: row.ratingComment } : {}),
   };
 }
 
@@ -65,8 +92,13 @@ export function toSummary(row: ConversationListRow): ConversationSummary {
     id: row.id,
     visitorId: row.visitorId,
     visitorName: row.visitorName ?? 'Visitor',
+    visitorEmail: row.visitorEmail,
+    verified: row.owner.startsWith('u:'),
     status: row.status,
+    closeReason: row.closeReason,
     operatorId: row.operatorId,
+    visitorReadSeq: row.visitorReadSeq,
+    rating: toRating(row),
     lastMessage:
       row.lastText !== null && row.lastAuthor !== null && row.lastAt !== null
         ? { author: row.lastAuthor, text: row.lastText, createdAt: row.lastAt }

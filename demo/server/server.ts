@@ -17,6 +17,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { rooms, team, type ServerContext } from './context';
+import { closeIdleConversations } from './conversations';
 import { createApi, sendJson } from './http-api';
 import { attachOperatorNamespace } from './operator-namespace';
 import { createPresence } from './presence';
@@ -38,6 +39,8 @@ export interface ServerOptions {
   /** How long an operator whose console disconnected still counts as present. */
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** How often idle conversations are looked for (sites set the timeout itself). */
+  idleSweepMs?: number;
 }
 
 export interface RunningServer {
@@ -108,6 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   handleApi = createApi(ctx);
   // Business hours open and close on the clock, not on an event: look every 20 seconds.
   const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
+  const idleTimer = setInterval(() => closeIdleConversations(ctx), options.idleSweepMs ?? 30_000);
 
   return {
     url: publicUrl,
@@ -116,6 +120,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     async close() {
       clearInterval(hoursTimer);
+      clearInterval(idleTimer);
       presence.close();
       ctx.webhooks.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));

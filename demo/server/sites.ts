@@ -20,6 +20,8 @@ export interface OperatorConfig extends OperatorProfile {
   passwordHash: string;
   /** Routing groups the operator answers for; none means every group. */
   groups?: string[];
+  /** Posted in the operator's name when they pick a chat up (seed 002). */
+  greeting?: string;
 }
 
 /** Pages whose path starts with `pathPrefix` are answered by `group` (first match wins). */
@@ -37,6 +39,12 @@ export interface SiteConfig extends SiteInfo {
   webhookUrl?: string;
   /** SHA-256 (hex) of the token that reads GET /api/sites/:site/leads. */
   apiTokenSha256?: string;
+  /** One avatar for every operator instead of their own photos (seed 001). */
+  departmentAvatar?: string;
+  /** Open chats with no message for this long close themselves (seed 004). */
+  inactivityTimeoutMinutes?: number;
+  /** The HS256 secret the site's backend signs identity tokens with. */
+  identitySecret?: string;
 }
 
 export interface SitesFile {
@@ -92,6 +100,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
         avatar: text(op.avatar, `${where}.avatar`, true),
         passwordHash,
         ...(op.groups ? { groups: op.groups } : {}),
+        ...(text(op.greeting, `${where}.greeting`, true) ? { greeting: op.greeting } : {}),
       };
     });
     if (site.hours !== undefined) {
@@ -109,6 +118,14 @@ export function parseSites(raw: unknown): SiteConfig[] {
     }
     const webhookUrl = text(site.webhookUrl, `${at}.webhookUrl`, true);
     if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) fail(`${at}.webhookUrl`, 'must be an http(s) URL');
+    const timeout = site.inactivityTimeoutMinutes;
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
+      fail(`${at}.inactivityTimeoutMinutes`, 'must be a positive number of minutes');
+    }
+    const identitySecret = text(site.identitySecret, `${at}.identitySecret`, true);
+    if (identitySecret && identitySecret.length < 32) fail(`${at}.identitySecret`, 'use at least 32 random characters');
+    const departmentAvatar = text(site.departmentAvatar, `${at}.departmentAvatar`, true);
+    if (typeof site.sound !== 'undefined' && typeof site.sound !== 'boolean') fail(`${at}.sound`, 'must be true or false');
     const apiTokenSha256 = text(site.apiTokenSha256, `${at}.apiTokenSha256`, true);
     if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
       fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
@@ -124,6 +141,10 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(site.routing ? { routing: site.routing } : {}),
       ...(webhookUrl ? { webhookUrl } : {}),
       ...(apiTokenSha256 ? { apiTokenSha256 } : {}),
+      ...(timeout ? { inactivityTimeoutMinutes: timeout } : {}),
+      ...(identitySecret ? { identitySecret } : {}),
+      ...(departmentAvatar ? { departmentAvatar } : {}),
+      ...(site.sound ? { sound: true } : {}),
     };
   });
 }
@@ -149,19 +170,23 @@ function parseLeadForm(raw: Partial<LeadFormConfig> | undefined, at: string): Le
 
 /** What visitors may see of a site's settings. */
 export function publicSiteInfo(site: SiteConfig): SiteInfo {
-  return { id: site.id, name: site.name, greeting: site.greeting, leadForm: site.leadForm };
+  return { id: site.id, name: site.name, greeting: site.greeting, leadForm: site.leadForm, ...(site.sound ? { sound: true } : {}) };
 }
 
 export function loadSites(file: string): SiteConfig[] {
   return parseSites(JSON.parse(readFileSync(file, 'utf8')));
 }
 
-/** What visitors may see of an operator: never the login or the hash. */
-export function publicProfile(op: OperatorConfig, publicUrl: string): OperatorProfile {
+/**
+ * What visitors may see of an operator: never the login or the hash. A site with a
+ * department avatar shows it instead of every operator's own photo.
+ */
+export function publicProfile(op: OperatorConfig, publicUrl: string, site?: SiteConfig): OperatorProfile {
+  const avatar = site?.departmentAvatar ?? op.avatar;
   return {
     id: op.id,
     name: op.name,
     ...(op.title ? { title: op.title } : {}),
-    ...(op.avatar ? { avatar: new URL(op.avatar, publicUrl).href } : {}),
+    ...(avatar ? { avatar: new URL(avatar, publicUrl).href } : {}),
   };
 }

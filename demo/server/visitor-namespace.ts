@@ -1,64 +1,33 @@
 /**
- * The visitor side of the socket protocol. A visitor is known only by the random id
- * its browser made; the name and e-mail it sends are display hints and never select
- * which conversation it gets.
+ * The visitor side of the socket protocol: session, messages, typing, page changes,
+ * requests, ending a chat, rating it, and read marks.
  */
-import type { Socket } from 'socket.io';
 import {
   LIMITS,
+  checkConversationRef,
   checkSendMessage,
   cleanContext,
-  cleanHint,
   fail,
-  isId,
   readTyping,
-  type Availability,
-  type PageContext,
-  type ServerToVisitor,
-  type VisitorAuth,
-  type VisitorToServer,
+  type Ack,
+  type Rating,
 } from '../../src/protocol';
 import { availabilityFor, groupForUrl, sameAvailability } from './availability';
-import { publishConversation, rooms, toChatMessage, findOperator, type ServerContext } from './context';
+import { publishConversation, rooms, toChatMessage, type ServerContext } from './context';
+import { appendMessage, broadcastMessage, closeConversation, pickUp, publishRating } from './conversations';
 import { createLeadHandler } from './lead-handler';
 import { createRateLimiter } from './rate-limit';
-import { publicProfile, publicSiteInfo, type SiteConfig } from './sites';
+import type { ConversationRow } from './store';
+import { identifyVisitor, openSession, type VisitorSocket } from './visitor-session';
 
-interface VisitorData {
-  site: SiteConfig;
-  visitorId: string;
-  page: PageContext | null;
-  /** The routing group of the current page. */
-  group: string | undefined;
-  /** What this connection was last told, so it hears only of changes. */
-  availability?: Availability;
-}
-
-type VisitorSocket = Socket<VisitorToServer, ServerToVisitor, Record<string, never>, VisitorData>;
-
-function originAllowed(site: SiteConfig, origin: string | undefined, publicUrl: string): boolean {
-  // Browsers send Origin on every cross-origin request; without one the request is
-  // same-origin or not from a browser, and CSRF-style embedding is not possible.
-  return !origin || origin === new URL(publicUrl).origin || site.allowedOrigins.includes(origin);
-}
+const RATING_COMMENT_MAX = 1000;
 
 export function attachVisitorNamespace(ctx: ServerContext): void {
   const limiter = createRateLimiter(LIMITS.visitorMessageBurst, LIMITS.visitorMessagesPerSecond);
-
-  ctx.visitors.use((socket: VisitorSocket, next) => {
-    const auth = (socket.handshake.auth ?? {}) as Partial<VisitorAuth>;
-    const site = typeof auth.site === 'string' ? ctx.sites.get(auth.site) : undefined;
-    if (!site) return next(new Error('unknown site'));
-    if (!originAllowed(site, socket.handshake.headers.origin, ctx.publicUrl)) {
-      return next(new Error('origin not allowed for this site'));
-    }
-    if (!isId(auth.visitorId)) return next(new Error('visitorId is not a valid id'));
-    const page = cleanContext(auth.page);
-    socket.data = { site, visitorId: auth.visitorId, page, group: groupForUrl(site, page?.url) };
-    next();
-  });
-
   const submitLead = createLeadHandler(ctx);
+  const { store } = ctx;
+
+  ctx.visitors.use(identifyVisitor(ctx));
 
   /** Tells the connection its availability if it changed since it was last told. */
   const tellAvailability = (socket: VisitorSocket) => {
@@ -74,80 +43,50 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
   };
 
   ctx.visitors.on('connection', (socket: VisitorSocket) => {
-    const { site, visitorId } = socket.data;
-    const auth = socket.handshake.auth as Partial<VisitorAuth>;
-    const { store } = ctx;
-    store.touchVisitor({
-      id: visitorId,
-      site: site.id,
-      name: cleanHint(auth.name, LIMITS.name),
-      email: cleanHint(auth.email, LIMITS.email),
-    });
-    void socket.join([rooms.visitor(site.id, visitorId), rooms.siteVisitors(site.id)]);
-
-    const conversation = store.latestConversation(site.id, visitorId);
-    const lastSeq = typeof auth.lastSeq === 'number' && auth.lastSeq >= 0 ? auth.lastSeq : 0;
-    const resumes = conversation && auth.conversationId === conversation.id;
-    const rows = !conversation
-      ? []
-      : resumes
-        ? store.messagesAfter(conversation.id, lastSeq, LIMITS.historyReplay)
-        : store.lastMessages(conversation.id, LIMITS.historyReplay);
-    const operator = conversation && findOperator(ctx, site.id, conversation.operatorId);
-    socket.emit('session', {
-      site: publicSiteInfo(site),
-      conversationId: conversation?.id ?? null,
-      status: conversation?.status ?? null,
-      operator: operator ? publicProfile(operator, ctx.publicUrl) : null,
-      messages: rows.map((row) => toChatMessage(ctx, site.id, row)),
-    });
+    const { site, visitorId, owner } = socket.data;
+    void socket.join([rooms.owner(site.id, owner), rooms.siteVisitors(site.id)]);
+    socket.emit('session', openSession(ctx, socket));
     tellAvailability(socket);
+    announceOnline(ctx, socket);
+    socket.on('disconnect', () => announceOffline(ctx, socket));
 
-    socket.on('page', (payload) => {
-      const page = cleanContext(payload);
-      if (!page) return;
-      socket.data.page = page;
-      socket.data.group = groupForUrl(site, page.url);
-      tellAvailability(socket);
-    });
-
-    socket.on('lead:submit', (payload, ack) => {
-      if (typeof ack !== 'function') return;
-      try {
-        ack(submitLead(site, visitorId, socket.handshake.address, payload));
-      } catch (error) {
-        ctx.log(`lead failed: ${String(error)}`);
-        ack(fail('internal', 'the request could not be stored; it will be retried'));
-      }
-    });
+    /** The owner's conversation named by the payload, or undefined. */
+    const own = (payload: unknown): ConversationRow | undefined => {
+      const ref = checkConversationRef(payload);
+      const row = ref.ok ? store.getConversation(ref.value.conversationId) : undefined;
+      return row?.site === site.id && row.owner === owner ? row : undefined;
+    };
 
     socket.on('message:send', (payload, ack) => {
       if (typeof ack !== 'function') return;
       try {
+        if (store.isBlocked(site.id, owner, visitorId)) return ack(fail('blocked', 'the operator ended the dialogue'));
         const checked = checkSendMessage(payload);
         if (!checked.ok) return ack(checked);
         const sender = `v:${visitorId}`;
         // A resend whose first ack was lost gets the stored message, limiter or not.
         const stored = store.findMessage(sender, checked.value.clientId);
         if (stored) return ack({ ok: true, message: toChatMessage(ctx, site.id, stored) });
-        if (!limiter.take(`${site.id}:${visitorId}`)) {
-          return ack(fail('rate_limited', 'too many messages; wait a moment'));
+        if (!limiter.take(`${site.id}:${visitorId}`)) return ack(fail('rate_limited', 'too many messages; wait a moment'));
+
+        const { conversation, created } = store.openConversation(site.id, owner, visitorId);
+        const replyTo = checked.value.replyTo;
+        if (replyTo && store.getMessage(replyTo)?.conversationId !== conversation.id) {
+          return ack(fail('invalid', 'replyTo is not a message of this conversation', 'replyTo'));
         }
-        const { conversation: open } = store.openConversation(site.id, visitorId);
-        const { message: row, duplicate } = store.appendMessage({
-          conversationId: open.id,
+        const { message, duplicate } = appendMessage(ctx, conversation, {
           sender,
           clientId: checked.value.clientId,
           author: 'visitor',
           operatorId: null,
           text: checked.value.text,
+          replyTo,
         });
-        const message = toChatMessage(ctx, site.id, row);
         ack({ ok: true, message });
         if (duplicate) return;
-        socket.to(rooms.visitor(site.id, visitorId)).emit('message:new', message);
-        ctx.operators.to(rooms.operators(site.id)).emit('message:new', message);
-        publishConversation(ctx, open.id);
+        broadcastMessage(ctx, conversation, message, socket.id);
+        if (created) preferPreviousOperator(ctx, conversation);
+        publishConversation(ctx, conversation.id);
       } catch (error) {
         ctx.log(`visitor message failed: ${String(error)}`);
         ack(fail('internal', 'the message could not be stored; it will be retried'));
@@ -156,9 +95,104 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
 
     socket.on('typing', (payload) => {
       const typing = readTyping(payload);
-      const open = typing === null ? undefined : store.latestConversation(site.id, visitorId);
+      const open = typing === null ? undefined : store.latestConversation(site.id, owner);
       if (open?.status !== 'open') return;
       ctx.operators.to(rooms.operators(site.id)).volatile.emit('typing', { conversationId: open.id, typing: typing! });
     });
+
+    socket.on('page', (payload) => {
+      const page = cleanContext(payload);
+      if (!page) return;
+      socket.data.page = page;
+      socket.data.group = groupFor(socket);
+      tellAvailability(socket);
+    });
+
+    socket.on('lead:submit', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        if (store.isBlocked(site.id, owner, visitorId)) return ack(fail('blocked', 'the operator ended the dialogue'));
+        ack(submitLead(site, visitorId, socket.handshake.address, payload));
+      } catch (error) {
+        ctx.log(`lead failed: ${String(error)}`);
+        ack(fail('internal', 'the request could not be stored; it will be retried'));
+      }
+    });
+
+    socket.on('conversation:end', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const conversation = own(payload);
+      if (!conversation) return ack(fail('not_found', 'no such conversation'));
+      closeConversation(ctx, conversation, 'visitor');
+      ack({ ok: true, conversationId: conversation.id });
+    });
+
+    const rate = (payload: unknown, ack: (res: Ack<{ rating: Rating }>) => void, dismiss: boolean) => {
+      if (typeof ack !== 'function') return;
+      const conversation = own(payload);
+      if (!conversation) return ack(fail('not_found', 'no such conversation'));
+      if (conversation.ratingState !== 'pending' && conversation.ratingState !== 'draft') {
+        return ack(fail('closed', 'this conversation cannot be rated now'));
+      }
+      const { score, comment, final } = payload as { score?: unknown; comment?: unknown; final?: unknown };
+      if (dismiss) {
+        store.setRating(conversation.id, 'dismissed', null, null);
+      } else {
+        if (!Number.isInteger(score) || (score as number) < 1 || (score as number) > 5) {
+          return ack(fail('invalid', 'score must be a whole number from 1 to 5', 'score'));
+        }
+        if (comment !== undefined && (typeof comment !== 'string' || comment.length > RATING_COMMENT_MAX)) {
+          return ack(fail('too_long', `comment must be text of at most ${RATING_COMMENT_MAX} characters`, 'comment'));
+        }
+        const text = typeof comment === 'string' && comment.trim() ? comment.trim() : null;
+        store.setRating(conversation.id, final === true ? 'given' : 'draft', score as number, text);
+      }
+      ack({ ok: true, rating: publishRating(ctx, site, store.getConversation(conversation.id)!)! });
+    };
+    socket.on('rating:submit', (payload, ack) => rate(payload, ack, false));
+    socket.on('rating:dismiss', (payload, ack) => rate(payload, ack, true));
+
+    socket.on('read', (payload) => {
+      const conversation = own(payload);
+      const seq = (payload as { seq?: unknown } | null)?.seq;
+      if (!conversation || !Number.isInteger(seq) || (seq as number) < 0 || (seq as number) > conversation.lastSeq) return;
+      if (store.markRead(conversation.id, 'visitor', seq as number)) {
+        ctx.operators.to(rooms.operators(site.id)).emit('read', { conversationId: conversation.id, seq: seq as number });
+      }
+    });
   });
+}
+
+const groupFor = (socket: VisitorSocket) => groupForUrl(socket.data.site, socket.data.page?.url);
+
+/** Sticky (seed 002): a returning visitor's new chat goes to their last operator if available. */
+function preferPreviousOperator(ctx: ServerContext, conversation: ConversationRow): void {
+  const previous = ctx.store
+    .recentConversations(conversation.site, conversation.owner, 2)
+    .find((c) => c.id !== conversation.id && c.operatorId);
+  const site = ctx.sites.get(conversation.site);
+  const operator = site?.operators.find((op) => op.id === previous?.operatorId);
+  if (site && operator && ctx.presence.status(site.id, operator.id) === 'available') {
+    pickUp(ctx, site, ctx.store.getConversation(conversation.id)!, operator);
+  }
+}
+
+/** The console's "on site now" list: one entry per visitor, however many tabs. */
+function announceOnline(ctx: ServerContext, socket: VisitorSocket): void {
+  const { site, visitorId, owner } = socket.data;
+  const open = ctx.store.latestConversation(site.id, owner);
+  ctx.operators.to(rooms.operators(site.id)).emit('visitor:online', {
+    visitorId,
+    name: ctx.store.getVisitor(site.id, visitorId)?.name ?? null,
+    page: socket.data.page,
+    conversationId: open?.status === 'open' ? open.id : null,
+  });
+}
+
+function announceOffline(ctx: ServerContext, socket: VisitorSocket): void {
+  const { site, visitorId } = socket.data;
+  for (const other of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
+    if (other.id !== socket.id && other.data.visitorId === visitorId && other.data.site?.id === site.id) return;
+  }
+  ctx.operators.to(rooms.operators(site.id)).emit('visitor:offline', { visitorId });
 }

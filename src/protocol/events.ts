@@ -9,11 +9,13 @@ import type {
   Ack,
   Availability,
   ChatMessage,
+  CloseReason,
   ConversationSummary,
   Lead,
   LeadStatus,
   OperatorProfile,
   OperatorStatus,
+  Rating,
   VisitorSession,
 } from './types';
 
@@ -24,9 +26,11 @@ export const OPERATOR_NAMESPACE = '/operator';
 export interface VisitorAuth {
   site: string;
   visitorId: string;
-  /** The conversation and sequence the client already has; the server replays the rest. */
+  /** The conversation and change number the client already has; the server replays the rest. */
   conversationId?: string | null;
-  lastSeq?: number;
+  lastChange?: number;
+  /** A signed identity token from the site's backend (data-user-token or identify). */
+  token?: string;
   /** Display hint only: shown to operators as unverified, never used to find history. */
   name?: string;
   email?: string;
@@ -37,6 +41,16 @@ export interface VisitorAuth {
 export interface SendMessagePayload {
   clientId: string;
   text: string;
+  /** The id of a message in the same conversation this one answers. */
+  replyTo?: string;
+}
+
+export interface RatingPayload {
+  conversationId: string;
+  score: number;
+  comment?: string;
+  /** Final: the visitor is done; a later change is refused. */
+  final: boolean;
 }
 
 export type SendMessageAck = Ack<{ message: ChatMessage }>;
@@ -59,6 +73,11 @@ export interface VisitorToServer {
   /** The visitor moved to another page (SPA navigation). */
   page: (page: PageContext) => void;
   'lead:submit': (payload: LeadPayload, ack: (res: LeadAck) => void) => void;
+  'conversation:end': (payload: { conversationId: string }, ack: (res: Ack<{ conversationId: string }>) => void) => void;
+  'rating:submit': (payload: RatingPayload, ack: (res: Ack<{ rating: Rating }>) => void) => void;
+  'rating:dismiss': (payload: { conversationId: string }, ack: (res: Ack<{ rating: Rating }>) => void) => void;
+  /** The visitor has seen the conversation up to `seq`. */
+  read: (payload: { conversationId: string; seq: number }) => void;
 }
 
 export interface ServerToVisitor {
@@ -66,9 +85,15 @@ export interface ServerToVisitor {
   'message:new': (message: ChatMessage) => void;
   typing: (payload: { typing: boolean }) => void;
   'operator:assigned': (operator: OperatorProfile) => void;
-  'conversation:closed': (payload: { conversationId: string }) => void;
+  'conversation:closed': (payload: { conversationId: string; reason: CloseReason }) => void;
   /** Sent on connect and whenever it changes for the visitor's page. */
   availability: (availability: Availability) => void;
+  /** An operator edited or deleted a message. */
+  'message:updated': (message: ChatMessage) => void;
+  /** The operator has read up to `seq`. */
+  read: (payload: { conversationId: string; seq: number }) => void;
+  /** The rating changed (another tab of the same visitor). */
+  rating: (rating: Rating) => void;
 }
 
 /** Handshake `auth` of an operator connection: a token from POST /api/operator/login. */
@@ -86,6 +111,16 @@ export type OpenConversationAck = Ack<{
 }>;
 
 export type CloseConversationAck = Ack<{ conversation: ConversationSummary }>;
+export type MessageAck = Ack<{ message: ChatMessage }>;
+
+/** A visitor connected right now, for the console's "on site now" list. */
+export interface OnlineVisitor {
+  visitorId: string;
+  name: string | null;
+  page: PageContext | null;
+  /** An open conversation exists; otherwise the operator may write first. */
+  conversationId: string | null;
+}
 
 export interface TeamMember extends OperatorProfile {
   status: OperatorStatus;
@@ -97,9 +132,17 @@ export interface OperatorToServer {
     ack: (res: OpenConversationAck) => void,
   ) => void;
   'conversation:close': (
-    payload: { conversationId: string },
+    payload: { conversationId: string; spam?: boolean },
     ack: (res: CloseConversationAck) => void,
   ) => void;
+  /** Write first: opens a conversation with a visitor who has not written. */
+  'conversation:start': (
+    payload: { visitorId: string },
+    ack: (res: Ack<{ conversation: ConversationSummary }>) => void,
+  ) => void;
+  'message:edit': (payload: { messageId: string; text: string }, ack: (res: MessageAck) => void) => void;
+  'message:delete': (payload: { messageId: string }, ack: (res: MessageAck) => void) => void;
+  read: (payload: { conversationId: string; seq: number }) => void;
   'message:send': (payload: OperatorSendPayload, ack: (res: SendMessageAck) => void) => void;
   typing: (payload: { conversationId: string; typing: boolean }) => void;
   'status:set': (payload: { status: OperatorStatus }, ack: (res: Ack<{ status: OperatorStatus }>) => void) => void;
@@ -114,6 +157,7 @@ export interface ServerToOperator {
     team: TeamMember[];
     conversations: ConversationSummary[];
     leads: Lead[];
+    online: OnlineVisitor[];
   }) => void;
   'conversation:updated': (conversation: ConversationSummary) => void;
   'message:new': (message: ChatMessage) => void;
@@ -121,4 +165,11 @@ export interface ServerToOperator {
   'team:updated': (team: TeamMember[]) => void;
   'lead:new': (lead: Lead) => void;
   'lead:updated': (lead: Lead) => void;
+  'message:updated': (message: ChatMessage) => void;
+  /** The visitor has read up to `seq`. */
+  read: (payload: { conversationId: string; seq: number }) => void;
+  /** A rating was given; `low` (below 4) is the owner's alert. */
+  rating: (payload: Rating & { low: boolean }) => void;
+  'visitor:online': (visitor: OnlineVisitor) => void;
+  'visitor:offline': (payload: { visitorId: string }) => void;
 }

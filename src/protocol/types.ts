@@ -11,11 +11,26 @@ export interface OperatorProfile {
   avatar?: string;
 }
 
+/** The quoted message of a reply, as it is now. */
+export interface QuotedMessage {
+  id: string;
+  author: Author;
+  /** The start of the quoted text; empty once that message was deleted. */
+  text: string;
+  deleted?: boolean;
+}
+
 export interface ChatMessage {
   id: string;
   conversationId: string;
   /** Position in its conversation, from 1, without gaps. */
   seq: number;
+  /** Numbers every insert, edit and delete in the conversation: the replay cursor. */
+  changeSeq: number;
+  replyTo?: QuotedMessage;
+  editedAt?: number;
+  /** Deleted by its author; the text is gone. */
+  deleted?: boolean;
   /** The sender's id for this message, the key that makes a resend harmless. */
   clientId: string;
   author: Author;
@@ -26,12 +41,25 @@ export interface ChatMessage {
 }
 
 export type ConversationStatus = 'open' | 'closed';
+/** Who or what ended a conversation. Spam also bars the visitor from starting another. */
+export type CloseReason = 'operator' | 'visitor' | 'timeout' | 'spam';
+/** pending: asked; draft: stars chosen, may change; given and dismissed are final. */
+export type RatingState = 'pending' | 'draft' | 'given' | 'dismissed';
+
+export interface Rating {
+  conversationId: string;
+  state: RatingState;
+  score?: number;
+  comment?: string;
+}
 
 export interface SiteInfo {
   id: string;
   name: string;
   greeting: string;
   leadForm: LeadFormConfig;
+  /** Play a short sound when an operator writes first (where the browser allows it). */
+  sound?: boolean;
 }
 
 /** The statuses of seeds 000 and 004; only `available` takes new chats. */
@@ -67,17 +95,35 @@ export interface VisitorSession {
   site: SiteInfo;
   conversationId: string | null;
   status: ConversationStatus | null;
+  closeReason: CloseReason | null;
   operator: OperatorProfile | null;
-  /** Messages after the sequence the client said it had (all of them when it had none). */
+  /**
+   * Changes after the change number the client said it had in the current conversation;
+   * without one, the recent conversations whole (earlier ones stay readable above).
+   */
   messages: ChatMessage[];
+  /** How far the operator has read the current conversation. */
+  operatorReadSeq: number;
+  /** The rating of the latest ended conversation, while it is still asked for. */
+  rating: Rating | null;
+  /** Closed as spam: no new chat, no form. */
+  blocked: boolean;
+  /** Whether a verified identity token was accepted. */
+  verified: boolean;
 }
 
 export interface ConversationSummary {
   id: string;
   visitorId: string;
   visitorName: string;
+  /** From data-email or identify: verified only with a signed identity token. */
+  visitorEmail: string | null;
+  verified: boolean;
   status: ConversationStatus;
+  closeReason: CloseReason | null;
   operatorId: string | null;
+  visitorReadSeq: number;
+  rating: Rating | null;
   lastMessage: Pick<ChatMessage, 'author' | 'text' | 'createdAt'> | null;
   lastSeq: number;
   updatedAt: number;
@@ -92,6 +138,7 @@ export type ErrorCode =
   | 'not_found'
   | 'closed'
   | 'unauthorized'
+  | 'blocked'
   | 'internal';
 
 export interface AckError {

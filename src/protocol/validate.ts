@@ -30,17 +30,21 @@ export function checkMessageText(text: unknown): Checked<string> {
   return { ok: true, value: trimmed };
 }
 
-export function checkSendMessage(payload: unknown): Checked<{ clientId: string; text: string }> {
+export function checkSendMessage(payload: unknown): Checked<{ clientId: string; text: string; replyTo?: string }> {
   if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
   if (!isId(payload.clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
+  if (payload.replyTo !== undefined && !isId(payload.replyTo)) return fail('invalid', 'replyTo is not a valid id', 'replyTo');
   const text = checkMessageText(payload.text);
   if (!text.ok) return text;
-  return { ok: true, value: { clientId: payload.clientId, text: text.value } };
+  return {
+    ok: true,
+    value: { clientId: payload.clientId, text: text.value, ...(payload.replyTo ? { replyTo: payload.replyTo as string } : {}) },
+  };
 }
 
 export function checkOperatorSend(
   payload: unknown,
-): Checked<{ conversationId: string; clientId: string; text: string }> {
+): Checked<{ conversationId: string; clientId: string; text: string; replyTo?: string }> {
   if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
   if (!isId(payload.conversationId)) {
     return fail('invalid', 'conversationId is not a valid id', 'conversationId');

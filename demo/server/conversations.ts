@@ -1,0 +1,82 @@
+/**
+ * What happens to a conversation, with everyone who must hear of it told: picking it
+ * up (with the operator's greeting), messages, closing (normally or as spam), ratings.
+ * Both socket namespaces and the inactivity sweep go through here.
+ */
+import { newId, type ChatMessage, type CloseReason, type Rating } from '../../src/protocol';
+import { publishConversation, rooms, toChatMessage, toRating, type ServerContext } from './context';
+import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
+import type { ConversationRow, NewMessage } from './store';
+
+/** Sends a stored message to the owner's connections and the site's operators. */
+export function broadcastMessage(ctx: ServerContext, conversation: ConversationRow, message: ChatMessage, except?: string) {
+  const owner = ctx.visitors.to(rooms.owner(conversation.site, conversation.owner));
+  (except ? owner.except(except) : owner).emit('message:new', message);
+  const operators = ctx.operators.to(rooms.operators(conversation.site));
+  (except ? operators.except(except) : operators).emit('message:new', message);
+}
+
+export function appendMessage(ctx: ServerContext, conversation: ConversationRow, input: Omit<NewMessage, 'conversationId'>) {
+  const { message: row, duplicate } = ctx.store.appendMessage({ ...input, conversationId: conversation.id });
+  return { message: toChatMessage(ctx, conversation.site, row), duplicate };
+}
+
+/**
+ * The operator takes the conversation, if nobody has: the visitor learns who answers,
+ * and the operator's personal greeting is posted in their name.
+ */
+export function pickUp(ctx: ServerContext, site: SiteConfig, conversation: ConversationRow, operator: OperatorConfig): boolean {
+  if (!ctx.store.assignOperator(conversation.id, operator.id)) return false;
+  ctx.visitors
+    .to(rooms.owner(site.id, conversation.owner))
+    .emit('operator:assigned', publicProfile(operator, ctx.publicUrl, site));
+  if (operator.greeting) {
+    const { message } = appendMessage(ctx, conversation, {
+      sender: `o:${operator.id}`,
+      clientId: newId(),
+      author: 'operator',
+      operatorId: operator.id,
+      text: operator.greeting,
+    });
+    broadcastMessage(ctx, conversation, message);
+  }
+  publishConversation(ctx, conversation.id);
+  return true;
+}
+
+/** Closes an open conversation; spam also bars the visitor from starting another. */
+export function closeConversation(ctx: ServerContext, conversation: ConversationRow, reason: CloseReason): boolean {
+  if (!ctx.store.closeConversation(conversation.id, reason)) return false;
+  if (reason === 'spam') ctx.store.blockVisitor(conversation.site, conversation.visitorId);
+  ctx.visitors
+    .to(rooms.owner(conversation.site, conversation.owner))
+    .emit('conversation:closed', { conversationId: conversation.id, reason });
+  publishConversation(ctx, conversation.id);
+  return true;
+}
+
+/** The low-rating alert of seed 003: console highlight and webhook. */
+export function publishRating(ctx: ServerContext, site: SiteConfig, conversation: ConversationRow): Rating | null {
+  const rating = toRating(conversation);
+  if (!rating) return null;
+  ctx.visitors.to(rooms.owner(site.id, conversation.owner)).emit('rating', rating);
+  if (rating.state === 'given') {
+    const low = (rating.score ?? 5) < 4;
+    ctx.operators.to(rooms.operators(site.id)).emit('rating', { ...rating, low });
+    if (low && site.webhookUrl) void ctx.webhooks.send(site.webhookUrl, { type: 'rating.low', site: site.id, rating });
+  }
+  publishConversation(ctx, conversation.id);
+  return rating;
+}
+
+/** Closes every conversation idle past its site's timeout (seed 004). */
+export function closeIdleConversations(ctx: ServerContext, now = Date.now()): number {
+  const timeouts = [...ctx.sites.values()].flatMap((s) => (s.inactivityTimeoutMinutes ? [s.inactivityTimeoutMinutes] : []));
+  if (!timeouts.length) return 0;
+  let closed = 0;
+  for (const conversation of ctx.store.idleConversations(now - Math.min(...timeouts) * 60_000)) {
+    const minutes = ctx.sites.get(conversation.site)?.inactivityTimeoutMinutes;
+    if (minutes && conversation.updatedAt < now - minutes * 60_000 && closeConversation(ctx, conversation, 'timeout')) closed++;
+  }
+  return closed;
+}

@@ -1,0 +1,53 @@
+/**
+ * The schema, as steps: each entry moves a database one version up, and
+ * `PRAGMA user_version` records how far a file has come. Never edit a step that has
+ * shipped; add the next one.
+ */
+export const MIGRATIONS = [
+  `CREATE TABLE visitors (
+     site TEXT NOT NULL, id TEXT NOT NULL, name TEXT, email TEXT,
+     created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
+     PRIMARY KEY (site, id));
+   CREATE TABLE conversations (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, visitor_id TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('open', 'closed')), operator_id TEXT,
+     last_seq INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE INDEX conversations_by_visitor ON conversations (site, visitor_id, created_at);
+   CREATE INDEX conversations_by_site ON conversations (site, updated_at);
+   CREATE TABLE messages (
+     id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL REFERENCES conversations (id),
+     seq INTEGER NOT NULL, sender TEXT NOT NULL, client_id TEXT NOT NULL,
+     author TEXT NOT NULL, operator_id TEXT, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+     UNIQUE (conversation_id, seq), UNIQUE (sender, client_id));
+   CREATE TABLE operator_sessions (
+     token_hash TEXT PRIMARY KEY, site TEXT NOT NULL, operator_id TEXT NOT NULL, expires_at INTEGER NOT NULL);`,
+  `CREATE TABLE leads (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, visitor_id TEXT NOT NULL, client_id TEXT NOT NULL,
+     name TEXT, phone TEXT, email TEXT, message TEXT, context TEXT,
+     status TEXT NOT NULL CHECK (status IN ('new', 'in_work', 'done')), operator_id TEXT,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     UNIQUE (site, visitor_id, client_id));
+   CREATE INDEX leads_by_site ON leads (site, created_at);`,
+  // The conversation lifecycle. `owner` is whose conversation it is: "v:<visitor id>", or
+  // "u:<user id>" for a verified user on any device. `change_seq` numbers every insert,
+  // edit and delete in a conversation, so a reconnecting client is sent edits too.
+  `ALTER TABLE conversations ADD COLUMN owner TEXT;
+   UPDATE conversations SET owner = 'v:' || visitor_id;
+   CREATE INDEX conversations_by_owner ON conversations (site, owner, created_at);
+   ALTER TABLE conversations ADD COLUMN last_change INTEGER NOT NULL DEFAULT 0;
+   UPDATE conversations SET last_change = last_seq;
+   ALTER TABLE conversations ADD COLUMN close_reason TEXT;
+   ALTER TABLE conversations ADD COLUMN visitor_read_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE conversations ADD COLUMN operator_read_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE conversations ADD COLUMN rating_score INTEGER;
+   ALTER TABLE conversations ADD COLUMN rating_comment TEXT;
+   ALTER TABLE conversations ADD COLUMN rating_state TEXT;
+   ALTER TABLE messages ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+   UPDATE messages SET change_seq = seq;
+   ALTER TABLE messages ADD COLUMN reply_to TEXT;
+   ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+   ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+   ALTER TABLE visitors ADD COLUMN user_id TEXT;
+   ALTER TABLE visitors ADD COLUMN blocked_at INTEGER;`,
+];
+

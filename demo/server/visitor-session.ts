@@ -1,0 +1,114 @@
+/**
+ * Who a visitor connection is (site, device, verified user) and the `session` it is
+ * greeted with. A visitor is known by the random id its browser made, or, with a valid
+ * signed token, as a user; the name and e-mail it sends otherwise are display hints and
+ * never select which conversations it gets.
+ */
+import type { Socket } from 'socket.io';
+import {
+  LIMITS,
+  cleanContext,
+  cleanHint,
+  isId,
+  type Availability,
+  type PageContext,
+  type ServerToVisitor,
+  type VisitorAuth,
+  type VisitorSession,
+  type VisitorToServer,
+} from '../../src/protocol';
+import { groupForUrl } from './availability';
+import { findOperator, toChatMessage, toRating, type ServerContext } from './context';
+import { verifyIdentity, type VerifiedUser } from './identity';
+import { publicProfile, publicSiteInfo, type SiteConfig } from './sites';
+
+export interface VisitorData {
+  site: SiteConfig;
+  visitorId: string;
+  /** "v:<visitor id>", or "u:<user id>" once a signed token proved who this is. */
+  owner: string;
+  user: VerifiedUser | null;
+  page: PageContext | null;
+  /** The routing group of the current page. */
+  group: string | undefined;
+  /** What this connection was last told, so it hears only of changes. */
+  availability?: Availability;
+}
+
+export type VisitorSocket = Socket<VisitorToServer, ServerToVisitor, Record<string, never>, VisitorData>;
+
+/** Conversations a fresh connection is shown, newest last: earlier ones stay readable. */
+const RECENT_CONVERSATIONS = 5;
+
+function originAllowed(site: SiteConfig, origin: string | undefined, publicUrl: string): boolean {
+  // Browsers send Origin on every cross-origin request; without one the request is
+  // same-origin or not from a browser, and embedding from a foreign page is not possible.
+  return !origin || origin === new URL(publicUrl).origin || site.allowedOrigins.includes(origin);
+}
+
+/** Handshake middleware: refuses what cannot be served, and says why. */
+export function identifyVisitor(ctx: ServerContext) {
+  return (socket: VisitorSocket, next: (error?: Error) => void) => {
+    const auth = (socket.handshake.auth ?? {}) as Partial<VisitorAuth>;
+    const site = typeof auth.site === 'string' ? ctx.sites.get(auth.site) : undefined;
+    if (!site) return next(new Error('unknown site'));
+    if (!originAllowed(site, socket.handshake.headers.origin, ctx.publicUrl)) {
+      return next(new Error('origin not allowed for this site'));
+    }
+    if (!isId(auth.visitorId)) return next(new Error('visitorId is not a valid id'));
+    let user: VerifiedUser | null = null;
+    if (auth.token !== undefined) {
+      const verified = verifyIdentity(auth.token, site.identitySecret);
+      if (!verified.ok) return next(new Error(`identity token refused: ${verified.reason}`));
+      user = verified.user;
+    }
+    const page = cleanContext(auth.page);
+    socket.data = {
+      site,
+      visitorId: auth.visitorId,
+      owner: user ? `u:${user.userId}` : `v:${auth.visitorId}`,
+      user,
+      page,
+      group: groupForUrl(site, page?.url),
+    };
+    next();
+  };
+}
+
+/** Records the visitor, hands a verified device's history to its user, builds the session. */
+export function openSession(ctx: ServerContext, socket: VisitorSocket): VisitorSession {
+  const { site, visitorId, owner, user } = socket.data;
+  const auth = socket.handshake.auth as Partial<VisitorAuth>;
+  const { store } = ctx;
+  store.touchVisitor({
+    id: visitorId,
+    site: site.id,
+    name: user?.name ?? cleanHint(auth.name, LIMITS.name),
+    email: user?.email ?? cleanHint(auth.email, LIMITS.email),
+    userId: user?.userId,
+  });
+  if (user) store.adoptConversations(site.id, visitorId, owner);
+
+  const latest = store.latestConversation(site.id, owner);
+  const resumes = latest && auth.conversationId === latest.id && typeof auth.lastChange === 'number' && auth.lastChange >= 0;
+  const rows = resumes
+    ? store.changesAfter(latest.id, auth.lastChange!, LIMITS.historyReplay)
+    : store
+        .recentConversations(site.id, owner, RECENT_CONVERSATIONS)
+        .flatMap((c) => store.lastMessages(c.id, LIMITS.historyReplay))
+        .slice(-LIMITS.historyReplay);
+  const operator = latest && findOperator(ctx, site.id, latest.operatorId);
+  const rating = latest?.status === 'closed' ? toRating(latest) : null;
+  return {
+    site: publicSiteInfo(site),
+    conversationId: latest?.id ?? null,
+    status: latest?.status ?? null,
+    closeReason: latest?.closeReason ?? null,
+    operator: operator ? publicProfile(operator, ctx.publicUrl, site) : null,
+    messages: rows.map((row) => toChatMessage(ctx, site.id, row)),
+    operatorReadSeq: latest?.operatorReadSeq ?? 0,
+    rating: rating && (rating.state === 'pending' || rating.state === 'draft') ? rating : null,
+    blocked: store.isBlocked(site.id, owner, visitorId),
+    verified: user !== null,
+  };
+}
