@@ -24,7 +24,8 @@ function staticClosure(entry) {
     if (seen.has(file)) return;
     seen.add(file);
     const code = read(join('widget', file)).toString();
-    for (const [, dep] of code.matchAll(/(?:^|[;}\s])import\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+)["']/g)) visit(dep);
+    // Static `import … from "./x.js"` and `export … from "./x.js"`; `import("./x.js")` is on demand.
+    for (const [, dep] of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+)["']/g)) visit(dep);
   };
   visit(entry);
   return [...seen].map((file) => join('widget', file));

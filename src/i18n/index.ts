@@ -16,10 +16,20 @@ export const SUPPORTED_LOCALES = ['en', ...Object.keys(LOADERS)];
 
 interface LocaleState {
   code: string;
-  dictionary: Dictionary;
+  /** English has only its core keys until a lazy view registers its own. */
+  dictionary: Partial<Dictionary>;
 }
 
-export const locale = signal<LocaleState>({ code: 'en', dictionary: en });
+/** English, the fallback for every key; grows as lazily loaded views add their strings. */
+const english: Partial<Dictionary> = { ...en };
+
+export const locale = signal<LocaleState>({ code: 'en', dictionary: english });
+
+/** Called by a lazily loaded view's chunk with the English strings it brings. */
+export function addEnglish(messages: Partial<Dictionary>): void {
+  Object.assign(english, messages);
+  if (locale.peek().code === 'en') locale.value = { code: 'en', dictionary: english };
+}
 
 /** Picks the first supported locale among the candidates, by full tag and then language. */
 export function resolveLocale(candidates: readonly (string | undefined | null)[]): string {
@@ -40,7 +50,7 @@ export async function setLocale(code: string): Promise<void> {
     console.warn(`Confab: language "${code}" is not available (${SUPPORTED_LOCALES.join(', ')}); using English.`);
   }
   const load = LOADERS[resolved];
-  const dictionary = load ? (await load()).default : en;
+  const dictionary = load ? (await load()).default : english;
   locale.value = { code: resolved, dictionary };
 }
 
@@ -55,7 +65,8 @@ function pluralForm(forms: PluralForms, code: string, count: number): string {
 /** Translates `key`, filling `{name}` placeholders; `count` also picks the plural form. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const { code, dictionary } = locale.value;
-  const entry = dictionary[key] ?? en[key];
+  const entry = dictionary[key] ?? english[key];
+  if (entry === undefined) return key;
   const text =
     typeof entry === 'string' ? entry : pluralForm(entry, code, Number(params.count ?? 0));
   return text.replace(/\{(\w+)\}/g, (match, name: string) =>

@@ -19,6 +19,8 @@ export interface ConfigInput {
   email?: string;
   position?: string;
   color?: string;
+  /** data-user-token: a signed identity token from the site's backend. */
+  userToken?: string;
 }
 
 export interface WidgetConfig {

@@ -4,7 +4,8 @@
  */
 import { DEFAULT_THEME, cssVariable, type ThemeTokens } from './tokens';
 
-const v = (token: keyof ThemeTokens) => `var(${cssVariable(token)},${DEFAULT_THEME[token]})`;
+/** A theme token as a CSS value, with its default for when the host sets none. */
+export const v = (token: keyof ThemeTokens) => `var(${cssVariable(token)},${DEFAULT_THEME[token]})`;
 
 export const BASE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
@@ -50,27 +51,23 @@ export const BASE_CSS = `
 .composer .send svg{width:20px;height:20px;fill:currentColor}
 .hint{font-size:12px;color:#b42318;padding:0 16px 6px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.lead,.thanks{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px}
-.lead h2,.thanks h2{margin:0;font-size:17px}
-.intro,.hint{margin:0;font-size:13px;color:#5b6475}
-.hint{padding:0}
-.summary{margin:0;font-size:13px;color:#b42318;font-weight:600}
-.field{display:flex;flex-direction:column;gap:4px}
-.field label{font-size:13px;font-weight:600}
-.optional{font-weight:400;color:#5b6475}
-.field input:not([type=checkbox]),.field textarea{font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent;
-  border:1px solid #c5cbd6;border-radius:10px;padding:8px 12px;width:100%}
-.field textarea{resize:vertical}
-.field [aria-invalid=true]{border-color:#b42318}
-.field .error{margin:0;font-size:12px;color:#b42318}
-.consent label{display:flex;gap:8px;align-items:flex-start;font-weight:400}
-.consent input{width:18px;height:18px;margin:1px 0 0;flex:none;accent-color:${v('accent')}}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-.primary{all:unset;cursor:pointer;text-align:center;padding:11px 16px;border-radius:10px;font-weight:600;
-  background:${v('accent')};color:${v('onAccent')}}
-.offer{display:flex;gap:8px;align-items:center;justify-content:space-between;padding:8px 12px;border-radius:10px;background:#e7f6ec;color:#0b5c2b;font-size:13px}
-.offer button{all:unset;cursor:pointer;font-weight:700;text-decoration:underline}
-.thanks{justify-content:center;text-align:center}
+.quote{margin:0 0 6px;padding:4px 8px;border-inline-start:3px solid currentColor;opacity:.85;font-size:12px;display:flex;flex-direction:column}
+.quote span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.msg.deleted .bubble{opacity:.7}
+.meta .reply{color:inherit;font-weight:600;text-decoration:none}
+.meta .read{color:#0b6b3a}
+.replying{display:flex;gap:8px;align-items:center;justify-content:space-between;padding:6px 12px;font-size:12px;border-top:1px solid rgba(0,0,0,.08)}
+.replying span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.end-bar{display:flex;gap:12px;align-items:center;justify-content:flex-end;padding:4px 12px;font-size:12px;border-bottom:1px solid rgba(0,0,0,.06)}
+.end-bar.confirm{justify-content:space-between;background:#fff4e5}
+.link{all:unset;cursor:pointer;text-decoration:underline;font-weight:600;font-size:13px;align-self:center}
+.link.danger{color:#b42318}
+.teaser{position:absolute;bottom:72px;right:0;width:280px;display:flex;align-items:flex-start;gap:4px;padding:10px 6px 10px 14px;
+  background:${v('panelBackground')};color:${v('panelText')};border-radius:14px;box-shadow:0 8px 28px rgba(0,0,0,.2);font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+:host([data-position=left]) .teaser{right:auto;left:0}
+.teaser-body{all:unset;cursor:pointer;flex:1;display:flex;flex-direction:column;gap:2px;min-width:0}
+.teaser-body span{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
+.teaser .icon-button{width:28px;height:28px}
 @media (max-width:480px){
   .panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0;padding-bottom:env(safe-area-inset-bottom)}
   :host([data-open]) .launcher{display:none}

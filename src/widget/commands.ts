@@ -12,6 +12,8 @@ export interface CommandTarget {
   toggle(): void;
   update(options: Record<string, unknown>): void;
   send(text: string): void;
+  identify(token: string): void;
+  reset(): void;
   emitter: Emitter;
 }
 
@@ -50,7 +52,13 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
       else usage('send', `pass a non-empty text of at most ${LIMITS.messageText} characters.`);
       return;
     }
+    case 'identify':
+      if (typeof args[0] === 'string' && args[0].split('.').length === 3) target.identify(args[0]);
+      else usage('identify', "pass the signed identity token from your server: Confab('identify', token).");
+      return;
+    case 'reset':
+      return target.reset();
     default:
-      usage(String(name), 'unknown command; use open, close, toggle, on, off, update or send.');
+      usage(String(name), 'unknown command; use open, close, toggle, on, off, update, send, identify or reset.');
   }
 }

@@ -15,6 +15,8 @@ export interface ConnectionTargets {
   emitter: Emitter;
   setAvailability(availability: Availability): void;
   setLeadForm(config: LeadFormConfig): void;
+  /** A new operator message arrived live (for the teaser). */
+  operatorMessage(message: ChatMessage): void;
 }
 
 export function bindServerEvents(transport: Transport, targets: ConnectionTargets): () => void {
@@ -30,13 +32,17 @@ export function bindServerEvents(transport: Transport, targets: ConnectionTarget
     'message:new'(message) {
       if (message.author === 'visitor') delivery.reconcile([message.clientId]);
       conversation.receive(message);
+      if (message.author === 'operator') targets.operatorMessage(message);
       if (message.author !== 'system') {
         emitter.emit('message', { author: message.author, text: message.text, conversationId: message.conversationId });
       }
     },
+    'message:updated': (message) => conversation.update(message),
+    read: ({ conversationId, seq }) => conversation.operatorRead(conversationId, seq),
+    rating: (rating) => conversation.setRating(rating.state === 'pending' || rating.state === 'draft' ? rating : null),
     typing: ({ typing }) => conversation.setOperatorTyping(typing),
     'operator:assigned': (operator) => conversation.setOperator(operator),
-    'conversation:closed': ({ conversationId }) => conversation.closed(conversationId),
+    'conversation:closed': ({ conversationId, reason }) => conversation.closed(conversationId, reason),
     availability: (availability) => targets.setAvailability(availability),
   };
   const unsubscribe = (Object.keys(handlers) as (keyof ServerToVisitor)[]).map((event) =>

@@ -11,12 +11,14 @@ export interface HostEvents {
   unread: { count: number };
   /** A request from the offline form reached the server. */
   lead: { leadId: string; name?: string; phone?: string; email?: string; message?: string };
+  /** The visitor rated a finished chat. */
+  rating: { conversationId: string; score: number; comment?: string };
 }
 
 export type HostEventName = keyof HostEvents;
 type Listener = (detail: unknown) => void;
 
-export const HOST_EVENTS: readonly HostEventName[] = ['ready', 'open', 'close', 'message', 'unread', 'lead'];
+export const HOST_EVENTS: readonly HostEventName[] = ['ready', 'open', 'close', 'message', 'unread', 'lead', 'rating'];
 
 export function createEmitter() {
   const listeners = new Map<string, Set<Listener>>();

@@ -16,6 +16,7 @@ import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
 import { createWidgetState } from './state';
 import { App } from './views/app';
+import { setStyleTarget } from './views/styles';
 
 const UPDATABLE = ['lang', 'name', 'email', 'position', 'color'] as const;
 /** How long the thank-you stays before the widget closes. */
@@ -24,6 +25,7 @@ const THANKS_MS = 4000;
 export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
   reportConfig(config, console.warn);
   adoptStyles(root, BASE_CSS, config.nonce);
+  setStyleTarget((css) => adoptStyles(root, css, config.nonce));
   applyTheme(host, themeFromAccent(config.color));
   void setLocale(config.lang ?? resolveLocale([document.documentElement.lang, ...navigator.languages]));
 
@@ -35,6 +37,10 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
     if (state.open.peek() === open) return;
     state.open.value = open;
     if (!open && state.thanks.peek()) state.finishLead();
+    // Stars chosen and the widget closed: that is the visitor's rating.
+    const rating = state.conversation.rating.peek();
+    if (!open && rating?.state === 'draft' && rating.score) void state.rate(rating.score, rating.comment, true);
+    if (!open) state.rated.value = false;
     host.toggleAttribute('data-open', open);
     emitter.emit(open ? 'open' : 'close', undefined);
     if (open) requestAnimationFrame(() => inputRef.current?.focus());
@@ -59,13 +65,15 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
       applyTheme(host, themeFromAccent(config.color));
       if (lang) void setLocale(lang);
     },
-    send: (text) => void state.delivery.enqueue({ text }),
+    send: (text) => state.send(text),
+    identify: (token) => state.identify(token),
+    reset: () => state.reset(),
     emitter,
   };
 
   const container = document.createElement('div');
   root.append(container);
-  render(<App state={state} onClose={target.close} inputRef={inputRef} />, container);
+  render(<App state={state} onOpen={target.open} onClose={target.close} inputRef={inputRef} />, container);
 
   bindLauncher(launcher, state.open, state.conversation.unread);
 

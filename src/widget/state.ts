@@ -15,17 +15,21 @@ import { createLeadFormModel } from './models/lead-form';
 import { createOutbox, type OutboxItem } from './outbox';
 import { createStorage, type Storage } from './storage';
 import { createTransport, type ConnectionState, type Transport, type TransportOptions } from './transport';
+import { chime } from './sound';
 import { createTypingSignal } from './typing';
 
-export type MessageDraft = { text: string };
+export type MessageDraft = { text: string; replyTo?: string };
 export type LeadDraftPayload = Omit<LeadPayload, 'clientId'>;
 
 export type TimelineEntry =
   | { kind: 'message'; key: string; message: ChatMessage }
   | { kind: 'outbox'; key: string; item: OutboxItem<MessageDraft> };
 
-/** What the panel shows: the chat, the request form, or the thank-you after a request. */
-export type View = 'chat' | 'form' | 'thanks';
+/**
+ * What the panel shows: the chat, the request form, the thank-you after a request, the
+ * rating after a chat ended, or the end of the line after a spam close.
+ */
+export type View = 'chat' | 'form' | 'thanks' | 'rating' | 'blocked';
 
 /** Seams for tests: the real transport unless told otherwise. */
 export interface StateDeps {
@@ -40,9 +44,14 @@ function visitorIdFrom(storage: Storage): string {
   return id;
 }
 
+/** Everything `Confab('reset')` forgets. */
+const VISITOR_KEYS = ['visitor', 'outbox', 'leadOutbox', 'draft', 'leadDraft', 'readUpTo'];
+
 export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: StateDeps = {}) {
   const storage = createStorage(config.site);
-  const visitorId = visitorIdFrom(storage);
+  let visitorId = visitorIdFrom(storage);
+  /** A signed identity token (data-user-token or identify); never stored. */
+  let identityToken = config.input.userToken?.trim() || undefined;
   const outbox = createOutbox<MessageDraft>(storage, 'outbox');
   const leadOutbox = createOutbox<LeadDraftPayload>(storage, 'leadOutbox');
   const conversation = createConversationModel(storage);
@@ -55,6 +64,12 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
   /** The visitor has seen the form: it stays until they choose the chat. */
   const formPinned = signal(false);
   const thanks = signal(false);
+  /** The operator message the visitor is answering. */
+  const replyingTo = signal<ChatMessage | null>(null);
+  /** An operator message that arrived while the panel was closed, shown by the launcher. */
+  const teaser = signal<ChatMessage | null>(null);
+  /** Briefly true after a rating was given, to thank the visitor. */
+  const rated = signal(false);
 
   const transport = (deps.createTransport ?? createTransport)({
     server: config.server,
@@ -62,11 +77,16 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       site: config.site,
       visitorId,
       conversationId: conversation.conversationId.peek(),
-      lastSeq: conversation.lastSeq.peek(),
+      lastChange: conversation.lastChange.peek(),
       name: config.name,
       email: config.email,
       page: currentPage(),
+      ...(identityToken ? { token: identityToken } : {}),
     }),
+    onIdentityRefused(reason) {
+      console.error(`Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`);
+      identityToken = undefined;
+    },
     onState(state) {
       connection.value = state;
       if (state !== 'online') {
@@ -78,7 +98,7 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
   const delivery = createDelivery<MessageDraft, { message: ChatMessage }>({
     outbox,
     isConnected: () => transport.connected,
-    send: (clientId, { text }) => transport.send({ clientId, text }),
+    send: (clientId, { text, replyTo }) => transport.send({ clientId, text, ...(replyTo ? { replyTo } : {}) }),
     onSent: ({ message }) => {
       conversation.receive(message);
       emitter.emit('message', { author: 'visitor', text: message.text, conversationId: message.conversationId });
@@ -107,6 +127,15 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       storage.set('availability', next);
     },
     setLeadForm: leadForm.setConfig,
+    operatorMessage(message) {
+      if (open.peek()) return;
+      teaser.value = message;
+      // Seed 003: an operator writing first may ring, where the site wants it.
+      const visitorWrote = conversation.messages.peek().some(
+        (m) => m.conversationId === message.conversationId && m.author === 'visitor',
+      );
+      if (!visitorWrote && conversation.site.peek()?.sound) chime();
+    },
   });
   const typing = createTypingSignal((value) => transport.typing(value));
 
@@ -115,6 +144,8 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
   );
   const view = computed<View>(() => {
     if (thanks.value) return 'thanks';
+    if (conversation.blocked.value) return 'blocked';
+    if (conversation.rating.value) return 'rating';
     // A visitor in a chat keeps it when operators go away: their messages wait for them.
     if (inConversation.value) return 'chat';
     if (formPinned.value) return 'form';
@@ -130,14 +161,26 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
 
   let lastUnread = 0;
   let lastView = view.peek();
+  let lastReadSent = { conversationId: '', seq: 0 };
   const disposeEffects = [
     // Persist the draft so a reload never loses what the visitor was typing.
     effect(() => storage.set('draft', draft.value)),
     // What is on screen is read: while open and visible, nothing is unread.
     effect(() => {
-      if (open.value && conversation.messages.value.length && document.visibilityState === 'visible') {
+      if (open.value && conversation.messages.value.length && visible.value) {
         conversation.markRead();
+        teaser.value = null;
+        // Read receipt for the operator, once per new high mark.
+        const id = conversation.conversationId.value;
+        const seq = conversation.messages.value.reduce((max, m) => (m.conversationId === id ? Math.max(max, m.seq) : max), 0);
+        if (id && conversation.status.value === 'open' && (id !== lastReadSent.conversationId || seq > lastReadSent.seq)) {
+          lastReadSent = { conversationId: id, seq };
+          transport.read(id, seq);
+        }
       }
+    }),
+    effect(() => {
+      if (open.value) teaser.value = null;
     }),
     effect(() => {
       const count = conversation.unread.value;
@@ -161,14 +204,16 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       if (!open.value && !leadForm.touched.value) formPinned.value = false;
     }),
   ];
-  const onVisibility = () => {
-    if (open.peek() && document.visibilityState === 'visible') conversation.markRead();
-  };
+  const visible = signal(document.visibilityState === 'visible');
+  const onVisibility = () => (visible.value = document.visibilityState === 'visible');
   document.addEventListener('visibilitychange', onVisibility);
 
   return {
     config,
-    visitorId,
+    /** Changes on reset. */
+    get visitorId() {
+      return visitorId;
+    },
     storage,
     outbox,
     leadOutbox,
@@ -182,9 +227,77 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
     view,
     chatOffer,
     thanks,
+    replyingTo,
+    teaser,
+    rated,
     delivery,
     typing,
     reconnectNow: () => transport.reconnectNow(),
+    /** Sends a visitor message, as a reply when one is chosen. */
+    send(text: string) {
+      const replyTo = replyingTo.peek()?.id;
+      delivery.enqueue({ text, ...(replyTo ? { replyTo } : {}) });
+      replyingTo.value = null;
+    },
+    /** The visitor ends the chat (after confirming). */
+    async endChat(): Promise<boolean> {
+      const id = conversation.conversationId.peek();
+      if (!id || !transport.connected) return false;
+      try {
+        const result = await transport.endConversation(id);
+        if (result.ok) conversation.closed(id, 'visitor');
+        return result.ok;
+      } catch {
+        return false;
+      }
+    },
+    /** Stars (draft, may change) or the final rating with its comment. */
+    async rate(score: number, comment: string | undefined, final: boolean): Promise<boolean> {
+      const current = conversation.rating.peek();
+      if (!current) return false;
+      conversation.setRating({ ...current, state: final ? 'given' : 'draft', score, ...(comment ? { comment } : {}) });
+      try {
+        const result = await transport.rate({ conversationId: current.conversationId, score, final, ...(comment ? { comment } : {}) });
+        if (!result.ok) return false;
+        if (final) {
+          conversation.setRating(null);
+          rated.value = true;
+          emitter.emit('rating', { conversationId: current.conversationId, score, ...(comment ? { comment } : {}) });
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async dismissRating() {
+      const current = conversation.rating.peek();
+      if (!current) return;
+      conversation.setRating(null);
+      try {
+        await transport.dismissRating(current.conversationId);
+      } catch {
+        // Offline: the server still asks next time, which is harmless.
+      }
+    },
+    /** Confab('identify', token): the visitor is now the signed-in user, on every device. */
+    identify(token: string) {
+      identityToken = token;
+      transport.restart();
+    },
+    /** Confab('reset'): logout. The visitor is forgotten here and starts fresh. */
+    reset() {
+      identityToken = undefined;
+      VISITOR_KEYS.forEach((key) => storage.remove(key));
+      visitorId = visitorIdFrom(storage);
+      conversation.clear();
+      outbox.items.value = [];
+      leadOutbox.items.value = [];
+      draft.value = '';
+      leadForm.reset();
+      replyingTo.value = null;
+      teaser.value = null;
+      transport.restart();
+    },
     /** "Chat instead": the form's message goes to the composer, the form keeps its copy. */
     chooseChat() {
       formPinned.value = false;

@@ -7,7 +7,10 @@ import { io, type Socket } from 'socket.io-client';
 import {
   LIMITS,
   VISITOR_NAMESPACE,
+  type Ack,
   type LeadAck,
+  type Rating,
+  type RatingPayload,
   type LeadPayload,
   type PageContext,
   type SendMessageAck,
@@ -24,6 +27,8 @@ export interface TransportOptions {
   /** Read on every (re)connect, so the server always gets the latest sequence. */
   auth: () => VisitorAuth;
   onState: (state: ConnectionState) => void;
+  /** The server refused the identity token; the widget goes on without it. */
+  onIdentityRefused?: (reason: string) => void;
 }
 
 export type ServerEvents = ServerToVisitor;
@@ -36,7 +41,14 @@ export interface Transport {
   submitLead(payload: LeadPayload): Promise<LeadAck>;
   /** Tells the server the visitor is on another page; dropped while offline (auth carries it). */
   page(page: PageContext): void;
+  endConversation(conversationId: string): Promise<Ack<{ conversationId: string }>>;
+  rate(payload: RatingPayload): Promise<Ack<{ rating: Rating }>>;
+  dismissRating(conversationId: string): Promise<Ack<{ rating: Rating }>>;
+  /** A read mark; dropped while offline (the next one carries it). */
+  read(conversationId: string, seq: number): void;
   typing(typing: boolean): void;
+  /** Reconnects with fresh auth (after identify or reset). */
+  restart(): void;
   readonly connected: boolean;
   reconnectNow(): void;
   close(): void;
@@ -48,7 +60,7 @@ export function retryDelay(attempt: number): number {
   return base / 2 + Math.random() * base;
 }
 
-export function createTransport({ server, auth, onState }: TransportOptions): Transport {
+export function createTransport({ server, auth, onState, onIdentityRefused }: TransportOptions): Transport {
   const socket: Socket<ServerToVisitor, VisitorToServer> = io(server + VISITOR_NAMESPACE, {
     // One round trip instead of the polling handshake and upgrade; polling stays as fallback.
     transports: ['websocket', 'polling'],
@@ -67,8 +79,15 @@ export function createTransport({ server, auth, onState }: TransportOptions): Tr
     onState('online');
   });
   socket.on('disconnect', () => onState(closed ? 'offline' : socket.active ? 'connecting' : 'offline'));
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error) => {
     onState('offline');
+    const refused = /^identity token refused: (.*)$/.exec(error.message);
+    if (refused) {
+      // Retry at once without the token: the visitor chats anonymously instead of not at all.
+      onIdentityRefused?.(refused[1]!);
+      if (!closed) socket.connect();
+      return;
+    }
     // socket.io gives up on a connection its server refused (e.g. in middleware while
     // it restarts); a visitor's chat must not, so we retry ourselves.
     if (!socket.active && !closed) {
@@ -98,6 +117,18 @@ export function createTransport({ server, auth, onState }: TransportOptions): Tr
     },
     page(page) {
       if (socket.connected) socket.emit('page', page);
+    },
+    endConversation: (conversationId) =>
+      socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:end', { conversationId }),
+    rate: (payload) => socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('rating:submit', payload),
+    dismissRating: (conversationId) =>
+      socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('rating:dismiss', { conversationId }),
+    read(conversationId, seq) {
+      if (socket.connected) socket.emit('read', { conversationId, seq });
+    },
+    restart() {
+      socket.disconnect();
+      if (!closed) socket.connect();
     },
     typing(typing) {
       if (socket.connected) socket.volatile.emit('typing', { typing });

@@ -86,7 +86,7 @@ describe('reconnecting', () => {
       expect(ack.ok).toBe(true);
     }
 
-    const back = await connectVisitor(url(), { visitorId: first.visitorId, conversationId, lastSeq: b.message.seq });
+    const back = await connectVisitor(url(), { visitorId: first.visitorId, conversationId, lastChange: b.message.changeSeq });
     track(back.socket);
     expect(back.session.messages.map((m) => [m.seq, m.text])).toEqual([
       [3, 'three'],
@@ -154,7 +154,7 @@ describe('operator replies', () => {
 
     const closed = await operator.timeout(3000).emitWithAck('conversation:close', { conversationId: sent.message.conversationId });
     expect(closed).toMatchObject({ ok: true, conversation: { status: 'closed' } });
-    expect(await told).toEqual({ conversationId: sent.message.conversationId });
+    expect(await told).toEqual({ conversationId: sent.message.conversationId, reason: 'operator' });
 
     const late = await operator
       .timeout(3000)

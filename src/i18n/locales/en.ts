@@ -11,7 +11,7 @@ const en = {
   'status.retry': 'Reconnect now',
   'log.label': 'Messages',
   'log.empty': 'Ask us anything — we usually reply within a few minutes.',
-  'log.earlier': 'Earlier conversation',
+  'log.newConversation': 'New conversation',
   'message.you': 'You',
   'message.sending': 'Sending…',
   'message.sent': 'Sent',
@@ -26,30 +26,19 @@ const en = {
   },
   'typing.operator': '{name} is typing…',
   'chat.ended': 'The chat has ended. Write a message to start a new one.',
-  'form.title': 'Leave a request',
-  'form.intro.nobody': 'No one can answer right now. Leave your contacts and we will get back to you.',
-  'form.intro.hours': 'We are closed now. Leave your contacts and we will get back to you during working hours.',
-  'form.name': 'Name',
-  'form.phone': 'Phone',
-  'form.email': 'E-mail',
-  'form.message': 'Message',
-  'form.optional': '(optional)',
-  'form.contactHint': 'A phone number or an e-mail, so we can reach you.',
-  'form.consent': 'I agree to the processing of my personal data',
-  'form.privacy': 'Privacy policy',
-  'form.submit': 'Leave a request',
-  'form.errorSummary': 'Please correct the marked fields.',
-  'form.error.required': 'Please fill this in.',
-  'form.error.email': 'Enter an e-mail like name@example.com.',
-  'form.error.phone': 'Enter a phone number: 7 to 15 digits; +, spaces, brackets and dashes are fine.',
-  'form.error.tooLong': 'This is too long.',
-  'form.error.contact': 'Leave a phone number or an e-mail so we can reach you.',
-  'form.error.consent': 'We need your consent to contact you.',
-  'offer.text': 'An operator is online now.',
-  'offer.chat': 'Chat instead',
-  'thanks.title': 'Thank you!',
-  'thanks.text': 'We will contact you soon.',
-  'thanks.pending': 'Your request is saved and will be sent as soon as the connection is back.',
+  'message.edited': 'edited',
+  'message.deleted': 'Message deleted',
+  'message.reply': 'Reply',
+  'message.read': 'Read',
+  'composer.replying': 'Replying to {name}',
+  'composer.cancelReply': 'Cancel reply',
+  'end.button': 'End chat',
+  'end.confirm': 'End this chat?',
+  'end.yes': 'End chat',
+  'end.no': 'Keep chatting',
+  'rating.thanks': 'Thank you for your rating!',
+  'blocked.text': 'The operator ended the dialogue.',
+  'teaser.dismiss': 'Dismiss',
   'error.invalid': 'This message cannot be sent.',
   'error.too_long': 'This message is too long.',
   'error.rate_limited': 'You are sending messages too quickly. Wait a moment.',
@@ -68,7 +57,12 @@ export interface PluralForms {
   other: string;
 }
 
-export type MessageKey = keyof typeof en;
+/**
+ * English for views that load on demand (the request form, the rating): it travels
+ * in their chunks, see en-views.ts. Every other locale carries all keys in one file.
+ */
+export type CoreKey = keyof typeof en;
+export type MessageKey = CoreKey | keyof typeof import('./en-views').default;
 export type Dictionary = Record<MessageKey, string | PluralForms>;
 
-export default en as Dictionary;
+export default en as Record<CoreKey, string | PluralForms>;

@@ -7,8 +7,10 @@ import { computed, signal } from '@preact/signals';
 import {
   LIMITS,
   type ChatMessage,
+  type CloseReason,
   type ConversationStatus,
   type OperatorProfile,
+  type Rating,
   type SiteInfo,
   type VisitorSession,
 } from '../../protocol';
@@ -25,16 +27,23 @@ export function createConversationModel(storage: Storage) {
   const status = signal<ConversationStatus | null>(null);
   const operator = signal<OperatorProfile | null>(null);
   const operatorTyping = signal(false);
+  const closeReason = signal<CloseReason | null>(null);
+  /** Closed as spam: no new chat, no form (seed 003). */
+  const blocked = signal(false);
+  /** How far the operator has read the current conversation. */
+  const operatorReadSeq = signal(0);
+  /** The rating asked for after a normal end, until given or dismissed. */
+  const rating = signal<Rating | null>(null);
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
 
-  /** The sequence the client holds for the current conversation; the server replays the rest. */
-  const lastSeq = computed(() => {
-    let seq = 0;
+  /** The change number the client holds for the current conversation; the server replays the rest. */
+  const lastChange = computed(() => {
+    let change = 0;
     for (const message of messages.value) {
-      if (message.conversationId === conversationId.value) seq = Math.max(seq, message.seq);
+      if (message.conversationId === conversationId.value) change = Math.max(change, message.changeSeq);
     }
-    return seq;
+    return change;
   });
   const unread = computed(
     () => messages.value.filter((m) => m.author === 'operator' && m.createdAt > readUpTo.value).length,
@@ -48,10 +57,17 @@ export function createConversationModel(storage: Storage) {
     if (typing) typingTimer = setTimeout(() => (operatorTyping.value = false), LIMITS.typingTtlMs);
   };
 
+  /** Adds new messages and applies edits and deletes: the higher change number wins. */
   const merge = (incoming: ChatMessage[]) => {
-    const known = new Set(messages.value.map((m) => m.id));
-    const fresh = incoming.filter((m) => !known.has(m.id));
-    if (fresh.length) messages.value = [...messages.value, ...fresh].sort(byConversationThenSeq);
+    const byId = new Map(messages.value.map((m) => [m.id, m]));
+    let changed = false;
+    for (const message of incoming) {
+      const known = byId.get(message.id);
+      if (known && known.changeSeq >= message.changeSeq) continue;
+      byId.set(message.id, message);
+      changed = true;
+    }
+    if (changed) messages.value = [...byId.values()].sort(byConversationThenSeq);
   };
 
   return {
@@ -61,15 +77,49 @@ export function createConversationModel(storage: Storage) {
     status,
     operator,
     operatorTyping,
-    lastSeq,
+    closeReason,
+    blocked,
+    operatorReadSeq,
+    rating,
+    lastChange,
     unread,
 
     applySession(session: VisitorSession) {
       site.value = session.site;
       conversationId.value = session.conversationId;
       status.value = session.status;
+      closeReason.value = session.closeReason;
       operator.value = session.operator;
+      operatorReadSeq.value = session.operatorReadSeq;
+      rating.value = session.rating;
+      blocked.value = session.blocked;
       merge(session.messages);
+    },
+
+    /** An operator edited or deleted a message. */
+    update(message: ChatMessage) {
+      merge([message]);
+    },
+
+    operatorRead(id: string, seq: number) {
+      if (id === conversationId.value) operatorReadSeq.value = Math.max(operatorReadSeq.value, seq);
+    },
+
+    setRating(next: Rating | null) {
+      rating.value = next;
+    },
+
+    /** Forget everything (Confab('reset')): a new visitor starts with an empty chat. */
+    clear() {
+      messages.value = [];
+      conversationId.value = null;
+      status.value = null;
+      closeReason.value = null;
+      operator.value = null;
+      operatorReadSeq.value = 0;
+      rating.value = null;
+      blocked.value = false;
+      setOperatorTyping(false);
     },
 
     receive(message: ChatMessage) {
@@ -77,6 +127,9 @@ export function createConversationModel(storage: Storage) {
         // The first message of a new conversation (the previous one was closed).
         conversationId.value = message.conversationId;
         status.value = 'open';
+        closeReason.value = null;
+        operatorReadSeq.value = 0;
+        rating.value = null;
       }
       if (message.author === 'operator') {
         setOperatorTyping(false);
@@ -91,11 +144,13 @@ export function createConversationModel(storage: Storage) {
 
     setOperatorTyping,
 
-    closed(id: string) {
-      if (id === conversationId.value) {
-        status.value = 'closed';
-        setOperatorTyping(false);
-      }
+    closed(id: string, reason: CloseReason) {
+      if (id !== conversationId.value) return;
+      status.value = 'closed';
+      closeReason.value = reason;
+      setOperatorTyping(false);
+      if (reason === 'spam') blocked.value = true;
+      else rating.value = { conversationId: id, state: 'pending' };
     },
 
     markRead() {

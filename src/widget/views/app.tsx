@@ -4,23 +4,32 @@ import type { WidgetState } from '../state';
 import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { Header } from './header';
-import { LeadForm, Thanks } from './lead-form';
+import { EndChat } from './end-chat';
+import { lazyView } from './lazy';
 import { MessageList } from './message-list';
+import { Teaser } from './teaser';
+
+const LeadForm = lazyView(() => import('./lead-form').then((m) => m.LeadForm));
+const Thanks = lazyView(() => import('./lead-form').then((m) => m.Thanks));
+const RatingView = lazyView(() => import('./rating').then((m) => m.RatingView));
 
 export interface AppProps {
   state: WidgetState;
+  onOpen: () => void;
   onClose: () => void;
   inputRef: Ref<HTMLTextAreaElement>;
 }
 
-/** The chat panel; the launcher belongs to the loader and stays outside it. */
-export function App({ state, onClose, inputRef }: AppProps) {
+/** The chat panel and the teaser; the launcher belongs to the loader and stays outside. */
+export function App({ state, onOpen, onClose, inputRef }: AppProps) {
   const code = locale.value.code;
   const operator = state.conversation.operator.value;
   const typing = state.conversation.operatorTyping.value;
   const siteName = state.conversation.site.value?.name ?? t('header.fallbackName');
   const view = state.view.value;
   return (
+    <>
+    <Teaser state={state} onOpen={onOpen} />
     <div
       class="panel"
       role="dialog"
@@ -34,6 +43,7 @@ export function App({ state, onClose, inputRef }: AppProps) {
     >
       <Header state={state} onClose={onClose} />
       <ConnectionBanner state={state} />
+      <EndChat state={state} />
       {view === 'chat' ? (
         <>
           <MessageList state={state} />
@@ -44,9 +54,14 @@ export function App({ state, onClose, inputRef }: AppProps) {
         </>
       ) : view === 'form' ? (
         <LeadForm state={state} />
+      ) : view === 'rating' ? (
+        <RatingView state={state} />
+      ) : view === 'blocked' ? (
+        <MessageList state={state} />
       ) : (
         <Thanks state={state} />
       )}
     </div>
+    </>
   );
 }

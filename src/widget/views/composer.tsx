@@ -1,7 +1,7 @@
 import { LIMITS } from '../../protocol';
 import { t } from '../../i18n';
 import type { WidgetState } from '../state';
-import { SendIcon } from './icons';
+import { CloseIcon, SendIcon } from './icons';
 
 /** Enter sends, Shift+Enter breaks the line; the draft survives reloads. */
 export function Composer({ state, inputRef }: { state: WidgetState; inputRef: preact.Ref<HTMLTextAreaElement> }) {
@@ -11,13 +11,24 @@ export function Composer({ state, inputRef }: { state: WidgetState; inputRef: pr
 
   const submit = () => {
     if (!canSend) return;
-    state.delivery.enqueue({ text: text.trim() });
+    state.send(text.trim());
     state.draft.value = '';
     state.typing.stop();
   };
 
+  const replying = state.replyingTo.value;
   return (
     <>
+      {replying && (
+        <div class="replying">
+          <span>
+            {t('composer.replying', { name: replying.operator?.name ?? t('header.fallbackName') })}: <em>{replying.text.slice(0, 80)}</em>
+          </span>
+          <button type="button" class="icon-button" aria-label={t('composer.cancelReply')} onClick={() => (state.replyingTo.value = null)}>
+            <CloseIcon />
+          </button>
+        </div>
+      )}
       {over > 0 && (
         <p class="hint" id="confab-hint" role="alert">
           {t('composer.tooLong', { count: over })}

@@ -1,8 +1,14 @@
 import { useRef } from 'preact/hooks';
 import type { LeadField } from '../../protocol';
-import { t, type MessageKey } from '../../i18n';
+import enViews from '../../i18n/locales/en-views';
+import { addEnglish, t, type MessageKey } from '../../i18n';
 import type { WidgetState } from '../state';
+import { FORM_CSS } from '../../themes/form-css';
 import { safeHref } from './rich-text';
+import { addStyles } from './styles';
+
+addStyles(FORM_CSS);
+addEnglish(enViews);
 
 const INPUTS: Record<LeadField, { type: string; autocomplete: string; inputMode?: 'tel' | 'email' }> = {
   name: { type: 'text', autocomplete: 'name' },

@@ -1,4 +1,6 @@
+import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
 import type { WidgetState, TimelineEntry } from '../state';
 import { RichText } from './rich-text';
@@ -10,46 +12,60 @@ function formatTime(ms: number, code: string): string {
   return format.format(ms);
 }
 
-function Entry({ entry, state, code }: { entry: TimelineEntry; state: WidgetState; code: string }) {
-  if (entry.kind === 'outbox') {
-    const { item } = entry;
-    return (
-      <div class={`msg visitor ${item.state}`} data-state={item.state}>
-        <div class="bubble">
-          <RichText text={item.payload.text} />
-        </div>
-        <div class="meta">
-          {item.state === 'pending' ? (
-            <span>{t('message.sending')}</span>
-          ) : (
-            <>
-              <span class="error">
-                {item.refused ? t(`error.${item.refused}` as MessageKey) : t('message.failed')}
-              </span>
-              <button type="button" onClick={() => state.delivery.retry(item.clientId)}>
-                {t('message.retry')}
-              </button>
-            </>
-          )}
-        </div>
+/** The quoted message above a reply (seed 000). */
+function Quote({ quote, state }: { quote: NonNullable<ChatMessage['replyTo']>; state: WidgetState }) {
+  const who = quote.author === 'visitor' ? t('message.you') : (state.conversation.operator.value?.name ?? t('header.fallbackName'));
+  return (
+    <blockquote class="quote">
+      <strong>{who}</strong>
+      <span>{quote.deleted ? t('message.deleted') : quote.text}</span>
+    </blockquote>
+  );
+}
+
+function Pending({ entry, state }: { entry: Extract<TimelineEntry, { kind: 'outbox' }>; state: WidgetState }) {
+  const { item } = entry;
+  return (
+    <div class={`msg visitor ${item.state}`} data-state={item.state}>
+      <div class="bubble">
+        <RichText text={item.payload.text} />
       </div>
-    );
-  }
-  const { message } = entry;
-  if (message.author === 'system') {
-    return <p class="notice">{message.text}</p>;
-  }
+      <div class="meta">
+        {item.state === 'pending' ? (
+          <span>{t('message.sending')}</span>
+        ) : (
+          <>
+            <span class="error">{item.refused ? t(`error.${item.refused}` as MessageKey) : t('message.failed')}</span>
+            <button type="button" onClick={() => state.delivery.retry(item.clientId)}>
+              {t('message.retry')}
+            </button>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Message({ message, state, code, readMark }: { message: ChatMessage; state: WidgetState; code: string; readMark: boolean }) {
+  if (message.author === 'system') return <p class="notice">{message.text}</p>;
   const mine = message.author === 'visitor';
   return (
-    <div class={`msg ${message.author}`} data-state={mine ? 'sent' : undefined}>
+    <div class={`msg ${message.author}${message.deleted ? ' deleted' : ''}`} data-state={mine ? 'sent' : undefined} data-id={message.id}>
       {!mine && message.operator && <span class="author">{message.operator.name}</span>}
       <span class="sr-only">{mine ? t('message.you') : ''}</span>
       <div class="bubble">
-        <RichText text={message.text} />
+        {message.replyTo && !message.deleted && <Quote quote={message.replyTo} state={state} />}
+        {message.deleted ? <em>{t('message.deleted')}</em> : <RichText text={message.text} />}
       </div>
       <div class="meta">
         <time dateTime={new Date(message.createdAt).toISOString()}>{formatTime(message.createdAt, code)}</time>
-        {mine && <span class="sr-only">{t('message.sent')}</span>}
+        {message.editedAt && !message.deleted && <span class="edited">{t('message.edited')}</span>}
+        {mine && <span class={readMark ? 'read' : 'sr-only'}>{readMark ? t('message.read') : t('message.sent')}</span>}
+        {!mine && !message.deleted && state.conversation.status.value === 'open' && (
+          <button type="button" class="reply" onClick={() => (state.replyingTo.value = message)}>
+            {t('message.reply')}
+          </button>
+        )}
       </div>
     </div>
   );
@@ -60,7 +76,18 @@ export function MessageList({ state }: { state: WidgetState }) {
   const log = useRef<HTMLDivElement>(null);
   const entries = state.timeline.value;
   const code = locale.value.code;
-  const closed = state.conversation.status.value === 'closed';
+  const { status, conversationId, operatorReadSeq, blocked } = state.conversation;
+  const closed = status.value === 'closed';
+  const greeting = state.conversation.site.value?.greeting;
+  // "Read" shows once, on the newest of the visitor's messages the operator has seen.
+  const current = conversationId.value;
+  const readSeq = entries.reduce(
+    (max, e) =>
+      e.kind === 'message' && e.message.conversationId === current && e.message.author === 'visitor' && e.message.seq <= operatorReadSeq.value
+        ? Math.max(max, e.message.seq)
+        : max,
+    0,
+  );
 
   useLayoutEffect(() => {
     const element = log.current;
@@ -69,11 +96,29 @@ export function MessageList({ state }: { state: WidgetState }) {
 
   return (
     <div class="log" ref={log} role="log" aria-live="polite" aria-label={t('log.label')} tabIndex={0}>
-      {entries.length === 0 && <p class="empty">{t('log.empty')}</p>}
-      {entries.map((entry) => (
-        <Entry key={entry.key} entry={entry} state={state} code={code} />
-      ))}
-      {closed && <p class="notice">{t('chat.ended')}</p>}
+      {entries.length === 0 && (greeting ? <div class="msg operator greeting"><div class="bubble">{greeting}</div></div> : <p class="empty">{t('log.empty')}</p>)}
+      {entries.map((entry, i) => {
+        const previous = entries[i - 1];
+        const divider =
+          entry.kind === 'message' && previous?.kind === 'message' && previous.message.conversationId !== entry.message.conversationId;
+        return (
+          <Fragment key={entry.key}>
+            {divider && <p class="divider">{t('log.newConversation')}</p>}
+            {entry.kind === 'outbox' ? (
+              <Pending entry={entry} state={state} />
+            ) : (
+              <Message
+                message={entry.message}
+                state={state}
+                code={code}
+                readMark={entry.message.conversationId === current && entry.message.seq === readSeq}
+              />
+            )}
+          </Fragment>
+        );
+      })}
+      {closed && !blocked.value && <p class="notice">{state.rated.value ? t('rating.thanks') : t('chat.ended')}</p>}
+      {blocked.value && <p class="notice ended">{t('blocked.text')}</p>}
     </div>
   );
 }

@@ -1,0 +1,30 @@
+/**
+ * A short two-note chime made with Web Audio: no audio file to fetch. Browsers that
+ * have not seen a gesture on the page keep the context suspended; then nothing plays,
+ * as it should.
+ */
+export function chime(): void {
+  try {
+    const audio = new AudioContext();
+    if (audio.state !== 'running') {
+      void audio.close();
+      return;
+    }
+    const gain = audio.createGain();
+    gain.connect(audio.destination);
+    const start = audio.currentTime;
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(0.15, start + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.45);
+    [660, 880].forEach((frequency, i) => {
+      const tone = audio.createOscillator();
+      tone.frequency.value = frequency;
+      tone.connect(gain);
+      tone.start(start + i * 0.12);
+      tone.stop(start + 0.45);
+    });
+    setTimeout(() => void audio.close(), 600);
+  } catch {
+    // No Web Audio: stay quiet.
+  }
+}

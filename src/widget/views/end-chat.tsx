@@ -1,0 +1,29 @@
+import { useState } from 'preact/hooks';
+import { t } from '../../i18n';
+import type { WidgetState } from '../state';
+
+/** "End chat" with a confirmation, so a stray click does not end the conversation. */
+export function EndChat({ state }: { state: WidgetState }) {
+  const [asking, setAsking] = useState(false);
+  if (state.conversation.status.value !== 'open' || state.view.value !== 'chat') return null;
+  if (!asking) {
+    return (
+      <div class="end-bar">
+        <button type="button" class="link" onClick={() => setAsking(true)}>
+          {t('end.button')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div class="end-bar confirm" role="alertdialog" aria-label={t('end.confirm')}>
+      <span>{t('end.confirm')}</span>
+      <button type="button" class="link danger" onClick={() => void state.endChat().then(() => setAsking(false))}>
+        {t('end.yes')}
+      </button>
+      <button type="button" class="link" autoFocus onClick={() => setAsking(false)}>
+        {t('end.no')}
+      </button>
+    </div>
+  );
+}
