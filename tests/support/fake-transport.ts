@@ -2,7 +2,16 @@
  * A transport double for unit tests of the widget: records what the widget sends and
  * lets the test play the server's part through the same event table.
  */
-import type { LeadAck, LeadPayload, PageContext, SendMessageAck, SendMessagePayload, ServerToVisitor, VisitorAuth } from '../../src/protocol';
+import type {
+  LeadAck,
+  LeadPayload,
+  PageContext,
+  RatingPayload,
+  SendMessageAck,
+  SendMessagePayload,
+  ServerToVisitor,
+  VisitorAuth,
+} from '../../src/protocol';
 import type { Transport, TransportOptions } from '../../src/widget/transport';
 
 export interface FakeTransport extends Transport {
@@ -11,6 +20,10 @@ export interface FakeTransport extends Transport {
   leads: LeadPayload[];
   pages: PageContext[];
   typingSignals: boolean[];
+  ratings: RatingPayload[];
+  ended: string[];
+  reads: [string, number][];
+  restarts: number;
   /** Answers the next lead submissions; default: stored. */
   replyLead: (payload: LeadPayload) => Promise<LeadAck>;
   /** Answers the next sends; default: store and ack. */
@@ -31,10 +44,23 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
     leads: [],
     pages: [],
     typingSignals: [],
+    ratings: [],
+    ended: [],
+    reads: [],
+    restarts: 0,
     replyLead: async () => ({ ok: true, leadId: `lead-${fake.leads.length}` }),
     reply: async ({ clientId, text }) => ({
       ok: true,
-      message: { id: `m-${clientId}`, conversationId: 'c1', seq: ++seq, clientId, author: 'visitor', text, createdAt: 1000 + seq },
+      message: {
+        id: `m-${clientId}`,
+        conversationId: 'c1',
+        seq: ++seq,
+        changeSeq: seq,
+        clientId,
+        author: 'visitor',
+        text,
+        createdAt: 1000 + seq,
+      },
     }),
     on(event, handler) {
       if (!handlers.has(event)) handlers.set(event, new Set());
@@ -50,6 +76,20 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
       return fake.replyLead(payload);
     },
     page: (page) => void fake.pages.push(page),
+    async endConversation(conversationId) {
+      fake.ended.push(conversationId);
+      return { ok: true, conversationId };
+    },
+    async rate(payload) {
+      fake.ratings.push(payload);
+      const { conversationId, score, comment, final } = payload;
+      return { ok: true, rating: { conversationId, score, ...(comment ? { comment } : {}), state: final ? 'given' : 'draft' } };
+    },
+    async dismissRating(conversationId) {
+      return { ok: true, rating: { conversationId, state: 'dismissed' } };
+    },
+    read: (conversationId, seq) => void fake.reads.push([conversationId, seq]),
+    restart: () => void fake.restarts++,
     typing: (typing) => void fake.typingSignals.push(typing),
     get connected() {
       return connected;

@@ -4,7 +4,7 @@
  */
 import { createRef, render } from 'preact';
 import { act } from 'preact/test-utils';
-import { DEFAULT_LEAD_FORM, type ChatMessage, type LeadFormConfig, type VisitorSession } from '../../src/protocol';
+import { DEFAULT_LEAD_FORM, type LeadFormConfig, type VisitorSession } from '../../src/protocol';
 import { parseConfig, reportConfig, type ConfigInput } from '../../src/loader/config';
 import { createEmitter, type Emitter } from '../../src/widget/events';
 import { createWidgetState, type WidgetState } from '../../src/widget/state';
@@ -19,7 +19,7 @@ export interface MountedWidget {
   $: (selector: string) => HTMLElement | null;
   $$: (selector: string) => HTMLElement[];
   /** Plays the server's `session` and marks the connection online. */
-  connect(options?: { messages?: ChatMessage[]; leadForm?: LeadFormConfig; operator?: VisitorSession['operator'] }): void;
+  connect(options?: Partial<Omit<VisitorSession, 'site'>> & { leadForm?: LeadFormConfig; sound?: boolean }): void;
   unmount(): void;
 }
 
@@ -34,7 +34,12 @@ export function mountWidget(attributes: ConfigInput = {}): MountedWidget {
   state.open.value = true;
   const container = document.createElement('div');
   document.body.append(container);
-  act(() => render(<App state={state} onClose={() => (state.open.value = false)} inputRef={createRef()} />, container));
+  act(() =>
+    render(
+      <App state={state} onOpen={() => (state.open.value = true)} onClose={() => (state.open.value = false)} inputRef={createRef()} />,
+      container,
+    ),
+  );
   return {
     state,
     transport,
@@ -42,15 +47,21 @@ export function mountWidget(attributes: ConfigInput = {}): MountedWidget {
     container,
     $: (selector) => container.querySelector<HTMLElement>(selector),
     $$: (selector) => [...container.querySelectorAll<HTMLElement>(selector)],
-    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, operator = null } = {}) {
+    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, ...session } = {}) {
       act(() => {
         transport.setConnected(true);
         transport.emit('session', {
-          site: { id: 'demo', name: 'Demo Shop', greeting: 'We reply in minutes', leadForm },
+          site: { id: 'demo', name: 'Demo Shop', greeting: 'We reply in minutes', leadForm, ...(sound ? { sound } : {}) },
           conversationId: messages.length ? 'c1' : null,
           status: messages.length ? 'open' : null,
-          operator,
+          closeReason: null,
+          operator: null,
+          operatorReadSeq: 0,
+          rating: null,
+          blocked: false,
+          verified: false,
           messages,
+          ...session,
         });
       });
     },

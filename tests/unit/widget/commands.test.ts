@@ -10,6 +10,8 @@ function target() {
     toggle: () => calls.push('toggle'),
     update: (o) => calls.push(`update ${JSON.stringify(o)}`),
     send: (text) => calls.push(`send ${text}`),
+    identify: (token) => calls.push(`identify ${token}`),
+    reset: () => calls.push('reset'),
     emitter: createEmitter(),
   };
   return { t, calls };

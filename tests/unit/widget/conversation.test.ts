@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LEAD_FORM, LIMITS, type ChatMessage } from '../../../src/protocol';
+import { DEFAULT_LEAD_FORM, LIMITS, type ChatMessage, type VisitorSession } from '../../../src/protocol';
 import { createConversationModel } from '../../../src/widget/models/conversation';
 import { createStorage } from '../../../src/widget/storage';
 
@@ -7,17 +7,23 @@ const msg = (seq: number, author: ChatMessage['author'] = 'operator', conversati
   id: `${conversationId}-${seq}`,
   conversationId,
   seq,
+  changeSeq: seq,
   clientId: `client-${seq}`,
   author,
   text: `#${seq}`,
   createdAt: seq * 1000 + (conversationId === 'c2' ? 100_000 : 0),
 });
 
-const session = (messages: ChatMessage[]) => ({
+const session = (messages: ChatMessage[]): VisitorSession => ({
   site: { id: 'demo', name: 'Demo', greeting: 'Hi', leadForm: DEFAULT_LEAD_FORM },
   conversationId: 'c1',
-  status: 'open' as const,
+  status: 'open',
+  closeReason: null,
   operator: null,
+  operatorReadSeq: 0,
+  rating: null,
+  blocked: false,
+  verified: false,
   messages,
 });
 
@@ -30,7 +36,7 @@ describe('conversation model', () => {
     model.receive(msg(2));
     model.receive(msg(3));
     expect(model.messages.value.map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(model.lastSeq.value).toBe(3);
+    expect(model.lastChange.value).toBe(3);
   });
 
   it('counts unread operator messages until read, and remembers across reloads', () => {
@@ -51,12 +57,12 @@ describe('conversation model', () => {
   it('switches to a new conversation and keeps the earlier one above it', () => {
     const model = createConversationModel(createStorage('demo'));
     model.applySession(session([msg(1), msg(2)]));
-    model.closed('c1');
+    model.closed('c1', 'operator');
     expect(model.status.value).toBe('closed');
     model.receive(msg(1, 'visitor', 'c2'));
     expect(model.conversationId.value).toBe('c2');
     expect(model.status.value).toBe('open');
-    expect(model.lastSeq.value).toBe(1);
+    expect(model.lastChange.value).toBe(1);
     expect(model.messages.value.map((m) => m.id)).toEqual(['c1-1', 'c1-2', 'c2-1']);
   });
 

@@ -5,7 +5,7 @@ import { createOutbox } from '../../../src/widget/outbox';
 import { createStorage } from '../../../src/widget/storage';
 
 function stored(clientId: string, text: string, seq: number): ChatMessage {
-  return { id: `m${seq}`, conversationId: 'c1', seq, clientId, author: 'visitor', text, createdAt: seq };
+  return { id: `m${seq}`, conversationId: 'c1', seq, changeSeq: seq, clientId, author: 'visitor', text, createdAt: seq };
 }
 
 function setup() {

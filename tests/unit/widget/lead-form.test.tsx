@@ -6,8 +6,11 @@ import { mountWidget, typeInto, type MountedWidget } from '../../support/widget'
 
 let w: MountedWidget;
 
-const offline = (reason: 'nobody' | 'hours' = 'nobody') =>
+/** Nobody can answer; when that brings up the form, wait for its chunk to load. */
+async function offline(reason: 'nobody' | 'hours' = 'nobody') {
   act(() => w.transport.emit('availability', { online: false, reason }));
+  if (w.state.view.value === 'form') await vi.waitFor(() => expect(w.$('form.lead')).not.toBeNull());
+}
 const online = () => act(() => w.transport.emit('availability', { online: true }));
 const field = (name: string) => w.$(`[name=${name}]`) as HTMLInputElement | null;
 const errorOf = (name: string) => w.$(`#confab-${name}-error`)?.textContent ?? null;
@@ -30,15 +33,15 @@ beforeEach(async () => {
 afterEach(() => w?.unmount());
 
 describe('switching between chat and form', () => {
-  it('shows the chat while someone is available and the form when nobody is, without a reload', () => {
+  it('shows the chat while someone is available and the form when nobody is, without a reload', async () => {
     w = mountWidget();
     w.connect();
     online();
     expect(w.$('textarea[aria-label="Your message"]')).not.toBeNull();
-    offline();
+    await offline();
     expect(w.$('form.lead')).not.toBeNull();
     expect(w.$('.intro')!.textContent).toContain('No one can answer right now');
-    offline('hours');
+    await offline('hours');
     expect(w.$('.intro')!.textContent).toContain('We are closed now');
   });
 
@@ -49,7 +52,7 @@ describe('switching between chat and form', () => {
     await typeInto(w.$('.composer textarea'), 'hello');
     await act(() => void w.$('.composer')!.dispatchEvent(new Event('submit', { cancelable: true })));
     await vi.waitFor(() => expect(w.state.conversation.status.value).toBe('open'));
-    offline();
+    await offline();
     expect(w.$('form.lead')).toBeNull();
     expect(w.$('.composer')).not.toBeNull();
   });
@@ -59,14 +62,14 @@ describe('switching between chat and form', () => {
     w.connect();
     online();
     await typeInto(w.$('.composer textarea'), 'Do you deliver on Sundays?');
-    offline();
+    await offline();
     expect(field('message')!.value).toBe('Do you deliver on Sundays?');
   });
 
   it('offers the chat when an operator comes online, keeping what the visitor typed', async () => {
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     await typeInto(field('phone'), '+7 701 123 45 67');
     await typeInto(field('message'), 'Call me about the sofa');
     online();
@@ -81,14 +84,14 @@ describe('switching between chat and form', () => {
 });
 
 describe('the form', () => {
-  it('renders fields by the site’s settings and prefills from data-name / data-email', () => {
+  it('renders fields by the site’s settings and prefills from data-name / data-email', async () => {
     const leadForm: LeadFormConfig = {
       fields: { name: 'hidden', phone: 'required', email: 'optional', message: 'optional' },
       privacyPolicyUrl: 'https://shop.example/privacy',
     };
     w = mountWidget({ name: 'Ann', email: 'ann@example.com' });
     w.connect({ leadForm });
-    offline();
+    await offline();
     expect(field('name')).toBeNull();
     expect(field('phone')!.required).toBe(true);
     expect(field('email')!.value).toBe('ann@example.com');
@@ -99,7 +102,7 @@ describe('the form', () => {
   it('validates a field when the visitor leaves it, and clears the error once fixed', async () => {
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     await typeInto(field('email'), 'ann@example');
     await blur('email');
     expect(errorOf('email')).toBe('Enter an e-mail like name@example.com.');
@@ -112,7 +115,7 @@ describe('the form', () => {
     await setLocale('ru');
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     await typeInto(field('phone'), '12');
     await submit();
     expect(w.$('.summary')!.textContent).toBe('Исправьте отмеченные поля.');
@@ -124,7 +127,7 @@ describe('the form', () => {
   it('asks for a phone or an e-mail when neither is given', async () => {
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     await typeInto(field('name'), 'Ann');
     await check('consent');
     await submit();
@@ -133,16 +136,17 @@ describe('the form', () => {
   });
 
   it('sends a valid request with its context and thanks the visitor', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    // Only the clock is faked: the fill time must look human.
+    vi.useFakeTimers({ toFake: ['Date'] });
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     await typeInto(field('phone'), '+7 701 123 45 67');
     await typeInto(field('message'), 'Please call');
     await check('consent');
-    vi.advanceTimersByTime(LEAD_MIN_FILL_MS + 500);
+    vi.setSystemTime(Date.now() + LEAD_MIN_FILL_MS + 500);
     await submit();
-    expect(w.$('.thanks')!.textContent).toContain('Thank you!');
+    await vi.waitFor(() => expect(w.$('.thanks')?.textContent).toContain('Thank you!'));
     await vi.waitFor(() => expect(w.transport.leads).toHaveLength(1));
     const [lead] = w.transport.leads;
     expect(lead).toMatchObject({
@@ -151,19 +155,19 @@ describe('the form', () => {
       context: { url: expect.stringMatching(/^http/) },
     });
     expect(lead!.elapsedMs).toBeGreaterThanOrEqual(LEAD_MIN_FILL_MS);
-    vi.useRealTimers();
     await vi.waitFor(() => expect(w.state.leadOutbox.items.value).toEqual([]));
+    vi.useRealTimers();
   });
 
   it('keeps a request sent offline and says it will go when the connection is back', async () => {
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     act(() => w.transport.setConnected(false));
     await typeInto(field('email'), 'ann@example.com');
     await check('consent');
     await submit();
-    expect(w.$('.thanks')!.textContent).toContain('will be sent as soon as the connection is back');
+    await vi.waitFor(() => expect(w.$('.thanks')?.textContent).toContain('will be sent as soon as the connection is back'));
     expect(w.transport.leads).toEqual([]);
     expect(JSON.parse(localStorage.getItem('confab:demo:leadOutbox')!)).toHaveLength(1);
 
@@ -176,7 +180,7 @@ describe('the form', () => {
   it('puts a request the server refused back into the form with the server’s errors', async () => {
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     w.transport.replyLead = async () => ({
       ok: false,
       error: { code: 'invalid', message: 'bad', fields: { email: 'email' } },
@@ -192,13 +196,13 @@ describe('the form', () => {
   it('keeps what the visitor typed across a reload', async () => {
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     await typeInto(field('name'), 'Ann');
     await typeInto(field('message'), 'Half of my question');
     w.unmount();
     w = mountWidget();
     w.connect();
-    offline();
+    await offline();
     expect(field('name')!.value).toBe('Ann');
     expect(field('message')!.value).toBe('Half of my question');
   });

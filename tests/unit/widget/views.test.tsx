@@ -15,6 +15,7 @@ const operatorMessage = (seq: number, text: string): ChatMessage => ({
   id: `o${seq}`,
   conversationId: 'c1',
   seq,
+  changeSeq: seq,
   clientId: `oc${seq}`,
   author: 'operator',
   operator: { id: 'anna', name: 'Anna', title: 'Support' },
@@ -61,9 +62,9 @@ describe('header', () => {
 });
 
 describe('message list', () => {
-  it('invites the first message when empty', () => {
+  it('opens an empty chat with the site’s greeting', () => {
     connectWith();
-    expect($('.empty')).not.toBeNull();
+    expect($('.msg.greeting .bubble')!.textContent).toBe('We reply in minutes');
   });
 
   it('renders operator and visitor bubbles with their authors and times', () => {
@@ -87,9 +88,11 @@ describe('message list', () => {
     connectWith([operatorMessage(1, 'Hi')], { id: 'anna', name: 'Anna' });
     act(() => transport.emit('typing', { typing: true }));
     expect($('.typing')!.textContent).toBe('Anna is typing…');
-    act(() => transport.emit('conversation:closed', { conversationId: 'c1' }));
-    expect($('.notice')!.textContent).toContain('The chat has ended');
-    expect($('.typing')!.textContent).toBe('');
+    act(() => transport.emit('typing', { typing: true }));
+    act(() => transport.emit('conversation:closed', { conversationId: 'c1', reason: 'operator' }));
+    // A normal end asks for a rating (see lifecycle.test.tsx); the typing line is gone.
+    expect(state.view.value).toBe('rating');
+    expect(state.conversation.operatorTyping.value).toBe(false);
   });
 });
 

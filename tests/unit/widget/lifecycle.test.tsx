@@ -1,0 +1,166 @@
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLocale } from '../../../src/i18n';
+import type { ChatMessage } from '../../../src/protocol';
+import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
+
+let w: MountedWidget;
+
+const message = (seq: number, author: ChatMessage['author'], text: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({
+  id: `m${seq}`,
+  conversationId: 'c1',
+  seq,
+  changeSeq: seq,
+  clientId: `client${seq}`,
+  author,
+  text,
+  createdAt: 1_700_000_000_000 + seq * 1000,
+  ...(author === 'operator' ? { operator: { id: 'anna', name: 'Anna' } } : {}),
+  ...extra,
+});
+const click = (selector: string) => act(() => (w.$(selector) as HTMLButtonElement).click());
+const closed = (reason: 'operator' | 'spam' | 'timeout') =>
+  act(() => w.transport.emit('conversation:closed', { conversationId: 'c1', reason }));
+
+beforeEach(async () => {
+  localStorage.clear();
+  await setLocale('en');
+});
+afterEach(() => w?.unmount());
+
+describe('inside a conversation', () => {
+  it('replies to an operator message with a quote', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'operator', 'Which colour do you need?')] });
+    await click('.msg.operator .reply');
+    expect(w.$('.replying')!.textContent).toContain('Replying to Anna');
+    await typeInto(w.$('.composer textarea'), 'Blue, please');
+    await press(w.$('.composer textarea'), 'Enter');
+    await vi.waitFor(() => expect(w.transport.sent).toEqual([expect.objectContaining({ text: 'Blue, please', replyTo: 'm1' })]));
+    expect(w.$('.replying')).toBeNull();
+  });
+
+  it('shows quotes, edits and deletes, live', () => {
+    w = mountWidget();
+    w.connect({
+      messages: [
+        message(1, 'visitor', 'Is it in stock?'),
+        message(2, 'operator', 'Yes, 3 left', { replyTo: { id: 'm1', author: 'visitor', text: 'Is it in stock?' } }),
+      ],
+    });
+    expect(w.$('[data-id=m2] .quote')!.textContent).toBe('YouIs it in stock?');
+
+    act(() => w.transport.emit('message:updated', message(2, 'operator', 'Yes, 2 left', { changeSeq: 3, editedAt: 1 })));
+    expect(w.$('[data-id=m2] .bubble')!.textContent).toContain('Yes, 2 left');
+    expect(w.$('[data-id=m2] .edited')!.textContent).toBe('edited');
+
+    // An older copy arriving late (a replay) does not undo the edit.
+    act(() => w.transport.emit('message:new', message(2, 'operator', 'Yes, 3 left')));
+    expect(w.$('[data-id=m2] .bubble')!.textContent).toContain('Yes, 2 left');
+
+    act(() => w.transport.emit('message:updated', message(2, 'operator', '', { changeSeq: 4, deleted: true })));
+    expect(w.$('[data-id=m2] .bubble')!.textContent).toBe('Message deleted');
+  });
+
+  it('marks the newest message the operator has read, and reports what the visitor read', () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'one'), message(2, 'visitor', 'two'), message(3, 'operator', 'hi')] });
+    act(() => w.transport.emit('read', { conversationId: 'c1', seq: 2 }));
+    expect(w.$$('.meta .read').map((e) => e.textContent)).toEqual(['Read']);
+    expect(w.$('[data-id=m2] .read')).not.toBeNull();
+    // The panel is open and visible: the visitor has read up to 3.
+    expect(w.transport.reads).toContainEqual(['c1', 3]);
+  });
+
+  it('shows a message arriving while closed as a teaser that opens the chat', async () => {
+    w = mountWidget();
+    w.connect();
+    act(() => void (w.state.open.value = false));
+    act(() => w.transport.emit('message:new', message(1, 'operator', 'Need help choosing?')));
+    expect(w.$('.teaser')!.textContent).toContain('Need help choosing?');
+    await click('.teaser-body');
+    expect(w.state.open.value).toBe(true);
+    expect(w.$('.teaser')).toBeNull();
+  });
+});
+
+describe('ending', () => {
+  it('asks before the visitor ends a chat', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'thanks, bye')] });
+    await click('.end-bar .link');
+    expect(w.$('.end-bar.confirm')!.textContent).toContain('End this chat?');
+    await click('.end-bar .link:not(.danger)');
+    expect(w.transport.ended).toEqual([]);
+    await click('.end-bar .link');
+    await click('.end-bar .danger');
+    await vi.waitFor(() => expect(w.transport.ended).toEqual(['c1']));
+    expect(w.state.view.value).toBe('rating');
+  });
+
+  it('rates with stars, invites a comment for a low score, and thanks', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'hi')] });
+    closed('operator');
+    await vi.waitFor(() => expect(w.$$('.star')).toHaveLength(5));
+    expect(w.$$('.star').map((s) => s.getAttribute('aria-label'))).toEqual(['1 star', '2 stars', '3 stars', '4 stars', '5 stars']);
+    await act(() => w.$$('.star')[1]!.click());
+    await vi.waitFor(() => expect(w.transport.ratings).toEqual([{ conversationId: 'c1', score: 2, final: false }]));
+    expect(w.$('.rating .field span')!.textContent).toBe('What went wrong? It helps us do better.');
+    await typeInto(w.$('.rating textarea'), 'Slow answers');
+    await click('.rating .primary');
+    await vi.waitFor(() => expect(w.transport.ratings.at(-1)).toEqual({ conversationId: 'c1', score: 2, comment: 'Slow answers', final: true }));
+    await vi.waitFor(() => expect(w.$('.notice')!.textContent).toBe('Thank you for your rating!'));
+  });
+
+  it('asks for the rating again after a reload until it is given', () => {
+    w = mountWidget();
+    w.connect({ status: 'closed', closeReason: 'timeout', rating: { conversationId: 'c1', state: 'pending' }, messages: [message(1, 'visitor', 'hi')], conversationId: 'c1' });
+    expect(w.state.view.value).toBe('rating');
+  });
+
+  it('after a spam close says the operator ended the dialogue, with no rating, chat or form', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'buy cheap pills')] });
+    closed('spam');
+    expect(w.$('.notice.ended')!.textContent).toBe('The operator ended the dialogue.');
+    expect(w.$('.composer')).toBeNull();
+    act(() => w.transport.emit('availability', { online: false, reason: 'nobody' }));
+    expect(w.state.view.value).toBe('blocked');
+    expect(w.$('form.lead')).toBeNull();
+    expect(w.$('.rating')).toBeNull();
+  });
+});
+
+describe('identity', () => {
+  it('reset forgets the visitor and starts fresh without a reload', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'my secret order')] });
+    const before = w.state.visitorId;
+    await typeInto(w.$('.composer textarea'), 'draft');
+    act(() => w.state.reset());
+    expect(w.state.visitorId).not.toBe(before);
+    expect(w.$$('.msg.visitor')).toEqual([]);
+    expect(w.state.draft.value).toBe('');
+    expect(localStorage.getItem('confab:demo:visitor')).toBe(JSON.stringify(w.state.visitorId));
+    expect(w.transport.restarts).toBe(1);
+  });
+
+  it('identify sends the token on the next connection; data-user-token on the first', () => {
+    w = mountWidget({ userToken: 'a.b.c' } as never);
+    expect(w.transport.auth().token).toBe('a.b.c');
+    act(() => w.state.identify('d.e.f'));
+    expect(w.transport.auth().token).toBe('d.e.f');
+    expect(w.transport.restarts).toBe(1);
+  });
+
+  it('a refused token is reported once and dropped', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    w = mountWidget({ userToken: 'x.y.z' } as never);
+    w.transport.options.onIdentityRefused!('the token has expired');
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]![0]).toContain('the token has expired');
+    expect(w.transport.auth().token).toBeUndefined();
+    error.mockRestore();
+  });
+});
