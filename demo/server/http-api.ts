@@ -39,11 +39,12 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export function createApi(ctx: ServerContext) {
-  // Ten attempts, then one every six seconds: enough for typos, too slow for guessing.
+  // Ten failed attempts, then one every six seconds: enough for typos, too slow for guessing.
   const loginLimiter = createRateLimiter(10, 1 / 6);
 
   async function login(req: IncomingMessage, res: ServerResponse) {
-    if (!loginLimiter.take(req.socket.remoteAddress ?? '')) {
+    const ip = req.socket.remoteAddress ?? '';
+    if (!loginLimiter.allows(ip)) {
       return sendJson(res, 429, { error: 'Too many attempts. Wait a minute and try again.' });
     }
     let body: unknown;
@@ -64,6 +65,7 @@ export function createApi(ctx: ServerContext) {
         return sendJson(res, 200, { token, site: site.id, operator: publicProfile(operator, ctx.publicUrl) });
       }
     }
+    loginLimiter.take(ip);
     sendJson(res, 401, { error: 'Wrong login or password.' });
   }
 

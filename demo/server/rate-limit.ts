@@ -12,18 +12,27 @@ export function createRateLimiter(burst: number, perSecond: number, now: () => n
     lastSweep = t;
   };
 
+  const refill = (key: string) => {
+    const t = now();
+    if (t - lastSweep > 60_000) sweep(t);
+    const bucket = buckets.get(key) ?? { tokens: burst, at: t };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * perSecond);
+    bucket.at = t;
+    buckets.set(key, bucket);
+    return bucket;
+  };
+
   return {
     /** Takes one token for `key`; false when the bucket is empty. */
     take(key: string): boolean {
-      const t = now();
-      if (t - lastSweep > 60_000) sweep(t);
-      const bucket = buckets.get(key) ?? { tokens: burst, at: t };
-      bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * perSecond);
-      bucket.at = t;
-      buckets.set(key, bucket);
+      const bucket = refill(key);
       if (bucket.tokens < 1) return false;
       bucket.tokens -= 1;
       return true;
+    },
+    /** Whether `key` has a token left, without taking it. */
+    allows(key: string): boolean {
+      return refill(key).tokens >= 1;
     },
   };
 }

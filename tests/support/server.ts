@@ -70,14 +70,15 @@ export interface HarnessOptions {
   sites?: SiteConfig[] | string;
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
+  idleSweepMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-test-'));
   const sites = options.sites ?? testSites(options.extraOrigins);
-  const { presenceGraceMs = 100, webhookRetryDelaysMs } = options;
+  const { presenceGraceMs = 100, webhookRetryDelaysMs, idleSweepMs } = options;
   const start = (port = options.port ?? 0) =>
-    startServer({ port, host: '127.0.0.1', dataDir, sites, log: () => {}, presenceGraceMs, webhookRetryDelaysMs });
+    startServer({ port, host: '127.0.0.1', dataDir, sites, log: () => {}, presenceGraceMs, webhookRetryDelaysMs, idleSweepMs });
   const harness: Harness = {
     server: await start(),
     dataDir,
