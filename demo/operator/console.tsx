@@ -3,11 +3,11 @@
  * reply, see the visitor typing, close it. Visitor strings are rendered as text only.
  */
 import { render } from 'preact';
-import { useMemo, useRef, useEffect } from 'preact/hooks';
 import { signal } from '@preact/signals';
-import { createTypingSignal } from '../../src/widget/typing';
 import { OPERATOR_STATUSES, type OperatorStatus } from '../../src/protocol';
+import { Chat } from './chat';
 import { LeadDetail, LeadList } from './leads';
+import { OnlineList } from './visitors';
 import { createOperatorSession, type OperatorSession, type Tab } from './session';
 
 const TOKEN_KEY = 'confab-operator-token';
@@ -63,6 +63,7 @@ const TABS: [Tab, string][] = [
   ['mine', 'Mine'],
   ['closed', 'Closed'],
   ['leads', 'Requests'],
+  ['online', 'On site'],
 ];
 
 const STATUS_LABEL: Record<OperatorStatus, string> = {
@@ -104,7 +105,7 @@ function Sidebar({ s }: { s: OperatorSession }) {
           </button>
         ))}
       </div>
-      {s.tab.value === 'leads' ? <LeadList s={s} /> : <Conversations s={s} />}
+      {s.tab.value === 'leads' ? <LeadList s={s} /> : s.tab.value === 'online' ? <OnlineList s={s} /> : <Conversations s={s} />}
     </aside>
   );
 }
@@ -118,7 +119,15 @@ function Conversations({ s }: { s: OperatorSession }) {
         {s.visible.value.map((c) => (
           <li key={c.id}>
             <button aria-current={s.selectedId.value === c.id} onClick={() => void s.select(c.id)} data-conversation={c.id}>
-              <strong>{c.visitorName}</strong>
+              <strong>
+                {c.visitorName}
+                {c.rating?.score !== undefined && c.rating.state === 'given' && (
+                  <span class={c.rating.score < 4 ? 'badge low' : 'badge'} title={c.rating.comment ?? ''}>
+                    ★{c.rating.score}
+                  </span>
+                )}
+                {c.closeReason === 'spam' && <span class="badge new">spam</span>}
+              </strong>
               <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'}>
                 {s.typing.value.has(c.id) ? 'typing…' : (c.lastMessage?.text ?? 'no messages yet')}
               </span>
@@ -126,68 +135,6 @@ function Conversations({ s }: { s: OperatorSession }) {
           </li>
         ))}
       </ul>
-  );
-}
-
-function Chat({ s }: { s: OperatorSession }) {
-  const id = s.selectedId.value;
-  const conversation = id ? s.conversations.value.get(id) : undefined;
-  const log = useRef<HTMLDivElement>(null);
-  const typing = useMemo(() => createTypingSignal(s.typingSignal), [s]);
-  useEffect(() => {
-    if (log.current) log.current.scrollTop = log.current.scrollHeight;
-  }, [s.messages.value.length, s.pending.value.length]);
-
-  if (!conversation) return <section class="chat"><p class="placeholder">Choose a conversation.</p></section>;
-  const send = (form: HTMLFormElement) => {
-    const field = form.elements.namedItem('reply') as HTMLTextAreaElement;
-    void s.reply(field.value);
-    field.value = '';
-    typing.stop();
-  };
-  return (
-    <section class="chat" aria-label={`Conversation with ${conversation.visitorName}`}>
-      <header>
-        <strong>{conversation.visitorName}</strong>
-        {conversation.status === 'open' && (
-          <button class="close-chat" onClick={() => void s.closeSelected()}>End chat</button>
-        )}
-      </header>
-      <div class="log" ref={log} role="log" aria-live="polite">
-        {s.messages.value.map((m) => (
-          <div key={m.id} class={`msg ${m.author}`} data-seq={m.seq}>
-            <small>{m.author === 'operator' ? (m.operator?.name ?? 'Operator') : conversation.visitorName}</small>
-            {m.text}
-          </div>
-        ))}
-        {s.pending.value.map((p) => (
-          <div key={p.clientId} class="msg operator pending">
-            {p.text}
-            {p.error && <small role="alert">{p.error}</small>}
-          </div>
-        ))}
-      </div>
-      <div class="visitor-typing" aria-live="polite">{s.typing.value.has(conversation.id) ? 'Visitor is typing…' : ''}</div>
-      {conversation.status === 'open' ? (
-        <form class="reply" onSubmit={(e) => (e.preventDefault(), send(e.currentTarget))}>
-          <textarea
-            name="reply"
-            rows={2}
-            aria-label="Reply"
-            onInput={typing.input}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-                e.preventDefault();
-                send(e.currentTarget.form!);
-              }
-            }}
-          />
-          <button type="submit">Send</button>
-        </form>
-      ) : (
-        <p class="placeholder">This conversation is closed.</p>
-      )}
-    </section>
   );
 }
 

@@ -11,6 +11,7 @@ import {
   type ConversationSummary,
   type Lead,
   type LeadStatus,
+  type OnlineVisitor,
   type OperatorProfile,
   type OperatorStatus,
   type TeamMember,
@@ -18,7 +19,7 @@ import {
   type ServerToOperator,
 } from '../../src/protocol';
 
-export type Tab = 'new' | 'mine' | 'closed' | 'leads';
+export type Tab = 'new' | 'mine' | 'closed' | 'leads' | 'online';
 
 export interface PendingReply {
   clientId: string;
@@ -39,6 +40,9 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const team = signal<TeamMember[]>([]);
   const leads = signal<Map<string, Lead>>(new Map());
   const selectedLeadId = signal<string | null>(null);
+  const online = signal<Map<string, OnlineVisitor>>(new Map());
+  /** The visitor message being answered with a quote. */
+  const replyingTo = signal<ChatMessage | null>(null);
 
   const socket: Socket<ServerToOperator, OperatorToServer> = io(OPERATOR_NAMESPACE, {
     auth: { token },
@@ -65,6 +69,11 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     } else next.delete(conversationId);
     typing.value = next;
   };
+  const replaceMessage = (message: ChatMessage) => {
+    if (message.conversationId === selectedId.value) {
+      messages.value = messages.value.map((m) => (m.id === message.id ? message : m));
+    }
+  };
   const addMessage = (message: ChatMessage) => {
     if (message.conversationId !== selectedId.value) return;
     if (messages.value.some((m) => m.id === message.id)) return;
@@ -78,11 +87,31 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       team.value = hello.team;
       conversations.value = new Map(hello.conversations.map((c) => [c.id, c]));
       leads.value = new Map(hello.leads.map((l) => [l.id, l]));
+      online.value = new Map(hello.online.map((v) => [v.visitorId, v]));
       if (selectedId.value) void select(selectedId.value);
     },
     'team:updated': (members) => (team.value = members),
     'lead:new': (lead) => upsertLead(lead),
     'lead:updated': (lead) => upsertLead(lead),
+    'message:updated': (message) => replaceMessage(message),
+    read: ({ conversationId, seq }) => {
+      const summary = conversations.value.get(conversationId);
+      if (summary) upsert({ ...summary, visitorReadSeq: Math.max(summary.visitorReadSeq, seq) });
+    },
+    rating: ({ low: _, ...rating }) => {
+      const summary = conversations.value.get(rating.conversationId);
+      if (summary) upsert({ ...summary, rating });
+    },
+    'visitor:online': (visitor) => {
+      const next = new Map(online.value);
+      next.set(visitor.visitorId, visitor);
+      online.value = next;
+    },
+    'visitor:offline': ({ visitorId }) => {
+      const next = new Map(online.value);
+      next.delete(visitorId);
+      online.value = next;
+    },
     'conversation:updated': upsert,
     'message:new'(message) {
       if (message.author === 'visitor') setTyping(message.conversationId, false);
@@ -110,15 +139,29 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     }
   }
 
+  /** Tells the visitor how far the operator has read the conversation on screen. */
+  function markRead() {
+    const id = selectedId.value;
+    const last = messages.value.at(-1);
+    if (id && last && document.visibilityState === 'visible') socket.volatile.emit('read', { conversationId: id, seq: last.seq });
+  }
+
   async function reply(text: string) {
     const conversationId = selectedId.value;
     if (!conversationId || !text.trim()) return;
     const item: PendingReply = { clientId: newId(), text: text.trim() };
+    const replyTo = replyingTo.value?.id;
+    replyingTo.value = null;
     pending.value = [...pending.value, item];
     const done = (patch: Partial<PendingReply> | null) =>
       (pending.value = pending.value.flatMap((p) => (p.clientId !== item.clientId ? [p] : patch ? [{ ...p, ...patch }] : [])));
     try {
-      const result = await socket.timeout(10_000).emitWithAck('message:send', { conversationId, clientId: item.clientId, text: item.text });
+      const result = await socket.timeout(10_000).emitWithAck('message:send', {
+        conversationId,
+        clientId: item.clientId,
+        text: item.text,
+        ...(replyTo ? { replyTo } : {}),
+      });
       if (result.ok) {
         done(null);
         addMessage(result.message);
@@ -168,8 +211,28 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     typingSignal: (on: boolean) => {
       if (selectedId.value) socket.volatile.emit('typing', { conversationId: selectedId.value, typing: on });
     },
-    async closeSelected() {
-      if (selectedId.value) await socket.timeout(10_000).emitWithAck('conversation:close', { conversationId: selectedId.value });
+    online,
+    replyingTo,
+    markRead,
+    async closeSelected(spam = false) {
+      if (selectedId.value) await socket.timeout(10_000).emitWithAck('conversation:close', { conversationId: selectedId.value, spam });
+    },
+    async edit(messageId: string, text: string) {
+      const result = await socket.timeout(10_000).emitWithAck('message:edit', { messageId, text });
+      if (result.ok) replaceMessage(result.message);
+      return result.ok;
+    },
+    async remove(messageId: string) {
+      const result = await socket.timeout(10_000).emitWithAck('message:delete', { messageId });
+      if (result.ok) replaceMessage(result.message);
+    },
+    /** Writes first to a visitor on the site (seed 003). */
+    async startWith(visitorId: string) {
+      const result = await socket.timeout(10_000).emitWithAck('conversation:start', { visitorId });
+      if (!result.ok) return;
+      upsert(result.conversation);
+      tab.value = 'mine';
+      await select(result.conversation.id);
     },
     disconnect: () => socket.disconnect(),
   };

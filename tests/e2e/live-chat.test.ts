@@ -114,8 +114,8 @@ describeInBrowser('live chat on the sample site', () => {
     const console = await operatorLogin(operator.context, url());
     await console.locator('.list button', { hasText: 'offline three' }).click();
     await expect
-      .poll(() => console.locator('.msg.visitor').allTextContents())
-      .toEqual(['Visitorbefore the tunnel', 'Visitoroffline one', 'Visitoroffline two', 'Visitoroffline three']);
+      .poll(() => console.locator('.msg.visitor .text').allTextContents())
+      .toEqual(['before the tunnel', 'offline one', 'offline two', 'offline three']);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();
     await operator.context.close();

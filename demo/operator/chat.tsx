@@ -1,0 +1,149 @@
+/**
+ * One conversation in the console: history with quotes, edits and read marks; reply
+ * (optionally quoting a visitor message); edit or delete one's own messages; end the
+ * chat normally or as spam. Visitor text is rendered as text only.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ChatMessage } from '../../src/protocol';
+import { createTypingSignal } from '../../src/widget/typing';
+import type { OperatorSession } from './session';
+
+function MessageItem({ s, m, visitorName, seen }: { s: OperatorSession; m: ChatMessage; visitorName: string; seen: boolean }) {
+  const [editing, setEditing] = useState(false);
+  const mine = m.author === 'operator' && m.operator?.id === s.me.value?.id;
+  const open = s.conversations.value.get(m.conversationId)?.status === 'open';
+  if (editing) {
+    return (
+      <form
+        class="msg operator editing"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const text = (e.currentTarget.elements.namedItem('text') as HTMLTextAreaElement).value;
+          void s.edit(m.id, text).then((ok) => ok && setEditing(false));
+        }}
+      >
+        <textarea name="text" aria-label="Edit message" defaultValue={m.text} rows={2} />
+        <button type="submit">Save</button>
+        <button type="button" onClick={() => setEditing(false)}>Cancel</button>
+      </form>
+    );
+  }
+  return (
+    <div class={`msg ${m.author}${m.deleted ? ' deleted' : ''}`} data-seq={m.seq} data-id={m.id}>
+      <small>{m.author === 'operator' ? (m.operator?.name ?? 'Operator') : visitorName}</small>
+      {m.replyTo && (
+        <blockquote class="quote">{m.replyTo.deleted ? 'message deleted' : m.replyTo.text}</blockquote>
+      )}
+      {m.deleted ? <em class="text">message deleted</em> : <span class="text">{m.text}</span>}
+      <small class="actions">
+        {m.editedAt && !m.deleted && <span>edited</span>}
+        {seen && <span class="seen">Seen</span>}
+        {open && m.author === 'visitor' && (
+          <button type="button" onClick={() => (s.replyingTo.value = m)}>Reply</button>
+        )}
+        {open && mine && !m.deleted && (
+          <>
+            <button type="button" onClick={() => setEditing(true)}>Edit</button>
+            <button type="button" onClick={() => void s.remove(m.id)}>Delete</button>
+          </>
+        )}
+      </small>
+    </div>
+  );
+}
+
+export function Chat({ s }: { s: OperatorSession }) {
+  const id = s.selectedId.value;
+  const conversation = id ? s.conversations.value.get(id) : undefined;
+  const log = useRef<HTMLDivElement>(null);
+  const typing = useMemo(() => createTypingSignal(s.typingSignal), [s]);
+  useEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+    s.markRead();
+  }, [s.messages.value.length, s.pending.value.length, id]);
+
+  if (!conversation) return <section class="chat"><p class="placeholder">Choose a conversation.</p></section>;
+  const send = (form: HTMLFormElement) => {
+    const field = form.elements.namedItem('reply') as HTMLTextAreaElement;
+    void s.reply(field.value);
+    field.value = '';
+    typing.stop();
+  };
+  const rating = conversation.rating;
+  const replying = s.replyingTo.value;
+  return (
+    <section class="chat" aria-label={`Conversation with ${conversation.visitorName}`}>
+      <header>
+        <span>
+          <strong>{conversation.visitorName}</strong>
+          {conversation.visitorEmail && (
+            <span class="email">
+              {' '}
+              {conversation.visitorEmail} {conversation.verified ? '(verified)' : '(unverified)'}
+            </span>
+          )}
+          {rating?.state === 'given' && (
+            <span class={rating.score! < 4 ? 'badge low' : 'badge'}>
+              {' '}
+              Rated ★{rating.score}
+              {rating.comment ? ` — ${rating.comment}` : ''}
+            </span>
+          )}
+        </span>
+        {conversation.status === 'open' && (
+          <span class="actions">
+            <button class="close-chat" onClick={() => void s.closeSelected()}>End chat</button>
+            <button class="close-chat spam" onClick={() => void s.closeSelected(true)}>Spam</button>
+          </span>
+        )}
+      </header>
+      <div class="log" ref={log} role="log" aria-live="polite">
+        {s.messages.value.map((m) => (
+          <MessageItem
+            key={m.id}
+            s={s}
+            m={m}
+            visitorName={conversation.visitorName}
+            seen={m.author === 'operator' && m.seq <= conversation.visitorReadSeq}
+          />
+        ))}
+        {s.pending.value.map((p) => (
+          <div key={p.clientId} class="msg operator pending">
+            {p.text}
+            {p.error && <small role="alert">{p.error}</small>}
+          </div>
+        ))}
+      </div>
+      <div class="visitor-typing" aria-live="polite">{s.typing.value.has(conversation.id) ? 'Visitor is typing…' : ''}</div>
+      {conversation.status === 'open' ? (
+        <>
+          {replying && (
+            <div class="replying">
+              Replying to: <em>{replying.text.slice(0, 80)}</em>{' '}
+              <button type="button" onClick={() => (s.replyingTo.value = null)}>Cancel</button>
+            </div>
+          )}
+          <form class="reply" onSubmit={(e) => (e.preventDefault(), send(e.currentTarget))}>
+            <textarea
+              name="reply"
+              rows={2}
+              aria-label="Reply"
+              onInput={typing.input}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+                  e.preventDefault();
+                  send(e.currentTarget.form!);
+                }
+              }}
+            />
+            <button type="submit">Send</button>
+          </form>
+        </>
+      ) : (
+        <p class="placeholder">
+          This conversation is closed{conversation.closeReason === 'spam' ? ' as spam' : ''}.
+        </p>
+      )}
+    </section>
+  );
+}

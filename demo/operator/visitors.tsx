@@ -1,0 +1,24 @@
+/** Visitors on the site now; the operator may write first to those without a chat (seed 003). */
+import type { OperatorSession } from './session';
+
+export function OnlineList({ s }: { s: OperatorSession }) {
+  const visitors = [...s.online.value.values()];
+  return (
+    <ul class="list" aria-label="Visitors on the site">
+      {visitors.length === 0 && <li class="empty">Nobody is on the site right now.</li>}
+      {visitors.map((v) => (
+        <li key={v.visitorId} class="visitor-row" data-visitor={v.visitorId}>
+          <strong>{v.name ?? `Visitor ${v.visitorId.slice(0, 6)}`}</strong>
+          <span class="preview">{v.page?.url ?? ''}</span>
+          {v.conversationId ? (
+            <button type="button" onClick={() => void s.select(v.conversationId!)}>Open chat</button>
+          ) : (
+            <button type="button" class="write-first" onClick={() => void s.startWith(v.visitorId)}>
+              Write first
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,124 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/server';
+import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, visitorSays, widget } from '../support/browser';
+
+const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+
+let browser: Browser;
+let harness: Harness;
+const url = () => harness.server.url;
+
+/** A visitor who has written `text`, and Max's console with that conversation open. */
+async function conversation(text: string) {
+  const operator = await newContext(browser);
+  const console = await operatorLogin(operator.context, url(), 'max');
+  const visitor = await newContext(browser);
+  const page = await visitor.context.newPage();
+  await page.goto(`${url()}/`);
+  await openWidget(page);
+  await visitorSays(page, text);
+  await widget(page).locator('.msg.visitor[data-state=sent]').waitFor();
+  await console.locator('.list button', { hasText: text }).click();
+  await console.locator('.msg.visitor', { hasText: text }).waitFor();
+  return {
+    page,
+    console,
+    visitorErrors: visitor.errors,
+    async reply(message: string) {
+      await console.locator('textarea[name=reply]').fill(message);
+      await console.locator('textarea[name=reply]').press('Enter');
+      await widget(page).locator('.msg.operator .bubble', { hasText: message }).waitFor();
+    },
+    close: async () => {
+      await visitor.context.close();
+      await operator.context.close();
+    },
+  };
+}
+
+const starsOf = (page: Page) => widget(page).locator('.star');
+
+describeInBrowser('the conversation lifecycle', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ sites: DEMO_SITES });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.cleanup();
+  });
+
+  it('the operator ends the chat, the visitor rates it low, the console shows the rating', async () => {
+    const c = await conversation('Where is my order?');
+    await c.reply('It ships tomorrow.');
+    await c.console.locator('button', { hasText: 'End chat' }).click();
+
+    await starsOf(c.page).first().waitFor();
+    await starsOf(c.page).nth(1).click();
+    await widget(c.page).locator('.rating .field', { hasText: 'What went wrong?' }).waitFor();
+    await widget(c.page).locator('.rating textarea').fill('Too slow');
+    await widget(c.page).locator('.rating .primary').click();
+    await widget(c.page).locator('.notice', { hasText: 'Thank you for your rating!' }).waitFor();
+
+    await c.console.locator('.chat header .badge.low', { hasText: 'Rated ★2 — Too slow' }).waitFor();
+    expect(c.visitorErrors).toEqual([]);
+    await c.close();
+  });
+
+  it('a spam close tells the visitor the operator ended the dialogue, and offers nothing more', async () => {
+    const c = await conversation('cheap pills here');
+    await c.console.locator('button.spam').click();
+    await widget(c.page).locator('.notice.ended', { hasText: 'The operator ended the dialogue.' }).waitFor();
+    expect(await widget(c.page).locator('.composer').count()).toBe(0);
+    expect(await starsOf(c.page).count()).toBe(0);
+    await c.page.reload();
+    await widget(c.page).locator('.launcher').click();
+    await widget(c.page).locator('.notice.ended').waitFor();
+    expect(await widget(c.page).locator('.composer, form.lead').count()).toBe(0);
+    await c.close();
+  });
+
+  it('edits and deletes by the operator show at the visitor live', async () => {
+    const c = await conversation('Do you have it in red?');
+    await c.reply('Yes, in red and blue');
+    const mine = c.console.locator('.msg.operator', { hasText: 'Yes, in red and blue' });
+    await mine.locator('button', { hasText: 'Edit' }).click();
+    await c.console.locator('.editing textarea').fill('Only in blue, sorry');
+    await c.console.locator('.editing button[type=submit]').click();
+    const bubble = widget(c.page).locator('.msg.operator', { hasText: 'Only in blue, sorry' });
+    await bubble.waitFor();
+    expect(await bubble.locator('.edited').textContent()).toBe('edited');
+
+    await c.console.locator('.msg.operator', { hasText: 'Only in blue, sorry' }).locator('button', { hasText: 'Delete' }).click();
+    await widget(c.page).locator('.msg.operator.deleted', { hasText: 'Message deleted' }).waitFor();
+    expect(await widget(c.page).getByText('Only in blue, sorry').count()).toBe(0);
+    await c.close();
+  });
+
+  it('an operator writes first: the teaser appears by the launcher and opens the chat', async () => {
+    const visitor = await newContext(browser);
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/pricing`);
+    const operator = await newContext(browser);
+    const console = await operatorLogin(operator.context, url(), 'max');
+    await console.locator('[data-tab=online]').click();
+    // The widget connects once the page is idle; then the visitor is "on site".
+    const row = console.locator('.visitor-row', { hasText: '/pricing' });
+    await row.waitFor({ timeout: 15_000 });
+    await row.locator('.write-first').click();
+    await console.locator('textarea[name=reply]').fill('Looking at plans? I can help.');
+    await console.locator('textarea[name=reply]').press('Enter');
+
+    const teaser = widget(page).locator('.teaser');
+    await teaser.waitFor();
+    expect(await teaser.textContent()).toContain('Looking at plans? I can help.');
+    await teaser.locator('.teaser-body').click();
+    await widget(page).locator('.panel .msg.operator', { hasText: 'Looking at plans?' }).waitFor();
+    expect(await widget(page).locator('.panel').isVisible()).toBe(true);
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
+});
