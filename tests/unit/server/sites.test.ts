@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../../demo/server/passwords';
 import { createRateLimiter } from '../../../demo/server/rate-limit';
-import { parseSites } from '../../../demo/server/sites';
+import { parseSites, publicProfile } from '../../../demo/server/sites';
 
 const operator = { id: 'a', login: 'a', name: 'A', passwordHash: 'scrypt$x$y' };
 const site = { id: 'demo', name: 'Demo', allowedOrigins: ['https://shop.example'], operators: [operator] };
@@ -20,6 +20,23 @@ describe('sites config', () => {
     [{ sites: [{ ...site, operators: [{ ...operator, passwordHash: 'plain' }] }] }, 'npm run hash-password'],
   ])('names the place of a mistake (%#)', (raw, message) => {
     expect(() => parseSites(raw)).toThrow(message);
+  });
+});
+
+describe('operator profiles', () => {
+  it('show the operator’s own photo, or the department avatar where the site has one', () => {
+    const [parsed] = parseSites({ sites: [{ ...site, operators: [{ ...operator, title: 'Sales', avatar: '/a.png' }] }] });
+    const op = parsed!.operators[0]!;
+    expect(publicProfile(op, 'https://chat.example', parsed)).toEqual({
+      id: 'a',
+      name: 'A',
+      title: 'Sales',
+      avatar: 'https://chat.example/a.png',
+    });
+    const withDepartment = { ...parsed!, departmentAvatar: '/team.png' };
+    expect(publicProfile(op, 'https://chat.example', withDepartment).avatar).toBe('https://chat.example/team.png');
+    // Never the login or the password hash.
+    expect(Object.keys(publicProfile(op, 'https://chat.example'))).toEqual(['id', 'name', 'title', 'avatar']);
   });
 });
 

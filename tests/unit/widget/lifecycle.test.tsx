@@ -2,7 +2,10 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../../../src/i18n';
 import type { ChatMessage } from '../../../src/protocol';
+import { chime } from '../../../src/widget/sound';
 import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
+
+vi.mock('../../../src/widget/sound', () => ({ chime: vi.fn() }));
 
 let w: MountedWidget;
 
@@ -70,6 +73,25 @@ describe('inside a conversation', () => {
     expect(w.$('[data-id=m2] .read')).not.toBeNull();
     // The panel is open and visible: the visitor has read up to 3.
     expect(w.transport.reads).toContainEqual(['c1', 3]);
+  });
+
+  it('chimes when an operator writes first, where the site wants sound, and not mid-conversation', () => {
+    vi.mocked(chime).mockClear();
+    w = mountWidget();
+    w.connect({ sound: true });
+    act(() => void (w.state.open.value = false));
+    act(() => w.transport.emit('message:new', message(1, 'operator', 'Hello there')));
+    expect(chime).toHaveBeenCalledTimes(1);
+    act(() => w.transport.emit('message:new', message(2, 'visitor', 'hi')));
+    act(() => w.transport.emit('message:new', message(3, 'operator', 'How can I help?')));
+    expect(chime).toHaveBeenCalledTimes(1);
+    w.unmount();
+
+    w = mountWidget();
+    w.connect({ sound: false });
+    act(() => void (w.state.open.value = false));
+    act(() => w.transport.emit('message:new', message(1, 'operator', 'Hello there')));
+    expect(chime).toHaveBeenCalledTimes(1);
   });
 
   it('shows a message arriving while closed as a teaser that opens the chat', async () => {
