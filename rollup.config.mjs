@@ -7,6 +7,22 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
+/**
+ * socket.io-client always builds engine.io's default transport map, which includes
+ * WebTransport (~650 B gzip). Confab connects with `transports: ['websocket', 'polling']`
+ * only, so the widget build gets a map of just those two, with the same classes.
+ */
+const TRANSPORTS = /engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/;
+const onlyWebSocketAndPolling = () => ({
+  name: 'confab-transports',
+  load(id) {
+    if (!TRANSPORTS.test(id)) return null;
+    return `import { XHR } from './polling-xhr.js';
+import { WS } from './websocket.js';
+export const transports = { websocket: WS, polling: XHR };`;
+  },
+});
+
 const ts = () =>
   typescript({ tsconfig: './tsconfig.json', include: ['src/**/*', 'demo/**/*'], noEmit: false, types: [] });
 const minify = () =>
@@ -27,7 +43,7 @@ export default [
       chunkFileNames: '[name]-[hash].js',
       sourcemap: true,
     },
-    plugins: [nodeResolve({ browser: true }), ts(), minify()],
+    plugins: [onlyWebSocketAndPolling(), nodeResolve({ browser: true }), ts(), minify()],
   },
   {
     input: 'src/index.ts',

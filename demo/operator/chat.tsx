@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../src/protocol';
 import { createTypingSignal } from '../../src/widget/typing';
+import { ContextFacts } from './context-view';
 import type { OperatorSession } from './session';
 
 function MessageItem({ s, m, visitorName, seen }: { s: OperatorSession; m: ChatMessage; visitorName: string; seen: boolean }) {
@@ -97,6 +98,10 @@ export function Chat({ s }: { s: OperatorSession }) {
           </span>
         )}
       </header>
+      <details class="context-panel">
+        <summary>Visitor context</summary>
+        <ContextFacts context={s.context.value} visitor={s.online.value.get(conversation.visitorId)} />
+      </details>
       <div class="log" ref={log} role="log" aria-live="polite">
         {s.messages.value.map((m) => (
           <MessageItem

@@ -3,6 +3,7 @@
  * and campaign they came from. Everything here was typed by a visitor: text only.
  */
 import type { Lead, LeadStatus } from '../../src/protocol';
+import { ContextFacts } from './context-view';
 import type { OperatorSession } from './session';
 
 const STATUS_LABEL: Record<LeadStatus, string> = { new: 'New', in_work: 'In work', done: 'Done' };
@@ -72,6 +73,7 @@ export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
           <Row key={key} label={key} value={value} />
         ))}
       </dl>
+      {lead.snapshot && <ContextFacts context={lead.snapshot} />}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import {
   OPERATOR_NAMESPACE,
   newId,
   type ChatMessage,
+  type ContextSnapshot,
   type ConversationSummary,
   type Lead,
   type LeadStatus,
@@ -33,6 +34,8 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const conversations = signal<Map<string, ConversationSummary>>(new Map());
   const selectedId = signal<string | null>(null);
   const messages = signal<ChatMessage[]>([]);
+  /** The visitor's context when the open conversation began. */
+  const context = signal<ContextSnapshot | null>(null);
   const pending = signal<PendingReply[]>([]);
   const typing = signal<Set<string>>(new Set());
   const tab = signal<Tab>('new');
@@ -107,6 +110,11 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       next.set(visitor.visitorId, visitor);
       online.value = next;
     },
+    'visitor:page': (visitor) => {
+      const next = new Map(online.value);
+      next.set(visitor.visitorId, visitor);
+      online.value = next;
+    },
     'visitor:offline': ({ visitorId }) => {
       const next = new Map(online.value);
       next.delete(visitorId);
@@ -131,11 +139,13 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   async function select(conversationId: string) {
     selectedId.value = conversationId;
     messages.value = [];
+    context.value = null;
     pending.value = [];
     const result = await socket.timeout(10_000).emitWithAck('conversation:open', { conversationId });
     if (result.ok && selectedId.value === conversationId) {
       upsert(result.conversation);
       messages.value = result.messages;
+      context.value = result.context;
     }
   }
 
@@ -212,6 +222,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       if (selectedId.value) socket.volatile.emit('typing', { conversationId: selectedId.value, typing: on });
     },
     online,
+    context,
     replyingTo,
     markRead,
     async closeSelected(spam = false) {

@@ -1,4 +1,5 @@
 /** Visitors on the site now; the operator may write first to those without a chat (seed 003). */
+import { source } from './context-view';
 import type { OperatorSession } from './session';
 
 export function OnlineList({ s }: { s: OperatorSession }) {
@@ -9,7 +10,11 @@ export function OnlineList({ s }: { s: OperatorSession }) {
       {visitors.map((v) => (
         <li key={v.visitorId} class="visitor-row" data-visitor={v.visitorId}>
           <strong>{v.name ?? `Visitor ${v.visitorId.slice(0, 6)}`}</strong>
-          <span class="preview">{v.page?.url ?? ''}</span>
+          <span class="preview page-now">{v.page?.url ?? ''}</span>
+          <span class="preview">
+            {v.returning ? 'returning' : 'new'} · {v.pagesThisVisit} page(s) · from <span class="first-touch">{source(v.firstTouch)}</span>
+            {v.region ? ` · ${v.region}` : ''}
+          </span>
           {v.conversationId ? (
             <button type="button" onClick={() => void s.select(v.conversationId!)}>Open chat</button>
           ) : (

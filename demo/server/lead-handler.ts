@@ -10,6 +10,7 @@ import {
   isId,
   newId,
   validateLead,
+  type ContextSnapshot,
   type LeadAck,
   type LeadInput,
 } from '../../src/protocol';
@@ -25,7 +26,13 @@ export function createLeadHandler(ctx: ServerContext) {
   const visitorLimiter = perVisitor();
   const ipLimiter = perIp();
 
-  return function submitLead(site: SiteConfig, visitorId: string, ip: string, payload: unknown): LeadAck {
+  return function submitLead(
+    site: SiteConfig,
+    visitorId: string,
+    ip: string,
+    payload: unknown,
+    snapshot?: ContextSnapshot,
+  ): LeadAck {
     if (typeof payload !== 'object' || payload === null) return fail('invalid', 'payload must be an object');
     const { clientId, fields, context, honeypot, elapsedMs } = payload as Record<string, unknown>;
     if (!isId(clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
@@ -56,6 +63,7 @@ export function createLeadHandler(ctx: ServerContext) {
       clientId,
       ...checked.value,
       context: cleanContext(context),
+      snapshot,
     });
     if (!duplicate) {
       ctx.operators.to(rooms.operators(site.id)).emit('lead:new', lead);

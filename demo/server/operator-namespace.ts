@@ -17,7 +17,6 @@ import {
   readTyping,
   type LeadStatus,
   type MessageAck,
-  type OnlineVisitor,
   type OperatorAuth,
   type OperatorStatus,
   type OperatorToServer,
@@ -27,6 +26,7 @@ import { publishConversation, rooms, team, toChatMessage, toSummary, type Server
 import { appendMessage, broadcastMessage, closeConversation, pickUp } from './conversations';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow } from './store';
+import { onlineVisitors, snapshotOf } from './visitor-presence';
 import type { VisitorSocket } from './visitor-session';
 
 interface OperatorData {
@@ -37,23 +37,6 @@ interface OperatorData {
 type OperatorSocket = Socket<OperatorToServer, ServerToOperator, Record<string, never>, OperatorData>;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-/** Visitors connected to the site now, one entry each however many tabs they have. */
-function onlineVisitors(ctx: ServerContext, siteId: string): OnlineVisitor[] {
-  const byId = new Map<string, OnlineVisitor>();
-  for (const socket of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
-    const { site, visitorId, owner, page } = socket.data ?? {};
-    if (site?.id !== siteId || byId.has(visitorId)) continue;
-    const open = ctx.store.latestConversation(siteId, owner);
-    byId.set(visitorId, {
-      visitorId,
-      name: ctx.store.getVisitor(siteId, visitorId)?.name ?? null,
-      page,
-      conversationId: open?.status === 'open' ? open.id : null,
-    });
-  }
-  return [...byId.values()];
-}
 
 export function attachOperatorNamespace(ctx: ServerContext): void {
   const { store } = ctx;
@@ -113,6 +96,7 @@ export function attachOperatorNamespace(ctx: ServerContext): void {
         ok: true,
         conversation: toSummary(store.getConversationListRow(row.id)!),
         messages: store.lastMessages(row.id, LIMITS.historyReplay).map((m) => toChatMessage(ctx, site.id, m)),
+        context: store.conversationContext(row.id),
       });
     });
 
@@ -123,7 +107,10 @@ export function attachOperatorNamespace(ctx: ServerContext): void {
       if (!visitor) return ack(fail('not_found', 'no such visitor'));
       const owner = visitor.userId ? `u:${visitor.userId}` : `v:${visitor.id}`;
       if (store.isBlocked(site.id, owner, visitor.id)) return ack(fail('blocked', 'this visitor was marked as spam'));
-      const { conversation } = store.openConversation(site.id, owner, visitor.id);
+      const live = [...(ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>)].find(
+        (v) => v.data.site?.id === site.id && v.data.visitorId === visitor.id,
+      );
+      const { conversation } = store.openConversation(site.id, owner, visitor.id, live && snapshotOf(ctx, live));
       pickUp(ctx, site, conversation, operator);
       publishConversation(ctx, conversation.id);
       ack({ ok: true, conversation: toSummary(store.getConversationListRow(conversation.id)!) });

@@ -18,6 +18,7 @@ import { appendMessage, broadcastMessage, closeConversation, pickUp, publishRati
 import { createLeadHandler } from './lead-handler';
 import { createRateLimiter } from './rate-limit';
 import type { ConversationRow } from './store';
+import { announce, announceOffline, beginPageView, endPageView, moveToPage, snapshotOf } from './visitor-presence';
 import { identifyVisitor, openSession, type VisitorSocket } from './visitor-session';
 
 const RATING_COMMENT_MAX = 1000;
@@ -46,9 +47,13 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
     const { site, visitorId, owner } = socket.data;
     void socket.join([rooms.owner(site.id, owner), rooms.siteVisitors(site.id)]);
     socket.emit('session', openSession(ctx, socket));
+    beginPageView(ctx, socket);
     tellAvailability(socket);
-    announceOnline(ctx, socket);
-    socket.on('disconnect', () => announceOffline(ctx, socket));
+    announce(ctx, socket, 'visitor:online');
+    socket.on('disconnect', () => {
+      endPageView(ctx, socket);
+      announceOffline(ctx, socket);
+    });
 
     /** The owner's conversation named by the payload, or undefined. */
     const own = (payload: unknown): ConversationRow | undefined => {
@@ -69,7 +74,7 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
         if (stored) return ack({ ok: true, message: toChatMessage(ctx, site.id, stored) });
         if (!limiter.take(`${site.id}:${visitorId}`)) return ack(fail('rate_limited', 'too many messages; wait a moment'));
 
-        const { conversation, created } = store.openConversation(site.id, owner, visitorId);
+        const { conversation, created } = store.openConversation(site.id, owner, visitorId, snapshotOf(ctx, socket));
         const replyTo = checked.value.replyTo;
         if (replyTo && store.getMessage(replyTo)?.conversationId !== conversation.id) {
           return ack(fail('invalid', 'replyTo is not a message of this conversation', 'replyTo'));
@@ -102,17 +107,17 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
 
     socket.on('page', (payload) => {
       const page = cleanContext(payload);
-      if (!page) return;
-      socket.data.page = page;
+      if (!page || !moveToPage(ctx, socket, page)) return;
       socket.data.group = groupFor(socket);
       tellAvailability(socket);
+      announce(ctx, socket, 'visitor:page');
     });
 
     socket.on('lead:submit', (payload, ack) => {
       if (typeof ack !== 'function') return;
       try {
         if (store.isBlocked(site.id, owner, visitorId)) return ack(fail('blocked', 'the operator ended the dialogue'));
-        ack(submitLead(site, visitorId, socket.handshake.address, payload));
+        ack(submitLead(site, visitorId, socket.handshake.address, payload, snapshotOf(ctx, socket)));
       } catch (error) {
         ctx.log(`lead failed: ${String(error)}`);
         ack(fail('internal', 'the request could not be stored; it will be retried'));
@@ -175,24 +180,4 @@ function preferPreviousOperator(ctx: ServerContext, conversation: ConversationRo
   if (site && operator && ctx.presence.status(site.id, operator.id) === 'available') {
     pickUp(ctx, site, ctx.store.getConversation(conversation.id)!, operator);
   }
-}
-
-/** The console's "on site now" list: one entry per visitor, however many tabs. */
-function announceOnline(ctx: ServerContext, socket: VisitorSocket): void {
-  const { site, visitorId, owner } = socket.data;
-  const open = ctx.store.latestConversation(site.id, owner);
-  ctx.operators.to(rooms.operators(site.id)).emit('visitor:online', {
-    visitorId,
-    name: ctx.store.getVisitor(site.id, visitorId)?.name ?? null,
-    page: socket.data.page,
-    conversationId: open?.status === 'open' ? open.id : null,
-  });
-}
-
-function announceOffline(ctx: ServerContext, socket: VisitorSocket): void {
-  const { site, visitorId } = socket.data;
-  for (const other of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
-    if (other.id !== socket.id && other.data.visitorId === visitorId && other.data.site?.id === site.id) return;
-  }
-  ctx.operators.to(rooms.operators(site.id)).emit('visitor:offline', { visitorId });
 }

@@ -7,8 +7,8 @@
 import type { Socket } from 'socket.io';
 import {
   LIMITS,
-  cleanContext,
   cleanHint,
+  cleanVisitorContext,
   isId,
   type Availability,
   type PageContext,
@@ -20,6 +20,7 @@ import {
 import { groupForUrl } from './availability';
 import { findOperator, toChatMessage, toRating, type ServerContext } from './context';
 import { verifyIdentity, type VerifiedUser } from './identity';
+import { cleanIp, regionFromTimeZone } from './region';
 import { publicProfile, publicSiteInfo, type SiteConfig } from './sites';
 
 export interface VisitorData {
@@ -33,6 +34,8 @@ export interface VisitorData {
   group: string | undefined;
   /** What this connection was last told, so it hears only of changes. */
   availability?: Availability;
+  /** The page view of the current page, ended on navigation or disconnect. */
+  pageViewId?: number;
 }
 
 export type VisitorSocket = Socket<VisitorToServer, ServerToVisitor, Record<string, never>, VisitorData>;
@@ -62,7 +65,7 @@ export function identifyVisitor(ctx: ServerContext) {
       if (!verified.ok) return next(new Error(`identity token refused: ${verified.reason}`));
       user = verified.user;
     }
-    const page = cleanContext(auth.page);
+    const { page = null } = cleanVisitorContext(auth);
     socket.data = {
       site,
       visitorId: auth.visitorId,
@@ -80,12 +83,18 @@ export function openSession(ctx: ServerContext, socket: VisitorSocket): VisitorS
   const { site, visitorId, owner, user } = socket.data;
   const auth = socket.handshake.auth as Partial<VisitorAuth>;
   const { store } = ctx;
+  const { firstTouch, lastTouch, env } = cleanVisitorContext(auth);
   store.touchVisitor({
     id: visitorId,
     site: site.id,
     name: user?.name ?? cleanHint(auth.name, LIMITS.name),
     email: user?.email ?? cleanHint(auth.email, LIMITS.email),
     userId: user?.userId,
+    firstTouch,
+    lastTouch,
+    env,
+    ip: cleanIp(socket.handshake.address),
+    region: regionFromTimeZone(env?.timeZone),
   });
   if (user) store.adoptConversations(site.id, visitorId, owner);
 

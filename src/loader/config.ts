@@ -21,6 +21,8 @@ export interface ConfigInput {
   color?: string;
   /** data-user-token: a signed identity token from the site's backend. */
   userToken?: string;
+  /** data-consent="required": nothing stored or sent before the visitor's consent. */
+  consent?: string;
 }
 
 export interface WidgetConfig {
@@ -69,6 +71,7 @@ const CHECKS: [attr: keyof ConfigInput, valid: (value: string) => string | undef
   ['color', validColor, 'a hex colour like "#0b6bcb"'],
   ['lang', validLang, 'a language code like "en" or "pt-BR"'],
   ['email', validEmail, 'an e-mail address like "ann@example.com"'],
+  ['consent', (value) => (value === 'required' ? value : undefined), '"required" (or leave it out)'],
 ];
 
 /**

@@ -23,7 +23,10 @@ export type UtmKey = (typeof UTM_KEYS)[number];
 
 export const CONTEXT_LIMITS = { url: 2048, title: 200, referrer: 2048, utm: 200 } as const;
 
-/** An http(s) URL without credentials or fragment, or undefined. */
+/**
+ * An http(s) URL without credentials or fragment, or undefined. A fragment that is a
+ * route of a hash-routed app (`#/pricing`, `#!/pricing`) is kept: it names the page.
+ */
 export function cleanUrl(raw: unknown, max: number = CONTEXT_LIMITS.url): string | undefined {
   if (typeof raw !== 'string' || raw.length > max * 2) return undefined;
   try {
@@ -31,7 +34,7 @@ export function cleanUrl(raw: unknown, max: number = CONTEXT_LIMITS.url): string
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
     url.username = '';
     url.password = '';
-    url.hash = '';
+    if (!/^#!?\//.test(url.hash)) url.hash = '';
     return url.href.slice(0, max);
   } catch {
     return undefined;
@@ -76,5 +79,86 @@ export function cleanContext(raw: unknown): PageContext | null {
     }
     if (Object.keys(utm).length) context.utm = utm;
   }
+  return context;
+}
+
+/** Where a visit came from: its landing page, referrer and campaign. */
+export interface Touch {
+  landing: string;
+  referrer?: string;
+  utm?: PageContext['utm'];
+  at: number;
+}
+
+/** The visitor's device and settings, as the browser reports them. */
+export interface Environment {
+  language?: string;
+  /** IANA name, e.g. "Europe/Moscow". */
+  timeZone?: string;
+  /** Minutes east of UTC. */
+  utcOffset?: number;
+  screen?: { width: number; height: number };
+  viewport?: { width: number; height: number };
+  device?: 'mobile' | 'desktop';
+}
+
+/** What the widget reports on connect: the page now, first and last touch, environment. */
+export interface VisitorContext {
+  page?: PageContext;
+  firstTouch?: Touch;
+  lastTouch?: Touch;
+  env?: Environment;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const size = (raw: unknown) => {
+  if (!isRecord(raw)) return undefined;
+  const { width, height } = raw;
+  return Number.isInteger(width) && Number.isInteger(height) && (width as number) > 0 && (height as number) > 0 &&
+    (width as number) < 100_000 && (height as number) < 100_000
+    ? { width: width as number, height: height as number }
+    : undefined;
+};
+
+export function cleanTouch(raw: unknown): Touch | undefined {
+  if (!isRecord(raw)) return undefined;
+  const landing = cleanUrl(raw.landing);
+  if (!landing || typeof raw.at !== 'number' || !Number.isFinite(raw.at)) return undefined;
+  const page = cleanContext({ url: landing, referrer: raw.referrer, utm: raw.utm });
+  return {
+    landing,
+    ...(page?.referrer ? { referrer: page.referrer } : {}),
+    ...(page?.utm ? { utm: page.utm } : {}),
+    at: raw.at,
+  };
+}
+
+export function cleanEnvironment(raw: unknown): Environment | undefined {
+  if (!isRecord(raw)) return undefined;
+  const env: Environment = {};
+  const language = text(raw.language, 35);
+  if (language && /^[a-z]{2,3}(-[a-z0-9-]{1,30})?$/i.test(language)) env.language = language;
+  const timeZone = text(raw.timeZone, 64);
+  if (timeZone && /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(timeZone)) env.timeZone = timeZone;
+  if (Number.isInteger(raw.utcOffset) && Math.abs(raw.utcOffset as number) <= 14 * 60) env.utcOffset = raw.utcOffset as number;
+  const screen = size(raw.screen);
+  if (screen) env.screen = screen;
+  const viewport = size(raw.viewport);
+  if (viewport) env.viewport = viewport;
+  if (raw.device === 'mobile' || raw.device === 'desktop') env.device = raw.device;
+  return Object.keys(env).length ? env : undefined;
+}
+
+export function cleanVisitorContext(raw: unknown): VisitorContext {
+  if (!isRecord(raw)) return {};
+  const context: VisitorContext = {};
+  const page = cleanContext(raw.page);
+  if (page) context.page = page;
+  const firstTouch = cleanTouch(raw.firstTouch);
+  if (firstTouch) context.firstTouch = firstTouch;
+  const lastTouch = cleanTouch(raw.lastTouch);
+  if (lastTouch) context.lastTouch = lastTouch;
+  const env = cleanEnvironment(raw.env);
+  if (env) context.env = env;
   return context;
 }

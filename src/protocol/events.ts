@@ -3,7 +3,7 @@
  * operator console and the tests all import these, so a renamed event or a changed
  * payload fails the type check everywhere at once.
  */
-import type { PageContext } from './context';
+import type { Environment, PageContext, Touch } from './context';
 import type { LeadInput } from './lead';
 import type {
   Ack,
@@ -36,6 +36,11 @@ export interface VisitorAuth {
   email?: string;
   /** The page the visitor is on: routing to an operator group depends on it. */
   page?: PageContext;
+  /** Where this visitor first came from (persisted in the browser, never overwritten). */
+  firstTouch?: Touch;
+  /** The latest visit that came with a campaign or from another site. */
+  lastTouch?: Touch;
+  env?: Environment;
 }
 
 export interface SendMessagePayload {
@@ -108,6 +113,8 @@ export interface OperatorSendPayload extends SendMessagePayload {
 export type OpenConversationAck = Ack<{
   conversation: ConversationSummary;
   messages: ChatMessage[];
+  /** The visitor's context when the conversation began. */
+  context: ContextSnapshot | null;
 }>;
 
 export type CloseConversationAck = Ack<{ conversation: ConversationSummary }>;
@@ -117,9 +124,31 @@ export type MessageAck = Ack<{ message: ChatMessage }>;
 export interface OnlineVisitor {
   visitorId: string;
   name: string | null;
+  /** The page the visitor is on now. */
   page: PageContext | null;
   /** An open conversation exists; otherwise the operator may write first. */
   conversationId: string | null;
+  /** When this visit began, and how many pages it has seen. */
+  visitStartedAt: number;
+  pagesThisVisit: number;
+  /** Seen on an earlier visit. */
+  returning: boolean;
+  firstTouch: Touch | null;
+  lastTouch: Touch | null;
+  env: Environment | null;
+  /** Derived on the server, offline: no lookups. */
+  ip: string | null;
+  region: string | null;
+}
+
+/** What the console shows beside a conversation or a request: the context at its start. */
+export interface ContextSnapshot {
+  page: PageContext | null;
+  firstTouch: Touch | null;
+  lastTouch: Touch | null;
+  env: Environment | null;
+  ip: string | null;
+  region: string | null;
 }
 
 export interface TeamMember extends OperatorProfile {
@@ -171,5 +200,7 @@ export interface ServerToOperator {
   /** A rating was given; `low` (below 4) is the owner's alert. */
   rating: (payload: Rating & { low: boolean }) => void;
   'visitor:online': (visitor: OnlineVisitor) => void;
+  /** The visitor moved to another page. */
+  'visitor:page': (visitor: OnlineVisitor) => void;
   'visitor:offline': (payload: { visitorId: string }) => void;
 }

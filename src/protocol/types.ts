@@ -1,5 +1,6 @@
 /** Data shapes that cross the wire. Times are epoch milliseconds. */
 import type { PageContext } from './context';
+import type { ContextSnapshot } from './events';
 import type { LeadErrors, LeadFormConfig } from './lead';
 
 export type Author = 'visitor' | 'operator' | 'system';
@@ -84,6 +85,8 @@ export interface Lead {
   message?: string;
   /** The page, referrer and campaign when the request was sent. */
   context: PageContext | null;
+  /** The visitor's first and last touch, environment and network at that moment. */
+  snapshot?: ContextSnapshot;
   status: LeadStatus;
   operatorId: string | null;
   createdAt: number;

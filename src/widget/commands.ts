@@ -14,6 +14,7 @@ export interface CommandTarget {
   send(text: string): void;
   identify(token: string): void;
   reset(): void;
+  consent(given: boolean): void;
   emitter: Emitter;
 }
 
@@ -58,7 +59,11 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
       return;
     case 'reset':
       return target.reset();
+    case 'consent':
+      if (args[0] === true) target.consent(true);
+      else usage('consent', "call Confab('consent', true) once the visitor has agreed.");
+      return;
     default:
-      usage(String(name), 'unknown command; use open, close, toggle, on, off, update, send, identify or reset.');
+      usage(String(name), 'unknown command; use open, close, toggle, on, off, update, send, identify, reset or consent.');
   }
 }

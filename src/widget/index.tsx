@@ -35,6 +35,8 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
 
   const setOpen = (open: boolean) => {
     if (state.open.peek() === open) return;
+    // Opening the widget is the visitor's consent where the site asks for it.
+    if (open) state.giveConsent();
     state.open.value = open;
     if (!open && state.thanks.peek()) state.finishLead();
     // Stars chosen and the widget closed: that is the visitor's rating.
@@ -67,6 +69,7 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
     },
     send: (text) => state.send(text),
     identify: (token) => state.identify(token),
+    consent: (given) => given && state.giveConsent(),
     reset: () => state.reset(),
     emitter,
   };

@@ -7,7 +7,7 @@ import { computed, effect, signal } from '@preact/signals';
 import { isId, newId, type Availability, type ChatMessage, type LeadPayload } from '../protocol';
 import type { WidgetConfig } from '../loader/config';
 import { bindServerEvents } from './connection';
-import { currentPage } from './context';
+import { currentPage, environment, landingTouch, recordTouches, watchNavigation } from './context';
 import { createDelivery } from './delivery';
 import type { Emitter } from './events';
 import { createConversationModel } from './models/conversation';
@@ -45,11 +45,17 @@ function visitorIdFrom(storage: Storage): string {
 }
 
 /** Everything `Confab('reset')` forgets. */
-const VISITOR_KEYS = ['visitor', 'outbox', 'leadOutbox', 'draft', 'leadDraft', 'readUpTo'];
+const VISITOR_KEYS = ['visitor', 'outbox', 'leadOutbox', 'draft', 'leadDraft', 'readUpTo', 'firstTouch', 'lastTouch'];
 
 export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: StateDeps = {}) {
-  const storage = createStorage(config.site);
+  // Consent mode: nothing is written to the browser or sent before the visitor agrees
+  // (opening the widget counts) or the host calls Confab('consent', true).
+  const consentRequired = config.input.consent?.trim() === 'required';
+  const storage = createStorage(config.site, !consentRequired);
+  const consented = signal(!consentRequired || storage.get<boolean>('consent') === true);
+  if (consented.peek()) storage.persist();
   let visitorId = visitorIdFrom(storage);
+  const touches = recordTouches(storage, landingTouch(location.href, document.referrer, Date.now()));
   /** A signed identity token (data-user-token or identify); never stored. */
   let identityToken = config.input.userToken?.trim() || undefined;
   const outbox = createOutbox<MessageDraft>(storage, 'outbox');
@@ -81,8 +87,11 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       name: config.name,
       email: config.email,
       page: currentPage(),
+      ...touches,
+      env: environment(),
       ...(identityToken ? { token: identityToken } : {}),
     }),
+    autoConnect: consented.peek(),
     onIdentityRefused(reason) {
       console.error(`Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`);
       identityToken = undefined;
@@ -207,6 +216,11 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
   const visible = signal(document.visibilityState === 'visible');
   const onVisibility = () => (visible.value = document.visibilityState === 'visible');
   document.addEventListener('visibilitychange', onVisibility);
+  // One connection across route changes: a navigation is a message, not a reconnect.
+  const stopWatching = watchNavigation(() => {
+    const page = currentPage();
+    if (page) transport.page(page);
+  });
 
   return {
     config,
@@ -279,6 +293,15 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
         // Offline: the server still asks next time, which is harmless.
       }
     },
+    consented,
+    /** Consent given: from now on the widget may store and send (context goes once, on connect). */
+    giveConsent() {
+      if (consented.peek()) return;
+      consented.value = true;
+      storage.persist();
+      storage.set('consent', true);
+      transport.connect();
+    },
     /** Confab('identify', token): the visitor is now the signed-in user, on every device. */
     identify(token: string) {
       identityToken = token;
@@ -319,6 +342,7 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
     },
     dispose() {
       disposeEffects.forEach((dispose) => dispose());
+      stopWatching();
       document.removeEventListener('visibilitychange', onVisibility);
       unbind();
       delivery.dispose();

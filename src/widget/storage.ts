@@ -9,6 +9,8 @@ export interface Storage {
   remove(key: string): void;
   /** Whether values survive a reload. */
   readonly persistent: boolean;
+  /** Starts writing to the browser (after consent), including what was kept in memory. */
+  persist(): void;
 }
 
 function openLocalStorage(): globalThis.Storage | null {
@@ -23,9 +25,14 @@ function openLocalStorage(): globalThis.Storage | null {
   }
 }
 
-export function createStorage(namespace: string): Storage {
+/**
+ * @param persist  false in consent mode: nothing is written to the browser until
+ *                 `persist()` is called (values live in memory meanwhile)
+ */
+export function createStorage(namespace: string, persist = true): Storage {
   const memory = new Map<string, string>();
   let backing = openLocalStorage();
+  let writing = persist;
   const prefix = `confab:${namespace}:`;
 
   const read = (key: string): string | null => {
@@ -38,10 +45,19 @@ export function createStorage(namespace: string): Storage {
     }
     return memory.get(key) ?? null;
   };
+  const write = (key: string, raw: string) => {
+    if (!backing || !writing) return;
+    try {
+      backing.setItem(prefix + key, raw);
+    } catch {
+      // Quota or revoked access: keep going from memory, which already has the value.
+      backing = null;
+    }
+  };
 
   return {
     get<T>(key: string): T | undefined {
-      const raw = read(key);
+      const raw = memory.get(key) ?? read(key);
       if (raw === null) return undefined;
       try {
         return JSON.parse(raw) as T;
@@ -52,13 +68,7 @@ export function createStorage(namespace: string): Storage {
     set(key, value) {
       const raw = JSON.stringify(value);
       memory.set(key, raw);
-      if (!backing) return;
-      try {
-        backing.setItem(prefix + key, raw);
-      } catch {
-        // Quota or revoked access: keep going from memory, which already has the value.
-        backing = null;
-      }
+      write(key, raw);
     },
     remove(key) {
       memory.delete(key);
@@ -69,7 +79,12 @@ export function createStorage(namespace: string): Storage {
       }
     },
     get persistent() {
-      return backing !== null;
+      return backing !== null && writing;
+    },
+    persist() {
+      if (writing) return;
+      writing = true;
+      memory.forEach((raw, key) => write(key, raw));
     },
   };
 }

@@ -29,6 +29,8 @@ export interface TransportOptions {
   onState: (state: ConnectionState) => void;
   /** The server refused the identity token; the widget goes on without it. */
   onIdentityRefused?: (reason: string) => void;
+  /** False in consent mode: nothing is sent until `connect()`. */
+  autoConnect?: boolean;
 }
 
 export type ServerEvents = ServerToVisitor;
@@ -49,6 +51,8 @@ export interface Transport {
   typing(typing: boolean): void;
   /** Reconnects with fresh auth (after identify or reset). */
   restart(): void;
+  /** Connects, if not yet connected (consent given). */
+  connect(): void;
   readonly connected: boolean;
   reconnectNow(): void;
   close(): void;
@@ -60,11 +64,12 @@ export function retryDelay(attempt: number): number {
   return base / 2 + Math.random() * base;
 }
 
-export function createTransport({ server, auth, onState, onIdentityRefused }: TransportOptions): Transport {
+export function createTransport({ server, auth, onState, onIdentityRefused, autoConnect = true }: TransportOptions): Transport {
   const socket: Socket<ServerToVisitor, VisitorToServer> = io(server + VISITOR_NAMESPACE, {
     // One round trip instead of the polling handshake and upgrade; polling stays as fallback.
     transports: ['websocket', 'polling'],
     auth: (callback) => callback(auth() as unknown as Record<string, unknown>),
+    autoConnect,
     reconnectionDelay: 1000,
     reconnectionDelayMax: 30_000,
     randomizationFactor: 0.5,
@@ -73,6 +78,7 @@ export function createTransport({ server, auth, onState, onIdentityRefused }: Tr
   let refusals = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let wanted = autoConnect;
 
   socket.on('connect', () => {
     refusals = 0;
@@ -99,7 +105,7 @@ export function createTransport({ server, auth, onState, onIdentityRefused }: Tr
   // Closing on pagehide keeps the page eligible for the back/forward cache.
   const onPageHide = () => socket.disconnect();
   const onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted && !closed) socket.connect();
+    if (event.persisted && !closed && wanted) socket.connect();
   };
   addEventListener('pagehide', onPageHide);
   addEventListener('pageshow', onPageShow);
@@ -128,7 +134,11 @@ export function createTransport({ server, auth, onState, onIdentityRefused }: Tr
     },
     restart() {
       socket.disconnect();
-      if (!closed) socket.connect();
+      if (!closed && wanted) socket.connect();
+    },
+    connect() {
+      wanted = true;
+      if (!closed && !socket.connected) socket.connect();
     },
     typing(typing) {
       if (socket.connected) socket.volatile.emit('typing', { typing });
@@ -138,7 +148,7 @@ export function createTransport({ server, auth, onState, onIdentityRefused }: Tr
     },
     reconnectNow() {
       clearTimeout(retryTimer);
-      if (!socket.connected) socket.connect();
+      if (!socket.connected && wanted) socket.connect();
     },
     close() {
       closed = true;

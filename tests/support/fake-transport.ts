@@ -24,6 +24,8 @@ export interface FakeTransport extends Transport {
   ended: string[];
   reads: [string, number][];
   restarts: number;
+  /** Calls of connect(): consent given. */
+  connects: number;
   /** Answers the next lead submissions; default: stored. */
   replyLead: (payload: LeadPayload) => Promise<LeadAck>;
   /** Answers the next sends; default: store and ack. */
@@ -48,6 +50,7 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
     ended: [],
     reads: [],
     restarts: 0,
+    connects: 0,
     replyLead: async () => ({ ok: true, leadId: `lead-${fake.leads.length}` }),
     reply: async ({ clientId, text }) => ({
       ok: true,
@@ -90,6 +93,9 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
     },
     read: (conversationId, seq) => void fake.reads.push([conversationId, seq]),
     restart: () => void fake.restarts++,
+    connect() {
+      fake.connects++;
+    },
     typing: (typing) => void fake.typingSignals.push(typing),
     get connected() {
       return connected;

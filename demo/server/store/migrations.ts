@@ -49,5 +49,21 @@ export const MIGRATIONS = [
    ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
    ALTER TABLE visitors ADD COLUMN user_id TEXT;
    ALTER TABLE visitors ADD COLUMN blocked_at INTEGER;`,
+  // Visitor context: first and last touch, environment, network, visits, and page views
+  // with time on page. Conversations and requests keep a snapshot of it at their start.
+  `ALTER TABLE visitors ADD COLUMN first_touch TEXT;
+   ALTER TABLE visitors ADD COLUMN last_touch TEXT;
+   ALTER TABLE visitors ADD COLUMN env TEXT;
+   ALTER TABLE visitors ADD COLUMN ip TEXT;
+   ALTER TABLE visitors ADD COLUMN region TEXT;
+   ALTER TABLE visitors ADD COLUMN visits INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE visitors ADD COLUMN visit_started_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE visitors SET visit_started_at = last_seen_at;
+   ALTER TABLE conversations ADD COLUMN context TEXT;
+   ALTER TABLE leads ADD COLUMN snapshot TEXT;
+   CREATE TABLE page_views (
+     id INTEGER PRIMARY KEY, site TEXT NOT NULL, visitor_id TEXT NOT NULL,
+     url TEXT NOT NULL, title TEXT, referrer TEXT, started_at INTEGER NOT NULL, ended_at INTEGER);
+   CREATE INDEX page_views_by_visitor ON page_views (site, visitor_id, started_at);`,
 ];
 

@@ -1,6 +1,6 @@
 /** The requests ("leads") part of the SQLite store. */
 import type Database from 'better-sqlite3';
-import type { Lead, LeadStatus, PageContext } from '../../../src/protocol';
+import type { ContextSnapshot, Lead, LeadStatus, PageContext } from '../../../src/protocol';
 import type { Store } from './types';
 
 interface LeadRow {
@@ -12,13 +12,14 @@ interface LeadRow {
   email: string | null;
   message: string | null;
   context: string | null;
+  snapshot: string | null;
   status: LeadStatus;
   operatorId: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
-const COLUMNS = `id, site, visitor_id AS visitorId, name, phone, email, message, context, status,
+const COLUMNS = `id, site, visitor_id AS visitorId, name, phone, email, message, context, snapshot, status,
   operator_id AS operatorId, created_at AS createdAt, updated_at AS updatedAt`;
 
 function toLead(row: LeadRow): Lead {
@@ -30,6 +31,7 @@ function toLead(row: LeadRow): Lead {
     ...(row.email ? { email: row.email } : {}),
     ...(row.message ? { message: row.message } : {}),
     context: row.context ? (JSON.parse(row.context) as PageContext) : null,
+    ...(row.snapshot ? { snapshot: JSON.parse(row.snapshot) as ContextSnapshot } : {}),
     status: row.status,
     operatorId: row.operatorId,
     createdAt: row.createdAt,
@@ -42,8 +44,8 @@ type LeadMethods = Pick<Store, 'insertLead' | 'findLead' | 'getLead' | 'listLead
 export function leadMethods(db: Database.Database, newId: () => string, now: () => number): LeadMethods {
   const q = {
     insert: db.prepare(`INSERT INTO leads
-      (id, site, visitor_id, client_id, name, phone, email, message, context, status, created_at, updated_at)
-      VALUES (@id, @site, @visitorId, @clientId, @name, @phone, @email, @message, @context, 'new', @now, @now)
+      (id, site, visitor_id, client_id, name, phone, email, message, context, snapshot, status, created_at, updated_at)
+      VALUES (@id, @site, @visitorId, @clientId, @name, @phone, @email, @message, @context, @snapshot, 'new', @now, @now)
       ON CONFLICT (site, visitor_id, client_id) DO NOTHING`),
     find: db.prepare(`SELECT ${COLUMNS} FROM leads WHERE site = ? AND visitor_id = ? AND client_id = ?`),
     get: db.prepare(`SELECT ${COLUMNS} FROM leads WHERE id = ?`),
@@ -64,6 +66,7 @@ export function leadMethods(db: Database.Database, newId: () => string, now: () 
         email: lead.email ?? null,
         message: lead.message ?? null,
         context: lead.context ? JSON.stringify(lead.context) : null,
+        snapshot: lead.snapshot ? JSON.stringify(lead.snapshot) : null,
         now: now(),
       });
       const row = q.find.get(lead.site, lead.visitorId, lead.clientId) as LeadRow;

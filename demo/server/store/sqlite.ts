@@ -7,7 +7,26 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations';
 import { leadMethods } from './sqlite-leads';
-import type { ConversationListRow, ConversationRow, MessageRow, NewMessage, Store, VisitorRow } from './types';
+import type { ContextSnapshot } from '../../../src/protocol';
+import type { ConversationListRow, ConversationRow, MessageRow, NewMessage, PageViewRow, Store, VisitorRow } from './types';
+
+/** Idle time after which the next connection counts as a new visit. */
+const VISIT_GAP_MS = 30 * 60 * 1000;
+
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+const parse = <T>(value: string | null): T | null => (value ? (JSON.parse(value) as T) : null);
+
+interface RawVisitor extends Omit<VisitorRow, 'firstTouch' | 'lastTouch' | 'env'> {
+  firstTouch: string | null;
+  lastTouch: string | null;
+  env: string | null;
+}
+const toVisitor = (row: RawVisitor): VisitorRow => ({
+  ...row,
+  firstTouch: parse(row.firstTouch),
+  lastTouch: parse(row.lastTouch),
+  env: parse(row.env),
+});
 
 const CONVERSATION = `c.id, c.site, c.visitor_id AS visitorId, c.owner, c.status, c.close_reason AS closeReason,
   c.operator_id AS operatorId, c.last_seq AS lastSeq, c.last_change AS lastChange,
@@ -43,12 +62,28 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
   migrate(db);
 
   const q = {
-    touchVisitor: db.prepare(`INSERT INTO visitors (site, id, name, email, user_id, created_at, last_seen_at)
-      VALUES (@site, @id, @name, @email, @userId, @now, @now)
-      ON CONFLICT (site, id) DO UPDATE SET last_seen_at = @now,
-        name = COALESCE(@name, name), email = COALESCE(@email, email), user_id = COALESCE(@userId, user_id)`),
+    touchVisitor: db.prepare(`INSERT INTO visitors
+      (site, id, name, email, user_id, first_touch, last_touch, env, ip, region, visits, visit_started_at, created_at, last_seen_at)
+      VALUES (@site, @id, @name, @email, @userId, @firstTouch, @lastTouch, @env, @ip, @region, 1, @now, @now, @now)
+      ON CONFLICT (site, id) DO UPDATE SET
+        visits = visits + (last_seen_at < @now - ${VISIT_GAP_MS}),
+        visit_started_at = CASE WHEN last_seen_at < @now - ${VISIT_GAP_MS} THEN @now ELSE visit_started_at END,
+        last_seen_at = @now,
+        name = COALESCE(@name, name), email = COALESCE(@email, email), user_id = COALESCE(@userId, user_id),
+        first_touch = COALESCE(first_touch, @firstTouch), last_touch = COALESCE(@lastTouch, last_touch),
+        env = COALESCE(@env, env), ip = COALESCE(@ip, ip), region = COALESCE(@region, region)`),
     getVisitor: db.prepare(`SELECT id, site, name, email, user_id AS userId, blocked_at AS blockedAt,
+      first_touch AS firstTouch, last_touch AS lastTouch, env, ip, region, visits, visit_started_at AS visitStartedAt,
       created_at AS createdAt, last_seen_at AS lastSeenAt FROM visitors WHERE site = ? AND id = ?`),
+    seen: db.prepare(`UPDATE visitors SET last_seen_at = ? WHERE site = ? AND id = ?`),
+    startView: db.prepare(`INSERT INTO page_views (site, visitor_id, url, title, referrer, started_at) VALUES (?, ?, ?, ?, ?, ?)`),
+    endView: db.prepare(`UPDATE page_views SET ended_at = ? WHERE id = ? AND ended_at IS NULL`),
+    views: db.prepare(`SELECT id, url, title, referrer, started_at AS startedAt, ended_at AS endedAt FROM page_views
+      WHERE site = ? AND visitor_id = ? AND started_at >= ? ORDER BY started_at, id`),
+    context: db.prepare(`SELECT context FROM conversations WHERE id = ?`),
+    lastView: db.prepare(`SELECT id, url, ended_at AS endedAt FROM page_views WHERE site = ? AND visitor_id = ?
+      ORDER BY started_at DESC, id DESC LIMIT 1`),
+    reopenView: db.prepare(`UPDATE page_views SET ended_at = NULL WHERE id = ?`),
     block: db.prepare(`UPDATE visitors SET blocked_at = ? WHERE site = ? AND id = ?`),
     blocked: db.prepare(`SELECT 1 FROM visitors WHERE site = @site AND blocked_at IS NOT NULL
       AND (id = @visitorId OR (@userId IS NOT NULL AND user_id = @userId)) LIMIT 1`),
@@ -58,8 +93,8 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
       WHERE c.site = ? AND c.owner = ? ORDER BY c.created_at DESC, c.rowid DESC LIMIT ?) ORDER BY createdAt`),
     openOf: db.prepare(`SELECT ${CONVERSATION} FROM conversations c
       WHERE c.site = ? AND c.owner = ? AND c.status = 'open' LIMIT 1`),
-    insertConversation: db.prepare(`INSERT INTO conversations (id, site, visitor_id, owner, status, created_at, updated_at)
-      VALUES (?, ?, ?, ?, 'open', ?, ?)`),
+    insertConversation: db.prepare(`INSERT INTO conversations (id, site, visitor_id, owner, status, context, created_at, updated_at)
+      VALUES (?, ?, ?, ?, 'open', ?, ?, ?)`),
     adopt: db.prepare(`UPDATE conversations SET owner = @owner
       WHERE site = @site AND owner = 'v:' || @visitorId`),
     get: db.prepare(`SELECT ${CONVERSATION} FROM conversations c WHERE c.id = ?`),
@@ -124,19 +159,51 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
     return apply(changeSeq) === 1 ? message(id) : undefined;
   });
 
-  const openConversation = db.transaction((site: string, owner: string, visitorId: string) => {
+  const openConversation = db.transaction((site: string, owner: string, visitorId: string, context?: ContextSnapshot) => {
     const open = q.openOf.get(site, owner) as ConversationRow | undefined;
     if (open) return { conversation: open, created: false };
     const id = newId();
     const at = now();
-    q.insertConversation.run(id, site, visitorId, owner, at, at);
+    q.insertConversation.run(id, site, visitorId, owner, json(context), at, at);
     return { conversation: q.get.get(id) as ConversationRow, created: true };
   });
 
   return {
-    touchVisitor: ({ id, site, name, email, userId }) =>
-      void q.touchVisitor.run({ id, site, name: name ?? null, email: email ?? null, userId: userId ?? null, now: now() }),
-    getVisitor: (site, id) => q.getVisitor.get(site, id) as VisitorRow | undefined,
+    touchVisitor(v) {
+      q.touchVisitor.run({
+        id: v.id,
+        site: v.site,
+        name: v.name ?? null,
+        email: v.email ?? null,
+        userId: v.userId ?? null,
+        firstTouch: json(v.firstTouch),
+        lastTouch: json(v.lastTouch),
+        env: json(v.env),
+        ip: v.ip ?? null,
+        region: v.region ?? null,
+        now: now(),
+      });
+      return toVisitor(q.getVisitor.get(v.site, v.id) as RawVisitor);
+    },
+    getVisitor(site, id) {
+      const row = q.getVisitor.get(site, id) as RawVisitor | undefined;
+      return row && toVisitor(row);
+    },
+    conversationContext: (id) => parse<ContextSnapshot>((q.context.get(id) as { context: string | null } | undefined)?.context ?? null),
+    startPageView(site, visitorId, page) {
+      const at = now();
+      q.seen.run(at, site, visitorId);
+      return Number(q.startView.run(site, visitorId, page.url, page.title ?? null, page.referrer ?? null, at).lastInsertRowid);
+    },
+    endPageView: (id) => void q.endView.run(now(), id),
+    resumePageView(site, visitorId, url, withinMs) {
+      const last = q.lastView.get(site, visitorId) as { id: number; url: string; endedAt: number | null } | undefined;
+      if (!last || last.url !== url || (last.endedAt !== null && last.endedAt < now() - withinMs)) return undefined;
+      q.reopenView.run(last.id);
+      q.seen.run(now(), site, visitorId);
+      return last.id;
+    },
+    pageViews: (site, visitorId, since = 0) => q.views.all(site, visitorId, since) as PageViewRow[],
     blockVisitor: (site, id) => void q.block.run(now(), site, id),
     isBlocked: (site, owner, visitorId) =>
       q.blocked.get({ site, visitorId, userId: owner.startsWith('u:') ? owner.slice(2) : null }) !== undefined,

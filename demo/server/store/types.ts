@@ -5,6 +5,9 @@
 import type {
   Author,
   CloseReason,
+  ContextSnapshot,
+  Environment,
+  Touch,
   ConversationStatus,
   Lead,
   LeadStatus,
@@ -59,8 +62,39 @@ export interface VisitorRow {
   email: string | null;
   userId: string | null;
   blockedAt: number | null;
+  firstTouch: Touch | null;
+  lastTouch: Touch | null;
+  env: Environment | null;
+  ip: string | null;
+  region: string | null;
+  /** Visits so far, this one included; a visit ends after 30 idle minutes. */
+  visits: number;
+  visitStartedAt: number;
   createdAt: number;
   lastSeenAt: number;
+}
+
+export interface VisitorTouch {
+  id: string;
+  site: string;
+  name?: string;
+  email?: string;
+  userId?: string;
+  /** Kept only if the visitor has none yet: the first touch is never overwritten. */
+  firstTouch?: Touch;
+  lastTouch?: Touch;
+  env?: Environment;
+  ip?: string;
+  region?: string;
+}
+
+export interface PageViewRow {
+  id: number;
+  url: string;
+  title: string | null;
+  referrer: string | null;
+  startedAt: number;
+  endedAt: number | null;
 }
 
 export interface ConversationListRow extends ConversationRow {
@@ -87,6 +121,7 @@ export interface NewLead {
   site: string;
   visitorId: string;
   clientId: string;
+  snapshot?: ContextSnapshot;
   name?: string;
   phone?: string;
   email?: string;
@@ -95,7 +130,8 @@ export interface NewLead {
 }
 
 export interface Store {
-  touchVisitor(visitor: { id: string; site: string; name?: string; email?: string; userId?: string }): void;
+  /** Records a connection: creates the visitor, or starts a new visit after 30 idle minutes. */
+  touchVisitor(visitor: VisitorTouch): VisitorRow;
   getVisitor(site: string, id: string): VisitorRow | undefined;
   /** Spam: this visitor id (and its verified user) may not start another chat. */
   blockVisitor(site: string, id: string): void;
@@ -104,7 +140,19 @@ export interface Store {
   latestConversation(site: string, owner: string): ConversationRow | undefined;
   /** The owner's latest conversations, oldest first. */
   recentConversations(site: string, owner: string, limit: number): ConversationRow[];
-  openConversation(site: string, owner: string, visitorId: string): { conversation: ConversationRow; created: boolean };
+  /** The owner's open conversation, or a new one carrying `context` as its snapshot. */
+  openConversation(
+    site: string,
+    owner: string,
+    visitorId: string,
+    context?: ContextSnapshot,
+  ): { conversation: ConversationRow; created: boolean };
+  conversationContext(id: string): ContextSnapshot | null;
+  startPageView(site: string, visitorId: string, page: { url: string; title?: string; referrer?: string }): number;
+  endPageView(id: number): void;
+  /** Reuses the visitor's latest page view if it is this URL and ended less than `withinMs` ago. */
+  resumePageView(site: string, visitorId: string, url: string, withinMs: number): number | undefined;
+  pageViews(site: string, visitorId: string, since?: number): PageViewRow[];
   /** A verified user's device hands its anonymous open conversation to the user. */
   adoptConversations(site: string, visitorId: string, owner: string): void;
   getConversation(id: string): ConversationRow | undefined;

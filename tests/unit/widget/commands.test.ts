@@ -12,6 +12,7 @@ function target() {
     send: (text) => calls.push(`send ${text}`),
     identify: (token) => calls.push(`identify ${token}`),
     reset: () => calls.push('reset'),
+    consent: (given) => calls.push(`consent ${given}`),
     emitter: createEmitter(),
   };
   return { t, calls };

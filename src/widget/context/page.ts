@@ -1,8 +1,5 @@
-/**
- * The page context the widget reports: where the visitor is, where they came from,
- * which campaign brought them. Normalised and bounded by the protocol's cleaner.
- */
-import { cleanContext, utmFromUrl, type PageContext } from '../protocol';
+/** The page the visitor is on, normalised and bounded by the protocol's cleaner. */
+import { cleanContext, utmFromUrl, type PageContext } from '../../protocol';
 
 export function currentPage(): PageContext | undefined {
   return (
