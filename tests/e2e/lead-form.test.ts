@@ -72,7 +72,7 @@ describeInBrowser('availability and the request form', () => {
     const item = console.locator('.list button', { hasText: '+7 701 555 01 02' });
     await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
     await item.click();
-    const facts = console.locator('.facts');
+    const facts = console.locator('.lead-detail .facts').first();
     await expect.poll(() => facts.textContent()).toContain('Ann <b>Lee</b>'); // markup stays text
     expect(await facts.textContent()).toContain('newsletter');
     await console.locator('button', { hasText: 'Take in work' }).click();

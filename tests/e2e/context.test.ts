@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/server';
+import { describeInBrowser, launchBrowser, newContext, operatorLogin } from '../support/browser';
+
+const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+
+let browser: Browser;
+let harness: Harness;
+const url = () => harness.server.url;
+
+describeInBrowser('visitor context, live for the operator', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ sites: DEMO_SITES });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.cleanup();
+  });
+
+  it('the console follows SPA navigation and keeps the original campaign across a reload', async () => {
+    const operator = await newContext(browser);
+    const console = await operatorLogin(operator.context, url(), 'max');
+    await console.locator('[data-tab=online]').click();
+
+    const visitor = await newContext(browser);
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring`);
+    const row = console.locator('.visitor-row');
+    // The widget connects when the page is idle; the visitor shows up before writing anything.
+    await row.first().waitFor({ timeout: 15_000 });
+    expect(await row.locator('.first-touch').textContent()).toBe('newsletter / email / spring');
+
+    // Two SPA navigations (to pages the static demo server also has, for the reload).
+    await page.evaluate(() => history.pushState(null, '', '/pricing'));
+    await console.locator('.visitor-row .page-now', { hasText: '/pricing' }).waitFor();
+    await page.evaluate(() => history.pushState({ id: 2 }, '', '/pricing?plan=pro'));
+    await console.locator('.visitor-row .page-now', { hasText: '/pricing?plan=pro' }).waitFor();
+    expect(await row.locator('.first-touch').textContent()).toBe('newsletter / email / spring');
+    expect(await row.textContent()).toContain('3 page(s)');
+
+    // A reload: no campaign in the URL now, and still the same first touch.
+    await page.reload();
+    await expect
+      .poll(() => console.locator('.visitor-row .page-now').allTextContents(), { timeout: 15_000 })
+      .toEqual([expect.stringContaining('/pricing?plan=pro')]);
+    expect(await row.locator('.first-touch').textContent()).toBe('newsletter / email / spring');
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:firstTouch') ?? 'null'));
+    expect(stored.utm).toEqual({ utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring' });
+
+    const visitorId = await page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor')!));
+    const urls = harness.server.store.pageViews('demo', visitorId).map((v) => new URL(v.url));
+    expect(urls.map((u) => u.pathname + u.search)).toEqual(['/?utm_source=newsletter&utm_medium=email&utm_campaign=spring', '/pricing', '/pricing?plan=pro']);
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
+});
