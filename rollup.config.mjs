@@ -40,7 +40,10 @@ export default [
       dir: 'dist/widget',
       format: 'es',
       entryFileNames: '[name].js',
-      chunkFileNames: '[name]-[hash].js',
+      // Locale chunks are plain data (a missing key falls back to English), so they can keep
+      // stable names, which compress far better in the widget's map of eleven locales. Code
+      // chunks keep their hashes: a release never mixes old and new code.
+      chunkFileNames: (chunk) => (/^[a-z]{2}$/.test(chunk.name) ? '[name].js' : '[name]-[hash].js'),
       sourcemap: true,
     },
     plugins: [onlyWebSocketAndPolling(), nodeResolve({ browser: true }), ts(), minify()],

@@ -12,6 +12,7 @@ import {
   type OperatorProfile,
   type SiteInfo,
 } from '../../src/protocol';
+import { readTheme } from '../../src/themes/validate';
 import { checkHours, type BusinessHours } from './hours';
 
 export interface OperatorConfig extends OperatorProfile {
@@ -130,6 +131,10 @@ export function parseSites(raw: unknown): SiteConfig[] {
     if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
       fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
     }
+    const theme =
+      site.theme === undefined
+        ? undefined
+        : readTheme(site.theme as Record<string, unknown>, (message) => fail(`${at}.theme`, message.replace(/^Confab: /, '')), 'theme');
     return {
       id,
       name: text(site.name, `${at}.name`)!,
@@ -145,6 +150,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(identitySecret ? { identitySecret } : {}),
       ...(departmentAvatar ? { departmentAvatar } : {}),
       ...(site.sound ? { sound: true } : {}),
+      ...(theme ? { theme } : {}),
     };
   });
 }
@@ -170,7 +176,14 @@ function parseLeadForm(raw: Partial<LeadFormConfig> | undefined, at: string): Le
 
 /** What visitors may see of a site's settings. */
 export function publicSiteInfo(site: SiteConfig): SiteInfo {
-  return { id: site.id, name: site.name, greeting: site.greeting, leadForm: site.leadForm, ...(site.sound ? { sound: true } : {}) };
+  return {
+    id: site.id,
+    name: site.name,
+    greeting: site.greeting,
+    leadForm: site.leadForm,
+    ...(site.sound ? { sound: true } : {}),
+    ...(site.theme ? { theme: site.theme } : {}),
+  };
 }
 
 export function loadSites(file: string): SiteConfig[] {

@@ -9,7 +9,17 @@ export type { MessageKey };
 
 /** Every locale the widget speaks, each loaded on demand. */
 const LOADERS: Record<string, () => Promise<{ default: Dictionary }>> = {
+  ar: () => import('./locales/ar'),
+  de: () => import('./locales/de'),
+  es: () => import('./locales/es'),
+  fr: () => import('./locales/fr'),
+  he: () => import('./locales/he'),
+  kk: () => import('./locales/kk'),
+  pl: () => import('./locales/pl'),
+  pt: () => import('./locales/pt'),
   ru: () => import('./locales/ru'),
+  tr: () => import('./locales/tr'),
+  uk: () => import('./locales/uk'),
 };
 
 export const SUPPORTED_LOCALES = ['en', ...Object.keys(LOADERS)];

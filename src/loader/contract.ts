@@ -2,6 +2,7 @@
  * The typed envelope between the loader and the widget bundle. The widget's entry
  * exports `mount: MountWidget`; a change on either side fails the type check.
  */
+import type { Transport, TransportOptions } from '../widget/transport';
 import type { WidgetConfig } from './config';
 
 /** A queued call: the command name followed by its arguments. */
@@ -20,6 +21,8 @@ export interface MountOptions {
   launcher: Launcher;
   /** Calls made before the widget arrived, replayed in order. */
   queue: Command[];
+  /** Seams for the designer's preview: a transport that needs no server. */
+  deps?: { createTransport?: (options: TransportOptions) => Transport };
 }
 
 export interface WidgetInstance {

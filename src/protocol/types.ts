@@ -1,6 +1,7 @@
 /** Data shapes that cross the wire. Times are epoch milliseconds. */
 import type { PageContext } from './context';
 import type { ContextSnapshot } from './events';
+import type { Theme } from '../themes/tokens';
 import type { LeadErrors, LeadFormConfig } from './lead';
 
 export type Author = 'visitor' | 'operator' | 'system';
@@ -61,6 +62,8 @@ export interface SiteInfo {
   leadForm: LeadFormConfig;
   /** Play a short sound when an operator writes first (where the browser allows it). */
   sound?: boolean;
+  /** The site's theme from its config: the first source the page's settings override. */
+  theme?: Theme;
 }
 
 /** The statuses of seeds 000 and 004; only `available` takes new chats. */

@@ -2,10 +2,12 @@
  * The widget's stylesheet, adopted into its shadow root. Every colour is a theme token
  * (see tokens.ts); sizes are px because rem would follow the host page's root font size.
  */
-import { DEFAULT_THEME, cssVariable, type ThemeTokens } from './tokens';
+import { LIGHT, cssVariable, type ColorTokens } from './tokens';
 
 /** A theme token as a CSS value, with its default for when the host sets none. */
-export const v = (token: keyof ThemeTokens) => `var(${cssVariable(token)},${DEFAULT_THEME[token]})`;
+export const v = (token: keyof ColorTokens) => `var(${cssVariable(token)},${LIGHT[token]})`;
+
+const FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,sans-serif';
 
 export const BASE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
@@ -13,8 +15,8 @@ export const BASE_CSS = `
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 5px;border-radius:10px;background:#d92d20;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
 .badge[hidden]{display:none}
 .panel{position:absolute;bottom:72px;right:0;width:370px;height:min(600px,calc(100vh - 120px));display:flex;flex-direction:column;
-  background:${v('panelBackground')};color:${v('panelText')};border-radius:16px;overflow:hidden;
-  box-shadow:0 12px 40px rgba(0,0,0,.22);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;text-align:start}
+  background:${v('panelBackground')};color:${v('panelText')};border-radius:var(--confab-radius,16px);overflow:hidden;
+  box-shadow:0 12px 40px rgba(0,0,0,.22);font:14px/1.45 var(--confab-font-family,${FONT});text-align:start}
 :host([data-position=left]) .panel{right:auto;left:0}
 .panel[hidden]{display:none}
 .header{display:flex;align-items:center;gap:10px;padding:12px 12px 12px 16px;background:${v('accent')};color:${v('onAccent')}}
@@ -29,19 +31,19 @@ export const BASE_CSS = `
 .banner{padding:8px 16px;font-size:13px;background:#fff4e5;color:#7a4100;display:flex;gap:8px;align-items:center;justify-content:space-between}
 .banner button{all:unset;cursor:pointer;text-decoration:underline;font-weight:600}
 .log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:6px;overscroll-behavior:contain}
-.empty,.notice{margin:auto 0;text-align:center;color:#5b6475;font-size:13px;padding:8px}
+.empty,.notice{margin:auto 0;text-align:center;color:${v('mutedText')};font-size:13px;padding:8px}
 .notice{margin:8px 0}
-.divider{text-align:center;color:#5b6475;font-size:12px;margin:8px 0}
+.divider{text-align:center;color:${v('mutedText')};font-size:12px;margin:8px 0}
 .msg{max-width:80%;display:flex;flex-direction:column;align-items:flex-start}
 .msg.visitor{align-self:flex-end;align-items:flex-end}
-.bubble{padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;background:${v('operatorBubble')};color:${v('operatorText')}}
-.visitor .bubble{background:${v('visitorBubble')};color:${v('visitorText')}}
+.bubble{padding:8px 12px;border-radius:calc(var(--confab-radius,16px) - 2px);white-space:pre-wrap;overflow-wrap:anywhere;background:${v('operatorBubble')};color:${v('operatorText')}}
+.visitor .bubble{background:var(--confab-visitor-bubble,var(--confab-accent,${LIGHT.visitorBubble}));color:${v('visitorText')}}
 .msg.failed .bubble{opacity:.7}
-.meta{font-size:11px;color:#5b6475;margin:2px 4px 0;display:flex;gap:6px;align-items:center}
+.meta{font-size:11px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
 .meta button{all:unset;cursor:pointer;color:#b42318;font-weight:600;text-decoration:underline}
 .meta .error{color:#b42318}
-.author{font-size:12px;color:#5b6475;margin:0 4px 2px}
-.typing{font-size:12px;color:#5b6475;padding:0 16px 6px;min-height:18px}
+.author{font-size:12px;color:${v('mutedText')};margin:0 4px 2px}
+.typing{font-size:12px;color:${v('mutedText')};padding:0 16px 6px;min-height:18px}
 .composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid rgba(0,0,0,.08)}
 .composer textarea{flex:1;resize:none;border:1px solid #c5cbd6;border-radius:10px;padding:9px 12px;max-height:120px;min-height:42px;
   font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent}
@@ -63,7 +65,7 @@ export const BASE_CSS = `
 .link{all:unset;cursor:pointer;text-decoration:underline;font-weight:600;font-size:13px;align-self:center}
 .link.danger{color:#b42318}
 .teaser{position:absolute;bottom:72px;right:0;width:280px;display:flex;align-items:flex-start;gap:4px;padding:10px 6px 10px 14px;
-  background:${v('panelBackground')};color:${v('panelText')};border-radius:14px;box-shadow:0 8px 28px rgba(0,0,0,.2);font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+  background:${v('panelBackground')};color:${v('panelText')};border-radius:14px;box-shadow:0 8px 28px rgba(0,0,0,.2);font:14px/1.4 var(--confab-font-family,${FONT})}
 :host([data-position=left]) .teaser{right:auto;left:0}
 .teaser-body{all:unset;cursor:pointer;flex:1;display:flex;flex-direction:column;gap:2px;min-width:0}
 .teaser-body span{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}

@@ -4,12 +4,12 @@ import { v } from './base-css';
 export const FORM_CSS = `
 .lead,.thanks{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px}
 .lead h2,.thanks h2{margin:0;font-size:17px}
-.intro,.hint{margin:0;font-size:13px;color:#5b6475}
+.intro,.hint{margin:0;font-size:13px;color:${v('mutedText')}}
 .hint{padding:0}
 .summary{margin:0;font-size:13px;color:#b42318;font-weight:600}
 .field{display:flex;flex-direction:column;gap:4px}
 .field label{font-size:13px;font-weight:600}
-.optional{font-weight:400;color:#5b6475}
+.optional{font-weight:400;color:${v('mutedText')}}
 .field input:not([type=checkbox]),.field textarea{font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent;
   border:1px solid #c5cbd6;border-radius:10px;padding:8px 12px;width:100%}
 .field textarea{resize:vertical}

@@ -15,6 +15,10 @@ export interface CommandTarget {
   identify(token: string): void;
   reset(): void;
   consent(given: boolean): void;
+  theme(input: Record<string, unknown>): void;
+  locale(code: string): void;
+  /** Removes the panel (the designer's preview remounts the widget). */
+  destroy(): void;
   emitter: Emitter;
 }
 
@@ -63,7 +67,20 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
       if (args[0] === true) target.consent(true);
       else usage('consent', "call Confab('consent', true) once the visitor has agreed.");
       return;
+    case 'theme':
+      if (typeof args[0] === 'object' && args[0] !== null) target.theme(args[0] as Record<string, unknown>);
+      else usage('theme', "pass an object, e.g. { mode: 'dark' }.");
+      return;
+    case 'locale':
+      if (typeof args[0] === 'string' && /^[a-z]{2,3}(-[a-z\d]{2,8})?$/i.test(args[0])) target.locale(args[0].toLowerCase());
+      else usage('locale', "pass a language code like 'de'.");
+      return;
+    case 'destroy':
+      return target.destroy();
     default:
-      usage(String(name), 'unknown command; use open, close, toggle, on, off, update, send, identify, reset or consent.');
+      usage(
+        String(name),
+        'unknown command; use open, close, toggle, on, off, update, send, identify, reset, consent, theme or locale.',
+      );
   }
 }

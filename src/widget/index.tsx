@@ -3,14 +3,15 @@
  * shadow root it made and the calls queued before we arrived.
  */
 import { createRef, render } from 'preact';
-import { effect } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
 import { resolveLocale, setLocale } from '../i18n';
 import { parseConfig, reportConfig } from '../loader/config';
 import type { MountWidget } from '../loader/contract';
 import { adoptStyles } from '../loader/styles';
 import { styleHost } from '../loader/launcher';
 import { BASE_CSS } from '../themes/base-css';
-import { applyTheme, themeFromAccent } from '../themes/tokens';
+import { THEME_KEYS } from '../themes/tokens';
+import type { ThemeModel } from './models/theme';
 import { runCommand, type CommandTarget } from './commands';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
@@ -22,15 +23,32 @@ const UPDATABLE = ['lang', 'name', 'email', 'position', 'color'] as const;
 /** How long the thank-you stays before the widget closes. */
 const THANKS_MS = 4000;
 
-export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
+export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }) => {
   reportConfig(config, console.warn);
   adoptStyles(root, BASE_CSS, config.nonce);
   setStyleTarget((css) => adoptStyles(root, css, config.nonce));
-  applyTheme(host, themeFromAccent(config.color));
   void setLocale(config.lang ?? resolveLocale([document.documentElement.lang, ...navigator.languages]));
 
   const emitter = createEmitter();
-  const state = createWidgetState(config, emitter);
+  const state = createWidgetState(config, emitter, { createTransport: deps?.createTransport });
+  // Theme code loads only for sites that customise more than colour and position.
+  const icon = signal<string | undefined>(undefined);
+  const attributes = () => config.input as Record<string, unknown>;
+  let themeModel: Promise<ThemeModel> | undefined;
+  const theme = (): Promise<ThemeModel> =>
+    (themeModel ??= import('./models/theme').then((m) =>
+      m.createThemeModel(
+        host,
+        computed(() => state.conversation.site.value?.theme),
+        m.themeFromAttributes(attributes(), console.warn),
+        (url) => (icon.value = url),
+        console.warn,
+      ),
+    ));
+  if (THEME_KEYS.some((key) => attributes()[key] !== undefined)) void theme();
+  effect(() => {
+    if (state.conversation.site.value?.theme) void theme();
+  });
   const inputRef = createRef<HTMLTextAreaElement>();
 
   const setOpen = (open: boolean) => {
@@ -64,12 +82,19 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
       const lang = next.lang;
       Object.assign(config, next, { server: config.server, base: config.base, nonce: config.nonce });
       styleHost(host, config);
-      applyTheme(host, themeFromAccent(config.color));
-      if (lang) void setLocale(lang);
+          if (lang) void setLocale(lang);
     },
     send: (text) => state.send(text),
     identify: (token) => state.identify(token),
     consent: (given) => given && state.giveConsent(),
+    theme: (input) => void theme().then((t) => t.set(input)),
+    locale: (code) => void setLocale((config.lang = code)),
+    destroy() {
+      render(null, container);
+      container.remove();
+      void themeModel?.then((t) => t.dispose());
+      state.dispose();
+    },
     reset: () => state.reset(),
     emitter,
   };
@@ -78,7 +103,7 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue }) => {
   root.append(container);
   render(<App state={state} onOpen={target.open} onClose={target.close} inputRef={inputRef} />, container);
 
-  bindLauncher(launcher, state.open, state.conversation.unread);
+  bindLauncher(launcher, state.open, state.conversation.unread, icon);
 
   // Seed 000: after "Leave a request" the visitor is thanked and the widget closes itself.
   let thanksTimer: ReturnType<typeof setTimeout> | undefined;

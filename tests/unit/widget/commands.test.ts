@@ -13,6 +13,9 @@ function target() {
     identify: (token) => calls.push(`identify ${token}`),
     reset: () => calls.push('reset'),
     consent: (given) => calls.push(`consent ${given}`),
+    theme: (input) => calls.push(`theme ${JSON.stringify(input)}`),
+    locale: (code) => calls.push(`locale ${code}`),
+    destroy: () => calls.push('destroy'),
     emitter: createEmitter(),
   };
   return { t, calls };

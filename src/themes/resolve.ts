@@ -1,0 +1,55 @@
+/**
+ * Merging theme sources and turning a theme into CSS variables. Only the theme chunk
+ * imports this: a site with the default look never downloads it.
+ */
+import { COLOR_TOKENS, LIGHT, cssVariable, type ColorTokens, type Theme } from './tokens';
+
+export const DARK: ColorTokens = {
+  accent: '#4c9cf0',
+  onAccent: '#0b1220',
+  panelBackground: '#161b26',
+  panelText: '#e8ecf3',
+  mutedText: '#a3adbf',
+  visitorBubble: '#4c9cf0',
+  visitorText: '#0b1220',
+  operatorBubble: '#262e3d',
+  operatorText: '#e8ecf3',
+};
+
+/** Later sources win, key by key; undefined leaves the earlier value. */
+export function mergeThemes(...sources: (Theme | undefined)[]): Theme {
+  const merged: Theme = {};
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source ?? {})) {
+      if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+    }
+  }
+  return merged;
+}
+
+/**
+ * Every colour token for the effective mode, the theme's own colours over the mode's
+ * defaults. A custom accent also colours the visitor's bubbles unless they are set.
+ */
+export function resolveColors(theme: Theme, prefersDark: boolean): ColorTokens {
+  const dark = theme.mode === 'dark' || (theme.mode === 'auto' && prefersDark);
+  const base = dark ? DARK : LIGHT;
+  const colors = { ...base };
+  for (const token of COLOR_TOKENS) if (theme[token]) colors[token] = theme[token]!;
+  if (theme.accent && !theme.visitorBubble) colors.visitorBubble = theme.accent;
+  return colors;
+}
+
+/** Sets every token through the CSSOM, which a strict CSP allows (style attributes it does not). */
+export function applyTheme(host: HTMLElement, theme: Theme, prefersDark: boolean): void {
+  const colors = resolveColors(theme, prefersDark);
+  for (const token of COLOR_TOKENS) host.style.setProperty(cssVariable(token), colors[token]);
+  const px = (value: number | undefined) => (value === undefined ? null : `${value}px`);
+  const set = (name: string, value: string | null | undefined) =>
+    value ? host.style.setProperty(cssVariable(name), value) : host.style.removeProperty(cssVariable(name));
+  set('fontFamily', theme.fontFamily);
+  set('radius', px(theme.radius));
+  set('offsetX', px(theme.offsetX));
+  set('offsetY', px(theme.offsetY));
+  set('zIndex', theme.zIndex === undefined ? null : String(theme.zIndex));
+}
