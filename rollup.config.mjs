@@ -55,6 +55,11 @@ export default [
     plugins: [ts()],
   },
   {
+    input: 'demo/designer/designer.tsx',
+    output: { file: 'dist/demo/designer.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    plugins: [nodeResolve({ browser: true }), ts(), minify()],
+  },
+  {
     input: 'demo/operator/console.tsx',
     output: { file: 'dist/demo/operator.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [nodeResolve({ browser: true }), ts(), minify()],

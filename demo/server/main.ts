@@ -17,6 +17,7 @@ Confab is running.
 
   Sample site       ${server.url}/
   Operator console  ${server.url}/operator/   (log in as anna / demo, or max / demo)
+  Designer          ${server.url}/designer/
   Widget loader     ${server.url}/loader.js
   Requests API      curl -H 'Authorization: Bearer demo-api-token' ${server.url}/api/sites/demo/leads
 

@@ -62,6 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const mounts: Mount[] = [
     { prefix: '/', root: fromRoot('dist'), cors: true },
     { prefix: '/operator/', root: fromRoot('demo/operator') },
+    { prefix: '/designer/', root: fromRoot('demo/designer') },
     { prefix: '/', root: fromRoot('demo/site') },
   ];
 

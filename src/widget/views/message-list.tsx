@@ -27,7 +27,7 @@ function Pending({ entry, state }: { entry: Extract<TimelineEntry, { kind: 'outb
   const { item } = entry;
   return (
     <div class={`msg visitor ${item.state}`} data-state={item.state}>
-      <div class="bubble">
+      <div class="bubble" dir="auto">
         <RichText text={item.payload.text} />
       </div>
       <div class="meta">
@@ -53,7 +53,7 @@ function Message({ message, state, code, readMark }: { message: ChatMessage; sta
     <div class={`msg ${message.author}${message.deleted ? ' deleted' : ''}`} data-state={mine ? 'sent' : undefined} data-id={message.id}>
       {!mine && message.operator && <span class="author">{message.operator.name}</span>}
       <span class="sr-only">{mine ? t('message.you') : ''}</span>
-      <div class="bubble">
+      <div class="bubble" dir="auto">
         {message.replyTo && !message.deleted && <Quote quote={message.replyTo} state={state} />}
         {message.deleted ? <em>{t('message.deleted')}</em> : <RichText text={message.text} />}
       </div>
@@ -96,7 +96,7 @@ export function MessageList({ state }: { state: WidgetState }) {
 
   return (
     <div class="log" ref={log} role="log" aria-live="polite" aria-label={t('log.label')} tabIndex={0}>
-      {entries.length === 0 && (greeting ? <div class="msg operator greeting"><div class="bubble">{greeting}</div></div> : <p class="empty">{t('log.empty')}</p>)}
+      {entries.length === 0 && (greeting ? <div class="msg operator greeting"><div class="bubble" dir="auto">{greeting}</div></div> : <p class="empty">{t('log.empty')}</p>)}
       {entries.map((entry, i) => {
         const previous = entries[i - 1];
         const divider =

@@ -1,0 +1,96 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadSites } from '../../demo/server/sites';
+import { startHarness, startHostSite, type Harness } from '../support/server';
+import { describeInBrowser, launchBrowser, newContext, widget } from '../support/browser';
+
+const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+
+let browser: Browser;
+let harness: Harness;
+let host: Awaited<ReturnType<typeof startHostSite>>;
+
+const launcherColor = (page: Page) => widget(page).locator('.launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
+async function setColor(page: Page, token: string, value: string) {
+  await page.locator(`input[name=${token}]`).evaluate((el, v) => {
+    (el as HTMLInputElement).value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+describeInBrowser('the designer', () => {
+  beforeAll(async () => {
+    host = await startHostSite();
+    const sites = loadSites(DEMO_SITES);
+    sites[0]!.allowedOrigins.push(host.origin);
+    harness = await startHarness({ sites });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.cleanup();
+    await host?.close();
+  });
+
+  it('restyles the real widget live: colour, position, language, with contrast warnings', async () => {
+    const { context, errors } = await newContext(browser, { viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${harness.server.url}/designer/`);
+    await widget(page).locator('.panel .msg.operator').first().waitFor();
+
+    expect(await launcherColor(page)).toBe('rgb(11, 107, 203)');
+    await setColor(page, 'accent', '#aa0055');
+    await expect.poll(() => launcherColor(page)).toBe('rgb(170, 0, 85)');
+    expect(await widget(page).locator('.msg.visitor .bubble').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(170, 0, 85)');
+
+    await setColor(page, 'visitorText', '#aa0066');
+    await page.locator('[data-warning=visitorText]', { hasText: 'below WCAG AA' }).waitFor();
+
+    await page.selectOption('select[name=position]', 'left');
+    await expect.poll(async () => (await widget(page).locator('.launcher').boundingBox())!.x).toBeLessThan(100);
+
+    await page.selectOption('select[name=lang]', 'ar');
+    await expect.poll(() => widget(page).locator('.panel').getAttribute('dir')).toBe('rtl');
+    expect(await widget(page).locator('.composer textarea').getAttribute('placeholder')).toBe('اكتب رسالة…');
+
+    for (const state of ['unread', 'form', 'rating', 'spam']) {
+      await page.selectOption('select[name=state]', state);
+      await widget(page).locator('.launcher').waitFor();
+    }
+    await widget(page).locator('.notice.ended').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the copied snippet, pasted into a blank page, gives the same look', async () => {
+    const designer = await newContext(browser, { viewport: { width: 1400, height: 900 } });
+    const page = await designer.context.newPage();
+    await page.goto(`${harness.server.url}/designer/`);
+    await widget(page).locator('.panel .msg.operator').first().waitFor();
+    await setColor(page, 'accent', '#2a7d4f');
+    await page.selectOption('select[name=position]', 'left');
+    await page.selectOption('select[name=mode]', 'dark');
+    await page.locator('input[name=radius]').fill('4');
+    const snippet = await page.locator('textarea[name=snippet]').inputValue();
+    expect(snippet).toContain('data-color="#2a7d4f"');
+    expect(snippet).toContain('data-position="left"');
+    const look = async (p: Page) => ({
+      launcher: await launcherColor(p),
+      x: Math.round((await widget(p).locator('.launcher').boundingBox())!.x),
+      panel: await widget(p).locator('.panel').evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderRadius]),
+    });
+    const expected = await look(page);
+
+    const blank = await newContext(browser, { viewport: { width: 1400, height: 900 } });
+    const other = await blank.context.newPage();
+    await other.goto(host.page('/blank', `<!doctype html><html><head><title>Blank</title></head><body>${snippet}</body></html>`));
+    await widget(other).locator('.launcher').click();
+    await widget(other).locator('.panel').waitFor();
+    await expect.poll(() => look(other)).toEqual(expected);
+    expect(expected.panel).toEqual(['rgb(22, 27, 38)', '4px']);
+    expect(blank.errors).toEqual([]);
+    await designer.context.close();
+    await blank.context.close();
+  });
+});

@@ -1,0 +1,119 @@
+import { signal } from '@preact/signals';
+import { describe, expect, it, vi } from 'vitest';
+import { contrastProblems, contrastRatio } from '../../../src/themes/contrast';
+import { applyTheme, mergeThemes, resolveColors, DARK } from '../../../src/themes/resolve';
+import { LIGHT, type Theme } from '../../../src/themes/tokens';
+import { readTheme } from '../../../src/themes/validate';
+import { createThemeModel, themeFromAttributes } from '../../../src/widget/models/theme';
+
+describe('contrast', () => {
+  it.each([
+    ['#000000', '#ffffff', 21],
+    ['#ffffff', '#ffffff', 1],
+    ['#777777', '#ffffff', 4.48],
+    ['#0b6bcb', '#ffffff', 5.28],
+    ['#fff', '#000', 21],
+  ])('%s on %s is %s:1', (fg, bg, ratio) => {
+    expect(contrastRatio(fg, bg)).toBeCloseTo(ratio, 1);
+  });
+
+  it('is symmetric and refuses what is not a hex colour', () => {
+    expect(contrastRatio('#123456', '#abcdef')).toBe(contrastRatio('#abcdef', '#123456'));
+    expect(contrastRatio('red', '#fff')).toBeNull();
+  });
+
+  it('the default light and dark themes pass AA everywhere', () => {
+    expect(contrastProblems(LIGHT)).toEqual([]);
+    expect(contrastProblems(DARK)).toEqual([]);
+  });
+});
+
+describe('theme sources', () => {
+  it('merge in order: later wins key by key, undefined keeps the earlier value', () => {
+    const site: Theme = { accent: '#111111', radius: 4, mode: 'dark' };
+    const attributes: Theme = { accent: '#222222', radius: undefined };
+    const runtime: Theme = { radius: 8 };
+    expect(mergeThemes(site, attributes, runtime)).toEqual({ accent: '#222222', radius: 8, mode: 'dark' });
+  });
+
+  it('resolve every colour for the mode; an accent also colours the visitor bubbles unless set', () => {
+    expect(resolveColors({ accent: '#aa0000' }, false)).toMatchObject({ accent: '#aa0000', visitorBubble: '#aa0000', panelBackground: LIGHT.panelBackground });
+    expect(resolveColors({ accent: '#aa0000', visitorBubble: '#00aa00' }, false).visitorBubble).toBe('#00aa00');
+    expect(resolveColors({ mode: 'dark' }, false).panelBackground).toBe(DARK.panelBackground);
+    expect(resolveColors({ mode: 'auto' }, true).panelBackground).toBe(DARK.panelBackground);
+    expect(resolveColors({ mode: 'auto' }, false).panelBackground).toBe(LIGHT.panelBackground);
+    expect(resolveColors({ mode: 'dark', panelBackground: '#000000' }, false).panelBackground).toBe('#000000');
+  });
+
+  it('reach the page as CSS variables on the host only', () => {
+    const host = document.createElement('div');
+    applyTheme(host, { visitorBubble: '#123456', radius: 6, fontFamily: 'Georgia, serif', offsetX: 40 }, false);
+    expect(host.style.getPropertyValue('--confab-visitor-bubble')).toBe('#123456');
+    expect(host.style.getPropertyValue('--confab-radius')).toBe('6px');
+    expect(host.style.getPropertyValue('--confab-font-family')).toBe('Georgia, serif');
+    expect(host.style.getPropertyValue('--confab-offset-x')).toBe('40px');
+    expect(document.documentElement.style.getPropertyValue('--confab-visitor-bubble')).toBe('');
+  });
+});
+
+describe('reading a theme from untrusted input', () => {
+  it('keeps good values and reports each bad one with the fix', () => {
+    const warn = vi.fn();
+    const theme = readTheme(
+      {
+        accent: '#0B6BCB',
+        panelText: 'red',
+        radius: '12',
+        offsetX: -5,
+        zIndex: '1e3',
+        fontFamily: 'x; background:url(evil)',
+        mode: 'neon',
+        icon: 'javascript:alert(1)',
+        position: 'left',
+      },
+      warn,
+    );
+    expect(theme).toEqual({ accent: '#0B6BCB', radius: 12, zIndex: 1000, position: 'left' });
+    expect(warn).toHaveBeenCalledTimes(5);
+    expect(warn.mock.calls.map(([m]) => m as string)).toEqual([
+      expect.stringContaining('theme.panelText = "red" is ignored; use a hex colour'),
+      expect.stringContaining('offsetX'),
+      expect.stringContaining('fontFamily'),
+      expect.stringContaining('"light", "dark" or "auto"'),
+      expect.stringContaining('an http(s) URL'),
+    ]);
+  });
+
+  it('reads the script tag: data-color is the accent, the rest by token name', () => {
+    expect(themeFromAttributes({ site: 'demo', color: '#ff0000', visitorText: '#000000', offsetY: '60' }, () => {})).toEqual({
+      accent: '#ff0000',
+      visitorText: '#000000',
+      offsetY: 60,
+    });
+  });
+});
+
+describe('the theme model', () => {
+  it('applies site < attributes < Confab("theme"), live, and reports low contrast once', () => {
+    const host = document.createElement('div');
+    const site = signal<Theme | undefined>(undefined);
+    const warn = vi.fn();
+    const icons: (string | undefined)[] = [];
+    const model = createThemeModel(host, site, { accent: '#222222' }, (icon) => icons.push(icon), warn);
+    const variable = (name: string) => host.style.getPropertyValue(name);
+
+    site.value = { accent: '#111111', operatorBubble: '#eeeeee' };
+    expect(variable('--confab-accent')).toBe('#222222'); // attributes beat the site
+    expect(variable('--confab-operator-bubble')).toBe('#eeeeee');
+
+    model.set({ accent: '#333333', icon: 'https://cdn.example/icon.png' });
+    expect(variable('--confab-accent')).toBe('#333333'); // run time beats both
+    expect(icons.at(-1)).toBe('https://cdn.example/icon.png');
+
+    model.set({ operatorText: '#dddddd' }); // light grey on light grey
+    model.set({ radius: 4 });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toContain('operator messages');
+    model.dispose();
+  });
+});
