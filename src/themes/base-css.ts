@@ -7,7 +7,7 @@ import { LIGHT, cssVariable, type ColorTokens } from './tokens';
 /** A theme token as a CSS value, with its default for when the host sets none. */
 export const v = (token: keyof ColorTokens) => `var(${cssVariable(token)},${LIGHT[token]})`;
 
-const FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,sans-serif';
+export const FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,sans-serif';
 
 export const BASE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
@@ -64,12 +64,6 @@ export const BASE_CSS = `
 .end-bar.confirm{justify-content:space-between;background:#fff4e5}
 .link{all:unset;cursor:pointer;text-decoration:underline;font-weight:600;font-size:13px;align-self:center}
 .link.danger{color:#b42318}
-.teaser{position:absolute;bottom:72px;right:0;width:280px;display:flex;align-items:flex-start;gap:4px;padding:10px 6px 10px 14px;
-  background:${v('panelBackground')};color:${v('panelText')};border-radius:14px;box-shadow:0 8px 28px rgba(0,0,0,.2);font:14px/1.4 var(--confab-font-family,${FONT})}
-:host([data-position=left]) .teaser{right:auto;left:0}
-.teaser-body{all:unset;cursor:pointer;flex:1;display:flex;flex-direction:column;gap:2px;min-width:0}
-.teaser-body span{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
-.teaser .icon-button{width:28px;height:28px}
 @media (max-width:480px){
   .panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0;padding-bottom:env(safe-area-inset-bottom)}
   :host([data-open]) .launcher{display:none}

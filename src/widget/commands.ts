@@ -22,12 +22,13 @@ export interface CommandTarget {
   emitter: Emitter;
 }
 
-const usage = (name: string, fix: string) => console.warn(`Confab: ${name} — ${fix}`);
+/** Every wrong call is explained as `Confab('name', …): how to call it`. */
+const usage = (name: string, fix: string) => console.warn(`Confab('${name}', …): ${fix}`);
 
 function checkListener(name: string, args: unknown[]): [HostEventName, (detail: unknown) => void] | null {
   const [event, listener] = args;
   if (!HOST_EVENTS.includes(event as HostEventName) || typeof listener !== 'function') {
-    usage(name, `call Confab('${name}', event, function) with an event among ${HOST_EVENTS.join(', ')}.`);
+    usage(name, `pass an event (${HOST_EVENTS.join(', ')}) and a function.`);
     return null;
   }
   return [event as HostEventName, listener as (detail: unknown) => void];
@@ -49,23 +50,23 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
     }
     case 'update':
       if (typeof args[0] === 'object' && args[0] !== null) target.update(args[0] as Record<string, unknown>);
-      else usage('update', "call Confab('update', { position: 'left' }) with an object.");
+      else usage('update', "pass an object, e.g. { position: 'left' }.");
       return;
     case 'send': {
       const text = typeof args[0] === 'string' ? args[0].trim() : '';
       if (text && text.length <= LIMITS.messageText) target.send(text);
-      else usage('send', `pass a non-empty text of at most ${LIMITS.messageText} characters.`);
+      else usage('send', `pass a text of 1 to ${LIMITS.messageText} characters.`);
       return;
     }
     case 'identify':
       if (typeof args[0] === 'string' && args[0].split('.').length === 3) target.identify(args[0]);
-      else usage('identify', "pass the signed identity token from your server: Confab('identify', token).");
+      else usage('identify', 'pass the identity token your server signed.');
       return;
     case 'reset':
       return target.reset();
     case 'consent':
       if (args[0] === true) target.consent(true);
-      else usage('consent', "call Confab('consent', true) once the visitor has agreed.");
+      else usage('consent', 'pass true once the visitor has agreed.');
       return;
     case 'theme':
       if (typeof args[0] === 'object' && args[0] !== null) target.theme(args[0] as Record<string, unknown>);
@@ -78,9 +79,6 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
     case 'destroy':
       return target.destroy();
     default:
-      usage(
-        String(name),
-        'unknown command; use open, close, toggle, on, off, update, send, identify, reset, consent, theme or locale.',
-      );
+      usage(String(name), 'no such command; use open, close, toggle, on, off, update, send, identify, reset, consent, theme or locale.');
   }
 }

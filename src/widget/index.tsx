@@ -3,7 +3,7 @@
  * shadow root it made and the calls queued before we arrived.
  */
 import { createRef, render } from 'preact';
-import { computed, effect, signal } from '@preact/signals';
+import { computed, effect } from '@preact/signals';
 import { resolveLocale, setLocale } from '../i18n';
 import { parseConfig, reportConfig } from '../loader/config';
 import type { MountWidget } from '../loader/contract';
@@ -32,7 +32,6 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }
   const emitter = createEmitter();
   const state = createWidgetState(config, emitter, { createTransport: deps?.createTransport });
   // Theme code loads only for sites that customise more than colour and position.
-  const icon = signal<string | undefined>(undefined);
   const attributes = () => config.input as Record<string, unknown>;
   let themeModel: Promise<ThemeModel> | undefined;
   const theme = (): Promise<ThemeModel> =>
@@ -41,7 +40,7 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }
         host,
         computed(() => state.conversation.site.value?.theme),
         m.themeFromAttributes(attributes(), console.warn),
-        (url) => (icon.value = url),
+        { button: launcher.button, open: state.open },
         console.warn,
       ),
     ));
@@ -103,7 +102,7 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }
   root.append(container);
   render(<App state={state} onOpen={target.open} onClose={target.close} inputRef={inputRef} />, container);
 
-  bindLauncher(launcher, state.open, state.conversation.unread, icon);
+  bindLauncher(launcher, state.open, state.conversation.unread);
 
   // Seed 000: after "Leave a request" the visitor is thanked and the widget closes itself.
   let thanksTimer: ReturnType<typeof setTimeout> | undefined;

@@ -9,26 +9,11 @@ import { CHAT_ICON } from '../loader/launcher';
 
 const CLOSE_ICON = 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z';
 
-export function bindLauncher(
-  launcher: Launcher,
-  open: ReadonlySignal<boolean>,
-  unread: ReadonlySignal<number>,
-  icon: ReadonlySignal<string | undefined>,
-) {
+export function bindLauncher(launcher: Launcher, open: ReadonlySignal<boolean>, unread: ReadonlySignal<number>) {
   const badge = document.createElement('span');
   badge.className = 'badge';
-  const image = document.createElement('img');
-  image.alt = '';
   launcher.button.append(badge);
-  const svg = launcher.icon.ownerSVGElement!;
   return effect(() => {
-    // A custom icon while closed; the close icon while open.
-    const custom = !open.value && icon.value;
-    if (custom) {
-      image.src = custom;
-      if (!image.isConnected) launcher.button.prepend(image);
-    } else image.remove();
-    svg.style.display = custom ? 'none' : '';
     const isOpen = open.value;
     const count = isOpen ? 0 : unread.value;
     launcher.button.setAttribute('aria-expanded', String(isOpen));

@@ -12,10 +12,12 @@ import { createDelivery } from './delivery';
 import type { Emitter } from './events';
 import { createConversationModel } from './models/conversation';
 import { createLeadFormModel } from './models/lead-form';
+import { createViewModel } from './models/view';
 import { createOutbox, type OutboxItem } from './outbox';
 import { createStorage, type Storage } from './storage';
 import { createTransport, type ConnectionState, type Transport, type TransportOptions } from './transport';
 import { chime } from './sound';
+import { createLifecycleActions } from './lifecycle';
 import { createTypingSignal } from './typing';
 
 export type MessageDraft = { text: string; replyTo?: string };
@@ -25,11 +27,7 @@ export type TimelineEntry =
   | { kind: 'message'; key: string; message: ChatMessage }
   | { kind: 'outbox'; key: string; item: OutboxItem<MessageDraft> };
 
-/**
- * What the panel shows: the chat, the request form, the thank-you after a request, the
- * rating after a chat ended, or the end of the line after a spam close.
- */
-export type View = 'chat' | 'form' | 'thanks' | 'rating' | 'blocked';
+export type { View } from './models/view';
 
 /** Seams for tests: the real transport unless told otherwise. */
 export interface StateDeps {
@@ -67,8 +65,6 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
   const availability = signal<Availability | null>(storage.get<Availability>('availability') ?? null);
   const open = signal(false);
   const draft = signal(storage.get<string>('draft') ?? '');
-  /** The visitor has seen the form: it stays until they choose the chat. */
-  const formPinned = signal(false);
   const thanks = signal(false);
   /** The operator message the visitor is answering. */
   const replyingTo = signal<ChatMessage | null>(null);
@@ -123,7 +119,7 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       leadOutbox.remove(clientId);
       leadForm.restore(payload.fields, error.fields ?? {});
       thanks.value = false;
-      formPinned.value = true;
+      views.pinForm();
     },
   });
   const unbind = bindServerEvents(transport, {
@@ -148,28 +144,15 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
   });
   const typing = createTypingSignal((value) => transport.typing(value));
 
-  const inConversation = computed(
-    () => conversation.status.value === 'open' || outbox.items.value.length > 0,
-  );
-  const view = computed<View>(() => {
-    if (thanks.value) return 'thanks';
-    if (conversation.blocked.value) return 'blocked';
-    if (conversation.rating.value) return 'rating';
-    // A visitor in a chat keeps it when operators go away: their messages wait for them.
-    if (inConversation.value) return 'chat';
-    if (formPinned.value) return 'form';
-    return availability.value && !availability.value.online ? 'form' : 'chat';
-  });
-  /** The form is up but someone can chat now: offer it, without throwing the form away. */
-  const chatOffer = computed(() => view.value === 'form' && availability.value?.online === true);
+  const views = createViewModel({ conversation, waiting: outbox.items, availability, open, draft, leadForm, thanks });
 
   const timeline = computed<TimelineEntry[]>(() => [
     ...conversation.messages.value.map((message) => ({ kind: 'message' as const, key: message.id, message })),
     ...outbox.items.value.map((item) => ({ kind: 'outbox' as const, key: item.clientId, item })),
   ]);
 
+  const visible = signal(document.visibilityState === 'visible');
   let lastUnread = 0;
-  let lastView = view.peek();
   let lastReadSent = { conversationId: '', seq: 0 };
   const disposeEffects = [
     // Persist the draft so a reload never loses what the visitor was typing.
@@ -195,25 +178,7 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       const count = conversation.unread.value;
       if (count !== lastUnread) emitter.emit('unread', { count: (lastUnread = count) });
     }),
-    effect(() => {
-      const current = view.value;
-      if (current === 'form' && open.value) {
-        formPinned.value = true;
-        leadForm.shown();
-      }
-      // Operators left before the visitor sent anything: their words move to the form.
-      if (lastView === 'chat' && current === 'form' && draft.peek().trim() && !leadForm.draft.peek().message) {
-        leadForm.set('message', draft.peek());
-        draft.value = '';
-      }
-      lastView = current;
-    }),
-    // An untouched form closed by the visitor need not stay pinned.
-    effect(() => {
-      if (!open.value && !leadForm.touched.value) formPinned.value = false;
-    }),
   ];
-  const visible = signal(document.visibilityState === 'visible');
   const onVisibility = () => (visible.value = document.visibilityState === 'visible');
   document.addEventListener('visibilitychange', onVisibility);
   // One connection across route changes: a navigation is a message, not a reconnect.
@@ -238,8 +203,10 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
     open,
     draft,
     timeline,
-    view,
-    chatOffer,
+    view: views.view,
+    chatOffer: views.chatOffer,
+    chooseChat: views.chooseChat,
+    finishLead: views.finishLead,
     thanks,
     replyingTo,
     teaser,
@@ -253,46 +220,7 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       delivery.enqueue({ text, ...(replyTo ? { replyTo } : {}) });
       replyingTo.value = null;
     },
-    /** The visitor ends the chat (after confirming). */
-    async endChat(): Promise<boolean> {
-      const id = conversation.conversationId.peek();
-      if (!id || !transport.connected) return false;
-      try {
-        const result = await transport.endConversation(id);
-        if (result.ok) conversation.closed(id, 'visitor');
-        return result.ok;
-      } catch {
-        return false;
-      }
-    },
-    /** Stars (draft, may change) or the final rating with its comment. */
-    async rate(score: number, comment: string | undefined, final: boolean): Promise<boolean> {
-      const current = conversation.rating.peek();
-      if (!current) return false;
-      conversation.setRating({ ...current, state: final ? 'given' : 'draft', score, ...(comment ? { comment } : {}) });
-      try {
-        const result = await transport.rate({ conversationId: current.conversationId, score, final, ...(comment ? { comment } : {}) });
-        if (!result.ok) return false;
-        if (final) {
-          conversation.setRating(null);
-          rated.value = true;
-          emitter.emit('rating', { conversationId: current.conversationId, score, ...(comment ? { comment } : {}) });
-        }
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    async dismissRating() {
-      const current = conversation.rating.peek();
-      if (!current) return;
-      conversation.setRating(null);
-      try {
-        await transport.dismissRating(current.conversationId);
-      } catch {
-        // Offline: the server still asks next time, which is harmless.
-      }
-    },
+    ...createLifecycleActions({ conversation, transport, emitter, rated }),
     consented,
     /** Consent given: from now on the widget may store and send (context goes once, on connect). */
     giveConsent() {
@@ -321,11 +249,6 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       teaser.value = null;
       transport.restart();
     },
-    /** "Chat instead": the form's message goes to the composer, the form keeps its copy. */
-    chooseChat() {
-      formPinned.value = false;
-      if (!draft.peek().trim()) draft.value = leadForm.draft.peek().message;
-    },
     /** Validates the form and queues the request; true when it was accepted for sending. */
     submitLead(): boolean {
       const checked = leadForm.validate();
@@ -334,14 +257,9 @@ export function createWidgetState(config: WidgetConfig, emitter: Emitter, deps: 
       thanks.value = true;
       return true;
     },
-    /** After the thank-you: a fresh form for next time. */
-    finishLead() {
-      thanks.value = false;
-      formPinned.value = false;
-      leadForm.reset();
-    },
     dispose() {
       disposeEffects.forEach((dispose) => dispose());
+      views.dispose();
       stopWatching();
       document.removeEventListener('visibilitychange', onVisibility);
       unbind();

@@ -1,31 +1,18 @@
-import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/server';
-import { describeInBrowser, launchBrowser, newContext, operatorLogin } from '../support/browser';
+import { expect, it } from 'vitest';
+import { describeInBrowser, newContext, operatorLogin, useBrowserAndServer } from '../support/browser';
 
-const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
-
-let browser: Browser;
-let harness: Harness;
-const url = () => harness.server.url;
+let env: ReturnType<typeof useBrowserAndServer>;
+const url = () => env.url;
 
 describeInBrowser('visitor context, live for the operator', () => {
-  beforeAll(async () => {
-    harness = await startHarness({ sites: DEMO_SITES });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.cleanup();
-  });
+  env = useBrowserAndServer();
 
   it('the console follows SPA navigation and keeps the original campaign across a reload', async () => {
-    const operator = await newContext(browser);
+    const operator = await newContext(env.browser);
     const console = await operatorLogin(operator.context, url(), 'max');
     await console.locator('[data-tab=online]').click();
 
-    const visitor = await newContext(browser);
+    const visitor = await newContext(env.browser);
     const page = await visitor.context.newPage();
     await page.goto(`${url()}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring`);
     const row = console.locator('.visitor-row');
@@ -51,7 +38,7 @@ describeInBrowser('visitor context, live for the operator', () => {
     expect(stored.utm).toEqual({ utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring' });
 
     const visitorId = await page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor')!));
-    const urls = harness.server.store.pageViews('demo', visitorId).map((v) => new URL(v.url));
+    const urls = env.harness.server.store.pageViews('demo', visitorId).map((v) => new URL(v.url));
     expect(urls.map((u) => u.pathname + u.search)).toEqual(['/?utm_source=newsletter&utm_medium=email&utm_campaign=spring', '/pricing', '/pricing?plan=pro']);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();

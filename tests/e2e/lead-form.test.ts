@@ -1,15 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { LEAD_MIN_FILL_MS } from '../../src/protocol';
-import { startHarness, type Harness } from '../support/server';
-import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, widget } from '../support/browser';
+import { describeInBrowser, newContext, openWidget, operatorLogin, useBrowserAndServer, widget } from '../support/browser';
 
-const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
-
-let browser: Browser;
-let harness: Harness;
-const url = () => harness.server.url;
+let env: ReturnType<typeof useBrowserAndServer>;
+const url = () => env.url;
 
 async function setStatus(console: Page, status: string) {
   await console.locator('select[name=status]').selectOption(status);
@@ -17,21 +12,14 @@ async function setStatus(console: Page, status: string) {
 }
 
 describeInBrowser('availability and the request form', () => {
-  beforeAll(async () => {
-    harness = await startHarness({ sites: DEMO_SITES });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.cleanup();
-  });
+  env = useBrowserAndServer();
 
   it('an operator going offline turns the open chat into the form, without a reload', async () => {
-    const operator = await newContext(browser);
+    const operator = await newContext(env.browser);
     const console = await operatorLogin(operator.context, url(), 'anna');
     await setStatus(console, 'available');
 
-    const visitor = await newContext(browser);
+    const visitor = await newContext(env.browser);
     const page = await visitor.context.newPage();
     await page.goto(`${url()}/`);
     await openWidget(page);
@@ -47,7 +35,7 @@ describeInBrowser('availability and the request form', () => {
   });
 
   it('a request sent while offline arrives once when the connection is back, and the widget closes', async () => {
-    const visitor = await newContext(browser);
+    const visitor = await newContext(env.browser);
     const page = await visitor.context.newPage();
     await page.goto(`${url()}/?utm_source=newsletter&utm_campaign=winter`);
     await openWidget(page);
@@ -66,7 +54,7 @@ describeInBrowser('availability and the request form', () => {
     // Seed 000: the widget closes itself after thanking.
     await expect.poll(() => widget(page).locator('.panel').isHidden(), { timeout: 10_000 }).toBe(true);
 
-    const operator = await newContext(browser);
+    const operator = await newContext(env.browser);
     const console = await operatorLogin(operator.context, url(), 'max');
     await console.locator('[data-tab=leads]').click();
     const item = console.locator('.list button', { hasText: '+7 701 555 01 02' });
@@ -78,14 +66,14 @@ describeInBrowser('availability and the request form', () => {
     await console.locator('button', { hasText: 'Take in work' }).click();
     await console.locator('.facts', { hasText: 'In work' }).waitFor();
 
-    expect(harness.server.store.listLeads('demo').filter((l) => l.phone === '+7 701 555 01 02')).toHaveLength(1);
+    expect(env.harness.server.store.listLeads('demo').filter((l) => l.phone === '+7 701 555 01 02')).toHaveLength(1);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();
     await operator.context.close();
   });
 
   it('an operator coming online while the form is open is offered, and nothing typed is lost', async () => {
-    const visitor = await newContext(browser);
+    const visitor = await newContext(env.browser);
     const page = await visitor.context.newPage();
     await page.goto(`${url()}/`);
     await openWidget(page);
@@ -93,7 +81,7 @@ describeInBrowser('availability and the request form', () => {
     await form.waitFor();
     await form.locator('textarea[name=message]').fill('Is the blue sofa in stock?');
 
-    const operator = await newContext(browser);
+    const operator = await newContext(env.browser);
     const console = await operatorLogin(operator.context, url(), 'anna');
     await setStatus(console, 'available');
 

@@ -1,20 +1,15 @@
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/server';
-import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, visitorSays, widget } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInBrowser, newContext, openWidget, operatorLogin, useBrowserAndServer, visitorSays, widget } from '../support/browser';
 
-const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
-
-let browser: Browser;
-let harness: Harness;
-const url = () => harness.server.url;
+let env: ReturnType<typeof useBrowserAndServer>;
+const url = () => env.url;
 
 /** A visitor who has written `text`, and Max's console with that conversation open. */
 async function conversation(text: string) {
-  const operator = await newContext(browser);
+  const operator = await newContext(env.browser);
   const console = await operatorLogin(operator.context, url(), 'max');
-  const visitor = await newContext(browser);
+  const visitor = await newContext(env.browser);
   const page = await visitor.context.newPage();
   await page.goto(`${url()}/`);
   await openWidget(page);
@@ -41,14 +36,7 @@ async function conversation(text: string) {
 const starsOf = (page: Page) => widget(page).locator('.star');
 
 describeInBrowser('the conversation lifecycle', () => {
-  beforeAll(async () => {
-    harness = await startHarness({ sites: DEMO_SITES });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.cleanup();
-  });
+  env = useBrowserAndServer();
 
   it('the operator ends the chat, the visitor rates it low, the console shows the rating', async () => {
     const c = await conversation('Where is my order?');
@@ -98,10 +86,10 @@ describeInBrowser('the conversation lifecycle', () => {
   });
 
   it('an operator writes first: the teaser appears by the launcher and opens the chat', async () => {
-    const visitor = await newContext(browser);
+    const visitor = await newContext(env.browser);
     const page = await visitor.context.newPage();
     await page.goto(`${url()}/pricing`);
-    const operator = await newContext(browser);
+    const operator = await newContext(env.browser);
     const console = await operatorLogin(operator.context, url(), 'max');
     await console.locator('[data-tab=online]').click();
     // The widget connects once the page is idle; then the visitor is "on site".

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { startHarness, type Harness, type HarnessOptions } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -67,4 +68,34 @@ export async function operatorLogin(context: BrowserContext, baseUrl: string, lo
   await page.click('button[type=submit]');
   await page.locator('.me .state', { hasText: 'online' }).waitFor();
   return page;
+}
+
+export const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+
+/**
+ * A fresh demo server and Chromium for one describe block (call it inside
+ * `describeInBrowser`, so a missing browser skips it): read `browser` and `url` in tests.
+ */
+export function useBrowserAndServer(options: HarnessOptions = { sites: DEMO_SITES }) {
+  let browser: Browser | undefined;
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(options);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.cleanup();
+  });
+  return {
+    get browser(): Browser {
+      return browser!;
+    },
+    get harness(): Harness {
+      return harness!;
+    },
+    get url(): string {
+      return harness!.server.url;
+    },
+  };
 }

@@ -20,7 +20,7 @@ export function createThemeModel(
   host: HTMLElement,
   site: ReadonlySignal<Theme | undefined>,
   attributes: Theme,
-  setIcon: (icon: string | undefined) => void,
+  launcher: { button: HTMLElement; open: ReadonlySignal<boolean> },
   warn: Warn,
 ) {
   const fromAttributes = signal(attributes);
@@ -37,7 +37,7 @@ export function createThemeModel(
     const current = theme.value;
     applyTheme(host, current, prefersDark.value);
     if (current.position) host.dataset.position = current.position;
-    setIcon(current.icon);
+    showIcon(launcher, current.icon);
     for (const { label, ratio } of contrastProblems(resolveColors(current, prefersDark.value))) {
       const key = `${label}:${ratio}`;
       if (reported.has(key)) continue;
@@ -68,3 +68,19 @@ export function themeFromAttributes(input: Record<string, unknown>, warn: Warn):
 }
 
 export type ThemeModel = ReturnType<typeof createThemeModel>;
+
+/** A custom launcher icon while closed; the close icon while open. */
+function showIcon({ button, open }: { button: HTMLElement; open: ReadonlySignal<boolean> }, icon: string | undefined) {
+  let image = button.querySelector('img');
+  if (icon && !image) {
+    image = document.createElement('img');
+    image.alt = '';
+    button.prepend(image);
+  }
+  if (image && icon) image.src = icon;
+  const svg = button.querySelector('svg');
+  // Re-run when the panel opens or closes: the close icon must show while open.
+  const custom = Boolean(icon) && !open.value;
+  if (image) image.hidden = !custom;
+  if (svg) svg.style.display = custom ? 'none' : '';
+}

@@ -7,11 +7,11 @@ import { Header } from './header';
 import { EndChat } from './end-chat';
 import { lazyView } from './lazy';
 import { MessageList } from './message-list';
-import { Teaser } from './teaser';
 
 const LeadForm = lazyView(() => import('./lead-form').then((m) => m.LeadForm));
 const Thanks = lazyView(() => import('./lead-form').then((m) => m.Thanks));
 const RatingView = lazyView(() => import('./rating').then((m) => m.RatingView));
+const Teaser = lazyView(() => import('./teaser').then((m) => m.Teaser));
 
 export interface AppProps {
   state: WidgetState;
@@ -29,7 +29,7 @@ export function App({ state, onOpen, onClose, inputRef }: AppProps) {
   const view = state.view.value;
   return (
     <>
-    <Teaser state={state} onOpen={onOpen} />
+    {state.teaser.value && !state.open.value && <Teaser state={state} onOpen={onOpen} />}
     <div
       class="panel"
       role="dialog"

@@ -1,6 +1,10 @@
 import { t } from '../../i18n';
+import { TEASER_CSS } from '../../themes/teaser-css';
 import type { WidgetState } from '../state';
 import { CloseIcon } from './icons';
+import { addStyles } from './styles';
+
+addStyles(TEASER_CSS);
 
 /** An operator's message beside the closed launcher (seed 003: the operator writes first). */
 export function Teaser({ state, onOpen }: { state: WidgetState; onOpen: () => void }) {

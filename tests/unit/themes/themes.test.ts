@@ -98,8 +98,10 @@ describe('the theme model', () => {
     const host = document.createElement('div');
     const site = signal<Theme | undefined>(undefined);
     const warn = vi.fn();
-    const icons: (string | undefined)[] = [];
-    const model = createThemeModel(host, site, { accent: '#222222' }, (icon) => icons.push(icon), warn);
+    const button = document.createElement('button');
+    button.append(document.createElementNS('http://www.w3.org/2000/svg', 'svg'));
+    const open = signal(false);
+    const model = createThemeModel(host, site, { accent: '#222222' }, { button, open }, warn);
     const variable = (name: string) => host.style.getPropertyValue(name);
 
     site.value = { accent: '#111111', operatorBubble: '#eeeeee' };
@@ -108,7 +110,11 @@ describe('the theme model', () => {
 
     model.set({ accent: '#333333', icon: 'https://cdn.example/icon.png' });
     expect(variable('--confab-accent')).toBe('#333333'); // run time beats both
-    expect(icons.at(-1)).toBe('https://cdn.example/icon.png');
+    expect(button.querySelector('img')!.getAttribute('src')).toBe('https://cdn.example/icon.png');
+    expect(button.querySelector('img')!.hidden).toBe(false);
+    open.value = true; // the close icon shows while the panel is open
+    expect(button.querySelector('img')!.hidden).toBe(true);
+    expect(button.querySelector('svg')!.style.display).toBe('');
 
     model.set({ operatorText: '#dddddd' }); // light grey on light grey
     model.set({ radius: 4 });

@@ -67,7 +67,9 @@ describe('commands', () => {
     runCommand(t, 'send', ['   ']);
     expect(calls).toEqual([]);
     expect(warn).toHaveBeenCalledTimes(5);
-    expect(warn.mock.calls[0]![0]).toContain('unknown command');
+    expect(warn.mock.calls[0]![0]).toBe(
+      "Confab('opne', …): no such command; use open, close, toggle, on, off, update, send, identify, reset, consent, theme or locale.",
+    );
     warn.mockRestore();
   });
 });

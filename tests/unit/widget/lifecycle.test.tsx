@@ -99,7 +99,8 @@ describe('inside a conversation', () => {
     w.connect();
     act(() => void (w.state.open.value = false));
     act(() => w.transport.emit('message:new', message(1, 'operator', 'Need help choosing?')));
-    expect(w.$('.teaser')!.textContent).toContain('Need help choosing?');
+    // The teaser is its own chunk, fetched when the first one is due.
+    await vi.waitFor(() => expect(w.$('.teaser')?.textContent).toContain('Need help choosing?'));
     await click('.teaser-body');
     expect(w.state.open.value).toBe(true);
     expect(w.$('.teaser')).toBeNull();
