@@ -4,6 +4,7 @@
  * to whoever subscribed.
  */
 import { io, type Socket } from 'socket.io-client';
+import { safeParser } from './safe-encoder';
 import {
   LIMITS,
   VISITOR_NAMESPACE,
@@ -68,6 +69,7 @@ export function createTransport({ server, auth, onState, onIdentityRefused, auto
   const socket: Socket<ServerToVisitor, VisitorToServer> = io(server + VISITOR_NAMESPACE, {
     // One round trip instead of the polling handshake and upgrade; polling stays as fallback.
     transports: ['websocket', 'polling'],
+    parser: safeParser,
     auth: (callback) => callback(auth() as unknown as Record<string, unknown>),
     autoConnect,
     reconnectionDelay: 1000,

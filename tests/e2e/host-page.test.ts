@@ -87,6 +87,22 @@ describeInBrowser('the widget as a guest on a host page', () => {
     await close();
   });
 
+  it('still delivers messages when the page has polluted Array.prototype.toJSON', async () => {
+    // Prototype.js 1.6 and friends: JSON.stringify([1]) returns a string, which breaks
+    // socket.io's packet encoding unless the widget guards against it.
+    const { page, errors, close } = await hostPage(
+      `<!doctype html><body><script>Array.prototype.toJSON = function () { return 'polluted'; };</script>${snippet()}</body>`,
+      { 'Content-Security-Policy': "script-src 'unsafe-inline' " + url() },
+    );
+    await openWidget(page);
+    await visitorSays(page, 'hello from an old page');
+    await widget(page).locator('.msg.visitor[data-state=sent]').waitFor({ timeout: 15_000 });
+    // The page's own code still sees its toJSON.
+    expect(await page.evaluate(() => JSON.stringify([1]))).toBe('"polluted"');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('looks the same under hostile page CSS and a huge root font size', async () => {
     const hostile = `<style>
       html { font-size: 40px !important; }

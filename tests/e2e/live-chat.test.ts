@@ -120,4 +120,52 @@ describeInBrowser('live chat on the sample site', () => {
     await visitor.context.close();
     await operator.context.close();
   });
+
+  it('can be used with the keyboard alone', async () => {
+    const { context, errors } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${url()}/`);
+    await widget(page).locator('.launcher').waitFor();
+    // Tab through the page's own controls to the launcher.
+    let focused = '';
+    for (let i = 0; i < 10 && focused !== 'launcher'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.querySelector('confab-widget')?.shadowRoot?.activeElement?.className ?? '');
+    }
+    expect(focused).toBe('launcher');
+    await page.keyboard.press('Enter');
+    // The composer takes the focus; type, send with Enter.
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('confab-widget')!.shadowRoot!.activeElement?.tagName))
+      .toBe('TEXTAREA');
+    await page.keyboard.type('typed without a mouse');
+    await page.keyboard.press('Enter');
+    await widget(page).locator('.msg.visitor[data-state=sent]', { hasText: 'typed without a mouse' }).waitFor();
+    // Escape closes and gives the focus back to the launcher.
+    await page.keyboard.press('Escape');
+    expect(await widget(page).locator('.panel').isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('confab-widget')!.shadowRoot!.activeElement?.className)).toBe('launcher');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('fills a phone screen, with 16px text and the launcher out of the way', async () => {
+    const { context, errors } = await newContext(browser, { viewport: { width: 390, height: 740 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    // Once the opening animation has settled, the panel is the whole screen.
+    await expect
+      .poll(async () => {
+        const box = (await widget(page).locator('.panel').boundingBox())!;
+        return [box.x, box.y, box.width, box.height].map(Math.round);
+      })
+      .toEqual([0, 0, 390, 740]);
+    expect(await widget(page).locator('textarea').evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
+    expect(await widget(page).locator('.launcher').isHidden()).toBe(true);
+    await widget(page).locator('.header .icon-button').tap();
+    expect(await widget(page).locator('.launcher').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
