@@ -3,6 +3,7 @@
  * Paths are resolved inside their root only, so "../" never escapes it.
  */
 import { createReadStream, statSync } from 'node:fs';
+import { constants, createBrotliCompress, createGzip } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -39,6 +40,15 @@ function fileIn(root: string, relative: string): string | null {
   }
 }
 
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.map', '.css', '.svg', '.json']);
+
+/** Brotli if the browser takes it, else gzip, else nothing. */
+function encodingFor(req: IncomingMessage, file: string): 'br' | 'gzip' | null {
+  if (!COMPRESSIBLE.has(extname(file))) return null;
+  const accepted = String(req.headers['accept-encoding'] ?? '');
+  return /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+}
+
 /** Answers the request if a mount has the file; returns false to let others try. */
 export function serveStatic(mounts: Mount[], req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -52,15 +62,21 @@ export function serveStatic(mounts: Mount[], req: IncomingMessage, res: ServerRe
     if (!pathname.startsWith(mount.prefix)) continue;
     const file = fileIn(mount.root, pathname.slice(mount.prefix.length));
     if (!file) continue;
+    const encoding = encodingFor(req, file);
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'X-Content-Type-Options': 'nosniff',
       // Short caching: loader.js and widget.js keep their names across releases.
       'Cache-Control': 'public, max-age=300',
+      Vary: 'Accept-Encoding',
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
       ...(mount.cors ? { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' } : {}),
     });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') return void res.end(), true;
+    const body = createReadStream(file);
+    if (encoding === 'br') body.pipe(createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })).pipe(res);
+    else if (encoding === 'gzip') body.pipe(createGzip()).pipe(res);
+    else body.pipe(res);
     return true;
   }
   return false;
