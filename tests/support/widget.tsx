@@ -10,6 +10,7 @@ import { createEmitter, type Emitter } from '../../src/widget/events';
 import { createWidgetState, type WidgetState } from '../../src/widget/state';
 import { App } from '../../src/widget/views/app';
 import { createFakeTransport, type FakeTransport } from './fake-transport';
+import { sessionOf } from './fixtures';
 
 export interface MountedWidget {
   state: WidgetState;
@@ -50,19 +51,8 @@ export function mountWidget(attributes: ConfigInput = {}): MountedWidget {
     connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, ...session } = {}) {
       act(() => {
         transport.setConnected(true);
-        transport.emit('session', {
-          site: { id: 'demo', name: 'Demo Shop', greeting: 'We reply in minutes', leadForm, ...(sound ? { sound } : {}) },
-          conversationId: messages.length ? 'c1' : null,
-          status: messages.length ? 'open' : null,
-          closeReason: null,
-          operator: null,
-          operatorReadSeq: 0,
-          rating: null,
-          blocked: false,
-          verified: false,
-          messages,
-          ...session,
-        });
+        const base = sessionOf({ messages, ...session });
+        transport.emit('session', { ...base, site: { ...base.site, leadForm, ...(sound ? { sound } : {}) } });
       });
     },
     unmount() {

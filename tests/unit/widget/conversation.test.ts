@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LEAD_FORM, LIMITS, type ChatMessage, type VisitorSession } from '../../../src/protocol';
+import { LIMITS, type ChatMessage } from '../../../src/protocol';
+import { sessionOf } from '../../support/fixtures';
 import { createConversationModel } from '../../../src/widget/models/conversation';
 import { createStorage } from '../../../src/widget/storage';
 
@@ -14,18 +15,7 @@ const msg = (seq: number, author: ChatMessage['author'] = 'operator', conversati
   createdAt: seq * 1000 + (conversationId === 'c2' ? 100_000 : 0),
 });
 
-const session = (messages: ChatMessage[]): VisitorSession => ({
-  site: { id: 'demo', name: 'Demo', greeting: 'Hi', leadForm: DEFAULT_LEAD_FORM },
-  conversationId: 'c1',
-  status: 'open',
-  closeReason: null,
-  operator: null,
-  operatorReadSeq: 0,
-  rating: null,
-  blocked: false,
-  verified: false,
-  messages,
-});
+const session = (messages: ChatMessage[]) => sessionOf({ messages });
 
 beforeEach(() => localStorage.clear());
 
