@@ -1,0 +1,70 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newId } from '../../src/protocol';
+import { openSqliteStore } from '../../demo/server/store';
+import { MIGRATIONS } from '../../demo/server/store/migrations';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A data directory as the first release (schema version 2) left it, with a chat and a request. */
+function firstReleaseData(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
+  dirs.push(dir);
+  const db = new Database(join(dir, 'confab.sqlite'));
+  MIGRATIONS.slice(0, 2).forEach((step, i) => {
+    db.exec(step);
+    db.pragma(`user_version = ${i + 1}`);
+  });
+  db.exec(`INSERT INTO visitors VALUES ('shop', 'visitor-aaaaaaaaaaaaaaaa', 'Ann', NULL, 1000, 2000);
+    INSERT INTO conversations VALUES ('conv-aaaaaaaaaaaaaaaaaa', 'shop', 'visitor-aaaaaaaaaaaaaaaa', 'open', NULL, 2, 1000, 2000);
+    INSERT INTO messages VALUES ('msg-1-aaaaaaaaaaaaaaaaa', 'conv-aaaaaaaaaaaaaaaaaa', 1, 'v:visitor-aaaaaaaaaaaaaaaa', 'client-1-aaaaaaaaaaaaa', 'visitor', NULL, 'hello', 1500);
+    INSERT INTO messages VALUES ('msg-2-aaaaaaaaaaaaaaaaa', 'conv-aaaaaaaaaaaaaaaaaa', 2, 'o:anna', 'client-2-aaaaaaaaaaaaa', 'operator', 'anna', 'hi Ann', 1600);
+    INSERT INTO leads VALUES ('lead-aaaaaaaaaaaaaaaaaa', 'shop', 'visitor-aaaaaaaaaaaaaaaa', 'client-3-aaaaaaaaaaaaa', 'Ann', '+77011234567', NULL, 'call me', NULL, 'new', NULL, 1700, 1700);`);
+  db.close();
+  return dir;
+}
+
+describe('upgrading the store', () => {
+  it('keeps every conversation, message and request, and the next message continues the numbering', () => {
+    const store = openSqliteStore(firstReleaseData(), newId);
+    const conversation = store.latestConversation('shop', 'v:visitor-aaaaaaaaaaaaaaaa')!;
+    expect(conversation).toMatchObject({ id: 'conv-aaaaaaaaaaaaaaaaaa', owner: 'v:visitor-aaaaaaaaaaaaaaaa', lastSeq: 2, lastChange: 2 });
+    expect(store.lastMessages(conversation.id, 10).map((m) => [m.seq, m.changeSeq, m.text])).toEqual([
+      [1, 1, 'hello'],
+      [2, 2, 'hi Ann'],
+    ]);
+    // A client that had everything gets nothing again; one that had the first message gets the second.
+    expect(store.changesAfter(conversation.id, 2, 10)).toEqual([]);
+    expect(store.changesAfter(conversation.id, 1, 10).map((m) => m.text)).toEqual(['hi Ann']);
+    expect(store.listLeads('shop')).toEqual([expect.objectContaining({ name: 'Ann', phone: '+77011234567', status: 'new' })]);
+    expect(store.getVisitor('shop', 'visitor-aaaaaaaaaaaaaaaa')).toMatchObject({ name: 'Ann', visits: 1, firstTouch: null });
+
+    const next = store.appendMessage({
+      conversationId: conversation.id,
+      sender: 'v:visitor-aaaaaaaaaaaaaaaa',
+      clientId: newId(),
+      author: 'visitor',
+      operatorId: null,
+      text: 'after the upgrade',
+    });
+    expect(next.message).toMatchObject({ seq: 3, changeSeq: 3 });
+    // A resend of a message stored before the upgrade is still recognised.
+    expect(store.findMessage('v:visitor-aaaaaaaaaaaaaaaa', 'client-1-aaaaaaaaaaaaa')?.text).toBe('hello');
+    store.close();
+  });
+
+  it('is idempotent: opening an upgraded store again changes nothing', () => {
+    const dir = firstReleaseData();
+    openSqliteStore(dir, newId).close();
+    const store = openSqliteStore(dir, newId);
+    expect(store.lastMessages('conv-aaaaaaaaaaaaaaaaaa', 10)).toHaveLength(2);
+    store.close();
+    const db = new Database(join(dir, 'confab.sqlite'));
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+});
