@@ -2,7 +2,9 @@
 //   dist/loader.js   IIFE, the only file a host page must load
 //   dist/widget/     ES chunks the loader imports when the chat is needed
 //   dist/esm/        npm entry (createConfab) for apps with their own bundler; .d.ts by tsc
-// plus dist/demo/operator.js, the reference operator console.
+// plus the operator console (console/dist/, served by the server at /operator/) and the
+// designer (demo/designer/dist/). Neither is part of the npm package, which ships dist/ only.
+import { readFileSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -23,8 +25,18 @@ export const transports = { websocket: WS, polling: XHR };`;
   },
 });
 
+/** Emits static files beside a bundle, so its output folder is all the server serves. */
+const copy = (files) => ({
+  name: 'confab-copy',
+  generateBundle() {
+    for (const file of files) {
+      this.emitFile({ type: 'asset', fileName: file.split('/').pop(), source: readFileSync(file) });
+    }
+  },
+});
+
 const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*', 'demo/**/*'], noEmit: false, types: [] });
+  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*', 'demo/**/*', 'console/**/*'], noEmit: false, types: [] });
 const minify = () =>
   terser({ ecma: 2020, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } });
 
@@ -56,12 +68,12 @@ export default [
   },
   {
     input: 'demo/designer/designer.tsx',
-    output: { file: 'dist/demo/designer.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    output: { file: 'demo/designer/dist/designer.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [nodeResolve({ browser: true }), ts(), minify()],
   },
   {
-    input: 'demo/operator/console.tsx',
-    output: { file: 'dist/demo/operator.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
-    plugins: [nodeResolve({ browser: true }), ts(), minify()],
+    input: 'console/console.tsx',
+    output: { file: 'console/dist/console.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    plugins: [nodeResolve({ browser: true }), ts(), minify(), copy(['console/index.html', 'console/console.css'])],
   },
 ];

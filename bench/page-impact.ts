@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { startServer } from '../demo/server/server';
-import { loadSites } from '../demo/server/sites';
+import { startServer } from '../server/src/server';
+import { loadSites } from '../server/src/sites';
 import { startHostSite } from '../tests/support/server';
 import { launchBrowser } from '../tests/support/browser';
 
@@ -88,7 +88,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const dataDir = mkdtempSync(join(tmpdir(), 'confab-impact-'));
 const host = await startHostSite();
-const sites = loadSites(fileURLToPath(new URL('../demo/server/sites.json', import.meta.url)));
+const sites = loadSites(fileURLToPath(new URL('../demo/sites.json', import.meta.url)));
 sites[0]!.allowedOrigins.push(host.origin);
 const server = await startServer({ port: 0, dataDir, sites, log: () => {} });
 const pages = {

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { newId } from '../src/protocol';
-import { startServer } from '../demo/server/server';
+import { startServer } from '../server/src/server';
 import { connectOperator, connectVisitor, testSites } from '../tests/support/server';
 
 const VISITORS = Math.min(Number(process.env.BENCH_VISITORS ?? 200), 2000);

@@ -217,7 +217,7 @@ function Designer() {
           Copy snippet
         </button>{' '}
         <span role="status">{copied.value}</span>
-        <p>Or put this in the site's config (demo/server/sites.json):</p>
+        <p>Or put this in the site's config (demo/sites.json):</p>
         <textarea name="config" readOnly rows={6} value={siteConfig.value} />
       </fieldset>
     </main>

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadSites } from '../../demo/server/sites';
+import { loadSites } from '../../server/src/sites';
 import { startHarness, startHostSite, type Harness } from '../support/server';
 import { describeInBrowser, launchBrowser, newContext, widget } from '../support/browser';
 
-const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
 let browser: Browser;
 let harness: Harness;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectOperator, startHarness, type Harness } from '../support/server';
 import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, visitorSays, widget } from '../support/browser';
 
-const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
 let browser: Browser;
 let harness: Harness;

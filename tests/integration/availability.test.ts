@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Availability } from '../../src/protocol';
-import type { SiteConfig } from '../../demo/server/sites';
+import type { SiteConfig } from '../../server/src/sites';
 import {
   connectOperator,
   connectVisitor,

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEAD_MIN_FILL_MS, newId, type Lead, type LeadPayload } from '../../src/protocol';
-import type { SiteConfig } from '../../demo/server/sites';
+import type { SiteConfig } from '../../server/src/sites';
 import {
   connectOperator,
   connectVisitor,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId, type ChatMessage, type Rating } from '../../src/protocol';
-import { signIdentity } from '../../demo/server/identity';
-import type { SiteConfig } from '../../demo/server/sites';
+import { signIdentity } from '../../server/src/identity';
+import type { SiteConfig } from '../../server/src/sites';
 import {
   connectOperator,
   connectVisitor,

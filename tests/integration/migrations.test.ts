@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/protocol';
-import { openSqliteStore } from '../../demo/server/store';
-import { MIGRATIONS } from '../../demo/server/store/migrations';
+import { openSqliteStore } from '../../server/src/store';
+import { MIGRATIONS } from '../../server/src/store/migrations';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));

@@ -70,7 +70,7 @@ export async function operatorLogin(context: BrowserContext, baseUrl: string, lo
   return page;
 }
 
-export const DEMO_SITES = fileURLToPath(new URL('../../demo/server/sites.json', import.meta.url));
+export const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
 /**
  * A fresh demo server and Chromium for one describe block (call it inside

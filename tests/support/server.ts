@@ -19,9 +19,9 @@ import {
   type VisitorSession,
   type VisitorToServer,
 } from '../../src/protocol';
-import { hashPassword } from '../../demo/server/passwords';
-import { startServer, type RunningServer } from '../../demo/server/server';
-import type { SiteConfig } from '../../demo/server/sites';
+import { hashPassword } from '../../server/src/passwords';
+import { startServer, type RunningServer } from '../../server/src/server';
+import type { SiteConfig } from '../../server/src/sites';
 import { DEFAULT_LEAD_FORM } from '../../src/protocol';
 
 export type VisitorClient = Socket<ServerToVisitor, VisitorToServer>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHours, isOpen, localTime, type BusinessHours } from '../../../demo/server/hours';
+import { checkHours, isOpen, localTime, type BusinessHours } from '../../../server/src/hours';
 
 const moscow: BusinessHours = {
   timeZone: 'Europe/Moscow',

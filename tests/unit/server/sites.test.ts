@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../../demo/server/passwords';
-import { createRateLimiter } from '../../../demo/server/rate-limit';
-import { parseSites, publicProfile } from '../../../demo/server/sites';
+import { hashPassword, verifyPassword } from '../../../server/src/passwords';
+import { createRateLimiter } from '../../../server/src/rate-limit';
+import { parseSites, publicProfile } from '../../../server/src/sites';
 
 const operator = { id: 'a', login: 'a', name: 'A', passwordHash: 'scrypt$x$y' };
 const site = { id: 'demo', name: 'Demo', allowedOrigins: ['https://shop.example'], operators: [operator] };

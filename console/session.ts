@@ -18,7 +18,7 @@ import {
   type TeamMember,
   type OperatorToServer,
   type ServerToOperator,
-} from '../../src/protocol';
+} from '../src/protocol';
 
 export type Tab = 'new' | 'mine' | 'closed' | 'leads' | 'online';
 

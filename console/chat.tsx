@@ -4,8 +4,8 @@
  * chat normally or as spam. Visitor text is rendered as text only.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ChatMessage } from '../../src/protocol';
-import { createTypingSignal } from '../../src/widget/typing';
+import type { ChatMessage } from '../src/protocol';
+import { createTypingSignal } from '../src/widget/typing';
 import { ContextFacts } from './context-view';
 import type { OperatorSession } from './session';
 

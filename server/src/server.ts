@@ -4,7 +4,6 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import {
   LIMITS,
@@ -22,12 +21,11 @@ import { createApi, sendJson } from './http-api';
 import { attachOperatorNamespace } from './operator-namespace';
 import { createPresence } from './presence';
 import { createWebhookSender } from './webhook';
+import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
 import { serveStatic, type Mount } from './static-files';
 import { openSqliteStore, type Store } from './store';
 import { attachVisitorNamespace } from './visitor-namespace';
-
-const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 export interface ServerOptions {
   port?: number;
@@ -55,15 +53,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((message: string) => console.log(message));
   const sites =
-    typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? fromRoot('demo/server/sites.json'));
-  const store = openSqliteStore(options.dataDir ?? fromRoot('data'), newId);
+    typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? paths.demoSites);
+  const store = openSqliteStore(options.dataDir ?? paths.data, newId);
   const allowedOrigins = new Set(sites.flatMap((site) => site.allowedOrigins));
 
   const mounts: Mount[] = [
-    { prefix: '/', root: fromRoot('dist'), cors: true },
-    { prefix: '/operator/', root: fromRoot('demo/operator') },
-    { prefix: '/designer/', root: fromRoot('demo/designer') },
-    { prefix: '/', root: fromRoot('demo/site') },
+    { prefix: '/', root: paths.widget, cors: true },
+    { prefix: '/operator/', root: paths.console },
+    { prefix: '/designer/', root: paths.designer },
+    { prefix: '/', root: paths.demoSite },
   ];
 
   let handleApi: (req: Parameters<typeof serveStatic>[1], res: Parameters<typeof serveStatic>[2]) => boolean = () => false;

@@ -4,7 +4,7 @@
  */
 import { render } from 'preact';
 import { signal } from '@preact/signals';
-import { OPERATOR_STATUSES, type OperatorStatus } from '../../src/protocol';
+import { OPERATOR_STATUSES, type OperatorStatus } from '../src/protocol';
 import { Chat } from './chat';
 import { LeadDetail, LeadList } from './leads';
 import { OnlineList } from './visitors';

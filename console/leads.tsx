@@ -2,7 +2,7 @@
  * Requests from the offline form, live: new, in work, done. The contacts and the page
  * and campaign they came from. Everything here was typed by a visitor: text only.
  */
-import type { Lead, LeadStatus } from '../../src/protocol';
+import type { Lead, LeadStatus } from '../src/protocol';
 import { ContextFacts } from './context-view';
 import type { OperatorSession } from './session';
 

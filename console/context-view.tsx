@@ -3,7 +3,7 @@
  * campaign of the first and the last touch, device, region and local time. Visitor
  * strings are shown as text only.
  */
-import type { ContextSnapshot, Environment, OnlineVisitor, Touch } from '../../src/protocol';
+import type { ContextSnapshot, Environment, OnlineVisitor, Touch } from '../src/protocol';
 
 export function source(touch: Touch | null | undefined): string {
   if (!touch) return 'direct';
