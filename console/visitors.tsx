@@ -1,5 +1,6 @@
 /** Visitors on the site now; the operator may write first to those without a chat (seed 003). */
 import { source } from './context-view';
+import { onlineLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 
 export function OnlineList({ s }: { s: OperatorSession }) {
@@ -9,7 +10,7 @@ export function OnlineList({ s }: { s: OperatorSession }) {
       {visitors.length === 0 && <li class="empty">Nobody is on the site right now.</li>}
       {visitors.map((v) => (
         <li key={v.visitorId} class="visitor-row" data-visitor={v.visitorId}>
-          <strong>{v.name ?? `Visitor ${v.visitorId.slice(0, 6)}`}</strong>
+          <strong>{onlineLabel(v)}</strong>
           <span class="preview page-now">{v.page?.url ?? ''}</span>
           <span class="preview">
             {v.returning ? 'returning' : 'new'} · {v.pagesThisVisit} page(s) · from <span class="first-touch">{source(v.firstTouch)}</span>

@@ -122,6 +122,11 @@ export interface ConversationSummary {
   id: string;
   visitorId: string;
   visitorName: string;
+  /**
+   * Whether the visitor gave a name (data-name, identify, identity token); false when
+   * `visitorName` is the server's placeholder. Optional: older servers leave it out.
+   */
+  visitorNameGiven?: boolean;
   /** From data-email or identify: verified only with a signed identity token. */
   visitorEmail: string | null;
   verified: boolean;
@@ -129,6 +134,8 @@ export interface ConversationSummary {
   closeReason: CloseReason | null;
   operatorId: string | null;
   visitorReadSeq: number;
+  /** How far an operator has read it (the `read` the console sends). Optional: older servers leave it out. */
+  operatorReadSeq?: number;
   rating: Rating | null;
   lastMessage: Pick<ChatMessage, 'author' | 'text' | 'createdAt'> | null;
   lastSeq: number;
