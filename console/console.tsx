@@ -263,8 +263,8 @@ function Conversations({ s }: { s: OperatorSession }) {
   const filtered = s.conversationFilter.value.query.trim() !== '' || s.conversationFilter.value.status !== 'any' || s.conversationFilter.value.operator !== 'any';
   return (
     <ul class="list" aria-label="Conversations">
-      {s.visible.value.length === 0 && <li class="empty">{filtered ? 'Nothing loaded matches the search.' : 'No conversations here.'}</li>}
-      {s.visible.value.map((c) => {
+      {s.list.value.length === 0 && <li class="empty">{filtered ? 'Nothing loaded matches the search.' : 'No conversations here.'}</li>}
+      {s.list.value.map((c) => {
         const label = conversationLabel(c);
         const unread = s.unread.count(c.id);
         const last = c.lastMessage;

@@ -15,7 +15,9 @@ export function LeadList({ s }: { s: OperatorSession }) {
   const list = s.leadList.value;
   return (
     <ul class="list" aria-label="Requests">
-      {list.length === 0 && <li class="empty">No requests yet.</li>}
+      {list.length === 0 && (
+        <li class="empty">{s.leads.value.size > 0 ? 'Nothing loaded matches the search.' : 'No requests yet.'}</li>
+      )}
       {list.map((lead) => (
         <li key={lead.id}>
           <button

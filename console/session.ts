@@ -185,6 +185,8 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     },
     'conversation:updated'(summary) {
       upsert(summary);
+      // Read in another tab or device (when the server reports it): no longer unread here.
+      if (summary.operatorReadSeq !== undefined) unread.read(summary.id, summary.operatorReadSeq);
       flushAlerts(summary.id);
     },
     'message:new'(message) {
@@ -302,7 +304,8 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     pending,
     typing,
     tab,
-    visible: list,
+    /** The current tab's conversations that pass the filter. */
+    list,
     status,
     team,
     leads,

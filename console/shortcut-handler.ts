@@ -16,7 +16,7 @@ const TAB_OF: Partial<Record<ShortcutAction, Tab>> = {
 function step(s: OperatorSession, by: 1 | -1) {
   if (s.tab.value === 'online') return;
   const leads = s.tab.value === 'leads';
-  const ids = leads ? s.leadList.value.map((l) => l.id) : s.visible.value.map((c) => c.id);
+  const ids = leads ? s.leadList.value.map((l) => l.id) : s.list.value.map((c) => c.id);
   if (ids.length === 0) return;
   const current = ids.indexOf((leads ? s.selectedLeadId.value : s.selectedId.value) ?? '');
   const next = ids[current === -1 ? (by === 1 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, current + by))]!;

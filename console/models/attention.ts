@@ -51,7 +51,7 @@ export function createUnreadModel(
       } catch {
         remembered = {};
       }
-      state.value = unread.seed(summaries, remembered);
+      state.value = unread.seed(summaries, remembered, state.value);
     },
     /** Counts a visitor message; true when it was new (not a duplicate, not already read). */
     incoming(message: ChatMessage): boolean {

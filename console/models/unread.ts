@@ -57,15 +57,23 @@ export function recount(state: UnreadState, conversationId: string, messages: re
 }
 
 /**
- * The starting state from the conversations the server lists and the read positions the
- * console remembers (or the server reports in `operatorReadSeq`).
+ * The starting state from the conversations the server lists, the read positions the
+ * console remembers (or the server reports in `operatorReadSeq`) and, after a reconnect,
+ * what this page already counted.
  */
-export function seed(summaries: readonly ConversationSummary[], remembered: Readonly<Record<string, number>>): UnreadState {
+export function seed(
+  summaries: readonly ConversationSummary[],
+  remembered: Readonly<Record<string, number>>,
+  previous: UnreadState = new Map(),
+): UnreadState {
   const state = new Map<string, UnreadEntry>();
   for (const c of summaries) {
-    const readSeq = Math.max(remembered[c.id] ?? 0, c.operatorReadSeq ?? 0);
-    const unread = c.lastMessage?.author === 'visitor' && c.lastSeq > readSeq;
-    state.set(c.id, { readSeq, unreadSeqs: unread ? [c.lastSeq] : [] });
+    const before = entryOf(previous, c.id);
+    const readSeq = Math.max(remembered[c.id] ?? 0, c.operatorReadSeq ?? 0, before.readSeq);
+    const unreadSeqs = before.unreadSeqs.filter((s) => s > readSeq && s <= c.lastSeq);
+    // Missed while away (or before this page): at least the last message is unread.
+    if (c.lastMessage?.author === 'visitor' && c.lastSeq > readSeq && !unreadSeqs.includes(c.lastSeq)) unreadSeqs.push(c.lastSeq);
+    state.set(c.id, { readSeq, unreadSeqs });
   }
   return state;
 }

@@ -45,6 +45,17 @@ describe('unread counting', () => {
     expect(['a', 'b', 'c', 'd'].map((id) => unreadCount(state, id))).toEqual([1, 0, 0, 0]);
   });
 
+  it('keeps what this page counted across a reconnect, and adds a message missed meanwhile', () => {
+    let state = seed([], {});
+    for (const seq of [1, 2]) state = countIncoming(state, messageOf({ seq }));
+    const again = seed([summaryOf({ lastSeq: 2, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], {}, state);
+    expect(unreadCount(again, 'c1')).toBe(2);
+    const missed = seed([summaryOf({ lastSeq: 4, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], {}, state);
+    expect(unreadCount(missed, 'c1')).toBe(3);
+    const readElsewhere = seed([summaryOf({ lastSeq: 2, operatorReadSeq: 2, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], {}, state);
+    expect(unreadCount(readElsewhere, 'c1')).toBe(0);
+  });
+
   it('recounts exactly once the messages are loaded', () => {
     let state = seed([summaryOf({ lastSeq: 4, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], { c1: 1 });
     expect(unreadCount(state, 'c1')).toBe(1);
