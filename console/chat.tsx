@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../src/protocol';
 import { createTypingSignal } from '../src/widget/typing';
 import { ContextFacts } from './context-view';
+import { VisitorHistoryView } from './history-view';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 import { formatDateTime, formatDay, formatTime, withDaySeparators } from './time';
@@ -109,6 +110,7 @@ export function Chat({ s }: { s: OperatorSession }) {
         <ContextFacts context={s.context.value} visitor={s.online.value.get(conversation.visitorId)} />
       </details>
       <div class="log" ref={log} role="log" aria-live="polite">
+        <VisitorHistoryView s={s} conversation={conversation} />
         {withDaySeparators(s.messages.value).map((item) =>
           item.kind === 'day' ? (
             <p key={`day-${item.key}`} class="day">

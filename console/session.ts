@@ -346,6 +346,15 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:delete', { messageId });
       if (result.ok) mergeOpen([result.message]);
     },
+    /** The messages of another conversation (an earlier one of this visitor), without opening it. */
+    async transcript(conversationId: string): Promise<readonly ChatMessage[] | null> {
+      try {
+        const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:open', { conversationId });
+        return result.ok ? mergeByChange([], result.messages) : null;
+      } catch {
+        return null;
+      }
+    },
     /** Writes first to a visitor on the site (seed 003). */
     async startWith(visitorId: string) {
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:start', { visitorId });

@@ -268,4 +268,45 @@ describeInBrowser('the operator console as a workspace', () => {
     await second.context.close();
     await operator.context.close();
   });
+
+  it("shows the visitor's earlier chat inline and offers no second chat beside an open one", async () => {
+    const operator = await newContext(env.browser);
+    const console = await operatorLogin(operator.context, env.url, 'anna');
+    const visitor = await visitorPage();
+    await visitorSays(visitor.page, 'My first chat');
+    await console.locator('.list button', { hasText: 'My first chat' }).click();
+    await console.locator('textarea[name=reply]').fill('Answered in the first chat.');
+    await console.locator('textarea[name=reply]').press('Enter');
+    await widget(visitor.page).locator('.msg.operator .bubble', { hasText: 'Answered in the first chat.' }).waitFor();
+    await console.locator('.chat header button', { hasText: 'End chat' }).click();
+    await console.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
+    await widget(visitor.page).locator('.star').first().waitFor();
+    await widget(visitor.page).locator('.rating button.link').click();
+
+    // The visitor comes back with a new question: the console shows the earlier chat above it.
+    await visitorSays(visitor.page, 'A second question');
+    // A returning visitor goes straight to Anna (sticky routing), greeted: unread in Mine.
+    await console.locator('[data-tab=mine] .count').waitFor();
+    await console.locator('[data-tab=mine]').click();
+    const label = `Visitor #${visitorNumber(await visitorIdOf(visitor.page))}`;
+    await console.locator('.list button.unread', { hasText: label }).click();
+    await console.locator('.msg.visitor', { hasText: 'A second question' }).waitFor();
+    const history = console.getByRole('region', { name: 'Earlier with this visitor' });
+    await history.waitFor();
+    expect(await history.locator('details.earlier').count()).toBe(1);
+    await history.locator('details.earlier summary').click();
+    await history.locator('.earlier-msg', { hasText: 'Answered in the first chat.' }).waitFor();
+    expect(await history.locator('.earlier-msg.visitor').textContent()).toContain('My first chat');
+
+    // On site: this visitor has an open chat, so the console offers to open it, not to write first.
+    await console.locator('[data-tab=online]').click();
+    const row = console.locator('.visitor-row', { hasText: label });
+    await row.locator('button', { hasText: 'Open chat' }).waitFor();
+    expect(await row.locator('button.write-first').count()).toBe(0);
+    expect(await axeViolations(console)).toEqual([]);
+
+    expect(operator.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
 });
