@@ -8,7 +8,7 @@ import { OPERATOR_STATUSES, type OperatorStatus } from '../src/protocol';
 import { Chat } from './chat';
 import { ConfirmDialog, Modal } from './dialog';
 import { LeadDetail, LeadList } from './leads';
-import type { ConversationStatusFilter, LeadFilter } from './models/filter';
+import type { ConversationStatusFilter, LeadFilter, PeriodFilter } from './models/filter';
 import { titleWithCount } from './models/unread';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
 import { askDesktopPermission, type DesktopPermission } from './notify/desktop';
@@ -239,6 +239,20 @@ function FilterBar({ s }: { s: OperatorSession }) {
             <option value="spam">Spam</option>
           </select>
         ))}
+      <select
+        aria-label="Period"
+        value={leadsTab ? s.leadFilter.value.period : filter.period}
+        onChange={(e) => {
+          const period = e.currentTarget.value as PeriodFilter;
+          if (leadsTab) s.leadFilter.value = { ...s.leadFilter.value, period };
+          else s.conversationFilter.value = { ...filter, period };
+        }}
+      >
+        <option value="any">Any time</option>
+        <option value="today">Today</option>
+        <option value="7d">Last 7 days</option>
+        <option value="30d">Last 30 days</option>
+      </select>
       {showOperator && (
         <select
           aria-label="Operator"
@@ -260,7 +274,8 @@ function FilterBar({ s }: { s: OperatorSession }) {
 }
 
 function Conversations({ s }: { s: OperatorSession }) {
-  const filtered = s.conversationFilter.value.query.trim() !== '' || s.conversationFilter.value.status !== 'any' || s.conversationFilter.value.operator !== 'any';
+  const f = s.conversationFilter.value;
+  const filtered = f.query.trim() !== '' || f.status !== 'any' || f.operator !== 'any' || f.period !== 'any';
   return (
     <ul class="list" aria-label="Conversations">
       {s.list.value.length === 0 && <li class="empty">{filtered ? 'Nothing loaded matches the search.' : 'No conversations here.'}</li>}

@@ -13,19 +13,37 @@ export type ConversationStatusFilter = 'any' | 'open' | 'closed' | 'spam';
 /** 'any', 'me', 'none' (nobody took it yet) or an operator id. */
 export type OperatorFilter = string;
 
+/** How far back: by the last activity of a conversation, the arrival of a request. */
+export type PeriodFilter = 'any' | 'today' | '7d' | '30d';
+
 export interface ConversationFilter {
   query: string;
   status: ConversationStatusFilter;
   operator: OperatorFilter;
+  period: PeriodFilter;
 }
 
 export interface LeadFilter {
   query: string;
   status: 'any' | LeadStatus;
+  period: PeriodFilter;
 }
 
-export const NO_CONVERSATION_FILTER: ConversationFilter = { query: '', status: 'any', operator: 'any' };
-export const NO_LEAD_FILTER: LeadFilter = { query: '', status: 'any' };
+export const NO_CONVERSATION_FILTER: ConversationFilter = { query: '', status: 'any', operator: 'any', period: 'any' };
+export const NO_LEAD_FILTER: LeadFilter = { query: '', status: 'any', period: 'any' };
+
+const DAY_MS = 86_400_000;
+
+/** The earliest time a period lets in; "today" starts at the operator's local midnight. */
+export function periodStart(period: PeriodFilter, now: number): number {
+  if (period === 'any') return -Infinity;
+  if (period === 'today') {
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    return midnight.getTime();
+  }
+  return now - (period === '7d' ? 7 : 30) * DAY_MS;
+}
 
 /** Lower case without accents, so "Zoë" is found by "zoe". */
 export const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
@@ -51,7 +69,9 @@ export function matchesConversation(
   filter: ConversationFilter,
   me: string | undefined,
   searchable: { label: string; texts?: readonly string[] },
+  now = Date.now(),
 ): boolean {
+  if (c.updatedAt < periodStart(filter.period, now)) return false;
   if (filter.status === 'open' && c.status !== 'open') return false;
   if (filter.status === 'closed' && c.status !== 'closed') return false;
   if (filter.status === 'spam' && c.closeReason !== 'spam') return false;
@@ -61,7 +81,8 @@ export function matchesConversation(
   return matchesQuery(filter.query, [searchable.label, c.visitorName, c.visitorEmail, c.lastMessage?.text, ...(searchable.texts ?? [])]);
 }
 
-export function matchesLead(lead: Lead, filter: LeadFilter, label: string): boolean {
+export function matchesLead(lead: Lead, filter: LeadFilter, label: string, now = Date.now()): boolean {
+  if (lead.createdAt < periodStart(filter.period, now)) return false;
   if (filter.status !== 'any' && lead.status !== filter.status) return false;
   return matchesQuery(filter.query, [label, lead.name, lead.email, lead.phone, lead.message]);
 }
