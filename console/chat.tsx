@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../src/protocol';
 import { createTypingSignal } from '../src/widget/typing';
+import { Composer } from './composer';
 import { ContextFacts } from './context-view';
 import { VisitorHistoryView } from './history-view';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
@@ -73,12 +74,6 @@ export function Chat({ s }: { s: OperatorSession }) {
   }, [s.messages.value.length, s.pending.value.length, id]);
 
   if (!conversation) return <section class="chat"><p class="placeholder">Choose a conversation.</p></section>;
-  const send = (form: HTMLFormElement) => {
-    const field = form.elements.namedItem('reply') as HTMLTextAreaElement;
-    void s.reply(field.value);
-    field.value = '';
-    typing.stop();
-  };
   const rating = conversation.rating;
   const label = conversationLabel(conversation);
   const now = Date.now();
@@ -142,22 +137,7 @@ export function Chat({ s }: { s: OperatorSession }) {
               <button type="button" onClick={() => (s.replyingTo.value = null)}>Cancel</button>
             </div>
           )}
-          <form class="reply" onSubmit={(e) => (e.preventDefault(), send(e.currentTarget))}>
-            <textarea
-              name="reply"
-              rows={2}
-              aria-label="Reply"
-              aria-keyshortcuts="r"
-              onInput={typing.input}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-                  e.preventDefault();
-                  send(e.currentTarget.form!);
-                }
-              }}
-            />
-            <button type="submit">Send</button>
-          </form>
+          <Composer s={s} onInput={typing.input} onSent={typing.stop} />
         </>
       ) : (
         <p class="placeholder">

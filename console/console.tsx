@@ -5,6 +5,7 @@
 import { render } from 'preact';
 import { effect, signal, useSignal } from '@preact/signals';
 import { OPERATOR_STATUSES, type OperatorStatus } from '../src/protocol';
+import { CannedDialog } from './canned-dialog';
 import { Chat } from './chat';
 import { ConfirmDialog, Modal } from './dialog';
 import { LeadDetail, LeadList } from './leads';
@@ -17,7 +18,7 @@ import { createOperatorSession, type OperatorSession, type Tab } from './session
 import { SHORTCUTS } from './shortcuts';
 import { installShortcuts } from './shortcut-handler';
 import { formatDateTime, formatTime } from './time';
-import { confirmation, helpOpen } from './ui-state';
+import { cannedOpen, confirmation, helpOpen } from './ui-state';
 
 const TOKEN_KEY = 'confab-operator-token';
 const session = signal<OperatorSession | null>(null);
@@ -323,6 +324,10 @@ function HelpDialog() {
   return (
     <Modal title="Keyboard shortcuts" onClose={() => (helpOpen.value = false)} class="help">
       <p>Single keys work when the cursor is not in a text field; press Esc to leave one.</p>
+      <p>
+        In the reply field, <kbd>/</kbd> at the start lists the canned replies: type to search, <kbd>↑</kbd> <kbd>↓</kbd> to
+        choose, <kbd>Enter</kbd> or <kbd>Tab</kbd> to insert.
+      </p>
       <table>
         <thead>
           <tr>
@@ -369,6 +374,7 @@ function Console() {
       )}
       {confirmation.value && <ConfirmDialog confirmation={confirmation.value} onClose={() => (confirmation.value = null)} />}
       {helpOpen.value && <HelpDialog />}
+      {cannedOpen.value && <CannedDialog s={s} />}
     </div>
   );
 }

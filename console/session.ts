@@ -25,6 +25,7 @@ import { alertFor } from './notify/alerts';
 import { showDesktop } from './notify/desktop';
 import { playChime } from './notify/sound';
 import { createUnreadModel } from './models/attention';
+import { createCannedModel } from './models/canned';
 import { NO_CONVERSATION_FILTER, NO_LEAD_FILTER, matchesConversation, matchesLead, type ConversationFilter, type LeadFilter } from './models/filter';
 import { mergeByChange } from './models/messages';
 import { createSettingsModel } from './models/settings';
@@ -69,6 +70,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const myId = computed(() => me.value?.id);
   const unread = createUnreadModel(localStorage, conversations, myId);
   const notifications = createSettingsModel(localStorage);
+  const canned = createCannedModel(localStorage);
 
   const socket: Socket<ServerToOperator, OperatorToServer> = io(OPERATOR_NAMESPACE, {
     auth: { token },
@@ -153,6 +155,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       leads.value = new Map(hello.leads.map((l) => [l.id, l]));
       online.value = new Map(hello.online.map((v) => [v.visitorId, v]));
       notifications.load(hello.operator.id);
+      canned.load(hello.operator.id, hello.cannedReplies);
       unread.seed(hello.conversations, hello.operator.id);
       if (selectedId.value) void select(selectedId.value);
     },
@@ -314,6 +317,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     selectedLeadId,
     unread,
     notifications,
+    canned,
     conversationFilter,
     leadFilter,
     pageVisible: visible,

@@ -1,7 +1,7 @@
 /** Carries out the shortcuts of ./shortcuts.ts on the console's state. */
 import type { OperatorSession, Tab } from './session';
 import { actionFor, isTextField, type ShortcutAction } from './shortcuts';
-import { askToClose, confirmation, helpOpen } from './ui-state';
+import { askToClose, cannedOpen, confirmation, helpOpen } from './ui-state';
 
 const TAB_OF: Partial<Record<ShortcutAction, Tab>> = {
   'tab-new': 'new',
@@ -56,7 +56,7 @@ export function installShortcuts(current: () => OperatorSession | null) {
   document.addEventListener('keydown', (event) => {
     const s = current();
     // No shortcuts before login, nor behind an open dialog (it has its own keys).
-    if (!s || event.defaultPrevented || confirmation.value || helpOpen.value) return;
+    if (!s || event.defaultPrevented || confirmation.value || helpOpen.value || cannedOpen.value) return;
     const action = actionFor(event, isTextField(document.activeElement));
     if (!action) return;
     event.preventDefault();

@@ -42,6 +42,15 @@ export interface ChatMessage {
   createdAt: number;
 }
 
+/** A prepared answer an operator inserts and may edit before sending. */
+export interface CannedReply {
+  id: string;
+  title: string;
+  text: string;
+  /** The site's (from its config), as opposed to one operator's own. */
+  shared?: boolean;
+}
+
 export type ConversationStatus = 'open' | 'closed';
 /** Who or what ended a conversation. Spam also bars the visitor from starting another. */
 export type CloseReason = 'operator' | 'visitor' | 'timeout' | 'spam';

@@ -309,4 +309,67 @@ describeInBrowser('the operator console as a workspace', () => {
     await visitor.context.close();
     await operator.context.close();
   });
+
+  it('inserts a canned reply with "/" and a search, editable before sending', async () => {
+    const operator = await newContext(env.browser);
+    const console = await operatorLogin(operator.context, env.url, 'max');
+    const visitor = await visitorPage();
+    await visitorSays(visitor.page, 'Do you ship abroad?');
+    await console.locator('.list button', { hasText: 'Do you ship abroad?' }).click();
+
+    // Max writes his own reply once.
+    await console.locator('.reply button', { hasText: 'Canned replies' }).click();
+    const manage = console.getByRole('dialog', { name: 'Canned replies' });
+    await manage.waitFor();
+    expect(await console.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('title');
+    await manage.locator('input[name=title]').fill('Shipping abroad');
+    await manage.locator('textarea[name=text]').fill('We ship to 30 countries; delivery takes 5–7 days.');
+    await manage.getByRole('button', { name: 'Add reply' }).click();
+    await manage.locator('.canned-list li', { hasText: 'Shipping abroad' }).waitFor();
+    expect(await axeViolations(console)).toEqual([]);
+    await console.keyboard.press('Escape');
+    await manage.waitFor({ state: 'detached' });
+
+    // "/" and a word: the list offers it; Enter puts the text in the field, to edit.
+    const field = console.locator('textarea[name=reply]');
+    await field.click();
+    await console.keyboard.type('/abroad');
+    const option = console.getByRole('option', { name: /Shipping abroad/ });
+    await option.waitFor();
+    expect(await option.getAttribute('aria-selected')).toBe('true');
+    expect(await field.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));
+    expect(await axeViolations(console)).toEqual([]);
+    await console.keyboard.press('Enter');
+    expect(await field.inputValue()).toBe('We ship to 30 countries; delivery takes 5–7 days.');
+    expect(await console.getByRole('listbox').count()).toBe(0);
+    await console.keyboard.type(' To Almaty: 3 days.');
+    await console.keyboard.press('Enter');
+    await widget(visitor.page)
+      .locator('.msg.operator .bubble', { hasText: 'We ship to 30 countries; delivery takes 5–7 days. To Almaty: 3 days.' })
+      .waitFor();
+
+    // Escape closes the list without leaving the field; a "/" with no match sends as typed.
+    await console.keyboard.type('/abroad');
+    await console.getByRole('listbox').waitFor();
+    await console.keyboard.press('Escape');
+    expect(await console.getByRole('listbox').count()).toBe(0);
+    expect(await console.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('reply');
+    await field.fill('');
+    await console.keyboard.type('/help is a command in our app');
+    await console.keyboard.press('Enter');
+    await widget(visitor.page).locator('.msg.operator .bubble', { hasText: '/help is a command in our app' }).waitFor();
+
+    // Kept in this browser for Max: after a reload it is still there.
+    await console.reload();
+    await console.locator('.me .state', { hasText: 'online' }).waitFor();
+    await console.locator('[data-tab=mine]').click();
+    await console.locator('.list button', { hasText: '/help' }).click();
+    await console.locator('textarea[name=reply]').click();
+    await console.keyboard.type('/ship');
+    await console.getByRole('option', { name: /Shipping abroad/ }).waitFor();
+
+    expect(operator.errors).toEqual([]);
+    await visitor.context.close();
+    await operator.context.close();
+  });
 });
