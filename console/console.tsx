@@ -126,10 +126,8 @@ function Sidebar({ s }: { s: OperatorSession }) {
             ))}
           </select>
         </label>
-        <span class="state team" title="Team">
-          {s.team.value.filter((m) => m.status === 'available').length} of {s.team.value.length} available
-        </span>
       </div>
+      <TeamList s={s} />
       <NotificationSettings s={s} />
       <div class="tabs" role="tablist" aria-label="Lists">
         {TABS.map(([id, label], index) => {
@@ -154,6 +152,26 @@ function Sidebar({ s }: { s: OperatorSession }) {
   );
 }
 
+/** Colleagues and their statuses, live (team:updated). */
+function TeamList({ s }: { s: OperatorSession }) {
+  const team = s.team.value;
+  return (
+    <details class="settings team">
+      <summary>
+        Team: {team.filter((m) => m.status === 'available').length} of {team.length} available
+      </summary>
+      <ul aria-label="Team">
+        {team.map((m) => (
+          <li key={m.id} data-operator={m.id}>
+            <span class={`dot ${m.status}`} aria-hidden="true" /> {m.name}
+            {m.id === s.me.value?.id ? ' (you)' : ''} — {STATUS_LABEL[m.status]}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 const PERMISSION_NOTE: Partial<Record<DesktopPermission, string>> = {
   denied: 'The browser blocks notifications for this site: allow them in its site settings.',
   unsupported: 'This browser does not show desktop notifications.',
@@ -163,7 +181,7 @@ function NotificationSettings({ s }: { s: OperatorSession }) {
   const settings = s.notifications.settings.value;
   const note = useSignal('');
   return (
-    <details class="settings">
+    <details class="settings notifications">
       <summary>Notifications</summary>
       <label>
         <input

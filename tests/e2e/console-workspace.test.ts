@@ -104,7 +104,7 @@ describeInBrowser('the operator console as a workspace', () => {
 
     // Permission is asked on the operator's click, not before.
     expect((await seen(console)).asked).toBe(0);
-    await console.locator('.settings summary').click();
+    await console.locator('.notifications summary').click();
     await console.locator('input[name=desktop]').check();
     await expect.poll(async () => (await seen(console)).asked).toBe(1);
     expect(await console.locator('input[name=desktop]').isChecked()).toBe(true);
@@ -316,6 +316,15 @@ describeInBrowser('the operator console as a workspace', () => {
     const visitor = await visitorPage();
     await visitorSays(visitor.page, 'Do you ship abroad?');
     await console.locator('.list button', { hasText: 'Do you ship abroad?' }).click();
+
+    // The team with live statuses: Anna steps away, Max sees it.
+    await console.locator('.team summary').click();
+    const anna = await operatorLogin(operator.context, env.url, 'anna');
+    await console.locator('.team li[data-operator=anna]', { hasText: 'Available' }).waitFor();
+    await anna.locator('select[name=status]').selectOption('away');
+    await console.locator('.team li[data-operator=anna]', { hasText: 'Away' }).waitFor();
+    expect(await console.locator('.team summary').textContent()).toBe('Team: 1 of 2 available');
+    await anna.close();
 
     // Max writes his own reply once.
     await console.locator('.reply button', { hasText: 'Canned replies' }).click();
