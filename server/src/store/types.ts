@@ -1,6 +1,7 @@
 /**
  * The store's interface: what the server needs from a database, and nothing about
- * which one. SQLite implements it (sqlite.ts); another database is another module.
+ * which one. Every method is async: one implementation (kysely-store.ts) runs on the
+ * embedded SQLite engine and on PostgreSQL.
  */
 import type {
   Author,
@@ -129,61 +130,65 @@ export interface NewLead {
   context: PageContext | null;
 }
 
-export interface Store {
-  /** Records a connection: creates the visitor, or starts a new visit after 30 idle minutes. */
-  touchVisitor(visitor: VisitorTouch): VisitorRow;
-  getVisitor(site: string, id: string): VisitorRow | undefined;
-  /** Spam: this visitor id (and its verified user) may not start another chat. */
-  blockVisitor(site: string, id: string): void;
-  isBlocked(site: string, owner: string, visitorId: string): boolean;
+/** Which database a store runs on. */
+export type Engine = 'sqlite' | 'postgres';
 
-  latestConversation(site: string, owner: string): ConversationRow | undefined;
+export interface Store {
+  readonly engine: Engine;
+  /** Records a connection: creates the visitor, or starts a new visit after 30 idle minutes. */
+  touchVisitor(visitor: VisitorTouch): Promise<VisitorRow>;
+  getVisitor(site: string, id: string): Promise<VisitorRow | undefined>;
+  /** Spam: this visitor id (and its verified user) may not start another chat. */
+  blockVisitor(site: string, id: string): Promise<void>;
+  isBlocked(site: string, owner: string, visitorId: string): Promise<boolean>;
+
+  latestConversation(site: string, owner: string): Promise<ConversationRow | undefined>;
   /** The owner's latest conversations, oldest first. */
-  recentConversations(site: string, owner: string, limit: number): ConversationRow[];
+  recentConversations(site: string, owner: string, limit: number): Promise<ConversationRow[]>;
   /** The owner's open conversation, or a new one carrying `context` as its snapshot. */
   openConversation(
     site: string,
     owner: string,
     visitorId: string,
     context?: ContextSnapshot,
-  ): { conversation: ConversationRow; created: boolean };
-  conversationContext(id: string): ContextSnapshot | null;
-  startPageView(site: string, visitorId: string, page: { url: string; title?: string; referrer?: string }): number;
-  endPageView(id: number): void;
+  ): Promise<{ conversation: ConversationRow; created: boolean }>;
+  conversationContext(id: string): Promise<ContextSnapshot | null>;
+  startPageView(site: string, visitorId: string, page: { url: string; title?: string; referrer?: string }): Promise<number>;
+  endPageView(id: number): Promise<void>;
   /** Reuses the visitor's latest page view if it is this URL and ended less than `withinMs` ago. */
-  resumePageView(site: string, visitorId: string, url: string, withinMs: number): number | undefined;
-  pageViews(site: string, visitorId: string, since?: number): PageViewRow[];
+  resumePageView(site: string, visitorId: string, url: string, withinMs: number): Promise<number | undefined>;
+  pageViews(site: string, visitorId: string, since?: number): Promise<PageViewRow[]>;
   /** A verified user's device hands its anonymous open conversation to the user. */
-  adoptConversations(site: string, visitorId: string, owner: string): void;
-  getConversation(id: string): ConversationRow | undefined;
-  listConversations(site: string, limit: number): ConversationListRow[];
-  getConversationListRow(id: string): ConversationListRow | undefined;
-  assignOperator(conversationId: string, operatorId: string): boolean;
-  closeConversation(conversationId: string, reason: CloseReason): boolean;
+  adoptConversations(site: string, visitorId: string, owner: string): Promise<void>;
+  getConversation(id: string): Promise<ConversationRow | undefined>;
+  listConversations(site: string, limit: number): Promise<ConversationListRow[]>;
+  getConversationListRow(id: string): Promise<ConversationListRow | undefined>;
+  assignOperator(conversationId: string, operatorId: string): Promise<boolean>;
+  closeConversation(conversationId: string, reason: CloseReason): Promise<boolean>;
   /** Open conversations with nothing new since `before`. */
-  idleConversations(before: number): ConversationRow[];
+  idleConversations(before: number): Promise<ConversationRow[]>;
   /** Raises a read mark; returns false when it was already that high. */
-  markRead(conversationId: string, by: 'visitor' | 'operator', seq: number): boolean;
-  setRating(conversationId: string, state: RatingState, score: number | null, comment: string | null): void;
+  markRead(conversationId: string, by: 'visitor' | 'operator', seq: number): Promise<boolean>;
+  setRating(conversationId: string, state: RatingState, score: number | null, comment: string | null): Promise<void>;
 
-  findMessage(sender: string, clientId: string): MessageRow | undefined;
-  getMessage(id: string): MessageRow | undefined;
+  findMessage(sender: string, clientId: string): Promise<MessageRow | undefined>;
+  getMessage(id: string): Promise<MessageRow | undefined>;
   /** Stores a message once per (sender, clientId); a repeat returns the stored one. */
-  appendMessage(message: NewMessage): { message: MessageRow; duplicate: boolean };
-  editMessage(id: string, text: string): MessageRow | undefined;
-  deleteMessage(id: string): MessageRow | undefined;
+  appendMessage(message: NewMessage): Promise<{ message: MessageRow; duplicate: boolean }>;
+  editMessage(id: string, text: string): Promise<MessageRow | undefined>;
+  deleteMessage(id: string): Promise<MessageRow | undefined>;
   /** Messages inserted, edited or deleted after change `change`. */
-  changesAfter(conversationId: string, change: number, limit: number): MessageRow[];
-  lastMessages(conversationId: string, limit: number): MessageRow[];
+  changesAfter(conversationId: string, change: number, limit: number): Promise<MessageRow[]>;
+  lastMessages(conversationId: string, limit: number): Promise<MessageRow[]>;
 
   /** Stores a request once per (site, visitor, clientId); a repeat returns the stored one. */
-  insertLead(lead: NewLead): { lead: Lead; duplicate: boolean };
-  findLead(site: string, visitorId: string, clientId: string): Lead | undefined;
-  getLead(id: string): (Lead & { site: string }) | undefined;
-  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number }): Lead[];
-  updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Lead | undefined;
+  insertLead(lead: NewLead): Promise<{ lead: Lead; duplicate: boolean }>;
+  findLead(site: string, visitorId: string, clientId: string): Promise<Lead | undefined>;
+  getLead(id: string): Promise<(Lead & { site: string }) | undefined>;
+  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number }): Promise<Lead[]>;
+  updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Promise<Lead | undefined>;
 
-  createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): void;
-  findSession(tokenHash: string): { site: string; operatorId: string } | undefined;
-  close(): void;
+  createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): Promise<void>;
+  findSession(tokenHash: string): Promise<{ site: string; operatorId: string } | undefined>;
+  close(): Promise<void>;
 }
