@@ -42,6 +42,8 @@ export interface ServerOptions {
   /** How long an operator whose console disconnected still counts as present. */
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** How often the webhook outbox is looked at for due deliveries (default 5 s). */
+  webhookPollMs?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
 }
@@ -106,7 +108,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     visitors: io.of(VISITOR_NAMESPACE) as unknown as ServerContext['visitors'],
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
-    webhooks: createWebhookSender({ log, retryDelaysMs: options.webhookRetryDelaysMs }),
+    webhooks: createWebhookSender({
+      store,
+      log,
+      secretFor: (siteId) => ctx.sites.get(siteId)?.webhookSecret,
+      retryDelaysMs: options.webhookRetryDelaysMs,
+      pollMs: options.webhookPollMs,
+    }),
     refreshAvailability: () => {},
     log,
   };
@@ -135,7 +143,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clearInterval(hoursTimer);
       clearInterval(idleTimer);
       presence.close();
-      ctx.webhooks.close();
+      await ctx.webhooks.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();
     },

@@ -340,6 +340,102 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
     });
   });
 
+  describe('webhook outbox', () => {
+    it('hands a due delivery to one claimer per lease, retries it when due, and records the outcome', async () => {
+      const backlog = await store.webhookBacklog();
+      const d = await store.enqueueWebhook({ site: 'hooks', url: 'http://127.0.0.1:9/hook', type: 'lead.created', body: '{"a":1}' });
+      expect(d).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: clock, lastError: null, body: '{"a":1}' });
+      expect(await store.webhookBacklog()).toBe(backlog + 1);
+      const other = await db.open(now);
+      const claims = await Promise.all([store.claimWebhooks(10_000, 10), other.claimWebhooks(10_000, 10), store.claimWebhooks(10_000, 10)]);
+      await other.close();
+      const mine = claims.flat().filter((c) => c.id === d.id);
+      expect(mine).toEqual([expect.objectContaining({ attempts: 1, nextAttemptAt: clock + 10_000 })]);
+
+      await store.finishWebhook(d.id, { status: 'pending', error: 'HTTP 503', retryAt: clock + 100 });
+      expect((await store.claimWebhooks(10_000, 10)).map((c) => c.id)).not.toContain(d.id);
+      clock += 100;
+      expect((await store.claimWebhooks(10_000, 10)).find((c) => c.id === d.id)).toMatchObject({ attempts: 2, lastError: 'HTTP 503' });
+      await store.finishWebhook(d.id, { status: 'delivered' });
+      expect(await store.listWebhooks('hooks')).toEqual([expect.objectContaining({ id: d.id, status: 'delivered', attempts: 2, lastError: null })]);
+      expect(await store.webhookBacklog()).toBe(backlog);
+
+      const failed = await store.enqueueWebhook({ site: 'hooks', url: 'http://127.0.0.1:9/hook', type: 'rating.low', body: '{}' });
+      await store.finishWebhook(failed.id, { status: 'failed', error: 'connection failed' });
+      expect((await store.listWebhooks('hooks', { status: 'failed' })).map((w) => w.id)).toEqual([failed.id]);
+      expect(await store.listWebhooks('hooks', { limit: 1 })).toHaveLength(1);
+    });
+  });
+
+  describe('data care', () => {
+    it('retention deletes page views, IP addresses and sessions that are old, and nothing newer', async () => {
+      const fresh = await engine.fresh();
+      const s = await fresh.open(now);
+      const snapshot = { page: null, firstTouch: null, lastTouch: null, env: null, ip: '10.1.1.1', region: 'Asia' };
+      const old = visitor();
+      await s.touchVisitor({ ...old, ip: '10.1.1.1' });
+      await s.startPageView('shop', old.id, { url: 'https://shop.example/old' });
+      const oldChat = (await s.openConversation('shop', `v:${old.id}`, old.id, snapshot)).conversation;
+      await s.insertLead({ site: 'shop', visitorId: old.id, clientId: newId(), message: 'old', context: null, snapshot });
+      await s.createSession('old-session', 'shop', 'anna', clock + 1000);
+      clock += 10 * 86_400_000;
+      const recent = visitor();
+      await s.touchVisitor({ ...recent, ip: '10.2.2.2' });
+      await s.startPageView('shop', recent.id, { url: 'https://shop.example/new' });
+      const newChat = (await s.openConversation('shop', `v:${recent.id}`, recent.id, { ...snapshot, ip: '10.2.2.2' })).conversation;
+      await s.createSession('new-session', 'shop', 'anna', clock + 1000);
+
+      expect(await s.purgeBefore(clock - 5 * 86_400_000)).toEqual({ pageViews: 1, ipAddresses: 3, sessions: 1 });
+      expect((await s.getVisitor('shop', old.id))!.ip).toBeNull();
+      expect((await s.getVisitor('shop', recent.id))!.ip).toBe('10.2.2.2');
+      expect(await s.pageViews('shop', old.id)).toEqual([]);
+      expect(await s.pageViews('shop', recent.id)).toHaveLength(1);
+      expect(await s.conversationContext(oldChat.id)).toEqual({ ...snapshot, ip: null });
+      expect((await s.conversationContext(newChat.id))!.ip).toBe('10.2.2.2');
+      expect((await s.listLeads('shop'))[0]!.snapshot).toEqual({ ...snapshot, ip: null });
+      expect(await s.findSession('new-session')).toBeDefined();
+      // Nothing old is left: a second sweep finds nothing.
+      expect(await s.purgeBefore(clock - 5 * 86_400_000)).toEqual({ pageViews: 0, ipAddresses: 0, sessions: 0 });
+      await s.close();
+      await fresh.drop();
+    });
+
+    it('exports everything about one visitor, then erases it and nothing of anyone else', async () => {
+      const v = visitor();
+      const bystander = visitor();
+      for (const who of [v, bystander]) {
+        await store.touchVisitor({ ...who, name: 'Ann', ip: '10.3.3.3' });
+        await store.startPageView('shop', who.id, { url: 'https://shop.example/p' });
+        const { conversation: c } = await store.openConversation('shop', `v:${who.id}`, who.id);
+        await store.appendMessage({ conversationId: c.id, sender: `v:${who.id}`, clientId: newId(), author: 'visitor', operatorId: null, text: `hi from ${who.id}` });
+        await store.insertLead({ site: 'shop', visitorId: who.id, clientId: newId(), message: 'call me', context: null });
+        await store.enqueueWebhook({ site: 'shop', url: 'http://127.0.0.1:9/', type: 'lead.created', body: JSON.stringify({ lead: { visitorId: who.id } }) });
+      }
+      const exported = await store.exportVisitor('shop', v.id);
+      expect(exported).toMatchObject({
+        visitor: { id: v.id, name: 'Ann', ip: '10.3.3.3' },
+        conversations: [{ visitorId: v.id, messages: [{ text: `hi from ${v.id}` }] }],
+        leads: [{ visitorId: v.id, message: 'call me' }],
+        pageViews: [{ url: 'https://shop.example/p' }],
+      });
+      const conversationId = exported!.conversations[0]!.id;
+
+      expect(await store.eraseVisitor('shop', v.id)).toBe(true);
+      expect(await store.exportVisitor('shop', v.id)).toBeUndefined();
+      expect(await store.getConversation(conversationId)).toBeUndefined();
+      expect(await store.lastMessages(conversationId, 10)).toEqual([]);
+      expect((await store.listLeads('shop', { limit: 1000 })).filter((l) => l.visitorId === v.id)).toEqual([]);
+      expect(await store.pageViews('shop', v.id)).toEqual([]);
+      expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(v.id))).toEqual([]);
+      expect(await store.eraseVisitor('shop', v.id)).toBe(false);
+
+      const kept = await store.exportVisitor('shop', bystander.id);
+      expect(kept!.conversations[0]!.messages).toHaveLength(1);
+      expect(kept!.leads).toHaveLength(1);
+      expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(bystander.id))).toHaveLength(1);
+    });
+  });
+
   describe('schema', () => {
     it('keeps everything when the server starts again, and two servers starting at once migrate once', async () => {
       const fresh = await engine.fresh();

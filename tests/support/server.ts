@@ -71,6 +71,7 @@ export interface HarnessOptions {
   sites?: SiteConfig[] | string;
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
+  webhookPollMs?: number;
   idleSweepMs?: number;
 }
 
@@ -91,7 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-test-'));
   const database = await testDatabase();
   const sites = options.sites ?? testSites(options.extraOrigins);
-  const { presenceGraceMs = 100, webhookRetryDelaysMs, idleSweepMs } = options;
+  const { presenceGraceMs = 100, webhookRetryDelaysMs, webhookPollMs, idleSweepMs } = options;
   const start = (port = options.port ?? 0) =>
     startServer({
       port,
@@ -102,6 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       log: () => {},
       presenceGraceMs,
       webhookRetryDelaysMs,
+      webhookPollMs,
       idleSweepMs,
     });
   const harness: Harness = {

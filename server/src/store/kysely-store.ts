@@ -11,7 +11,9 @@
  */
 import { sql } from 'kysely';
 import type { ContextSnapshot } from '../../../src/protocol';
+import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
+import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
 import type { ConversationListRow, ConversationRow, Engine, MessageRow, PageViewRow, Store, VisitorRow } from './types';
 import type { Db, Writer } from './writer';
@@ -162,7 +164,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       return (await apply(trx, bumped.lastChange)) ? message(trx, id) : undefined;
     });
 
-  return {
+  const base: Omit<Store, 'purgeBefore' | 'exportVisitor' | 'eraseVisitor'> = {
     engine,
 
     touchVisitor: (v) =>
@@ -419,6 +421,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       ).reverse(),
 
     ...leadMethods(db, writer, newId, now),
+    ...webhookMethods(db, writer, newId, now),
 
     createSession: (tokenHash, site, operatorId, expiresAt) =>
       writer.write(async (trx) => {
@@ -432,5 +435,17 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         .where('expiresAt', '>', now())
         .executeTakeFirst(),
     close,
+  };
+  return {
+    ...base,
+    ...dataCareMethods(db, writer, base, {
+      visitor,
+      conversations: (q, site, visitorId) =>
+        conversations(q).where('c.site', '=', site).where('c.visitorId', '=', visitorId).orderBy('c.createdAt').execute() as Promise<
+          ConversationRow[]
+        >,
+      messages: (q, conversationId) =>
+        messages(q).where('m.conversationId', '=', conversationId).orderBy('m.seq').execute() as Promise<MessageRow[]>,
+    }),
   };
 }

@@ -70,4 +70,12 @@ export const MIGRATIONS = [
   `CREATE INDEX visitors_by_user ON visitors (site, user_id);
    CREATE INDEX conversations_open ON conversations (status, updated_at);
    CREATE INDEX messages_by_change ON messages (conversation_id, change_seq);`,
+  // Webhooks go through an outbox: delivered with retries across restarts, visible to the owner.
+  `CREATE TABLE webhook_deliveries (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, url TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+   CREATE INDEX webhook_deliveries_by_site ON webhook_deliveries (site, created_at);`,
 ];

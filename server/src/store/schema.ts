@@ -95,6 +95,20 @@ export interface PageViewsTable {
   endedAt: number | null;
 }
 
+export interface WebhookDeliveriesTable {
+  id: string;
+  site: string;
+  url: string;
+  type: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface Database {
   visitors: VisitorsTable;
   conversations: ConversationsTable;
@@ -102,4 +116,5 @@ export interface Database {
   operatorSessions: OperatorSessionsTable;
   leads: LeadsTable;
   pageViews: PageViewsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
 }

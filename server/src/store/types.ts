@@ -130,6 +130,44 @@ export interface NewLead {
   context: PageContext | null;
 }
 
+export type WebhookStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event for a site's webhook, from the outbox. `body` is the exact JSON posted. */
+export interface WebhookDelivery {
+  id: string;
+  site: string;
+  url: string;
+  type: string;
+  body: string;
+  status: WebhookStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type WebhookOutcome =
+  | { status: 'delivered' }
+  | { status: 'pending'; error: string; retryAt: number }
+  | { status: 'failed'; error: string };
+
+/** Everything stored about one visitor, for the visitor to have (GDPR access). */
+export interface VisitorExport {
+  visitor: VisitorRow;
+  conversations: (ConversationRow & { context: ContextSnapshot | null; messages: MessageRow[] })[];
+  leads: Lead[];
+  pageViews: PageViewRow[];
+}
+
+/** What a retention sweep removed. */
+export interface Purged {
+  pageViews: number;
+  /** Visitors, conversation snapshots and request snapshots whose IP address was cleared. */
+  ipAddresses: number;
+  sessions: number;
+}
+
 /** Which database a store runs on. */
 export type Engine = 'sqlite' | 'postgres';
 
@@ -187,6 +225,33 @@ export interface Store {
   getLead(id: string): Promise<(Lead & { site: string }) | undefined>;
   listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number }): Promise<Lead[]>;
   updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Promise<Lead | undefined>;
+
+  /** Puts an event in the webhook outbox, due now. */
+  enqueueWebhook(event: { site: string; url: string; type: string; body: string }): Promise<WebhookDelivery>;
+  /**
+   * Takes up to `limit` due deliveries for `leaseMs`, counting the attempt: until the
+   * lease runs out no other worker (in this process or another server) takes them.
+   */
+  claimWebhooks(leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  finishWebhook(id: string, outcome: WebhookOutcome): Promise<void>;
+  /** The site's deliveries, newest first. */
+  listWebhooks(site: string, options?: { status?: WebhookStatus; limit?: number }): Promise<WebhookDelivery[]>;
+  /** Deliveries still to be made, all sites. */
+  webhookBacklog(): Promise<number>;
+
+  /**
+   * Retention: deletes page views started before `before` and operator sessions expired
+   * before it, and clears the IP address of visitors last seen, and of snapshots taken,
+   * before it.
+   */
+  purgeBefore(before: number): Promise<Purged>;
+  exportVisitor(site: string, visitorId: string): Promise<VisitorExport | undefined>;
+  /**
+   * Deletes everything about one visitor: the visitor, the conversations their device
+   * started (with every message), their requests, page views and the webhook deliveries
+   * that carried them. Returns false when there was no such visitor.
+   */
+  eraseVisitor(site: string, visitorId: string): Promise<boolean>;
 
   createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): Promise<void>;
   findSession(tokenHash: string): Promise<{ site: string; operatorId: string } | undefined>;
