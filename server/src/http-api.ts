@@ -61,7 +61,7 @@ export function createApi(ctx: ServerContext) {
       const operator = site.operators.find((op) => op.login === login);
       if (operator && verifyPassword(password, operator.passwordHash)) {
         const token = randomBytes(32).toString('base64url');
-        ctx.store.createSession(hashToken(token), site.id, operator.id, Date.now() + SESSION_MS);
+        await ctx.store.createSession(hashToken(token), site.id, operator.id, Date.now() + SESSION_MS);
         return sendJson(res, 200, { token, site: site.id, operator: publicProfile(operator, ctx.publicUrl) });
       }
     }
@@ -73,7 +73,7 @@ export function createApi(ctx: ServerContext) {
    * GET /api/sites/:site/leads?status=new&since=<ms>&limit=<n>, for a CRM to pull.
    * Authorization: Bearer <token>, where the site config holds the token's SHA-256.
    */
-  function listLeads(req: IncomingMessage, res: ServerResponse, siteId: string, query: URLSearchParams) {
+  async function listLeads(req: IncomingMessage, res: ServerResponse, siteId: string, query: URLSearchParams) {
     const site = ctx.sites.get(siteId);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const expected = site?.apiTokenSha256 ? Buffer.from(site.apiTokenSha256, 'hex') : undefined;
@@ -91,7 +91,7 @@ export function createApi(ctx: ServerContext) {
     if (!Number.isInteger(since) || since < 0 || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
       return sendJson(res, 400, { error: 'since must be epoch milliseconds; limit a whole number from 1 to 1000.' });
     }
-    const leads = ctx.store.listLeads(site!.id, { status: (status as LeadStatus) || undefined, since, limit });
+    const leads = await ctx.store.listLeads(site!.id, { status: (status as LeadStatus) || undefined, since, limit });
     sendJson(res, 200, { leads });
   }
 
@@ -100,12 +100,12 @@ export function createApi(ctx: ServerContext) {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     if (path === '/api/operator/login' && req.method === 'POST') {
-      void login(req, res);
+      login(req, res).catch(() => sendJson(res, 500, { error: 'The store cannot be written.' }));
       return true;
     }
     const leadsPath = /^\/api\/sites\/([\w-]{1,64})\/leads$/.exec(path);
     if (leadsPath && req.method === 'GET') {
-      listLeads(req, res, leadsPath[1]!, url.searchParams);
+      listLeads(req, res, leadsPath[1]!, url.searchParams).catch(() => sendJson(res, 500, { error: 'The store cannot be read.' }));
       return true;
     }
     if (path?.startsWith('/api/')) {

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the reference server with the sample site and the operator console.
- * PORT (8080), HOST (127.0.0.1), DATA_DIR (./data) and SITES_FILE move things around.
+ * PORT (8080), HOST (127.0.0.1), DATA_DIR (./data), DATABASE_URL (PostgreSQL instead of
+ * SQLite) and SITES_FILE move things around.
  */
 import { startServer } from './server';
 
@@ -9,6 +10,7 @@ const server = await startServer({
   port,
   host: process.env.HOST ?? '127.0.0.1',
   dataDir: process.env.DATA_DIR,
+  databaseUrl: process.env.DATABASE_URL || undefined,
   sites: process.env.SITES_FILE,
 });
 

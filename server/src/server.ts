@@ -24,19 +24,26 @@ import { createWebhookSender } from './webhook';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
 import { serveStatic, type Mount } from './static-files';
-import { openSqliteStore, type Store } from './store';
+import { openStore, type Store } from './store';
+import { createMessageService, type MessageLimit } from './messages';
 import { attachVisitorNamespace } from './visitor-namespace';
 
 export interface ServerOptions {
   port?: number;
   host?: string;
   dataDir?: string;
+  /** postgres://… stores everything in PostgreSQL instead of the SQLite file in `dataDir`. */
+  databaseUrl?: string;
+  /** Messages a visitor may send at once and per second; null lifts the limit (benchmarks). */
+  visitorMessageLimit?: MessageLimit | null;
   /** Sites, or a path to the JSON file that lists them. */
   sites?: SiteConfig[] | string;
   log?: (message: string) => void;
   /** How long an operator whose console disconnected still counts as present. */
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** How often the webhook outbox is looked at for due deliveries (default 5 s). */
+  webhookPollMs?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
 }
@@ -54,7 +61,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const log = options.log ?? ((message: string) => console.log(message));
   const sites =
     typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? paths.demoSites);
-  const store = openSqliteStore(options.dataDir ?? paths.data, newId);
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId);
   const allowedOrigins = new Set(sites.flatMap((site) => site.allowedOrigins));
 
   const mounts: Mount[] = [
@@ -101,16 +108,31 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     visitors: io.of(VISITOR_NAMESPACE) as unknown as ServerContext['visitors'],
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
-    webhooks: createWebhookSender({ log, retryDelaysMs: options.webhookRetryDelaysMs }),
+    webhooks: createWebhookSender({
+      store,
+      log,
+      secretFor: (siteId) => ctx.sites.get(siteId)?.webhookSecret,
+      retryDelaysMs: options.webhookRetryDelaysMs,
+      pollMs: options.webhookPollMs,
+    }),
     refreshAvailability: () => {},
     log,
   };
-  attachVisitorNamespace(ctx);
-  attachOperatorNamespace(ctx);
+  const messages = createMessageService(
+    ctx,
+    options.visitorMessageLimit === undefined
+      ? { burst: LIMITS.visitorMessageBurst, perSecond: LIMITS.visitorMessagesPerSecond }
+      : options.visitorMessageLimit,
+  );
+  attachVisitorNamespace(ctx, messages);
+  attachOperatorNamespace(ctx, messages);
   handleApi = createApi(ctx);
   // Business hours open and close on the clock, not on an event: look every 20 seconds.
   const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
-  const idleTimer = setInterval(() => closeIdleConversations(ctx), options.idleSweepMs ?? 30_000);
+  const idleTimer = setInterval(
+    () => void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`)),
+    options.idleSweepMs ?? 30_000,
+  );
 
   return {
     url: publicUrl,
@@ -121,9 +143,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clearInterval(hoursTimer);
       clearInterval(idleTimer);
       presence.close();
-      ctx.webhooks.close();
+      await ctx.webhooks.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      store.close();
+      await store.close();
     },
   };
 }

@@ -28,7 +28,9 @@ beforeAll(async () => {
     {
       ...shop!,
       identitySecret: SECRET,
-      inactivityTimeoutMinutes: 0.005, // 300 ms
+      // Long enough that the operator's and the visitor's own endings below come first even
+      // on a busy machine, short enough to watch the sweep close the third chat.
+      inactivityTimeoutMinutes: 0.03, // 1.8 s
       operators: [{ ...shop!.operators[0]!, greeting: "Hi, I'm Anna — how can I help?" }, shop!.operators[1]!],
     },
     other!,
@@ -65,11 +67,11 @@ describe('ending a conversation', () => {
     const b = await chat('two');
     const ended = await b.socket.timeout(3000).emitWithAck('conversation:end', { conversationId: b.conversationId });
     expect(ended).toEqual({ ok: true, conversationId: b.conversationId });
-    expect(harness.server.store.getConversation(b.conversationId)).toMatchObject({ status: 'closed', closeReason: 'visitor' });
+    expect(await harness.server.store.getConversation(b.conversationId)).toMatchObject({ status: 'closed', closeReason: 'visitor' });
 
     const c = await chat('three');
-    expect(await nextEvent(c.socket, 'conversation:closed', 3000)).toEqual({ conversationId: c.conversationId, reason: 'timeout' });
-  });
+    expect(await nextEvent(c.socket, 'conversation:closed', 8000)).toEqual({ conversationId: c.conversationId, reason: 'timeout' });
+  }, 15_000);
 
   it('a visitor cannot end someone else’s conversation', async () => {
     const a = await chat('mine');
@@ -202,7 +204,7 @@ describe('inside a conversation', () => {
     expect(await readByOperator).toEqual({ conversationId: a.conversationId, seq: 1 });
     // Marks beyond the conversation are ignored.
     a.socket.emit('read', { conversationId: a.conversationId, seq: 99 });
-    expect(harness.server.store.getConversation(a.conversationId)!.visitorReadSeq).toBe(1);
+    expect((await harness.server.store.getConversation(a.conversationId))!.visitorReadSeq).toBe(1);
   });
 
   it('picking a chat up posts the operator’s greeting before their reply', async () => {
@@ -254,7 +256,7 @@ describe('returning visitors', () => {
     if (!second.ok) throw new Error('send failed');
     expect(second.message.conversationId).not.toBe(first.conversationId);
     expect(await assigned).toMatchObject({ id: 'max' });
-    expect(harness.server.store.getConversation(second.message.conversationId)!.operatorId).toBe('max');
+    expect((await harness.server.store.getConversation(second.message.conversationId))!.operatorId).toBe('max');
   });
 });
 
