@@ -381,4 +381,44 @@ describeInBrowser('the operator console as a workspace', () => {
     await visitor.context.close();
     await operator.context.close();
   });
+
+  it('two operators see each other\'s moves live: a pick-up leaves New, an end reaches Closed', async () => {
+    const annaContext = await newContext(env.browser);
+    const maxContext = await newContext(env.browser);
+    const anna = await operatorLogin(annaContext.context, env.url, 'anna');
+    const max = await operatorLogin(maxContext.context, env.url, 'max');
+    await anna.locator('select[name=status]').selectOption('available');
+    const visitor = await visitorPage();
+    await visitorSays(visitor.page, 'Who will answer me?');
+    const label = `Visitor #${visitorNumber(await visitorIdOf(visitor.page))}`;
+
+    // Both see the new chat, unread, in New (unless routing gave it to one of them already).
+    for (const page of [anna, max]) await page.locator('[data-tab=all]').click();
+    await max.locator('.list button', { hasText: label }).waitFor();
+    await anna.locator('.list button', { hasText: label }).click();
+    await anna.locator('textarea[name=reply]').fill('Anna here.');
+    await anna.locator('textarea[name=reply]').press('Enter');
+
+    // Max's New tab no longer lists it, his All tab shows Anna's answer.
+    await max.locator('.list button', { hasText: 'Anna here.' }).waitFor();
+    await max.locator('[data-tab=new]').click();
+    expect(await max.locator('.list button', { hasText: label }).count()).toBe(0);
+    await max.locator('[data-tab=all]').click();
+    await max.locator('select[aria-label=Operator]').selectOption('anna');
+    await max.locator('.list button', { hasText: label }).waitFor();
+
+    // Anna ends it: Max sees it under Closed, with the close reason.
+    await anna.locator('.chat header button', { hasText: 'End chat' }).click();
+    await anna.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
+    await max.locator('[data-tab=closed]').click();
+    await max.locator('.list button', { hasText: label }).waitFor();
+    await max.locator('.list button', { hasText: label }).click();
+    await max.locator('.placeholder', { hasText: 'This conversation is closed' }).waitFor();
+
+    expect(annaContext.errors).toEqual([]);
+    expect(maxContext.errors).toEqual([]);
+    await visitor.context.close();
+    await annaContext.context.close();
+    await maxContext.context.close();
+  });
 });
