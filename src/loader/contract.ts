@@ -3,7 +3,6 @@
  * exports `mount: MountWidget`; a change on either side fails the type check.
  */
 import type { Transport, TransportOptions } from '../widget/transport';
-import type { WidgetModel } from '../widget/widget';
 import type { WidgetConfig } from './config';
 
 /** A queued call: the command name followed by its arguments. */
@@ -28,8 +27,6 @@ export interface MountOptions {
 
 export interface WidgetInstance {
   command(name: string, args: unknown[]): void;
-  /** The instance's models: what tests and the designer drive and inspect. */
-  widget?: WidgetModel;
 }
 
 export type MountWidget = (options: MountOptions) => WidgetInstance;

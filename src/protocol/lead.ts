@@ -3,9 +3,9 @@
  * widget (on blur and submit, in the visitor's language) and the server (again, before
  * storing) run, so their errors always have the same shape.
  */
-import { LEAD_FIELDS, type FieldMode, type LeadField, type LeadFormConfig } from './lead-config';
+import { LEAD_FIELDS, type FieldMode, type LeadField, type LeadFormConfig } from './lead-config.js';
 
-export * from './lead-config';
+export * from './lead-config.js';
 
 export const LEAD_LIMITS = { name: 100, phone: 32, email: 254, message: 2000 } as const;
 

@@ -7,7 +7,7 @@ import { createRef, render } from 'preact';
 import { computed, effect } from '@preact/signals';
 import { resolveLocale, setLocale } from '../i18n';
 import { parseConfig, reportConfig } from '../loader/config';
-import type { Command, MountWidget } from '../loader/contract';
+import type { Command, MountOptions, MountWidget, WidgetInstance } from '../loader/contract';
 import { adoptStyles } from '../loader/styles';
 import { styleHost } from '../loader/launcher';
 import { BASE_CSS } from '../themes/base-css';
@@ -26,7 +26,8 @@ const UPDATABLE = ['lang', 'name', 'email', 'position', 'color'] as const;
 /** Commands replayed before `ready`: listeners queued before load must hear it. */
 const LISTENING = ['on', 'off'];
 
-export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }) => {
+/** The instance's models ride along for tests, which drive and inspect them. */
+export const mount = (({ config, host, root, launcher, queue, deps }: MountOptions): WidgetInstance & { widget: WidgetModel } => {
   reportConfig(config, console.warn);
   adoptStyles(root, BASE_CSS, config.nonce);
   setStyleTarget((css) => adoptStyles(root, css, config.nonce));
@@ -119,4 +120,4 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }
   emitter.emit('ready', undefined);
   replay(queued.filter(([name]) => !LISTENING.includes(name)));
   return { command: (name, args) => runCommand(target, name, args), widget };
-};
+}) satisfies MountWidget;

@@ -56,7 +56,7 @@ export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOp
   const command = (name: string, ...args: unknown[]) => act(() => instance.command(name, args));
   if (!options.closed) command('open');
   return {
-    widget: instance.widget!,
+    widget: instance.widget,
     transport,
     host,
     root,

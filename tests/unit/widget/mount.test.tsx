@@ -132,7 +132,7 @@ describe('mount', () => {
     });
     await act(() => void w!.$('form.lead')!.dispatchEvent(new Event('submit', { cancelable: true })));
     expect(w.widget.view.view.value).toBe('thanks');
-    await act(() => vi.advanceTimersByTime(4000));
+    await act(() => void vi.advanceTimersByTime(4000));
     expect(w.widget.panel.isOpen.value).toBe(false);
     expect(w.widget.request.form.draft.value.phone).toBe('');
   });
