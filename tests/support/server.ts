@@ -20,7 +20,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { hashPassword } from '../../server/src/passwords';
-import { startServer, type RunningServer } from '../../server/src/server';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/src/server';
 import type { SiteConfig } from '../../server/src/sites';
 import { DEFAULT_LEAD_FORM } from '../../src/protocol';
 
@@ -28,7 +28,8 @@ export type VisitorClient = Socket<ServerToVisitor, VisitorToServer>;
 export type OperatorClient = Socket<ServerToOperator, OperatorToServer>;
 
 export const PASSWORD = 'test-password';
-const passwordHash = hashPassword(PASSWORD);
+// A low cost keeps the many test logins quick; the cost is read back from the hash.
+const passwordHash = await hashPassword(PASSWORD, { ln: 12, r: 8, p: 1 });
 
 export function testSites(extraOrigins: string[] = []): SiteConfig[] {
   return [
@@ -71,6 +72,10 @@ export interface HarnessOptions {
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
   idleSweepMs?: number;
+  /** Serve the sample site and the designer (true, as the tests have always had them). */
+  demoPages?: boolean;
+  /** Anything else the server takes: trustProxy, publicUrl, logger... */
+  server?: Partial<ServerOptions>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -78,7 +83,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sites = options.sites ?? testSites(options.extraOrigins);
   const { presenceGraceMs = 100, webhookRetryDelaysMs, idleSweepMs } = options;
   const start = (port = options.port ?? 0) =>
-    startServer({ port, host: '127.0.0.1', dataDir, sites, log: () => {}, presenceGraceMs, webhookRetryDelaysMs, idleSweepMs });
+    startServer({
+      port,
+      host: '127.0.0.1',
+      dataDir,
+      sites,
+      log: () => {},
+      presenceGraceMs,
+      webhookRetryDelaysMs,
+      idleSweepMs,
+      demoPages: options.demoPages,
+      ...options.server,
+    });
   const harness: Harness = {
     server: await start(),
     dataDir,
