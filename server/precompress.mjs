@@ -2,7 +2,7 @@
 // highest quality, too slow to do per request) and <file>.gz beside each one, so the
 // server only picks the variant a browser accepts. Variants no smaller than the file are
 // not written. Usage: node server/precompress.mjs <folder>...
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -23,6 +23,7 @@ for (const folder of process.argv.slice(2)) {
     for (const stale of ['.br', '.gz']) rmSync(path + stale, { force: true });
     if (!TEXT.has(extname(path))) continue;
     const original = readFileSync(path);
+    const { atime, mtime } = statSync(path);
     const variants = {
       '.br': brotliCompressSync(original, {
         params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: original.length },
@@ -32,6 +33,8 @@ for (const folder of process.argv.slice(2)) {
     for (const [suffix, body] of Object.entries(variants)) {
       if (body.length >= original.length) continue;
       writeFileSync(path + suffix, body);
+      // The same mtime as the file: the server sends a variant only if it is not older.
+      utimesSync(path + suffix, atime, mtime);
       written += 1;
     }
   }

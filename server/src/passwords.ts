@@ -15,7 +15,7 @@ export interface ScryptCost {
   p: number;
 }
 
-/** 2^15 × 8 × 128 bytes = 32 MiB per hash, about 80 ms here: slow to guess, fine for a login. */
+/** 2^15 × 8 × 128 bytes = 32 MiB per hash, twice the first release's cost: slow to guess, fine for a login. */
 export const DEFAULT_COST: ScryptCost = { ln: 15, r: 8, p: 1 };
 const LEGACY_COST: ScryptCost = { ln: 14, r: 8, p: 1 };
 

@@ -58,14 +58,17 @@ function sibling(path: string): Stats | null {
   }
 }
 
+const STALE_SLACK_MS = 2000;
+
 /** The precompressed variant the browser accepts: brotli first, then gzip. */
 function variantFor(req: IncomingMessage, path: string, original: Stats): { encoding: 'br' | 'gzip'; path: string; stat: Stats } | null {
   const accepted = String(req.headers['accept-encoding'] ?? '');
   for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
     if (!new RegExp(`\\b${encoding}\\b(?!;q=0(\\.0*)?\\b)`).test(accepted)) continue;
     const stat = sibling(path + suffix);
-    // A variant older than its file is left over from an earlier build: never send it.
-    if (stat && stat.mtimeMs >= original.mtimeMs) return { encoding, path: path + suffix, stat };
+    // A variant older than its file is left over from an earlier build: never send it. The
+    // build gives both one mtime; the slack covers copies that do not keep timestamps.
+    if (stat && stat.mtimeMs + STALE_SLACK_MS >= original.mtimeMs) return { encoding, path: path + suffix, stat };
   }
   return null;
 }
