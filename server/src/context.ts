@@ -109,8 +109,25 @@ export function toSummary(row: ConversationListRow): ConversationSummary {
   };
 }
 
-/** Tells every operator of the site that a conversation changed. */
+const unpublished = new WeakMap<ServerContext, Set<string>>();
+
+/**
+ * Tells every operator of the site that a conversation changed. Changes within one
+ * event-loop turn are told once, with the state after all of them: a busy conversation
+ * costs one list-row read per turn, not one per message.
+ */
 export function publishConversation(ctx: ServerContext, conversationId: string): void {
-  const row = ctx.store.getConversationListRow(conversationId);
-  if (row) ctx.operators.to(rooms.operators(row.site)).emit('conversation:updated', toSummary(row));
+  const pending = unpublished.get(ctx);
+  if (pending) return void pending.add(conversationId);
+  unpublished.set(ctx, new Set([conversationId]));
+  setImmediate(() => {
+    const ids = unpublished.get(ctx)!;
+    unpublished.delete(ctx);
+    for (const id of ids) {
+      ctx.store.getConversationListRow(id).then(
+        (row) => row && ctx.operators.to(rooms.operators(row.site)).emit('conversation:updated', toSummary(row)),
+        (error: unknown) => ctx.log(`conversation update not published: ${String(error)}`),
+      );
+    }
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * What happens to a conversation, with everyone who must hear of it told: picking it
- * up (with the operator's greeting), messages, closing (normally or as spam), ratings.
- * Both socket namespaces and the inactivity sweep go through here.
+ * up (with the operator's greeting), closing (normally or as spam), ratings. Both socket
+ * gateways, the message service (messages.ts) and the inactivity sweep go through here.
  */
 import { newId, type ChatMessage, type CloseReason, type Rating } from '../../src/protocol';
 import { publishConversation, rooms, toChatMessage, toRating, type ServerContext } from './context';
@@ -16,8 +16,8 @@ export function broadcastMessage(ctx: ServerContext, conversation: ConversationR
   (except ? operators.except(except) : operators).emit('message:new', message);
 }
 
-export function appendMessage(ctx: ServerContext, conversation: ConversationRow, input: Omit<NewMessage, 'conversationId'>) {
-  const { message: row, duplicate } = ctx.store.appendMessage({ ...input, conversationId: conversation.id });
+export async function appendMessage(ctx: ServerContext, conversation: ConversationRow, input: Omit<NewMessage, 'conversationId'>) {
+  const { message: row, duplicate } = await ctx.store.appendMessage({ ...input, conversationId: conversation.id });
   return { message: toChatMessage(ctx, conversation.site, row), duplicate };
 }
 
@@ -25,13 +25,18 @@ export function appendMessage(ctx: ServerContext, conversation: ConversationRow,
  * The operator takes the conversation, if nobody has: the visitor learns who answers,
  * and the operator's personal greeting is posted in their name.
  */
-export function pickUp(ctx: ServerContext, site: SiteConfig, conversation: ConversationRow, operator: OperatorConfig): boolean {
-  if (!ctx.store.assignOperator(conversation.id, operator.id)) return false;
+export async function pickUp(
+  ctx: ServerContext,
+  site: SiteConfig,
+  conversation: ConversationRow,
+  operator: OperatorConfig,
+): Promise<boolean> {
+  if (!(await ctx.store.assignOperator(conversation.id, operator.id))) return false;
   ctx.visitors
     .to(rooms.owner(site.id, conversation.owner))
     .emit('operator:assigned', publicProfile(operator, ctx.publicUrl, site));
   if (operator.greeting) {
-    const { message } = appendMessage(ctx, conversation, {
+    const { message } = await appendMessage(ctx, conversation, {
       sender: `o:${operator.id}`,
       clientId: newId(),
       author: 'operator',
@@ -45,9 +50,9 @@ export function pickUp(ctx: ServerContext, site: SiteConfig, conversation: Conve
 }
 
 /** Closes an open conversation; spam also bars the visitor from starting another. */
-export function closeConversation(ctx: ServerContext, conversation: ConversationRow, reason: CloseReason): boolean {
-  if (!ctx.store.closeConversation(conversation.id, reason)) return false;
-  if (reason === 'spam') ctx.store.blockVisitor(conversation.site, conversation.visitorId);
+export async function closeConversation(ctx: ServerContext, conversation: ConversationRow, reason: CloseReason): Promise<boolean> {
+  if (!(await ctx.store.closeConversation(conversation.id, reason))) return false;
+  if (reason === 'spam') await ctx.store.blockVisitor(conversation.site, conversation.visitorId);
   ctx.visitors
     .to(rooms.owner(conversation.site, conversation.owner))
     .emit('conversation:closed', { conversationId: conversation.id, reason });
@@ -70,13 +75,15 @@ export function publishRating(ctx: ServerContext, site: SiteConfig, conversation
 }
 
 /** Closes every conversation idle past its site's timeout (seed 004). */
-export function closeIdleConversations(ctx: ServerContext, now = Date.now()): number {
+export async function closeIdleConversations(ctx: ServerContext, now = Date.now()): Promise<number> {
   const timeouts = [...ctx.sites.values()].flatMap((s) => (s.inactivityTimeoutMinutes ? [s.inactivityTimeoutMinutes] : []));
   if (!timeouts.length) return 0;
   let closed = 0;
-  for (const conversation of ctx.store.idleConversations(now - Math.min(...timeouts) * 60_000)) {
+  for (const conversation of await ctx.store.idleConversations(now - Math.min(...timeouts) * 60_000)) {
     const minutes = ctx.sites.get(conversation.site)?.inactivityTimeoutMinutes;
-    if (minutes && conversation.updatedAt < now - minutes * 60_000 && closeConversation(ctx, conversation, 'timeout')) closed++;
+    if (minutes && conversation.updatedAt < now - minutes * 60_000 && (await closeConversation(ctx, conversation, 'timeout'))) {
+      closed++;
+    }
   }
   return closed;
 }

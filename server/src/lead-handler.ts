@@ -27,20 +27,20 @@ export function createLeadHandler(ctx: ServerContext) {
   const visitorLimiter = perVisitor();
   const ipLimiter = perIp();
 
-  return function submitLead(
+  return async function submitLead(
     site: SiteConfig,
     visitorId: string,
     ip: string,
     payload: unknown,
-    snapshot?: ContextSnapshot,
-  ): LeadAck {
+    snapshot?: () => Promise<ContextSnapshot>,
+  ): Promise<LeadAck> {
     if (typeof payload !== 'object' || payload === null) return fail('invalid', 'payload must be an object');
     const { clientId, fields, context, honeypot, elapsedMs } = payload as Record<string, unknown>;
     if (!isId(clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
     if (typeof fields !== 'object' || fields === null) return fail('invalid', 'fields must be an object', 'fields');
 
     // A resend whose first ack was lost gets the stored request back.
-    const stored = ctx.store.findLead(site.id, visitorId, clientId);
+    const stored = await ctx.store.findLead(site.id, visitorId, clientId);
     if (stored) return { ok: true, leadId: stored.id };
 
     const spam =
@@ -58,13 +58,13 @@ export function createLeadHandler(ctx: ServerContext) {
     if (!checked.ok) {
       return { ok: false, error: { code: 'invalid', message: 'some fields are not valid', fields: checked.errors } };
     }
-    const { lead, duplicate } = ctx.store.insertLead({
+    const { lead, duplicate } = await ctx.store.insertLead({
       site: site.id,
       visitorId,
       clientId,
       ...checked.value,
       context: cleanContext(context),
-      snapshot,
+      snapshot: await snapshot?.(),
     });
     if (!duplicate) {
       ctx.operators.to(rooms.operators(site.id)).emit('lead:new', lead);

@@ -1,31 +1,32 @@
 /**
- * The operator side of the socket protocol: a logged-in operator sees the site's
- * conversations, requests and visitors on site; opens, answers (and so takes), edits,
- * deletes, closes (or marks spam) conversations; writes first; sets their status.
+ * The operator gateway: a logged-in operator sees the site's conversations, requests
+ * and visitors on site; opens, answers (and so takes), edits, deletes, closes (or marks
+ * spam) conversations; writes first; sets their status. Each handler parses its
+ * payload, checks that what it names belongs to the operator's site, calls one service
+ * and acknowledges.
  */
 import type { Socket } from 'socket.io';
 import { createHash } from 'node:crypto';
 import {
-  LEAD_STATUSES,
   LIMITS,
-  OPERATOR_STATUSES,
   checkConversationRef,
   checkMessageText,
   checkOperatorSend,
   fail,
   isId,
   readTyping,
-  type LeadStatus,
+  type AckError,
   type MessageAck,
   type OperatorAuth,
-  type OperatorStatus,
   type OperatorToServer,
   type ServerToOperator,
 } from '../../src/protocol';
 import { publishConversation, rooms, team, toChatMessage, toSummary, type ServerContext } from './context';
-import { appendMessage, broadcastMessage, closeConversation, pickUp } from './conversations';
+import { closeConversation, pickUp } from './conversations';
+import type { MessageService } from './messages';
+import { check, closeRequest, leadUpdate, messageEdit, messageRef, readMark, statusChange, visitorRef } from './payloads';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
-import type { ConversationRow } from './store';
+import type { ConversationRow, MessageRow } from './store';
 import { onlineVisitors, snapshotOf } from './visitor-presence';
 import type { VisitorSocket } from './visitor-session';
 
@@ -38,49 +39,59 @@ type OperatorSocket = Socket<OperatorToServer, ServerToOperator, Record<string, 
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function attachOperatorNamespace(ctx: ServerContext): void {
+export function attachOperatorNamespace(ctx: ServerContext, messages: MessageService): void {
   const { store } = ctx;
 
   ctx.operators.use((socket: OperatorSocket, next) => {
     const { token } = (socket.handshake.auth ?? {}) as Partial<OperatorAuth>;
-    const session = typeof token === 'string' ? store.findSession(hashToken(token)) : undefined;
-    const site = session && ctx.sites.get(session.site);
-    const operator = site?.operators.find((op) => op.id === session!.operatorId);
-    if (!site || !operator) return next(new Error('unauthorized'));
-    socket.data = { site, operator };
-    next();
+    if (typeof token !== 'string') return next(new Error('unauthorized'));
+    store.findSession(hashToken(token)).then(
+      (session) => {
+        const site = session && ctx.sites.get(session.site);
+        const operator = site?.operators.find((op) => op.id === session!.operatorId);
+        if (!site || !operator) return next(new Error('unauthorized'));
+        socket.data = { site, operator };
+        next();
+      },
+      () => next(new Error('the server cannot check sessions right now')),
+    );
   });
 
   ctx.operators.on('connection', (socket: OperatorSocket) => {
     const { site, operator } = socket.data;
     void socket.join(rooms.operators(site.id));
-    ctx.presence.connect(site.id, operator.id, socket.id);
-    socket.emit('hello', {
-      operator: publicProfile(operator, ctx.publicUrl, site),
-      status: ctx.presence.chosen(site.id, operator.id),
-      team: team(ctx, site),
-      conversations: store.listConversations(site.id, 500).map(toSummary),
-      leads: store.listLeads(site.id, { limit: 200 }),
-      online: onlineVisitors(ctx, site.id),
+    // Present from the moment the console has its `hello` (see the end of this handler).
+    let present = false;
+    socket.on('disconnect', () => {
+      if (present) ctx.presence.disconnect(site.id, operator.id, socket.id);
     });
-    socket.on('disconnect', () => ctx.presence.disconnect(site.id, operator.id, socket.id));
+
+    /** Runs an async handler; a failure is logged and answered. */
+    const guard = <T>(what: string, work: () => Promise<unknown>, ack?: (res: T) => void, failure?: T) =>
+      void work().catch((error: unknown) => {
+        ctx.log(`operator ${what} failed: ${String(error)}`);
+        if (ack && failure) ack(failure);
+      });
+    const internal = (what: string) => fail('internal', `the ${what} could not be stored`);
 
     /** The conversation, if it belongs to this operator's site. */
-    const ownConversation = (payload: unknown): ConversationRow | undefined => {
+    const ownConversation = async (payload: unknown): Promise<ConversationRow | undefined> => {
       const ref = checkConversationRef(payload);
-      const row = ref.ok ? store.getConversation(ref.value.conversationId) : undefined;
+      const row = ref.ok ? await store.getConversation(ref.value.conversationId) : undefined;
       return row?.site === site.id ? row : undefined;
     };
     /** A message this operator wrote in an open conversation of the site. */
-    const ownMessage = (messageId: unknown) => {
-      const row = isId(messageId) ? store.getMessage(messageId) : undefined;
-      const conversation = row && store.getConversation(row.conversationId);
+    const ownMessage = async (
+      messageId: string,
+    ): Promise<{ error: AckError } | { row: MessageRow; conversation: ConversationRow }> => {
+      const row = await store.getMessage(messageId);
+      const conversation = row && (await store.getConversation(row.conversationId));
       if (!row || conversation?.site !== site.id) return { error: fail('not_found', 'no such message') };
       if (row.operatorId !== operator.id) return { error: fail('unauthorized', 'only the author may change a message') };
       if (conversation.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
       return { row, conversation };
     };
-    const announceChange = (conversation: ConversationRow, ack: (res: MessageAck) => void, row?: Parameters<typeof toChatMessage>[2]) => {
+    const announceChange = (conversation: ConversationRow, ack: (res: MessageAck) => void, row?: MessageRow) => {
       if (!row) return ack(fail('not_found', 'the message is gone'));
       const message = toChatMessage(ctx, site.id, row);
       ctx.visitors.to(rooms.owner(site.id, conversation.owner)).emit('message:updated', message);
@@ -90,126 +101,169 @@ export function attachOperatorNamespace(ctx: ServerContext): void {
 
     socket.on('conversation:open', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      const row = ownConversation(payload);
-      if (!row) return ack(fail('not_found', 'no such conversation'));
-      ack({
-        ok: true,
-        conversation: toSummary(store.getConversationListRow(row.id)!),
-        messages: store.lastMessages(row.id, LIMITS.historyReplay).map((m) => toChatMessage(ctx, site.id, m)),
-        context: store.conversationContext(row.id),
-      });
+      guard(
+        'open',
+        async () => {
+          const row = await ownConversation(payload);
+          if (!row) return ack(fail('not_found', 'no such conversation'));
+          const [summary, history, context] = await Promise.all([
+            store.getConversationListRow(row.id),
+            store.lastMessages(row.id, LIMITS.historyReplay),
+            store.conversationContext(row.id),
+          ]);
+          ack({
+            ok: true,
+            conversation: toSummary(summary!),
+            messages: history.map((m) => toChatMessage(ctx, site.id, m)),
+            context,
+          });
+        },
+        ack,
+        fail('internal', 'the conversation could not be read'),
+      );
     });
 
     socket.on('conversation:start', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      const visitorId = (payload as { visitorId?: unknown } | null)?.visitorId;
-      const visitor = isId(visitorId) ? store.getVisitor(site.id, visitorId) : undefined;
-      if (!visitor) return ack(fail('not_found', 'no such visitor'));
-      const owner = visitor.userId ? `u:${visitor.userId}` : `v:${visitor.id}`;
-      if (store.isBlocked(site.id, owner, visitor.id)) return ack(fail('blocked', 'this visitor was marked as spam'));
-      const live = [...(ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>)].find(
-        (v) => v.data.site?.id === site.id && v.data.visitorId === visitor.id,
+      const ref = check(visitorRef, payload);
+      if (!ref.ok) return ack(fail('not_found', 'no such visitor'));
+      guard(
+        'start',
+        async () => {
+          const visitor = await store.getVisitor(site.id, ref.value.visitorId);
+          if (!visitor) return ack(fail('not_found', 'no such visitor'));
+          const owner = visitor.userId ? `u:${visitor.userId}` : `v:${visitor.id}`;
+          if (await store.isBlocked(site.id, owner, visitor.id)) return ack(fail('blocked', 'this visitor was marked as spam'));
+          const live = [...(ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>)].find(
+            (v) => v.data.site?.id === site.id && v.data.visitorId === visitor.id,
+          );
+          const { conversation } = await store.openConversation(site.id, owner, visitor.id, live && (await snapshotOf(ctx, live)));
+          await pickUp(ctx, site, conversation, operator);
+          publishConversation(ctx, conversation.id);
+          ack({ ok: true, conversation: toSummary((await store.getConversationListRow(conversation.id))!) });
+        },
+        ack,
+        internal('conversation'),
       );
-      const { conversation } = store.openConversation(site.id, owner, visitor.id, live && snapshotOf(ctx, live));
-      pickUp(ctx, site, conversation, operator);
-      publishConversation(ctx, conversation.id);
-      ack({ ok: true, conversation: toSummary(store.getConversationListRow(conversation.id)!) });
     });
 
     socket.on('message:send', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      try {
-        const checked = checkOperatorSend(payload);
-        if (!checked.ok) return ack(checked);
-        const row = ownConversation(checked.value);
-        if (!row) return ack(fail('not_found', 'no such conversation'));
-        if (row.status !== 'open') return ack(fail('closed', 'the conversation is closed'));
-        const { replyTo } = checked.value;
-        if (replyTo && store.getMessage(replyTo)?.conversationId !== row.id) {
-          return ack(fail('invalid', 'replyTo is not a message of this conversation', 'replyTo'));
-        }
-        // The first operator to answer takes the conversation; their greeting goes first.
-        pickUp(ctx, site, row, operator);
-        const { message, duplicate } = appendMessage(ctx, row, {
-          sender: `o:${operator.id}`,
-          clientId: checked.value.clientId,
-          author: 'operator',
-          operatorId: operator.id,
-          text: checked.value.text,
-          replyTo,
-        });
-        ack({ ok: true, message });
-        if (duplicate) return;
-        broadcastMessage(ctx, row, message, socket.id);
-        publishConversation(ctx, row.id);
-      } catch (error) {
-        ctx.log(`operator message failed: ${String(error)}`);
-        ack(fail('internal', 'the message could not be stored'));
-      }
-    });
-
-    socket.on('message:edit', (payload, ack) => {
-      if (typeof ack !== 'function') return;
-      const { messageId, text } = (payload ?? {}) as { messageId?: unknown; text?: unknown };
-      const checked = checkMessageText(text);
+      const checked = checkOperatorSend(payload);
       if (!checked.ok) return ack(checked);
-      const found = ownMessage(messageId);
-      if ('error' in found) return ack(found.error!);
-      announceChange(found.conversation, ack, store.editMessage(found.row.id, checked.value));
+      guard(
+        'message',
+        async () => ack(await messages.post({ kind: 'operator', site, operator }, checked.value, socket.id)),
+        ack,
+        internal('message'),
+      );
     });
 
-    socket.on('message:delete', (payload, ack) => {
+    const change = (payload: unknown, ack: (res: MessageAck) => void, edit: boolean) => {
       if (typeof ack !== 'function') return;
-      const found = ownMessage((payload as { messageId?: unknown } | null)?.messageId);
-      if ('error' in found) return ack(found.error!);
-      announceChange(found.conversation, ack, store.deleteMessage(found.row.id));
-    });
+      const ref = check(edit ? messageEdit : messageRef, payload);
+      if (!ref.ok) return ack(fail('not_found', 'no such message'));
+      const text = edit ? checkMessageText('text' in ref.value ? ref.value.text : undefined) : undefined;
+      if (text && !text.ok) return ack(text);
+      guard(
+        edit ? 'edit' : 'delete',
+        async () => {
+          const found = await ownMessage(ref.value.messageId);
+          if ('error' in found) return ack(found.error);
+          const row = text?.ok ? await store.editMessage(found.row.id, text.value) : await store.deleteMessage(found.row.id);
+          announceChange(found.conversation, ack, row);
+        },
+        ack,
+        internal('change'),
+      );
+    };
+    socket.on('message:edit', (payload, ack) => change(payload, ack, true));
+    socket.on('message:delete', (payload, ack) => change(payload, ack, false));
 
     socket.on('conversation:close', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      const row = ownConversation(payload);
-      if (!row) return ack(fail('not_found', 'no such conversation'));
-      closeConversation(ctx, row, (payload as { spam?: unknown }).spam === true ? 'spam' : 'operator');
-      ack({ ok: true, conversation: toSummary(store.getConversationListRow(row.id)!) });
+      const spam = check(closeRequest, payload).ok && (payload as { spam?: unknown }).spam === true;
+      guard(
+        'close',
+        async () => {
+          const row = await ownConversation(payload);
+          if (!row) return ack(fail('not_found', 'no such conversation'));
+          await closeConversation(ctx, row, spam ? 'spam' : 'operator');
+          ack({ ok: true, conversation: toSummary((await store.getConversationListRow(row.id))!) });
+        },
+        ack,
+        internal('close'),
+      );
     });
 
     socket.on('read', (payload) => {
-      const row = ownConversation(payload);
-      const seq = (payload as { seq?: unknown } | null)?.seq;
-      if (!row || !Number.isInteger(seq) || (seq as number) < 0 || (seq as number) > row.lastSeq) return;
-      if (store.markRead(row.id, 'operator', seq as number)) {
-        ctx.visitors.to(rooms.owner(site.id, row.owner)).emit('read', { conversationId: row.id, seq: seq as number });
-      }
+      const mark = check(readMark, payload);
+      if (!mark.ok) return;
+      guard('read mark', async () => {
+        const row = await ownConversation(payload);
+        const { seq } = mark.value;
+        if (!row || seq > row.lastSeq) return;
+        if (await store.markRead(row.id, 'operator', seq)) {
+          ctx.visitors.to(rooms.owner(site.id, row.owner)).emit('read', { conversationId: row.id, seq });
+        }
+      });
     });
 
     socket.on('typing', (payload) => {
       const typing = readTyping(payload);
-      const row = typing === null ? undefined : ownConversation(payload);
-      if (row?.status !== 'open') return;
-      ctx.visitors.to(rooms.owner(site.id, row.owner)).volatile.emit('typing', { typing: typing! });
+      if (typing === null) return;
+      guard('typing', async () => {
+        const row = await ownConversation(payload);
+        if (row?.status !== 'open') return;
+        ctx.visitors.to(rooms.owner(site.id, row.owner)).volatile.emit('typing', { typing });
+      });
     });
 
     socket.on('status:set', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      const status = (payload as { status?: unknown } | null)?.status;
-      if (!OPERATOR_STATUSES.includes(status as OperatorStatus)) {
-        return ack(fail('invalid', `status must be one of ${OPERATOR_STATUSES.join(', ')}`, 'status'));
-      }
-      ctx.presence.setStatus(site.id, operator.id, status as OperatorStatus);
-      ack({ ok: true, status: status as OperatorStatus });
+      const checked = check(statusChange, payload);
+      if (!checked.ok) return ack(checked);
+      ctx.presence.setStatus(site.id, operator.id, checked.value.status);
+      ack({ ok: true, status: checked.value.status });
     });
 
     socket.on('lead:update', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      const { leadId, status } = (payload ?? {}) as { leadId?: unknown; status?: unknown };
-      if (!LEAD_STATUSES.includes(status as LeadStatus)) {
-        return ack(fail('invalid', `status must be one of ${LEAD_STATUSES.join(', ')}`, 'status'));
-      }
-      const lead = isId(leadId) ? store.getLead(leadId) : undefined;
-      if (lead?.site !== site.id) return ack(fail('not_found', 'no such request'));
-      const updated = store.updateLeadStatus(lead.id, status as LeadStatus, operator.id)!;
-      socket.broadcast.to(rooms.operators(site.id)).emit('lead:updated', updated);
-      ack({ ok: true, lead: updated });
+      const checked = check(leadUpdate, payload);
+      if (!checked.ok) return ack(checked);
+      const { leadId, status } = checked.value;
+      guard(
+        'request update',
+        async () => {
+          const lead = isId(leadId) ? await store.getLead(leadId) : undefined;
+          if (lead?.site !== site.id) return ack(fail('not_found', 'no such request'));
+          const updated = (await store.updateLeadStatus(lead.id, status, operator.id))!;
+          socket.broadcast.to(rooms.operators(site.id)).emit('lead:updated', updated);
+          ack({ ok: true, lead: updated });
+        },
+        ack,
+        internal('request'),
+      );
+    });
+
+    guard('hello', async () => {
+      const [conversations, leads, online] = await Promise.all([
+        store.listConversations(site.id, 500),
+        store.listLeads(site.id, { limit: 200 }),
+        onlineVisitors(ctx, site.id),
+      ]);
+      if (socket.disconnected) return;
+      // Present and greeted in one turn: visitors hear of the operator as the console does.
+      ctx.presence.connect(site.id, operator.id, socket.id);
+      present = true;
+      socket.emit('hello', {
+        operator: publicProfile(operator, ctx.publicUrl, site),
+        status: ctx.presence.chosen(site.id, operator.id),
+        team: team(ctx, site),
+        conversations: conversations.map(toSummary),
+        leads,
+        online,
+      });
     });
   });
 }

@@ -32,7 +32,8 @@ import { createWebhookSender } from './webhook';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
 import { HASHED_WIDGET_CHUNK, type Mount } from './static-files';
-import { openSqliteStore, type Store } from './store';
+import { openStore, type Store } from './store';
+import { createMessageService, type MessageLimit } from './messages';
 import { attachVisitorNamespace } from './visitor-namespace';
 
 export interface ServerOptions {
@@ -43,8 +44,10 @@ export interface ServerOptions {
   /** Which proxies' X-Forwarded-For to believe; none by default. */
   trustProxy?: TrustProxy;
   dataDir?: string;
-  /** Handed to the store opener: postgres://... selects PostgreSQL. */
+  /** postgres://… stores everything in PostgreSQL instead of the SQLite file in `dataDir`. */
   databaseUrl?: string;
+  /** Messages a visitor may send at once and per second; null lifts the limit (benchmarks). */
+  visitorMessageLimit?: MessageLimit | null;
   /** Sites, or a path to the JSON file that lists them. */
   sites?: SiteConfig[] | string;
   /** Serve the sample site and the designer (the demo); on unless said otherwise. */
@@ -56,6 +59,8 @@ export interface ServerOptions {
   /** How long an operator whose console disconnected still counts as present. */
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
+  /** How often the webhook outbox is looked at for due deliveries (default 5 s). */
+  webhookPollMs?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
 }
@@ -75,14 +80,6 @@ export interface RunningServer {
    */
   drain(timeoutMs: number): Promise<{ unfinishedAcks: number }>;
   close(): Promise<void>;
-}
-
-/** The store for the configured engine. PostgreSQL arrives with the async store. */
-function openStore(options: ServerOptions): Store {
-  if (options.databaseUrl && !/^sqlite:/i.test(options.databaseUrl)) {
-    throw new Error('DATABASE_URL: this build has the embedded store only; unset DATABASE_URL to use it in DATA_DIR.');
-  }
-  return openSqliteStore(options.dataDir ?? paths.data, newId);
 }
 
 /**
@@ -124,7 +121,8 @@ function instrumentStore(store: Store, metrics: Metrics): Store {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? createLogger(options.log ? 'silent' : 'info');
-  const log = options.log ?? ((message: string) => logger.info(message));
+  // The gateways' plain lines: failures at warn, everything else at info.
+  const log = options.log ?? ((message: string) => (/failed|gave up|not stored|not published/.test(message) ? logger.warn(message) : logger.info(message)));
   const sites =
     typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? paths.demoSites);
   const trustProxy = options.trustProxy ?? { kind: 'off' };
@@ -133,13 +131,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let draining = false;
   let io: Server | undefined;
   const countSockets = (name: string) => io?.of(name).sockets.size ?? 0;
-  let webhookBacklog = 0;
+  let store: Store | undefined;
   const metrics = createMetrics({
     visitorsConnected: () => countSockets(VISITOR_NAMESPACE),
     operatorsConnected: () => countSockets(OPERATOR_NAMESPACE),
-    webhookBacklog: () => webhookBacklog,
+    webhookBacklog: () => store?.webhookBacklog() ?? 0,
   });
-  const store = instrumentStore(openStore(options), metrics);
+  store = instrumentStore(await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId), metrics);
 
   const mounts: Mount[] = [
     { prefix: '/', root: paths.widget, cors: true, immutable: HASHED_WIDGET_CHUNK },
@@ -220,7 +218,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (site) ctx.operators.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
     ctx.refreshAvailability(siteId);
   });
-  const webhooks = createWebhookSender({ log, retryDelaysMs: options.webhookRetryDelaysMs });
   const ctx: ServerContext = {
     store,
     sites: new Map(sites.map((site) => [site.id, site])),
@@ -228,31 +225,40 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     visitors: io.of(VISITOR_NAMESPACE) as unknown as ServerContext['visitors'],
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
-    webhooks: {
-      ...webhooks,
-      // The backlog metric counts deliveries from the first attempt to success or giving up.
-      send(url, event) {
-        webhookBacklog += 1;
-        return webhooks.send(url, event).finally(() => (webhookBacklog -= 1));
-      },
-    },
+    webhooks: createWebhookSender({
+      store,
+      log,
+      secretFor: (siteId) => ctx.sites.get(siteId)?.webhookSecret,
+      retryDelaysMs: options.webhookRetryDelaysMs,
+      pollMs: options.webhookPollMs,
+    }),
     refreshAvailability: () => {},
     log,
   };
-  attachVisitorNamespace(ctx);
-  attachOperatorNamespace(ctx);
+  const messages = createMessageService(
+    ctx,
+    options.visitorMessageLimit === undefined
+      ? { burst: LIMITS.visitorMessageBurst, perSecond: LIMITS.visitorMessagesPerSecond }
+      : options.visitorMessageLimit,
+  );
+  attachVisitorNamespace(ctx, messages);
+  attachOperatorNamespace(ctx, messages);
   handleHttp = createRouter({ ctx, logger, metrics, clientIp: ipOf, isDraining: () => draining }, mounts);
   // Business hours open and close on the clock, not on an event: look every 20 seconds.
   const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
-  const idleTimer = setInterval(() => closeIdleConversations(ctx), options.idleSweepMs ?? 30_000);
+  const idleTimer = setInterval(
+    () => void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`)),
+    options.idleSweepMs ?? 30_000,
+  );
 
   const socketServer = io;
+  const openedStore = store;
   let closed: Promise<void> | undefined;
   return {
     url: publicUrl,
     http,
     io: socketServer,
-    store,
+    store: openedStore,
     metrics,
     reloadSites(next) {
       // The same Map object: every handler holds it and sees the new sites at once.
@@ -295,9 +301,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(hoursTimer);
         clearInterval(idleTimer);
         presence.close();
-        webhooks.close();
+        await ctx.webhooks.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
-        await store.close();
+        await openedStore.close();
         logger.flush();
       })();
       return closed;

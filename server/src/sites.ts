@@ -41,6 +41,8 @@ export interface SiteConfig extends SiteInfo {
   routing?: RoutingRule[];
   /** Each new lead is POSTed here as JSON. */
   webhookUrl?: string;
+  /** Signs webhook posts (HMAC-SHA256 in Confab-Signature). */
+  webhookSecret?: string;
   /** SHA-256 (hex) of the token that reads GET /api/sites/:site/leads. */
   apiTokenSha256?: string;
   /** One avatar for every operator instead of their own photos (seed 001). */
@@ -131,6 +133,8 @@ export function parseSites(raw: unknown): SiteConfig[] {
     }
     const webhookUrl = text(site.webhookUrl, `${at}.webhookUrl`, true);
     if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) fail(`${at}.webhookUrl`, 'must be an http(s) URL');
+    const webhookSecret = text(site.webhookSecret, `${at}.webhookSecret`, true);
+    if (webhookSecret && webhookSecret.length < 32) fail(`${at}.webhookSecret`, 'use at least 32 random characters');
     const timeout = site.inactivityTimeoutMinutes;
     if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
       fail(`${at}.inactivityTimeoutMinutes`, 'must be a positive number of minutes');
@@ -159,6 +163,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(site.hours ? { hours: site.hours } : {}),
       ...(site.routing ? { routing: site.routing } : {}),
       ...(webhookUrl ? { webhookUrl } : {}),
+      ...(webhookSecret ? { webhookSecret } : {}),
       ...(apiTokenSha256 ? { apiTokenSha256 } : {}),
       ...(timeout ? { inactivityTimeoutMinutes: timeout } : {}),
       ...(identitySecret ? { identitySecret } : {}),

@@ -1,9 +1,9 @@
 /**
- * The visitor side of the socket protocol: session, messages, typing, page changes,
- * requests, ending a chat, rating it, and read marks.
+ * The visitor gateway: session, messages, typing, page changes, requests, ending a
+ * chat, rating it, and read marks. Each handler parses its payload, checks that the
+ * conversation is the visitor's own, calls one service and acknowledges.
  */
 import {
-  LIMITS,
   checkConversationRef,
   checkSendMessage,
   cleanContext,
@@ -13,18 +13,18 @@ import {
   type Rating,
 } from '../../src/protocol';
 import { availabilityFor, groupForUrl, sameAvailability } from './availability';
-import { publishConversation, rooms, toChatMessage, type ServerContext } from './context';
-import { appendMessage, broadcastMessage, closeConversation, pickUp, publishRating } from './conversations';
+import { rooms, type ServerContext } from './context';
+import { closeConversation, publishRating } from './conversations';
 import { createLeadHandler } from './lead-handler';
-import { createRateLimiter } from './rate-limit';
+import type { MessageService } from './messages';
+import { check, ratingPayload, readMark } from './payloads';
 import type { ConversationRow } from './store';
-import { announce, announceOffline, beginPageView, endPageView, moveToPage, snapshotOf } from './visitor-presence';
+import { announce, announceOffline, beginPageView, countConnection, endPageView, moveToPage, snapshotOf } from './visitor-presence';
 import { identifyVisitor, openSession, type VisitorSocket } from './visitor-session';
 
-const RATING_COMMENT_MAX = 1000;
+type AckFn<T> = (res: T) => void;
 
-export function attachVisitorNamespace(ctx: ServerContext): void {
-  const limiter = createRateLimiter(LIMITS.visitorMessageBurst, LIMITS.visitorMessagesPerSecond);
+export function attachVisitorNamespace(ctx: ServerContext, messages: MessageService): void {
   const submitLead = createLeadHandler(ctx);
   const { store } = ctx;
 
@@ -43,141 +43,145 @@ export function attachVisitorNamespace(ctx: ServerContext): void {
     }
   };
 
+  /** Runs an async handler; a failure is logged, and answered if the client waits for an answer. */
+  const guard = <T>(what: string, work: () => Promise<unknown>, ack?: AckFn<T>, failure?: T) =>
+    void work().catch((error: unknown) => {
+      ctx.log(`visitor ${what} failed: ${String(error)}`);
+      if (ack && failure) ack(failure);
+    });
+
   ctx.visitors.on('connection', (socket: VisitorSocket) => {
     const { site, visitorId, owner } = socket.data;
     void socket.join([rooms.owner(site.id, owner), rooms.siteVisitors(site.id)]);
-    socket.emit('session', openSession(ctx, socket));
-    beginPageView(ctx, socket);
-    tellAvailability(socket);
-    announce(ctx, socket, 'visitor:online');
+    countConnection(ctx, socket);
+    // Page views change in the order the visitor moved: one after the other per connection.
+    let pageWork: Promise<unknown> = Promise.resolve();
+    const inPageOrder = <T>(work: () => Promise<T>): Promise<T> => {
+      const next = pageWork.then(work);
+      pageWork = next.catch(() => {});
+      return next;
+    };
+
+    // Listeners first: what the client sends right after `session` must find them.
     socket.on('disconnect', () => {
-      endPageView(ctx, socket);
       announceOffline(ctx, socket);
+      guard('disconnect', () => inPageOrder(() => endPageView(ctx, socket)));
     });
 
     /** The owner's conversation named by the payload, or undefined. */
-    const own = (payload: unknown): ConversationRow | undefined => {
+    const own = async (payload: unknown): Promise<ConversationRow | undefined> => {
       const ref = checkConversationRef(payload);
-      const row = ref.ok ? store.getConversation(ref.value.conversationId) : undefined;
+      const row = ref.ok ? await store.getConversation(ref.value.conversationId) : undefined;
       return row?.site === site.id && row.owner === owner ? row : undefined;
     };
 
     socket.on('message:send', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      try {
-        if (store.isBlocked(site.id, owner, visitorId)) return ack(fail('blocked', 'the operator ended the dialogue'));
-        const checked = checkSendMessage(payload);
-        if (!checked.ok) return ack(checked);
-        const sender = `v:${visitorId}`;
-        // A resend whose first ack was lost gets the stored message, limiter or not.
-        const stored = store.findMessage(sender, checked.value.clientId);
-        if (stored) return ack({ ok: true, message: toChatMessage(ctx, site.id, stored) });
-        if (!limiter.take(`${site.id}:${visitorId}`)) return ack(fail('rate_limited', 'too many messages; wait a moment'));
-
-        const { conversation, created } = store.openConversation(site.id, owner, visitorId, snapshotOf(ctx, socket));
-        const replyTo = checked.value.replyTo;
-        if (replyTo && store.getMessage(replyTo)?.conversationId !== conversation.id) {
-          return ack(fail('invalid', 'replyTo is not a message of this conversation', 'replyTo'));
-        }
-        const { message, duplicate } = appendMessage(ctx, conversation, {
-          sender,
-          clientId: checked.value.clientId,
-          author: 'visitor',
-          operatorId: null,
-          text: checked.value.text,
-          replyTo,
-        });
-        ack({ ok: true, message });
-        if (duplicate) return;
-        broadcastMessage(ctx, conversation, message, socket.id);
-        if (created) preferPreviousOperator(ctx, conversation);
-        publishConversation(ctx, conversation.id);
-      } catch (error) {
-        ctx.log(`visitor message failed: ${String(error)}`);
-        ack(fail('internal', 'the message could not be stored; it will be retried'));
-      }
+      const checked = checkSendMessage(payload);
+      if (!checked.ok) return ack(checked);
+      const from = { kind: 'visitor', site, visitorId, owner, snapshot: () => snapshotOf(ctx, socket) } as const;
+      guard(
+        'message',
+        async () => ack(await messages.post(from, checked.value, socket.id)),
+        ack,
+        fail('internal', 'the message could not be stored; it will be retried'),
+      );
     });
 
     socket.on('typing', (payload) => {
       const typing = readTyping(payload);
-      const open = typing === null ? undefined : store.latestConversation(site.id, owner);
-      if (open?.status !== 'open') return;
-      ctx.operators.to(rooms.operators(site.id)).volatile.emit('typing', { conversationId: open.id, typing: typing! });
+      if (typing === null) return;
+      guard('typing', async () => {
+        const open = await store.latestConversation(site.id, owner);
+        if (open?.status !== 'open') return;
+        ctx.operators.to(rooms.operators(site.id)).volatile.emit('typing', { conversationId: open.id, typing });
+      });
     });
 
     socket.on('page', (payload) => {
       const page = cleanContext(payload);
-      if (!page || !moveToPage(ctx, socket, page)) return;
-      socket.data.group = groupFor(socket);
-      tellAvailability(socket);
-      announce(ctx, socket, 'visitor:page');
+      if (!page) return;
+      guard('page', async () => {
+        if (!(await inPageOrder(() => moveToPage(ctx, socket, page)))) return;
+        socket.data.group = groupFor(socket);
+        tellAvailability(socket);
+        await announce(ctx, socket, 'visitor:page');
+      });
     });
 
     socket.on('lead:submit', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      try {
-        if (store.isBlocked(site.id, owner, visitorId)) return ack(fail('blocked', 'the operator ended the dialogue'));
-        ack(submitLead(site, visitorId, socket.handshake.address, payload, snapshotOf(ctx, socket)));
-      } catch (error) {
-        ctx.log(`lead failed: ${String(error)}`);
-        ack(fail('internal', 'the request could not be stored; it will be retried'));
-      }
+      guard(
+        'request',
+        async () => {
+          if (await store.isBlocked(site.id, owner, visitorId)) return ack(fail('blocked', 'the operator ended the dialogue'));
+          ack(await submitLead(site, visitorId, socket.handshake.address, payload, () => snapshotOf(ctx, socket)));
+        },
+        ack,
+        fail('internal', 'the request could not be stored; it will be retried'),
+      );
     });
 
     socket.on('conversation:end', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      const conversation = own(payload);
-      if (!conversation) return ack(fail('not_found', 'no such conversation'));
-      closeConversation(ctx, conversation, 'visitor');
-      ack({ ok: true, conversationId: conversation.id });
+      guard(
+        'end',
+        async () => {
+          const conversation = await own(payload);
+          if (!conversation) return ack(fail('not_found', 'no such conversation'));
+          await closeConversation(ctx, conversation, 'visitor');
+          ack({ ok: true, conversationId: conversation.id });
+        },
+        ack,
+        fail('internal', 'the conversation could not be ended'),
+      );
     });
 
-    const rate = (payload: unknown, ack: (res: Ack<{ rating: Rating }>) => void, dismiss: boolean) => {
-      if (typeof ack !== 'function') return;
-      const conversation = own(payload);
+    const rate = async (payload: unknown, ack: AckFn<Ack<{ rating: Rating }>>, dismiss: boolean) => {
+      const conversation = await own(payload);
       if (!conversation) return ack(fail('not_found', 'no such conversation'));
       if (conversation.ratingState !== 'pending' && conversation.ratingState !== 'draft') {
         return ack(fail('closed', 'this conversation cannot be rated now'));
       }
-      const { score, comment, final } = payload as { score?: unknown; comment?: unknown; final?: unknown };
       if (dismiss) {
-        store.setRating(conversation.id, 'dismissed', null, null);
+        await store.setRating(conversation.id, 'dismissed', null, null);
       } else {
-        if (!Number.isInteger(score) || (score as number) < 1 || (score as number) > 5) {
-          return ack(fail('invalid', 'score must be a whole number from 1 to 5', 'score'));
-        }
-        if (comment !== undefined && (typeof comment !== 'string' || comment.length > RATING_COMMENT_MAX)) {
-          return ack(fail('too_long', `comment must be text of at most ${RATING_COMMENT_MAX} characters`, 'comment'));
-        }
-        const text = typeof comment === 'string' && comment.trim() ? comment.trim() : null;
-        store.setRating(conversation.id, final === true ? 'given' : 'draft', score as number, text);
+        const checked = check(ratingPayload, payload, { comment: 'too_long' });
+        if (!checked.ok) return ack(checked);
+        const { score, comment, final } = checked.value;
+        await store.setRating(conversation.id, final === true ? 'given' : 'draft', score, comment?.trim() || null);
       }
-      ack({ ok: true, rating: publishRating(ctx, site, store.getConversation(conversation.id)!)! });
+      ack({ ok: true, rating: publishRating(ctx, site, (await store.getConversation(conversation.id))!)! });
     };
-    socket.on('rating:submit', (payload, ack) => rate(payload, ack, false));
-    socket.on('rating:dismiss', (payload, ack) => rate(payload, ack, true));
+    const rateFailed = fail('internal', 'the rating could not be stored');
+    socket.on('rating:submit', (payload, ack) => {
+      if (typeof ack === 'function') guard('rating', () => rate(payload, ack, false), ack, rateFailed);
+    });
+    socket.on('rating:dismiss', (payload, ack) => {
+      if (typeof ack === 'function') guard('rating', () => rate(payload, ack, true), ack, rateFailed);
+    });
 
     socket.on('read', (payload) => {
-      const conversation = own(payload);
-      const seq = (payload as { seq?: unknown } | null)?.seq;
-      if (!conversation || !Number.isInteger(seq) || (seq as number) < 0 || (seq as number) > conversation.lastSeq) return;
-      if (store.markRead(conversation.id, 'visitor', seq as number)) {
-        ctx.operators.to(rooms.operators(site.id)).emit('read', { conversationId: conversation.id, seq: seq as number });
-      }
+      const mark = check(readMark, payload);
+      if (!mark.ok) return;
+      guard('read mark', async () => {
+        const conversation = await own(payload);
+        const { seq } = mark.value;
+        if (!conversation || seq > conversation.lastSeq) return;
+        if (await store.markRead(conversation.id, 'visitor', seq)) {
+          ctx.operators.to(rooms.operators(site.id)).emit('read', { conversationId: conversation.id, seq });
+        }
+      });
+    });
+
+    guard('connection', async () => {
+      const session = await openSession(ctx, socket);
+      await inPageOrder(() => beginPageView(ctx, socket));
+      socket.emit('session', session);
+      tellAvailability(socket);
+      await announce(ctx, socket, 'visitor:online');
     });
   });
 }
 
 const groupFor = (socket: VisitorSocket) => groupForUrl(socket.data.site, socket.data.page?.url);
-
-/** Sticky (seed 002): a returning visitor's new chat goes to their last operator if available. */
-function preferPreviousOperator(ctx: ServerContext, conversation: ConversationRow): void {
-  const previous = ctx.store
-    .recentConversations(conversation.site, conversation.owner, 2)
-    .find((c) => c.id !== conversation.id && c.operatorId);
-  const site = ctx.sites.get(conversation.site);
-  const operator = site?.operators.find((op) => op.id === previous?.operatorId);
-  if (site && operator && ctx.presence.status(site.id, operator.id) === 'available') {
-    pickUp(ctx, site, ctx.store.getConversation(conversation.id)!, operator);
-  }
-}

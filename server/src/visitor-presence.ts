@@ -11,34 +11,38 @@ import type { VisitorSocket } from './visitor-session';
 const RESUME_VIEW_MS = 60_000;
 
 /** Starts (or resumes) the page view for the connection's current page. */
-export function beginPageView(ctx: ServerContext, socket: VisitorSocket): void {
+export async function beginPageView(ctx: ServerContext, socket: VisitorSocket): Promise<void> {
   const { site, visitorId, page } = socket.data;
   if (!page) return;
-  socket.data.pageViewId =
-    ctx.store.resumePageView(site.id, visitorId, page.url, RESUME_VIEW_MS) ??
-    ctx.store.startPageView(site.id, visitorId, page);
+  const id =
+    (await ctx.store.resumePageView(site.id, visitorId, page.url, RESUME_VIEW_MS)) ??
+    (await ctx.store.startPageView(site.id, visitorId, page));
+  socket.data.pageViewId = id;
+  // Gone while the view was being stored: nobody is left to end it.
+  if (socket.disconnected) await endPageView(ctx, socket);
 }
 
-export function endPageView(ctx: ServerContext, socket: VisitorSocket): void {
-  if (socket.data.pageViewId !== undefined) ctx.store.endPageView(socket.data.pageViewId);
+export async function endPageView(ctx: ServerContext, socket: VisitorSocket): Promise<void> {
+  const id = socket.data.pageViewId;
   socket.data.pageViewId = undefined;
+  if (id !== undefined) await ctx.store.endPageView(id);
 }
 
 /** A navigation: returns false when the URL did not really change. */
-export function moveToPage(ctx: ServerContext, socket: VisitorSocket, page: PageContext): boolean {
+export async function moveToPage(ctx: ServerContext, socket: VisitorSocket, page: PageContext): Promise<boolean> {
   if (socket.data.page?.url === page.url) {
     socket.data.page = page;
     return false;
   }
-  endPageView(ctx, socket);
   socket.data.page = page;
-  beginPageView(ctx, socket);
+  await endPageView(ctx, socket);
+  await beginPageView(ctx, socket);
   return true;
 }
 
 /** The context at this moment, for a conversation or a request to keep. */
-export function snapshotOf(ctx: ServerContext, socket: VisitorSocket): ContextSnapshot {
-  const visitor = ctx.store.getVisitor(socket.data.site.id, socket.data.visitorId);
+export async function snapshotOf(ctx: ServerContext, socket: VisitorSocket): Promise<ContextSnapshot> {
+  const visitor = await ctx.store.getVisitor(socket.data.site.id, socket.data.visitorId);
   return {
     page: socket.data.page,
     firstTouch: visitor?.firstTouch ?? null,
@@ -49,41 +53,59 @@ export function snapshotOf(ctx: ServerContext, socket: VisitorSocket): ContextSn
   };
 }
 
-export function onlineVisitor(ctx: ServerContext, socket: VisitorSocket): OnlineVisitor {
+export async function onlineVisitor(ctx: ServerContext, socket: VisitorSocket): Promise<OnlineVisitor> {
   const { site, visitorId, owner } = socket.data;
-  const visitor = ctx.store.getVisitor(site.id, visitorId);
-  const open = ctx.store.latestConversation(site.id, owner);
+  const [visitor, open, snapshot] = await Promise.all([
+    ctx.store.getVisitor(site.id, visitorId),
+    ctx.store.latestConversation(site.id, owner),
+    snapshotOf(ctx, socket),
+  ]);
   const since = visitor?.visitStartedAt ?? Date.now();
+  const views = await ctx.store.pageViews(site.id, visitorId, since);
   return {
     visitorId,
     name: visitor?.name ?? null,
     conversationId: open?.status === 'open' ? open.id : null,
     visitStartedAt: since,
-    pagesThisVisit: new Set(ctx.store.pageViews(site.id, visitorId, since).map((view) => view.url)).size,
+    pagesThisVisit: new Set(views.map((view) => view.url)).size,
     returning: (visitor?.visits ?? 1) > 1,
-    ...snapshotOf(ctx, socket),
+    ...snapshot,
   };
 }
 
 /** Visitors connected to the site now, one entry each however many tabs they have. */
-export function onlineVisitors(ctx: ServerContext, siteId: string): OnlineVisitor[] {
-  const byId = new Map<string, OnlineVisitor>();
-  for (const socket of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
-    if (socket.data?.site?.id !== siteId || byId.has(socket.data.visitorId)) continue;
-    byId.set(socket.data.visitorId, onlineVisitor(ctx, socket));
+export async function onlineVisitors(ctx: ServerContext, siteId: string): Promise<OnlineVisitor[]> {
+  const ids = ctx.visitors.adapter.rooms.get(rooms.siteVisitors(siteId)) ?? new Set<string>();
+  const byId = new Map<string, VisitorSocket>();
+  for (const id of ids) {
+    const socket = ctx.visitors.sockets.get(id) as VisitorSocket | undefined;
+    if (socket && !byId.has(socket.data.visitorId)) byId.set(socket.data.visitorId, socket);
   }
-  return [...byId.values()];
+  return Promise.all([...byId.values()].map((socket) => onlineVisitor(ctx, socket)));
 }
 
-export function announce(ctx: ServerContext, socket: VisitorSocket, event: 'visitor:online' | 'visitor:page'): void {
-  ctx.operators.to(rooms.operators(socket.data.site.id)).emit(event, onlineVisitor(ctx, socket));
+export async function announce(ctx: ServerContext, socket: VisitorSocket, event: 'visitor:online' | 'visitor:page') {
+  const visitor = await onlineVisitor(ctx, socket);
+  if (socket.connected) ctx.operators.to(rooms.operators(socket.data.site.id)).emit(event, visitor);
+}
+
+/** Open connections per visitor, so a disconnect learns in O(1) whether it was the last tab. */
+const connections = new WeakMap<ServerContext, Map<string, number>>();
+const connectionKey = (socket: VisitorSocket) => `${socket.data.site.id}\u0000${socket.data.visitorId}`;
+
+export function countConnection(ctx: ServerContext, socket: VisitorSocket): void {
+  let counts = connections.get(ctx);
+  if (!counts) connections.set(ctx, (counts = new Map()));
+  const key = connectionKey(socket);
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 /** Gone once the visitor's last tab is gone. */
 export function announceOffline(ctx: ServerContext, socket: VisitorSocket): void {
-  const { site, visitorId } = socket.data;
-  for (const other of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
-    if (other.id !== socket.id && other.data.visitorId === visitorId && other.data.site?.id === site.id) return;
-  }
-  ctx.operators.to(rooms.operators(site.id)).emit('visitor:offline', { visitorId });
+  const counts = connections.get(ctx);
+  const key = connectionKey(socket);
+  const left = (counts?.get(key) ?? 1) - 1;
+  if (left > 0) return void counts!.set(key, left);
+  counts?.delete(key);
+  ctx.operators.to(rooms.operators(socket.data.site.id)).emit('visitor:offline', { visitorId: socket.data.visitorId });
 }

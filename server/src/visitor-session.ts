@@ -81,12 +81,12 @@ export function identifyVisitor(ctx: ServerContext) {
 }
 
 /** Records the visitor, hands a verified device's history to its user, builds the session. */
-export function openSession(ctx: ServerContext, socket: VisitorSocket): VisitorSession {
+export async function openSession(ctx: ServerContext, socket: VisitorSocket): Promise<VisitorSession> {
   const { site, visitorId, owner, user } = socket.data;
   const auth = socket.handshake.auth as Partial<VisitorAuth>;
   const { store } = ctx;
   const { firstTouch, lastTouch, env } = cleanVisitorContext(auth);
-  store.touchVisitor({
+  await store.touchVisitor({
     id: visitorId,
     site: site.id,
     name: user?.name ?? cleanHint(auth.name, LIMITS.name),
@@ -98,15 +98,20 @@ export function openSession(ctx: ServerContext, socket: VisitorSocket): VisitorS
     ip: cleanIp(socket.handshake.address),
     region: regionFromTimeZone(env?.timeZone),
   });
-  if (user) store.adoptConversations(site.id, visitorId, owner);
+  if (user) await store.adoptConversations(site.id, visitorId, owner);
 
-  const latest = store.latestConversation(site.id, owner);
+  const latest = await store.latestConversation(site.id, owner);
   const resumes = latest && auth.conversationId === latest.id && typeof auth.lastChange === 'number' && auth.lastChange >= 0;
   const rows = resumes
-    ? store.changesAfter(latest.id, auth.lastChange!, LIMITS.historyReplay)
-    : store
-        .recentConversations(site.id, owner, RECENT_CONVERSATIONS)
-        .flatMap((c) => store.lastMessages(c.id, LIMITS.historyReplay))
+    ? await store.changesAfter(latest.id, auth.lastChange!, LIMITS.historyReplay)
+    : (
+        await Promise.all(
+          (await store.recentConversations(site.id, owner, RECENT_CONVERSATIONS)).map((c) =>
+            store.lastMessages(c.id, LIMITS.historyReplay),
+          ),
+        )
+      )
+        .flat()
         .slice(-LIMITS.historyReplay);
   const operator = latest && findOperator(ctx, site.id, latest.operatorId);
   const rating = latest?.status === 'closed' ? toRating(latest) : null;
@@ -119,7 +124,7 @@ export function openSession(ctx: ServerContext, socket: VisitorSocket): VisitorS
     messages: rows.map((row) => toChatMessage(ctx, site.id, row)),
     operatorReadSeq: latest?.operatorReadSeq ?? 0,
     rating: rating && (rating.state === 'pending' || rating.state === 'draft') ? rating : null,
-    blocked: store.isBlocked(site.id, owner, visitorId),
+    blocked: await store.isBlocked(site.id, owner, visitorId),
     verified: user !== null,
   };
 }

@@ -38,7 +38,7 @@ describeInBrowser('visitor context, live for the operator', () => {
     expect(stored.utm).toEqual({ utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring' });
 
     const visitorId = await page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor')!));
-    const urls = env.harness.server.store.pageViews('demo', visitorId).map((v) => new URL(v.url));
+    const urls = (await env.harness.server.store.pageViews('demo', visitorId)).map((v) => new URL(v.url));
     expect(urls.map((u) => u.pathname + u.search)).toEqual(['/?utm_source=newsletter&utm_medium=email&utm_campaign=spring', '/pricing', '/pricing?plan=pro']);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();

@@ -66,7 +66,7 @@ describeInBrowser('availability and the request form', () => {
     await console.locator('button', { hasText: 'Take in work' }).click();
     await console.locator('.facts', { hasText: 'In work' }).waitFor();
 
-    expect(env.harness.server.store.listLeads('demo').filter((l) => l.phone === '+7 701 555 01 02')).toHaveLength(1);
+    expect((await env.harness.server.store.listLeads('demo')).filter((l) => l.phone === '+7 701 555 01 02')).toHaveLength(1);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();
     await operator.context.close();

@@ -48,7 +48,7 @@ describe('visitor messages', () => {
     expect(first.ok && second.ok).toBe(true);
     if (!first.ok || !second.ok) return;
     expect(second.message.id).toBe(first.message.id);
-    const history = harness.server.store.lastMessages(first.message.conversationId, 100);
+    const history = await harness.server.store.lastMessages(first.message.conversationId, 100);
     expect(history.filter((m) => m.clientId === clientId)).toHaveLength(1);
 
     // A new connection of the same visitor sees it once as well.
@@ -125,7 +125,7 @@ describe('operator replies', () => {
     const message = await reply;
     expect(message).toMatchObject({ author: 'operator', text: 'Yes!', seq: 2 });
     expect(message.operator?.avatar).toBe(`${url()}/assets/a.svg`);
-    expect(harness.server.store.getConversation(sent.message.conversationId)?.operatorId).toBe('anna');
+    expect((await harness.server.store.getConversation(sent.message.conversationId))?.operatorId).toBe('anna');
   });
 
   it('relay typing both ways', async () => {

@@ -19,15 +19,15 @@ afterEach(() => sockets.closeAll());
 afterAll(() => harness.cleanup());
 
 const views = (visitorId: string) => harness.server.store.pageViews('shop', visitorId);
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 50 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+const until = async (check: () => Promise<boolean>) => {
+  for (let i = 0; i < 50 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
 };
 
 describe('visitor context', () => {
   it('creates the visitor on the first visit, before any message, with touches, environment and region', async () => {
     const { socket, visitorId } = await connectVisitor(url(), { page: page('/'), ...context });
     sockets.track(socket);
-    expect(harness.server.store.getVisitor('shop', visitorId)).toMatchObject({
+    expect(await harness.server.store.getVisitor('shop', visitorId)).toMatchObject({
       firstTouch: context.firstTouch,
       lastTouch: context.lastTouch,
       env: { timeZone: 'Asia/Almaty', device: 'mobile' },
@@ -46,7 +46,7 @@ describe('visitor context', () => {
       firstTouch: { landing: 'https://shop.example/?utm_source=bing', utm: { utm_source: 'bing' }, at: 9 },
     });
     sockets.track(later.socket);
-    expect(harness.server.store.getVisitor('shop', first.visitorId)!.firstTouch).toEqual(context.firstTouch);
+    expect((await harness.server.store.getVisitor('shop', first.visitorId))!.firstTouch).toEqual(context.firstTouch);
   });
 
   it('stores one page view per real URL change, with time on page', async () => {
@@ -57,14 +57,14 @@ describe('visitor context', () => {
     socket.emit('page', page('/b'));
     socket.emit('page', { url: 'javascript:alert(1)' });
     socket.emit('page', page('/c'));
-    await until(() => views(visitorId).length === 3);
-    const rows = views(visitorId);
+    await until(async () => (await views(visitorId)).length === 3);
+    const rows = await views(visitorId);
     expect(rows.map((v) => new URL(v.url).pathname)).toEqual(['/a', '/b', '/c']);
     expect(rows[0]!.endedAt).not.toBeNull();
     expect(rows[2]!.endedAt).toBeNull();
     socket.disconnect();
-    await until(() => views(visitorId)[2]!.endedAt !== null);
-    expect(views(visitorId)[2]!.endedAt).not.toBeNull();
+    await until(async () => (await views(visitorId))[2]!.endedAt !== null);
+    expect((await views(visitorId))[2]!.endedAt).not.toBeNull();
   });
 
   it('continues the same page view when a connection drops and comes back', async () => {
@@ -73,7 +73,7 @@ describe('visitor context', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const again = await connectVisitor(url(), { visitorId: first.visitorId, page: page('/same') });
     sockets.track(again.socket);
-    expect(views(first.visitorId)).toHaveLength(1);
+    expect(await views(first.visitorId)).toHaveLength(1);
   });
 
   it('bounds and filters what a client sends', async () => {
@@ -83,10 +83,10 @@ describe('visitor context', () => {
       env: { language: '<script>', timeZone: '../../etc', utcOffset: 99_999, screen: { width: -1, height: 2 }, device: 'fridge' } as never,
     });
     sockets.track(socket);
-    const visitor = harness.server.store.getVisitor('shop', visitorId)!;
+    const visitor = (await harness.server.store.getVisitor('shop', visitorId))!;
     expect(visitor.firstTouch).toBeNull();
     expect(visitor.env).toBeNull();
-    expect(views(visitorId)[0]!.title).toHaveLength(200);
+    expect((await views(visitorId))[0]!.title).toHaveLength(200);
   });
 });
 
@@ -142,7 +142,7 @@ describe('snapshots', () => {
       elapsedMs: 10_000,
     });
     expect(lead.ok).toBe(true);
-    const stored = harness.server.store.listLeads('shop').find((l) => l.visitorId === visitorId)!;
+    const stored = (await harness.server.store.listLeads('shop')).find((l) => l.visitorId === visitorId)!;
     expect(stored.snapshot).toMatchObject({ page: { url: 'https://shop.example/elsewhere' }, lastTouch: context.lastTouch });
   });
 });

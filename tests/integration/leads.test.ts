@@ -97,7 +97,7 @@ describe('requests from the offline form', () => {
 
     expect(first.ok && second.ok).toBe(true);
     expect(first.ok && second.ok && second.leadId === first.leadId).toBe(true);
-    const stored = harness.server.store.listLeads('shop').filter((l) => l.visitorId === visitorId);
+    const stored = (await harness.server.store.listLeads('shop')).filter((l) => l.visitorId === visitorId);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
       name: 'Ann',
@@ -138,7 +138,7 @@ describe('requests from the offline form', () => {
     const { socket, visitorId } = await visitor();
     const ack = await submit(socket, lead(overrides));
     expect(ack).toMatchObject({ ok: true, leadId: expect.any(String) });
-    expect(harness.server.store.listLeads('shop').filter((l) => l.visitorId === visitorId)).toEqual([]);
+    expect((await harness.server.store.listLeads('shop')).filter((l) => l.visitorId === visitorId)).toEqual([]);
   });
 
   it('store at most three requests from one visitor in a burst, thanking for all', async () => {
@@ -146,7 +146,7 @@ describe('requests from the offline form', () => {
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await submit(socket, lead({}, { message: `request ${i}` })));
     expect(answers.every((a) => a.ok)).toBe(true);
-    const stored = harness.server.store.listLeads('shop').filter((l) => l.visitorId === visitorId);
+    const stored = (await harness.server.store.listLeads('shop')).filter((l) => l.visitorId === visitorId);
     expect(stored.map((l) => l.message).sort()).toEqual(['request 0', 'request 1', 'request 2']);
   });
 

@@ -65,7 +65,7 @@ describe('ending a conversation', () => {
     const b = await chat('two');
     const ended = await b.socket.timeout(3000).emitWithAck('conversation:end', { conversationId: b.conversationId });
     expect(ended).toEqual({ ok: true, conversationId: b.conversationId });
-    expect(harness.server.store.getConversation(b.conversationId)).toMatchObject({ status: 'closed', closeReason: 'visitor' });
+    expect(await harness.server.store.getConversation(b.conversationId)).toMatchObject({ status: 'closed', closeReason: 'visitor' });
 
     const c = await chat('three');
     expect(await nextEvent(c.socket, 'conversation:closed', 3000)).toEqual({ conversationId: c.conversationId, reason: 'timeout' });
@@ -202,7 +202,7 @@ describe('inside a conversation', () => {
     expect(await readByOperator).toEqual({ conversationId: a.conversationId, seq: 1 });
     // Marks beyond the conversation are ignored.
     a.socket.emit('read', { conversationId: a.conversationId, seq: 99 });
-    expect(harness.server.store.getConversation(a.conversationId)!.visitorReadSeq).toBe(1);
+    expect((await harness.server.store.getConversation(a.conversationId))!.visitorReadSeq).toBe(1);
   });
 
   it('picking a chat up posts the operator’s greeting before their reply', async () => {
@@ -255,7 +255,7 @@ describe('returning visitors', () => {
     if (!second.ok) throw new Error('send failed');
     expect(second.message.conversationId).not.toBe(first.conversationId);
     expect(await assigned).toMatchObject({ id: 'max' });
-    expect(harness.server.store.getConversation(second.message.conversationId)!.operatorId).toBe('max');
+    expect((await harness.server.store.getConversation(second.message.conversationId))!.operatorId).toBe('max');
   });
 });
 

@@ -29,21 +29,21 @@ function firstReleaseData(): string {
 }
 
 describe('upgrading the store', () => {
-  it('keeps every conversation, message and request, and the next message continues the numbering', () => {
+  it('keeps every conversation, message and request, and the next message continues the numbering', async () => {
     const store = openSqliteStore(firstReleaseData(), newId);
-    const conversation = store.latestConversation('shop', 'v:visitor-aaaaaaaaaaaaaaaa')!;
+    const conversation = (await store.latestConversation('shop', 'v:visitor-aaaaaaaaaaaaaaaa'))!;
     expect(conversation).toMatchObject({ id: 'conv-aaaaaaaaaaaaaaaaaa', owner: 'v:visitor-aaaaaaaaaaaaaaaa', lastSeq: 2, lastChange: 2 });
-    expect(store.lastMessages(conversation.id, 10).map((m) => [m.seq, m.changeSeq, m.text])).toEqual([
+    expect((await store.lastMessages(conversation.id, 10)).map((m) => [m.seq, m.changeSeq, m.text])).toEqual([
       [1, 1, 'hello'],
       [2, 2, 'hi Ann'],
     ]);
     // A client that had everything gets nothing again; one that had the first message gets the second.
-    expect(store.changesAfter(conversation.id, 2, 10)).toEqual([]);
-    expect(store.changesAfter(conversation.id, 1, 10).map((m) => m.text)).toEqual(['hi Ann']);
-    expect(store.listLeads('shop')).toEqual([expect.objectContaining({ name: 'Ann', phone: '+77011234567', status: 'new' })]);
-    expect(store.getVisitor('shop', 'visitor-aaaaaaaaaaaaaaaa')).toMatchObject({ name: 'Ann', visits: 1, firstTouch: null });
+    expect(await store.changesAfter(conversation.id, 2, 10)).toEqual([]);
+    expect((await store.changesAfter(conversation.id, 1, 10)).map((m) => m.text)).toEqual(['hi Ann']);
+    expect(await store.listLeads('shop')).toEqual([expect.objectContaining({ name: 'Ann', phone: '+77011234567', status: 'new' })]);
+    expect(await store.getVisitor('shop', 'visitor-aaaaaaaaaaaaaaaa')).toMatchObject({ name: 'Ann', visits: 1, firstTouch: null });
 
-    const next = store.appendMessage({
+    const next = await store.appendMessage({
       conversationId: conversation.id,
       sender: 'v:visitor-aaaaaaaaaaaaaaaa',
       clientId: newId(),
@@ -53,16 +53,16 @@ describe('upgrading the store', () => {
     });
     expect(next.message).toMatchObject({ seq: 3, changeSeq: 3 });
     // A resend of a message stored before the upgrade is still recognised.
-    expect(store.findMessage('v:visitor-aaaaaaaaaaaaaaaa', 'client-1-aaaaaaaaaaaaa')?.text).toBe('hello');
-    store.close();
+    expect((await store.findMessage('v:visitor-aaaaaaaaaaaaaaaa', 'client-1-aaaaaaaaaaaaa'))?.text).toBe('hello');
+    await store.close();
   });
 
-  it('is idempotent: opening an upgraded store again changes nothing', () => {
+  it('is idempotent: opening an upgraded store again changes nothing', async () => {
     const dir = firstReleaseData();
-    openSqliteStore(dir, newId).close();
+    await openSqliteStore(dir, newId).close();
     const store = openSqliteStore(dir, newId);
-    expect(store.lastMessages('conv-aaaaaaaaaaaaaaaaaa', 10)).toHaveLength(2);
-    store.close();
+    expect(await store.lastMessages('conv-aaaaaaaaaaaaaaaaaa', 10)).toHaveLength(2);
+    await store.close();
     const db = new Database(join(dir, 'confab.sqlite'));
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();

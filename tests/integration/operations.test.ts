@@ -216,7 +216,7 @@ describe('TRUST_PROXY', () => {
   it('on: the stored IP and the limited IP are the client’s, as the trusted proxy saw it', async () => {
     const harness = await start(trust('loopback'));
     const visitorId = await visitorFrom(harness.server.url, '1.1.1.1, 203.0.113.9');
-    expect(harness.server.store.getVisitor('shop', visitorId)?.ip).toBe('203.0.113.9');
+    expect((await harness.server.store.getVisitor('shop', visitorId))?.ip).toBe('203.0.113.9');
     for (let i = 0; i < 10; i += 1) await login(harness.server.url, 'nobody', 'x', `203.0.113.${i}`);
     expect((await login(harness.server.url, 'anna', PASSWORD, '203.0.113.50')).status).toBe(200);
   });
@@ -224,7 +224,7 @@ describe('TRUST_PROXY', () => {
   it('off: the header is ignored, so a forged one changes nothing', async () => {
     const harness = await start(trust('false'));
     const visitorId = await visitorFrom(harness.server.url, '203.0.113.9');
-    expect(harness.server.store.getVisitor('shop', visitorId)?.ip).toBe('127.0.0.1');
+    expect((await harness.server.store.getVisitor('shop', visitorId))?.ip).toBe('127.0.0.1');
     for (let i = 0; i < 10; i += 1) await login(harness.server.url, `nobody-${i}`, 'x', `203.0.113.${i}`);
     // Every attempt came from 127.0.0.1, whatever the header said.
     expect((await login(harness.server.url, 'anna', PASSWORD, '203.0.113.50')).status).toBe(429);

@@ -17,8 +17,8 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VISITOR_NAMESPACE, newId, type VisitorSession } from '../../src/protocol';
 import { hashPassword } from '../../server/src/passwords';
-import { openSqliteStore } from '../../server/src/store';
-import type { VisitorClient } from '../support/server';
+import { openStore } from '../../server/src/store';
+import { testStore, type VisitorClient } from '../support/server';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 const CADDY = '/usr/bin/caddy';
@@ -88,7 +88,15 @@ let direct: string;
 let proxied: string;
 let dependencies: Set<string>;
 
+/** PostgreSQL, as the compose file runs it, on the PostgreSQL run; the embedded store otherwise. */
+let databaseUrl: string | undefined;
+
 beforeAll(async () => {
+  if (testStore === 'postgres') {
+    const { inject } = await import('vitest');
+    const { createDatabase } = await import('../support/postgres');
+    databaseUrl = await createDatabase(inject('postgresUrl'));
+  }
   dependencies = assembleApp();
   mkdirSync(dataDir);
   writeFileSync(join(work, 'identity_secret'), `${IDENTITY_SECRET}\n`);
@@ -119,6 +127,7 @@ beforeAll(async () => {
       PUBLIC_URL: hasCaddy ? proxied : direct,
       TRUST_PROXY: 'loopback',
       DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       SITES_FILE: join(work, 'sites.json'),
       ANNA_PASSWORD_HASH: await hashPassword(PASSWORD, { ln: 12, r: 8, p: 1 }),
     },
@@ -152,7 +161,7 @@ afterAll(async () => {
     await new Promise((resolve) => server.once('exit', resolve));
   }
   rmSync(work, { recursive: true, force: true });
-});
+}, 30_000);
 
 describe('the built server in production, on production dependencies only', () => {
   it('runs without any development package', () => {
@@ -211,7 +220,7 @@ describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', () => {
     socket.disconnect();
     server.kill('SIGTERM');
     expect(await new Promise((resolve) => server.once('exit', resolve))).toBe(0);
-    const store = openSqliteStore(dataDir, newId);
+    const store = await openStore({ dataDir, databaseUrl }, newId);
     try {
       expect((await store.getVisitor('shop', visitorId))?.ip).toBe('127.0.0.1');
     } finally {

@@ -14,12 +14,21 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VISITOR_NAMESPACE, newId, type ChatMessage, type SendMessageAck, type VisitorSession } from '../../src/protocol';
 import { hashPassword } from '../../server/src/passwords';
-import type { VisitorClient } from '../support/server';
+import { testStore, type VisitorClient } from '../support/server';
 
 const main = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'confab-shutdown-'));
 const sitesFile = join(folder, 'sites.json');
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** On the PostgreSQL run, both servers share a database of their own; on SQLite, a folder. */
+let databaseUrl: string | undefined;
+beforeAll(async () => {
+  if (testStore !== 'postgres') return;
+  const { inject } = await import('vitest');
+  const { createDatabase } = await import('../support/postgres');
+  databaseUrl = await createDatabase(inject('postgresUrl'));
+});
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -46,6 +55,7 @@ async function startChild(port: number, env: Record<string, string> = {}): Promi
       DATA_DIR: join(folder, 'data'),
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

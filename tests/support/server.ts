@@ -1,6 +1,7 @@
 /**
  * A fresh reference server per test file: its own port on 127.0.0.1, its own data
- * directory, real socket.io clients. Point clients at 127.0.0.1, not localhost:
+ * directory (or, with CONFAB_TEST_STORE=postgres, its own PostgreSQL database in the
+ * cluster the `integration-postgres` project starts), real socket.io clients. Point clients at 127.0.0.1, not localhost:
  * socket.io skips its offline handling for localhost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,6 +72,7 @@ export interface HarnessOptions {
   sites?: SiteConfig[] | string;
   presenceGraceMs?: number;
   webhookRetryDelaysMs?: number[];
+  webhookPollMs?: number;
   idleSweepMs?: number;
   /** Serve the sample site and the designer (true, as the tests have always had them). */
   demoPages?: boolean;
@@ -78,19 +80,35 @@ export interface HarnessOptions {
   server?: Partial<ServerOptions>;
 }
 
+/** Which engine the test servers store in: SQLite unless CONFAB_TEST_STORE=postgres. */
+export const testStore = process.env.CONFAB_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A database of its own for one test server, when the tests run on PostgreSQL. */
+async function testDatabase(): Promise<{ databaseUrl?: string; drop(): Promise<void> }> {
+  if (testStore !== 'postgres') return { drop: async () => {} };
+  const { inject } = await import('vitest');
+  const { createDatabase, dropDatabase } = await import('./postgres');
+  const clusterUrl = inject('postgresUrl');
+  const databaseUrl = await createDatabase(clusterUrl);
+  return { databaseUrl, drop: () => dropDatabase(clusterUrl, databaseUrl) };
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-test-'));
+  const database = await testDatabase();
   const sites = options.sites ?? testSites(options.extraOrigins);
-  const { presenceGraceMs = 100, webhookRetryDelaysMs, idleSweepMs } = options;
+  const { presenceGraceMs = 100, webhookRetryDelaysMs, webhookPollMs, idleSweepMs } = options;
   const start = (port = options.port ?? 0) =>
     startServer({
       port,
       host: '127.0.0.1',
       dataDir,
+      databaseUrl: database.databaseUrl,
       sites,
       log: () => {},
       presenceGraceMs,
       webhookRetryDelaysMs,
+      webhookPollMs,
       idleSweepMs,
       demoPages: options.demoPages,
       ...options.server,
@@ -106,6 +124,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async cleanup() {
       await harness.server.close().catch(() => {});
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,5 @@
 /**
- * The schema, as steps: each entry moves a database one version up, and
+ * The SQLite schema, as steps: each entry moves a database one version up, and
  * `PRAGMA user_version` records how far a file has come. Never edit a step that has
  * shipped; add the next one.
  */
@@ -65,5 +65,17 @@ export const MIGRATIONS = [
      id INTEGER PRIMARY KEY, site TEXT NOT NULL, visitor_id TEXT NOT NULL,
      url TEXT NOT NULL, title TEXT, referrer TEXT, started_at INTEGER NOT NULL, ended_at INTEGER);
    CREATE INDEX page_views_by_visitor ON page_views (site, visitor_id, started_at);`,
+  // The hot path: blocked users are found by user id, not by scanning the site's visitors;
+  // the idle sweep reads open conversations only; replay reads one conversation's changes.
+  `CREATE INDEX visitors_by_user ON visitors (site, user_id);
+   CREATE INDEX conversations_open ON conversations (status, updated_at);
+   CREATE INDEX messages_by_change ON messages (conversation_id, change_seq);`,
+  // Webhooks go through an outbox: delivered with retries across restarts, visible to the owner.
+  `CREATE TABLE webhook_deliveries (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, url TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+   CREATE INDEX webhook_deliveries_by_site ON webhook_deliveries (site, created_at);`,
 ];
-

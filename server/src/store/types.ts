@@ -1,6 +1,7 @@
 /**
  * The store's interface: what the server needs from a database, and nothing about
- * which one. SQLite implements it (sqlite.ts); another database is another module.
+ * which one. Every method is async: one implementation (kysely-store.ts) runs on the
+ * embedded SQLite engine and on PostgreSQL.
  */
 import type {
   Author,
@@ -129,61 +130,130 @@ export interface NewLead {
   context: PageContext | null;
 }
 
-export interface Store {
-  /** Records a connection: creates the visitor, or starts a new visit after 30 idle minutes. */
-  touchVisitor(visitor: VisitorTouch): VisitorRow;
-  getVisitor(site: string, id: string): VisitorRow | undefined;
-  /** Spam: this visitor id (and its verified user) may not start another chat. */
-  blockVisitor(site: string, id: string): void;
-  isBlocked(site: string, owner: string, visitorId: string): boolean;
+export type WebhookStatus = 'pending' | 'delivered' | 'failed';
 
-  latestConversation(site: string, owner: string): ConversationRow | undefined;
+/** One event for a site's webhook, from the outbox. `body` is the exact JSON posted. */
+export interface WebhookDelivery {
+  id: string;
+  site: string;
+  url: string;
+  type: string;
+  body: string;
+  status: WebhookStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type WebhookOutcome =
+  | { status: 'delivered' }
+  | { status: 'pending'; error: string; retryAt: number }
+  | { status: 'failed'; error: string };
+
+/** Everything stored about one visitor, for the visitor to have (GDPR access). */
+export interface VisitorExport {
+  visitor: VisitorRow;
+  conversations: (ConversationRow & { context: ContextSnapshot | null; messages: MessageRow[] })[];
+  leads: Lead[];
+  pageViews: PageViewRow[];
+}
+
+/** What a retention sweep removed. */
+export interface Purged {
+  pageViews: number;
+  /** Visitors, conversation snapshots and request snapshots whose IP address was cleared. */
+  ipAddresses: number;
+  sessions: number;
+}
+
+/** Which database a store runs on. */
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly engine: Engine;
+  /** Records a connection: creates the visitor, or starts a new visit after 30 idle minutes. */
+  touchVisitor(visitor: VisitorTouch): Promise<VisitorRow>;
+  getVisitor(site: string, id: string): Promise<VisitorRow | undefined>;
+  /** Spam: this visitor id (and its verified user) may not start another chat. */
+  blockVisitor(site: string, id: string): Promise<void>;
+  isBlocked(site: string, owner: string, visitorId: string): Promise<boolean>;
+
+  latestConversation(site: string, owner: string): Promise<ConversationRow | undefined>;
   /** The owner's latest conversations, oldest first. */
-  recentConversations(site: string, owner: string, limit: number): ConversationRow[];
+  recentConversations(site: string, owner: string, limit: number): Promise<ConversationRow[]>;
   /** The owner's open conversation, or a new one carrying `context` as its snapshot. */
   openConversation(
     site: string,
     owner: string,
     visitorId: string,
     context?: ContextSnapshot,
-  ): { conversation: ConversationRow; created: boolean };
-  conversationContext(id: string): ContextSnapshot | null;
-  startPageView(site: string, visitorId: string, page: { url: string; title?: string; referrer?: string }): number;
-  endPageView(id: number): void;
+  ): Promise<{ conversation: ConversationRow; created: boolean }>;
+  conversationContext(id: string): Promise<ContextSnapshot | null>;
+  startPageView(site: string, visitorId: string, page: { url: string; title?: string; referrer?: string }): Promise<number>;
+  endPageView(id: number): Promise<void>;
   /** Reuses the visitor's latest page view if it is this URL and ended less than `withinMs` ago. */
-  resumePageView(site: string, visitorId: string, url: string, withinMs: number): number | undefined;
-  pageViews(site: string, visitorId: string, since?: number): PageViewRow[];
+  resumePageView(site: string, visitorId: string, url: string, withinMs: number): Promise<number | undefined>;
+  pageViews(site: string, visitorId: string, since?: number): Promise<PageViewRow[]>;
   /** A verified user's device hands its anonymous open conversation to the user. */
-  adoptConversations(site: string, visitorId: string, owner: string): void;
-  getConversation(id: string): ConversationRow | undefined;
-  listConversations(site: string, limit: number): ConversationListRow[];
-  getConversationListRow(id: string): ConversationListRow | undefined;
-  assignOperator(conversationId: string, operatorId: string): boolean;
-  closeConversation(conversationId: string, reason: CloseReason): boolean;
+  adoptConversations(site: string, visitorId: string, owner: string): Promise<void>;
+  getConversation(id: string): Promise<ConversationRow | undefined>;
+  listConversations(site: string, limit: number): Promise<ConversationListRow[]>;
+  getConversationListRow(id: string): Promise<ConversationListRow | undefined>;
+  assignOperator(conversationId: string, operatorId: string): Promise<boolean>;
+  closeConversation(conversationId: string, reason: CloseReason): Promise<boolean>;
   /** Open conversations with nothing new since `before`. */
-  idleConversations(before: number): ConversationRow[];
+  idleConversations(before: number): Promise<ConversationRow[]>;
   /** Raises a read mark; returns false when it was already that high. */
-  markRead(conversationId: string, by: 'visitor' | 'operator', seq: number): boolean;
-  setRating(conversationId: string, state: RatingState, score: number | null, comment: string | null): void;
+  markRead(conversationId: string, by: 'visitor' | 'operator', seq: number): Promise<boolean>;
+  setRating(conversationId: string, state: RatingState, score: number | null, comment: string | null): Promise<void>;
 
-  findMessage(sender: string, clientId: string): MessageRow | undefined;
-  getMessage(id: string): MessageRow | undefined;
+  findMessage(sender: string, clientId: string): Promise<MessageRow | undefined>;
+  getMessage(id: string): Promise<MessageRow | undefined>;
   /** Stores a message once per (sender, clientId); a repeat returns the stored one. */
-  appendMessage(message: NewMessage): { message: MessageRow; duplicate: boolean };
-  editMessage(id: string, text: string): MessageRow | undefined;
-  deleteMessage(id: string): MessageRow | undefined;
+  appendMessage(message: NewMessage): Promise<{ message: MessageRow; duplicate: boolean }>;
+  editMessage(id: string, text: string): Promise<MessageRow | undefined>;
+  deleteMessage(id: string): Promise<MessageRow | undefined>;
   /** Messages inserted, edited or deleted after change `change`. */
-  changesAfter(conversationId: string, change: number, limit: number): MessageRow[];
-  lastMessages(conversationId: string, limit: number): MessageRow[];
+  changesAfter(conversationId: string, change: number, limit: number): Promise<MessageRow[]>;
+  lastMessages(conversationId: string, limit: number): Promise<MessageRow[]>;
 
   /** Stores a request once per (site, visitor, clientId); a repeat returns the stored one. */
-  insertLead(lead: NewLead): { lead: Lead; duplicate: boolean };
-  findLead(site: string, visitorId: string, clientId: string): Lead | undefined;
-  getLead(id: string): (Lead & { site: string }) | undefined;
-  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number }): Lead[];
-  updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Lead | undefined;
+  insertLead(lead: NewLead): Promise<{ lead: Lead; duplicate: boolean }>;
+  findLead(site: string, visitorId: string, clientId: string): Promise<Lead | undefined>;
+  getLead(id: string): Promise<(Lead & { site: string }) | undefined>;
+  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number }): Promise<Lead[]>;
+  updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Promise<Lead | undefined>;
 
-  createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): void;
-  findSession(tokenHash: string): { site: string; operatorId: string } | undefined;
-  close(): void;
+  /** Puts an event in the webhook outbox, due now. */
+  enqueueWebhook(event: { site: string; url: string; type: string; body: string }): Promise<WebhookDelivery>;
+  /**
+   * Takes up to `limit` due deliveries for `leaseMs`, counting the attempt: until the
+   * lease runs out no other worker (in this process or another server) takes them.
+   */
+  claimWebhooks(leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  finishWebhook(id: string, outcome: WebhookOutcome): Promise<void>;
+  /** The site's deliveries, newest first. */
+  listWebhooks(site: string, options?: { status?: WebhookStatus; limit?: number }): Promise<WebhookDelivery[]>;
+  /** Deliveries still to be made, all sites. */
+  webhookBacklog(): Promise<number>;
+
+  /**
+   * Retention: deletes page views started before `before` and operator sessions expired
+   * before it, and clears the IP address of visitors last seen, and of snapshots taken,
+   * before it.
+   */
+  purgeBefore(before: number): Promise<Purged>;
+  exportVisitor(site: string, visitorId: string): Promise<VisitorExport | undefined>;
+  /**
+   * Deletes everything about one visitor: the visitor, the conversations their device
+   * started (with every message), their requests, page views and the webhook deliveries
+   * that carried them. Returns false when there was no such visitor.
+   */
+  eraseVisitor(site: string, visitorId: string): Promise<boolean>;
+
+  createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): Promise<void>;
+  findSession(tokenHash: string): Promise<{ site: string; operatorId: string } | undefined>;
+  close(): Promise<void>;
 }

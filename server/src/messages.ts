@@ -1,0 +1,114 @@
+/**
+ * The message service: the one path by which a message is posted, from a visitor or an
+ * operator. The gateways parse and authorise; this decides, stores and tells:
+ * blocked senders, resends (answered with the stored message, before any limit), the
+ * visitor's rate limit, which conversation (a visitor's open one, or a new one; an
+ * operator's named one, which they take if nobody has), replies within the
+ * conversation, then the store, then everyone who must hear of it.
+ */
+import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
+import { publishConversation, toChatMessage, type ServerContext } from './context';
+import { appendMessage, broadcastMessage, pickUp } from './conversations';
+import { createRateLimiter } from './rate-limit';
+import type { OperatorConfig, SiteConfig } from './sites';
+import type { ConversationRow } from './store';
+
+export type MessageSender =
+  | {
+      kind: 'visitor';
+      site: SiteConfig;
+      visitorId: string;
+      owner: string;
+      /** The context a new conversation keeps; read only when one is started. */
+      snapshot: () => Promise<ContextSnapshot>;
+    }
+  | { kind: 'operator'; site: SiteConfig; operator: OperatorConfig };
+
+export interface PostedMessage {
+  /** Required from operators; a visitor always writes into their own open conversation. */
+  conversationId?: string;
+  clientId: string;
+  text: string;
+  replyTo?: string;
+}
+
+export interface MessageLimit {
+  burst: number;
+  perSecond: number;
+}
+
+export function createMessageService(ctx: ServerContext, visitorLimit: MessageLimit | null) {
+  const limiter = visitorLimit && createRateLimiter(visitorLimit.burst, visitorLimit.perSecond);
+  const { store } = ctx;
+
+  /** The conversation the message goes into, or the reason it cannot be posted. */
+  async function target(from: MessageSender, input: PostedMessage) {
+    if (from.kind === 'operator') {
+      const row = input.conversationId ? await store.getConversation(input.conversationId) : undefined;
+      if (row?.site !== from.site.id) return { error: fail('not_found', 'no such conversation') };
+      if (row.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
+      return { conversation: row, created: false };
+    }
+    if (limiter && !limiter.take(`${from.site.id}:${from.visitorId}`)) {
+      return { error: fail('rate_limited', 'too many messages; wait a moment') };
+    }
+    const latest = await store.latestConversation(from.site.id, from.owner);
+    if (latest?.status === 'open') return { conversation: latest, created: false };
+    return store.openConversation(from.site.id, from.owner, from.visitorId, await from.snapshot());
+  }
+
+  return {
+    /** Stores and delivers one message; `except` is the sending socket, which has the ack. */
+    async post(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
+      const site = from.site;
+      if (from.kind === 'visitor' && (await store.isBlocked(site.id, from.owner, from.visitorId))) {
+        return fail('blocked', 'the operator ended the dialogue');
+      }
+      const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
+      // A resend whose first ack was lost gets the stored message, limiter or not.
+      const stored = await store.findMessage(sender, input.clientId);
+      if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
+
+      const found = await target(from, input);
+      if ('error' in found) return found.error!;
+      const { conversation, created } = found;
+      if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
+        return fail('invalid', 'replyTo is not a message of this conversation', 'replyTo');
+      }
+      // The first operator to answer takes the conversation; their greeting goes first.
+      if (from.kind === 'operator') await pickUp(ctx, site, conversation, from.operator);
+      const { message, duplicate } = await appendMessage(ctx, conversation, {
+        sender,
+        clientId: input.clientId,
+        author: from.kind,
+        operatorId: from.kind === 'operator' ? from.operator.id : null,
+        text: input.text,
+        replyTo: input.replyTo,
+      });
+      if (!duplicate) {
+        broadcastMessage(ctx, conversation, message, except);
+        if (created) {
+          preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
+            ctx.log(`previous operator not assigned: ${String(error)}`),
+          );
+        }
+        publishConversation(ctx, conversation.id);
+      }
+      return { ok: true, message };
+    },
+  };
+}
+
+export type MessageService = ReturnType<typeof createMessageService>;
+
+/** Sticky (seed 002): a returning visitor's new chat goes to their last operator if available. */
+async function preferPreviousOperator(ctx: ServerContext, conversation: ConversationRow): Promise<void> {
+  const previous = (await ctx.store.recentConversations(conversation.site, conversation.owner, 2)).find(
+    (c) => c.id !== conversation.id && c.operatorId,
+  );
+  const site = ctx.sites.get(conversation.site);
+  const operator = site?.operators.find((op) => op.id === previous?.operatorId);
+  if (site && operator && ctx.presence.status(site.id, operator.id) === 'available') {
+    await pickUp(ctx, site, (await ctx.store.getConversation(conversation.id))!, operator);
+  }
+}

@@ -1,0 +1,451 @@
+/**
+ * The store, written once: every query is built with Kysely and runs unchanged on
+ * SQLite and on PostgreSQL. What differs between engines lives elsewhere: how a write
+ * commits (writer.ts), the schema steps (migrations.ts, pg-migrations.ts) and one lock
+ * in `openConversation`.
+ *
+ * Concurrency rests on the database, not on this process: a message takes its number by
+ * `UPDATE conversations SET last_seq = last_seq + 1 ... RETURNING` (a row lock on
+ * PostgreSQL, the single writer on SQLite), and UNIQUE (sender, client_id) and UNIQUE
+ * (conversation_id, seq) turn any race into a retry that finds the stored row.
+ */
+import { sql } from 'kysely';
+import type { ContextSnapshot } from '../../../src/protocol';
+import { dataCareMethods } from './kysely-data-care';
+import { leadMethods } from './kysely-leads';
+import { webhookMethods } from './kysely-webhooks';
+import type { Database } from './schema';
+import type { ConversationListRow, ConversationRow, Engine, MessageRow, PageViewRow, Store, VisitorRow } from './types';
+import type { Db, Writer } from './writer';
+
+/** Idle time after which the next connection counts as a new visit. */
+const VISIT_GAP_MS = 30 * 60 * 1000;
+
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+const parse = <T>(value: string | null): T | null => (value ? (JSON.parse(value) as T) : null);
+const changed = (result: { numUpdatedRows: bigint }) => result.numUpdatedRows > 0n;
+
+const CONVERSATION = [
+  'c.id',
+  'c.site',
+  'c.visitorId',
+  'c.owner',
+  'c.status',
+  'c.closeReason',
+  'c.operatorId',
+  'c.lastSeq',
+  'c.lastChange',
+  'c.visitorReadSeq',
+  'c.operatorReadSeq',
+  'c.ratingState',
+  'c.ratingScore',
+  'c.ratingComment',
+  'c.createdAt',
+  'c.updatedAt',
+] as const;
+
+const VISITOR = [
+  'id',
+  'site',
+  'name',
+  'email',
+  'userId',
+  'blockedAt',
+  'firstTouch',
+  'lastTouch',
+  'env',
+  'ip',
+  'region',
+  'visits',
+  'visitStartedAt',
+  'createdAt',
+  'lastSeenAt',
+] as const;
+
+type RawVisitor = Database['visitors'] & { visits: number };
+const toVisitor = (row: RawVisitor): VisitorRow => ({
+  ...row,
+  firstTouch: parse(row.firstTouch),
+  lastTouch: parse(row.lastTouch),
+  env: parse(row.env),
+});
+
+export interface KyselyStoreOptions {
+  db: Db;
+  engine: Engine;
+  writer: Writer;
+  newId: () => string;
+  now: () => number;
+  /** Lets the writes in flight finish, then closes the connection(s). */
+  close: () => Promise<void>;
+}
+
+export function createKyselyStore({ db, engine, writer, newId, now, close }: KyselyStoreOptions): Store {
+  const conversations = (q: Db) => q.selectFrom('conversations as c').select(CONVERSATION);
+  const conversation = (q: Db, id: string) =>
+    conversations(q).where('c.id', '=', id).executeTakeFirst() as Promise<ConversationRow | undefined>;
+  /** Newest first; of two started in the same millisecond, the open one is the newer. */
+  const ownerConversations = (q: Db, site: string, owner: string, limit: number) =>
+    conversations(q)
+      .where('c.site', '=', site)
+      .where('c.owner', '=', owner)
+      .orderBy('c.createdAt', 'desc')
+      .orderBy(sql`CASE WHEN c.status = 'open' THEN 0 ELSE 1 END`)
+      .orderBy('c.id', 'desc')
+      .limit(limit)
+      .execute() as Promise<ConversationRow[]>;
+  const openOf = (q: Db, site: string, owner: string) =>
+    conversations(q)
+      .where('c.site', '=', site)
+      .where('c.owner', '=', owner)
+      .where('c.status', '=', 'open')
+      .limit(1)
+      .executeTakeFirst() as Promise<ConversationRow | undefined>;
+
+  const listRows = (q: Db) =>
+    q
+      .selectFrom('conversations as c')
+      .leftJoin('visitors as v', (join) => join.onRef('v.site', '=', 'c.site').onRef('v.id', '=', 'c.visitorId'))
+      .leftJoin('messages as m', (join) => join.onRef('m.conversationId', '=', 'c.id').onRef('m.seq', '=', 'c.lastSeq'))
+      .select(CONVERSATION)
+      .select([
+        'v.name as visitorName',
+        'v.email as visitorEmail',
+        'v.userId as visitorUserId',
+        'm.author as lastAuthor',
+        'm.text as lastText',
+        'm.createdAt as lastAt',
+      ]);
+
+  const messages = (q: Db) =>
+    q
+      .selectFrom('messages as m')
+      .leftJoin('messages as r', 'r.id', 'm.replyTo')
+      .select([
+        'm.id',
+        'm.conversationId',
+        'm.seq',
+        'm.changeSeq',
+        'm.clientId',
+        'm.author',
+        'm.operatorId',
+        'm.text',
+        'm.replyTo',
+        'r.author as replyAuthor',
+        'r.text as replyText',
+        'r.deletedAt as replyDeletedAt',
+        'm.editedAt',
+        'm.deletedAt',
+        'm.createdAt',
+      ]);
+  const message = (q: Db, id: string) =>
+    messages(q).where('m.id', '=', id).executeTakeFirst() as Promise<MessageRow | undefined>;
+  const messageBySender = (q: Db, sender: string, clientId: string) =>
+    messages(q).where('m.sender', '=', sender).where('m.clientId', '=', clientId).executeTakeFirst() as Promise<
+      MessageRow | undefined
+    >;
+
+  const visitor = async (q: Db, site: string, id: string) => {
+    const row = await q.selectFrom('visitors').select(VISITOR).where('site', '=', site).where('id', '=', id).executeTakeFirst();
+    return row && toVisitor(row as RawVisitor);
+  };
+
+  /** Edits and deletes take the next change number, so reconnecting clients replay them. */
+  const changeMessage = (id: string, apply: (trx: Db, changeSeq: number) => Promise<boolean>) =>
+    writer.write(async (trx) => {
+      const row = await message(trx, id);
+      if (!row || row.deletedAt) return undefined;
+      const bumped = await trx
+        .updateTable('conversations')
+        .set((eb) => ({ lastChange: eb('lastChange', '+', 1) }))
+        .where('id', '=', row.conversationId)
+        .returning('lastChange')
+        .executeTakeFirstOrThrow();
+      return (await apply(trx, bumped.lastChange)) ? message(trx, id) : undefined;
+    });
+
+  const base: Omit<Store, 'purgeBefore' | 'exportVisitor' | 'eraseVisitor'> = {
+    engine,
+
+    touchVisitor: (v) =>
+      writer.write(async (trx) => {
+        const at = now();
+        const newVisit = sql<boolean>`visitors.last_seen_at < ${at - VISIT_GAP_MS}`;
+        await trx
+          .insertInto('visitors')
+          .values({
+            site: v.site,
+            id: v.id,
+            name: v.name ?? null,
+            email: v.email ?? null,
+            userId: v.userId ?? null,
+            firstTouch: json(v.firstTouch),
+            lastTouch: json(v.lastTouch),
+            env: json(v.env),
+            ip: v.ip ?? null,
+            region: v.region ?? null,
+            visits: 1,
+            visitStartedAt: at,
+            createdAt: at,
+            lastSeenAt: at,
+          })
+          .onConflict((conflict) =>
+            conflict.columns(['site', 'id']).doUpdateSet({
+              visits: sql`CASE WHEN ${newVisit} THEN visitors.visits + 1 ELSE visitors.visits END`,
+              visitStartedAt: sql`CASE WHEN ${newVisit} THEN ${at} ELSE visitors.visit_started_at END`,
+              lastSeenAt: at,
+              name: sql`COALESCE(${v.name ?? null}, visitors.name)`,
+              email: sql`COALESCE(${v.email ?? null}, visitors.email)`,
+              userId: sql`COALESCE(${v.userId ?? null}, visitors.user_id)`,
+              firstTouch: sql`COALESCE(visitors.first_touch, ${json(v.firstTouch)})`,
+              lastTouch: sql`COALESCE(${json(v.lastTouch)}, visitors.last_touch)`,
+              env: sql`COALESCE(${json(v.env)}, visitors.env)`,
+              ip: sql`COALESCE(${v.ip ?? null}, visitors.ip)`,
+              region: sql`COALESCE(${v.region ?? null}, visitors.region)`,
+            }),
+          )
+          .execute();
+        return (await visitor(trx, v.site, v.id))!;
+      }),
+    getVisitor: (site, id) => visitor(db, site, id),
+    blockVisitor: (site, id) =>
+      writer.write(async (trx) => {
+        await trx.updateTable('visitors').set({ blockedAt: now() }).where('site', '=', site).where('id', '=', id).execute();
+      }),
+    // Two lookups, each on an index (the primary key, then visitors_by_user): the cost
+    // does not grow with the number of visitors a site ever had.
+    async isBlocked(site, owner, visitorId) {
+      const blocked = db.selectFrom('visitors').select('id').where('site', '=', site).where('blockedAt', 'is not', null);
+      if (await blocked.where('id', '=', visitorId).executeTakeFirst()) return true;
+      if (!owner.startsWith('u:')) return false;
+      return (await blocked.where('userId', '=', owner.slice(2)).limit(1).executeTakeFirst()) !== undefined;
+    },
+
+    latestConversation: async (site, owner) => (await ownerConversations(db, site, owner, 1))[0],
+    recentConversations: async (site, owner, limit) => (await ownerConversations(db, site, owner, limit)).reverse(),
+    async openConversation(site, owner, visitorId, context?: ContextSnapshot) {
+      const open = await openOf(db, site, owner);
+      if (open) return { conversation: open, created: false };
+      return writer.write(async (trx) => {
+        // Two servers opening the owner's first conversation at once: the second waits
+        // here, then finds the first one's. (SQLite has a single writer already.)
+        if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`${site}/${owner}`}))`.execute(trx);
+        const again = await openOf(trx, site, owner);
+        if (again) return { conversation: again, created: false };
+        const id = newId();
+        const at = now();
+        await trx
+          .insertInto('conversations')
+          .values({ id, site, visitorId, owner, status: 'open', context: json(context), createdAt: at, updatedAt: at })
+          .execute();
+        return { conversation: (await conversation(trx, id))!, created: true };
+      });
+    },
+    conversationContext: async (id) => {
+      const row = await db.selectFrom('conversations').select('context').where('id', '=', id).executeTakeFirst();
+      return parse<ContextSnapshot>(row?.context ?? null);
+    },
+    startPageView: (site, visitorId, page) =>
+      writer.write(async (trx) => {
+        const at = now();
+        await trx.updateTable('visitors').set({ lastSeenAt: at }).where('site', '=', site).where('id', '=', visitorId).execute();
+        const row = await trx
+          .insertInto('pageViews')
+          .values({ site, visitorId, url: page.url, title: page.title ?? null, referrer: page.referrer ?? null, startedAt: at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return Number(row.id);
+      }),
+    endPageView: (id) =>
+      writer.write(async (trx) => {
+        await trx.updateTable('pageViews').set({ endedAt: now() }).where('id', '=', id).where('endedAt', 'is', null).execute();
+      }),
+    resumePageView: (site, visitorId, url, withinMs) =>
+      writer.write(async (trx) => {
+        const last = await trx
+          .selectFrom('pageViews')
+          .select(['id', 'url', 'endedAt'])
+          .where('site', '=', site)
+          .where('visitorId', '=', visitorId)
+          .orderBy('startedAt', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const at = now();
+        if (!last || last.url !== url || (last.endedAt !== null && last.endedAt < at - withinMs)) return undefined;
+        await trx.updateTable('pageViews').set({ endedAt: null }).where('id', '=', last.id).execute();
+        await trx.updateTable('visitors').set({ lastSeenAt: at }).where('site', '=', site).where('id', '=', visitorId).execute();
+        return Number(last.id);
+      }),
+    pageViews: (site, visitorId, since = 0) =>
+      db
+        .selectFrom('pageViews')
+        .select(['id', 'url', 'title', 'referrer', 'startedAt', 'endedAt'])
+        .where('site', '=', site)
+        .where('visitorId', '=', visitorId)
+        .where('startedAt', '>=', since)
+        .orderBy('startedAt')
+        .orderBy('id')
+        .execute() as Promise<PageViewRow[]>,
+    adoptConversations: (site, visitorId, owner) =>
+      writer.write(async (trx) => {
+        await trx
+          .updateTable('conversations')
+          .set({ owner })
+          .where('site', '=', site)
+          .where('owner', '=', `v:${visitorId}`)
+          .execute();
+      }),
+    getConversation: (id) => conversation(db, id),
+    listConversations: (site, limit) =>
+      listRows(db).where('c.site', '=', site).orderBy('c.updatedAt', 'desc').limit(limit).execute() as Promise<
+        ConversationListRow[]
+      >,
+    getConversationListRow: (id) =>
+      listRows(db).where('c.id', '=', id).executeTakeFirst() as Promise<ConversationListRow | undefined>,
+    assignOperator: (conversationId, operatorId) =>
+      writer.write(async (trx) =>
+        changed(
+          await trx
+            .updateTable('conversations')
+            .set({ operatorId, updatedAt: now() })
+            .where('id', '=', conversationId)
+            .where('operatorId', 'is', null)
+            .executeTakeFirst(),
+        ),
+      ),
+    closeConversation: (conversationId, reason) =>
+      writer.write(async (trx) =>
+        changed(
+          await trx
+            .updateTable('conversations')
+            .set({ status: 'closed', closeReason: reason, updatedAt: now(), ratingState: reason === 'spam' ? null : 'pending' })
+            .where('id', '=', conversationId)
+            .where('status', '=', 'open')
+            .executeTakeFirst(),
+        ),
+      ),
+    idleConversations: (before) =>
+      conversations(db).where('c.status', '=', 'open').where('c.updatedAt', '<', before).execute() as Promise<ConversationRow[]>,
+    markRead: (conversationId, by, seq) =>
+      writer.write(async (trx) => {
+        const column = by === 'visitor' ? 'visitorReadSeq' : 'operatorReadSeq';
+        return changed(
+          await trx
+            .updateTable('conversations')
+            .set({ [column]: seq })
+            .where('id', '=', conversationId)
+            .where(column, '<', seq)
+            .executeTakeFirst(),
+        );
+      }),
+    setRating: (conversationId, state, score, comment) =>
+      writer.write(async (trx) => {
+        await trx
+          .updateTable('conversations')
+          .set({ ratingState: state, ratingScore: score, ratingComment: comment })
+          .where('id', '=', conversationId)
+          .execute();
+      }),
+
+    findMessage: (sender, clientId) => messageBySender(db, sender, clientId),
+    getMessage: (id) => message(db, id),
+    appendMessage: (input) =>
+      writer.write(async (trx) => {
+        const existing = await messageBySender(trx, input.sender, input.clientId);
+        if (existing) return { message: existing, duplicate: true };
+        const createdAt = now();
+        // The row lock taken here orders concurrent senders: numbers without gaps or repeats.
+        const bumped = await trx
+          .updateTable('conversations')
+          .set((eb) => ({ lastSeq: eb('lastSeq', '+', 1), lastChange: eb('lastChange', '+', 1), updatedAt: createdAt }))
+          .where('id', '=', input.conversationId)
+          .returning(['lastSeq', 'lastChange'])
+          .executeTakeFirst();
+        if (!bumped) throw new Error(`conversation ${input.conversationId} does not exist`);
+        const id = newId();
+        await trx
+          .insertInto('messages')
+          .values({
+            id,
+            conversationId: input.conversationId,
+            seq: bumped.lastSeq,
+            changeSeq: bumped.lastChange,
+            sender: input.sender,
+            clientId: input.clientId,
+            author: input.author,
+            operatorId: input.operatorId,
+            text: input.text,
+            replyTo: input.replyTo ?? null,
+            createdAt,
+          })
+          .execute();
+        return { message: (await message(trx, id))!, duplicate: false };
+      }),
+    editMessage: (id, text) =>
+      changeMessage(id, async (trx, changeSeq) =>
+        changed(
+          await trx
+            .updateTable('messages')
+            .set({ text, editedAt: now(), changeSeq })
+            .where('id', '=', id)
+            .where('deletedAt', 'is', null)
+            .executeTakeFirst(),
+        ),
+      ),
+    deleteMessage: (id) =>
+      changeMessage(id, async (trx, changeSeq) =>
+        changed(
+          await trx
+            .updateTable('messages')
+            .set({ text: '', deletedAt: now(), changeSeq })
+            .where('id', '=', id)
+            .where('deletedAt', 'is', null)
+            .executeTakeFirst(),
+        ),
+      ),
+    changesAfter: (conversationId, change, limit) =>
+      messages(db)
+        .where('m.conversationId', '=', conversationId)
+        .where('m.changeSeq', '>', change)
+        .orderBy('m.seq')
+        .limit(limit)
+        .execute() as Promise<MessageRow[]>,
+    lastMessages: async (conversationId, limit) =>
+      (
+        (await messages(db)
+          .where('m.conversationId', '=', conversationId)
+          .orderBy('m.seq', 'desc')
+          .limit(limit)
+          .execute()) as MessageRow[]
+      ).reverse(),
+
+    ...leadMethods(db, writer, newId, now),
+    ...webhookMethods(db, writer, newId, now),
+
+    createSession: (tokenHash, site, operatorId, expiresAt) =>
+      writer.write(async (trx) => {
+        await trx.insertInto('operatorSessions').values({ tokenHash, site, operatorId, expiresAt }).execute();
+      }),
+    findSession: (tokenHash) =>
+      db
+        .selectFrom('operatorSessions')
+        .select(['site', 'operatorId'])
+        .where('tokenHash', '=', tokenHash)
+        .where('expiresAt', '>', now())
+        .executeTakeFirst(),
+    close,
+  };
+  return {
+    ...base,
+    ...dataCareMethods(db, writer, base, {
+      visitor,
+      conversations: (q, site, visitorId) =>
+        conversations(q).where('c.site', '=', site).where('c.visitorId', '=', visitorId).orderBy('c.createdAt').execute() as Promise<
+          ConversationRow[]
+        >,
+      messages: (q, conversationId) =>
+        messages(q).where('m.conversationId', '=', conversationId).orderBy('m.seq').execute() as Promise<MessageRow[]>,
+    }),
+  };
+}

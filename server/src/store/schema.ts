@@ -1,0 +1,120 @@
+/**
+ * The tables as Kysely sees them. Columns are snake_case in the database and camelCase
+ * here (Kysely's CamelCasePlugin maps them). JSON values are stored as text on both
+ * engines, times as epoch milliseconds (BIGINT on PostgreSQL).
+ */
+import type { Generated } from 'kysely';
+import type { Author, CloseReason, ConversationStatus, LeadStatus, RatingState } from '../../../src/protocol';
+
+export interface VisitorsTable {
+  site: string;
+  id: string;
+  name: string | null;
+  email: string | null;
+  userId: string | null;
+  blockedAt: number | null;
+  firstTouch: string | null;
+  lastTouch: string | null;
+  env: string | null;
+  ip: string | null;
+  region: string | null;
+  visits: Generated<number>;
+  visitStartedAt: number;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  site: string;
+  visitorId: string;
+  owner: string;
+  status: ConversationStatus;
+  closeReason: CloseReason | null;
+  operatorId: string | null;
+  lastSeq: Generated<number>;
+  lastChange: Generated<number>;
+  visitorReadSeq: Generated<number>;
+  operatorReadSeq: Generated<number>;
+  ratingState: RatingState | null;
+  ratingScore: number | null;
+  ratingComment: string | null;
+  context: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversationId: string;
+  seq: number;
+  changeSeq: number;
+  sender: string;
+  clientId: string;
+  author: Author;
+  operatorId: string | null;
+  text: string;
+  replyTo: string | null;
+  editedAt: number | null;
+  deletedAt: number | null;
+  createdAt: number;
+}
+
+export interface OperatorSessionsTable {
+  tokenHash: string;
+  site: string;
+  operatorId: string;
+  expiresAt: number;
+}
+
+export interface LeadsTable {
+  id: string;
+  site: string;
+  visitorId: string;
+  clientId: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  message: string | null;
+  context: string | null;
+  snapshot: string | null;
+  status: LeadStatus;
+  operatorId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PageViewsTable {
+  id: Generated<number>;
+  site: string;
+  visitorId: string;
+  url: string;
+  title: string | null;
+  referrer: string | null;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  site: string;
+  url: string;
+  type: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Database {
+  visitors: VisitorsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  operatorSessions: OperatorSessionsTable;
+  leads: LeadsTable;
+  pageViews: PageViewsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+}

@@ -1,0 +1,454 @@
+/**
+ * The store contract: every Store operation, run against both engines — the embedded
+ * SQLite file and a real PostgreSQL cluster — with the same expectations. Concurrency
+ * is tested across several connections (several store instances on one database), so
+ * numbering and dedupe are shown to rest on the database, not on this process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/protocol';
+import { openPostgresStore, openSqliteStore, type Store } from '../../server/src/store';
+import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
+
+interface Engine {
+  name: string;
+  skip?: string;
+  setup(): Promise<void>;
+  /** A store on a fresh, empty database. */
+  fresh(): Promise<Database>;
+  teardown(): Promise<void>;
+}
+
+interface Database {
+  /** Another store (its own connection or pool) on the same database. */
+  open(now?: () => number): Promise<Store>;
+  drop(): Promise<void>;
+}
+
+const dirs: string[] = [];
+const sqlite: Engine = {
+  name: 'SQLite',
+  setup: async () => {},
+  async fresh() {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-contract-'));
+    dirs.push(dir);
+    return { open: async (now) => openSqliteStore(dir, newId, now), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  teardown: async () => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })),
+};
+
+let cluster: PostgresCluster | undefined;
+const postgres: Engine = {
+  name: 'PostgreSQL',
+  skip: postgresSkipReason(),
+  async setup() {
+    cluster = await startPostgres();
+  },
+  async fresh() {
+    const url = await cluster!.createDatabase();
+    return { open: (now) => openPostgresStore(url, newId, now), drop: () => cluster!.dropDatabase(url) };
+  },
+  teardown: async () => cluster?.stop(),
+};
+
+const visitor = (site = 'shop') => ({ id: newId(), site });
+
+describe.each([sqlite, postgres])('the store on $name', (engine) => {
+  if (engine.skip) {
+    it.skip(`skipped: ${engine.skip}`, () => {});
+    return;
+  }
+  let clock = 1_700_000_000_000;
+  const now = () => clock;
+  let db: Database;
+  let store: Store;
+
+  beforeAll(async () => {
+    await engine.setup();
+    db = await engine.fresh();
+    store = await db.open(now);
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+    await engine.teardown();
+  });
+
+  /** A conversation with a fresh owner, opened now. */
+  async function conversation(context?: Parameters<Store['openConversation']>[3]) {
+    const v = visitor();
+    await store.touchVisitor({ ...v, name: 'Ann' });
+    return (await store.openConversation('shop', `v:${v.id}`, v.id, context)).conversation;
+  }
+  const send = (conversationId: string, text: string, sender = 'v:someone', clientId = newId()) =>
+    store.appendMessage({ conversationId, sender, clientId, author: 'visitor', operatorId: null, text });
+
+  it('reports its engine', () => {
+    expect(store.engine).toBe(engine === sqlite ? 'sqlite' : 'postgres');
+  });
+
+  describe('visitors', () => {
+    it('creates a visitor, keeps the first touch, fills gaps, and counts a new visit after 30 idle minutes', async () => {
+      const v = visitor();
+      const first = { landing: 'https://shop.example/?utm_source=x', at: 1 };
+      const created = await store.touchVisitor({ ...v, name: 'Ann', firstTouch: first, ip: '10.0.0.1' });
+      expect(created).toMatchObject({ ...v, name: 'Ann', visits: 1, firstTouch: first, ip: '10.0.0.1', blockedAt: null });
+      clock += 60_000;
+      const again = await store.touchVisitor({ ...v, email: 'ann@example.com', firstTouch: { landing: 'https://other', at: 2 } });
+      expect(again).toMatchObject({ name: 'Ann', email: 'ann@example.com', visits: 1, firstTouch: first, lastSeenAt: clock });
+      clock += 31 * 60_000;
+      expect(await store.touchVisitor(v)).toMatchObject({ visits: 2, visitStartedAt: clock });
+      expect(await store.getVisitor('shop', v.id)).toMatchObject({ visits: 2 });
+      expect(await store.getVisitor('other', v.id)).toBeUndefined();
+    });
+
+    it('blocks a visitor id, and a verified user on every device', async () => {
+      const device = visitor();
+      const otherDevice = visitor();
+      await store.touchVisitor({ ...device, userId: 'user-1' });
+      await store.touchVisitor({ ...otherDevice, userId: 'user-1' });
+      expect(await store.isBlocked('shop', `v:${device.id}`, device.id)).toBe(false);
+      await store.blockVisitor('shop', device.id);
+      expect(await store.isBlocked('shop', `v:${device.id}`, device.id)).toBe(true);
+      expect(await store.isBlocked('shop', 'u:user-1', otherDevice.id)).toBe(true);
+      expect(await store.isBlocked('shop', `v:${otherDevice.id}`, otherDevice.id)).toBe(false);
+      expect(await store.isBlocked('other', 'u:user-1', device.id)).toBe(false);
+    });
+  });
+
+  describe('conversations', () => {
+    it('opens one conversation per owner until it is closed, with its context', async () => {
+      const v = visitor();
+      const owner = `v:${v.id}`;
+      const context = { page: null, firstTouch: null, lastTouch: null, env: null, ip: '10.0.0.2', region: null };
+      const opened = await store.openConversation('shop', owner, v.id, context);
+      expect(opened).toMatchObject({ created: true, conversation: { owner, status: 'open', lastSeq: 0, lastChange: 0 } });
+      expect(await store.openConversation('shop', owner, v.id)).toMatchObject({ created: false, conversation: { id: opened.conversation.id } });
+      expect(await store.conversationContext(opened.conversation.id)).toEqual(context);
+      expect(await store.getConversation(opened.conversation.id)).toEqual(opened.conversation);
+
+      expect(await store.closeConversation(opened.conversation.id, 'visitor')).toBe(true);
+      expect(await store.closeConversation(opened.conversation.id, 'operator')).toBe(false);
+      expect(await store.getConversation(opened.conversation.id)).toMatchObject({ status: 'closed', closeReason: 'visitor', ratingState: 'pending' });
+      clock += 1;
+      const next = await store.openConversation('shop', owner, v.id);
+      expect(next.created).toBe(true);
+      expect((await store.latestConversation('shop', owner))!.id).toBe(next.conversation.id);
+      expect((await store.recentConversations('shop', owner, 5)).map((c) => c.id)).toEqual([opened.conversation.id, next.conversation.id]);
+      expect((await store.recentConversations('shop', owner, 1)).map((c) => c.id)).toEqual([next.conversation.id]);
+    });
+
+    it('a conversation closed as spam asks for no rating', async () => {
+      const c = await conversation();
+      await store.closeConversation(c.id, 'spam');
+      expect(await store.getConversation(c.id)).toMatchObject({ closeReason: 'spam', ratingState: null });
+    });
+
+    it('hands a device’s conversations to its verified user', async () => {
+      const c = await conversation();
+      await store.adoptConversations('shop', c.visitorId, 'u:user-2');
+      expect((await store.latestConversation('shop', 'u:user-2'))!.id).toBe(c.id);
+      expect(await store.latestConversation('shop', `v:${c.visitorId}`)).toBeUndefined();
+    });
+
+    it('is taken by one operator only, and lists with the visitor and the last message', async () => {
+      const c = await conversation();
+      expect(await store.assignOperator(c.id, 'anna')).toBe(true);
+      expect(await store.assignOperator(c.id, 'max')).toBe(false);
+      await send(c.id, 'first');
+      clock += 1;
+      await send(c.id, 'second');
+      const row = await store.getConversationListRow(c.id);
+      expect(row).toMatchObject({ id: c.id, operatorId: 'anna', visitorName: 'Ann', lastText: 'second', lastAuthor: 'visitor', lastSeq: 2 });
+      const listed = await store.listConversations('shop', 500);
+      expect(listed[0]!.id).toBe(c.id);
+      expect(listed.find((l) => l.id === c.id)).toEqual(row);
+    });
+
+    it('finds open conversations idle since a time', async () => {
+      const c = await conversation();
+      const idle = await store.idleConversations(clock + 1);
+      expect(idle.map((i) => i.id)).toContain(c.id);
+      expect((await store.idleConversations(clock)).map((i) => i.id)).not.toContain(c.id);
+      await store.closeConversation(c.id, 'timeout');
+      expect((await store.idleConversations(clock + 1)).map((i) => i.id)).not.toContain(c.id);
+    });
+
+    it('raises read marks only upwards, and keeps ratings', async () => {
+      const c = await conversation();
+      expect(await store.markRead(c.id, 'visitor', 3)).toBe(true);
+      expect(await store.markRead(c.id, 'visitor', 2)).toBe(false);
+      expect(await store.markRead(c.id, 'operator', 1)).toBe(true);
+      await store.setRating(c.id, 'given', 4, 'good');
+      expect(await store.getConversation(c.id)).toMatchObject({
+        visitorReadSeq: 3,
+        operatorReadSeq: 1,
+        ratingState: 'given',
+        ratingScore: 4,
+        ratingComment: 'good',
+      });
+    });
+  });
+
+  describe('messages', () => {
+    it('numbers messages, stores each (sender, client id) once, and quotes replies', async () => {
+      const c = await conversation();
+      const first = await send(c.id, 'hello', 'v:a', 'client-a-1');
+      expect(first).toMatchObject({ duplicate: false, message: { seq: 1, changeSeq: 1, text: 'hello', clientId: 'client-a-1' } });
+      const again = await send(c.id, 'hello again', 'v:a', 'client-a-1');
+      expect(again).toEqual({ duplicate: true, message: first.message });
+      expect(await store.findMessage('v:a', 'client-a-1')).toEqual(first.message);
+      expect(await store.findMessage('v:b', 'client-a-1')).toBeUndefined();
+      const reply = await store.appendMessage({
+        conversationId: c.id,
+        sender: 'o:anna',
+        clientId: newId(),
+        author: 'operator',
+        operatorId: 'anna',
+        text: 'hi',
+        replyTo: first.message.id,
+      });
+      expect(reply.message).toMatchObject({ seq: 2, replyTo: first.message.id, replyAuthor: 'visitor', replyText: 'hello', operatorId: 'anna' });
+      expect(await store.getMessage(reply.message.id)).toEqual(reply.message);
+      expect((await store.getConversation(c.id))!.lastSeq).toBe(2);
+      await expect(send('no-such-conversation', 'x')).rejects.toThrow();
+    });
+
+    it('numbers edits and deletes as changes, and replays every change after a number', async () => {
+      const c = await conversation();
+      const a = await send(c.id, 'one');
+      const b = await send(c.id, 'two');
+      await send(c.id, 'three');
+      const edited = await store.editMessage(a.message.id, 'one, edited');
+      expect(edited).toMatchObject({ seq: 1, changeSeq: 4, text: 'one, edited' });
+      expect(edited!.editedAt).toBe(clock);
+      const deleted = await store.deleteMessage(b.message.id);
+      expect(deleted).toMatchObject({ seq: 2, changeSeq: 5, text: '' });
+      expect(await store.editMessage(b.message.id, 'back')).toBeUndefined();
+      expect(await store.deleteMessage(b.message.id)).toBeUndefined();
+      expect((await store.changesAfter(c.id, 3, 10)).map((m) => [m.seq, m.changeSeq])).toEqual([
+        [1, 4],
+        [2, 5],
+      ]);
+      expect((await store.changesAfter(c.id, 0, 2)).map((m) => m.seq)).toEqual([1, 2]);
+      expect(await store.changesAfter(c.id, 5, 10)).toEqual([]);
+      expect((await store.lastMessages(c.id, 2)).map((m) => m.seq)).toEqual([2, 3]);
+      expect((await store.getConversation(c.id))!.lastChange).toBe(5);
+    });
+
+    it('numbers concurrent senders on several connections without gaps or repeats, and stores each resend once', async () => {
+      const c = await conversation();
+      const others = [await db.open(now), await db.open(now)];
+      const stores = [store, ...others];
+      const senders = Array.from({ length: 20 }, (_, i) => `v:sender-${i}`);
+      const clientIds = senders.map(() => Array.from({ length: 5 }, () => newId()));
+      // Every message is sent twice at once through different connections.
+      const sends = senders.flatMap((sender, s) =>
+        clientIds[s]!.flatMap((clientId, m) =>
+          [0, 1].map((copy) =>
+            stores[(s + m + copy) % stores.length]!.appendMessage({
+              conversationId: c.id,
+              sender,
+              clientId,
+              author: 'visitor',
+              operatorId: null,
+              text: `${sender} ${m}`,
+            }),
+          ),
+        ),
+      );
+      const results = await Promise.all(sends);
+      await Promise.all(others.map((other) => other.close()));
+
+      const stored = results.filter((r) => !r.duplicate).map((r) => r.message);
+      expect(stored).toHaveLength(100);
+      expect(results.filter((r) => r.duplicate)).toHaveLength(100);
+      expect(stored.map((m) => m.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      const history = await store.lastMessages(c.id, 1000);
+      expect(history.map((m) => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(new Set(history.map((m) => m.changeSeq)).size).toBe(100);
+      expect(await store.getConversation(c.id)).toMatchObject({ lastSeq: 100, lastChange: 100 });
+      // Each copy's answer is the one stored message.
+      for (let i = 0; i < results.length; i += 2) expect(results[i]!.message.id).toBe(results[i + 1]!.message.id);
+    }, 60_000);
+
+    it('opens one conversation when an owner’s first messages arrive at once on several connections', async () => {
+      const v = visitor();
+      const others = [await db.open(now), await db.open(now)];
+      const opened = await Promise.all(
+        [store, ...others, store, ...others].map((s) => s.openConversation('shop', `v:${v.id}`, v.id)),
+      );
+      await Promise.all(others.map((other) => other.close()));
+      expect(new Set(opened.map((o) => o.conversation.id)).size).toBe(1);
+      expect(opened.filter((o) => o.created)).toHaveLength(1);
+    });
+  });
+
+  describe('page views', () => {
+    it('starts, ends, resumes within a window, and lists them since a time', async () => {
+      const v = visitor();
+      await store.touchVisitor(v);
+      const a = await store.startPageView('shop', v.id, { url: 'https://shop.example/a', title: 'A' });
+      clock += 1000;
+      await store.endPageView(a);
+      expect(await store.resumePageView('shop', v.id, 'https://shop.example/b', 60_000)).toBeUndefined();
+      expect(await store.resumePageView('shop', v.id, 'https://shop.example/a', 60_000)).toBe(a);
+      await store.endPageView(a);
+      clock += 120_000;
+      expect(await store.resumePageView('shop', v.id, 'https://shop.example/a', 60_000)).toBeUndefined();
+      const since = clock;
+      const b = await store.startPageView('shop', v.id, { url: 'https://shop.example/b', referrer: 'https://shop.example/a' });
+      expect(b).not.toBe(a);
+      expect(await store.pageViews('shop', v.id)).toEqual([
+        { id: a, url: 'https://shop.example/a', title: 'A', referrer: null, startedAt: since - 121_000, endedAt: since - 120_000 },
+        { id: b, url: 'https://shop.example/b', title: null, referrer: 'https://shop.example/a', startedAt: since, endedAt: null },
+      ]);
+      expect((await store.pageViews('shop', v.id, since)).map((p) => p.id)).toEqual([b]);
+      expect(await store.getVisitor('shop', v.id)).toMatchObject({ lastSeenAt: since });
+    });
+  });
+
+  describe('requests', () => {
+    it('stores a request once per client id, finds, lists, filters and updates it', async () => {
+      const v = visitor();
+      const lead = { site: 'shop', visitorId: v.id, clientId: newId(), name: 'Ann', phone: '+77011234567', context: null };
+      const first = await store.insertLead(lead);
+      expect(first).toMatchObject({ duplicate: false, lead: { name: 'Ann', phone: '+77011234567', status: 'new', operatorId: null } });
+      expect(await store.insertLead({ ...lead, name: 'Changed' })).toEqual({ duplicate: true, lead: first.lead });
+      expect(await store.findLead('shop', v.id, lead.clientId)).toEqual(first.lead);
+      expect(await store.getLead(first.lead.id)).toEqual({ ...first.lead, site: 'shop' });
+      clock += 1;
+      const updated = await store.updateLeadStatus(first.lead.id, 'in_work', 'anna');
+      expect(updated).toMatchObject({ status: 'in_work', operatorId: 'anna', updatedAt: clock });
+      expect((await store.listLeads('shop', { status: 'in_work' })).map((l) => l.id)).toContain(first.lead.id);
+      expect((await store.listLeads('shop', { status: 'new' })).map((l) => l.id)).not.toContain(first.lead.id);
+      expect(await store.listLeads('shop', { since: clock + 1 })).toEqual([]);
+      expect(await store.listLeads('shop', { limit: 1 })).toHaveLength(1);
+      expect(await store.updateLeadStatus('no-such-lead', 'done', 'anna')).toBeUndefined();
+    });
+  });
+
+  describe('operator sessions', () => {
+    it('finds a session until it expires', async () => {
+      await store.createSession('hash-1', 'shop', 'anna', clock + 1000);
+      expect(await store.findSession('hash-1')).toEqual({ site: 'shop', operatorId: 'anna' });
+      clock += 1000;
+      expect(await store.findSession('hash-1')).toBeUndefined();
+      expect(await store.findSession('hash-2')).toBeUndefined();
+    });
+  });
+
+  describe('webhook outbox', () => {
+    it('hands a due delivery to one claimer per lease, retries it when due, and records the outcome', async () => {
+      const backlog = await store.webhookBacklog();
+      const d = await store.enqueueWebhook({ site: 'hooks', url: 'http://127.0.0.1:9/hook', type: 'lead.created', body: '{"a":1}' });
+      expect(d).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: clock, lastError: null, body: '{"a":1}' });
+      expect(await store.webhookBacklog()).toBe(backlog + 1);
+      const other = await db.open(now);
+      const claims = await Promise.all([store.claimWebhooks(10_000, 10), other.claimWebhooks(10_000, 10), store.claimWebhooks(10_000, 10)]);
+      await other.close();
+      const mine = claims.flat().filter((c) => c.id === d.id);
+      expect(mine).toEqual([expect.objectContaining({ attempts: 1, nextAttemptAt: clock + 10_000 })]);
+
+      await store.finishWebhook(d.id, { status: 'pending', error: 'HTTP 503', retryAt: clock + 100 });
+      expect((await store.claimWebhooks(10_000, 10)).map((c) => c.id)).not.toContain(d.id);
+      clock += 100;
+      expect((await store.claimWebhooks(10_000, 10)).find((c) => c.id === d.id)).toMatchObject({ attempts: 2, lastError: 'HTTP 503' });
+      await store.finishWebhook(d.id, { status: 'delivered' });
+      expect(await store.listWebhooks('hooks')).toEqual([expect.objectContaining({ id: d.id, status: 'delivered', attempts: 2, lastError: null })]);
+      expect(await store.webhookBacklog()).toBe(backlog);
+
+      const failed = await store.enqueueWebhook({ site: 'hooks', url: 'http://127.0.0.1:9/hook', type: 'rating.low', body: '{}' });
+      await store.finishWebhook(failed.id, { status: 'failed', error: 'connection failed' });
+      expect((await store.listWebhooks('hooks', { status: 'failed' })).map((w) => w.id)).toEqual([failed.id]);
+      expect(await store.listWebhooks('hooks', { limit: 1 })).toHaveLength(1);
+    });
+  });
+
+  describe('data care', () => {
+    it('retention deletes page views, IP addresses and sessions that are old, and nothing newer', async () => {
+      const fresh = await engine.fresh();
+      const s = await fresh.open(now);
+      const snapshot = { page: null, firstTouch: null, lastTouch: null, env: null, ip: '10.1.1.1', region: 'Asia' };
+      const old = visitor();
+      await s.touchVisitor({ ...old, ip: '10.1.1.1' });
+      await s.startPageView('shop', old.id, { url: 'https://shop.example/old' });
+      const oldChat = (await s.openConversation('shop', `v:${old.id}`, old.id, snapshot)).conversation;
+      await s.insertLead({ site: 'shop', visitorId: old.id, clientId: newId(), message: 'old', context: null, snapshot });
+      await s.createSession('old-session', 'shop', 'anna', clock + 1000);
+      clock += 10 * 86_400_000;
+      const recent = visitor();
+      await s.touchVisitor({ ...recent, ip: '10.2.2.2' });
+      await s.startPageView('shop', recent.id, { url: 'https://shop.example/new' });
+      const newChat = (await s.openConversation('shop', `v:${recent.id}`, recent.id, { ...snapshot, ip: '10.2.2.2' })).conversation;
+      await s.createSession('new-session', 'shop', 'anna', clock + 1000);
+
+      expect(await s.purgeBefore(clock - 5 * 86_400_000)).toEqual({ pageViews: 1, ipAddresses: 3, sessions: 1 });
+      expect((await s.getVisitor('shop', old.id))!.ip).toBeNull();
+      expect((await s.getVisitor('shop', recent.id))!.ip).toBe('10.2.2.2');
+      expect(await s.pageViews('shop', old.id)).toEqual([]);
+      expect(await s.pageViews('shop', recent.id)).toHaveLength(1);
+      expect(await s.conversationContext(oldChat.id)).toEqual({ ...snapshot, ip: null });
+      expect((await s.conversationContext(newChat.id))!.ip).toBe('10.2.2.2');
+      expect((await s.listLeads('shop'))[0]!.snapshot).toEqual({ ...snapshot, ip: null });
+      expect(await s.findSession('new-session')).toBeDefined();
+      // Nothing old is left: a second sweep finds nothing.
+      expect(await s.purgeBefore(clock - 5 * 86_400_000)).toEqual({ pageViews: 0, ipAddresses: 0, sessions: 0 });
+      await s.close();
+      await fresh.drop();
+    });
+
+    it('exports everything about one visitor, then erases it and nothing of anyone else', async () => {
+      const v = visitor();
+      const bystander = visitor();
+      for (const who of [v, bystander]) {
+        await store.touchVisitor({ ...who, name: 'Ann', ip: '10.3.3.3' });
+        await store.startPageView('shop', who.id, { url: 'https://shop.example/p' });
+        const { conversation: c } = await store.openConversation('shop', `v:${who.id}`, who.id);
+        await store.appendMessage({ conversationId: c.id, sender: `v:${who.id}`, clientId: newId(), author: 'visitor', operatorId: null, text: `hi from ${who.id}` });
+        await store.insertLead({ site: 'shop', visitorId: who.id, clientId: newId(), message: 'call me', context: null });
+        await store.enqueueWebhook({ site: 'shop', url: 'http://127.0.0.1:9/', type: 'lead.created', body: JSON.stringify({ lead: { visitorId: who.id } }) });
+      }
+      const exported = await store.exportVisitor('shop', v.id);
+      expect(exported).toMatchObject({
+        visitor: { id: v.id, name: 'Ann', ip: '10.3.3.3' },
+        conversations: [{ visitorId: v.id, messages: [{ text: `hi from ${v.id}` }] }],
+        leads: [{ visitorId: v.id, message: 'call me' }],
+        pageViews: [{ url: 'https://shop.example/p' }],
+      });
+      const conversationId = exported!.conversations[0]!.id;
+
+      expect(await store.eraseVisitor('shop', v.id)).toBe(true);
+      expect(await store.exportVisitor('shop', v.id)).toBeUndefined();
+      expect(await store.getConversation(conversationId)).toBeUndefined();
+      expect(await store.lastMessages(conversationId, 10)).toEqual([]);
+      expect((await store.listLeads('shop', { limit: 1000 })).filter((l) => l.visitorId === v.id)).toEqual([]);
+      expect(await store.pageViews('shop', v.id)).toEqual([]);
+      expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(v.id))).toEqual([]);
+      expect(await store.eraseVisitor('shop', v.id)).toBe(false);
+
+      const kept = await store.exportVisitor('shop', bystander.id);
+      expect(kept!.conversations[0]!.messages).toHaveLength(1);
+      expect(kept!.leads).toHaveLength(1);
+      expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(bystander.id))).toHaveLength(1);
+    });
+  });
+
+  describe('schema', () => {
+    it('keeps everything when the server starts again, and two servers starting at once migrate once', async () => {
+      const fresh = await engine.fresh();
+      const [a, b] = await Promise.all([fresh.open(now), fresh.open(now)]);
+      const v = visitor();
+      const { conversation: c } = await a.openConversation('shop', `v:${v.id}`, v.id);
+      const stored = await a.appendMessage({ conversationId: c.id, sender: 'v:x', clientId: 'client-x', author: 'visitor', operatorId: null, text: 'kept' });
+      await Promise.all([a.close(), b.close()]);
+      const reopened = await fresh.open(now);
+      expect(await reopened.lastMessages(c.id, 10)).toEqual([stored.message]);
+      expect((await reopened.appendMessage({ conversationId: c.id, sender: 'v:x', clientId: 'client-y', author: 'visitor', operatorId: null, text: 'next' })).message.seq).toBe(2);
+      await reopened.close();
+      await fresh.drop();
+    });
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * A real PostgreSQL for the tests: Debian's binaries (/usr/lib/postgresql/<version>/bin),
+ * a cluster made by `initdb` in a temporary directory, started with `pg_ctl` on a free
+ * port on 127.0.0.1, stopped and removed after. PostgreSQL refuses to run as root, so
+ * as root the cluster belongs to the `postgres` user and its commands run through
+ * `runuser`. Without the binaries the PostgreSQL tests are skipped with the install
+ * command, except under CI=true, where they fail.
+ */
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export const INSTALL_HINT = 'PostgreSQL is not installed: apt-get install -y postgresql';
+
+/** The newest installed version's bin directory, or undefined. */
+export function postgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] && join(root, versions[0], 'bin');
+}
+
+/**
+ * Why the PostgreSQL tests cannot run here, or undefined when they can. Under CI the
+ * absence is an error: CI installs PostgreSQL, and a skipped engine must not pass.
+ */
+export function postgresSkipReason(): string | undefined {
+  if (postgresBin()) return undefined;
+  if (process.env.CI === 'true') throw new Error(`${INSTALL_HINT} (CI=true: the PostgreSQL tests must run)`);
+  return INSTALL_HINT;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PostgresCluster {
+  /** postgres://… of the cluster's maintenance database. */
+  url: string;
+  /** A new empty database; returns its URL. */
+  createDatabase(name?: string): Promise<string>;
+  dropDatabase(url: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  /**
+   * Real durability (fsync, synchronous commit) for benchmarks. Tests turn fsync off:
+   * they check behaviour, not crash safety, and a cluster per test run must be quick.
+   */
+  durable?: boolean;
+}
+
+export async function startPostgres(options: ClusterOptions = {}): Promise<PostgresCluster> {
+  const bin = postgresBin();
+  if (!bin) throw new Error(INSTALL_HINT);
+  const dir = mkdtempSync(join(tmpdir(), 'confab-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+  }
+  const run = (command: string, args: string[]) => {
+    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
+    return execFileSync(file, argv, { stdio: 'pipe', cwd: dir });
+  };
+
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'confab', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const port = await freePort();
+  const settings = [
+    `-p ${port}`,
+    `-c listen_addresses=127.0.0.1`,
+    `-c unix_socket_directories=${dir}`,
+    `-c max_connections=200`,
+    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+  ].join(' ');
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
+
+  let stopped = false;
+  const stopNow = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // A test run that dies must not leave a server behind.
+  process.once('exit', stopNow);
+
+  const url = `postgres://confab@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    createDatabase: (name) => createDatabase(url, name),
+    dropDatabase: (databaseUrl) => dropDatabase(url, databaseUrl),
+    async stop() {
+      process.removeListener('exit', stopNow);
+      stopNow();
+    },
+  };
+}
+
+async function admin<T>(clusterUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: clusterUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new empty database in the cluster at `clusterUrl`; returns its URL. */
+export async function createDatabase(clusterUrl: string, name = `confab_${Math.random().toString(36).slice(2, 10)}`) {
+  await admin(clusterUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropDatabase(clusterUrl: string, databaseUrl: string) {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  await admin(clusterUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
