@@ -15,6 +15,7 @@ import {
   type LeadInput,
 } from '../../src/protocol';
 import { rooms, type ServerContext } from './context';
+import { visitorTag } from './log';
 import { createRateLimiter } from './rate-limit';
 import type { SiteConfig } from './sites';
 
@@ -49,7 +50,7 @@ export function createLeadHandler(ctx: ServerContext) {
       !visitorLimiter.take(`${site.id}:${visitorId}`) ||
       !ipLimiter.take(ip);
     if (spam) {
-      ctx.log(`lead from ${visitorId} on ${site.id} dropped as spam`);
+      ctx.log(`lead from visitor ${visitorTag(visitorId)} on ${site.id} dropped as spam`);
       return { ok: true, leadId: newId() };
     }
 
