@@ -141,7 +141,7 @@ function printAttribution(files) {
   for (const [area, pattern] of AREAS) {
     row(area, [...gz].filter(([name]) => pattern.test(name)).reduce((sum, [, bytes]) => sum + bytes, 0));
   }
-  const TOP = 16;
+  const TOP = Number(process.env.SIZE_TOP ?? 16);
   console.log(`top ${TOP} sources:`);
   [...gz].sort((a, b) => b[1] - a[1]).slice(0, TOP).forEach(([name, bytes]) => row(name, bytes));
 }

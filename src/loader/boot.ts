@@ -3,9 +3,10 @@
  * when the page is idle or the visitor reaches for the launcher. Shared by the script
  * tag loader and the npm entry.
  */
-import type { WidgetConfig } from './config';
+import { parseConfig, type WidgetConfig } from './config';
 import type { Command, WidgetInstance, WidgetModule } from './contract';
-import { createHost } from './launcher';
+import { createHost, styleHost } from './launcher';
+import { adoptStyles } from './styles';
 
 export interface ConfabFunction {
   (name: string, ...args: unknown[]): void;
@@ -35,7 +36,7 @@ export function boot(
   const load = (): Promise<void> =>
     (loading ||= importWidget().then(
       (mod) => {
-        widget = mod.mount({ config, host, root, launcher, queue });
+        widget = mod.mount({ config, host, root, launcher, queue, loader: { parseConfig, adoptStyles, styleHost } });
         resolveReady();
       },
       (error: unknown) => {
