@@ -30,8 +30,8 @@ export interface MountOptions {
   launcher: Launcher;
   /** Calls made before the widget arrived, replayed in order. */
   queue: Command[];
-  /** Given by the loader; the script-tag build of the widget relies on it (src/loader/shared-parts.ts). */
-  loader?: LoaderParts;
+  /** Whoever mounts the widget hands these over: the script-tag build relies on them (src/loader/shared-parts.ts). */
+  loader: LoaderParts;
   /** Seams for the designer's preview: a transport that needs no server. */
   deps?: { createTransport?: (options: TransportOptions) => Transport };
 }

@@ -8,6 +8,6 @@ import type { MountWidget } from './contract';
 import { useLoaderParts } from './shared-parts';
 
 export const mount: MountWidget = (options) => {
-  useLoaderParts(options.loader!);
+  useLoaderParts(options.loader);
   return mountWidget(options);
 };
