@@ -132,7 +132,7 @@ function printAttribution(files) {
     ['preact', /^preact$/],
     ['@preact/signals(-core)', /^@preact\/signals/],
     ['src/widget', /^src\/widget\//],
-    ['src/loader (bundled again into the widget)', /^src\/loader\//],
+    ['src/loader (in the widget chunks)', /^src\/loader\//],
     ['src/protocol', /^src\/protocol\//],
     ['src/i18n', /^src\/i18n\//],
     ['src/themes', /^src\/themes\//],

@@ -3,11 +3,14 @@
 // Everything lives on `window.__bench`; the bench calls it with page.evaluate.
 (() => {
   const TAGS = ['CONFAB-WIDGET', 'FLOOR-WIDGET'];
-  const bench = (window.__bench = { longTasks: [], launcherAt: null, host: null });
+  const bench = (window.__bench = { longTasks: [], launcherAt: null, host: null, layoutShift: 0 });
 
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
   }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) bench.layoutShift += entry.value;
+  }).observe({ type: 'layout-shift', buffered: true });
 
   // The launcher is drawn with its host element: the first frame after the host is in
   // the document is the first frame that can show it.
@@ -36,11 +39,11 @@
       }),
     );
 
-  /** Load time, the launcher's first frame, and the long tasks that started in the window after load. */
+  /** Load time, the launcher's first frame, the long tasks that started in the window after load, layout shift. */
   bench.summary = (windowMs) => {
     const load = performance.getEntriesByType('navigation')[0].loadEventStart;
     const after = bench.longTasks.filter(([start]) => start >= load && start < load + windowMs).map(([, d]) => d);
-    return { load, launcherAt: bench.launcherAt, longTasksAfterLoad: after };
+    return { load, launcherAt: bench.launcherAt, longTasksAfterLoad: after, layoutShift: bench.layoutShift };
   };
 
   /** The composer's text field, when the visitor can type into it now. */
