@@ -8,8 +8,8 @@
  *
  *   page impact   1× and 4× CPU throttle (a mid-range phone), IMPACT_RUNS runs (default 3)
  *   cold click    launcher clicked before the widget was imported → composer usable,
- *                 1× and 4×, CLICK_RUNS runs (default 4)
- *   returning     visitors with 200 and 2,000 stored messages at 4×, RETURNING_RUNS (default 3)
+ *                 1× and 4×, CLICK_RUNS runs (default 3)
+ *   returning     visitors with 200 and 2,000 stored messages at 4×, RETURNING_RUNS (default 2)
  *
  *   npm run bench   (needs /usr/bin/chromium)
  */
@@ -28,8 +28,8 @@ import { median, printTable, ratio, rotate, spread } from './support/stats';
 
 const runs = (name: string, fallback: number) => Math.max(1, Math.min(50, Number(process.env[name] ?? fallback)));
 const IMPACT_RUNS = runs('IMPACT_RUNS', 3);
-const CLICK_RUNS = runs('CLICK_RUNS', 4);
-const RETURNING_RUNS = runs('RETURNING_RUNS', 3);
+const CLICK_RUNS = runs('CLICK_RUNS', 3);
+const RETURNING_RUNS = runs('RETURNING_RUNS', 2);
 const RATES = [1, 4];
 /** The window after `load` in which long tasks and main-thread work are counted. */
 const AFTER_LOAD_MS = 5000;
