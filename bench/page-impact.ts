@@ -1,128 +1,327 @@
 /**
- * What the snippet costs a host page, measured in Chromium against the same page
- * without it: 9 runs each (IMPACT_RUNS), medians. "At load" is up to the page's load event, where
- * only the loader runs; "settled" is 5 s later, once the widget has loaded at idle and
- * connected.
+ * What the widget costs a host page, in Chromium, side by side with the same page without
+ * any widget and with the "floor" (bench/floor/: about the least a Preact + signals +
+ * socket.io-client chat widget can do, built here from the same dependency versions).
+ * Every sample gets a fresh browser and profile; variants are interleaved run by run;
+ * figures are medians with (min–max). Ratios are to the floor, so a noisy machine still
+ * shows the trend. Asserts nothing: timing stays out of the test suite.
  *
- *   npm run bench   (needs /usr/bin/chromium; prints a table, asserts nothing)
+ *   page impact   1× and 4× CPU throttle (a mid-range phone), IMPACT_RUNS runs (default 3)
+ *   cold click    launcher clicked before the widget was imported → composer usable,
+ *                 1× and 4×, CLICK_RUNS runs (default 3)
+ *   returning     visitors with 200 and 2,000 stored messages at 4×, RETURNING_RUNS (default 2)
+ *
+ *   npm run bench   (needs /usr/bin/chromium)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { startServer } from '../server/src/server';
 import { loadSites } from '../server/src/sites';
-import { startHostSite } from '../tests/support/server';
+import { connectOperator, startHostSite } from '../tests/support/server';
 import { launchBrowser } from '../tests/support/browser';
+import { buildFloor } from './floor/build';
+import { seedReturningVisitor } from './support/seed';
+import { median, printTable, ratio, rotate, spread } from './support/stats';
 
-const RUNS = Number(process.env.IMPACT_RUNS ?? 9);
+const runs = (name: string, fallback: number) => Math.max(1, Math.min(50, Number(process.env[name] ?? fallback)));
+const IMPACT_RUNS = runs('IMPACT_RUNS', 3);
+const CLICK_RUNS = runs('CLICK_RUNS', 3);
+const RETURNING_RUNS = runs('RETURNING_RUNS', 2);
+const RATES = [1, 4];
+/** The window after `load` in which long tasks and main-thread work are counted. */
+const AFTER_LOAD_MS = 5000;
+const TIMEOUT_MS = 15_000;
+const IN_PAGE = readFileSync(new URL('./support/in-page.js', import.meta.url), 'utf8');
 const ARTICLE = '<h1>An ordinary article</h1>' + '<p>Some text of the host page, long enough to lay out.</p>'.repeat(60);
 
-interface Sample {
-  loadScriptMs: number;
-  loadTaskMs: number;
-  longTasks: number;
-  blockingMs: number;
-  layoutShift: number;
+type Variant = 'none' | 'confab' | 'floor';
+const LABEL: Record<Variant, string> = { none: 'no widget', confab: 'Confab', floor: 'floor' };
+
+interface Tab {
+  page: Page;
+  cdp: CDPSession;
+  metrics(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+/** A fresh browser and profile, the in-page hooks installed, the CPU throttled by `rate`. */
+async function openTab(rate: number, initScripts: string[] = []): Promise<Tab> {
+  const browser = await launchBrowser();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const content of [IN_PAGE, ...initScripts]) await page.addInitScript({ content });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  return {
+    page,
+    cdp,
+    async metrics() {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Waits until the main thread has done less than 3 ms of work in each of two 500 ms spans. */
+async function untilQuiet(tab: Tab): Promise<void> {
+  const start = Date.now();
+  let last = (await tab.metrics()).TaskDuration!;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() - start < TIMEOUT_MS) {
+    await tab.page.waitForTimeout(500);
+    const now = (await tab.metrics()).TaskDuration!;
+    quiet = (now - last) * 1000 < 3 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+// ---- set-up: the demo server, an operator online, a host site, the floor on its own origin
+
+const floorDir = mkdtempSync(join(tmpdir(), 'confab-floor-'));
+await buildFloor(floorDir);
+const dataDir = mkdtempSync(join(tmpdir(), 'confab-impact-'));
+const host = await startHostSite();
+const cdn = await startHostSite();
+for (const file of readdirSync(floorDir)) {
+  const headers = { 'Content-Type': 'text/javascript', 'Access-Control-Allow-Origin': '*' };
+  cdn.page(`/${file}`, readFileSync(join(floorDir, file), 'utf8'), headers);
+}
+const sites = loadSites(fileURLToPath(new URL('../demo/sites.json', import.meta.url)));
+const site = sites[0]!;
+site.allowedOrigins.push(host.origin);
+const server = await startServer({ port: 0, dataDir, sites, log: () => {} });
+// The first requests to the demo server pay for cold file reads and compression code: make them before measuring.
+const built = ['loader.js', ...readdirSync(fileURLToPath(new URL('../dist/widget/', import.meta.url))).filter((f) => f.endsWith('.js')).map((f) => `widget/${f}`)];
+for (const file of built) await (await fetch(`${server.url}/${file}`, { headers: { 'Accept-Encoding': 'br, gzip' } })).arrayBuffer();
+// With an operator online both widgets open on the chat (not the offline request form).
+const operator = await connectOperator(server.url, site.operators[0]!.login, 'demo');
+
+const WIDGET: Record<Variant, string> = {
+  none: '',
+  confab: `<script async src="${server.url}/loader.js" data-site="${site.id}"></script>`,
+  floor: `<script type="module" async src="${cdn.origin}/loader.js" data-floor-server="${server.url}"></script>`,
+};
+const pages = Object.fromEntries(
+  (Object.keys(WIDGET) as Variant[]).map((v) => [v, host.page(`/${v}`, `<!doctype html><title>${v}</title>${ARTICLE}${WIDGET[v]}`)]),
+) as Record<Variant, string>;
+
+console.log(
+  `page impact in Chromium (loopback, fresh profile per sample, interleaved runs; median (min–max)); ` +
+    `IMPACT_RUNS=${IMPACT_RUNS} CLICK_RUNS=${CLICK_RUNS} RETURNING_RUNS=${RETURNING_RUNS}`,
+);
+console.log(`floor widget: bench/floor/, built now with rollup from the repository's dependency versions, on the demo server's /visitor namespace`);
+
+// ---- page impact
+
+interface ImpactSample {
   requestsAtLoad: number;
+  workToLoad: number;
+  launcherAt: number;
+  longTasks: number;
+  longTaskMs: number;
+  longestTask: number;
+  workAfterLoad: number;
+  layoutShift: number;
   requests: number;
   kilobytes: number;
   heapMb: number;
 }
 
-async function metrics(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  return async () => {
-    const { metrics: list } = await cdp.send('Performance.getMetrics');
-    return Object.fromEntries(list.map((m) => [m.name, m.value]));
-  };
-}
-
-async function sample(url: string): Promise<Sample> {
-  const browser = await launchBrowser();
-  const context = await browser.newContext();
-  const page = await context.newPage();
+async function impactSample(variant: Variant, rate: number): Promise<ImpactSample> {
+  const tab = await openTab(rate);
   let requests = 0;
   let bytes = 0;
-  page.on('requestfinished', async (request) => {
+  tab.page.on('requestfinished', async (request) => {
     requests++;
     const sizes = await request.sizes().catch(() => null);
     bytes += sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0;
   });
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[]; __shift: number };
-    w.__longTasks = [];
-    w.__shift = 0;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
-    new PerformanceObserver((list) =>
-      list.getEntries().forEach((e) => (w.__shift += (e as unknown as { value: number }).value)),
-    ).observe({ type: 'layout-shift', buffered: true });
-  });
-  const read = await metrics(page);
-  await page.goto(url, { waitUntil: 'load' });
-  const atLoad = await read();
-  const requestsAtLoad = requests;
-  await page.waitForTimeout(5000);
-  const settled = await read();
-  const { longTasks, shift } = await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __shift: number };
-    return { longTasks: w.__longTasks, shift: w.__shift };
-  });
-  await browser.close();
-  return {
-    loadScriptMs: atLoad.ScriptDuration! * 1000,
-    loadTaskMs: atLoad.TaskDuration! * 1000,
-    longTasks: longTasks.length,
-    blockingMs: longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0),
-    layoutShift: shift,
-    requestsAtLoad,
-    requests,
-    kilobytes: bytes / 1024,
-    heapMb: settled.JSHeapUsedSize! / 1024 / 1024,
-  };
+  try {
+    await tab.page.goto(pages[variant], { waitUntil: 'load' });
+    const requestsAtLoad = requests;
+    const atLoad = await tab.metrics();
+    await tab.page.waitForTimeout(AFTER_LOAD_MS);
+    const settled = await tab.metrics();
+    const summary = (await tab.page.evaluate(`window.__bench.summary(${AFTER_LOAD_MS})`)) as {
+      launcherAt: number | null;
+      longTasksAfterLoad: number[];
+      layoutShift: number;
+    };
+    const tasks = summary.longTasksAfterLoad;
+    return {
+      requestsAtLoad,
+      workToLoad: atLoad.TaskDuration! * 1000,
+      launcherAt: summary.launcherAt ?? NaN,
+      longTasks: tasks.length,
+      longTaskMs: tasks.reduce((a, b) => a + b, 0),
+      longestTask: Math.max(0, ...tasks),
+      workAfterLoad: (settled.TaskDuration! - atLoad.TaskDuration!) * 1000,
+      layoutShift: summary.layoutShift,
+      requests,
+      kilobytes: bytes / 1024,
+      heapMb: settled.JSHeapUsedSize! / 1024 / 1024,
+    };
+  } finally {
+    await tab.close();
+  }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-const dataDir = mkdtempSync(join(tmpdir(), 'confab-impact-'));
-const host = await startHostSite();
-const sites = loadSites(fileURLToPath(new URL('../demo/sites.json', import.meta.url)));
-sites[0]!.allowedOrigins.push(host.origin);
-const server = await startServer({ port: 0, dataDir, sites, log: () => {} });
-const pages = {
-  'without Confab': host.page('/plain', `<!doctype html><title>Plain</title>${ARTICLE}`),
-  'with Confab': host.page('/with', `<!doctype html><title>With</title>${ARTICLE}<script async src="${server.url}/loader.js" data-site="demo"></script>`),
-};
-
-const results: Record<string, Sample> = {};
-for (const [name, url] of Object.entries(pages)) {
-  const samples: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await sample(url));
-  results[name] = Object.fromEntries(
-    Object.keys(samples[0]!).map((key) => [key, median(samples.map((s) => s[key as keyof Sample]))]),
-  ) as unknown as Sample;
+const VARIANTS: Variant[] = ['none', 'confab', 'floor'];
+for (const rate of RATES) {
+  const samples: Record<Variant, ImpactSample[]> = { none: [], confab: [], floor: [] };
+  for (let run = 0; run < IMPACT_RUNS; run++) {
+    for (const variant of rotate(VARIANTS, run)) samples[variant].push(await impactSample(variant, rate));
+  }
+  const of = (v: Variant, key: keyof ImpactSample) => samples[v].map((s) => s[key]);
+  /** Per run, what the widget added over the page without one (runs are interleaved, so paired). */
+  const added = (v: Variant, key: keyof ImpactSample) => samples[v].map((s, i) => s[key] - samples.none[i]![key]);
+  const row = (label: string, pick: (v: Variant) => number[], digits = 0, withRatio = true): string[] => [
+    label,
+    ...VARIANTS.map((v) => spread(pick(v), digits)),
+    withRatio ? ratio(median(pick('confab')), median(pick('floor'))) : '',
+  ];
+  printTable(
+    `page impact at ${rate}× CPU`,
+    ['figure', ...VARIANTS.map((v) => LABEL[v]), 'Confab/floor'],
+    [
+      row('requests until load', (v) => of(v, 'requestsAtLoad'), 0, false),
+      row('main-thread work until load (ms)', (v) => of(v, 'workToLoad'), 0, false),
+      row('  added by the widget (ms)', (v) => added(v, 'workToLoad')),
+      row('launcher in a frame (ms from navigation)', (v) => of(v, 'launcherAt')),
+      row(`long tasks >50 ms in ${AFTER_LOAD_MS / 1000} s after load`, (v) => of(v, 'longTasks')),
+      row('  their total (ms)', (v) => of(v, 'longTaskMs')),
+      row('  the longest (ms)', (v) => of(v, 'longestTask')),
+      row(`main-thread work in ${AFTER_LOAD_MS / 1000} s after load (ms)`, (v) => of(v, 'workAfterLoad'), 0, false),
+      row('  added by the widget (ms)', (v) => added(v, 'workAfterLoad')),
+      row('layout shift', (v) => of(v, 'layoutShift'), 3, false),
+      row('requests after that (widget connected)', (v) => of(v, 'requests'), 0, false),
+      row('  transferred KB, added by the widget', (v) => added(v, 'kilobytes'), 1),
+      row('JS heap after that (MB)', (v) => of(v, 'heapMb'), 2, false),
+      row('  added by the widget (MB)', (v) => added(v, 'heapMb'), 2),
+    ],
+    [44, 20, 20, 20, 14],
+  );
 }
-await server.close();
-await host.close();
-rmSync(dataDir, { recursive: true, force: true });
 
-const rows: [keyof Sample, string, number][] = [
-  ['loadTaskMs', 'main-thread work until load (ms)', 1],
-  ['loadScriptMs', 'script time until load (ms)', 1],
-  ['requestsAtLoad', 'requests until load', 0],
-  ['longTasks', 'long tasks (>50 ms), whole run', 0],
-  ['blockingMs', 'total blocking time (ms)', 0],
-  ['layoutShift', 'layout shift', 3],
-  ['requests', 'requests, settled (widget connected)', 0],
-  ['kilobytes', 'transferred KB, settled', 1],
-  ['heapMb', 'JS heap MB, settled', 2],
+// ---- cold click: the widget not yet imported (idle-time loading switched off for both)
+
+const NO_IDLE_LOAD = 'window.requestIdleCallback = () => 0;';
+
+async function clickSample(variant: Variant, rate: number): Promise<number> {
+  const tab = await openTab(rate, [NO_IDLE_LOAD]);
+  try {
+    await tab.page.goto(pages[variant], { waitUntil: 'load' });
+    await tab.page.waitForTimeout(300);
+    const imported = (await tab.page.evaluate(
+      `performance.getEntriesByType('resource').some((r) => /\\/widget\\/|\\/panel\\.js/.test(r.name))`,
+    )) as boolean;
+    if (imported) throw new Error(`${variant}: the widget was imported before the click`);
+    return (await tab.page.evaluate(`window.__bench.clickToComposer(${TIMEOUT_MS})`)) as number;
+  } finally {
+    await tab.close();
+  }
+}
+
+const CLICKED: Variant[] = ['confab', 'floor'];
+const clickRows: string[][] = [];
+for (const rate of RATES) {
+  const samples: Record<string, number[]> = { confab: [], floor: [] };
+  for (let run = 0; run < CLICK_RUNS; run++) {
+    for (const variant of rotate(CLICKED, run)) samples[variant]!.push(await clickSample(variant, rate));
+  }
+  clickRows.push([
+    `click → composer usable at ${rate}× (ms)`,
+    spread(samples.confab!),
+    spread(samples.floor!),
+    ratio(median(samples.confab!), median(samples.floor!)),
+  ]);
+}
+printTable('cold click (widget not imported before the click)', ['figure', 'Confab', 'floor', 'Confab/floor'], clickRows, [44, 20, 20, 14]);
+
+// ---- returning visitors, at 4×
+
+const RETURNING_RATE = 4;
+interface Returning {
+  variant: Variant;
+  messages: number;
+  visitorId?: string;
+}
+interface ReturningSample {
+  heapMb: number;
+  shadowNodes: number;
+  openMs: number;
+  newestInView: number;
+  longestScrollFrame: number;
+}
+
+const returning: Returning[] = [
+  { variant: 'none', messages: 0 },
+  ...[0, 200, 2000].map((messages) => ({ variant: 'confab' as const, messages })),
+  { variant: 'floor', messages: 2000 },
 ];
-console.log(`page impact in Chromium, medians of ${RUNS} runs (loopback)`);
-console.log(`${'figure'.padEnd(40)}${'without'.padStart(10)}${'with'.padStart(10)}${'added'.padStart(10)}`);
-for (const [key, label, digits] of rows) {
-  const a = results['without Confab']![key];
-  const b = results['with Confab']![key];
-  console.log(`${label.padEnd(40)}${a.toFixed(digits).padStart(10)}${b.toFixed(digits).padStart(10)}${(b - a).toFixed(digits).padStart(10)}`);
+const visitorFor = new Map<number, string>();
+for (const count of [200, 2000]) visitorFor.set(count, seedReturningVisitor(server.store, site.id, site.operators[0]!.id, count));
+
+async function returningSample({ variant, messages }: Returning): Promise<ReturningSample> {
+  // A visitor with no messages gets a new id from the widget; the others are given theirs.
+  const id = visitorFor.get(messages);
+  const remember = id
+    ? `if (location.origin === ${JSON.stringify(host.origin)}) {
+         localStorage.setItem(${JSON.stringify(`confab:${site.id}:visitor`)}, ${JSON.stringify(JSON.stringify(id))});
+         localStorage.setItem('floor:visitor', ${JSON.stringify(id)});
+       }`
+    : '';
+  const tab = await openTab(RETURNING_RATE, [remember]);
+  try {
+    await tab.page.goto(pages[variant], { waitUntil: 'load' });
+    await untilQuiet(tab);
+    await tab.cdp.send('HeapProfiler.collectGarbage');
+    const heapMb = (await tab.metrics()).JSHeapUsedSize! / 1024 / 1024;
+    const shadowNodes = (await tab.page.evaluate('window.__bench.shadowNodes()')) as number;
+    if (variant === 'none') return { heapMb, shadowNodes, openMs: NaN, newestInView: NaN, longestScrollFrame: NaN };
+    const openMs = (await tab.page.evaluate(`window.__bench.clickToComposer(${TIMEOUT_MS})`)) as number;
+    await tab.page.waitForTimeout(500);
+    const marker = `Message ${messages} of ${messages}`;
+    const newestInView = messages ? Number(await tab.page.evaluate(`window.__bench.inView(${JSON.stringify(marker)})`)) : NaN;
+    const longest = (await tab.page.evaluate('window.__bench.scrollUp(40, 300)')) as number | null;
+    return { heapMb, shadowNodes, openMs, newestInView, longestScrollFrame: longest ?? NaN };
+  } finally {
+    await tab.close();
+  }
 }
+
+const returningSamples = returning.map(() => [] as ReturningSample[]);
+for (let run = 0; run < RETURNING_RUNS; run++) {
+  for (const index of rotate([...returning.keys()], run)) returningSamples[index]!.push(await returningSample(returning[index]!));
+}
+const heapOfPlainPage = median(returningSamples[0]!.map((s) => s.heapMb));
+const confabNew = returning.findIndex((r) => r.variant === 'confab' && r.messages === 0);
+const heapOfNewVisitor = median(returningSamples[confabNew]!.map((s) => s.heapMb));
+printTable(
+  `returning visitor at ${RETURNING_RATE}× CPU (the server replays up to 500 of the stored messages); the panel closed, then opened`,
+  ['variant', 'heap +MB vs page', '+MB vs new visitor', 'shadow nodes', 'open→frame ms', 'newest in view', 'longest scroll frame ms'],
+  returning.map((r, i) => {
+    const s = returningSamples[i]!;
+    return [
+      `${LABEL[r.variant]}${r.variant === 'none' ? '' : `, ${r.messages} messages`}`,
+      spread(s.map((x) => x.heapMb - heapOfPlainPage), 2),
+      r.variant === 'confab' ? spread(s.map((x) => x.heapMb - heapOfNewVisitor), 2) : '',
+      spread(s.map((x) => x.shadowNodes)),
+      spread(s.map((x) => x.openMs)),
+      r.messages ? `${s.filter((x) => x.newestInView === 1).length}/${s.length} runs` : '',
+      spread(s.map((x) => x.longestScrollFrame)),
+    ];
+  }),
+  [26, 20, 20, 18, 18, 16, 24],
+);
+
+operator.socket.disconnect();
+await server.close();
+await Promise.all([host.close(), cdn.close()]);
+rmSync(dataDir, { recursive: true, force: true });
+rmSync(floorDir, { recursive: true, force: true });

@@ -9,7 +9,8 @@ import { computed, signal } from '@preact/signals';
 import { SUPPORTED_LOCALES } from '../../src/i18n';
 import { parseConfig } from '../../src/loader/config';
 import type { WidgetInstance, WidgetModule } from '../../src/loader/contract';
-import { createHost } from '../../src/loader/launcher';
+import { createHost, styleHost } from '../../src/loader/launcher';
+import { adoptStyles } from '../../src/loader/styles';
 import { AA_TEXT, TEXT_PAIRS, contrastRatio } from '../../src/themes/contrast';
 import { resolveColors } from '../../src/themes/resolve';
 import { COLOR_TOKENS, LIGHT, cssVariable, type ColorTokens, type Theme } from '../../src/themes/tokens';
@@ -88,6 +89,8 @@ async function mountPreview() {
     root,
     launcher,
     queue: [['theme', theme.value]],
+    // Like the loader, the designer hands over the parts the built widget does not carry.
+    loader: { parseConfig, adoptStyles, styleHost },
     deps: { createTransport: previewTransport(state.value, 'Demo shop') },
   });
   current = { instance, host };

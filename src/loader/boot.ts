@@ -4,9 +4,10 @@
  * tag loader and the npm entry.
  */
 import type { ConfabFunction } from './api';
-import type { WidgetConfig } from './config';
+import { parseConfig, type WidgetConfig } from './config';
 import type { Command, WidgetInstance, WidgetModule } from './contract';
-import { createHost } from './launcher';
+import { createHost, styleHost } from './launcher';
+import { adoptStyles } from './styles';
 
 export type { ConfabFunction } from './api';
 
@@ -30,7 +31,7 @@ export function boot(
   const load = (): Promise<void> =>
     (loading ||= importWidget().then(
       (mod) => {
-        widget = mod.mount({ config, host, root, launcher, queue });
+        widget = mod.mount({ config, host, root, launcher, queue, loader: { parseConfig, adoptStyles, styleHost } });
         resolveReady();
       },
       (error: unknown) => {

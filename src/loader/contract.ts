@@ -3,7 +3,9 @@
  * exports `mount: MountWidget`; a change on either side fails the type check.
  */
 import type { Transport, TransportOptions } from '../widget/transport';
-import type { WidgetConfig } from './config';
+import type { WidgetConfig, parseConfig } from './config';
+import type { styleHost } from './launcher';
+import type { adoptStyles } from './styles';
 
 /** A queued call: the command name followed by its arguments. */
 export type Command = [name: string, ...args: unknown[]];
@@ -14,6 +16,13 @@ export interface Launcher {
   icon: SVGPathElement;
 }
 
+/** Loader code the widget also needs: handed over so the widget need not download it again. */
+export interface LoaderParts {
+  parseConfig: typeof parseConfig;
+  adoptStyles: typeof adoptStyles;
+  styleHost: typeof styleHost;
+}
+
 export interface MountOptions {
   config: WidgetConfig;
   host: HTMLElement;
@@ -21,6 +30,8 @@ export interface MountOptions {
   launcher: Launcher;
   /** Calls made before the widget arrived, replayed in order. */
   queue: Command[];
+  /** Whoever mounts the widget hands these over: the script-tag build relies on them (src/loader/shared-parts.ts). */
+  loader: LoaderParts;
   /** Seams for the designer's preview: a transport that needs no server. */
   deps?: { createTransport?: (options: TransportOptions) => Transport };
 }

@@ -44,4 +44,18 @@ describeInBrowser('visitor context, live for the operator', () => {
     await visitor.context.close();
     await operator.context.close();
   });
+
+  it('reports the time zone the browser is set to, the same one Intl gives', async () => {
+    const visitor = await newContext(env.browser, { timezoneId: 'Asia/Almaty' });
+    const page = await visitor.context.newPage();
+    await page.goto(`${url()}/`);
+    // The widget connects when the page is idle; the server stores what it reported.
+    const storedVisitor = () => page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor') ?? 'null') as string | null);
+    await expect.poll(storedVisitor, { timeout: 15_000 }).toBeTruthy();
+    const visitorId = (await storedVisitor())!;
+    await expect.poll(() => env.harness.server.store.getVisitor('demo', visitorId)?.env?.timeZone, { timeout: 15_000 }).toBe('Asia/Almaty');
+    expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('Asia/Almaty');
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+  });
 });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { boot } from '../../../src/loader/boot';
 import { parseConfig } from '../../../src/loader/config';
+import { styleHost } from '../../../src/loader/launcher';
+import { adoptStyles } from '../../../src/loader/styles';
 import type { Command, MountOptions, WidgetModule } from '../../../src/loader/contract';
 
 function config() {
@@ -69,6 +71,14 @@ describe('boot', () => {
     button.click();
     expect(widget.received).toEqual([['toggle']]);
     expect(widget.mounted()!.launcher.button).toBe(button);
+  });
+
+  it('hands the widget its own config parser and style helpers, so the widget need not carry them', async () => {
+    const widget = fakeWidget();
+    const confab = boot(config(), async () => widget.module);
+    confab('open');
+    await confab.ready;
+    expect(widget.mounted()!.loader).toEqual({ parseConfig, adoptStyles, styleHost });
   });
 
   it('retries a failed import on the next interaction', async () => {
