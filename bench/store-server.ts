@@ -14,11 +14,12 @@ import { testSites } from '../tests/support/server';
 async function relay(): Promise<string> {
   const http = createServer();
   const io = new Server(http, { serveClient: false });
+  const operators = io.of(OPERATOR_NAMESPACE);
   io.of(VISITOR_NAMESPACE).on('connection', (socket) => {
     socket.emit('session', {});
     socket.on('message:send', (payload: unknown, ack: (res: unknown) => void) => {
       ack({ ok: true, message: payload });
-      io.of(OPERATOR_NAMESPACE).emit('message:new', payload);
+      operators.emit('message:new', payload);
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

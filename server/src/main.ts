@@ -3,7 +3,10 @@
  * PORT (8080), HOST (127.0.0.1), DATA_DIR (./data), DATABASE_URL (PostgreSQL instead of
  * SQLite) and SITES_FILE move things around.
  */
+import { backupCommand } from './backup';
 import { startServer } from './server';
+
+if (process.argv[2] === 'backup') process.exit(await backupCommand(process.argv.slice(3)));
 
 const port = Number(process.env.PORT ?? 8080);
 const server = await startServer({
@@ -11,6 +14,7 @@ const server = await startServer({
   host: process.env.HOST ?? '127.0.0.1',
   dataDir: process.env.DATA_DIR,
   databaseUrl: process.env.DATABASE_URL || undefined,
+  retentionDays: process.env.RETENTION_DAYS ? Number(process.env.RETENTION_DAYS) : undefined,
   sites: process.env.SITES_FILE,
 });
 
