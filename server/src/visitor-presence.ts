@@ -85,6 +85,8 @@ export async function onlineVisitors(ctx: ServerContext, siteId: string): Promis
 }
 
 export async function announce(ctx: ServerContext, socket: VisitorSocket, event: 'visitor:online' | 'visitor:page') {
+  // Nobody to tell: no console of the site is connected (their `hello` lists who is on site).
+  if (!ctx.operators.adapter.rooms.get(rooms.operators(socket.data.site.id))?.size) return;
   const visitor = await onlineVisitor(ctx, socket);
   if (socket.connected) ctx.operators.to(rooms.operators(socket.data.site.id)).emit(event, visitor);
 }
