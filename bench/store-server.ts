@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { OPERATOR_NAMESPACE, VISITOR_NAMESPACE } from '../src/protocol';
 import { startServer } from '../server/src/server';
@@ -42,8 +43,14 @@ const url =
         })
       ).url;
 
+// The server's own event-loop delay: a stall here is the server's, not the clients'.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
 process.send!({ url });
-process.on('message', (request: { rss?: true; lag?: true }) => {
+process.on('message', (request: { rss?: true; lagReset?: true; lag?: true }) => {
   if (request.rss) process.send!({ rss: process.memoryUsage().rss });
+  if (request.lagReset) loop.reset();
+  if (request.lag) process.send!({ lag: loop.max / 1e6 });
 });
 process.on('disconnect', () => process.exit(0));
