@@ -265,7 +265,7 @@ const returning: Returning[] = [
   { variant: 'floor', messages: 2000 },
 ];
 const visitorFor = new Map<number, string>();
-for (const count of [200, 2000]) visitorFor.set(count, seedReturningVisitor(server.store, site.id, site.operators[0]!.id, count));
+for (const count of [200, 2000]) visitorFor.set(count, await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, count));
 
 async function returningSample({ variant, messages }: Returning): Promise<ReturningSample> {
   // A visitor with no messages gets a new id from the widget; the others are given theirs.

@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { OPERATOR_NAMESPACE, VISITOR_NAMESPACE } from '../src/protocol';
 import { startServer } from '../server/src/server';
@@ -14,11 +15,12 @@ import { testSites } from '../tests/support/server';
 async function relay(): Promise<string> {
   const http = createServer();
   const io = new Server(http, { serveClient: false });
+  const operators = io.of(OPERATOR_NAMESPACE);
   io.of(VISITOR_NAMESPACE).on('connection', (socket) => {
     socket.emit('session', {});
     socket.on('message:send', (payload: unknown, ack: (res: unknown) => void) => {
       ack({ ok: true, message: payload });
-      io.of(OPERATOR_NAMESPACE).emit('message:new', payload);
+      operators.emit('message:new', payload);
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -41,8 +43,14 @@ const url =
         })
       ).url;
 
+// The server's own event-loop delay: a stall here is the server's, not the clients'.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
 process.send!({ url });
-process.on('message', (request: { rss?: true; lag?: true }) => {
+process.on('message', (request: { rss?: true; lagReset?: true; lag?: true }) => {
   if (request.rss) process.send!({ rss: process.memoryUsage().rss });
+  if (request.lagReset) loop.reset();
+  if (request.lag) process.send!({ lag: loop.max / 1e6 });
 });
 process.on('disconnect', () => process.exit(0));

@@ -6,14 +6,14 @@
 import { newId } from '../../src/protocol';
 import type { Store } from '../../server/src/store';
 
-export function seedReturningVisitor(store: Store, site: string, operatorId: string, count: number): string {
+export async function seedReturningVisitor(store: Store, site: string, operatorId: string, count: number): Promise<string> {
   const visitorId = newId();
-  store.touchVisitor({ id: visitorId, site });
+  await store.touchVisitor({ id: visitorId, site });
   const owner = `v:${visitorId}`;
-  const { conversation } = store.openConversation(site, owner, visitorId);
+  const { conversation } = await store.openConversation(site, owner, visitorId);
   for (let i = 1; i <= count; i++) {
     const fromVisitor = i % 2 === 1;
-    store.appendMessage({
+    await store.appendMessage({
       conversationId: conversation.id,
       sender: fromVisitor ? owner : `o:${operatorId}`,
       clientId: newId(),

@@ -28,6 +28,8 @@ export interface Config {
   demo: boolean;
   /** How long SIGTERM waits for acknowledgements in flight before it closes anyway. */
   shutdownTimeoutMs: number;
+  /** Page views, IP addresses and expired sessions older than this many days are deleted; unset keeps them. */
+  retentionDays: number | undefined;
   production: boolean;
 }
 
@@ -50,6 +52,7 @@ const SETTINGS = [
   'SITES_FILE',
   'DEMO',
   'SHUTDOWN_TIMEOUT_MS',
+  'RETENTION_DAYS',
 ] as const;
 type Setting = (typeof SETTINGS)[number];
 type Raw = Partial<Record<Setting, string>>;
@@ -112,6 +115,7 @@ const schema = v.object({
   SITES_FILE: v.optional(v.pipe(asText, v.minLength(1, 'name the JSON file that lists the sites'))),
   DEMO: v.optional(flag('use true or false'), 'false'),
   SHUTDOWN_TIMEOUT_MS: v.optional(wholeNumber(100, 600_000, 'use milliseconds from 100 to 600000 (10000 by default)'), '10000'),
+  RETENTION_DAYS: v.optional(wholeNumber(1, 36_500, 'use a whole number of days from 1, or leave it unset to keep everything')),
 });
 
 /** `--config <file>` and `--demo` from the command line; everything else is a setting. */
@@ -195,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     sitesFile: resolve(settings.SITES_FILE ?? paths.demoSites),
     demo,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+    retentionDays: settings.RETENTION_DAYS,
     production,
   };
 }

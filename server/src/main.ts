@@ -3,6 +3,7 @@
  * validated configuration (see config.ts), or runs a management command
  * (`confab-server hash-password`, `confab-server operator ...`).
  */
+import { backupCommand } from './backup';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './log';
 import { runCli } from './operator-cli';
@@ -60,6 +61,7 @@ async function serve(): Promise<void> {
       trustProxy: config.trustProxy,
       dataDir: config.dataDir,
       databaseUrl: config.databaseUrl,
+      retentionDays: config.retentionDays,
       sites,
       demoPages: config.demo,
       logger,
@@ -100,5 +102,6 @@ async function serve(): Promise<void> {
 }
 
 const command = process.argv[2];
-if (command && !command.startsWith('-')) process.exit(await runCli(process.argv.slice(2)));
+if (command === 'backup') process.exit(await backupCommand(process.argv.slice(3)));
+else if (command && !command.startsWith('-')) process.exit(await runCli(process.argv.slice(2)));
 else await serve();

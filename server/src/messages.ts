@@ -61,12 +61,13 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     /** Stores and delivers one message; `except` is the sending socket, which has the ack. */
     async post(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
       const site = from.site;
-      if (from.kind === 'visitor' && (await store.isBlocked(site.id, from.owner, from.visitorId))) {
-        return fail('blocked', 'the operator ended the dialogue');
-      }
       const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
+      const [blocked, stored] = await Promise.all([
+        from.kind === 'visitor' && store.isBlocked(site.id, from.owner, from.visitorId),
+        store.findMessage(sender, input.clientId),
+      ]);
+      if (blocked) return fail('blocked', 'the operator ended the dialogue');
       // A resend whose first ack was lost gets the stored message, limiter or not.
-      const stored = await store.findMessage(sender, input.clientId);
       if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
 
       const found = await target(from, input);

@@ -61,6 +61,11 @@ export interface ServerOptions {
   webhookRetryDelaysMs?: number[];
   /** How often the webhook outbox is looked at for due deliveries (default 5 s). */
   webhookPollMs?: number;
+  /**
+   * Data care: page views, IP addresses and expired sessions older than this many days
+   * are deleted (checked hourly). Unset keeps everything.
+   */
+  retentionDays?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
 }
@@ -251,6 +256,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.idleSweepMs ?? 30_000,
   );
 
+  const retentionDays = options.retentionDays;
+  const purge = () =>
+    retentionDays &&
+    store.purgeBefore(Date.now() - retentionDays * 86_400_000).then(
+      (purged) => log(`retention: removed ${purged.pageViews} page views, ${purged.ipAddresses} IP addresses, ${purged.sessions} sessions`),
+      (error: unknown) => log(`retention sweep failed: ${String(error)}`),
+    );
+  void purge();
+  const retentionTimer = setInterval(() => void purge(), 3_600_000);
+
   const socketServer = io;
   const openedStore = store;
   let closed: Promise<void> | undefined;
@@ -300,6 +315,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closed ??= (async () => {
         clearInterval(hoursTimer);
         clearInterval(idleTimer);
+        clearInterval(retentionTimer);
         presence.close();
         await ctx.webhooks.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));

@@ -65,7 +65,8 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
     // Listeners first: what the client sends right after `session` must find them.
     socket.on('disconnect', () => {
       announceOffline(ctx, socket);
-      guard('disconnect', () => inPageOrder(() => endPageView(ctx, socket)));
+      // Constant work per disconnect: the page view (if any) ends in the next group commit.
+      if (socket.data.page) guard('disconnect', () => inPageOrder(() => endPageView(ctx, socket)));
     });
 
     /** The owner's conversation named by the payload, or undefined. */

@@ -85,6 +85,8 @@ export async function onlineVisitors(ctx: ServerContext, siteId: string): Promis
 }
 
 export async function announce(ctx: ServerContext, socket: VisitorSocket, event: 'visitor:online' | 'visitor:page') {
+  // Nobody to tell: no console of the site is connected (their `hello` lists who is on site).
+  if (!ctx.operators.adapter.rooms.get(rooms.operators(socket.data.site.id))?.size) return;
   const visitor = await onlineVisitor(ctx, socket);
   if (socket.connected) ctx.operators.to(rooms.operators(socket.data.site.id)).emit(event, visitor);
 }
@@ -107,5 +109,9 @@ export function announceOffline(ctx: ServerContext, socket: VisitorSocket): void
   const left = (counts?.get(key) ?? 1) - 1;
   if (left > 0) return void counts!.set(key, left);
   counts?.delete(key);
-  ctx.operators.to(rooms.operators(socket.data.site.id)).emit('visitor:offline', { visitorId: socket.data.visitorId });
+  const operators = rooms.operators(socket.data.site.id);
+  // Encoding a packet for nobody is most of a disconnect's own cost: skip it when no console listens.
+  if (ctx.operators.adapter.rooms.get(operators)?.size) {
+    ctx.operators.to(operators).emit('visitor:offline', { visitorId: socket.data.visitorId });
+  }
 }

@@ -53,7 +53,7 @@ describeInBrowser('visitor context, live for the operator', () => {
     const storedVisitor = () => page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor') ?? 'null') as string | null);
     await expect.poll(storedVisitor, { timeout: 15_000 }).toBeTruthy();
     const visitorId = (await storedVisitor())!;
-    await expect.poll(() => env.harness.server.store.getVisitor('demo', visitorId)?.env?.timeZone, { timeout: 15_000 }).toBe('Asia/Almaty');
+    await expect.poll(async () => (await env.harness.server.store.getVisitor('demo', visitorId))?.env?.timeZone, { timeout: 15_000 }).toBe('Asia/Almaty');
     expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('Asia/Almaty');
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();

@@ -8,7 +8,8 @@ import { act } from 'preact/test-utils';
 import { DEFAULT_LEAD_FORM, type LeadFormConfig, type VisitorSession } from '../../src/protocol';
 import { parseConfig, type ConfigInput } from '../../src/loader/config';
 import type { Command } from '../../src/loader/contract';
-import { createHost } from '../../src/loader/launcher';
+import { createHost, styleHost } from '../../src/loader/launcher';
+import { adoptStyles } from '../../src/loader/styles';
 import { mount } from '../../src/widget/index';
 import type { WidgetModel } from '../../src/widget/widget';
 import { createFakeTransport, type FakeTransport } from './fake-transport';
@@ -50,6 +51,7 @@ export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOp
       root,
       launcher,
       queue: options.queue ?? [],
+      loader: { parseConfig, adoptStyles, styleHost },
       deps: { createTransport: (transportOptions) => (transport = createFakeTransport(transportOptions)) },
     });
   });

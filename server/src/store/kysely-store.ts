@@ -363,24 +363,35 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           .returning(['lastSeq', 'lastChange'])
           .executeTakeFirst();
         if (!bumped) throw new Error(`conversation ${input.conversationId} does not exist`);
-        const id = newId();
+        const row = {
+          id: newId(),
+          conversationId: input.conversationId,
+          seq: bumped.lastSeq,
+          changeSeq: bumped.lastChange,
+          clientId: input.clientId,
+          author: input.author,
+          operatorId: input.operatorId,
+          text: input.text,
+          replyTo: input.replyTo ?? null,
+          createdAt,
+        };
         await trx
           .insertInto('messages')
-          .values({
-            id,
-            conversationId: input.conversationId,
-            seq: bumped.lastSeq,
-            changeSeq: bumped.lastChange,
-            sender: input.sender,
-            clientId: input.clientId,
-            author: input.author,
-            operatorId: input.operatorId,
-            text: input.text,
-            replyTo: input.replyTo ?? null,
-            createdAt,
-          })
+          .values({ ...row, sender: input.sender })
           .execute();
-        return { message: (await message(trx, id))!, duplicate: false };
+        // The stored row is known; only a quoted message needs reading.
+        const quoted = input.replyTo
+          ? await trx.selectFrom('messages').select(['author', 'text', 'deletedAt']).where('id', '=', input.replyTo).executeTakeFirst()
+          : undefined;
+        const stored: MessageRow = {
+          ...row,
+          replyAuthor: quoted?.author ?? null,
+          replyText: quoted?.text ?? null,
+          replyDeletedAt: quoted?.deletedAt ?? null,
+          editedAt: null,
+          deletedAt: null,
+        };
+        return { message: stored, duplicate: false };
       }),
     editMessage: (id, text) =>
       changeMessage(id, async (trx, changeSeq) =>
