@@ -8,6 +8,8 @@
  * attribute and the fix, and checks the visitor hints. Only a missing site id stops
  * the widget, and the loader says so at once.
  */
+import { httpUrl, isEmail, isHexColor, isLanguageTag } from '../protocol/rules';
+
 export type Position = 'right' | 'left';
 
 /** The attributes a site owner may write, in their `data-*` spelling without the prefix. */
@@ -50,18 +52,13 @@ type Warn = (message: string) => void;
 export const validSite = (value: string) => (/^[\w-]{1,64}$/.test(value) ? value : undefined);
 export const validPosition = (value: string) =>
   value === 'left' || value === 'right' ? (value as Position) : undefined;
-export const validColor = (value: string) => (/^#([\da-f]{3}){1,2}$/i.test(value) ? value : undefined);
+export const validColor = (value: string) => (isHexColor(value) ? value : undefined);
 export const validLang = (value: string) =>
-  /^[a-z]{2,3}(-[a-z\d]{2,8})?$/i.test(value) ? value.toLowerCase() : undefined;
+  isLanguageTag(value) ? value.toLowerCase() : undefined;
 export const validEmail = (value: string) =>
-  /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 254 ? value : undefined;
+  isEmail(value) ? value : undefined;
 export function validServer(value: string): string | undefined {
-  try {
-    const url = new URL(value, location.href);
-    return /^https?:$/.test(url.protocol) ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
+  return httpUrl(value, location.href)?.origin;
 }
 
 /** Each attribute's validator and how to write it, for the warning about a bad value. */

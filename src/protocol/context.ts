@@ -2,6 +2,8 @@
  * The visitor's page context as it crosses the wire: which page, from where, which
  * campaign. Bounded and normalised on both sides; anything else is dropped.
  */
+import { httpUrl, isLanguageTag, isRecord, withoutControls } from './rules';
+
 export interface PageContext {
   url: string;
   title?: string;
@@ -29,22 +31,17 @@ export const CONTEXT_LIMITS = { url: 2048, title: 200, referrer: 2048, utm: 200 
  */
 export function cleanUrl(raw: unknown, max: number = CONTEXT_LIMITS.url): string | undefined {
   if (typeof raw !== 'string' || raw.length > max * 2) return undefined;
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    url.username = '';
-    url.password = '';
-    if (!/^#!?\//.test(url.hash)) url.hash = '';
-    return url.href.slice(0, max);
-  } catch {
-    return undefined;
-  }
+  const url = httpUrl(raw);
+  if (!url) return undefined;
+  url.username = '';
+  url.password = '';
+  if (!/^#!?\//.test(url.hash)) url.hash = '';
+  return url.href.slice(0, max);
 }
 
 /** Text without control characters, trimmed and bounded; undefined when empty. */
 export const cleanText = (raw: unknown, max: number) =>
-  // eslint-disable-next-line no-control-regex
-  typeof raw === 'string' ? raw.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max) || undefined : undefined;
+  typeof raw === 'string' ? withoutControls(raw).trim().slice(0, max) || undefined : undefined;
 
 /** Reads attribution parameters from a URL, first value of each, bounded. */
 export function utmFromUrl(url: string): PageContext['utm'] {
@@ -111,7 +108,6 @@ export interface VisitorContext {
   env?: Environment;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const size = (raw: unknown) => {
   if (!isRecord(raw)) return undefined;
   const { width, height } = raw;
@@ -138,7 +134,7 @@ export function cleanEnvironment(raw: unknown): Environment | undefined {
   if (!isRecord(raw)) return undefined;
   const env: Environment = {};
   const language = cleanText(raw.language, 35);
-  if (language && /^[a-z]{2,3}(-[a-z0-9-]{1,30})?$/i.test(language)) env.language = language;
+  if (language && isLanguageTag(language)) env.language = language;
   const timeZone = cleanText(raw.timeZone, 64);
   if (timeZone && /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(timeZone)) env.timeZone = timeZone;
   if (Number.isInteger(raw.utcOffset) && Math.abs(raw.utcOffset as number) <= 14 * 60) env.utcOffset = raw.utcOffset as number;

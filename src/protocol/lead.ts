@@ -5,6 +5,8 @@
  */
 import { LEAD_FIELDS, type FieldMode, type LeadField, type LeadFormConfig } from './lead-config.js';
 
+import { isEmail } from './rules';
+
 export * from './lead-config.js';
 
 export const LEAD_LIMITS = { name: 100, phone: 32, email: 254, message: 2000 } as const;
@@ -34,12 +36,11 @@ export interface CleanLead {
   message?: string;
 }
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 /** Digits, +, spaces, brackets and dashes; 7 to 15 digits (E.164 allows at most 15). */
 const PHONE_CHARS = /^\+?[\d\s()\-]+$/;
 
 export function checkEmail(value: string): LeadFieldError | null {
-  return EMAIL.test(value) ? null : 'email';
+  return isEmail(value) ? null : 'email';
 }
 
 export function checkPhone(value: string): LeadFieldError | null {

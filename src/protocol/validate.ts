@@ -3,6 +3,7 @@
  * an error with a code the client can act on; none throws on any input.
  */
 import { ID_PATTERN, LIMITS } from './limits';
+import { isRecord, withoutControls } from './rules';
 import type { AckError, ErrorCode } from './types';
 
 export type Checked<T> = { ok: true; value: T } | AckError;
@@ -11,9 +12,6 @@ export function fail(code: ErrorCode, message: string, field?: string): AckError
   return { ok: false, error: field ? { code, message, field } : { code, message } };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function isId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
@@ -69,7 +67,6 @@ export function readTyping(payload: unknown): boolean | null {
 /** Cuts a display hint to size and drops control characters; empty becomes undefined. */
 export function cleanHint(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const cleaned = value.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max);
+  const cleaned = withoutControls(value).trim().slice(0, max);
   return cleaned || undefined;
 }

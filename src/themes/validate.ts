@@ -2,11 +2,11 @@
  * Reads a theme from untrusted input (data-* attributes, Confab('theme'), the site
  * config): each bad value is reported with the fix and dropped, never "corrected".
  */
+import { httpUrl, isHexColor } from '../protocol/rules';
 import { COLOR_TOKENS, type Theme, type ThemeMode } from './tokens';
 
 type Warn = (message: string) => void;
 
-const COLOR = /^#([\da-f]{3}|[\da-f]{6})$/i;
 /** Font family lists: names, quotes, commas, spaces and hyphens; no url(), no semicolons. */
 const FONT = /^[\w\s,"'-]{1,120}$/;
 const MODES: ThemeMode[] = ['light', 'dark', 'auto'];
@@ -27,7 +27,7 @@ export function readTheme(input: Record<string, unknown>, warn: Warn, where = 't
   for (const token of COLOR_TOKENS) {
     const value = input[token];
     if (value === undefined || value === '') continue;
-    if (typeof value === 'string' && COLOR.test(value.trim())) theme[token] = value.trim();
+    if (typeof value === 'string' && isHexColor(value.trim())) theme[token] = value.trim();
     else bad(token, value, 'a hex colour like "#0b6bcb"');
   }
   const numbers: [keyof Theme, number, number][] = [
@@ -55,13 +55,7 @@ export function readTheme(input: Record<string, unknown>, warn: Warn, where = 't
     else bad('position', input.position, '"right" or "left"');
   }
   if (input.icon !== undefined && input.icon !== '') {
-    let ok = false;
-    try {
-      ok = typeof input.icon === 'string' && /^https?:$/.test(new URL(input.icon).protocol);
-    } catch {
-      ok = false;
-    }
-    if (ok) theme.icon = input.icon as string;
+    if (typeof input.icon === 'string' && httpUrl(input.icon)) theme.icon = input.icon as string;
     else bad('icon', input.icon, 'an http(s) URL of an image');
   }
   return theme;

@@ -3,6 +3,7 @@
  * a wrong call is reported in the console with the fix and otherwise ignored.
  */
 import { LIMITS } from '../protocol';
+import { isLanguageTag } from '../protocol/rules';
 import type { Emitter, HostEventName } from './events';
 import { HOST_EVENTS } from './events';
 
@@ -73,7 +74,7 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
       else usage('theme', "pass an object, e.g. { mode: 'dark' }.");
       return;
     case 'locale':
-      if (typeof args[0] === 'string' && /^[a-z]{2,3}(-[a-z\d]{2,8})?$/i.test(args[0])) target.locale(args[0].toLowerCase());
+      if (typeof args[0] === 'string' && isLanguageTag(args[0])) target.locale(args[0].toLowerCase());
       else usage('locale', "pass a language code like 'de'.");
       return;
     case 'destroy':

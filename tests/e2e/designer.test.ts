@@ -63,6 +63,43 @@ describeInBrowser('the designer', () => {
     await context.close();
   });
 
+  it('shows every state styled after any sequence of switches (lazily loaded views keep their CSS)', async () => {
+    const { context, errors } = await newContext(browser, { viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${harness.server.url}/designer/`);
+    await widget(page).locator('.panel .msg.operator').first().waitFor();
+    const styled = async (selector: string) =>
+      widget(page)
+        .locator(selector)
+        .first()
+        .evaluate((el) => {
+          const style = getComputedStyle(el);
+          return { background: style.backgroundColor, radius: style.borderTopLeftRadius };
+        });
+    // The rating first (its chunk alone), then the form, then back and forth: each remount
+    // must bring every stylesheet loaded so far.
+    for (const state of ['rating', 'chat', 'form', 'rating', 'thanks', 'rating', 'form']) {
+      await page.selectOption('select[name=state]', state);
+      if (state === 'rating') {
+        await widget(page).locator('.rating .star').first().waitFor();
+        await widget(page).locator('.rating .star').nth(3).click();
+        await widget(page).locator('.rating .primary').waitFor();
+        expect(await styled('.rating .primary')).toEqual({ background: 'rgb(11, 107, 203)', radius: '10px' });
+        expect(await styled('.rating textarea')).toMatchObject({ radius: '10px' });
+      } else if (state === 'form') {
+        await widget(page).locator('form.lead .primary').waitFor();
+        expect(await styled('form.lead .primary')).toEqual({ background: 'rgb(11, 107, 203)', radius: '10px' });
+      } else if (state === 'thanks') {
+        await widget(page).locator('.thanks').waitFor();
+        expect(await widget(page).locator('.thanks').evaluate((el) => getComputedStyle(el).textAlign)).toBe('center');
+      } else {
+        await widget(page).locator('.composer').waitFor();
+      }
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('the copied snippet, pasted into a blank page, gives the same look', async () => {
     const designer = await newContext(browser, { viewport: { width: 1400, height: 900 } });
     const page = await designer.context.newPage();

@@ -1,6 +1,6 @@
 import { t } from '../../i18n';
 import type { WidgetModel } from '../widget';
-import { safeHref } from './rich-text';
+import { safeHref } from '../../protocol/rules';
 import { CloseIcon } from './icons';
 
 /**

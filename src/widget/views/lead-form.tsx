@@ -7,7 +7,7 @@ import { addEnglish, t, type MessageKey } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import { CONTROLS_CSS } from '../../themes/controls-css';
 import { FORM_CSS } from '../../themes/form-css';
-import { safeHref } from './rich-text';
+import { safeHref } from '../../protocol/rules';
 import { addStyles } from './styles';
 
 addLeadRules({ checkField, validateLead });

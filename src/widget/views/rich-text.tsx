@@ -3,19 +3,12 @@
  * Nothing here ever becomes markup: untrusted text is only ever text.
  */
 import type { ComponentChild } from 'preact';
+import { safeHref } from '../../protocol/rules';
 
 const LINK = /\b(?:https?:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[\d\-() ]{3,20}\d)/gi;
 /** Trailing punctuation belongs to the sentence, not the URL. */
 const TRAILING = /[.,;:!?)\]}]+$/;
 
-export function safeHref(raw: string): string | null {
-  try {
-    const url = new URL(raw);
-    return ['http:', 'https:', 'mailto:', 'tel:'].includes(url.protocol) ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 export function RichText({ text }: { text: string }) {
   const parts: ComponentChild[] = [];
