@@ -3,17 +3,12 @@
  * when the page is idle or the visitor reaches for the launcher. Shared by the script
  * tag loader and the npm entry.
  */
+import type { ConfabFunction } from './api';
 import type { WidgetConfig } from './config';
 import type { Command, WidgetInstance, WidgetModule } from './contract';
 import { createHost } from './launcher';
 
-export interface ConfabFunction {
-  (name: string, ...args: unknown[]): void;
-  /** Resolves once the widget has mounted and replayed the queued calls. */
-  ready: Promise<void>;
-  /** The stub's queue before the loader ran; kept for the stub's signature. */
-  q?: ArrayLike<unknown>[];
-}
+export type { ConfabFunction } from './api';
 
 /** Commands that need the widget now rather than at idle time. */
 const EAGER = ['open', 'toggle'];
@@ -45,11 +40,13 @@ export function boot(
       },
     ));
 
-  const confab = ((name: string, ...args: unknown[]) => {
+  // Untyped inside: the stub's calls and script-tag pages reach it unchecked, so the widget checks every call.
+  const run = (name: string, ...args: unknown[]) => {
     if (widget) return widget.command(name, args);
     queue.push([name, ...args]);
     if (EAGER.includes(name)) void load();
-  }) as ConfabFunction;
+  };
+  const confab = run as ConfabFunction;
   confab.ready = new Promise((resolve) => (resolveReady = resolve));
 
   launcher.button.addEventListener('click', () => confab('toggle'));
@@ -66,7 +63,7 @@ export function boot(
     'requestIdleCallback' in window ? requestIdleCallback(() => void load(), { timeout: 4000 }) : setTimeout(load, 1500);
   if (document.readyState === 'complete') whenIdle();
   else addEventListener('load', whenIdle);
-  for (const args of stubCalls) confab(...(args as Command));
+  for (const args of stubCalls) run(...(args as Command));
 
   return confab;
 }

@@ -95,14 +95,17 @@ export function parseConfig(input: ConfigInput, src: string, warn: Warn): Widget
   };
 }
 
+/** How a setting was written, for the warning; null: not written there, so not reported. */
+type Written = (attr: string, value: string) => string | null;
+const attribute: Written = (attr, value) => `data-${attr}="${value}"`;
+
 /** Reports every bad attribute once, and sets the checked visitor hints. */
-export function reportConfig(config: WidgetConfig, warn: Warn): void {
+export function reportConfig(config: WidgetConfig, warn: Warn, written: Written = attribute): void {
   const { input } = config;
   for (const [attr, valid, expected] of CHECKS) {
     const value = input[attr]?.trim();
-    if (value && !valid(value)) {
-      warn(`Confab: data-${attr}="${value}" is invalid, so the default is used; write ${expected}.`);
-    }
+    const where = value && !valid(value) && written(attr, value);
+    if (where) warn(`Confab: ${where} is invalid, so the default is used; write ${expected}.`);
   }
   config.lang = input.lang && validLang(input.lang.trim());
   config.email = input.email && validEmail(input.email.trim());

@@ -6,6 +6,7 @@
  * `document.currentScript` is read synchronously at the top level: it is null once
  * this first turn of the event loop is over.
  */
+import type { UpdateOptions } from './api';
 import { boot, type ConfabFunction } from './boot';
 import { parseConfig } from './config';
 import type { WidgetModule } from './contract';
@@ -25,7 +26,7 @@ if (script) {
     config.nonce = script.nonce || undefined;
     if (existing?.ready) {
       // Included twice: the first widget stays and takes the second tag's settings.
-      existing('update', config.input);
+      existing('update', config.input as UpdateOptions);
     } else {
       window.Confab = boot(
         config,

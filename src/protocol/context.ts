@@ -41,7 +41,8 @@ export function cleanUrl(raw: unknown, max: number = CONTEXT_LIMITS.url): string
   }
 }
 
-const text = (raw: unknown, max: number) =>
+/** Text without control characters, trimmed and bounded; undefined when empty. */
+export const cleanText = (raw: unknown, max: number) =>
   // eslint-disable-next-line no-control-regex
   typeof raw === 'string' ? raw.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max) || undefined : undefined;
 
@@ -51,7 +52,7 @@ export function utmFromUrl(url: string): PageContext['utm'] {
   try {
     const params = new URL(url).searchParams;
     for (const key of UTM_KEYS) {
-      const value = text(params.get(key), CONTEXT_LIMITS.utm);
+      const value = cleanText(params.get(key), CONTEXT_LIMITS.utm);
       if (value) utm[key] = value;
     }
   } catch {
@@ -67,14 +68,14 @@ export function cleanContext(raw: unknown): PageContext | null {
   const url = cleanUrl(input.url);
   if (!url) return null;
   const context: PageContext = { url };
-  const title = text(input.title, CONTEXT_LIMITS.title);
+  const title = cleanText(input.title, CONTEXT_LIMITS.title);
   if (title) context.title = title;
   const referrer = cleanUrl(input.referrer, CONTEXT_LIMITS.referrer);
   if (referrer) context.referrer = referrer;
   if (typeof input.utm === 'object' && input.utm !== null) {
     const utm: NonNullable<PageContext['utm']> = {};
     for (const key of UTM_KEYS) {
-      const value = text((input.utm as Record<string, unknown>)[key], CONTEXT_LIMITS.utm);
+      const value = cleanText((input.utm as Record<string, unknown>)[key], CONTEXT_LIMITS.utm);
       if (value) utm[key] = value;
     }
     if (Object.keys(utm).length) context.utm = utm;
@@ -136,9 +137,9 @@ export function cleanTouch(raw: unknown): Touch | undefined {
 export function cleanEnvironment(raw: unknown): Environment | undefined {
   if (!isRecord(raw)) return undefined;
   const env: Environment = {};
-  const language = text(raw.language, 35);
+  const language = cleanText(raw.language, 35);
   if (language && /^[a-z]{2,3}(-[a-z0-9-]{1,30})?$/i.test(language)) env.language = language;
-  const timeZone = text(raw.timeZone, 64);
+  const timeZone = cleanText(raw.timeZone, 64);
   if (timeZone && /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(timeZone)) env.timeZone = timeZone;
   if (Number.isInteger(raw.utcOffset) && Math.abs(raw.utcOffset as number) <= 14 * 60) env.utcOffset = raw.utcOffset as number;
   const screen = size(raw.screen);

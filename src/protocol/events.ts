@@ -3,8 +3,8 @@
  * operator console and the tests all import these, so a renamed event or a changed
  * payload fails the type check everywhere at once.
  */
-import type { Environment, PageContext, Touch } from './context';
-import type { LeadInput } from './lead';
+import type { Environment, PageContext, Touch } from './context.js';
+import type { LeadInput } from './lead.js';
 import type {
   Ack,
   Availability,
@@ -17,7 +17,7 @@ import type {
   OperatorStatus,
   Rating,
   VisitorSession,
-} from './types';
+} from './types.js';
 
 export const VISITOR_NAMESPACE = '/visitor';
 export const OPERATOR_NAMESPACE = '/operator';

@@ -3,19 +3,9 @@
  * widget (on blur and submit, in the visitor's language) and the server (again, before
  * storing) run, so their errors always have the same shape.
  */
-export type FieldMode = 'required' | 'optional' | 'hidden';
-export type LeadField = 'name' | 'phone' | 'email' | 'message';
-export const LEAD_FIELDS: readonly LeadField[] = ['name', 'phone', 'email', 'message'];
+import { LEAD_FIELDS, type FieldMode, type LeadField, type LeadFormConfig } from './lead-config.js';
 
-export interface LeadFormConfig {
-  fields: Record<LeadField, FieldMode>;
-  /** Shown beside the consent checkbox; http(s) only. */
-  privacyPolicyUrl?: string;
-}
-
-export const DEFAULT_LEAD_FORM: LeadFormConfig = {
-  fields: { name: 'optional', phone: 'optional', email: 'optional', message: 'optional' },
-};
+export * from './lead-config.js';
 
 export const LEAD_LIMITS = { name: 100, phone: 32, email: 254, message: 2000 } as const;
 

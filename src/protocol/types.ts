@@ -1,8 +1,8 @@
 /** Data shapes that cross the wire. Times are epoch milliseconds. */
-import type { PageContext } from './context';
-import type { ContextSnapshot } from './events';
-import type { Theme } from '../themes/tokens';
-import type { LeadErrors, LeadFormConfig } from './lead';
+import type { PageContext } from './context.js';
+import type { ContextSnapshot } from './events.js';
+import type { Theme } from '../themes/tokens.js';
+import type { LeadErrors, LeadFormConfig } from './lead.js';
 
 export type Author = 'visitor' | 'operator' | 'system';
 

@@ -51,6 +51,7 @@ export const BASE_CSS = `
   display:flex;align-items:center;justify-content:center;flex:none}
 .composer .send[aria-disabled=true]{opacity:.5;cursor:default}
 .composer .send svg{width:20px;height:20px;fill:currentColor}
+[dir=rtl] .send svg{transform:scaleX(-1)}
 .hint{font-size:12px;color:#b42318;padding:0 16px 6px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .quote{margin:0 0 6px;padding:4px 8px;border-inline-start:3px solid currentColor;opacity:.85;font-size:12px;display:flex;flex-direction:column}

@@ -1,4 +1,4 @@
-/** Styles of the request form and its thank-you; they load with the form's chunk. */
+/** Styles of the request form and its thank-you; they load with the form's chunk (with controls-css). */
 import { v } from './base-css';
 
 export const FORM_CSS = `
@@ -7,19 +7,12 @@ export const FORM_CSS = `
 .intro,.hint{margin:0;font-size:13px;color:${v('mutedText')}}
 .hint{padding:0}
 .summary{margin:0;font-size:13px;color:#b42318;font-weight:600}
-.field{display:flex;flex-direction:column;gap:4px}
-.field label{font-size:13px;font-weight:600}
 .optional{font-weight:400;color:${v('mutedText')}}
-.field input:not([type=checkbox]),.field textarea{font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent;
-  border:1px solid #c5cbd6;border-radius:10px;padding:8px 12px;width:100%}
-.field textarea{resize:vertical}
 .field [aria-invalid=true]{border-color:#b42318}
-.field .error{margin:0;font-size:12px;color:#b42318}
+.field .error,.hint.error{margin:0;font-size:12px;color:#b42318}
 .consent label{display:flex;gap:8px;align-items:flex-start;font-weight:400}
 .consent input{width:18px;height:18px;margin:1px 0 0;flex:none;accent-color:${v('accent')}}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-.primary{all:unset;cursor:pointer;text-align:center;padding:11px 16px;border-radius:10px;font-weight:600;
-  background:${v('accent')};color:${v('onAccent')}}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden;visibility:hidden}
 .offer{display:flex;gap:8px;align-items:center;justify-content:space-between;padding:8px 12px;border-radius:10px;background:#e7f6ec;color:#0b5c2b;font-size:13px}
 .offer button{all:unset;cursor:pointer;font-weight:700;text-decoration:underline}
 .thanks{justify-content:center;text-align:center}

@@ -1,36 +1,36 @@
 /**
- * Wires the transport to the models: every server event maps to one model action,
- * in one table, so what the server can make the widget do is readable at a glance.
+ * Wires the transport to the models: every server event maps to model actions, in one
+ * table, so what the server can make the widget do is readable at a glance.
  */
-import type { Availability, ChatMessage, LeadFormConfig, ServerToVisitor } from '../protocol';
-import type { Delivery } from './delivery';
+import type { Availability, ChatMessage, ServerToVisitor } from '../protocol';
 import type { Emitter } from './events';
+import type { ChatModel } from './models/chat';
 import type { ConversationModel } from './models/conversation';
+import type { RequestModel } from './models/request';
 import type { Transport } from './transport';
 
 export interface ConnectionTargets {
   conversation: ConversationModel;
-  delivery: Delivery<{ text: string }, { message: ChatMessage }>;
-  leadDelivery: { flush(): Promise<void> };
+  chat: ChatModel;
+  request: RequestModel;
   emitter: Emitter;
   setAvailability(availability: Availability): void;
-  setLeadForm(config: LeadFormConfig): void;
   /** A new operator message arrived live (for the teaser). */
   operatorMessage(message: ChatMessage): void;
 }
 
 export function bindServerEvents(transport: Transport, targets: ConnectionTargets): () => void {
-  const { conversation, delivery, leadDelivery, emitter } = targets;
+  const { conversation, chat, request, emitter } = targets;
   const handlers: ServerToVisitor = {
     session(session) {
-      delivery.reconcile(session.messages.filter((m) => m.author === 'visitor').map((m) => m.clientId));
+      chat.reconcile(session.messages.filter((m) => m.author === 'visitor').map((m) => m.clientId));
       conversation.applySession(session);
-      targets.setLeadForm(session.site.leadForm);
-      void delivery.flush();
-      void leadDelivery.flush();
+      request.form.setConfig(session.site.leadForm);
+      chat.flush();
+      request.flush();
     },
     'message:new'(message) {
-      if (message.author === 'visitor') delivery.reconcile([message.clientId]);
+      if (message.author === 'visitor') chat.reconcile([message.clientId]);
       conversation.receive(message);
       if (message.author === 'operator') targets.operatorMessage(message);
       if (message.author !== 'system') {

@@ -23,6 +23,7 @@ const RETRY_AFTER_MS = 3000;
 export function createDelivery<P, R>({ outbox, isConnected, send, onSent, onRefused }: DeliveryPorts<P, R>) {
   let flushing = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const watches = new Set<ReturnType<typeof setTimeout>>();
 
   const scheduleRetry = () => {
     clearTimeout(retryTimer);
@@ -30,11 +31,14 @@ export function createDelivery<P, R>({ outbox, isConnected, send, onSent, onRefu
   };
 
   /** Items still pending when the ack timeout passes are shown as failed, never pending forever. */
-  const watch = (clientId: string) =>
-    setTimeout(() => {
+  const watch = (clientId: string) => {
+    const timer = setTimeout(() => {
+      watches.delete(timer);
       const item = outbox.items.value.find((i) => i.clientId === clientId);
       if (item?.state === 'pending') outbox.markFailed(clientId);
     }, LIMITS.ackTimeoutMs);
+    watches.add(timer);
+  };
 
   async function flush(): Promise<void> {
     if (flushing) return;
@@ -91,6 +95,8 @@ export function createDelivery<P, R>({ outbox, isConnected, send, onSent, onRefu
     },
     dispose() {
       clearTimeout(retryTimer);
+      watches.forEach(clearTimeout);
+      watches.clear();
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
  * The widget bundle's entry. The loader imports this module and calls `mount` with the
- * shadow root it made and the calls queued before we arrived.
+ * shadow root it made and the calls queued before we arrived. `mount` only wires: the
+ * behaviour lives in the models (`widget.ts`), the look in the views.
  */
 import { createRef, render } from 'preact';
 import { computed, effect } from '@preact/signals';
 import { resolveLocale, setLocale } from '../i18n';
 import { parseConfig, reportConfig } from '../loader/config';
-import type { MountWidget } from '../loader/contract';
+import type { Command, MountOptions, MountWidget, WidgetInstance } from '../loader/contract';
 import { adoptStyles } from '../loader/styles';
 import { styleHost } from '../loader/launcher';
 import { BASE_CSS } from '../themes/base-css';
@@ -15,22 +16,39 @@ import type { ThemeModel } from './models/theme';
 import { runCommand, type CommandTarget } from './commands';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
-import { createWidgetState } from './state';
+import { disposeModel } from './models/dispose';
+import { WidgetModel } from './widget';
 import { App } from './views/app';
+import { ErrorBoundary } from './views/error-boundary';
 import { setStyleTarget } from './views/styles';
 
 const UPDATABLE = ['lang', 'name', 'email', 'position', 'color'] as const;
-/** How long the thank-you stays before the widget closes. */
-const THANKS_MS = 4000;
+/** Commands replayed before `ready`: listeners queued before load must hear it. */
+const LISTENING = ['on', 'off'];
 
-export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }) => {
+/** The instance's models ride along for tests, which drive and inspect them. */
+export const mount = (({ config, host, root, launcher, queue, deps }: MountOptions): WidgetInstance & { widget: WidgetModel } => {
   reportConfig(config, console.warn);
   adoptStyles(root, BASE_CSS, config.nonce);
   setStyleTarget((css) => adoptStyles(root, css, config.nonce));
   void setLocale(config.lang ?? resolveLocale([document.documentElement.lang, ...navigator.languages]));
 
   const emitter = createEmitter();
-  const state = createWidgetState(config, emitter, { createTransport: deps?.createTransport });
+  const inputRef = createRef<HTMLTextAreaElement>();
+  let focusFrame = 0;
+  const widget = new WidgetModel({
+    config,
+    emitter,
+    createTransport: deps?.createTransport,
+    shown(open) {
+      host.toggleAttribute('data-open', open);
+      cancelAnimationFrame(focusFrame);
+      if (open) focusFrame = requestAnimationFrame(() => inputRef.current?.focus());
+      // Focus returns to the launcher, so keyboard users are not dropped at the page top.
+      else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
+    },
+  });
+
   // Theme code loads only for sites that customise more than colour and position.
   const attributes = () => config.input as Record<string, unknown>;
   let themeModel: Promise<ThemeModel> | undefined;
@@ -38,80 +56,68 @@ export const mount: MountWidget = ({ config, host, root, launcher, queue, deps }
     (themeModel ??= import('./models/theme').then((m) =>
       m.createThemeModel(
         host,
-        computed(() => state.conversation.site.value?.theme),
+        computed(() => widget.conversation.site.value?.theme),
         m.themeFromAttributes(attributes(), console.warn),
-        { button: launcher.button, open: state.open },
+        { button: launcher.button, open: widget.panel.isOpen },
         console.warn,
       ),
     ));
   if (THEME_KEYS.some((key) => attributes()[key] !== undefined)) void theme();
-  effect(() => {
-    if (state.conversation.site.value?.theme) void theme();
+  const stopThemeWatch = effect(() => {
+    if (widget.conversation.site.value?.theme) void theme();
   });
-  const inputRef = createRef<HTMLTextAreaElement>();
 
-  const setOpen = (open: boolean) => {
-    if (state.open.peek() === open) return;
-    // Opening the widget is the visitor's consent where the site asks for it.
-    if (open) state.giveConsent();
-    state.open.value = open;
-    if (!open && state.thanks.peek()) state.finishLead();
-    // Stars chosen and the widget closed: that is the visitor's rating.
-    const rating = state.conversation.rating.peek();
-    if (!open && rating?.state === 'draft' && rating.score) void state.rate(rating.score, rating.comment, true);
-    if (!open) state.rated.value = false;
-    host.toggleAttribute('data-open', open);
-    emitter.emit(open ? 'open' : 'close', undefined);
-    if (open) requestAnimationFrame(() => inputRef.current?.focus());
-    // Focus returns to the launcher, so keyboard users are not dropped at the page top.
-    else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
-  };
+  const container = document.createElement('div');
+  root.append(container);
+  const stopLauncher = bindLauncher(launcher, widget.panel.isOpen, widget.conversation.unread);
 
   const target: CommandTarget = {
-    open: () => setOpen(true),
-    close: () => setOpen(false),
-    toggle: () => setOpen(!state.open.peek()),
+    open: widget.panel.open,
+    close: widget.panel.close,
+    toggle: widget.panel.toggle,
     update(options) {
       // A run-time update goes through the same checks as the script tag's attributes.
       const input = { ...config.input };
       for (const key of UPDATABLE) if (typeof options[key] === 'string') input[key] = options[key];
       const next = parseConfig(input, config.base, console.warn);
       if (!next) return;
-      reportConfig(next, console.warn);
-      const lang = next.lang;
+      reportConfig(next, console.warn, (attr, value) => (attr in options ? `Confab('update', { ${attr}: "${value}" })` : null));
       Object.assign(config, next, { server: config.server, base: config.base, nonce: config.nonce });
       styleHost(host, config);
-          if (lang) void setLocale(lang);
+      if (next.lang) void setLocale(next.lang);
     },
-    send: (text) => state.send(text),
-    identify: (token) => state.identify(token),
-    consent: (given) => given && state.giveConsent(),
+    send(text) {
+      if (!widget.chat.send(text)) console.warn("Confab('send', …): the operator ended this dialogue; nothing was sent.");
+    },
+    identify: widget.identify,
+    consent: (given) => given && widget.giveConsent(),
     theme: (input) => void theme().then((t) => t.set(input)),
     locale: (code) => void setLocale((config.lang = code)),
     destroy() {
       render(null, container);
       container.remove();
+      cancelAnimationFrame(focusFrame);
+      stopLauncher();
+      stopThemeWatch();
       void themeModel?.then((t) => t.dispose());
-      state.dispose();
+      disposeModel(widget);
     },
-    reset: () => state.reset(),
+    reset: widget.reset,
     emitter,
   };
 
-  const container = document.createElement('div');
-  root.append(container);
-  render(<App state={state} onOpen={target.open} onClose={target.close} inputRef={inputRef} />, container);
+  render(
+    <ErrorBoundary>
+      <App widget={widget} inputRef={inputRef} />
+    </ErrorBoundary>,
+    container,
+  );
 
-  bindLauncher(launcher, state.open, state.conversation.unread);
-
-  // Seed 000: after "Leave a request" the visitor is thanked and the widget closes itself.
-  let thanksTimer: ReturnType<typeof setTimeout> | undefined;
-  effect(() => {
-    clearTimeout(thanksTimer);
-    if (state.thanks.value) thanksTimer = setTimeout(() => setOpen(false), THANKS_MS);
-  });
-
-  for (const [name, ...args] of queue.splice(0)) runCommand(target, name, args);
+  // Listeners queued before load hear `ready`; every other queued call comes after it.
+  const queued: Command[] = queue.splice(0);
+  const replay = (calls: Command[]) => calls.forEach(([name, ...args]) => runCommand(target, name, args));
+  replay(queued.filter(([name]) => LISTENING.includes(name)));
   emitter.emit('ready', undefined);
-  return { command: (name, args) => runCommand(target, name, args) };
-};
+  replay(queued.filter(([name]) => !LISTENING.includes(name)));
+  return { command: (name, args) => runCommand(target, name, args), widget };
+}) satisfies MountWidget;

@@ -2,7 +2,7 @@
  * The end of a conversation, from the visitor's side: ending it (after the view's
  * confirmation) and rating it — stars as a draft that may change, then final.
  */
-import type { Signal } from '@preact/signals';
+import { createModel, signal, type ReadonlySignal } from '@preact/signals';
 import type { Emitter } from './events';
 import type { ConversationModel } from './models/conversation';
 import type { Transport } from './transport';
@@ -11,12 +11,37 @@ export interface LifecyclePorts {
   conversation: ConversationModel;
   transport: Transport;
   emitter: Emitter;
-  /** Briefly true after a rating was given, to thank the visitor. */
-  rated: Signal<boolean>;
 }
 
-export function createLifecycleActions({ conversation, transport, emitter, rated }: LifecyclePorts) {
+export const EndingModel = createModel(({ conversation, transport, emitter }: LifecyclePorts) => {
+  /** True after a rating was given, until the panel closes: to thank the visitor. */
+  const rated = signal(false);
+  /** Stars (draft, may change) or the final rating with its comment. */
+  const rate = async (score: number, comment: string | undefined, final: boolean): Promise<boolean> => {
+    const current = conversation.rating.peek();
+    if (!current) return false;
+    conversation.setRating({ ...current, state: final ? 'given' : 'draft', score, ...(comment ? { comment } : {}) });
+    try {
+      const result = await transport.rate({ conversationId: current.conversationId, score, final, ...(comment ? { comment } : {}) });
+      if (!result.ok) return false;
+      if (final) {
+        conversation.setRating(null);
+        rated.value = true;
+        emitter.emit('rating', { conversationId: current.conversationId, score, ...(comment ? { comment } : {}) });
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return {
+    rated: rated as ReadonlySignal<boolean>,
+    /** The panel closed: stars chosen and left there are the visitor's rating. */
+    settle() {
+      const rating = conversation.rating.peek();
+      if (rating?.state === 'draft' && rating.score) void rate(rating.score, rating.comment, true);
+      rated.value = false;
+    },
     /** The visitor ends the chat (after confirming). */
     async endChat(): Promise<boolean> {
       const id = conversation.conversationId.peek();
@@ -29,24 +54,7 @@ export function createLifecycleActions({ conversation, transport, emitter, rated
         return false;
       }
     },
-    /** Stars (draft, may change) or the final rating with its comment. */
-    async rate(score: number, comment: string | undefined, final: boolean): Promise<boolean> {
-      const current = conversation.rating.peek();
-      if (!current) return false;
-      conversation.setRating({ ...current, state: final ? 'given' : 'draft', score, ...(comment ? { comment } : {}) });
-      try {
-        const result = await transport.rate({ conversationId: current.conversationId, score, final, ...(comment ? { comment } : {}) });
-        if (!result.ok) return false;
-        if (final) {
-          conversation.setRating(null);
-          rated.value = true;
-          emitter.emit('rating', { conversationId: current.conversationId, score, ...(comment ? { comment } : {}) });
-        }
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    rate,
     async dismissRating() {
       const current = conversation.rating.peek();
       if (!current) return;
@@ -58,4 +66,6 @@ export function createLifecycleActions({ conversation, transport, emitter, rated
       }
     },
   };
-}
+});
+
+export type EndingModel = InstanceType<typeof EndingModel>;

@@ -43,6 +43,10 @@ export function createOutbox<P>(storage: Storage, key: string) {
     next(): OutboxItem<P> | undefined {
       return items.value.find((item) => !item.refused);
     },
+    /** The same entry, to be sent in another form (same client id, so still deduped). */
+    revise(clientId: string, payload: P) {
+      update(clientId, { payload, state: 'failed', refused: undefined });
+    },
     markPending(clientId: string) {
       update(clientId, { state: 'pending', refused: undefined });
     },

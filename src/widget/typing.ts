@@ -27,5 +27,9 @@ export function createTypingSignal(emit: (typing: boolean) => void, pauseMs = 30
       pauseTimer = setTimeout(stop, pauseMs);
     },
     stop,
+    /** Forgets the pause timer without a word to the server (the widget is going away). */
+    dispose() {
+      clearTimeout(pauseTimer);
+    },
   };
 }

@@ -28,7 +28,9 @@ beforeAll(async () => {
     {
       ...shop!,
       identitySecret: SECRET,
-      inactivityTimeoutMinutes: 0.005, // 300 ms
+      // Long enough that the operator's and the visitor's own endings below come first even
+      // on a busy machine, short enough to watch the sweep close the third chat.
+      inactivityTimeoutMinutes: 0.03, // 1.8 s
       operators: [{ ...shop!.operators[0]!, greeting: "Hi, I'm Anna — how can I help?" }, shop!.operators[1]!],
     },
     other!,
@@ -68,8 +70,8 @@ describe('ending a conversation', () => {
     expect(await harness.server.store.getConversation(b.conversationId)).toMatchObject({ status: 'closed', closeReason: 'visitor' });
 
     const c = await chat('three');
-    expect(await nextEvent(c.socket, 'conversation:closed', 3000)).toEqual({ conversationId: c.conversationId, reason: 'timeout' });
-  });
+    expect(await nextEvent(c.socket, 'conversation:closed', 8000)).toEqual({ conversationId: c.conversationId, reason: 'timeout' });
+  }, 15_000);
 
   it('a visitor cannot end someone else’s conversation', async () => {
     const a = await chat('mine');

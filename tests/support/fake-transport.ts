@@ -34,6 +34,9 @@ export interface FakeTransport extends Transport {
   emit<E extends keyof ServerToVisitor>(event: E, ...args: Parameters<ServerToVisitor[E]>): void;
   setConnected(connected: boolean): void;
   auth(): VisitorAuth;
+  /** Handlers still registered for server events. */
+  handlerCount(): number;
+  closed: boolean;
 }
 
 export function createFakeTransport(options: TransportOptions): FakeTransport {
@@ -101,7 +104,11 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
       return connected;
     },
     reconnectNow() {},
-    close() {},
+    closed: false,
+    close() {
+      fake.closed = true;
+    },
+    handlerCount: () => [...handlers.values()].reduce((sum, set) => sum + set.size, 0),
     emit(event, ...args) {
       for (const handler of handlers.get(event) ?? []) handler(...args);
     },

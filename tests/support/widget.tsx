@@ -1,22 +1,28 @@
 /**
- * A fresh widget for a view test: real state and views, a fake transport standing in
- * for the server, rendered into a container of happy-dom's document.
+ * A widget for a unit test, mounted by the real `mount` (the loader's entry point into
+ * the widget) into a real host and shadow root of happy-dom's document, with a fake
+ * transport standing in for the server. Tests drive it through commands, the views and
+ * the models' actions, and read the models' signals.
  */
-import { createRef, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { DEFAULT_LEAD_FORM, type LeadFormConfig, type VisitorSession } from '../../src/protocol';
-import { parseConfig, reportConfig, type ConfigInput } from '../../src/loader/config';
-import { createEmitter, type Emitter } from '../../src/widget/events';
-import { createWidgetState, type WidgetState } from '../../src/widget/state';
-import { App } from '../../src/widget/views/app';
+import { parseConfig, type ConfigInput } from '../../src/loader/config';
+import type { Command } from '../../src/loader/contract';
+import { createHost } from '../../src/loader/launcher';
+import { mount } from '../../src/widget/index';
+import type { WidgetModel } from '../../src/widget/widget';
 import { createFakeTransport, type FakeTransport } from './fake-transport';
 import { sessionOf } from './fixtures';
 
 export interface MountedWidget {
-  state: WidgetState;
+  /** The instance's models. */
+  widget: WidgetModel;
   transport: FakeTransport;
-  emitter: Emitter;
-  container: HTMLElement;
+  host: HTMLElement;
+  root: ShadowRoot;
+  launcher: HTMLButtonElement;
+  /** `Confab(name, ...args)` after load. */
+  command(name: string, ...args: unknown[]): void;
   $: (selector: string) => HTMLElement | null;
   $$: (selector: string) => HTMLElement[];
   /** Plays the server's `session` and marks the connection online. */
@@ -24,30 +30,40 @@ export interface MountedWidget {
   unmount(): void;
 }
 
-export function mountWidget(attributes: ConfigInput = {}): MountedWidget {
+export interface MountWidgetOptions {
+  /** Calls made before the widget loaded. */
+  queue?: Command[];
+  /** Leave the panel closed (default: opened, as most view tests want it). */
+  closed?: boolean;
+}
+
+export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOptions = {}): MountedWidget {
   const config = parseConfig({ site: 'demo', ...attributes }, 'http://127.0.0.1:8080/loader.js', () => {})!;
-  reportConfig(config, () => {});
-  const emitter = createEmitter();
+  const { host, root, launcher } = createHost(config);
+  document.body.append(host);
   let transport!: FakeTransport;
-  const state = createWidgetState(config, emitter, {
-    createTransport: (options) => (transport = createFakeTransport(options)),
+  let instance!: ReturnType<typeof mount>;
+  act(() => {
+    instance = mount({
+      config,
+      host,
+      root,
+      launcher,
+      queue: options.queue ?? [],
+      deps: { createTransport: (transportOptions) => (transport = createFakeTransport(transportOptions)) },
+    });
   });
-  state.open.value = true;
-  const container = document.createElement('div');
-  document.body.append(container);
-  act(() =>
-    render(
-      <App state={state} onOpen={() => (state.open.value = true)} onClose={() => (state.open.value = false)} inputRef={createRef()} />,
-      container,
-    ),
-  );
+  const command = (name: string, ...args: unknown[]) => act(() => instance.command(name, args));
+  if (!options.closed) command('open');
   return {
-    state,
+    widget: instance.widget,
     transport,
-    emitter,
-    container,
-    $: (selector) => container.querySelector<HTMLElement>(selector),
-    $$: (selector) => [...container.querySelectorAll<HTMLElement>(selector)],
+    host,
+    root,
+    launcher: launcher.button,
+    command,
+    $: (selector) => root.querySelector<HTMLElement>(selector),
+    $$: (selector) => [...root.querySelectorAll<HTMLElement>(selector)],
     connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, ...session } = {}) {
       act(() => {
         transport.setConnected(true);
@@ -56,9 +72,8 @@ export function mountWidget(attributes: ConfigInput = {}): MountedWidget {
       });
     },
     unmount() {
-      render(null, container);
-      state.dispose();
-      container.remove();
+      act(() => instance.command('destroy', []));
+      host.remove();
     },
   };
 }

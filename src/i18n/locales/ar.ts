@@ -37,6 +37,7 @@ const ar: Dictionary = {
     other: "زيادة {count} حرف على الحد",
   },
   'typing.operator': "{name} يكتب…",
+  'typing.someone': "يكتب أحد الموظفين…",
   'chat.ended': "انتهت المحادثة. اكتب لبدء محادثة جديدة.",
   'message.edited': "معدّلة",
   'message.deleted': "حُذفت الرسالة",

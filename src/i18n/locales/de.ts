@@ -29,6 +29,7 @@ const de: Dictionary = {
     other: "{count} Zeichen zu viel",
   },
   'typing.operator': "{name} schreibt…",
+  'typing.someone': "Ein Mitarbeiter schreibt…",
   'chat.ended': "Der Chat ist beendet. Schreiben Sie, um einen neuen zu beginnen.",
   'message.edited': "bearbeitet",
   'message.deleted': "Nachricht gelöscht",

@@ -25,6 +25,7 @@ const en = {
     other: '{count} characters over the limit',
   },
   'typing.operator': '{name} is typing…',
+  'typing.someone': 'An operator is typing…',
   'chat.ended': 'The chat has ended. Write a message to start a new one.',
   'message.edited': 'edited',
   'message.deleted': 'Message deleted',

@@ -31,6 +31,7 @@ const es: Dictionary = {
     other: "{count} caracteres de más",
   },
   'typing.operator': "{name} está escribiendo…",
+  'typing.someone': "Un operador está escribiendo…",
   'chat.ended': "El chat ha terminado. Escribe para empezar uno nuevo.",
   'message.edited': "editado",
   'message.deleted': "Mensaje eliminado",

@@ -31,6 +31,7 @@ const fr: Dictionary = {
     other: "{count} caractères de trop",
   },
   'typing.operator': "{name} écrit…",
+  'typing.someone': "Un opérateur écrit…",
   'chat.ended': "La conversation est terminée. Écrivez pour en commencer une nouvelle.",
   'message.edited': "modifié",
   'message.deleted': "Message supprimé",

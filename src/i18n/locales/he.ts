@@ -31,6 +31,7 @@ const he: Dictionary = {
     other: "{count} תווים מעבר למגבלה",
   },
   'typing.operator': "{name} מקליד/ה…",
+  'typing.someone': "נציג מקליד…",
   'chat.ended': "השיחה הסתיימה. כתבו כדי להתחיל שיחה חדשה.",
   'message.edited': "נערך",
   'message.deleted': "ההודעה נמחקה",

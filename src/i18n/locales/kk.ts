@@ -29,6 +29,7 @@ const kk: Dictionary = {
     other: "Шектен {count} таңба артық",
   },
   'typing.operator': "{name} жазып жатыр…",
+  'typing.someone': "Оператор жазып жатыр…",
   'chat.ended': "Диалог аяқталды. Жаңасын бастау үшін жазыңыз.",
   'message.edited': "өзгертілді",
   'message.deleted': "Хабар жойылды",

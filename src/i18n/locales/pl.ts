@@ -33,6 +33,7 @@ const pl: Dictionary = {
     other: "O {count} znaku za dużo",
   },
   'typing.operator': "{name} pisze…",
+  'typing.someone': "Konsultant pisze…",
   'chat.ended': "Rozmowa zakończona. Napisz, aby zacząć nową.",
   'message.edited': "edytowano",
   'message.deleted': "Wiadomość usunięta",

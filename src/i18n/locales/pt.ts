@@ -31,6 +31,7 @@ const pt: Dictionary = {
     other: "{count} caracteres a mais",
   },
   'typing.operator': "{name} está digitando…",
+  'typing.someone': "Um atendente está digitando…",
   'chat.ended': "O chat terminou. Escreva para começar um novo.",
   'message.edited': "editada",
   'message.deleted': "Mensagem apagada",

@@ -29,6 +29,7 @@ const tr: Dictionary = {
     other: "Sınırı {count} karakter aşıyor",
   },
   'typing.operator': "{name} yazıyor…",
+  'typing.someone': "Bir temsilci yazıyor…",
   'chat.ended': "Sohbet sona erdi. Yeni bir sohbet için yazın.",
   'message.edited': "düzenlendi",
   'message.deleted': "Mesaj silindi",

@@ -33,6 +33,7 @@ const uk: Dictionary = {
     other: "На {count} символу більше допустимого",
   },
   'typing.operator': "{name} друкує…",
+  'typing.someone': "Оператор друкує…",
   'chat.ended': "Діалог завершено. Напишіть, щоб почати новий.",
   'message.edited': "змінено",
   'message.deleted': "Повідомлення видалено",

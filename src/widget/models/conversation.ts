@@ -3,7 +3,7 @@
  * in sequence order, the assigned operator, the operator's typing, and what is unread.
  * Pure state: the transport feeds it through the handler table in `connection.ts`.
  */
-import { computed, signal } from '@preact/signals';
+import { computed, createModel, signal, type ReadonlySignal } from '@preact/signals';
 import {
   LIMITS,
   type ChatMessage,
@@ -15,12 +15,13 @@ import {
   type VisitorSession,
 } from '../../protocol';
 import type { Storage } from '../storage';
+import { onDispose } from './dispose';
 
 function byConversationThenSeq(a: ChatMessage, b: ChatMessage): number {
   return a.conversationId === b.conversationId ? a.seq - b.seq : a.createdAt - b.createdAt;
 }
 
-export function createConversationModel(storage: Storage) {
+export const ConversationModel = createModel((storage: Storage) => {
   const site = signal<SiteInfo | null>(null);
   const messages = signal<ChatMessage[]>([]);
   const conversationId = signal<string | null>(null);
@@ -56,6 +57,7 @@ export function createConversationModel(storage: Storage) {
     // A lost "stopped typing" signal must not leave the indicator on for good.
     if (typing) typingTimer = setTimeout(() => (operatorTyping.value = false), LIMITS.typingTtlMs);
   };
+  onDispose(() => clearTimeout(typingTimer));
 
   /** Adds new messages and applies edits and deletes: the higher change number wins. */
   const merge = (incoming: ChatMessage[]) => {
@@ -70,7 +72,7 @@ export function createConversationModel(storage: Storage) {
     if (changed) messages.value = [...byId.values()].sort(byConversationThenSeq);
   };
 
-  return {
+  const readonly = {
     site,
     messages,
     conversationId,
@@ -83,6 +85,9 @@ export function createConversationModel(storage: Storage) {
     rating,
     lastChange,
     unread,
+  } satisfies Record<string, ReadonlySignal<unknown>>;
+  return {
+    ...(readonly as { [K in keyof typeof readonly]: ReadonlySignal<(typeof readonly)[K]['value']> }),
 
     applySession(session: VisitorSession) {
       site.value = session.site;
@@ -164,6 +169,6 @@ export function createConversationModel(storage: Storage) {
       }
     },
   };
-}
+});
 
-export type ConversationModel = ReturnType<typeof createConversationModel>;
+export type ConversationModel = InstanceType<typeof ConversationModel>;

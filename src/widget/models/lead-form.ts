@@ -3,17 +3,16 @@
  * fields they have left (validation on blur), the errors to show, and the submission
  * through the lead outbox.
  */
-import { computed, signal } from '@preact/signals';
+import { computed, createModel, signal, type ReadonlySignal } from '@preact/signals';
+import { DEFAULT_LEAD_FORM } from '../../protocol/lead-config';
 import {
-  DEFAULT_LEAD_FORM,
-  checkField,
-  validateLead,
   type LeadErrors,
   type LeadField,
   type LeadFormConfig,
   type LeadInput,
 } from '../../protocol';
 import type { Storage } from '../storage';
+import { leadRules } from './lead-rules';
 
 export interface LeadDraft extends LeadInput {
   name: string;
@@ -27,13 +26,17 @@ export interface LeadDraft extends LeadInput {
 
 const EMPTY: LeadDraft = { name: '', phone: '', email: '', message: '', consent: false, website: '' };
 
-export function createLeadFormModel(storage: Storage, prefill: { name?: string; email?: string }) {
+export const LeadFormModel = createModel((storage: Storage, prefill: { name?: string; email?: string }) => {
   const fresh = (): LeadDraft => ({ ...EMPTY, name: prefill.name ?? '', email: prefill.email ?? '' });
   const draft = signal<LeadDraft>({ ...fresh(), ...storage.get<Partial<LeadDraft>>('leadDraft') });
   const config = signal<LeadFormConfig>(storage.get<LeadFormConfig>('leadForm') ?? DEFAULT_LEAD_FORM);
   const errors = signal<LeadErrors>({});
-  /** When the visitor first saw the form: bots submit faster than people can. */
-  const shownAt = signal<number | null>(null);
+  /**
+   * When the visitor first saw the form: bots submit faster than people can. Kept with
+   * the draft, so a visitor who reloads and sends a restored draft at once is not judged
+   * too fast by a clock that restarted with the page.
+   */
+  const shownAt = signal<number | null>(storage.get<number>('leadShownAt') ?? null);
 
   const save = (next: LeadDraft) => {
     draft.value = next;
@@ -41,9 +44,9 @@ export function createLeadFormModel(storage: Storage, prefill: { name?: string; 
   };
 
   return {
-    draft,
-    config,
-    errors,
+    draft: draft as ReadonlySignal<LeadDraft>,
+    config: config as ReadonlySignal<LeadFormConfig>,
+    errors: errors as ReadonlySignal<LeadErrors>,
     /** Whether the visitor has typed anything of their own. */
     touched: computed(() => {
       const d = draft.value;
@@ -56,7 +59,9 @@ export function createLeadFormModel(storage: Storage, prefill: { name?: string; 
       storage.set('leadForm', next);
     },
     shown() {
-      shownAt.value ??= Date.now();
+      if (shownAt.peek() !== null) return;
+      shownAt.value = Date.now();
+      storage.set('leadShownAt', shownAt.value);
     },
     set<K extends keyof LeadDraft>(field: K, value: LeadDraft[K]) {
       save({ ...draft.value, [field]: value });
@@ -65,7 +70,7 @@ export function createLeadFormModel(storage: Storage, prefill: { name?: string; 
         const still =
           field === 'consent'
             ? value !== true
-            : checkField(field as LeadField, value, config.value.fields[field as LeadField]) !== null;
+            : leadRules().checkField(field as LeadField, value, config.value.fields[field as LeadField]) !== null;
         if (!still) {
           const { [field as LeadField]: _, ...rest } = errors.value;
           errors.value = rest;
@@ -74,14 +79,14 @@ export function createLeadFormModel(storage: Storage, prefill: { name?: string; 
     },
     /** Checks one field when the visitor leaves it. */
     blur(field: LeadField) {
-      const error = checkField(field, draft.value[field], config.value.fields[field]);
+      const error = leadRules().checkField(field, draft.value[field], config.value.fields[field]);
       const { [field]: _, ...rest } = errors.value;
       errors.value = error ? { ...rest, [field]: error } : rest;
     },
     /** Validates everything; returns what to send, or null with the errors shown. */
     validate(): { fields: LeadInput; honeypot: string; elapsedMs: number } | null {
       const { website, ...input } = draft.value;
-      const result = validateLead(input, config.value);
+      const result = leadRules().validateLead(input, config.value);
       if (!result.ok) {
         errors.value = result.errors;
         return null;
@@ -98,8 +103,9 @@ export function createLeadFormModel(storage: Storage, prefill: { name?: string; 
       save(fresh());
       errors.value = {};
       shownAt.value = null;
+      storage.remove('leadShownAt');
     },
   };
-}
+});
 
-export type LeadFormModel = ReturnType<typeof createLeadFormModel>;
+export type LeadFormModel = InstanceType<typeof LeadFormModel>;

@@ -42,7 +42,7 @@ export function createThemeModel(
       const key = `${label}:${ratio}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      warn(`Confab: the theme's ${label} have a contrast of ${ratio}:1, below the 4.5:1 WCAG AA asks for text.`);
+      warn(`Confab: the contrast of the theme's ${label} is ${ratio}:1, below the 4.5:1 WCAG AA asks for text.`);
     }
   });
 

@@ -1,6 +1,6 @@
 import type { Ref } from 'preact';
 import { isRtl, locale, t } from '../../i18n';
-import type { WidgetState } from '../state';
+import type { WidgetModel } from '../widget';
 import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { Header } from './header';
@@ -14,54 +14,61 @@ const RatingView = lazyView(() => import('./rating').then((m) => m.RatingView));
 const Teaser = lazyView(() => import('./teaser').then((m) => m.Teaser));
 
 export interface AppProps {
-  state: WidgetState;
-  onOpen: () => void;
-  onClose: () => void;
+  widget: WidgetModel;
   inputRef: Ref<HTMLTextAreaElement>;
 }
 
+/** Who is typing: the operator by name once one has spoken, otherwise "an operator". */
+function Typing({ widget }: { widget: WidgetModel }) {
+  const typing = widget.conversation.operatorTyping.value;
+  const operator = widget.conversation.operator.value;
+  return (
+    <div class="typing" aria-hidden={!typing}>
+      {typing && (operator ? t('typing.operator', { name: operator.name }) : t('typing.someone'))}
+    </div>
+  );
+}
+
 /** The chat panel and the teaser; the launcher belongs to the loader and stays outside. */
-export function App({ state, onOpen, onClose, inputRef }: AppProps) {
+export function App({ widget, inputRef }: AppProps) {
+  const { panel } = widget;
   const code = locale.value.code;
-  const operator = state.conversation.operator.value;
-  const typing = state.conversation.operatorTyping.value;
-  const siteName = state.conversation.site.value?.name ?? t('header.fallbackName');
-  const view = state.view.value;
+  const siteName = widget.conversation.site.value?.name ?? t('header.fallbackName');
+  const view = widget.view.view.value;
+  const open = panel.isOpen.value;
   return (
     <>
-    {state.teaser.value && !state.open.value && <Teaser state={state} onOpen={onOpen} />}
-    <div
-      class="panel"
-      role="dialog"
-      aria-label={t('panel.label', { site: siteName })}
-      hidden={!state.open.value}
-      lang={code}
-      dir={isRtl(code) ? 'rtl' : 'ltr'}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') onClose();
-      }}
-    >
-      <Header state={state} onClose={onClose} />
-      <ConnectionBanner state={state} />
-      <EndChat state={state} />
-      {view === 'chat' ? (
-        <>
-          <MessageList state={state} />
-          <div class="typing" aria-hidden={!typing}>
-            {typing && t('typing.operator', { name: operator?.name ?? t('header.fallbackName') })}
-          </div>
-          <Composer state={state} inputRef={inputRef} />
-        </>
-      ) : view === 'form' ? (
-        <LeadForm state={state} />
-      ) : view === 'rating' ? (
-        <RatingView state={state} />
-      ) : view === 'blocked' ? (
-        <MessageList state={state} />
-      ) : (
-        <Thanks state={state} />
-      )}
-    </div>
+      {panel.teaser.value && !open && <Teaser widget={widget} />}
+      <div
+        class="panel"
+        role="dialog"
+        aria-label={t('panel.label', { site: siteName })}
+        hidden={!open}
+        lang={code}
+        dir={isRtl(code) ? 'rtl' : 'ltr'}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') panel.close();
+        }}
+      >
+        <Header widget={widget} />
+        <ConnectionBanner widget={widget} />
+        <EndChat widget={widget} />
+        {view === 'chat' ? (
+          <>
+            <MessageList widget={widget} />
+            <Typing widget={widget} />
+            <Composer widget={widget} inputRef={inputRef} />
+          </>
+        ) : view === 'form' ? (
+          <LeadForm widget={widget} />
+        ) : view === 'rating' ? (
+          <RatingView widget={widget} />
+        ) : view === 'blocked' ? (
+          <MessageList widget={widget} />
+        ) : (
+          <Thanks widget={widget} />
+        )}
+      </div>
     </>
   );
 }

@@ -1,30 +1,22 @@
 import { LIMITS } from '../../protocol';
 import { t } from '../../i18n';
-import type { WidgetState } from '../state';
+import type { WidgetModel } from '../widget';
 import { CloseIcon, SendIcon } from './icons';
 
 /** Enter sends, Shift+Enter breaks the line; the draft survives reloads. */
-export function Composer({ state, inputRef }: { state: WidgetState; inputRef: preact.Ref<HTMLTextAreaElement> }) {
-  const text = state.draft.value;
+export function Composer({ widget: { chat }, inputRef }: { widget: WidgetModel; inputRef: preact.Ref<HTMLTextAreaElement> }) {
+  const text = chat.draft.value;
   const over = text.trim().length - LIMITS.messageText;
   const canSend = text.trim().length > 0 && over <= 0;
-
-  const submit = () => {
-    if (!canSend) return;
-    state.send(text.trim());
-    state.draft.value = '';
-    state.typing.stop();
-  };
-
-  const replying = state.replyingTo.value;
+  const replying = chat.replyingTo.value;
   return (
     <>
       {replying && (
         <div class="replying">
           <span>
-            {t('composer.replying', { name: replying.operator?.name ?? t('header.fallbackName') })}: <em>{replying.text.slice(0, 80)}</em>
+            {t('composer.replying', { name: replying.operator?.name ?? t('header.fallbackName') })}: <em dir="auto">{replying.text.slice(0, 80)}</em>
           </span>
-          <button type="button" class="icon-button" aria-label={t('composer.cancelReply')} onClick={() => (state.replyingTo.value = null)}>
+          <button type="button" class="icon-button" aria-label={t('composer.cancelReply')} onClick={chat.cancelReply}>
             <CloseIcon />
           </button>
         </div>
@@ -38,7 +30,7 @@ export function Composer({ state, inputRef }: { state: WidgetState; inputRef: pr
         class="composer"
         onSubmit={(event) => {
           event.preventDefault();
-          submit();
+          chat.submit();
         }}
       >
         <textarea
@@ -49,15 +41,12 @@ export function Composer({ state, inputRef }: { state: WidgetState; inputRef: pr
           aria-describedby={over > 0 ? 'confab-hint' : undefined}
           aria-invalid={over > 0}
           placeholder={t('composer.placeholder')}
-          onInput={(event) => {
-            state.draft.value = event.currentTarget.value;
-            state.typing.input();
-          }}
-          onBlur={state.typing.stop}
+          onInput={(event) => chat.type(event.currentTarget.value)}
+          onBlur={chat.stopTyping}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
-              submit();
+              chat.submit();
             }
           }}
         />

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
-import type { WidgetState } from '../state';
+import type { WidgetModel } from '../widget';
 
 /** "End chat" with a confirmation, so a stray click does not end the conversation. */
-export function EndChat({ state }: { state: WidgetState }) {
+export function EndChat({ widget }: { widget: WidgetModel }) {
   const [asking, setAsking] = useState(false);
-  if (state.conversation.status.value !== 'open' || state.view.value !== 'chat') return null;
+  if (widget.conversation.status.value !== 'open' || widget.view.view.value !== 'chat') return null;
   if (!asking) {
     return (
       <div class="end-bar">
@@ -18,7 +18,7 @@ export function EndChat({ state }: { state: WidgetState }) {
   return (
     <div class="end-bar confirm" role="alertdialog" aria-label={t('end.confirm')}>
       <span>{t('end.confirm')}</span>
-      <button type="button" class="link danger" onClick={() => void state.endChat().then(() => setAsking(false))}>
+      <button type="button" class="link danger" onClick={() => void widget.ending.endChat().then(() => setAsking(false))}>
         {t('end.yes')}
       </button>
       <button type="button" class="link" autoFocus onClick={() => setAsking(false)}>

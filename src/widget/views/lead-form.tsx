@@ -1,12 +1,17 @@
 import { useRef } from 'preact/hooks';
 import type { LeadField } from '../../protocol';
+import { checkField, validateLead } from '../../protocol/lead';
+import { addLeadRules } from '../models/lead-rules';
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, t, type MessageKey } from '../../i18n';
-import type { WidgetState } from '../state';
+import type { WidgetModel } from '../widget';
+import { CONTROLS_CSS } from '../../themes/controls-css';
 import { FORM_CSS } from '../../themes/form-css';
 import { safeHref } from './rich-text';
 import { addStyles } from './styles';
 
+addLeadRules({ checkField, validateLead });
+addStyles(CONTROLS_CSS);
 addStyles(FORM_CSS);
 addEnglish(enViews);
 
@@ -18,30 +23,68 @@ const INPUTS: Record<LeadField, { type: string; autocomplete: string; inputMode?
 };
 const ORDER: LeadField[] = ['name', 'phone', 'email', 'message'];
 
+/**
+ * Fields left while a pointer is pressed in the form. Their check waits until the click
+ * has landed (after `pointerup`): an error appearing earlier would move the layout under
+ * the pointer, and the click (say, on the consent box) would land on whatever moved there.
+ */
+let held: LeadField[] | null = null;
+
+function holdChecksUntilRelease(check: (field: LeadField) => void) {
+  if (held) return;
+  held = [];
+  const release = () => {
+    removeEventListener('pointerup', release, true);
+    removeEventListener('pointercancel', release, true);
+    setTimeout(() => {
+      const fields = held ?? [];
+      held = null;
+      fields.forEach(check);
+    });
+  };
+  addEventListener('pointerup', release, true);
+  addEventListener('pointercancel', release, true);
+}
+
 /** The request form shown when no one can chat; validated on blur and on submit. */
-export function LeadForm({ state }: { state: WidgetState }) {
+export function LeadForm({ widget }: { widget: WidgetModel }) {
   const form = useRef<HTMLFormElement>(null);
-  const { leadForm } = state;
+  const { request } = widget;
+  const leadForm = request.form;
   const draft = leadForm.draft.value;
   const errors = leadForm.errors.value;
   const { fields, privacyPolicyUrl } = leadForm.config.value;
-  const reason = state.availability.value?.reason;
+  const reason = widget.availability.value?.reason;
   const policy = privacyPolicyUrl ? safeHref(privacyPolicyUrl) : null;
   const errorText = (code: string) => t(`form.error.${code}` as MessageKey);
+  // "A phone or an e-mail" is advice only when both are offered; said once, as the hint.
+  const both = fields.phone !== 'hidden' && fields.email !== 'hidden';
+  const contactMissing = errors.phone === 'contact' || errors.email === 'contact';
+  const fieldError = (field: LeadField) => {
+    const error = errors[field];
+    return error === 'contact' ? (both ? undefined : 'required') : error;
+  };
 
   const submit = (event: Event) => {
     event.preventDefault();
-    if (state.submitLead()) return;
+    if (request.submit()) return;
     // Take the visitor to the first field that needs them.
     requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid=true]')?.focus());
   };
 
   return (
-    <form class="lead" ref={form} noValidate onSubmit={submit} aria-labelledby="confab-form-title">
-      {state.chatOffer.value && (
+    <form
+      class="lead"
+      ref={form}
+      noValidate
+      onSubmit={submit}
+      aria-labelledby="confab-form-title"
+      onPointerDown={() => holdChecksUntilRelease(leadForm.blur)}
+    >
+      {widget.view.chatOffer.value && (
         <div class="offer" role="status">
           <span>{t('offer.text')}</span>
-          <button type="button" onClick={state.chooseChat}>
+          <button type="button" onClick={widget.view.chooseChat}>
             {t('offer.chat')}
           </button>
         </div>
@@ -55,7 +98,8 @@ export function LeadForm({ state }: { state: WidgetState }) {
       )}
       {ORDER.filter((field) => fields[field] !== 'hidden').map((field) => {
         const id = `confab-${field}`;
-        const error = errors[field];
+        const error = fieldError(field);
+        const invalid = Boolean(errors[field]);
         const { type, autocomplete, inputMode } = INPUTS[field];
         const props = {
           id,
@@ -64,10 +108,10 @@ export function LeadForm({ state }: { state: WidgetState }) {
           autocomplete,
           inputMode,
           required: fields[field] === 'required',
-          'aria-invalid': Boolean(error),
-          'aria-describedby': error ? `${id}-error` : field === 'phone' || field === 'email' ? 'confab-contact-hint' : undefined,
+          'aria-invalid': invalid,
+          'aria-describedby': error ? `${id}-error` : both && (field === 'phone' || field === 'email') ? 'confab-contact-hint' : undefined,
           onInput: (e: Event) => leadForm.set(field, (e.currentTarget as HTMLInputElement).value),
-          onBlur: () => leadForm.blur(field),
+          onBlur: () => (held ? held.push(field) : leadForm.blur(field)),
         };
         return (
           <div class="field" key={field}>
@@ -86,21 +130,27 @@ export function LeadForm({ state }: { state: WidgetState }) {
           </div>
         );
       })}
-      <p class="hint" id="confab-contact-hint">
-        {t('form.contactHint')}
-      </p>
-      {/* People never see this field; bots fill it in. */}
+      {both && (
+        <p class={contactMissing ? 'hint error' : 'hint'} id="confab-contact-hint">
+          {t(contactMissing ? 'form.error.contact' : 'form.contactHint')}
+        </p>
+      )}
+      {/*
+        People never see this field; bots fill it in. Nothing about it may look like a
+        field that autofill or a password manager knows: no id, a meaningless name, no
+        label text, autocomplete off, invisible (autofill skips what cannot be focused).
+      */}
       <div class="hp" aria-hidden="true">
-        <label>
-          Website
-          <input
-            name="website"
-            tabIndex={-1}
-            autocomplete="off"
-            value={draft.website}
-            onInput={(e) => leadForm.set('website', e.currentTarget.value)}
-          />
-        </label>
+        <input
+          name="cf_trap"
+          type="text"
+          tabIndex={-1}
+          autocomplete="off"
+          data-lpignore="true"
+          data-1p-ignore
+          value={draft.website}
+          onInput={(e) => leadForm.set('website', e.currentTarget.value)}
+        />
       </div>
       <div class="field consent">
         <label>
@@ -136,8 +186,8 @@ export function LeadForm({ state }: { state: WidgetState }) {
 }
 
 /** "Thank you, we will contact you"; the widget closes itself a moment later. */
-export function Thanks({ state }: { state: WidgetState }) {
-  const waiting = state.leadOutbox.items.value.length > 0 && state.connection.value !== 'online';
+export function Thanks({ widget }: { widget: WidgetModel }) {
+  const waiting = widget.request.waiting.value.length > 0 && widget.connection.value !== 'online';
   return (
     <div class="thanks" role="status">
       <h2>{t('thanks.title')}</h2>

@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
-import type { WidgetState, TimelineEntry } from '../state';
+import type { TimelineEntry, WidgetModel } from '../widget';
 import { RichText } from './rich-text';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -13,17 +13,20 @@ function formatTime(ms: number, code: string): string {
 }
 
 /** The quoted message above a reply (seed 000). */
-function Quote({ quote, state }: { quote: NonNullable<ChatMessage['replyTo']>; state: WidgetState }) {
-  const who = quote.author === 'visitor' ? t('message.you') : (state.conversation.operator.value?.name ?? t('header.fallbackName'));
+function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
+  const who = quote.author === 'visitor' ? t('message.you') : (widget.conversation.operator.value?.name ?? t('header.fallbackName'));
   return (
     <blockquote class="quote">
       <strong>{who}</strong>
-      <span>{quote.deleted ? t('message.deleted') : quote.text}</span>
+      <span dir="auto">{quote.deleted ? t('message.deleted') : quote.text}</span>
     </blockquote>
   );
 }
 
-function Pending({ entry, state }: { entry: Extract<TimelineEntry, { kind: 'outbox' }>; state: WidgetState }) {
+/** Refusals the visitor can read; anything else is "cannot be sent". */
+const REFUSALS = ['invalid', 'too_long', 'rate_limited', 'closed', 'internal'];
+
+function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'outbox' }>; widget: WidgetModel }) {
   const { item } = entry;
   return (
     <div class={`msg visitor ${item.state}`} data-state={item.state}>
@@ -35,8 +38,8 @@ function Pending({ entry, state }: { entry: Extract<TimelineEntry, { kind: 'outb
           <span>{t('message.sending')}</span>
         ) : (
           <>
-            <span class="error">{item.refused ? t(`error.${item.refused}` as MessageKey) : t('message.failed')}</span>
-            <button type="button" onClick={() => state.delivery.retry(item.clientId)}>
+            <span class="error">{item.refused ? t(`error.${REFUSALS.includes(item.refused) ? item.refused : 'invalid'}` as MessageKey) : t('message.failed')}</span>
+            <button type="button" onClick={() => widget.chat.retry(item.clientId)}>
               {t('message.retry')}
             </button>
           </>
@@ -46,7 +49,8 @@ function Pending({ entry, state }: { entry: Extract<TimelineEntry, { kind: 'outb
   );
 }
 
-function Message({ message, state, code, readMark }: { message: ChatMessage; state: WidgetState; code: string; readMark: boolean }) {
+function Message({ message, widget, code, readMark }: { message: ChatMessage; widget: WidgetModel; code: string; readMark: boolean }) {
+  const { conversation } = widget;
   if (message.author === 'system') return <p class="notice">{message.text}</p>;
   const mine = message.author === 'visitor';
   return (
@@ -54,15 +58,16 @@ function Message({ message, state, code, readMark }: { message: ChatMessage; sta
       {!mine && message.operator && <span class="author">{message.operator.name}</span>}
       <span class="sr-only">{mine ? t('message.you') : ''}</span>
       <div class="bubble" dir="auto">
-        {message.replyTo && !message.deleted && <Quote quote={message.replyTo} state={state} />}
+        {message.replyTo && !message.deleted && <Quote quote={message.replyTo} widget={widget} />}
         {message.deleted ? <em>{t('message.deleted')}</em> : <RichText text={message.text} />}
       </div>
       <div class="meta">
         <time dateTime={new Date(message.createdAt).toISOString()}>{formatTime(message.createdAt, code)}</time>
         {message.editedAt && !message.deleted && <span class="edited">{t('message.edited')}</span>}
         {mine && <span class={readMark ? 'read' : 'sr-only'}>{readMark ? t('message.read') : t('message.sent')}</span>}
-        {!mine && !message.deleted && state.conversation.status.value === 'open' && (
-          <button type="button" class="reply" onClick={() => (state.replyingTo.value = message)}>
+        {/* Only the open conversation's messages can be answered. */}
+        {!mine && !message.deleted && conversation.status.value === 'open' && message.conversationId === conversation.conversationId.value && (
+          <button type="button" class="reply" onClick={() => widget.chat.reply(message)}>
             {t('message.reply')}
           </button>
         )}
@@ -72,13 +77,13 @@ function Message({ message, state, code, readMark }: { message: ChatMessage; sta
 }
 
 /** The conversation as a polite live region; stays scrolled to the newest message. */
-export function MessageList({ state }: { state: WidgetState }) {
+export function MessageList({ widget }: { widget: WidgetModel }) {
   const log = useRef<HTMLDivElement>(null);
-  const entries = state.timeline.value;
+  const entries = widget.chat.timeline.value;
   const code = locale.value.code;
-  const { status, conversationId, operatorReadSeq, blocked } = state.conversation;
+  const { status, conversationId, operatorReadSeq, blocked } = widget.conversation;
   const closed = status.value === 'closed';
-  const greeting = state.conversation.site.value?.greeting;
+  const greeting = widget.conversation.site.value?.greeting;
   // "Read" shows once, on the newest of the visitor's messages the operator has seen.
   const current = conversationId.value;
   const readSeq = entries.reduce(
@@ -105,11 +110,11 @@ export function MessageList({ state }: { state: WidgetState }) {
           <Fragment key={entry.key}>
             {divider && <p class="divider">{t('log.newConversation')}</p>}
             {entry.kind === 'outbox' ? (
-              <Pending entry={entry} state={state} />
+              <Pending entry={entry} widget={widget} />
             ) : (
               <Message
                 message={entry.message}
-                state={state}
+                widget={widget}
                 code={code}
                 readMark={entry.message.conversationId === current && entry.message.seq === readSeq}
               />
@@ -117,7 +122,7 @@ export function MessageList({ state }: { state: WidgetState }) {
           </Fragment>
         );
       })}
-      {closed && !blocked.value && <p class="notice">{state.rated.value ? t('rating.thanks') : t('chat.ended')}</p>}
+      {closed && !blocked.value && <p class="notice">{widget.ending.rated.value ? t('rating.thanks') : t('chat.ended')}</p>}
       {blocked.value && <p class="notice ended">{t('blocked.text')}</p>}
     </div>
   );

@@ -1,16 +1,18 @@
 import { useState } from 'preact/hooks';
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, t } from '../../i18n';
+import { CONTROLS_CSS } from '../../themes/controls-css';
 import { RATING_CSS } from '../../themes/rating-css';
-import type { WidgetState } from '../state';
+import type { WidgetModel } from '../widget';
 import { addStyles } from './styles';
 
+addStyles(CONTROLS_CSS);
 addStyles(RATING_CSS);
 addEnglish(enViews);
 
 /** 1–5 stars and an optional comment, invited for low scores (seeds 003, 004). */
-export function RatingView({ state }: { state: WidgetState }) {
-  const rating = state.conversation.rating.value;
+export function RatingView({ widget: { conversation, ending } }: { widget: WidgetModel }) {
+  const rating = conversation.rating.value;
   const [comment, setComment] = useState(rating?.comment ?? '');
   const score = rating?.score;
   return (
@@ -24,7 +26,7 @@ export function RatingView({ state }: { state: WidgetState }) {
             aria-checked={score === n}
             aria-label={t('rating.star', { count: n })}
             class={score && n <= score ? 'star on' : 'star'}
-            onClick={() => void state.rate(n, comment.trim() || undefined, false)}
+            onClick={() => void ending.rate(n, comment.trim() || undefined, false)}
           >
             ★
           </button>
@@ -36,12 +38,12 @@ export function RatingView({ state }: { state: WidgetState }) {
             <span>{score < 4 ? t('rating.commentLow') : t('rating.comment')}</span>
             <textarea rows={3} maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
           </label>
-          <button type="button" class="primary" onClick={() => void state.rate(score, comment.trim() || undefined, true)}>
+          <button type="button" class="primary" onClick={() => void ending.rate(score, comment.trim() || undefined, true)}>
             {t('rating.send')}
           </button>
         </>
       )}
-      <button type="button" class="link" onClick={() => void state.dismissRating()}>
+      <button type="button" class="link" onClick={() => void ending.dismissRating()}>
         {t('rating.skip')}
       </button>
     </div>

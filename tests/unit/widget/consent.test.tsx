@@ -10,24 +10,23 @@ afterEach(() => w?.unmount());
 
 describe('consent mode (data-consent="required")', () => {
   it('stores nothing and sends nothing until the visitor agrees, then connects once', () => {
-    w = mountWidget({ consent: 'required' });
-    act(() => void (w.state.open.value = false));
+    w = mountWidget({ consent: 'required' }, { closed: true });
     expect(w.transport.options.autoConnect).toBe(false);
     expect(w.transport.connects).toBe(0);
     expect(stored()).toEqual([]);
 
-    act(() => w.state.giveConsent());
+    act(() => w.widget.giveConsent());
     expect(w.transport.connects).toBe(1);
     expect(stored()).toEqual(expect.arrayContaining(['confab:demo:visitor', 'confab:demo:consent', 'confab:demo:firstTouch']));
     // The context goes with the connection: page, touches and environment, once.
     expect(w.transport.auth()).toMatchObject({ page: { url: expect.any(String) }, env: { timeZone: expect.any(String) } });
-    act(() => w.state.giveConsent());
+    act(() => w.widget.giveConsent());
     expect(w.transport.connects).toBe(1);
   });
 
   it('remembers consent given on an earlier visit', () => {
     localStorage.setItem('confab:demo:consent', 'true');
-    w = mountWidget({ consent: 'required' });
+    w = mountWidget({ consent: 'required' }, { closed: true });
     expect(w.transport.options.autoConnect).toBe(true);
   });
 

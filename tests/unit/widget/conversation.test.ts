@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS, type ChatMessage } from '../../../src/protocol';
 import { sessionOf } from '../../support/fixtures';
-import { createConversationModel } from '../../../src/widget/models/conversation';
+import { ConversationModel } from '../../../src/widget/models/conversation';
 import { createStorage } from '../../../src/widget/storage';
 
 const msg = (seq: number, author: ChatMessage['author'] = 'operator', conversationId = 'c1'): ChatMessage => ({
@@ -21,7 +21,7 @@ beforeEach(() => localStorage.clear());
 
 describe('conversation model', () => {
   it('keeps messages in sequence order without duplicates, whatever order they arrive in', () => {
-    const model = createConversationModel(createStorage('demo'));
+    const model = new ConversationModel(createStorage('demo'));
     model.applySession(session([msg(1), msg(3)]));
     model.receive(msg(2));
     model.receive(msg(3));
@@ -31,7 +31,7 @@ describe('conversation model', () => {
 
   it('counts unread operator messages until read, and remembers across reloads', () => {
     const storage = createStorage('demo');
-    const model = createConversationModel(storage);
+    const model = new ConversationModel(storage);
     model.applySession(session([msg(1, 'visitor'), msg(2), msg(3)]));
     expect(model.unread.value).toBe(2);
     model.markRead();
@@ -39,13 +39,13 @@ describe('conversation model', () => {
     model.receive(msg(4));
     expect(model.unread.value).toBe(1);
 
-    const reloaded = createConversationModel(storage);
+    const reloaded = new ConversationModel(storage);
     reloaded.applySession(session([msg(1, 'visitor'), msg(2), msg(3), msg(4)]));
     expect(reloaded.unread.value).toBe(1);
   });
 
   it('switches to a new conversation and keeps the earlier one above it', () => {
-    const model = createConversationModel(createStorage('demo'));
+    const model = new ConversationModel(createStorage('demo'));
     model.applySession(session([msg(1), msg(2)]));
     model.closed('c1', 'operator');
     expect(model.status.value).toBe('closed');
@@ -58,7 +58,7 @@ describe('conversation model', () => {
 
   it('clears the typing indicator on a reply or when the signal goes stale', () => {
     vi.useFakeTimers();
-    const model = createConversationModel(createStorage('demo'));
+    const model = new ConversationModel(createStorage('demo'));
     model.setOperatorTyping(true);
     model.receive(msg(1));
     expect(model.operatorTyping.value).toBe(false);
@@ -69,7 +69,7 @@ describe('conversation model', () => {
   });
 
   it('takes the operator profile from their messages', () => {
-    const model = createConversationModel(createStorage('demo'));
+    const model = new ConversationModel(createStorage('demo'));
     model.receive({ ...msg(1), operator: { id: 'anna', name: 'Anna' } });
     expect(model.operator.value).toEqual({ id: 'anna', name: 'Anna' });
   });

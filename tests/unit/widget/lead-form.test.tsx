@@ -9,7 +9,7 @@ let w: MountedWidget;
 /** Nobody can answer; when that brings up the form, wait for its chunk to load. */
 async function offline(reason: 'nobody' | 'hours' = 'nobody') {
   act(() => w.transport.emit('availability', { online: false, reason }));
-  if (w.state.view.value === 'form') await vi.waitFor(() => expect(w.$('form.lead')).not.toBeNull());
+  if (w.widget.view.view.value === 'form') await vi.waitFor(() => expect(w.$('form.lead')).not.toBeNull());
 }
 const online = () => act(() => w.transport.emit('availability', { online: true }));
 const field = (name: string) => w.$(`[name=${name}]`) as HTMLInputElement | null;
@@ -51,7 +51,7 @@ describe('switching between chat and form', () => {
     online();
     await typeInto(w.$('.composer textarea'), 'hello');
     await act(() => void w.$('.composer')!.dispatchEvent(new Event('submit', { cancelable: true })));
-    await vi.waitFor(() => expect(w.state.conversation.status.value).toBe('open'));
+    await vi.waitFor(() => expect(w.widget.conversation.status.value).toBe('open'));
     await offline();
     expect(w.$('form.lead')).toBeNull();
     expect(w.$('.composer')).not.toBeNull();
@@ -78,8 +78,21 @@ describe('switching between chat and form', () => {
     expect(w.$('.offer')!.textContent).toContain('An operator is online now.');
     await act(() => (w.$('.offer button') as HTMLButtonElement).click());
     expect((w.$('.composer textarea') as HTMLTextAreaElement).value).toBe('Call me about the sofa');
-    // And the form keeps its copy for later.
-    expect(w.state.leadForm.draft.value).toMatchObject({ phone: '+7 701 123 45 67', message: 'Call me about the sofa' });
+    // The text moved: one copy, in the chat; the form keeps the contacts (defect 8).
+    expect(w.widget.request.form.draft.value).toMatchObject({ phone: '+7 701 123 45 67', message: '' });
+  });
+
+  it('brings back what was typed in the chat when the form returns, not the old text (defect 8)', async () => {
+    w = mountWidget();
+    w.connect();
+    await offline();
+    await typeInto(field('message'), 'Call me about the sofa');
+    online();
+    await act(() => (w.$('.offer button') as HTMLButtonElement).click());
+    await typeInto(w.$('.composer textarea'), 'Call me about the blue sofa, please');
+    await offline();
+    expect(field('message')!.value).toBe('Call me about the blue sofa, please');
+    expect(w.widget.chat.draft.value).toBe('');
   });
 });
 
@@ -112,8 +125,8 @@ describe('the form', () => {
   });
 
   it('explains every problem on submit, in the visitor’s language', async () => {
+    w = mountWidget({ lang: 'ru' });
     await setLocale('ru');
-    w = mountWidget();
     w.connect();
     await offline();
     await typeInto(field('phone'), '12');
@@ -124,15 +137,30 @@ describe('the form', () => {
     expect(w.transport.leads).toEqual([]);
   });
 
-  it('asks for a phone or an e-mail when neither is given', async () => {
+  it('asks once for a phone or an e-mail when neither is given (defect 5)', async () => {
     w = mountWidget();
     w.connect();
     await offline();
     await typeInto(field('name'), 'Ann');
     await check('consent');
     await submit();
-    expect(errorOf('phone')).toBe('Leave a phone number or an e-mail so we can reach you.');
-    expect(errorOf('email')).toBe('Leave a phone number or an e-mail so we can reach you.');
+    const advice = w.root.textContent!.match(/phone number or an e-mail/g) ?? [];
+    expect(advice).toHaveLength(1);
+    expect(w.$('#confab-contact-hint')!.textContent).toBe('Leave a phone number or an e-mail so we can reach you.');
+    expect(field('phone')!.getAttribute('aria-invalid')).toBe('true');
+    expect(field('email')!.getAttribute('aria-invalid')).toBe('true');
+    expect(field('phone')!.getAttribute('aria-describedby')).toBe('confab-contact-hint');
+  });
+
+  it('never offers "a phone or an e-mail" when one of the two is hidden (defect 5)', async () => {
+    w = mountWidget();
+    w.connect({ leadForm: { fields: { name: 'optional', phone: 'optional', email: 'hidden', message: 'optional' } } });
+    await offline();
+    expect(w.root.textContent).not.toContain('e-mail');
+    await check('consent');
+    await submit();
+    expect(w.root.textContent).not.toContain('e-mail');
+    expect(errorOf('phone')).toBe('Please fill this in.');
   });
 
   it('sends a valid request with its context and thanks the visitor', async () => {
@@ -155,7 +183,7 @@ describe('the form', () => {
       context: { url: expect.stringMatching(/^http/) },
     });
     expect(lead!.elapsedMs).toBeGreaterThanOrEqual(LEAD_MIN_FILL_MS);
-    await vi.waitFor(() => expect(w.state.leadOutbox.items.value).toEqual([]));
+    await vi.waitFor(() => expect(w.widget.request.waiting.value).toEqual([]));
     vi.useRealTimers();
   });
 
@@ -174,7 +202,7 @@ describe('the form', () => {
     // Back online: the server greets the connection with a session, and the outbox goes out.
     w.connect();
     await vi.waitFor(() => expect(w.transport.leads).toHaveLength(1));
-    await vi.waitFor(() => expect(w.state.leadOutbox.items.value).toEqual([]));
+    await vi.waitFor(() => expect(w.widget.request.waiting.value).toEqual([]));
   });
 
   it('puts a request the server refused back into the form with the server’s errors', async () => {

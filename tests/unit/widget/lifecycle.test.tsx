@@ -75,34 +75,37 @@ describe('inside a conversation', () => {
     expect(w.transport.reads).toContainEqual(['c1', 3]);
   });
 
-  it('chimes when an operator writes first, where the site wants sound, and not mid-conversation', () => {
+  it('chimes when an operator writes first, where the site wants sound, and not mid-conversation', async () => {
     vi.mocked(chime).mockClear();
     w = mountWidget();
     w.connect({ sound: true });
-    act(() => void (w.state.open.value = false));
+    w.command('close');
     act(() => w.transport.emit('message:new', message(1, 'operator', 'Hello there')));
-    expect(chime).toHaveBeenCalledTimes(1);
+    // The chime is its own chunk, fetched when first due.
+    await vi.waitFor(() => expect(chime).toHaveBeenCalledTimes(1));
     act(() => w.transport.emit('message:new', message(2, 'visitor', 'hi')));
     act(() => w.transport.emit('message:new', message(3, 'operator', 'How can I help?')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(chime).toHaveBeenCalledTimes(1);
     w.unmount();
 
     w = mountWidget();
     w.connect({ sound: false });
-    act(() => void (w.state.open.value = false));
+    w.command('close');
     act(() => w.transport.emit('message:new', message(1, 'operator', 'Hello there')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(chime).toHaveBeenCalledTimes(1);
   });
 
   it('shows a message arriving while closed as a teaser that opens the chat', async () => {
     w = mountWidget();
     w.connect();
-    act(() => void (w.state.open.value = false));
+    w.command('close');
     act(() => w.transport.emit('message:new', message(1, 'operator', 'Need help choosing?')));
     // The teaser is its own chunk, fetched when the first one is due.
     await vi.waitFor(() => expect(w.$('.teaser')?.textContent).toContain('Need help choosing?'));
     await click('.teaser-body');
-    expect(w.state.open.value).toBe(true);
+    expect(w.widget.panel.isOpen.value).toBe(true);
     expect(w.$('.teaser')).toBeNull();
   });
 });
@@ -118,7 +121,7 @@ describe('ending', () => {
     await click('.end-bar .link');
     await click('.end-bar .danger');
     await vi.waitFor(() => expect(w.transport.ended).toEqual(['c1']));
-    expect(w.state.view.value).toBe('rating');
+    expect(w.widget.view.view.value).toBe('rating');
   });
 
   it('rates with stars, invites a comment for a low score, and thanks', async () => {
@@ -139,7 +142,7 @@ describe('ending', () => {
   it('asks for the rating again after a reload until it is given', () => {
     w = mountWidget();
     w.connect({ status: 'closed', closeReason: 'timeout', rating: { conversationId: 'c1', state: 'pending' }, messages: [message(1, 'visitor', 'hi')], conversationId: 'c1' });
-    expect(w.state.view.value).toBe('rating');
+    expect(w.widget.view.view.value).toBe('rating');
   });
 
   it('after a spam close says the operator ended the dialogue, with no rating, chat or form', async () => {
@@ -149,7 +152,7 @@ describe('ending', () => {
     expect(w.$('.notice.ended')!.textContent).toBe('The operator ended the dialogue.');
     expect(w.$('.composer')).toBeNull();
     act(() => w.transport.emit('availability', { online: false, reason: 'nobody' }));
-    expect(w.state.view.value).toBe('blocked');
+    expect(w.widget.view.view.value).toBe('blocked');
     expect(w.$('form.lead')).toBeNull();
     expect(w.$('.rating')).toBeNull();
   });
@@ -159,20 +162,20 @@ describe('identity', () => {
   it('reset forgets the visitor and starts fresh without a reload', async () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'my secret order')] });
-    const before = w.state.visitorId;
+    const before = w.widget.session.visitorId.value;
     await typeInto(w.$('.composer textarea'), 'draft');
-    act(() => w.state.reset());
-    expect(w.state.visitorId).not.toBe(before);
+    w.command('reset');
+    expect(w.widget.session.visitorId.value).not.toBe(before);
     expect(w.$$('.msg.visitor')).toEqual([]);
-    expect(w.state.draft.value).toBe('');
-    expect(localStorage.getItem('confab:demo:visitor')).toBe(JSON.stringify(w.state.visitorId));
+    expect(w.widget.chat.draft.value).toBe('');
+    expect(localStorage.getItem('confab:demo:visitor')).toBe(JSON.stringify(w.widget.session.visitorId.value));
     expect(w.transport.restarts).toBe(1);
   });
 
   it('identify sends the token on the next connection; data-user-token on the first', () => {
     w = mountWidget({ userToken: 'a.b.c' } as never);
     expect(w.transport.auth().token).toBe('a.b.c');
-    act(() => w.state.identify('d.e.f'));
+    act(() => w.widget.identify('d.e.f'));
     expect(w.transport.auth().token).toBe('d.e.f');
     expect(w.transport.restarts).toBe(1);
   });

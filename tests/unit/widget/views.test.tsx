@@ -1,12 +1,12 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS, type ChatMessage } from '../../../src/protocol';
-import type { WidgetState } from '../../../src/widget/state';
+import type { WidgetModel } from '../../../src/widget/widget';
 import { createFakeTransport, type FakeTransport } from '../../support/fake-transport';
 import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
 
 let w: MountedWidget;
-let state: WidgetState;
+let widget: WidgetModel;
 let transport: FakeTransport;
 const $ = (selector: string) => w.$(selector);
 const $$ = (selector: string) => w.$$(selector);
@@ -25,7 +25,7 @@ const operatorMessage = (seq: number, text: string): ChatMessage => ({
 
 function mountApp() {
   w = mountWidget();
-  ({ state, transport } = w);
+  ({ widget, transport } = w);
 }
 
 function connectWith(messages: ChatMessage[] = [], operator = null as ChatMessage['operator'] | null) {
@@ -44,10 +44,14 @@ beforeEach(() => {
 afterEach(() => w.unmount());
 
 describe('header', () => {
-  it('shows the site name and greeting until an operator is assigned', () => {
+  it('shows the site name until an operator is assigned; the greeting once, in the empty chat (defect 6)', () => {
     connectWith();
     expect($('.who strong')!.textContent).toBe('Demo Shop');
-    expect($('.who span')!.textContent).toBe('We reply in minutes');
+    expect($('.who span')).toBeNull();
+    expect(w.root.textContent!.split('We reply in minutes')).toHaveLength(2);
+    // Nobody can answer: the header promises nothing above the form.
+    act(() => transport.emit('availability', { online: false, reason: 'nobody' }));
+    expect(w.root.textContent).not.toContain('We reply in minutes');
     act(() => transport.emit('operator:assigned', { id: 'anna', name: 'Anna', title: 'Support', avatar: 'https://cdn.example/a.png' }));
     expect($('.who strong')!.textContent).toBe('Anna');
     expect($('.who span')!.textContent).toBe('Support');
@@ -91,8 +95,8 @@ describe('message list', () => {
     act(() => transport.emit('typing', { typing: true }));
     act(() => transport.emit('conversation:closed', { conversationId: 'c1', reason: 'operator' }));
     // A normal end asks for a rating (see lifecycle.test.tsx); the typing line is gone.
-    expect(state.view.value).toBe('rating');
-    expect(state.conversation.operatorTyping.value).toBe(false);
+    expect(widget.view.view.value).toBe('rating');
+    expect(widget.conversation.operatorTyping.value).toBe(false);
   });
 });
 
@@ -172,7 +176,7 @@ describe('panel', () => {
     expect(panel.getAttribute('aria-label')).toBe('Chat with Demo Shop');
     expect($('.log')!.getAttribute('aria-live')).toBe('polite');
     await press(panel, 'Escape');
-    expect(state.open.value).toBe(false);
+    expect(widget.panel.isOpen.value).toBe(false);
     expect(panel.hidden).toBe(true);
   });
 });

@@ -1,0 +1,171 @@
+/**
+ * The chat as the visitor works it: the timeline (confirmed messages, then what waits
+ * in the outbox), the composer's draft, the message being answered, typing signals,
+ * sending and retrying, and read receipts for what is on screen.
+ */
+import { computed, createModel, effect, signal, type ReadonlySignal } from '@preact/signals';
+import { LIMITS, type ChatMessage } from '../../protocol';
+import { createDelivery } from '../delivery';
+import type { Emitter } from '../events';
+import { createOutbox, type OutboxItem } from '../outbox';
+import type { Storage } from '../storage';
+import type { Transport } from '../transport';
+import { createTypingSignal } from '../typing';
+import type { ConversationModel } from './conversation';
+import { onDispose } from './dispose';
+
+/** What the outbox keeps of a message: `quote` is the answered text, kept in case the answer outlives its conversation. */
+export type MessageDraft = { text: string; replyTo?: string; quote?: string };
+
+export type TimelineEntry =
+  | { kind: 'message'; key: string; message: ChatMessage }
+  | { kind: 'outbox'; key: string; item: OutboxItem<MessageDraft> };
+
+export interface ChatPorts {
+  storage: Storage;
+  conversation: ConversationModel;
+  transport: Transport;
+  emitter: Emitter;
+  /** Whether the panel is open: what is on screen is read. */
+  open: ReadonlySignal<boolean>;
+}
+
+/** An answer whose conversation ended still goes out, in the next one, with its quote as text. */
+function withQuoteAsText({ text, quote }: MessageDraft): MessageDraft {
+  const quoted = quote ? `> ${quote.slice(0, 200).replace(/\s+/g, ' ')}\n` : '';
+  return { text: quoted.length + text.length <= LIMITS.messageText ? quoted + text : text };
+}
+
+export const ChatModel = createModel(({ storage, conversation, transport, emitter, open }: ChatPorts) => {
+  const outbox = createOutbox<MessageDraft>(storage, 'outbox');
+  const draft = signal(storage.get<string>('draft') ?? '');
+  /** The operator message the visitor is answering. */
+  const replyingTo = signal<ChatMessage | null>(null);
+  const typing = createTypingSignal((value) => transport.typing(value));
+  onDispose(typing.dispose);
+
+  /** A reply goes as a reply only into the open conversation its quote belongs to. */
+  const answerable = (id: string) =>
+    conversation.status.peek() === 'open' &&
+    conversation.messages.peek().some((m) => m.id === id && m.conversationId === conversation.conversationId.peek());
+
+  const delivery = createDelivery<MessageDraft, { message: ChatMessage }>({
+    outbox,
+    isConnected: () => transport.connected,
+    send(clientId, payload) {
+      const { text, replyTo } = payload.replyTo && !answerable(payload.replyTo) ? withQuoteAsText(payload) : payload;
+      return transport.send({ clientId, text, ...(replyTo ? { replyTo } : {}) });
+    },
+    onSent({ message }) {
+      conversation.receive(message);
+      emitter.emit('message', { author: 'visitor', text: message.text, conversationId: message.conversationId });
+    },
+    onRefused(error, clientId, payload) {
+      // The conversation ended between the visitor's last look and the send: the answer still goes.
+      if (error.field === 'replyTo' && payload.replyTo) outbox.revise(clientId, withQuoteAsText(payload));
+      // After a spam close nothing more can be delivered; the view says why, once.
+      else if (error.code === 'blocked') outbox.remove(clientId);
+    },
+  });
+  onDispose(delivery.dispose);
+
+  // Persist the draft so a reload never loses what the visitor was typing.
+  effect(() => storage.set('draft', draft.value));
+  // A quote from a conversation that has ended is not something to answer any more.
+  effect(() => {
+    if (conversation.status.value !== 'open') replyingTo.value = null;
+  });
+
+  const visible = signal(document.visibilityState === 'visible');
+  const onVisibility = () => (visible.value = document.visibilityState === 'visible');
+  document.addEventListener('visibilitychange', onVisibility);
+  onDispose(() => document.removeEventListener('visibilitychange', onVisibility));
+
+  let lastReadSent = { conversationId: '', seq: 0 };
+  // What is on screen is read: while open and visible, nothing is unread.
+  effect(() => {
+    if (!open.value || !conversation.messages.value.length || !visible.value) return;
+    conversation.markRead();
+    // Read receipt for the operator, once per new high mark.
+    const id = conversation.conversationId.value;
+    const seq = conversation.messages.value.reduce((max, m) => (m.conversationId === id ? Math.max(max, m.seq) : max), 0);
+    if (id && conversation.status.value === 'open' && (id !== lastReadSent.conversationId || seq > lastReadSent.seq)) {
+      lastReadSent = { conversationId: id, seq };
+      transport.read(id, seq);
+    }
+  });
+  let lastUnread = 0;
+  effect(() => {
+    const count = conversation.unread.value;
+    if (count !== lastUnread) emitter.emit('unread', { count: (lastUnread = count) });
+  });
+
+  const timeline = computed<TimelineEntry[]>(() => [
+    ...conversation.messages.value.map((message) => ({ kind: 'message' as const, key: message.id, message })),
+    ...outbox.items.value.map((item) => ({ kind: 'outbox' as const, key: item.clientId, item })),
+  ]);
+
+  /** Sends a visitor message, as a reply when one is chosen; false when nothing can be sent. */
+  const send = (text: string): boolean => {
+    if (conversation.blocked.peek()) return false;
+    const quoted = replyingTo.peek();
+    delivery.enqueue({ text, ...(quoted ? { replyTo: quoted.id, quote: quoted.text } : {}) });
+    replyingTo.value = null;
+    return true;
+  };
+
+  return {
+    timeline,
+    /** Messages not yet acknowledged: a conversation is under way. */
+    waiting: outbox.items as ReadonlySignal<OutboxItem<MessageDraft>[]>,
+    draft: draft as ReadonlySignal<string>,
+    replyingTo: replyingTo as ReadonlySignal<ChatMessage | null>,
+    send,
+    /** The composer's text changed. */
+    type(text: string) {
+      draft.value = text;
+      typing.input();
+    },
+    /** Sets the draft without a typing signal (text moved between the form and the chat). */
+    setDraft(text: string) {
+      draft.value = text;
+    },
+    /** The composer's Send: the draft goes, and the composer empties. */
+    submit() {
+      const text = draft.peek().trim();
+      if (!text || text.length > LIMITS.messageText) return;
+      if (send(text)) draft.value = '';
+      typing.stop();
+    },
+    stopTyping() {
+      typing.stop();
+    },
+    reply(message: ChatMessage) {
+      if (answerable(message.id)) replyingTo.value = message;
+    },
+    cancelReply() {
+      replyingTo.value = null;
+    },
+    retry(clientId: string) {
+      delivery.retry(clientId);
+    },
+    /** The server's replay holds these already: their acks were lost, not the messages. */
+    reconcile(clientIds: string[]) {
+      delivery.reconcile(clientIds);
+    },
+    flush() {
+      void delivery.flush();
+    },
+    /** Nothing in flight can still be called pending once the connection is lost. */
+    connectionLost() {
+      outbox.failAllPending();
+    },
+    clear() {
+      outbox.items.value = [];
+      draft.value = '';
+      replyingTo.value = null;
+    },
+  };
+});
+
+export type ChatModel = InstanceType<typeof ChatModel>;

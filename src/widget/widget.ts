@@ -1,0 +1,150 @@
+/**
+ * One widget instance's world as models, wired together: session (who the visitor is),
+ * conversation (what the server says), chat (what the visitor sends), request (the
+ * form), ending (end and rate), panel (open, closed, teaser) and view (which one
+ * shows). Views read their signals and call their actions; nothing else writes them.
+ * Disposing this model disposes every effect, listener, timer and the socket.
+ */
+import { createModel, signal, type ReadonlySignal } from '@preact/signals';
+import type { Availability } from '../protocol';
+import type { WidgetConfig } from '../loader/config';
+import { bindServerEvents } from './connection';
+import { currentPage, environment, landingTouch, recordTouches, watchNavigation } from './context';
+import type { Emitter } from './events';
+import { EndingModel } from './lifecycle';
+import { ChatModel } from './models/chat';
+import { ConversationModel } from './models/conversation';
+import { onDispose } from './models/dispose';
+import { PanelModel } from './models/panel';
+import { RequestModel } from './models/request';
+import { SessionModel } from './models/session';
+import { ViewModel } from './models/view';
+import { createStorage } from './storage';
+import { createTransport, type ConnectionState, type Transport, type TransportOptions } from './transport';
+
+export type { View } from './models/view';
+export type { TimelineEntry } from './models/chat';
+
+export interface WidgetPorts {
+  config: WidgetConfig;
+  emitter: Emitter;
+  /** The DOM side of opening and closing: the host's attribute, the focus. */
+  shown(open: boolean): void;
+  /** The real transport unless told otherwise (tests, the designer's preview). */
+  createTransport?: (options: TransportOptions) => Transport;
+}
+
+export const WidgetModel = createModel(({ config, emitter, shown, createTransport: makeTransport }: WidgetPorts) => {
+  // Consent mode: nothing is written to the browser or sent before the visitor agrees
+  // (opening the widget counts) or the host calls Confab('consent', true).
+  const consentRequired = config.input.consent?.trim() === 'required';
+  const storage = createStorage(config.site, !consentRequired);
+  const session = new SessionModel(storage, { consentRequired, userToken: config.input.userToken });
+  const touches = recordTouches(storage, landingTouch(location.href, document.referrer, Date.now()));
+  const conversation = new ConversationModel(storage);
+  const connection = signal<ConnectionState>('connecting');
+  /** Last known, so a reload shows the right view before the server has spoken. */
+  const availability = signal<Availability | null>(storage.get<Availability>('availability') ?? null);
+
+  const transport = (makeTransport ?? createTransport)({
+    server: config.server,
+    auth: () => {
+      const token = session.identityToken();
+      return {
+        site: config.site,
+        visitorId: session.visitorId.peek(),
+        conversationId: conversation.conversationId.peek(),
+        lastChange: conversation.lastChange.peek(),
+        name: config.name,
+        email: config.email,
+        page: currentPage(),
+        ...touches,
+        env: environment(),
+        ...(token ? { token } : {}),
+      };
+    },
+    autoConnect: session.consented.peek(),
+    onIdentityRefused(reason) {
+      console.error(`Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`);
+      session.identify(undefined);
+    },
+    onState(state) {
+      connection.value = state;
+      if (state !== 'online') {
+        chat.connectionLost();
+        request.connectionLost();
+      }
+    },
+  });
+  onDispose(() => transport.close());
+
+  const request = new RequestModel({ storage, transport, emitter, prefill: config });
+  const ending = new EndingModel({ conversation, transport, emitter });
+  const giveConsent = () => {
+    if (session.giveConsent()) transport.connect();
+  };
+  const panel = new PanelModel({
+    conversation,
+    emitter,
+    thanks: request.thanks,
+    giveConsent,
+    settle() {
+      if (request.thanks.peek()) request.finish();
+      ending.settle();
+    },
+    shown,
+  });
+  const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen });
+  const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
+
+  onDispose(
+    bindServerEvents(transport, {
+      conversation,
+      chat,
+      request,
+      emitter,
+      setAvailability(next) {
+        availability.value = next;
+        storage.set('availability', next);
+      },
+      operatorMessage: panel.operatorMessage,
+    }),
+  );
+  // One connection across route changes: a navigation is a message, not a reconnect.
+  onDispose(
+    watchNavigation(() => {
+      const page = currentPage();
+      if (page) transport.page(page);
+    }),
+  );
+
+  return {
+    session,
+    conversation,
+    chat,
+    request,
+    ending,
+    panel,
+    view,
+    connection: connection as ReadonlySignal<ConnectionState>,
+    availability: availability as ReadonlySignal<Availability | null>,
+    reconnectNow: () => transport.reconnectNow(),
+    /** Consent given: from now on the widget may store and send (context goes once, on connect). */
+    giveConsent,
+    identify(token: string) {
+      session.identify(token);
+      transport.restart();
+    },
+    /** Confab('reset'): logout. The visitor is forgotten here and starts fresh. */
+    reset() {
+      session.forget();
+      conversation.clear();
+      chat.clear();
+      request.clear();
+      panel.dismissTeaser();
+      transport.restart();
+    },
+  };
+});
+
+export type WidgetModel = InstanceType<typeof WidgetModel>;
