@@ -50,10 +50,11 @@ export function boot(
   const confab = run as ConfabFunction;
   confab.ready = new Promise((resolve) => (resolveReady = resolve));
 
-  launcher.button.addEventListener('click', () => confab('toggle'));
+  launcher.button.addEventListener('click', () => run('toggle'));
   // Fetch on intent: pointerenter also fires for touch, focus for the keyboard.
+  // `load` ignores its arguments and never rejects, so it is the listener itself.
   for (const type of ['pointerenter', 'focus']) {
-    launcher.button.addEventListener(type, () => void load(), { once: true });
+    launcher.button.addEventListener(type, load, { once: true });
   }
 
   const attach = () => document.body.append(host);
@@ -61,7 +62,7 @@ export function boot(
   else document.addEventListener('DOMContentLoaded', attach);
 
   const whenIdle = () =>
-    'requestIdleCallback' in window ? requestIdleCallback(() => void load(), { timeout: 4000 }) : setTimeout(load, 1500);
+    'requestIdleCallback' in window ? requestIdleCallback(load, { timeout: 4000 }) : setTimeout(load, 1500);
   if (document.readyState === 'complete') whenIdle();
   else addEventListener('load', whenIdle);
   for (const args of stubCalls) run(...(args as Command));
