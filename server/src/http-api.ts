@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context';
 import { hashToken } from './operator-namespace';
 import { verifyPassword } from './passwords';
-import { createRateLimiter } from './rate-limit';
 import { publicProfile } from './sites';
 
 const SESSION_MS = 12 * 60 * 60 * 1000;
@@ -40,11 +39,11 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 
 export function createApi(ctx: ServerContext) {
   // Ten failed attempts, then one every six seconds: enough for typos, too slow for guessing.
-  const loginLimiter = createRateLimiter(10, 1 / 6);
+  const loginLimiter = ctx.rateLimiters('login', 10, 1 / 6);
 
   async function login(req: IncomingMessage, res: ServerResponse) {
     const ip = req.socket.remoteAddress ?? '';
-    if (!loginLimiter.allows(ip)) {
+    if (!(await loginLimiter.allows(ip))) {
       return sendJson(res, 429, { error: 'Too many attempts. Wait a minute and try again.' });
     }
     let body: unknown;
@@ -65,7 +64,7 @@ export function createApi(ctx: ServerContext) {
         return sendJson(res, 200, { token, site: site.id, operator: publicProfile(operator, ctx.publicUrl) });
       }
     }
-    loginLimiter.take(ip);
+    await loginLimiter.take(ip);
     sendJson(res, 401, { error: 'Wrong login or password.' });
   }
 

@@ -19,7 +19,13 @@ import { rooms, team, type ServerContext } from './context';
 import { closeIdleConversations } from './conversations';
 import { createApi, sendJson } from './http-api';
 import { attachOperatorNamespace } from './operator-namespace';
-import { createPresence } from './presence';
+import { createPresence, type Presence } from './presence';
+import { redisLeadership, soleLeader } from './leader';
+import { localRateLimiters } from './rate-limit';
+import { connectRedis } from './redis';
+import { createRedisPresence } from './redis-presence';
+import { redisRateLimiters } from './redis-rate-limit';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createWebhookSender } from './webhook';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
@@ -34,6 +40,13 @@ export interface ServerOptions {
   dataDir?: string;
   /** postgres://… stores everything in PostgreSQL instead of the SQLite file in `dataDir`. */
   databaseUrl?: string;
+  /**
+   * redis://… runs this process as one node of several behind one address: broadcasts,
+   * presence, limits and the once-only work go through Redis (docs/architecture.md).
+   */
+  redisUrl?: string;
+  /** The address visitors and operators use (behind a proxy); http://host:port by default. */
+  publicUrl?: string;
   /** Messages a visitor may send at once and per second; null lifts the limit (benchmarks). */
   visitorMessageLimit?: MessageLimit | null;
   /** Sites, or a path to the JSON file that lists them. */
@@ -49,7 +62,10 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
+  /** Where this process listens. */
   url: string;
+  /** The address people use (PUBLIC_URL), the same for every node. */
+  publicUrl: string;
   http: HttpServer;
   io: Server;
   store: Store;
@@ -82,25 +98,48 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     http.listen(options.port ?? 8080, host, () => resolve());
   });
   const { port } = http.address() as AddressInfo;
-  const publicUrl = `http://${host}:${port}`;
+  const publicUrl = options.publicUrl?.replace(/\/$/, '') ?? `http://${host}:${port}`;
+  const selfUrl = `http://${host}:${port}`;
+  const nodeId = newId();
+  const redis = options.redisUrl ? await connectRedis(options.redisUrl, log) : undefined;
+  const leadership = redis ? await redisLeadership(redis.state, nodeId, log) : soleLeader;
 
+  const ownOrigins = new Set([publicUrl, selfUrl]);
   const io = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: LIMITS.packetBytes,
     // CORS does not guard WebSockets: the Origin header is checked here for every transport.
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
-      const allowed = !origin || origin === publicUrl || allowedOrigins.has(origin);
+      const allowed = !origin || ownOrigins.has(origin) || allowedOrigins.has(origin);
       callback(allowed ? null : 'origin not allowed', allowed);
     },
-    cors: { origin: (origin, callback) => callback(null, !origin || origin === publicUrl || allowedOrigins.has(origin)) },
+    cors: { origin: (origin, callback) => callback(null, !origin || ownOrigins.has(origin) || allowedOrigins.has(origin)) },
+    ...(redis ? { adapter: createAdapter(redis.adapter) } : {}),
   });
 
-  const presence = createPresence(options.presenceGraceMs ?? 30_000, (siteId) => {
+  // Every node whose view of a site's team changed tells its own sockets (hence `local`):
+  // with several nodes, each hears of the change and each has its share of the sockets.
+  let started = false;
+  const onPresenceChange = (siteId: string) => {
+    if (!started) return;
     const site = ctx.sites.get(siteId);
-    if (site) ctx.operators.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
+    if (site) ctx.operators.local.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
     ctx.refreshAvailability(siteId);
-  });
+  };
+  const graceMs = options.presenceGraceMs ?? 30_000;
+  const presence: Presence = redis
+    ? await createRedisPresence({
+        redis: redis.state,
+        subscriber: redis.subscriber,
+        nodeId,
+        sites,
+        graceMs,
+        leadership,
+        onChange: onPresenceChange,
+        log,
+      })
+    : createPresence(graceMs, onPresenceChange);
   const ctx: ServerContext = {
     store,
     sites: new Map(sites.map((site) => [site.id, site])),
@@ -114,8 +153,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       secretFor: (siteId) => ctx.sites.get(siteId)?.webhookSecret,
       retryDelaysMs: options.webhookRetryDelaysMs,
       pollMs: options.webhookPollMs,
+      isLeader: leadership.isLeader,
     }),
     refreshAvailability: () => {},
+    rateLimiters: redis ? redisRateLimiters(redis.state, log) : localRateLimiters,
+    clustered: redis !== undefined,
     log,
   };
   const messages = createMessageService(
@@ -127,24 +169,31 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   attachVisitorNamespace(ctx, messages);
   attachOperatorNamespace(ctx, messages);
   handleApi = createApi(ctx);
+  started = true;
   // Business hours open and close on the clock, not on an event: look every 20 seconds.
   const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
   const idleTimer = setInterval(
-    () => void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`)),
+    () => {
+      if (leadership.isLeader()) void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`));
+    },
     options.idleSweepMs ?? 30_000,
   );
 
   return {
-    url: publicUrl,
+    url: selfUrl,
+    publicUrl,
     http,
     io,
     store,
     async close() {
       clearInterval(hoursTimer);
       clearInterval(idleTimer);
-      presence.close();
       await ctx.webhooks.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // After io.close: the consoles' disconnects above have reached the shared presence.
+      await presence.close();
+      await leadership.close();
+      await redis?.close();
       await store.close();
     },
   };
