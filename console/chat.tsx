@@ -6,8 +6,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../src/protocol';
 import { createTypingSignal } from '../src/widget/typing';
+import { Composer } from './composer';
 import { ContextFacts } from './context-view';
+import { VisitorHistoryView } from './history-view';
+import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
+import { formatDateTime, formatDay, formatTime, withDaySeparators } from './time';
+import { askToClose } from './ui-state';
 
 function MessageItem({ s, m, visitorName, seen }: { s: OperatorSession; m: ChatMessage; visitorName: string; seen: boolean }) {
   const [editing, setEditing] = useState(false);
@@ -31,7 +36,12 @@ function MessageItem({ s, m, visitorName, seen }: { s: OperatorSession; m: ChatM
   }
   return (
     <div class={`msg ${m.author}${m.deleted ? ' deleted' : ''}`} data-seq={m.seq} data-id={m.id}>
-      <small>{m.author === 'operator' ? (m.operator?.name ?? 'Operator') : visitorName}</small>
+      <small class="meta">
+        {m.author === 'operator' ? (m.operator?.name ?? 'Operator') : visitorName}{' '}
+        <time dateTime={new Date(m.createdAt).toISOString()} title={formatDateTime(m.createdAt)}>
+          {formatTime(m.createdAt)}
+        </time>
+      </small>
       {m.replyTo && (
         <blockquote class="quote">{m.replyTo.deleted ? 'message deleted' : m.replyTo.text}</blockquote>
       )}
@@ -64,25 +74,17 @@ export function Chat({ s }: { s: OperatorSession }) {
   }, [s.messages.value.length, s.pending.value.length, id]);
 
   if (!conversation) return <section class="chat"><p class="placeholder">Choose a conversation.</p></section>;
-  const send = (form: HTMLFormElement) => {
-    const field = form.elements.namedItem('reply') as HTMLTextAreaElement;
-    void s.reply(field.value);
-    field.value = '';
-    typing.stop();
-  };
   const rating = conversation.rating;
+  const label = conversationLabel(conversation);
+  const now = Date.now();
   const replying = s.replyingTo.value;
   return (
-    <section class="chat" aria-label={`Conversation with ${conversation.visitorName}`}>
+    <section class="chat" aria-label={`Conversation with ${label.name}`}>
       <header>
         <span>
-          <strong>{conversation.visitorName}</strong>
-          {conversation.visitorEmail && (
-            <span class="email">
-              {' '}
-              {conversation.visitorEmail} {conversation.verified ? '(verified)' : '(unverified)'}
-            </span>
-          )}
+          <strong class="visitor-name">{label.name}</strong>{' '}
+          <span class={`trust ${label.trust}`}>{TRUST_TEXT[label.trust]}</span>
+          {label.email && <span class="email"> {label.email}</span>}
           {rating?.state === 'given' && (
             <span class={rating.score! < 4 ? 'badge low' : 'badge'}>
               {' '}
@@ -93,8 +95,8 @@ export function Chat({ s }: { s: OperatorSession }) {
         </span>
         {conversation.status === 'open' && (
           <span class="actions">
-            <button class="close-chat" onClick={() => void s.closeSelected()}>End chat</button>
-            <button class="close-chat spam" onClick={() => void s.closeSelected(true)}>Spam</button>
+            <button class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">End chat</button>
+            <button class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">Spam</button>
           </span>
         )}
       </header>
@@ -103,15 +105,22 @@ export function Chat({ s }: { s: OperatorSession }) {
         <ContextFacts context={s.context.value} visitor={s.online.value.get(conversation.visitorId)} />
       </details>
       <div class="log" ref={log} role="log" aria-live="polite">
-        {s.messages.value.map((m) => (
-          <MessageItem
-            key={m.id}
-            s={s}
-            m={m}
-            visitorName={conversation.visitorName}
-            seen={m.author === 'operator' && m.seq <= conversation.visitorReadSeq}
-          />
-        ))}
+        <VisitorHistoryView s={s} conversation={conversation} />
+        {withDaySeparators(s.messages.value).map((item) =>
+          item.kind === 'day' ? (
+            <p key={`day-${item.key}`} class="day">
+              <time dateTime={item.key}>{formatDay(item.at, now)}</time>
+            </p>
+          ) : (
+            <MessageItem
+              key={item.message.id}
+              s={s}
+              m={item.message}
+              visitorName={label.name}
+              seen={item.message.author === 'operator' && item.message.seq <= conversation.visitorReadSeq}
+            />
+          ),
+        )}
         {s.pending.value.map((p) => (
           <div key={p.clientId} class="msg operator pending">
             {p.text}
@@ -128,21 +137,7 @@ export function Chat({ s }: { s: OperatorSession }) {
               <button type="button" onClick={() => (s.replyingTo.value = null)}>Cancel</button>
             </div>
           )}
-          <form class="reply" onSubmit={(e) => (e.preventDefault(), send(e.currentTarget))}>
-            <textarea
-              name="reply"
-              rows={2}
-              aria-label="Reply"
-              onInput={typing.input}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-                  e.preventDefault();
-                  send(e.currentTarget.form!);
-                }
-              }}
-            />
-            <button type="submit">Send</button>
-          </form>
+          <Composer s={s} onInput={typing.input} onSent={typing.stop} />
         </>
       ) : (
         <p class="placeholder">

@@ -3,12 +3,22 @@
  * reply, see the visitor typing, close it. Visitor strings are rendered as text only.
  */
 import { render } from 'preact';
-import { signal } from '@preact/signals';
+import { effect, signal, useSignal } from '@preact/signals';
 import { OPERATOR_STATUSES, type OperatorStatus } from '../src/protocol';
+import { CannedDialog } from './canned-dialog';
 import { Chat } from './chat';
+import { ConfirmDialog, Modal } from './dialog';
 import { LeadDetail, LeadList } from './leads';
+import type { ConversationStatusFilter, LeadFilter, PeriodFilter } from './models/filter';
+import { titleWithCount } from './models/unread';
+import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
+import { askDesktopPermission, type DesktopPermission } from './notify/desktop';
 import { OnlineList } from './visitors';
 import { createOperatorSession, type OperatorSession, type Tab } from './session';
+import { SHORTCUTS } from './shortcuts';
+import { installShortcuts } from './shortcut-handler';
+import { formatDateTime, formatTime } from './time';
+import { cannedOpen, confirmation, helpOpen } from './ui-state';
 
 const TOKEN_KEY = 'confab-operator-token';
 const session = signal<OperatorSession | null>(null);
@@ -61,6 +71,7 @@ function Login() {
 const TABS: [Tab, string][] = [
   ['new', 'New'],
   ['mine', 'Mine'],
+  ['all', 'All'],
   ['closed', 'Closed'],
   ['leads', 'Requests'],
   ['online', 'On site'],
@@ -73,12 +84,34 @@ const STATUS_LABEL: Record<OperatorStatus, string> = {
   offline: 'Offline',
 };
 
+/** A count with words for screen readers ("3 unread"). */
+function Count({ n, what }: { n: number; what: string }) {
+  return n > 0 ? (
+    <span class="count">
+      {' '}
+      {n}
+      <span class="sr-only"> {what}</span>
+    </span>
+  ) : null;
+}
+
+function tabCount(s: OperatorSession, tab: Tab): [number, string] {
+  if (tab === 'new') return [s.unread.byTab.value.new, 'unread'];
+  if (tab === 'mine') return [s.unread.byTab.value.mine, 'unread'];
+  if (tab === 'leads') return [s.newLeadCount.value, 'new'];
+  return [0, ''];
+}
+
 function Sidebar({ s }: { s: OperatorSession }) {
   return (
-    <aside class="sidebar">
+    <aside class="sidebar" aria-label="Conversations and requests">
       <div class="me">
         <strong>{s.me.value?.name ?? '…'}</strong>
         <span class="state">{s.connected.value ? 'online' : 'reconnecting…'}</span>
+        <button type="button" class="help-button" aria-keyshortcuts="?" onClick={() => (helpOpen.value = true)}>
+          <span aria-hidden="true">?</span>
+          <span class="sr-only">Keyboard shortcuts</span>
+        </button>
       </div>
       <div class="me">
         <label>
@@ -93,48 +126,255 @@ function Sidebar({ s }: { s: OperatorSession }) {
             ))}
           </select>
         </label>
-        <span class="state team" title="Team">
-          {s.team.value.filter((m) => m.status === 'available').length} of {s.team.value.length} available
-        </span>
       </div>
-      <div class="tabs" role="tablist">
-        {TABS.map(([id, label]) => (
-          <button role="tab" aria-selected={s.tab.value === id} onClick={() => (s.tab.value = id)} data-tab={id}>
-            {label}
-            {id === 'leads' && newLeads(s) > 0 && <span class="count"> {newLeads(s)}</span>}
-          </button>
-        ))}
+      <TeamList s={s} />
+      <NotificationSettings s={s} />
+      <div class="tabs" role="tablist" aria-label="Lists">
+        {TABS.map(([id, label], index) => {
+          const [n, what] = tabCount(s, id);
+          return (
+            <button
+              role="tab"
+              aria-selected={s.tab.value === id}
+              aria-keyshortcuts={String(index + 1)}
+              onClick={() => (s.tab.value = id)}
+              data-tab={id}
+            >
+              {label}
+              <Count n={n} what={what} />
+            </button>
+          );
+        })}
       </div>
+      {s.tab.value !== 'online' && <FilterBar s={s} />}
       {s.tab.value === 'leads' ? <LeadList s={s} /> : s.tab.value === 'online' ? <OnlineList s={s} /> : <Conversations s={s} />}
     </aside>
   );
 }
 
-const newLeads = (s: OperatorSession) => s.leadList.value.filter((l) => l.status === 'new').length;
-
-function Conversations({ s }: { s: OperatorSession }) {
+/** Colleagues and their statuses, live (team:updated). */
+function TeamList({ s }: { s: OperatorSession }) {
+  const team = s.team.value;
   return (
-      <ul class="list" aria-label="Conversations">
-        {s.visible.value.length === 0 && <li class="empty">No conversations here.</li>}
-        {s.visible.value.map((c) => (
-          <li key={c.id}>
-            <button aria-current={s.selectedId.value === c.id} onClick={() => void s.select(c.id)} data-conversation={c.id}>
-              <strong>
-                {c.visitorName}
-                {c.rating?.score !== undefined && c.rating.state === 'given' && (
-                  <span class={c.rating.score < 4 ? 'badge low' : 'badge'} title={c.rating.comment ?? ''}>
-                    ★{c.rating.score}
-                  </span>
-                )}
-                {c.closeReason === 'spam' && <span class="badge new">spam</span>}
-              </strong>
-              <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'}>
-                {s.typing.value.has(c.id) ? 'typing…' : (c.lastMessage?.text ?? 'no messages yet')}
-              </span>
-            </button>
+    <details class="settings team">
+      <summary>
+        Team: {team.filter((m) => m.status === 'available').length} of {team.length} available
+      </summary>
+      <ul aria-label="Team">
+        {team.map((m) => (
+          <li key={m.id} data-operator={m.id}>
+            <span class={`dot ${m.status}`} aria-hidden="true" /> {m.name}
+            {m.id === s.me.value?.id ? ' (you)' : ''} — {STATUS_LABEL[m.status]}
           </li>
         ))}
       </ul>
+    </details>
+  );
+}
+
+const PERMISSION_NOTE: Partial<Record<DesktopPermission, string>> = {
+  denied: 'The browser blocks notifications for this site: allow them in its site settings.',
+  unsupported: 'This browser does not show desktop notifications.',
+};
+
+function NotificationSettings({ s }: { s: OperatorSession }) {
+  const settings = s.notifications.settings.value;
+  const note = useSignal('');
+  return (
+    <details class="settings notifications">
+      <summary>Notifications</summary>
+      <label>
+        <input
+          type="checkbox"
+          name="sound"
+          checked={settings.sound}
+          onChange={(e) => s.notifications.update({ sound: e.currentTarget.checked })}
+        />{' '}
+        Sound for a new chat or message
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          name="desktop"
+          checked={settings.desktop}
+          onChange={async (e) => {
+            const on = e.currentTarget.checked;
+            note.value = '';
+            if (!on) return s.notifications.update({ desktop: false });
+            // Asked here, on the operator's click, never on load.
+            const permission = await askDesktopPermission();
+            s.notifications.update({ desktop: permission === 'granted' });
+            note.value = PERMISSION_NOTE[permission] ?? '';
+          }}
+        />{' '}
+        Desktop notifications
+      </label>
+      {note.value && <p class="note" role="status">{note.value}</p>}
+    </details>
+  );
+}
+
+function FilterBar({ s }: { s: OperatorSession }) {
+  const leadsTab = s.tab.value === 'leads';
+  const filter = s.conversationFilter.value;
+  const showStatus = s.tab.value === 'all' || leadsTab;
+  const showOperator = s.tab.value === 'all' || s.tab.value === 'closed';
+  return (
+    <div class="filter" role="search">
+      <input
+        id="search"
+        type="search"
+        aria-label={leadsTab ? 'Search loaded requests' : 'Search loaded conversations'}
+        aria-keyshortcuts="/"
+        placeholder="Search name, e-mail, phone, text"
+        value={leadsTab ? s.leadFilter.value.query : filter.query}
+        onInput={(e) => {
+          const query = e.currentTarget.value;
+          if (leadsTab) s.leadFilter.value = { ...s.leadFilter.value, query };
+          else s.conversationFilter.value = { ...filter, query };
+        }}
+      />
+      {showStatus &&
+        (leadsTab ? (
+          <select
+            aria-label="Request status"
+            value={s.leadFilter.value.status}
+            onChange={(e) => (s.leadFilter.value = { ...s.leadFilter.value, status: e.currentTarget.value as LeadFilter['status'] })}
+          >
+            <option value="any">Any status</option>
+            <option value="new">New</option>
+            <option value="in_work">In work</option>
+            <option value="done">Done</option>
+          </select>
+        ) : (
+          <select
+            aria-label="Conversation status"
+            value={filter.status}
+            onChange={(e) => (s.conversationFilter.value = { ...filter, status: e.currentTarget.value as ConversationStatusFilter })}
+          >
+            <option value="any">Any status</option>
+            <option value="open">Open</option>
+            <option value="closed">Closed</option>
+            <option value="spam">Spam</option>
+          </select>
+        ))}
+      <select
+        aria-label="Period"
+        value={leadsTab ? s.leadFilter.value.period : filter.period}
+        onChange={(e) => {
+          const period = e.currentTarget.value as PeriodFilter;
+          if (leadsTab) s.leadFilter.value = { ...s.leadFilter.value, period };
+          else s.conversationFilter.value = { ...filter, period };
+        }}
+      >
+        <option value="any">Any time</option>
+        <option value="today">Today</option>
+        <option value="7d">Last 7 days</option>
+        <option value="30d">Last 30 days</option>
+      </select>
+      {showOperator && (
+        <select
+          aria-label="Operator"
+          value={filter.operator}
+          onChange={(e) => (s.conversationFilter.value = { ...filter, operator: e.currentTarget.value })}
+        >
+          <option value="any">Any operator</option>
+          <option value="me">Me</option>
+          <option value="none">Nobody yet</option>
+          {s.team.value
+            .filter((m) => m.id !== s.me.value?.id)
+            .map((m) => (
+              <option value={m.id}>{m.name}</option>
+            ))}
+        </select>
+      )}
+    </div>
+  );
+}
+
+function Conversations({ s }: { s: OperatorSession }) {
+  const f = s.conversationFilter.value;
+  const filtered = f.query.trim() !== '' || f.status !== 'any' || f.operator !== 'any' || f.period !== 'any';
+  return (
+    <ul class="list" aria-label="Conversations">
+      {s.list.value.length === 0 && <li class="empty">{filtered ? 'Nothing loaded matches the search.' : 'No conversations here.'}</li>}
+      {s.list.value.map((c) => {
+        const label = conversationLabel(c);
+        const unread = s.unread.count(c.id);
+        const last = c.lastMessage;
+        return (
+          <li key={c.id}>
+            <button aria-current={s.selectedId.value === c.id} onClick={() => void s.select(c.id)} data-conversation={c.id} class={unread ? 'unread' : ''}>
+              <span class="row">
+                <strong>
+                  {label.name} <span class={`trust ${label.trust}`}>{TRUST_TEXT[label.trust]}</span>
+                  {c.rating?.score !== undefined && c.rating.state === 'given' && (
+                    <span class={c.rating.score < 4 ? 'badge low' : 'badge'} title={c.rating.comment ?? ''}>
+                      ★{c.rating.score}
+                    </span>
+                  )}
+                  {c.closeReason === 'spam' && <span class="badge new">spam</span>}
+                </strong>
+                {last && (
+                  <time class="when" dateTime={new Date(last.createdAt).toISOString()} title={formatDateTime(last.createdAt)}>
+                    {formatTime(last.createdAt)}
+                  </time>
+                )}
+                {unread > 0 && (
+                  <span class="unread-count" data-unread={unread}>
+                    {unread}
+                    <span class="sr-only"> unread</span>
+                  </span>
+                )}
+              </span>
+              <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'}>
+                {s.typing.value.has(c.id) ? 'typing…' : (last?.text ?? 'no messages yet')}
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function HelpDialog() {
+  return (
+    <Modal title="Keyboard shortcuts" onClose={() => (helpOpen.value = false)} class="help">
+      <p>Single keys work when the cursor is not in a text field; press Esc to leave one.</p>
+      <p>
+        In the reply field, <kbd>/</kbd> at the start lists the canned replies: type to search, <kbd>↑</kbd> <kbd>↓</kbd> to
+        choose, <kbd>Enter</kbd> or <kbd>Tab</kbd> to insert.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Keys</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {SHORTCUTS.map((shortcut) => (
+            <tr>
+              <td>
+                {shortcut.keys.map((key, i) => (
+                  <>
+                    {i > 0 && ' or '}
+                    <kbd>{key}</kbd>
+                  </>
+                ))}
+              </td>
+              <td>{shortcut.description}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="modal-actions">
+        <button type="button" class="primary" data-autofocus onClick={() => (helpOpen.value = false)}>
+          Close
+        </button>
+      </div>
+    </Modal>
   );
 }
 
@@ -150,9 +390,19 @@ function Console() {
       ) : (
         <Chat s={s} />
       )}
+      {confirmation.value && <ConfirmDialog confirmation={confirmation.value} onClose={() => (confirmation.value = null)} />}
+      {helpOpen.value && <HelpDialog />}
+      {cannedOpen.value && <CannedDialog s={s} />}
     </div>
   );
 }
+
+const BASE_TITLE = document.title;
+// The tab's title carries the unread total, so a hidden console still shows it.
+effect(() => {
+  document.title = titleWithCount(BASE_TITLE, session.value?.unread.total.value ?? 0);
+});
+installShortcuts(() => session.value);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) start(saved);

@@ -4,16 +4,20 @@
  */
 import type { Lead, LeadStatus } from '../src/protocol';
 import { ContextFacts } from './context-view';
+import { leadLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
+import { formatDateTime } from './time';
 
 const STATUS_LABEL: Record<LeadStatus, string> = { new: 'New', in_work: 'In work', done: 'Done' };
-const when = (ms: number) => new Date(ms).toLocaleString();
+const when = (ms: number) => formatDateTime(ms);
 
 export function LeadList({ s }: { s: OperatorSession }) {
   const list = s.leadList.value;
   return (
     <ul class="list" aria-label="Requests">
-      {list.length === 0 && <li class="empty">No requests yet.</li>}
+      {list.length === 0 && (
+        <li class="empty">{s.leads.value.size > 0 ? 'Nothing loaded matches the search.' : 'No requests yet.'}</li>
+      )}
       {list.map((lead) => (
         <li key={lead.id}>
           <button
@@ -22,9 +26,10 @@ export function LeadList({ s }: { s: OperatorSession }) {
             data-lead={lead.id}
           >
             <strong>
-              {lead.name ?? 'Visitor'} <span class={`badge ${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
+              {leadLabel(lead)} <span class={`badge ${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
             </strong>
             <span class="preview">{lead.phone ?? lead.email ?? ''} — {lead.message ?? 'no message'}</span>
+            <span class="preview when">{when(lead.createdAt)}</span>
           </button>
         </li>
       ))}
@@ -44,9 +49,9 @@ function Row({ label, value }: { label: string; value?: string }) {
 export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
   const utm = lead.context?.utm ?? {};
   return (
-    <section class="chat lead-detail" aria-label={`Request from ${lead.name ?? 'Visitor'}`}>
+    <section class="chat lead-detail" aria-label={`Request from ${leadLabel(lead)}`}>
       <header>
-        <strong>Request from {lead.name ?? 'Visitor'}</strong>
+        <strong>Request from {leadLabel(lead)}</strong>
         <span class="actions">
           {lead.status !== 'in_work' && lead.status !== 'done' && (
             <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'in_work')}>Take in work</button>
@@ -62,7 +67,7 @@ export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
       <dl class="facts">
         <Row label="Status" value={STATUS_LABEL[lead.status]} />
         <Row label="Received" value={when(lead.createdAt)} />
-        <Row label="Name" value={lead.name ?? 'Visitor (not given)'} />
+        <Row label="Name" value={lead.name ? `${lead.name} (unverified)` : `${leadLabel(lead)} (no name given)`} />
         <Row label="Phone" value={lead.phone} />
         <Row label="E-mail" value={lead.email} />
         <Row label="Message" value={lead.message} />

@@ -1,10 +1,12 @@
 /**
  * The operator's connection and what it knows: every conversation of the site, the one
- * open on screen, and who is typing. One model, fed by one handler table.
+ * open on screen, who is typing, what is unread, what the search shows. The socket's
+ * events feed small models (./models); the views read signals and call the actions here.
  */
 import { computed, signal } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
 import {
+  LIMITS,
   OPERATOR_NAMESPACE,
   newId,
   type ChatMessage,
@@ -19,8 +21,17 @@ import {
   type OperatorToServer,
   type ServerToOperator,
 } from '../src/protocol';
+import { alertFor } from './notify/alerts';
+import { showDesktop } from './notify/desktop';
+import { playChime } from './notify/sound';
+import { createUnreadModel } from './models/attention';
+import { createCannedModel } from './models/canned';
+import { NO_CONVERSATION_FILTER, NO_LEAD_FILTER, matchesConversation, matchesLead, type ConversationFilter, type LeadFilter } from './models/filter';
+import { mergeByChange } from './models/messages';
+import { createSettingsModel } from './models/settings';
+import { conversationLabel, leadLabel } from './models/visitor-label';
 
-export type Tab = 'new' | 'mine' | 'closed' | 'leads' | 'online';
+export type Tab = 'new' | 'mine' | 'all' | 'closed' | 'leads' | 'online';
 
 export interface PendingReply {
   clientId: string;
@@ -28,12 +39,17 @@ export interface PendingReply {
   error?: string;
 }
 
+/** Texts kept per conversation for the search: what arrived or was opened in this session. */
+const SEARCH_TEXTS_PER_CONVERSATION = LIMITS.historyReplay;
+
+const pageVisible = () => document.visibilityState === 'visible';
+
 export function createOperatorSession(token: string, onUnauthorized: () => void) {
   const me = signal<OperatorProfile | null>(null);
   const connected = signal(false);
-  const conversations = signal<Map<string, ConversationSummary>>(new Map());
+  const conversations = signal<ReadonlyMap<string, ConversationSummary>>(new Map());
   const selectedId = signal<string | null>(null);
-  const messages = signal<ChatMessage[]>([]);
+  const messages = signal<readonly ChatMessage[]>([]);
   /** The visitor's context when the open conversation began. */
   const context = signal<ContextSnapshot | null>(null);
   const pending = signal<PendingReply[]>([]);
@@ -46,6 +62,15 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const online = signal<Map<string, OnlineVisitor>>(new Map());
   /** The visitor message being answered with a quote. */
   const replyingTo = signal<ChatMessage | null>(null);
+  const visible = signal(pageVisible());
+  const conversationFilter = signal<ConversationFilter>(NO_CONVERSATION_FILTER);
+  const leadFilter = signal<LeadFilter>(NO_LEAD_FILTER);
+  const searchTexts = new Map<string, string[]>();
+
+  const myId = computed(() => me.value?.id);
+  const unread = createUnreadModel(localStorage, conversations, myId);
+  const notifications = createSettingsModel(localStorage);
+  const canned = createCannedModel(localStorage);
 
   const socket: Socket<ServerToOperator, OperatorToServer> = io(OPERATOR_NAMESPACE, {
     auth: { token },
@@ -62,25 +87,63 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     next.set(lead.id, lead);
     leads.value = next;
   };
+  const remember = (list: readonly ChatMessage[]) => {
+    for (const m of list) {
+      const texts = searchTexts.get(m.conversationId) ?? [];
+      if (!m.deleted && m.text) texts.push(m.text);
+      searchTexts.set(m.conversationId, texts.slice(-SEARCH_TEXTS_PER_CONVERSATION));
+    }
+  };
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const setTyping = (conversationId: string, on: boolean) => {
     clearTimeout(typingTimers.get(conversationId));
     const next = new Set(typing.value);
     if (on) {
       next.add(conversationId);
-      typingTimers.set(conversationId, setTimeout(() => setTyping(conversationId, false), 6000));
+      typingTimers.set(conversationId, setTimeout(() => setTyping(conversationId, false), LIMITS.typingTtlMs));
     } else next.delete(conversationId);
     typing.value = next;
   };
-  const replaceMessage = (message: ChatMessage) => {
-    if (message.conversationId === selectedId.value) {
-      messages.value = messages.value.map((m) => (m.id === message.id ? message : m));
+  const mergeOpen = (incoming: readonly ChatMessage[]) => {
+    const id = selectedId.value;
+    const mine = incoming.filter((m) => m.conversationId === id);
+    if (mine.length) messages.value = mergeByChange(messages.value, mine);
+  };
+
+  /** The chime and the desktop notification for one new visitor message. */
+  const alert = (message: ChatMessage) => {
+    const conversation = conversations.value.get(message.conversationId);
+    const kind = alertFor(message, conversation, { me: myId.value, selectedId: selectedId.value, visible: visible.value });
+    if (!kind) return;
+    const { sound, desktop } = notifications.settings.value;
+    if (sound) playChime();
+    if (desktop) {
+      const who = conversation ? conversationLabel(conversation).name : 'A visitor';
+      showDesktop(kind === 'new-chat' ? `New chat: ${who}` : `New message: ${who}`, message.text.slice(0, 140), message.conversationId, () => {
+        tab.value = kind === 'new-chat' ? 'new' : 'mine';
+        void select(message.conversationId);
+      });
     }
   };
-  const addMessage = (message: ChatMessage) => {
-    if (message.conversationId !== selectedId.value) return;
-    if (messages.value.some((m) => m.id === message.id)) return;
-    messages.value = [...messages.value, message].sort((a, b) => a.seq - b.seq);
+  /**
+   * The first message of a new chat can arrive just before its summary: wait for the
+   * summary (who the visitor is, whose chat it is) a moment before alerting.
+   */
+  const awaitingSummary = new Map<string, { messages: ChatMessage[]; timer: ReturnType<typeof setTimeout> }>();
+  const SUMMARY_WAIT_MS = 1000;
+  const alertWhenKnown = (message: ChatMessage) => {
+    if (conversations.value.has(message.conversationId)) return alert(message);
+    const waiting = awaitingSummary.get(message.conversationId);
+    if (waiting) return void waiting.messages.push(message);
+    const timer = setTimeout(() => flushAlerts(message.conversationId), SUMMARY_WAIT_MS);
+    awaitingSummary.set(message.conversationId, { messages: [message], timer });
+  };
+  const flushAlerts = (conversationId: string) => {
+    const waiting = awaitingSummary.get(conversationId);
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    awaitingSummary.delete(conversationId);
+    waiting.messages.forEach(alert);
   };
 
   const handlers: ServerToOperator = {
@@ -91,12 +154,15 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       conversations.value = new Map(hello.conversations.map((c) => [c.id, c]));
       leads.value = new Map(hello.leads.map((l) => [l.id, l]));
       online.value = new Map(hello.online.map((v) => [v.visitorId, v]));
+      notifications.load(hello.operator.id);
+      canned.load(hello.operator.id, hello.cannedReplies);
+      unread.seed(hello.conversations, hello.operator.id);
       if (selectedId.value) void select(selectedId.value);
     },
     'team:updated': (members) => (team.value = members),
     'lead:new': (lead) => upsertLead(lead),
     'lead:updated': (lead) => upsertLead(lead),
-    'message:updated': (message) => replaceMessage(message),
+    'message:updated': (message) => mergeOpen([message]),
     read: ({ conversationId, seq }) => {
       const summary = conversations.value.get(conversationId);
       if (summary) upsert({ ...summary, visitorReadSeq: Math.max(summary.visitorReadSeq, seq) });
@@ -120,10 +186,19 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       next.delete(visitorId);
       online.value = next;
     },
-    'conversation:updated': upsert,
+    'conversation:updated'(summary) {
+      upsert(summary);
+      // Read in another tab or device (when the server reports it): no longer unread here.
+      if (summary.operatorReadSeq !== undefined) unread.read(summary.id, summary.operatorReadSeq);
+      flushAlerts(summary.id);
+    },
     'message:new'(message) {
       if (message.author === 'visitor') setTyping(message.conversationId, false);
-      addMessage(message);
+      remember([message]);
+      mergeOpen([message]);
+      // Counted once per seq: only a message that is really new may chime.
+      if (unread.incoming(message)) alertWhenKnown(message);
+      if (message.conversationId === selectedId.value) markRead();
     },
     typing: ({ conversationId, typing: on }) => setTyping(conversationId, on),
   };
@@ -136,24 +211,37 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     else setTimeout(() => socket.connect(), 2000);
   });
 
+  const onVisibility = () => {
+    visible.value = pageVisible();
+    if (visible.value) markRead();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+
   async function select(conversationId: string) {
     selectedId.value = conversationId;
     messages.value = [];
     context.value = null;
     pending.value = [];
-    const result = await socket.timeout(10_000).emitWithAck('conversation:open', { conversationId });
+    replyingTo.value = null;
+    const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:open', { conversationId });
     if (result.ok && selectedId.value === conversationId) {
       upsert(result.conversation);
-      messages.value = result.messages;
+      messages.value = mergeByChange([], result.messages);
       context.value = result.context;
+      searchTexts.delete(conversationId);
+      remember(result.messages);
+      unread.recount(conversationId, result.messages);
+      markRead();
     }
   }
 
-  /** Tells the visitor how far the operator has read the conversation on screen. */
+  /** The conversation on screen in a visible tab is read: up to its last message. */
   function markRead() {
     const id = selectedId.value;
     const last = messages.value.at(-1);
-    if (id && last && document.visibilityState === 'visible') socket.volatile.emit('read', { conversationId: id, seq: last.seq });
+    if (!id || !last || !pageVisible()) return;
+    unread.read(id, last.seq);
+    socket.volatile.emit('read', { conversationId: id, seq: last.seq });
   }
 
   async function reply(text: string) {
@@ -166,7 +254,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     const done = (patch: Partial<PendingReply> | null) =>
       (pending.value = pending.value.flatMap((p) => (p.clientId !== item.clientId ? [p] : patch ? [{ ...p, ...patch }] : [])));
     try {
-      const result = await socket.timeout(10_000).emitWithAck('message:send', {
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', {
         conversationId,
         clientId: item.clientId,
         text: item.text,
@@ -174,7 +262,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       });
       if (result.ok) {
         done(null);
-        addMessage(result.message);
+        mergeOpen([result.message]);
         // Answering a new conversation takes it: follow it to "Mine".
         if (tab.value === 'new') tab.value = 'mine';
       } else done({ error: result.error.message });
@@ -183,13 +271,30 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     }
   }
 
-  const leadList = computed(() => [...leads.value.values()].sort((a, b) => b.createdAt - a.createdAt));
+  const leadList = computed(() => {
+    const list = [...leads.value.values()].sort((a, b) => b.createdAt - a.createdAt);
+    return list.filter((lead) => matchesLead(lead, leadFilter.value, leadLabel(lead)));
+  });
+  const newLeadCount = computed(() => [...leads.value.values()].filter((l) => l.status === 'new').length);
 
-  const visible = computed(() => {
-    const list = [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt);
-    const mine = me.value?.id;
-    return list.filter((c) =>
-      tab.value === 'closed' ? c.status === 'closed' : tab.value === 'mine' ? c.status === 'open' && c.operatorId === mine : c.status === 'open' && !c.operatorId,
+  /** The conversations of the current tab that pass the filter, newest first. */
+  const list = computed(() => {
+    const all = [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt);
+    const mine = myId.value;
+    const inTab = (c: ConversationSummary) =>
+      tab.value === 'all'
+        ? true
+        : tab.value === 'closed'
+          ? c.status === 'closed'
+          : tab.value === 'mine'
+            ? c.status === 'open' && c.operatorId === mine
+            : c.status === 'open' && !c.operatorId;
+    // Messages arrive outside signals; reading `messages` keeps the search fresh for the open chat.
+    void messages.value;
+    return all.filter(
+      (c) =>
+        inTab(c) &&
+        matchesConversation(c, conversationFilter.value, mine, { label: conversationLabel(c).name, texts: searchTexts.get(c.id) }),
     );
   });
 
@@ -202,18 +307,26 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     pending,
     typing,
     tab,
-    visible,
+    /** The current tab's conversations that pass the filter. */
+    list,
     status,
     team,
     leads,
     leadList,
+    newLeadCount,
     selectedLeadId,
+    unread,
+    notifications,
+    canned,
+    conversationFilter,
+    leadFilter,
+    pageVisible: visible,
     async setStatus(next: OperatorStatus) {
-      const result = await socket.timeout(10_000).emitWithAck('status:set', { status: next });
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('status:set', { status: next });
       if (result.ok) status.value = result.status;
     },
     async setLeadStatus(leadId: string, next: LeadStatus) {
-      const result = await socket.timeout(10_000).emitWithAck('lead:update', { leadId, status: next });
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('lead:update', { leadId, status: next });
       if (result.ok) upsertLead(result.lead);
     },
     select,
@@ -226,26 +339,38 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     replyingTo,
     markRead,
     async closeSelected(spam = false) {
-      if (selectedId.value) await socket.timeout(10_000).emitWithAck('conversation:close', { conversationId: selectedId.value, spam });
+      if (selectedId.value) await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:close', { conversationId: selectedId.value, spam });
     },
     async edit(messageId: string, text: string) {
-      const result = await socket.timeout(10_000).emitWithAck('message:edit', { messageId, text });
-      if (result.ok) replaceMessage(result.message);
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:edit', { messageId, text });
+      if (result.ok) mergeOpen([result.message]);
       return result.ok;
     },
     async remove(messageId: string) {
-      const result = await socket.timeout(10_000).emitWithAck('message:delete', { messageId });
-      if (result.ok) replaceMessage(result.message);
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:delete', { messageId });
+      if (result.ok) mergeOpen([result.message]);
+    },
+    /** The messages of another conversation (an earlier one of this visitor), without opening it. */
+    async transcript(conversationId: string): Promise<readonly ChatMessage[] | null> {
+      try {
+        const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:open', { conversationId });
+        return result.ok ? mergeByChange([], result.messages) : null;
+      } catch {
+        return null;
+      }
     },
     /** Writes first to a visitor on the site (seed 003). */
     async startWith(visitorId: string) {
-      const result = await socket.timeout(10_000).emitWithAck('conversation:start', { visitorId });
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:start', { visitorId });
       if (!result.ok) return;
       upsert(result.conversation);
       tab.value = 'mine';
       await select(result.conversation.id);
     },
-    disconnect: () => socket.disconnect(),
+    disconnect: () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      socket.disconnect();
+    },
   };
 }
 

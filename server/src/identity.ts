@@ -1,9 +1,12 @@
 /**
  * Identity tokens for logged-in users: a JWT signed with HS256 by the site's backend
- * with the site's `identitySecret`, carrying `{ userId, name?, email?, exp }`. A valid
- * token makes the visitor that user on any device; nothing else ever does.
+ * with the site's `identitySecret`, carrying `{ userId, name?, email?, exp }` and, where
+ * the site asks for them, `iss` and `aud`; `nbf` is honoured when present. A valid token
+ * makes the visitor that user on any device; nothing else ever does. Verification is
+ * jose's (only HS256 accepted, so "none" and algorithm swaps are refused).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 
 export interface VerifiedUser {
   userId: string;
@@ -13,43 +16,62 @@ export interface VerifiedUser {
 
 export type IdentityResult = { ok: true; user: VerifiedUser } | { ok: false; reason: string };
 
-const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
-const sign = (data: string, secret: string) => createHmac('sha256', secret).update(data).digest();
-
-/** What a site's backend does (shown here for tests and for the README's example). */
-export function signIdentity(claims: VerifiedUser & { exp: number }, secret: string): string {
-  const head = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}`;
-  return `${head}.${sign(head, secret).toString('base64url')}`;
+export interface IdentityRules {
+  secret: string | undefined;
+  /** When set, tokens must carry this `iss`. */
+  issuer?: string;
+  /** When set, tokens must carry this `aud`. */
+  audience?: string;
 }
 
-export function verifyIdentity(token: unknown, secret: string | undefined, nowMs = Date.now()): IdentityResult {
-  if (!secret) return { ok: false, reason: 'this site does not accept identity tokens (no identitySecret)' };
+/** Clocks of the site's backend and this server may differ by this much. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
+const b64 = (value: string) => Buffer.from(value).toString('base64url');
+
+/**
+ * What a site's backend does, in a few lines (used by the tests and shown in the README;
+ * a backend would normally use its JWT library). Synchronous, which jose's signer is not.
+ */
+export function signIdentity(claims: VerifiedUser & { exp: number; nbf?: number; iss?: string; aud?: string }, secret: string): string {
+  const head = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}`;
+  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
+
+/** jose's error codes, in the words the widget's developer reads in `connect_error`. */
+function reasonFor(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'the token has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'the token is not valid yet (nbf)';
+    if (error.reason === 'missing') return `${error.claim} is missing`;
+    return `the ${error.claim} claim does not match`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'alg must be HS256';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the signature does not match';
+  if (error instanceof errors.JWTInvalid) return 'the payload is not a JSON object of claims';
+  return 'not a JWT (header.payload.signature)';
+}
+
+export async function verifyIdentity(token: unknown, rules: IdentityRules, nowMs = Date.now()): Promise<IdentityResult> {
+  if (!rules.secret) return { ok: false, reason: 'this site does not accept identity tokens (no identitySecret)' };
   if (typeof token !== 'string' || token.length > 4096) return { ok: false, reason: 'not a token' };
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'not a JWT (header.payload.signature)' };
-  const [header, payload, signature] = parts as [string, string, string];
-  let head: { alg?: unknown };
-  let claims: { userId?: unknown; name?: unknown; email?: unknown; exp?: unknown };
+  let claims: JWTPayload;
   try {
-    head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'the header or payload is not base64url JSON' };
+    ({ payload: claims } = await jwtVerify(token, new TextEncoder().encode(rules.secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(nowMs),
+      ...(rules.issuer ? { issuer: rules.issuer } : {}),
+      ...(rules.audience ? { audience: rules.audience } : {}),
+    }));
+  } catch (error) {
+    return { ok: false, reason: reasonFor(error) };
   }
-  // Only HS256: "none" or an asymmetric algorithm must never be accepted here.
-  if (head.alg !== 'HS256') return { ok: false, reason: 'alg must be HS256' };
-  const expected = sign(`${header}.${payload}`, secret);
-  const actual = Buffer.from(signature, 'base64url');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-    return { ok: false, reason: 'the signature does not match' };
-  }
-  if (typeof claims.exp !== 'number') return { ok: false, reason: 'exp (seconds since epoch) is missing' };
-  if (claims.exp * 1000 <= nowMs) return { ok: false, reason: 'the token has expired' };
-  if (typeof claims.userId !== 'string' || !claims.userId || claims.userId.length > 128) {
-    return { ok: false, reason: 'userId is missing' };
-  }
+  const { userId } = claims as { userId?: unknown };
+  if (typeof userId !== 'string' || !userId || userId.length > 128) return { ok: false, reason: 'userId is missing' };
   const text = (value: unknown, max: number) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : undefined);
   const name = text(claims.name, 100);
   const email = text(claims.email, 254);
-  return { ok: true, user: { userId: claims.userId, ...(name ? { name } : {}), ...(email ? { email } : {}) } };
+  return { ok: true, user: { userId, ...(name ? { name } : {}), ...(email ? { email } : {}) } };
 }

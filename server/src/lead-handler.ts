@@ -15,6 +15,7 @@ import {
   type LeadInput,
 } from '../../src/protocol';
 import { rooms, type ServerContext } from './context';
+import { visitorTag } from './log';
 import type { SiteConfig } from './sites';
 
 /** A visitor may leave 3 requests at once, then one every 10 minutes; an IP 10, then one a minute. */
@@ -45,7 +46,7 @@ export function createLeadHandler(ctx: ServerContext) {
       !(await visitorLimiter.take(`${site.id}:${visitorId}`)) ||
       !(await ipLimiter.take(ip));
     if (spam) {
-      ctx.log(`lead from ${visitorId} on ${site.id} dropped as spam`);
+      ctx.log(`lead from visitor ${visitorTag(visitorId)} on ${site.id} dropped as spam`);
       return { ok: true, leadId: newId() };
     }
 

@@ -1,35 +1,106 @@
 /**
- * `npm start`: the reference server with the sample site and the operator console.
- * PORT (8080), HOST (127.0.0.1), DATA_DIR (./data), DATABASE_URL (PostgreSQL instead of
- * SQLite) and SITES_FILE move things around; PUBLIC_URL is the address people use, and
- * REDIS_URL makes this process one node of several (README "Scale out").
- * PRESENCE_GRACE_MS shortens the operators' grace period (tests).
+ * `confab-server` (and `npm start`, which adds --demo): starts the server from the
+ * validated configuration (see config.ts), or runs a management command
+ * (`confab-server hash-password`, `confab-server operator ...`).
  */
-import { startServer } from './server';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './log';
+import { runCli } from './operator-cli';
+import { startServer, type RunningServer } from './server';
+import { loadSites, type SiteConfig } from './sites';
+import { watchSitesFile } from './sites-watch';
 
-const port = Number(process.env.PORT ?? 8080);
-const server = await startServer({
-  port,
-  host: process.env.HOST ?? '127.0.0.1',
-  dataDir: process.env.DATA_DIR,
-  databaseUrl: process.env.DATABASE_URL || undefined,
-  redisUrl: process.env.REDIS_URL || undefined,
-  publicUrl: process.env.PUBLIC_URL || undefined,
-  presenceGraceMs: process.env.PRESENCE_GRACE_MS ? Number(process.env.PRESENCE_GRACE_MS) : undefined,
-  sites: process.env.SITES_FILE,
-});
+/** The demo's API token is published in the README; any other site's is known to its owner only. */
+const tokenHint = (site: SiteConfig, config: Config) => (config.demo && site.id === 'demo' ? 'demo-api-token' : `<the ${site.id} API token>`);
 
-console.log(`
-Confab is running.
+/** What the operator of the server reads first: only URLs that exist for these sites. */
+function banner(url: string, sites: SiteConfig[], config: Config): string {
+  const lines = [
+    '',
+    'Confab is running.',
+    '',
+    ...(config.demo ? [`  Sample site       ${url}/`, `  Designer          ${url}/designer/`] : []),
+    `  Operator console  ${url}/operator/${config.demo ? '   (log in as anna / demo, or max / demo)' : ''}`,
+    `  Widget loader     ${url}/loader.js`,
+    `  Health            ${url}/healthz  ${url}/readyz  ${url}/metrics`,
+    ...sites
+      .filter((site) => site.apiTokenSha256)
+      .map((site) => `  Requests API      curl -H 'Authorization: Bearer ${tokenHint(site, config)}' ${url}/api/sites/${site.id}/leads`),
+    '',
+    `  Sites file        ${config.sitesFile} (${sites.map((site) => site.id).join(', ')}); reloaded on change and on SIGHUP`,
+    '',
+    'Press Ctrl+C to stop.',
+  ];
+  return lines.join('\n');
+}
 
-  Sample site       ${server.publicUrl}/
-  Operator console  ${server.publicUrl}/operator/   (log in as anna / demo, or max / demo)
-  Designer          ${server.publicUrl}/designer/
-  Widget loader     ${server.publicUrl}/loader.js
-  Requests API      curl -H 'Authorization: Bearer demo-api-token' ${server.publicUrl}/api/sites/demo/leads
+async function serve(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger(config.logLevel);
+  let sites: SiteConfig[];
+  try {
+    sites = loadSites(config.sitesFile);
+  } catch (error) {
+    console.error(`Confab cannot start; fix the configuration:\n  - SITES_FILE: ${(error as Error).message}`);
+    process.exit(78);
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      port: config.port,
+      host: config.host,
+      publicUrl: config.publicUrl,
+      trustProxy: config.trustProxy,
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      redisUrl: config.redisUrl,
+      presenceGraceMs: config.presenceGraceMs,
+      sites,
+      demoPages: config.demo,
+      logger,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'EADDRINUSE' ? `PORT: ${config.port} is taken by another program; choose another PORT.`
+      : code === 'EACCES' ? `PORT: ${config.port} needs privileges; use a port above 1023 behind the reverse proxy.`
+      : (error as Error).message;
+    console.error(`Confab cannot start; fix the configuration:\n  - ${hint}`);
+    process.exit(78);
+  }
+  const watcher = watchSitesFile(config.sitesFile, (next) => server.reloadSites(next), logger);
+  process.on('SIGHUP', () => watcher.reload('SIGHUP'));
+  if (process.stdout.isTTY || config.demo) console.log(banner(server.url, sites, config));
+  logger.info({ url: server.url, port: config.port, host: config.host, demo: config.demo }, 'listening');
 
-Press Ctrl+C to stop.`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Whatever happens below, the process ends within the shutdown timeout.
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 2000).unref();
+    logger.info({ signal }, 'shutting down: not ready, finishing acknowledgements in flight');
+    watcher.close();
+    const { unfinishedAcks } = await server.drain(config.shutdownTimeoutMs);
+    await server.close();
+    logger.info({ unfinishedAcks }, 'stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
 
-const stop = () => void server.close().then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+const command = process.argv[2];
+if (command && !command.startsWith('-')) process.exit(await runCli(process.argv.slice(2)));
+else await serve();

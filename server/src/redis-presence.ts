@@ -92,7 +92,8 @@ export interface RedisPresenceOptions {
   /** A second connection, for SUBSCRIBE. */
   subscriber: RedisClient;
   nodeId: string;
-  sites: SiteConfig[];
+  /** The sites now (a sites file may be reloaded). */
+  sites: () => SiteConfig[];
   graceMs: number;
   leadership: Leadership;
   onChange: (site: string) => void;
@@ -129,7 +130,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     });
     if (changed) onChange(site.id);
   }
-  const reloadAll = () => Promise.all(sites.map(reload));
+  const reloadAll = () => Promise.all(sites().map(reload));
 
   async function heartbeat(): Promise<void> {
     await redis.zAdd(NODES, { score: Date.now(), value: nodeId });
@@ -138,7 +139,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       const k = key(site, operatorId);
       byOperator.set(k, [...(byOperator.get(k) ?? []), field(socketId)]);
     }
-    for (const site of sites) {
+    for (const site of sites()) {
       let changed = false;
       for (const op of site.operators) {
         const k = key(site.id, op.id);
@@ -154,7 +155,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     if (!leadership.isLeader()) return;
     const now = Date.now();
     const dead = await redis.zRangeByScore(NODES, 0, now - deadAfterMs);
-    for (const site of sites) {
+    for (const site of sites()) {
       let changed = false;
       for (const op of site.operators) {
         const went = await redis.eval(SWEEP, { keys: [key(site.id, op.id)], arguments: [String(now), graceEnd(), ...dead.map((n) => `s:${n}:`)] });
@@ -166,7 +167,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   }
 
   await subscriber.subscribe(CHANNEL, (siteId) => {
-    const site = sites.find((s) => s.id === siteId);
+    const site = sites().find((s) => s.id === siteId);
     if (site && !closed) reload(site).catch(failed('reload'));
   });
   await heartbeat();

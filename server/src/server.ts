@@ -1,10 +1,15 @@
 /**
- * The reference backend: HTTP and socket.io on one port, an embedded store, and the
- * demo pages. Tests start it in-process with `startServer({ port: 0 })`.
+ * The composition of the backend: HTTP (router, static files) and socket.io on one port,
+ * the store, the sites, logs and metrics. Tests start it in-process with
+ * `startServer({ port: 0 })`; `main.ts` starts it from the validated configuration.
+ *
+ * What only this level can see is done here, outside the gateways: the client's IP
+ * through trusted proxies, timing of every store call and acknowledgement, and the drain
+ * on SIGTERM (acknowledgements in flight are awaited, new events wait for the next server).
  */
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { Server, type Namespace } from 'socket.io';
 import {
   LIMITS,
   OPERATOR_NAMESPACE,
@@ -15,21 +20,24 @@ import {
   type ServerToVisitor,
   type VisitorToServer,
 } from '../../src/protocol';
+import { clientIp, type TrustProxy } from './client-ip';
 import { rooms, team, type ServerContext } from './context';
 import { closeIdleConversations } from './conversations';
-import { createApi, sendJson } from './http-api';
+import { createRouter } from './http/router';
+import { createLogger, type Logger } from './log';
+import { createMetrics, type Metrics } from './metrics';
 import { attachOperatorNamespace } from './operator-namespace';
-import { createPresence, type Presence } from './presence';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { redisLeadership, soleLeader } from './leader';
+import { createPresence, type Presence } from './presence';
 import { localRateLimiters } from './rate-limit';
 import { connectRedis } from './redis';
 import { createRedisPresence } from './redis-presence';
 import { redisRateLimiters } from './redis-rate-limit';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createWebhookSender } from './webhook';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
-import { serveStatic, type Mount } from './static-files';
+import { HASHED_WIDGET_CHUNK, type Mount } from './static-files';
 import { openStore, type Store } from './store';
 import { createMessageService, type MessageLimit } from './messages';
 import { attachVisitorNamespace } from './visitor-namespace';
@@ -37,6 +45,10 @@ import { attachVisitorNamespace } from './visitor-namespace';
 export interface ServerOptions {
   port?: number;
   host?: string;
+  /** The origin browsers reach the server at; `http://<host>:<port>` when not given. */
+  publicUrl?: string;
+  /** Which proxies' X-Forwarded-For to believe; none by default. */
+  trustProxy?: TrustProxy;
   dataDir?: string;
   /** postgres://… stores everything in PostgreSQL instead of the SQLite file in `dataDir`. */
   databaseUrl?: string;
@@ -45,12 +57,15 @@ export interface ServerOptions {
    * presence, limits and the once-only work go through Redis (docs/architecture.md).
    */
   redisUrl?: string;
-  /** The address visitors and operators use (behind a proxy); http://host:port by default. */
-  publicUrl?: string;
   /** Messages a visitor may send at once and per second; null lifts the limit (benchmarks). */
   visitorMessageLimit?: MessageLimit | null;
   /** Sites, or a path to the JSON file that lists them. */
   sites?: SiteConfig[] | string;
+  /** Serve the sample site and the designer (the demo); on unless said otherwise. */
+  demoPages?: boolean;
+  /** Structured logs; a silent logger when not given and `log` is given, else info to stdout. */
+  logger?: Logger;
+  /** Plain-text log lines of the gateways (kept for the tests that silence them). */
   log?: (message: string) => void;
   /** How long an operator whose console disconnected still counts as present. */
   presenceGraceMs?: number;
@@ -62,64 +77,160 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** Where this process listens. */
   url: string;
-  /** The address people use (PUBLIC_URL), the same for every node. */
-  publicUrl: string;
   http: HttpServer;
   io: Server;
   store: Store;
+  metrics: Metrics;
+  /** Swaps the sites (a reloaded sites file) without dropping a connection. */
+  reloadSites(sites: SiteConfig[]): void;
+  /**
+   * The first half of a graceful stop: not ready, no new connections or events, waits
+   * (at most `timeoutMs`) for acknowledgements in flight, then closes every connection
+   * so clients reconnect — to this server's successor.
+   */
+  drain(timeoutMs: number): Promise<{ unfinishedAcks: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * Times every store call (synchronous or not) and counts stored messages, without the
+ * store knowing: a Proxy over whatever engine is open.
+ */
+function instrumentStore(store: Store, metrics: Metrics): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]) => {
+        const stop = metrics.storeSeconds.startTimer({ operation: property });
+        const count = (result: unknown) => {
+          stop();
+          const appended = result as { duplicate?: boolean; message?: { author?: string } } | undefined;
+          if (property === 'appendMessage' && appended && appended.duplicate === false) {
+            metrics.messagesStored.inc({ author: appended.message?.author ?? 'unknown' });
+          }
+          return result;
+        };
+        const failed = (error: unknown) => {
+          stop();
+          metrics.storeErrors.inc({ operation: property });
+          throw error;
+        };
+        let result: unknown;
+        try {
+          result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        } catch (error) {
+          return failed(error);
+        }
+        return result instanceof Promise ? result.then(count, failed) : count(result);
+      };
+    },
+  });
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const log = options.log ?? ((message: string) => console.log(message));
+  const logger = options.logger ?? createLogger(options.log ? 'silent' : 'info');
+  // The gateways' plain lines: failures at warn, everything else at info.
+  const log = options.log ?? ((message: string) => (/failed|gave up|not stored|not published/.test(message) ? logger.warn(message) : logger.info(message)));
   const sites =
     typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? paths.demoSites);
-  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId);
-  const allowedOrigins = new Set(sites.flatMap((site) => site.allowedOrigins));
+  const trustProxy = options.trustProxy ?? { kind: 'off' };
+  const ipOf = (req: IncomingMessage) => clientIp(trustProxy, req.socket.remoteAddress, req.headers['x-forwarded-for']);
+
+  let draining = false;
+  let io: Server | undefined;
+  const countSockets = (name: string) => io?.of(name).sockets.size ?? 0;
+  let store: Store | undefined;
+  const metrics = createMetrics({
+    visitorsConnected: () => countSockets(VISITOR_NAMESPACE),
+    operatorsConnected: () => countSockets(OPERATOR_NAMESPACE),
+    webhookBacklog: () => store?.webhookBacklog() ?? 0,
+  });
+  store = instrumentStore(await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId), metrics);
 
   const mounts: Mount[] = [
-    { prefix: '/', root: paths.widget, cors: true },
+    { prefix: '/', root: paths.widget, cors: true, immutable: HASHED_WIDGET_CHUNK },
     { prefix: '/operator/', root: paths.console },
-    { prefix: '/designer/', root: paths.designer },
-    { prefix: '/', root: paths.demoSite },
+    ...(options.demoPages === false
+      ? []
+      : [
+          { prefix: '/designer/', root: paths.designer },
+          { prefix: '/', root: paths.demoSite },
+        ]),
   ];
 
-  let handleApi: (req: Parameters<typeof serveStatic>[1], res: Parameters<typeof serveStatic>[2]) => boolean = () => false;
-  const http = createServer((req, res) => {
-    if (handleApi(req, res) || serveStatic(mounts, req, res)) return;
-    sendJson(res, 404, { error: 'Not found.' });
-  });
+  let handleHttp: ReturnType<typeof createRouter> | undefined;
+  const http = createServer((req, res) => handleHttp?.(req, res));
+  // Keep-alive connections outlive close(); drain ends the idle ones itself.
+  http.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 8080, host, () => resolve());
   });
   const { port } = http.address() as AddressInfo;
-  const publicUrl = options.publicUrl?.replace(/\/$/, '') ?? `http://${host}:${port}`;
-  const selfUrl = `http://${host}:${port}`;
+  const publicUrl = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
   const nodeId = newId();
   const redis = options.redisUrl ? await connectRedis(options.redisUrl, log) : undefined;
   const leadership = redis ? await redisLeadership(redis.state, nodeId, log) : soleLeader;
 
-  const ownOrigins = new Set([publicUrl, selfUrl]);
-  const io = new Server(http, {
+  let allowedOrigins = new Set(sites.flatMap((site) => site.allowedOrigins));
+  const originAllowed = (origin: string | undefined) => !origin || origin === publicUrl || allowedOrigins.has(origin);
+  io = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: LIMITS.packetBytes,
     // CORS does not guard WebSockets: the Origin header is checked here for every transport.
+    // A draining server takes no new connections: clients retry and find its successor.
     allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      const allowed = !origin || ownOrigins.has(origin) || allowedOrigins.has(origin);
-      callback(allowed ? null : 'origin not allowed', allowed);
+      const allowed = !draining && originAllowed(req.headers.origin);
+      callback(draining ? 'server restarting' : allowed ? null : 'origin not allowed', allowed);
     },
-    cors: { origin: (origin, callback) => callback(null, !origin || ownOrigins.has(origin) || allowedOrigins.has(origin)) },
+    cors: { origin: (origin, callback) => callback(null, originAllowed(origin)) },
     ...(redis ? { adapter: createAdapter(redis.adapter) } : {}),
   });
 
+  // Acknowledgements in flight, so a drain can wait for them.
+  let acksInFlight = 0;
+  let onAcksSettled: (() => void) | undefined;
+  const watch = (namespace: Namespace) => {
+    // Before the gateways' own middleware: they read the address the visitor is stored with.
+    namespace.use((socket, next) => {
+      socket.handshake.address = clientIp(trustProxy, socket.request.socket.remoteAddress, socket.request.headers['x-forwarded-for']);
+      next();
+    });
+    namespace.on('connection', (socket) => {
+      socket.use((packet, next) => {
+        // Once draining, events are left unanswered: the client keeps them and resends them to the next server.
+        if (draining) return;
+        const last = packet.length - 1;
+        const ack = packet[last] as unknown;
+        if (typeof ack !== 'function') return next();
+        // Only events the gateway listens for get a label: the name comes from the client.
+        const event = typeof packet[0] === 'string' && socket.listeners(packet[0]).length > 0 ? packet[0] : 'unknown';
+        const stop = metrics.ackSeconds.startTimer({ event });
+        acksInFlight += 1;
+        let answered = false;
+        packet[last] = (...args: unknown[]) => {
+          if (!answered) {
+            answered = true;
+            stop();
+            acksInFlight -= 1;
+            if (acksInFlight === 0) onAcksSettled?.();
+          }
+          return (ack as (...a: unknown[]) => unknown)(...args);
+        };
+        next();
+      });
+    });
+  };
+  watch(io.of(VISITOR_NAMESPACE));
+  watch(io.of(OPERATOR_NAMESPACE));
+
   // Every node whose view of a site's team changed tells its own sockets (hence `local`):
-  // with several nodes, each hears of the change and each has its share of the sockets.
+  // with several nodes, each hears of the change and each holds its share of the sockets.
   let started = false;
   const onPresenceChange = (siteId: string) => {
     if (!started) return;
@@ -133,7 +244,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         redis: redis.state,
         subscriber: redis.subscriber,
         nodeId,
-        sites,
+        sites: () => (started ? [...ctx.sites.values()] : sites),
         graceMs,
         leadership,
         onChange: onPresenceChange,
@@ -168,33 +279,78 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   attachVisitorNamespace(ctx, messages);
   attachOperatorNamespace(ctx, messages);
-  handleApi = createApi(ctx);
+  handleHttp = createRouter({ ctx, logger, metrics, clientIp: ipOf, isDraining: () => draining }, mounts);
   started = true;
   // Business hours open and close on the clock, not on an event: look every 20 seconds.
   const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
   const idleTimer = setInterval(
     () => {
+      // One node at a time sweeps (leader.ts); alone, this one always does.
       if (leadership.isLeader()) void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`));
     },
     options.idleSweepMs ?? 30_000,
   );
 
+  const socketServer = io;
+  const openedStore = store;
+  let closed: Promise<void> | undefined;
   return {
-    url: selfUrl,
-    publicUrl,
+    url: publicUrl,
     http,
-    io,
-    store,
-    async close() {
-      clearInterval(hoursTimer);
-      clearInterval(idleTimer);
-      await ctx.webhooks.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      // After io.close: the consoles' disconnects above have reached the shared presence.
-      await presence.close();
-      await leadership.close();
-      await redis?.close();
-      await store.close();
+    io: socketServer,
+    store: openedStore,
+    metrics,
+    reloadSites(next) {
+      // The same Map object: every handler holds it and sees the new sites at once.
+      ctx.sites.clear();
+      for (const site of next) ctx.sites.set(site.id, site);
+      allowedOrigins = new Set(next.flatMap((site) => site.allowedOrigins));
+      // A removed operator's open console goes with them; the others get the new settings.
+      for (const socket of socketServer.of(OPERATOR_NAMESPACE).sockets.values()) {
+        const { site, operator } = socket.data as { site?: SiteConfig; operator?: { id: string } };
+        const current = site && ctx.sites.get(site.id);
+        const still = current?.operators.find((op) => op.id === operator?.id);
+        if (!still) socket.disconnect(true);
+        else socket.data = { ...socket.data, site: current, operator: still };
+      }
+      // Each node reloads its own sites file and tells its own consoles.
+      for (const site of next) ctx.operators.local.to(rooms.operators(site.id)).emit('team:updated', team(ctx, site));
+      ctx.refreshAvailability();
+    },
+    async drain(timeoutMs) {
+      draining = true;
+      http.close();
+      http.closeIdleConnections();
+      if (acksInFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, timeoutMs);
+          onAcksSettled = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      const unfinishedAcks = acksInFlight;
+      // Closing the transport (not a server-side disconnect) makes socket.io clients reconnect by themselves.
+      for (const name of [VISITOR_NAMESPACE, OPERATOR_NAMESPACE]) {
+        for (const socket of socketServer.of(name).sockets.values()) socket.conn.close();
+      }
+      return { unfinishedAcks };
+    },
+    close() {
+      closed ??= (async () => {
+        clearInterval(hoursTimer);
+        clearInterval(idleTimer);
+        await ctx.webhooks.close();
+        await new Promise<void>((resolve) => socketServer.close(() => resolve()));
+        // After the sockets closed: their disconnects have reached the shared presence.
+        await presence.close();
+        await leadership.close();
+        await redis?.close();
+        await openedStore.close();
+        logger.flush();
+      })();
+      return closed;
     },
   };
 }

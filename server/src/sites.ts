@@ -3,6 +3,7 @@
  * (operators, with salted password hashes) and what visitors see first.
  */
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   DEFAULT_LEAD_FORM,
   LEAD_FIELDS,
@@ -14,10 +15,12 @@ import {
 } from '../../src/protocol';
 import { readTheme } from '../../src/themes/validate';
 import { checkHours, type BusinessHours } from './hours';
+import { isPasswordHash } from './passwords';
+import { resolveSecrets } from './secrets';
 
 export interface OperatorConfig extends OperatorProfile {
   login: string;
-  /** From `npm run hash-password`: scrypt$<salt>$<hash>. */
+  /** From `confab-server hash-password`: scrypt$ln=15,r=8,p=1$<salt>$<hash> (or the first release's scrypt$<salt>$<hash>). */
   passwordHash: string;
   /** Routing groups the operator answers for; none means every group. */
   groups?: string[];
@@ -48,6 +51,10 @@ export interface SiteConfig extends SiteInfo {
   inactivityTimeoutMinutes?: number;
   /** The HS256 secret the site's backend signs identity tokens with. */
   identitySecret?: string;
+  /** When set, identity tokens must carry this issuer (`iss`) ... */
+  identityIssuer?: string;
+  /** ... and this audience (`aud`). */
+  identityAudience?: string;
 }
 
 export interface SitesFile {
@@ -69,6 +76,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
   const sites = (raw as SitesFile | null)?.sites;
   if (!Array.isArray(sites) || sites.length === 0) fail('sites', 'must be a non-empty array');
   const ids = new Set<string>();
+  const logins = new Set<string>();
   return sites.map((site, i) => {
     const at = `sites[${i}]`;
     const id = text(site.id, `${at}.id`)!;
@@ -91,13 +99,17 @@ export function parseSites(raw: unknown): SiteConfig[] {
     const operators = site.operators.map((op, j) => {
       const where = `${at}.operators[${j}]`;
       const passwordHash = text(op.passwordHash, `${where}.passwordHash`)!;
-      if (!passwordHash.startsWith('scrypt$')) fail(`${where}.passwordHash`, 'make one with npm run hash-password');
+      if (!isPasswordHash(passwordHash)) fail(`${where}.passwordHash`, 'make one with confab-server hash-password (npm run hash-password)');
+      const login = text(op.login, `${where}.login`)!;
+      // One login names one operator: the login form does not ask for the site.
+      if (logins.has(login.toLowerCase())) fail(`${where}.login`, `"${login}" is already taken by another operator`);
+      logins.add(login.toLowerCase());
       if (op.groups !== undefined && !(Array.isArray(op.groups) && op.groups.every((g) => typeof g === 'string'))) {
         fail(`${where}.groups`, 'must be a list of group names');
       }
       return {
         id: text(op.id, `${where}.id`)!,
-        login: text(op.login, `${where}.login`)!,
+        login,
         name: text(op.name, `${where}.name`)!,
         title: text(op.title, `${where}.title`, true),
         avatar: text(op.avatar, `${where}.avatar`, true),
@@ -129,6 +141,8 @@ export function parseSites(raw: unknown): SiteConfig[] {
     }
     const identitySecret = text(site.identitySecret, `${at}.identitySecret`, true);
     if (identitySecret && identitySecret.length < 32) fail(`${at}.identitySecret`, 'use at least 32 random characters');
+    const identityIssuer = text(site.identityIssuer, `${at}.identityIssuer`, true);
+    const identityAudience = text(site.identityAudience, `${at}.identityAudience`, true);
     const departmentAvatar = text(site.departmentAvatar, `${at}.departmentAvatar`, true);
     if (typeof site.sound !== 'undefined' && typeof site.sound !== 'boolean') fail(`${at}.sound`, 'must be true or false');
     const apiTokenSha256 = text(site.apiTokenSha256, `${at}.apiTokenSha256`, true);
@@ -153,6 +167,8 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(apiTokenSha256 ? { apiTokenSha256 } : {}),
       ...(timeout ? { inactivityTimeoutMinutes: timeout } : {}),
       ...(identitySecret ? { identitySecret } : {}),
+      ...(identityIssuer ? { identityIssuer } : {}),
+      ...(identityAudience ? { identityAudience } : {}),
       ...(departmentAvatar ? { departmentAvatar } : {}),
       ...(site.sound ? { sound: true } : {}),
       ...(theme ? { theme } : {}),
@@ -191,8 +207,15 @@ export function publicSiteInfo(site: SiteConfig): SiteInfo {
   };
 }
 
-export function loadSites(file: string): SiteConfig[] {
-  return parseSites(JSON.parse(readFileSync(file, 'utf8')));
+/** Reads, resolves secret references (relative files from the sites file's folder) and checks. */
+export function loadSites(file: string, env: NodeJS.ProcessEnv = process.env): SiteConfig[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`sites config: ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; set SITES_FILE to your sites file' : (error as Error).message}`);
+  }
+  return parseSites(resolveSecrets(raw, env, dirname(file)));
 }
 
 /**

@@ -59,22 +59,24 @@ export function identifyVisitor(ctx: ServerContext) {
       return next(new Error('origin not allowed for this site'));
     }
     if (!isId(auth.visitorId)) return next(new Error('visitorId is not a valid id'));
-    let user: VerifiedUser | null = null;
-    if (auth.token !== undefined) {
-      const verified = verifyIdentity(auth.token, site.identitySecret);
-      if (!verified.ok) return next(new Error(`identity token refused: ${verified.reason}`));
-      user = verified.user;
-    }
-    const { page = null } = cleanVisitorContext(auth);
-    socket.data = {
-      site,
-      visitorId: auth.visitorId,
-      owner: user ? `u:${user.userId}` : `v:${auth.visitorId}`,
-      user,
-      page,
-      group: groupForUrl(site, page?.url),
+    const visitorId = auth.visitorId;
+    const admit = (user: VerifiedUser | null) => {
+      const { page = null } = cleanVisitorContext(auth);
+      socket.data = {
+        site,
+        visitorId,
+        owner: user ? `u:${user.userId}` : `v:${visitorId}`,
+        user,
+        page,
+        group: groupForUrl(site, page?.url),
+      };
+      next();
     };
-    next();
+    if (auth.token === undefined) return admit(null);
+    const rules = { secret: site.identitySecret, issuer: site.identityIssuer, audience: site.identityAudience };
+    void verifyIdentity(auth.token, rules).then((verified) =>
+      verified.ok ? admit(verified.user) : next(new Error(`identity token refused: ${verified.reason}`)),
+    );
   };
 }
 

@@ -8,6 +8,7 @@ import type { LeadInput } from './lead.js';
 import type {
   Ack,
   Availability,
+  CannedReply,
   ChatMessage,
   CloseReason,
   ConversationSummary,
@@ -187,6 +188,8 @@ export interface ServerToOperator {
     conversations: ConversationSummary[];
     leads: Lead[];
     online: OnlineVisitor[];
+    /** The site's shared canned replies. Optional: older servers leave it out. */
+    cannedReplies?: CannedReply[];
   }) => void;
   'conversation:updated': (conversation: ConversationSummary) => void;
   'message:new': (message: ChatMessage) => void;

@@ -42,6 +42,15 @@ export interface ChatMessage {
   createdAt: number;
 }
 
+/** A prepared answer an operator inserts and may edit before sending. */
+export interface CannedReply {
+  id: string;
+  title: string;
+  text: string;
+  /** The site's (from its config), as opposed to one operator's own. */
+  shared?: boolean;
+}
+
 export type ConversationStatus = 'open' | 'closed';
 /** Who or what ended a conversation. Spam also bars the visitor from starting another. */
 export type CloseReason = 'operator' | 'visitor' | 'timeout' | 'spam';
@@ -122,6 +131,11 @@ export interface ConversationSummary {
   id: string;
   visitorId: string;
   visitorName: string;
+  /**
+   * Whether the visitor gave a name (data-name, identify, identity token); false when
+   * `visitorName` is the server's placeholder. Optional: older servers leave it out.
+   */
+  visitorNameGiven?: boolean;
   /** From data-email or identify: verified only with a signed identity token. */
   visitorEmail: string | null;
   verified: boolean;
@@ -129,6 +143,8 @@ export interface ConversationSummary {
   closeReason: CloseReason | null;
   operatorId: string | null;
   visitorReadSeq: number;
+  /** How far an operator has read it (the `read` the console sends). Optional: older servers leave it out. */
+  operatorReadSeq?: number;
   rating: Rating | null;
   lastMessage: Pick<ChatMessage, 'author' | 'text' | 'createdAt'> | null;
   lastSeq: number;

@@ -58,7 +58,8 @@ describeInBrowser('accessibility (axe-core, WCAG A/AA)', () => {
     await widget(page).locator('.msg.operator', { hasText: 'Yes.' }).waitFor();
     expect(await violations(page)).toEqual([]);
 
-    await console.locator('button', { hasText: 'End chat' }).click();
+    await console.locator('.chat header button', { hasText: 'End chat' }).click();
+    await console.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
     await widget(page).locator('.star').first().waitFor();
     expect(await violations(page)).toEqual([]);
     await context.close();

@@ -41,7 +41,8 @@ describeInBrowser('the conversation lifecycle', () => {
   it('the operator ends the chat, the visitor rates it low, the console shows the rating', async () => {
     const c = await conversation('Where is my order?');
     await c.reply('It ships tomorrow.');
-    await c.console.locator('button', { hasText: 'End chat' }).click();
+    await c.console.locator('.chat header button', { hasText: 'End chat' }).click();
+    await c.console.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
 
     await starsOf(c.page).first().waitFor();
     await starsOf(c.page).nth(1).click();
@@ -58,6 +59,7 @@ describeInBrowser('the conversation lifecycle', () => {
   it('a spam close tells the visitor the operator ended the dialogue, and offers nothing more', async () => {
     const c = await conversation('cheap pills here');
     await c.console.locator('button.spam').click();
+    await c.console.getByRole('dialog').getByRole('button', { name: 'Mark as spam and block' }).click();
     await widget(c.page).locator('.notice.ended', { hasText: 'The operator ended the dialogue.' }).waitFor();
     expect(await widget(c.page).locator('.composer').count()).toBe(0);
     expect(await starsOf(c.page).count()).toBe(0);

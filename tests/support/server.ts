@@ -21,7 +21,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { hashPassword } from '../../server/src/passwords';
-import { startServer, type RunningServer } from '../../server/src/server';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/src/server';
 import type { SiteConfig } from '../../server/src/sites';
 import { DEFAULT_LEAD_FORM } from '../../src/protocol';
 
@@ -29,7 +29,8 @@ export type VisitorClient = Socket<ServerToVisitor, VisitorToServer>;
 export type OperatorClient = Socket<ServerToOperator, OperatorToServer>;
 
 export const PASSWORD = 'test-password';
-const passwordHash = hashPassword(PASSWORD);
+// A low cost keeps the many test logins quick; the cost is read back from the hash.
+const passwordHash = await hashPassword(PASSWORD, { ln: 12, r: 8, p: 1 });
 
 export function testSites(extraOrigins: string[] = []): SiteConfig[] {
   return [
@@ -73,6 +74,10 @@ export interface HarnessOptions {
   webhookRetryDelaysMs?: number[];
   webhookPollMs?: number;
   idleSweepMs?: number;
+  /** Serve the sample site and the designer (true, as the tests have always had them). */
+  demoPages?: boolean;
+  /** Anything else the server takes: trustProxy, publicUrl, logger... */
+  server?: Partial<ServerOptions>;
 }
 
 /** Which engine the test servers store in: SQLite unless CONFAB_TEST_STORE=postgres. */
@@ -105,6 +110,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       webhookRetryDelaysMs,
       webhookPollMs,
       idleSweepMs,
+      demoPages: options.demoPages,
+      ...options.server,
     });
   const harness: Harness = {
     server: await start(),

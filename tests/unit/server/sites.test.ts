@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../../server/src/passwords';
+import { hashPassword, isPasswordHash, verifyPassword } from '../../../server/src/passwords';
 import { createRateLimiter } from '../../../server/src/rate-limit';
 import { parseSites, publicProfile } from '../../../server/src/sites';
 
-const operator = { id: 'a', login: 'a', name: 'A', passwordHash: 'scrypt$x$y' };
+// A hash of the first release's form (scrypt$<salt>$<hash>): still accepted.
+const operator = { id: 'a', login: 'a', name: 'A', passwordHash: 'scrypt$Jy8gJDFCA0IMtMlHAfBHrg$1k7vMoO60UPtW8OaSG6ZWElP0dJuCH-Mg35I1OvsfWk' };
 const site = { id: 'demo', name: 'Demo', allowedOrigins: ['https://shop.example'], operators: [operator] };
 
 describe('sites config', () => {
@@ -17,7 +18,9 @@ describe('sites config', () => {
     [{ sites: [site, site] }, 'appears twice'],
     [{ sites: [{ ...site, allowedOrigins: ['https://shop.example/'] }] }, 'bare origin'],
     [{ sites: [{ ...site, allowedOrigins: ['*'] }] }, 'is not an origin'],
-    [{ sites: [{ ...site, operators: [{ ...operator, passwordHash: 'plain' }] }] }, 'npm run hash-password'],
+    [{ sites: [{ ...site, operators: [{ ...operator, passwordHash: 'plain' }] }] }, 'hash-password'],
+    [{ sites: [{ ...site, operators: [{ ...operator, passwordHash: 'scrypt$x$y' }] }] }, 'sites[0].operators[0].passwordHash'],
+    [{ sites: [{ ...site, operators: [operator, { ...operator, id: 'b', login: 'A' }] }] }, 'sites[0].operators[1].login'],
   ])('names the place of a mistake (%#)', (raw, message) => {
     expect(() => parseSites(raw)).toThrow(message);
   });
@@ -41,12 +44,29 @@ describe('operator profiles', () => {
 });
 
 describe('passwords', () => {
-  it('verify only the right password, with a fresh salt each time', () => {
-    const hash = hashPassword('s3cret');
-    expect(verifyPassword('s3cret', hash)).toBe(true);
-    expect(verifyPassword('s3cret!', hash)).toBe(false);
-    expect(hashPassword('s3cret')).not.toBe(hash);
-    expect(verifyPassword('x', 'garbage')).toBe(false);
+  it('verify only the right password, with a fresh salt each time', async () => {
+    const hash = await hashPassword('s3cret');
+    expect(hash).toMatch(/^scrypt\$ln=15,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(await verifyPassword('s3cret', hash)).toBe(true);
+    expect(await verifyPassword('s3cret!', hash)).toBe(false);
+    expect(await hashPassword('s3cret')).not.toBe(hash);
+    expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+
+  it('read their cost from the hash, and the first release’s hashes still verify', async () => {
+    const cheap = await hashPassword('s3cret', { ln: 12, r: 8, p: 1 });
+    expect(cheap).toContain('$ln=12,r=8,p=1$');
+    expect(await verifyPassword('s3cret', cheap)).toBe(true);
+    // demo/sites.json's hash of "demo", made by the first release with Node's default cost.
+    expect(await verifyPassword('demo', operator.passwordHash)).toBe(true);
+    expect(await verifyPassword('demo!', operator.passwordHash)).toBe(false);
+  });
+
+  it('refuse a cost outside sane bounds instead of allocating it', async () => {
+    const hash = await hashPassword('s3cret', { ln: 12, r: 8, p: 1 });
+    expect(await verifyPassword('s3cret', hash.replace('ln=12', 'ln=30'))).toBe(false);
+    expect(isPasswordHash(hash.replace('ln=12', 'ln=30'))).toBe(false);
+    expect(isPasswordHash(hash)).toBe(true);
   });
 });
 

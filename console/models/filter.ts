@@ -1,0 +1,88 @@
+/**
+ * The console's search: a filter over what the console has loaded (conversation
+ * summaries, the messages seen this session, requests). It does not ask the server, so
+ * it cannot find a conversation the console never received.
+ *
+ * The query is split into words; every word must occur (case- and accent-insensitive) in
+ * the visitor label, name, e-mail, phone or loaded text. A word with three or more digits
+ * also matches a phone number written with spaces, dashes or brackets.
+ */
+import type { ConversationSummary, Lead, LeadStatus } from '../../src/protocol';
+
+export type ConversationStatusFilter = 'any' | 'open' | 'closed' | 'spam';
+/** 'any', 'me', 'none' (nobody took it yet) or an operator id. */
+export type OperatorFilter = string;
+
+/** How far back: by the last activity of a conversation, the arrival of a request. */
+export type PeriodFilter = 'any' | 'today' | '7d' | '30d';
+
+export interface ConversationFilter {
+  query: string;
+  status: ConversationStatusFilter;
+  operator: OperatorFilter;
+  period: PeriodFilter;
+}
+
+export interface LeadFilter {
+  query: string;
+  status: 'any' | LeadStatus;
+  period: PeriodFilter;
+}
+
+export const NO_CONVERSATION_FILTER: ConversationFilter = { query: '', status: 'any', operator: 'any', period: 'any' };
+export const NO_LEAD_FILTER: LeadFilter = { query: '', status: 'any', period: 'any' };
+
+const DAY_MS = 86_400_000;
+
+/** The earliest time a period lets in; "today" starts at the operator's local midnight. */
+export function periodStart(period: PeriodFilter, now: number): number {
+  if (period === 'any') return -Infinity;
+  if (period === 'today') {
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    return midnight.getTime();
+  }
+  return now - (period === '7d' ? 7 : 30) * DAY_MS;
+}
+
+/** Lower case without accents, so "Zoë" is found by "zoe". */
+export const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+const digits = (text: string) => text.replace(/\D/g, '');
+
+/** Whether every word of `query` is in one of `fields`. */
+export function matchesQuery(query: string, fields: readonly (string | null | undefined)[]): boolean {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const present = fields.filter((f): f is string => !!f);
+  const haystack = fold(present.join('\n'));
+  const numbers = present.map(digits).filter((d) => d.length > 0);
+  return words.every((word) => {
+    if (haystack.includes(word)) return true;
+    const wanted = digits(word);
+    return wanted.length >= 3 && wanted.length === word.replace(/[\s()+.-]/g, '').length && numbers.some((n) => n.includes(wanted));
+  });
+}
+
+export function matchesConversation(
+  c: ConversationSummary,
+  filter: ConversationFilter,
+  me: string | undefined,
+  searchable: { label: string; texts?: readonly string[] },
+  now = Date.now(),
+): boolean {
+  if (c.updatedAt < periodStart(filter.period, now)) return false;
+  if (filter.status === 'open' && c.status !== 'open') return false;
+  if (filter.status === 'closed' && c.status !== 'closed') return false;
+  if (filter.status === 'spam' && c.closeReason !== 'spam') return false;
+  if (filter.operator === 'me' && (!me || c.operatorId !== me)) return false;
+  if (filter.operator === 'none' && c.operatorId) return false;
+  if (!['any', 'me', 'none'].includes(filter.operator) && c.operatorId !== filter.operator) return false;
+  return matchesQuery(filter.query, [searchable.label, c.visitorName, c.visitorEmail, c.lastMessage?.text, ...(searchable.texts ?? [])]);
+}
+
+export function matchesLead(lead: Lead, filter: LeadFilter, label: string, now = Date.now()): boolean {
+  if (lead.createdAt < periodStart(filter.period, now)) return false;
+  if (filter.status !== 'any' && lead.status !== filter.status) return false;
+  return matchesQuery(filter.query, [label, lead.name, lead.email, lead.phone, lead.message]);
+}

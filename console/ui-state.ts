@@ -1,0 +1,30 @@
+/** What is on screen beyond the session's data: the open dialog. */
+import { signal } from '@preact/signals';
+import type { Confirmation } from './dialog';
+import type { OperatorSession } from './session';
+
+export const confirmation = signal<Confirmation | null>(null);
+export const helpOpen = signal(false);
+export const cannedOpen = signal(false);
+
+/** Asks before ending the open chat, normally or as spam (Spam also bars the visitor). */
+export function askToClose(s: OperatorSession, spam: boolean) {
+  const id = s.selectedId.value;
+  const conversation = id ? s.conversations.value.get(id) : undefined;
+  if (!conversation || conversation.status !== 'open') return;
+  confirmation.value = spam
+    ? {
+        title: 'Mark this chat as spam?',
+        body: 'The chat ends and this visitor can no longer start a chat or send a request. This cannot be undone from the console.',
+        confirm: 'Mark as spam and block',
+        danger: true,
+        onConfirm: () => void s.closeSelected(true),
+      }
+    : {
+        title: 'End this chat?',
+        body: 'The visitor is told the chat has ended and is asked to rate it.',
+        confirm: 'End chat',
+        danger: true,
+        onConfirm: () => void s.closeSelected(false),
+      };
+}

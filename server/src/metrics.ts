@@ -1,0 +1,81 @@
+/**
+ * Prometheus metrics (prom-client), one registry per running server so servers started
+ * side by side in one process (the tests) do not share counters. The composition in
+ * server.ts feeds them from outside the gateways and the store: it times every store call
+ * and every acknowledgement, and reads connection counts and the webhook backlog when
+ * Prometheus scrapes.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricSources {
+  visitorsConnected: () => number;
+  operatorsConnected: () => number;
+  /** Webhook deliveries not yet made (waiting or retrying). */
+  webhookBacklog: () => number | Promise<number>;
+}
+
+export function createMetrics(sources: MetricSources) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'confab_' });
+
+  new Gauge({
+    name: 'confab_connected_visitors',
+    help: 'Visitor connections (one per open tab).',
+    registers: [registry],
+    collect() {
+      this.set(sources.visitorsConnected());
+    },
+  });
+  new Gauge({
+    name: 'confab_connected_operators',
+    help: 'Operator console connections.',
+    registers: [registry],
+    collect() {
+      this.set(sources.operatorsConnected());
+    },
+  });
+  new Gauge({
+    name: 'confab_webhook_backlog',
+    help: 'Webhook deliveries waiting to be made or retried.',
+    registers: [registry],
+    async collect() {
+      this.set(await sources.webhookBacklog());
+    },
+  });
+  const messagesStored = new Counter({
+    name: 'confab_messages_stored_total',
+    help: 'Chat messages stored (resends of a stored message not counted).',
+    labelNames: ['author'] as const,
+    registers: [registry],
+  });
+  const ackSeconds = new Histogram({
+    name: 'confab_ack_seconds',
+    help: 'From receiving a socket event to acknowledging it.',
+    labelNames: ['event'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const storeSeconds = new Histogram({
+    name: 'confab_store_seconds',
+    help: 'Time spent in each store operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
+  const storeErrors = new Counter({
+    name: 'confab_store_errors_total',
+    help: 'Store operations that threw.',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
+  const loginFailures = new Counter({
+    name: 'confab_operator_login_failures_total',
+    help: 'Operator logins refused (wrong password or unknown login) or limited.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+
+  return { registry, messagesStored, ackSeconds, storeSeconds, storeErrors, loginFailures };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

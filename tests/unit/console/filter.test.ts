@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { NO_CONVERSATION_FILTER, fold, periodStart, matchesConversation, matchesLead, matchesQuery } from '../../../console/models/filter';
+import type { Lead } from '../../../src/protocol';
+import { summaryOf } from './summaries';
+
+const lead = (overrides: Partial<Lead>): Lead => ({
+  id: 'l1',
+  visitorId: 'v1',
+  context: null,
+  status: 'new',
+  operatorId: null,
+  createdAt: 1,
+  updatedAt: 1,
+  ...overrides,
+});
+
+describe('the console filter', () => {
+  it('needs every word, in any field, ignoring case and accents', () => {
+    expect(fold('Zoë ÉCOLE')).toBe('zoe ecole');
+    expect(matchesQuery('zoe delivery', ['Zoë', 'When is the Delivery?'])).toBe(true);
+    expect(matchesQuery('zoe refund', ['Zoë', 'When is the delivery?'])).toBe(false);
+    expect(matchesQuery('   ', ['anything'])).toBe(true);
+  });
+
+  it('finds phone numbers however they are written', () => {
+    expect(matchesQuery('+7 (701) 555', ['+7 701 555-12-34'])).toBe(true);
+    expect(matchesQuery('5551234', ['+7 701 555-12-34'])).toBe(true);
+    expect(matchesQuery('12', ['+7 701 555-12-34'])).toBe(true); // a plain substring still matches
+    expect(matchesQuery('999', ['+7 701 555-12-34'])).toBe(false);
+    // Letters and digits together are text, not a phone.
+    expect(matchesQuery('a5551234', ['+7 701 555-12-34'])).toBe(false);
+  });
+
+  it('filters conversations by label, e-mail, last and loaded text', () => {
+    const c = summaryOf({ visitorEmail: 'buyer@shop.example', lastMessage: { author: 'visitor', text: 'Where is my order?', createdAt: 1 } });
+    const by = (query: string, texts?: string[]) => matchesConversation(c, { ...NO_CONVERSATION_FILTER, query }, 'anna', { label: 'Visitor #4821', texts });
+    expect(by('#4821')).toBe(true);
+    expect(by('buyer@')).toBe(true);
+    expect(by('order')).toBe(true);
+    expect(by('invoice')).toBe(false);
+    expect(by('invoice', ['Please send the invoice'])).toBe(true);
+  });
+
+  it('filters conversations by status and operator', () => {
+    const open = summaryOf({ operatorId: 'anna' });
+    const closed = summaryOf({ status: 'closed', closeReason: 'operator', operatorId: 'max' });
+    const spam = summaryOf({ status: 'closed', closeReason: 'spam' });
+    const keep = (c: typeof open, status: 'any' | 'open' | 'closed' | 'spam', operator = 'any') =>
+      matchesConversation(c, { query: '', status, operator, period: 'any' }, 'anna', { label: 'x' });
+    expect([open, closed, spam].map((c) => keep(c, 'open'))).toEqual([true, false, false]);
+    expect([open, closed, spam].map((c) => keep(c, 'closed'))).toEqual([false, true, true]);
+    expect([open, closed, spam].map((c) => keep(c, 'spam'))).toEqual([false, false, true]);
+    expect([open, closed, spam].map((c) => keep(c, 'any', 'me'))).toEqual([true, false, false]);
+    expect([open, closed, spam].map((c) => keep(c, 'any', 'max'))).toEqual([false, true, false]);
+    expect([open, closed, spam].map((c) => keep(c, 'any', 'none'))).toEqual([false, false, true]);
+  });
+
+  it('filters requests by contact, message and status', () => {
+    const l = lead({ name: 'Ivan', phone: '+7 701 555 12 34', email: 'ivan@example.com', message: 'Call me back' });
+    expect(matchesLead(l, { query: '7015551234', status: 'any', period: 'any' }, 'Ivan')).toBe(true);
+    expect(matchesLead(l, { query: 'back', status: 'new', period: 'any' }, 'Ivan')).toBe(true);
+    expect(matchesLead(l, { query: 'back', status: 'done', period: 'any' }, 'Ivan')).toBe(false);
+    expect(matchesLead(lead({}), { query: '#4220', status: 'any', period: 'any' }, 'Visitor #4220')).toBe(true);
+  });
+
+  it('filters by period: local midnight for today, whole days back for 7 and 30 days', () => {
+    const now = new Date(2026, 10, 22, 15, 30).getTime();
+    expect(periodStart('today', now)).toBe(new Date(2026, 10, 22).getTime());
+    expect(periodStart('7d', now)).toBe(now - 7 * 86_400_000);
+    expect(periodStart('any', now)).toBe(-Infinity);
+    const at = (updatedAt: number) => summaryOf({ updatedAt });
+    const keep = (c: ReturnType<typeof at>, period: 'today' | '7d' | '30d') =>
+      matchesConversation(c, { ...NO_CONVERSATION_FILTER, period }, 'anna', { label: 'x' }, now);
+    const lastNight = new Date(2026, 10, 21, 23, 0).getTime();
+    expect(keep(at(lastNight), 'today')).toBe(false);
+    expect(keep(at(lastNight), '7d')).toBe(true);
+    expect(keep(at(now - 10 * 86_400_000), '7d')).toBe(false);
+    expect(keep(at(now - 10 * 86_400_000), '30d')).toBe(true);
+    expect(matchesLead(lead({ createdAt: lastNight }), { query: '', status: 'any', period: 'today' }, 'x', now)).toBe(false);
+  });
+});
