@@ -42,6 +42,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Several server nodes as child processes on real Redis and PostgreSQL.
+          name: 'scale',
+          include: ['tests/scale/**/*.test.ts'],
+          // After every other project: its nodes and 200 clients would load the machine
+          // under the timing-sensitive tests of the other tiers.
+          sequence: { groupOrder: 1 },
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

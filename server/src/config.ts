@@ -22,6 +22,10 @@ export interface Config {
   dataDir: string;
   /** Handed to the store opener as it is: postgres://... selects PostgreSQL. */
   databaseUrl: string | undefined;
+  /** redis://...: this process is one node of several (README, Scale out). */
+  redisUrl: string | undefined;
+  /** How long an operator whose last console closed still counts as present. */
+  presenceGraceMs: number;
   logLevel: LogLevel;
   sitesFile: string;
   /** Serves the sample site and the designer (npm start); never by default. */
@@ -48,6 +52,8 @@ const SETTINGS = [
   'TRUST_PROXY',
   'DATA_DIR',
   'DATABASE_URL',
+  'REDIS_URL',
+  'PRESENCE_GRACE_MS',
   'LOG_LEVEL',
   'SITES_FILE',
   'DEMO',
@@ -111,6 +117,10 @@ const schema = v.object({
   DATABASE_URL: v.optional(
     v.pipe(asText, v.regex(/^(postgres|postgresql|sqlite):/i, 'use postgres://user:password@host:5432/confab, or leave it unset for the embedded store in DATA_DIR')),
   ),
+  REDIS_URL: v.optional(
+    v.pipe(asText, v.regex(/^rediss?:\/\/[^\s]+$/i, 'use redis://host:6379 (or rediss:// for TLS), or leave it unset for one process')),
+  ),
+  PRESENCE_GRACE_MS: v.optional(wholeNumber(0, 3_600_000, 'use milliseconds from 0 to 3600000 (30000 by default)'), '30000'),
   LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `use one of ${LOG_LEVELS.join(', ')}`), 'info'),
   SITES_FILE: v.optional(v.pipe(asText, v.minLength(1, 'name the JSON file that lists the sites'))),
   DEMO: v.optional(flag('use true or false'), 'false'),
@@ -195,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     trustProxy: settings.TRUST_PROXY,
     dataDir: resolve(settings.DATA_DIR),
     databaseUrl: settings.DATABASE_URL,
+    redisUrl: settings.REDIS_URL,
+    presenceGraceMs: settings.PRESENCE_GRACE_MS,
     logLevel: settings.LOG_LEVEL,
     sitesFile: resolve(settings.SITES_FILE ?? paths.demoSites),
     demo,

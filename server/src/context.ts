@@ -14,6 +14,7 @@ import type {
   VisitorToServer,
 } from '../../src/protocol';
 import type { Presence } from './presence';
+import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
 import type { WebhookSender } from './webhook';
@@ -28,6 +29,10 @@ export interface ServerContext {
   webhooks: WebhookSender;
   /** Re-tells visitors of one site (or all) their availability where it changed. */
   refreshAvailability: (site?: string) => void;
+  /** Rate limits: in this process, or shared by every node through Redis. */
+  rateLimiters: RateLimiters;
+  /** Whether other nodes serve the same sites (REDIS_URL): some sockets live there. */
+  clustered: boolean;
   log: (message: string) => void;
 }
 

@@ -16,16 +16,12 @@ import {
 } from '../../src/protocol';
 import { rooms, type ServerContext } from './context';
 import { visitorTag } from './log';
-import { createRateLimiter } from './rate-limit';
 import type { SiteConfig } from './sites';
 
 /** A visitor may leave 3 requests at once, then one every 10 minutes; an IP 10, then one a minute. */
-const perVisitor = () => createRateLimiter(3, 1 / 600);
-const perIp = () => createRateLimiter(10, 1 / 60);
-
 export function createLeadHandler(ctx: ServerContext) {
-  const visitorLimiter = perVisitor();
-  const ipLimiter = perIp();
+  const visitorLimiter = ctx.rateLimiters('lead-visitor', 3, 1 / 600);
+  const ipLimiter = ctx.rateLimiters('lead-ip', 10, 1 / 60);
 
   return async function submitLead(
     site: SiteConfig,
@@ -47,8 +43,8 @@ export function createLeadHandler(ctx: ServerContext) {
       (typeof honeypot === 'string' && honeypot !== '') ||
       typeof elapsedMs !== 'number' ||
       elapsedMs < LEAD_MIN_FILL_MS ||
-      !visitorLimiter.take(`${site.id}:${visitorId}`) ||
-      !ipLimiter.take(ip);
+      !(await visitorLimiter.take(`${site.id}:${visitorId}`)) ||
+      !(await ipLimiter.take(ip));
     if (spam) {
       ctx.log(`lead from visitor ${visitorTag(visitorId)} on ${site.id} dropped as spam`);
       return { ok: true, leadId: newId() };

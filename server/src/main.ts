@@ -62,6 +62,8 @@ async function serve(): Promise<void> {
       dataDir: config.dataDir,
       databaseUrl: config.databaseUrl,
       retentionDays: config.retentionDays,
+      redisUrl: config.redisUrl,
+      presenceGraceMs: config.presenceGraceMs,
       sites,
       demoPages: config.demo,
       logger,

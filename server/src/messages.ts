@@ -9,7 +9,6 @@
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
-import { createRateLimiter } from './rate-limit';
 import type { OperatorConfig, SiteConfig } from './sites';
 import type { ConversationRow } from './store';
 
@@ -38,7 +37,7 @@ export interface MessageLimit {
 }
 
 export function createMessageService(ctx: ServerContext, visitorLimit: MessageLimit | null) {
-  const limiter = visitorLimit && createRateLimiter(visitorLimit.burst, visitorLimit.perSecond);
+  const limiter = visitorLimit && ctx.rateLimiters('message', visitorLimit.burst, visitorLimit.perSecond);
   const { store } = ctx;
 
   /** The conversation the message goes into, or the reason it cannot be posted. */
@@ -49,7 +48,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (row.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
       return { conversation: row, created: false };
     }
-    if (limiter && !limiter.take(`${from.site.id}:${from.visitorId}`)) {
+    if (limiter && !(await limiter.take(`${from.site.id}:${from.visitorId}`))) {
       return { error: fail('rate_limited', 'too many messages; wait a moment') };
     }
     const latest = await store.latestConversation(from.site.id, from.owner);

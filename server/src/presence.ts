@@ -2,6 +2,10 @@
  * Which operators are there, and in what status. An operator is present while at least
  * one console is connected; when the last one goes, they count as present for a grace
  * period (a reload, a flaky network), then as offline.
+ *
+ * Two implementations of one interface: this one keeps everything in the process (one
+ * node); redis-presence.ts keeps it in Redis for several nodes. Both call `onChange(site)`
+ * on every node whose view of a site's team changed, so each node tells its own sockets.
  */
 import type { OperatorStatus } from '../../src/protocol';
 
@@ -12,7 +16,7 @@ interface Entry {
   gone: boolean;
 }
 
-export function createPresence(graceMs: number, onChange: (site: string) => void) {
+export function createPresence(graceMs: number, onChange: (site: string) => void): Presence {
   const entries = new Map<string, Entry>();
   const key = (site: string, operatorId: string) => `${site}\u0000${operatorId}`;
   const entry = (site: string, operatorId: string) => {
@@ -61,4 +65,13 @@ export function createPresence(graceMs: number, onChange: (site: string) => void
   };
 }
 
-export type Presence = ReturnType<typeof createPresence>;
+export interface Presence {
+  connect(site: string, operatorId: string, socketId: string): void;
+  disconnect(site: string, operatorId: string, socketId: string): void;
+  setStatus(site: string, operatorId: string, status: OperatorStatus): void;
+  /** The status others see: the chosen one while present, offline once gone. */
+  status(site: string, operatorId: string): OperatorStatus;
+  /** The status the operator chose, whether or not they are connected. */
+  chosen(site: string, operatorId: string): OperatorStatus;
+  close(): void | Promise<void>;
+}

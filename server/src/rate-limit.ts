@@ -36,3 +36,20 @@ export function createRateLimiter(burst: number, perSecond: number, now: () => n
     },
   };
 }
+
+/** A limit the server enforces: in this process, or shared by every node through Redis. */
+export interface RateLimiter {
+  /** Takes one token for `key`; false when the bucket is empty. */
+  take(key: string): Promise<boolean>;
+  /** Whether `key` has a token left, without taking it. */
+  allows(key: string): Promise<boolean>;
+}
+
+/** Makes the limiter named `name` (a key space of its own) with its burst and refill rate. */
+export type RateLimiters = (name: string, burst: number, perSecond: number) => RateLimiter;
+
+/** One process: the buckets live in this process's memory. */
+export const localRateLimiters: RateLimiters = (_name, burst, perSecond) => {
+  const local = createRateLimiter(burst, perSecond);
+  return { take: async (key) => local.take(key), allows: async (key) => local.allows(key) };
+};

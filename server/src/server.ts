@@ -27,7 +27,13 @@ import { createRouter } from './http/router';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import { attachOperatorNamespace } from './operator-namespace';
-import { createPresence } from './presence';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { redisLeadership, soleLeader } from './leader';
+import { createPresence, type Presence } from './presence';
+import { localRateLimiters } from './rate-limit';
+import { connectRedis } from './redis';
+import { createRedisPresence } from './redis-presence';
+import { redisRateLimiters } from './redis-rate-limit';
 import { createWebhookSender } from './webhook';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
@@ -46,6 +52,11 @@ export interface ServerOptions {
   dataDir?: string;
   /** postgres://… stores everything in PostgreSQL instead of the SQLite file in `dataDir`. */
   databaseUrl?: string;
+  /**
+   * redis://… runs this process as one node of several behind one address: broadcasts,
+   * presence, limits and the once-only work go through Redis (docs/architecture.md).
+   */
+  redisUrl?: string;
   /** Messages a visitor may send at once and per second; null lifts the limit (benchmarks). */
   visitorMessageLimit?: MessageLimit | null;
   /** Sites, or a path to the JSON file that lists them. */
@@ -167,6 +178,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const { port } = http.address() as AddressInfo;
   const publicUrl = options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  const nodeId = newId();
+  const redis = options.redisUrl ? await connectRedis(options.redisUrl, log) : undefined;
+  const leadership = redis ? await redisLeadership(redis.state, nodeId, log) : soleLeader;
+
   let allowedOrigins = new Set(sites.flatMap((site) => site.allowedOrigins));
   const originAllowed = (origin: string | undefined) => !origin || origin === publicUrl || allowedOrigins.has(origin);
   io = new Server(http, {
@@ -179,6 +194,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       callback(draining ? 'server restarting' : allowed ? null : 'origin not allowed', allowed);
     },
     cors: { origin: (origin, callback) => callback(null, originAllowed(origin)) },
+    ...(redis ? { adapter: createAdapter(redis.adapter) } : {}),
   });
 
   // Acknowledgements in flight, so a drain can wait for them.
@@ -218,11 +234,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   watch(io.of(VISITOR_NAMESPACE));
   watch(io.of(OPERATOR_NAMESPACE));
 
-  const presence = createPresence(options.presenceGraceMs ?? 30_000, (siteId) => {
+  // Every node whose view of a site's team changed tells its own sockets (hence `local`):
+  // with several nodes, each hears of the change and each holds its share of the sockets.
+  let started = false;
+  const onPresenceChange = (siteId: string) => {
+    if (!started) return;
     const site = ctx.sites.get(siteId);
-    if (site) ctx.operators.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
+    if (site) ctx.operators.local.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
     ctx.refreshAvailability(siteId);
-  });
+  };
+  const graceMs = options.presenceGraceMs ?? 30_000;
+  const presence: Presence = redis
+    ? await createRedisPresence({
+        redis: redis.state,
+        subscriber: redis.subscriber,
+        nodeId,
+        sites: () => (started ? [...ctx.sites.values()] : sites),
+        graceMs,
+        leadership,
+        onChange: onPresenceChange,
+        log,
+      })
+    : createPresence(graceMs, onPresenceChange);
   const ctx: ServerContext = {
     store,
     sites: new Map(sites.map((site) => [site.id, site])),
@@ -236,8 +269,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       secretFor: (siteId) => ctx.sites.get(siteId)?.webhookSecret,
       retryDelaysMs: options.webhookRetryDelaysMs,
       pollMs: options.webhookPollMs,
+      isLeader: leadership.isLeader,
     }),
     refreshAvailability: () => {},
+    rateLimiters: redis ? redisRateLimiters(redis.state, log) : localRateLimiters,
+    clustered: redis !== undefined,
     log,
   };
   const messages = createMessageService(
@@ -249,16 +285,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   attachVisitorNamespace(ctx, messages);
   attachOperatorNamespace(ctx, messages);
   handleHttp = createRouter({ ctx, logger, metrics, clientIp: ipOf, isDraining: () => draining }, mounts);
+  started = true;
   // Business hours open and close on the clock, not on an event: look every 20 seconds.
   const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
   const idleTimer = setInterval(
-    () => void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`)),
+    () => {
+      // One node at a time sweeps (leader.ts); alone, this one always does.
+      if (leadership.isLeader()) void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`));
+    },
     options.idleSweepMs ?? 30_000,
   );
 
   const retentionDays = options.retentionDays;
   const purge = () =>
     retentionDays &&
+    leadership.isLeader() &&
     store.purgeBefore(Date.now() - retentionDays * 86_400_000).then(
       (purged) => log(`retention: removed ${purged.pageViews} page views, ${purged.ipAddresses} IP addresses, ${purged.sessions} sessions`),
       (error: unknown) => log(`retention sweep failed: ${String(error)}`),
@@ -288,7 +329,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         if (!still) socket.disconnect(true);
         else socket.data = { ...socket.data, site: current, operator: still };
       }
-      for (const site of next) ctx.operators.to(rooms.operators(site.id)).emit('team:updated', team(ctx, site));
+      // Each node reloads its own sites file and tells its own consoles.
+      for (const site of next) ctx.operators.local.to(rooms.operators(site.id)).emit('team:updated', team(ctx, site));
       ctx.refreshAvailability();
     },
     async drain(timeoutMs) {
@@ -316,9 +358,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(hoursTimer);
         clearInterval(idleTimer);
         clearInterval(retentionTimer);
-        presence.close();
         await ctx.webhooks.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
+        // After the sockets closed: their disconnects have reached the shared presence.
+        await presence.close();
+        await leadership.close();
+        await redis?.close();
         await openedStore.close();
         logger.flush();
       })();

@@ -19,7 +19,7 @@ import { createLeadHandler } from './lead-handler';
 import type { MessageService } from './messages';
 import { check, ratingPayload, readMark } from './payloads';
 import type { ConversationRow } from './store';
-import { announce, announceOffline, beginPageView, countConnection, endPageView, moveToPage, snapshotOf } from './visitor-presence';
+import { announce, announceOffline, answerOnlineRequests, beginPageView, countConnection, endPageView, moveToPage, snapshotOf } from './visitor-presence';
 import { identifyVisitor, openSession, type VisitorSocket } from './visitor-session';
 
 type AckFn<T> = (res: T) => void;
@@ -29,6 +29,7 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
   const { store } = ctx;
 
   ctx.visitors.use(identifyVisitor(ctx));
+  answerOnlineRequests(ctx);
 
   /** Tells the connection its availability if it changed since it was last told. */
   const tellAvailability = (socket: VisitorSocket) => {

@@ -73,8 +73,8 @@ export async function onlineVisitor(ctx: ServerContext, socket: VisitorSocket): 
   };
 }
 
-/** Visitors connected to the site now, one entry each however many tabs they have. */
-export async function onlineVisitors(ctx: ServerContext, siteId: string): Promise<OnlineVisitor[]> {
+/** Visitors connected to this node, one entry each however many tabs they have. */
+export async function localOnlineVisitors(ctx: ServerContext, siteId: string): Promise<OnlineVisitor[]> {
   const ids = ctx.visitors.adapter.rooms.get(rooms.siteVisitors(siteId)) ?? new Set<string>();
   const byId = new Map<string, VisitorSocket>();
   for (const id of ids) {
@@ -82,6 +82,54 @@ export async function onlineVisitors(ctx: ServerContext, siteId: string): Promis
     if (socket && !byId.has(socket.data.visitorId)) byId.set(socket.data.visitorId, socket);
   }
   return Promise.all([...byId.values()].map((socket) => onlineVisitor(ctx, socket)));
+}
+
+/** How long a node waits for the others' lists of their visitors. */
+const ASK_NODES_MS = 2_000;
+const ONLINE_REQUEST = 'confab:online';
+
+/**
+ * Answers other nodes asking for this node's visitors of a site. The lists, not the
+ * sockets, cross Redis: a socket's data holds the site's settings, secrets included.
+ */
+export function answerOnlineRequests(ctx: ServerContext): void {
+  if (!ctx.clustered) return;
+  const nsp = ctx.visitors as unknown as { on(event: string, listener: (...args: unknown[]) => void): void };
+  nsp.on(ONLINE_REQUEST, (siteId, reply) => {
+    if (typeof siteId !== 'string' || typeof reply !== 'function') return;
+    localOnlineVisitors(ctx, siteId).then(
+      (list) => reply(list),
+      () => reply([]),
+    );
+  });
+}
+
+/** The other nodes' lists; if one does not answer in time, only this node's visitors are shown. */
+function askOtherNodes(ctx: ServerContext, siteId: string): Promise<OnlineVisitor[]> {
+  const nsp = ctx.visitors as unknown as { serverSideEmit(event: string, ...args: unknown[]): void };
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve([]), ASK_NODES_MS);
+    try {
+      nsp.serverSideEmit(ONLINE_REQUEST, siteId, (_error: unknown, lists: unknown) => {
+        clearTimeout(timer);
+        resolve(Array.isArray(lists) ? (lists.flat() as OnlineVisitor[]) : []);
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve([]);
+    }
+  });
+}
+
+/** Visitors connected to the site now, on any node, one entry each however many tabs they have. */
+export async function onlineVisitors(ctx: ServerContext, siteId: string): Promise<OnlineVisitor[]> {
+  const [mine, theirs] = await Promise.all([
+    localOnlineVisitors(ctx, siteId),
+    ctx.clustered ? askOtherNodes(ctx, siteId) : Promise.resolve([]),
+  ]);
+  const byId = new Map<string, OnlineVisitor>();
+  for (const visitor of [...mine, ...theirs]) if (!byId.has(visitor.visitorId)) byId.set(visitor.visitorId, visitor);
+  return [...byId.values()];
 }
 
 export async function announce(ctx: ServerContext, socket: VisitorSocket, event: 'visitor:online' | 'visitor:page') {

@@ -25,6 +25,8 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** How often the outbox is looked at for deliveries due (retries, other servers' leftovers). */
   pollMs?: number;
+  /** Whether this node delivers (one node at a time does, see leader.ts); always by default. */
+  isLeader?: () => boolean;
 }
 
 export function signWebhook(secret: string, body: string, at = Date.now()): string {
@@ -39,6 +41,7 @@ export function createWebhookSender({
   retryDelaysMs = WEBHOOK_RETRY_DELAYS_MS,
   timeoutMs = 10_000,
   pollMs = 5_000,
+  isLeader = () => true,
 }: WebhookOptions) {
   const leaseMs = timeoutMs + 5_000;
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -93,7 +96,7 @@ export function createWebhookSender({
 
   /** Claims what is due and posts it; runs once at a time, and again if asked meanwhile. */
   async function drain(): Promise<void> {
-    if (closed) return;
+    if (closed || !isLeader()) return;
     if (draining) return void (again = true);
     draining = true;
     try {

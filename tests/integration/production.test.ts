@@ -136,7 +136,7 @@ beforeAll(async () => {
   await waitForLine(server, /"msg":"listening"/, 'the server');
   if (!hasCaddy) return;
   // deploy/Caddyfile as shipped; only the upstream's address differs (no compose network here).
-  const caddyfile = readFileSync(join(repository, 'deploy/Caddyfile'), 'utf8').replace('reverse_proxy confab:8080', `reverse_proxy 127.0.0.1:${serverPort}`);
+  const caddyfile = readFileSync(join(repository, 'deploy/Caddyfile'), 'utf8').replace('reverse_proxy confab:8080 confab-2:8080', `reverse_proxy 127.0.0.1:${serverPort}`);
   expect(caddyfile).not.toBe(readFileSync(join(repository, 'deploy/Caddyfile'), 'utf8'));
   writeFileSync(join(work, 'Caddyfile'), `{\n\tadmin off\n}\n${caddyfile}`);
   caddy = spawn(CADDY, ['run', '--config', join(work, 'Caddyfile'), '--adapter', 'caddyfile'], {

@@ -8,10 +8,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { engineSkipReason, freePort } from './engines';
 
 export const INSTALL_HINT = 'PostgreSQL is not installed: apt-get install -y postgresql';
 
@@ -30,20 +30,7 @@ export function postgresBin(): string | undefined {
  * absence is an error: CI installs PostgreSQL, and a skipped engine must not pass.
  */
 export function postgresSkipReason(): string | undefined {
-  if (postgresBin()) return undefined;
-  if (process.env.CI === 'true') throw new Error(`${INSTALL_HINT} (CI=true: the PostgreSQL tests must run)`);
-  return INSTALL_HINT;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as import('node:net').AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  return engineSkipReason(postgresBin() !== undefined, INSTALL_HINT, 'PostgreSQL');
 }
 
 export interface PostgresCluster {

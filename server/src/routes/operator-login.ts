@@ -4,6 +4,7 @@
  * (unknown logins are checked against a dummy hash), so timing tells nothing about
  * which logins exist. Failures are limited per client IP and per login: a botnet cannot
  * guess one operator's password from many addresses, and one address cannot sweep many logins.
+ * With several nodes the counts are shared through Redis (ctx.rateLimiters).
  */
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
@@ -11,7 +12,6 @@ import type { HttpDeps, HttpRouter } from '../http/router';
 import { readJson, sendJson, validated } from '../http/respond';
 import { hashToken } from '../operator-namespace';
 import { costOf, dummyHash, verifyPassword, type ScryptCost } from '../passwords';
-import { createRateLimiter } from '../rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from '../sites';
 
 const SESSION_MS = 12 * 60 * 60 * 1000;
@@ -34,8 +34,8 @@ export interface LoginLimits {
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { ipBurst: 10, ipPerSecond: 1 / 6, accountBurst: 20, accountPerSecond: 1 / 30 };
 
 export function registerOperatorLogin(router: HttpRouter, { ctx, clientIp, metrics, logger }: HttpDeps, limits = DEFAULT_LOGIN_LIMITS) {
-  const perIp = createRateLimiter(limits.ipBurst, limits.ipPerSecond);
-  const perAccount = createRateLimiter(limits.accountBurst, limits.accountPerSecond);
+  const perIp = ctx.rateLimiters('login-ip', limits.ipBurst, limits.ipPerSecond);
+  const perAccount = ctx.rateLimiters('login-account', limits.accountBurst, limits.accountPerSecond);
   /** The cost most operators' hashes have: what an unknown login is made to pay. */
   const usualCost = () => {
     const counts = new Map<string, { cost: ScryptCost; n: number }>();
@@ -71,15 +71,15 @@ export function registerOperatorLogin(router: HttpRouter, { ctx, clientIp, metri
     const input = validated(res, bodySchema, body, 'Send {"login": "...", "password": "..."}.');
     if (!input) return;
     const account = input.login.toLowerCase();
-    if (!perIp.allows(ip) || !perAccount.allows(account)) {
+    const [ipAllowed, accountAllowed] = await Promise.all([perIp.allows(ip), perAccount.allows(account)]);
+    if (!ipAllowed || !accountAllowed) {
       metrics.loginFailures.inc({ reason: 'limited' });
       return sendJson(res, 429, { error: 'Too many attempts. Wait a minute and try again.' }, { 'Retry-After': '60' });
     }
     const found = find(input.login);
     const ok = await verifyPassword(input.password, found?.operator.passwordHash ?? (await dummyHash(usualCost())));
     if (!found || !ok) {
-      perIp.take(ip);
-      perAccount.take(account);
+      await Promise.all([perIp.take(ip), perAccount.take(account)]);
       metrics.loginFailures.inc({ reason: 'wrong' });
       logger.info({ ip }, 'operator login refused');
       return sendJson(res, 401, { error: 'Wrong login or password.' });

@@ -1,0 +1,151 @@
+/**
+ * Two nodes against one, the same load: visitors spread over the nodes, each sending a
+ * message every 5 s, an operator console on each node; every message must reach both
+ * consoles once. Real Redis and PostgreSQL (Debian's, started by the test helpers),
+ * server nodes as child processes from the built files, loopback only.
+ *
+ *   npm run bench                                   1,000 visitors for 60 s
+ *   BENCH_SCALE_VISITORS=200 BENCH_SCALE_SECONDS=15 tsx bench/scale-out.ts
+ *
+ * Prints messages lost and duplicated (both must be 0) and visitor → operator latency,
+ * measured at the console on the other node (one node: the same node).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+import { VISITOR_NAMESPACE, newId, type ChatMessage } from '../src/protocol';
+import { ensureServerBuild, startNode, writeSitesFile, type ServerNode } from '../tests/support/nodes';
+import { postgresSkipReason, startPostgres } from '../tests/support/postgres';
+import { redisSkipReason, startRedis } from '../tests/support/redis';
+import { connectOperator, testSites, type OperatorClient, type VisitorClient } from '../tests/support/server';
+
+const VISITORS = Math.min(Number(process.env.BENCH_SCALE_VISITORS ?? 1000), 2000);
+const SECONDS = Math.min(Number(process.env.BENCH_SCALE_SECONDS ?? 60), 120);
+const EVERY_MS = 5_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Result {
+  sent: number;
+  lost: number;
+  duplicated: number;
+  failedAcks: number;
+  latencies: number[];
+}
+
+function quantile(samples: number[], q: number) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+}
+
+/** Runs the load against `nodes` (visitors and consoles spread over them). */
+async function load(nodes: ServerNode[]): Promise<Result> {
+  const consoles: OperatorClient[] = [];
+  for (const [i, node] of nodes.entries()) consoles.push((await connectOperator(node.url, i % 2 ? 'max' : 'anna')).socket);
+  // Where each message was sent from (node index) and when.
+  const sentAt = new Map<string, { node: number; at: number }>();
+  const seen = consoles.map(() => new Map<string, number>());
+  const latencies: number[] = [];
+  consoles.forEach((console_, c) =>
+    console_.on('message:new', (message: ChatMessage) => {
+      if (message.author !== 'visitor') return;
+      const count = (seen[c]!.get(message.clientId) ?? 0) + 1;
+      seen[c]!.set(message.clientId, count);
+      const origin = sentAt.get(message.clientId);
+      // Across nodes when there are two; the one console's view when there is one.
+      if (origin && count === 1 && (nodes.length === 1 || origin.node !== c)) latencies.push(performance.now() - origin.at);
+    }),
+  );
+
+  const visitors: { socket: VisitorClient; node: number }[] = [];
+  for (let i = 0; i < VISITORS; i += 100) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(100, VISITORS - i) }, async (_, j) => {
+        const node = (i + j) % nodes.length;
+        const socket: VisitorClient = io(nodes[node]!.url + VISITOR_NAMESPACE, {
+          transports: ['websocket'],
+          forceNew: true,
+          auth: { site: 'shop', visitorId: newId() },
+        });
+        await new Promise((resolve) => socket.once('session', resolve));
+        return { socket, node };
+      }),
+    );
+    visitors.push(...batch);
+  }
+
+  let failedAcks = 0;
+  const acked: string[] = [];
+  const rounds = Math.max(1, Math.floor((SECONDS * 1000) / EVERY_MS));
+  await Promise.all(
+    visitors.map(async ({ socket, node }) => {
+      // Spread over the first interval, so the load is steady rather than in waves.
+      await sleep(Math.random() * EVERY_MS);
+      for (let r = 0; r < rounds; r++) {
+        const next = performance.now() + EVERY_MS;
+        const clientId = newId();
+        sentAt.set(clientId, { node, at: performance.now() });
+        const ack = await socket.timeout(10_000).emitWithAck('message:send', { clientId, text: `round ${r}` }).catch(() => undefined);
+        if (ack?.ok) acked.push(clientId);
+        else failedAcks++;
+        await sleep(Math.max(0, next - performance.now()));
+      }
+    }),
+  );
+  await sleep(2_000);
+
+  let lost = 0;
+  let duplicated = 0;
+  for (const clientId of acked) {
+    for (const console_ of seen) {
+      const count = console_.get(clientId) ?? 0;
+      if (count === 0) lost++;
+      if (count > 1) duplicated += count - 1;
+    }
+  }
+  visitors.forEach(({ socket }) => socket.disconnect());
+  consoles.forEach((socket) => socket.disconnect());
+  return { sent: sentAt.size, lost, duplicated, failedAcks, latencies };
+}
+
+function print(name: string, r: Result) {
+  const ms = (q: number) => quantile(r.latencies, q).toFixed(1).padStart(7);
+  console.log(
+    `${name.padEnd(10)} sent ${String(r.sent).padStart(6)}   lost ${r.lost}   duplicated ${r.duplicated}   failed acks ${r.failedAcks}   visitor→operator p50 ${ms(0.5)} ms   p99 ${ms(0.99)} ms`,
+  );
+}
+
+const skip = redisSkipReason() ?? postgresSkipReason();
+if (skip) {
+  console.log(`scale-out benchmark skipped: ${skip}`);
+} else {
+  ensureServerBuild();
+  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  const dir = mkdtempSync(join(tmpdir(), 'confab-bench-scale-'));
+  const sitesFile = writeSitesFile(dir, testSites());
+  const started: ServerNode[] = [];
+  try {
+    console.log(`\nScale out: ${VISITORS} visitors, one message each every ${EVERY_MS / 1000} s for ${SECONDS} s, a console on each node`);
+    const shared = { DATABASE_URL: await postgres.createDatabase(), REDIS_URL: redis.url, SITES_FILE: sitesFile, DATA_DIR: dir };
+    const a = await startNode({ env: shared });
+    const b = await startNode({ env: shared });
+    started.push(a, b);
+    const two = await load([a, b]);
+    await Promise.all([a.stop(), b.stop()]);
+
+    const single = await startNode({ env: { DATABASE_URL: await postgres.createDatabase(), SITES_FILE: sitesFile, DATA_DIR: dir } });
+    started.push(single);
+    const one = await load([single]);
+    await single.stop();
+
+    print('two nodes', two);
+    print('one node', one);
+    if (two.lost || two.duplicated || one.lost || one.duplicated) process.exitCode = 1;
+  } finally {
+    await Promise.allSettled(started.map((node) => node.stop()));
+    await redis.dispose();
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
