@@ -13,6 +13,7 @@ import type {
   TeamMember,
   VisitorToServer,
 } from '../../src/protocol';
+import type { Metrics } from './metrics';
 import type { Presence } from './presence';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
@@ -29,6 +30,8 @@ export interface ServerContext {
   /** Re-tells visitors of one site (or all) their availability where it changed. */
   refreshAvailability: (site?: string) => void;
   log: (message: string) => void;
+  /** Counters the gateways feed directly (the store's are fed by its wrapper). */
+  metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
 }
 
 export const rooms = {

@@ -1,7 +1,9 @@
 /**
- * `lead:submit`: a visitor's request from the offline form. Stored once per client id;
- * spam (honeypot filled, sent too fast, too many) gets the same "thank you" as a real
- * request, so bots learn nothing, but is not stored.
+ * `lead:submit`: a visitor's request from the offline form. Stored once per client id.
+ * A request judged as spam (honeypot filled, sent too fast, too many) gets the same
+ * "thank you" as a real one, so bots learn nothing, and is kept quarantined with its
+ * reason: not delivered nor listed, until an operator says "Not spam". What one IP can
+ * put in quarantine is capped per hour, so a flood cannot fill the disk.
  */
 import {
   LEAD_MIN_FILL_MS,
@@ -12,7 +14,9 @@ import {
   validateLead,
   type ContextSnapshot,
   type LeadAck,
+  type Lead,
   type LeadInput,
+  type SpamReason,
 } from '../../src/protocol';
 import { rooms, type ServerContext } from './context';
 import { visitorTag } from './log';
@@ -23,9 +27,40 @@ import type { SiteConfig } from './sites';
 const perVisitor = () => createRateLimiter(3, 1 / 600);
 const perIp = () => createRateLimiter(10, 1 / 60);
 
+/** Quarantined requests stored per IP address per clock hour; past it they are counted, not stored. */
+export const SPAM_CAP_PER_IP_HOUR = 50;
+const HOUR_MS = 3_600_000;
+
+/** Counts per key in fixed hour windows; the whole map is dropped when the hour turns, so it stays bounded. */
+function hourlyCounter(now: () => number = Date.now) {
+  let windowStart = now();
+  let counts = new Map<string, number>();
+  return {
+    /** Counts one for `key`; false once `key` is past `cap` this hour. */
+    take(key: string, cap: number): boolean {
+      if (now() - windowStart >= HOUR_MS) {
+        windowStart = now();
+        counts = new Map();
+      }
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      return count <= cap;
+    },
+  };
+}
+
 export function createLeadHandler(ctx: ServerContext) {
   const visitorLimiter = perVisitor();
   const ipLimiter = perIp();
+  const quarantinedPerIp = hourlyCounter();
+
+  const spamReason = (site: SiteConfig, visitorId: string, ip: string, honeypot: unknown, elapsedMs: unknown): SpamReason | undefined => {
+    if (typeof honeypot === 'string' && honeypot !== '') return 'honeypot';
+    if (typeof elapsedMs !== 'number' || elapsedMs < LEAD_MIN_FILL_MS) return 'too_fast';
+    if (!visitorLimiter.take(`${site.id}:${visitorId}`)) return 'visitor_limit';
+    if (!ipLimiter.take(ip)) return 'ip_limit';
+    return undefined;
+  };
 
   return async function submitLead(
     site: SiteConfig,
@@ -39,24 +74,20 @@ export function createLeadHandler(ctx: ServerContext) {
     if (!isId(clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
     if (typeof fields !== 'object' || fields === null) return fail('invalid', 'fields must be an object', 'fields');
 
-    // A resend whose first ack was lost gets the stored request back.
+    // A resend whose first ack was lost gets the stored request back, quarantined or not.
     const stored = await ctx.store.findLead(site.id, visitorId, clientId);
     if (stored) return { ok: true, leadId: stored.id };
 
-    const spam =
-      (typeof honeypot === 'string' && honeypot !== '') ||
-      typeof elapsedMs !== 'number' ||
-      elapsedMs < LEAD_MIN_FILL_MS ||
-      !visitorLimiter.take(`${site.id}:${visitorId}`) ||
-      !ipLimiter.take(ip);
-    if (spam) {
-      ctx.log(`lead from visitor ${visitorTag(visitorId)} on ${site.id} dropped as spam`);
-      return { ok: true, leadId: newId() };
-    }
-
+    // Checked before the spam rules, so every stored request, quarantined too, is clean.
     const checked = validateLead(fields as LeadInput, site.leadForm);
     if (!checked.ok) {
       return { ok: false, error: { code: 'invalid', message: 'some fields are not valid', fields: checked.errors } };
+    }
+
+    const spam = spamReason(site, visitorId, ip, honeypot, elapsedMs);
+    if (spam && !quarantinedPerIp.take(ip, SPAM_CAP_PER_IP_HOUR)) {
+      ctx.metrics?.spamNotStored.inc({ reason: spam });
+      return { ok: true, leadId: newId() };
     }
     const { lead, duplicate } = await ctx.store.insertLead({
       site: site.id,
@@ -65,11 +96,20 @@ export function createLeadHandler(ctx: ServerContext) {
       ...checked.value,
       context: cleanContext(context),
       snapshot: await snapshot?.(),
+      ...(spam ? { spam } : {}),
     });
-    if (!duplicate) {
-      ctx.operators.to(rooms.operators(site.id)).emit('lead:new', lead);
-      if (site.webhookUrl) void ctx.webhooks.send(site.webhookUrl, { type: 'lead.created', site: site.id, lead });
+    if (spam) {
+      ctx.metrics?.spamQuarantined.inc({ reason: spam });
+      ctx.log(`request from visitor ${visitorTag(visitorId)} on ${site.id} quarantined as spam (${spam})`);
+    } else if (!duplicate) {
+      announceLead(ctx, site, lead);
     }
     return { ok: true, leadId: lead.id };
   };
+}
+
+/** A request that joins the list: operators hear of it and the site webhook fires. */
+export function announceLead(ctx: ServerContext, site: SiteConfig, lead: Lead): void {
+  ctx.operators.to(rooms.operators(site.id)).emit('lead:new', lead);
+  if (site.webhookUrl) void ctx.webhooks.send(site.webhookUrl, { type: 'lead.created', site: site.id, lead });
 }

@@ -234,6 +234,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }),
     refreshAvailability: () => {},
     log,
+    metrics,
   };
   const messages = createMessageService(
     ctx,
