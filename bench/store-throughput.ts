@@ -9,6 +9,7 @@
  *
  *   npm run bench                       BENCH_SECONDS=5 BENCH_IDLE=10000
  *   BENCH_IDLE=2000 npx tsx bench/store-throughput.ts   (bounded: at most 15,000 idle visitors)
+ *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts   (part 1 only)
  *
  * PostgreSQL runs as a throwaway cluster with real durability (fsync on), as the tests'
  * helper starts it; without PostgreSQL installed that column is left out.
@@ -186,6 +187,10 @@ line(
   'messages stored + acked per second, PostgreSQL',
   postgresRate === undefined ? 'skipped: apt-get install -y postgresql' : `${postgresRate.toFixed(0)} /s`,
 );
+// On a shared machine the absolute rates move with the load: the ratios to the relay, measured in the same run, less so.
+line('  SQLite / relay', `${((sqliteRate / relayRate) * 100).toFixed(0)} %`);
+if (postgresRate !== undefined) line('  PostgreSQL / relay', `${((postgresRate / relayRate) * 100).toFixed(0)} %`);
+if (process.env.BENCH_ONLY === 'throughput') process.exit(0);
 
 // 2. Round trip against the number of stored visitors.
 const roundTrip: Record<number, number[]> = {};

@@ -239,12 +239,16 @@ function FilterBar({ s }: { s: OperatorSession }) {
           <select
             aria-label="Request status"
             value={s.leadFilter.value.status}
-            onChange={(e) => (s.leadFilter.value = { ...s.leadFilter.value, status: e.currentTarget.value as LeadFilter['status'] })}
+            onChange={(e) => {
+              s.leadFilter.value = { ...s.leadFilter.value, status: e.currentTarget.value as LeadFilter['status'] };
+              if (s.leadFilter.value.status === 'spam') void s.loadSpam();
+            }}
           >
             <option value="any">Any status</option>
             <option value="new">New</option>
             <option value="in_work">In work</option>
             <option value="done">Done</option>
+            <option value="spam">Spam</option>
           </select>
         ) : (
           <select

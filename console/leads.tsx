@@ -2,13 +2,19 @@
  * Requests from the offline form, live: new, in work, done. The contacts and the page
  * and campaign they came from. Everything here was typed by a visitor: text only.
  */
-import type { Lead, LeadStatus } from '../src/protocol';
+import type { Lead, LeadStatus, SpamReason } from '../src/protocol';
 import { ContextFacts } from './context-view';
 import { leadLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 import { formatDateTime } from './time';
 
 const STATUS_LABEL: Record<LeadStatus, string> = { new: 'New', in_work: 'In work', done: 'Done' };
+const SPAM_LABEL: Record<SpamReason, string> = {
+  honeypot: 'Hidden field filled (a bot?)',
+  too_fast: 'Sent faster than a person types',
+  visitor_limit: 'Too many requests from this visitor',
+  ip_limit: 'Too many requests from this address',
+};
 const when = (ms: number) => formatDateTime(ms);
 
 export function LeadList({ s }: { s: OperatorSession }) {
@@ -26,7 +32,8 @@ export function LeadList({ s }: { s: OperatorSession }) {
             data-lead={lead.id}
           >
             <strong>
-              {leadLabel(lead)} <span class={`badge ${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
+              {leadLabel(lead)}{' '}
+              {lead.spam ? <span class="badge spam">Spam</span> : <span class={`badge ${lead.status}`}>{STATUS_LABEL[lead.status]}</span>}
             </strong>
             <span class="preview">{lead.phone ?? lead.email ?? ''} — {lead.message ?? 'no message'}</span>
             <span class="preview when">{when(lead.createdAt)}</span>
@@ -53,19 +60,22 @@ export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
       <header>
         <strong>Request from {leadLabel(lead)}</strong>
         <span class="actions">
-          {lead.status !== 'in_work' && lead.status !== 'done' && (
+          {lead.spam && (
+            <button class="close-chat" onClick={() => void s.markNotSpam(lead.id)}>Not spam</button>
+          )}
+          {!lead.spam && lead.status !== 'in_work' && lead.status !== 'done' && (
             <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'in_work')}>Take in work</button>
           )}
-          {lead.status !== 'done' && (
+          {!lead.spam && lead.status !== 'done' && (
             <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'done')}>Mark done</button>
           )}
-          {lead.status === 'done' && (
+          {!lead.spam && lead.status === 'done' && (
             <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'new')}>Reopen</button>
           )}
         </span>
       </header>
       <dl class="facts">
-        <Row label="Status" value={STATUS_LABEL[lead.status]} />
+        <Row label="Status" value={lead.spam ? `Quarantined as spam: ${SPAM_LABEL[lead.spam]}` : STATUS_LABEL[lead.status]} />
         <Row label="Received" value={when(lead.createdAt)} />
         <Row label="Name" value={lead.name ? `${lead.name} (unverified)` : `${leadLabel(lead)} (no name given)`} />
         <Row label="Phone" value={lead.phone} />

@@ -275,7 +275,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     const list = [...leads.value.values()].sort((a, b) => b.createdAt - a.createdAt);
     return list.filter((lead) => matchesLead(lead, leadFilter.value, leadLabel(lead)));
   });
-  const newLeadCount = computed(() => [...leads.value.values()].filter((l) => l.status === 'new').length);
+  const newLeadCount = computed(() => [...leads.value.values()].filter((l) => l.status === 'new' && !l.spam).length);
 
   /** The conversations of the current tab that pass the filter, newest first. */
   const list = computed(() => {
@@ -327,6 +327,16 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     },
     async setLeadStatus(leadId: string, next: LeadStatus) {
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('lead:update', { leadId, status: next });
+      if (result.ok) upsertLead(result.lead);
+    },
+    /** Loads the quarantined requests beside the others, for the Spam filter. */
+    async loadSpam() {
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('lead:spam', {});
+      if (result.ok) for (const lead of result.leads) upsertLead(lead);
+    },
+    /** "Not spam": the request joins the list (every console hears `lead:new`) and the webhook fires. */
+    async markNotSpam(leadId: string) {
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('lead:not-spam', { leadId });
       if (result.ok) upsertLead(result.lead);
     },
     select,

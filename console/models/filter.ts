@@ -25,7 +25,8 @@ export interface ConversationFilter {
 
 export interface LeadFilter {
   query: string;
-  status: 'any' | LeadStatus;
+  /** 'spam' shows only the quarantined requests; every other choice leaves them out. */
+  status: 'any' | LeadStatus | 'spam';
   period: PeriodFilter;
 }
 
@@ -83,6 +84,7 @@ export function matchesConversation(
 
 export function matchesLead(lead: Lead, filter: LeadFilter, label: string, now = Date.now()): boolean {
   if (lead.createdAt < periodStart(filter.period, now)) return false;
-  if (filter.status !== 'any' && lead.status !== filter.status) return false;
+  if ((filter.status === 'spam') !== Boolean(lead.spam)) return false;
+  if (filter.status !== 'any' && filter.status !== 'spam' && lead.status !== filter.status) return false;
   return matchesQuery(filter.query, [label, lead.name, lead.email, lead.phone, lead.message]);
 }

@@ -13,6 +13,7 @@ import type {
   TeamMember,
   VisitorToServer,
 } from '../../src/protocol';
+import type { Metrics } from './metrics';
 import type { Presence } from './presence';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
@@ -34,6 +35,8 @@ export interface ServerContext {
   /** Whether other nodes serve the same sites (REDIS_URL): some sockets live there. */
   clustered: boolean;
   log: (message: string) => void;
+  /** Counters the gateways feed directly (the store's are fed by its wrapper). */
+  metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
 }
 
 export const rooms = {

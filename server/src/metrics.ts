@@ -75,7 +75,20 @@ export function createMetrics(sources: MetricSources) {
     registers: [registry],
   });
 
-  return { registry, messagesStored, ackSeconds, storeSeconds, storeErrors, loginFailures };
+  const spamQuarantined = new Counter({
+    name: 'confab_requests_quarantined_total',
+    help: 'Requests kept quarantined as likely spam, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const spamNotStored = new Counter({
+    name: 'confab_requests_over_spam_cap_total',
+    help: 'Requests judged as spam from an IP past its hourly quarantine cap: thanked, not stored.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+
+  return { registry, messagesStored, ackSeconds, storeSeconds, storeErrors, loginFailures, spamQuarantined, spamNotStored };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -24,7 +24,8 @@ import {
 import { publishConversation, rooms, team, toChatMessage, toSummary, type ServerContext } from './context';
 import { closeConversation, pickUp } from './conversations';
 import type { MessageService } from './messages';
-import { check, closeRequest, leadUpdate, messageEdit, messageRef, readMark, statusChange, visitorRef } from './payloads';
+import { announceLead } from './lead-handler';
+import { check, closeRequest, leadRef, leadUpdate, messageEdit, messageRef, readMark, spamList, statusChange, visitorRef } from './payloads';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, MessageRow } from './store';
 import { onlineVisitors, snapshotOf } from './visitor-presence';
@@ -240,6 +241,42 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
           const updated = (await store.updateLeadStatus(lead.id, status, operator.id))!;
           socket.broadcast.to(rooms.operators(site.id)).emit('lead:updated', updated);
           ack({ ok: true, lead: updated });
+        },
+        ack,
+        internal('request'),
+      );
+    });
+
+    socket.on('lead:spam', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const checked = check(spamList, payload ?? {});
+      if (!checked.ok) return ack(checked);
+      guard(
+        'spam list',
+        async () => ack({ ok: true, leads: await store.listLeads(site.id, { spam: true, limit: checked.value.limit }) }),
+        ack,
+        internal('request'),
+      );
+    });
+
+    socket.on('lead:not-spam', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const checked = check(leadRef, payload);
+      if (!checked.ok) return ack(checked);
+      guard(
+        'not spam',
+        async () => {
+          const lead = await store.getLead(checked.value.leadId);
+          if (lead?.site !== site.id) return ack(fail('not_found', 'no such request'));
+          const restored = await store.restoreLead(lead.id);
+          // Restored by someone else a moment ago: the request is in the list already, the webhook fired once.
+          if (!restored) {
+            const { site: _site, ...current } = (await store.getLead(lead.id)) ?? lead;
+            return ack({ ok: true, lead: current });
+          }
+          // The list gains it for every console (this one too), and the owner's webhook hears of it now.
+          announceLead(ctx, site, restored);
+          ack({ ok: true, lead: restored });
         },
         ack,
         internal('request'),

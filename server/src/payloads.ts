@@ -41,6 +41,13 @@ export const statusChange = v.object({
   status: v.picklist(OPERATOR_STATUSES, `status must be one of ${OPERATOR_STATUSES.join(', ')}`),
 });
 
+/** The Spam filter's page size: quarantined requests come newest first, at most this many. */
+export const spamList = v.object({
+  limit: v.optional(v.pipe(v.number('limit must be a whole number from 1 to 500'), v.integer(), v.minValue(1), v.maxValue(500)), 200),
+});
+
+export const leadRef = v.object({ leadId: id('leadId') });
+
 export const leadUpdate = v.object({
   leadId: v.unknown(),
   status: v.picklist(LEAD_STATUSES, `status must be one of ${LEAD_STATUSES.join(', ')}`),

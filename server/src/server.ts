@@ -275,6 +275,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     rateLimiters: redis ? redisRateLimiters(redis.state, log) : localRateLimiters,
     clustered: redis !== undefined,
     log,
+    metrics,
   };
   const messages = createMessageService(
     ctx,

@@ -177,6 +177,10 @@ export interface OperatorToServer {
   typing: (payload: { conversationId: string; typing: boolean }) => void;
   'status:set': (payload: { status: OperatorStatus }, ack: (res: Ack<{ status: OperatorStatus }>) => void) => void;
   'lead:update': (payload: { leadId: string; status: LeadStatus }, ack: (res: Ack<{ lead: Lead }>) => void) => void;
+  /** The requests quarantined as spam, newest first (the console's Spam filter). */
+  'lead:spam': (payload: { limit?: number }, ack: (res: Ack<{ leads: Lead[] }>) => void) => void;
+  /** "Not spam": the request joins the others, operators hear `lead:new`, the webhook fires. */
+  'lead:not-spam': (payload: { leadId: string }, ack: (res: Ack<{ lead: Lead }>) => void) => void;
 }
 
 export interface ServerToOperator {

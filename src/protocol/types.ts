@@ -88,6 +88,13 @@ export interface Availability {
 export type LeadStatus = 'new' | 'in_work' | 'done';
 export const LEAD_STATUSES: readonly LeadStatus[] = ['new', 'in_work', 'done'];
 
+/**
+ * Why a request was quarantined as likely spam: the honeypot was filled, it came sooner
+ * than the form can be filled, or past the per-visitor or per-IP limit.
+ */
+export type SpamReason = 'honeypot' | 'too_fast' | 'visitor_limit' | 'ip_limit';
+export const SPAM_REASONS: readonly SpamReason[] = ['honeypot', 'too_fast', 'visitor_limit', 'ip_limit'];
+
 export interface Lead {
   id: string;
   visitorId: string;
@@ -100,6 +107,8 @@ export interface Lead {
   /** The visitor's first and last touch, environment and network at that moment. */
   snapshot?: ContextSnapshot;
   status: LeadStatus;
+  /** Set while the request is quarantined as likely spam: kept, but not delivered nor listed with the others. */
+  spam?: SpamReason;
   operatorId: string | null;
   createdAt: number;
   updatedAt: number;

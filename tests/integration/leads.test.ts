@@ -131,23 +131,30 @@ describe('requests from the offline form', () => {
   });
 
   it.each([
-    ['a filled honeypot', { honeypot: 'http://spam.example' }],
-    ['a form sent too fast', { elapsedMs: 400 }],
-    ['no fill time at all', { elapsedMs: undefined as unknown as number }],
-  ])('thank a bot like a person but store nothing: %s', async (_, overrides) => {
+    ['a filled honeypot', { honeypot: 'http://spam.example' }, 'honeypot'],
+    ['a form sent too fast', { elapsedMs: 400 }, 'too_fast'],
+    ['no fill time at all', { elapsedMs: undefined as unknown as number }, 'too_fast'],
+  ])('thank a bot like a person and keep it quarantined, out of the list: %s', async (_, overrides, reason) => {
     const { socket, visitorId } = await visitor();
     const ack = await submit(socket, lead(overrides));
     expect(ack).toMatchObject({ ok: true, leadId: expect.any(String) });
     expect((await harness.server.store.listLeads('shop')).filter((l) => l.visitorId === visitorId)).toEqual([]);
+    const quarantined = (await harness.server.store.listLeads('shop', { spam: true })).filter((l) => l.visitorId === visitorId);
+    expect(quarantined.map((l) => [l.id, l.spam])).toEqual([[ack.ok && ack.leadId, reason]]);
   });
 
-  it('store at most three requests from one visitor in a burst, thanking for all', async () => {
+  it('list at most three requests from one visitor in a burst, thanking for all, quarantining the rest', async () => {
     const { socket, visitorId } = await visitor();
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await submit(socket, lead({}, { message: `request ${i}` })));
     expect(answers.every((a) => a.ok)).toBe(true);
     const stored = (await harness.server.store.listLeads('shop')).filter((l) => l.visitorId === visitorId);
     expect(stored.map((l) => l.message).sort()).toEqual(['request 0', 'request 1', 'request 2']);
+    const quarantined = (await harness.server.store.listLeads('shop', { spam: true })).filter((l) => l.visitorId === visitorId);
+    expect(quarantined.map((l) => [l.message, l.spam]).sort()).toEqual([
+      ['request 3', 'visitor_limit'],
+      ['request 4', 'visitor_limit'],
+    ]);
   });
 
   it('are posted to the site webhook, retried until the receiver takes them', async () => {

@@ -328,6 +328,29 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.listLeads('shop', { limit: 1 })).toHaveLength(1);
       expect(await store.updateLeadStatus('no-such-lead', 'done', 'anna')).toBeUndefined();
     });
+
+    it('keeps a quarantined request out of the list until it is restored, once', async () => {
+      const v = visitor();
+      const clientId = newId();
+      const { lead } = await store.insertLead({ site: 'shop', visitorId: v.id, clientId, message: 'maybe spam', context: null, spam: 'ip_limit' });
+      expect(lead).toMatchObject({ spam: 'ip_limit', status: 'new' });
+      expect((await store.listLeads('shop', { limit: 1000 })).map((l) => l.id)).not.toContain(lead.id);
+      expect((await store.listLeads('shop', { spam: true, limit: 1000 })).map((l) => l.id)).toContain(lead.id);
+      // A resend finds it, so the visitor is thanked with the same id.
+      expect(await store.findLead('shop', v.id, clientId)).toEqual(lead);
+
+      clock += 1;
+      // Two restores at once: exactly one lifts the quarantine.
+      const [a, b] = await Promise.all([store.restoreLead(lead.id), store.restoreLead(lead.id)]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      const restored = (a ?? b)!;
+      expect(restored).toMatchObject({ id: lead.id, status: 'new', updatedAt: clock });
+      expect(restored).not.toHaveProperty('spam');
+      expect((await store.listLeads('shop', { limit: 1000 })).map((l) => l.id)).toContain(lead.id);
+      expect((await store.listLeads('shop', { spam: true, limit: 1000 })).map((l) => l.id)).not.toContain(lead.id);
+      expect(await store.restoreLead(lead.id)).toBeUndefined();
+      expect(await store.restoreLead('no-such-lead')).toBeUndefined();
+    });
   });
 
   describe('operator sessions', () => {
@@ -409,13 +432,17 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
         const { conversation: c } = await store.openConversation('shop', `v:${who.id}`, who.id);
         await store.appendMessage({ conversationId: c.id, sender: `v:${who.id}`, clientId: newId(), author: 'visitor', operatorId: null, text: `hi from ${who.id}` });
         await store.insertLead({ site: 'shop', visitorId: who.id, clientId: newId(), message: 'call me', context: null });
+        await store.insertLead({ site: 'shop', visitorId: who.id, clientId: newId(), message: 'again', context: null, spam: 'visitor_limit' });
         await store.enqueueWebhook({ site: 'shop', url: 'http://127.0.0.1:9/', type: 'lead.created', body: JSON.stringify({ lead: { visitorId: who.id } }) });
       }
       const exported = await store.exportVisitor('shop', v.id);
       expect(exported).toMatchObject({
         visitor: { id: v.id, name: 'Ann', ip: '10.3.3.3' },
         conversations: [{ visitorId: v.id, messages: [{ text: `hi from ${v.id}` }] }],
-        leads: [{ visitorId: v.id, message: 'call me' }],
+        leads: [
+          { visitorId: v.id, message: 'call me' },
+          { visitorId: v.id, message: 'again', spam: 'visitor_limit' },
+        ],
         pageViews: [{ url: 'https://shop.example/p' }],
       });
       const conversationId = exported!.conversations[0]!.id;
@@ -425,13 +452,14 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.getConversation(conversationId)).toBeUndefined();
       expect(await store.lastMessages(conversationId, 10)).toEqual([]);
       expect((await store.listLeads('shop', { limit: 1000 })).filter((l) => l.visitorId === v.id)).toEqual([]);
+      expect((await store.listLeads('shop', { limit: 1000, spam: true })).filter((l) => l.visitorId === v.id)).toEqual([]);
       expect(await store.pageViews('shop', v.id)).toEqual([]);
       expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(v.id))).toEqual([]);
       expect(await store.eraseVisitor('shop', v.id)).toBe(false);
 
       const kept = await store.exportVisitor('shop', bystander.id);
       expect(kept!.conversations[0]!.messages).toHaveLength(1);
-      expect(kept!.leads).toHaveLength(1);
+      expect(kept!.leads).toHaveLength(2);
       expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(bystander.id))).toHaveLength(1);
     });
   });

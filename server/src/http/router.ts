@@ -13,6 +13,7 @@ import { registerHealth } from '../routes/health';
 import { registerLeads } from '../routes/leads';
 import { registerMetrics } from '../routes/metrics';
 import { registerOperatorLogin } from '../routes/operator-login';
+import { registerOwner } from '../routes/owner';
 import { serveStatic, type Mount } from '../static-files';
 import { sendJson } from './respond';
 
@@ -41,6 +42,7 @@ export function createRouter(deps: HttpDeps, mounts: Mount[]): (req: IncomingMes
   registerMetrics(router, deps);
   registerOperatorLogin(router, deps);
   registerLeads(router, deps);
+  registerOwner(router, deps);
   router.all('/api/*', (_req, res) => sendJson(res, 404, { error: 'No such API.' }));
 
   return (req, res) => {

@@ -2,11 +2,11 @@
  * GET /api/sites/:site/leads?status=new&since=<ms>&limit=<n>, for a CRM to pull.
  * Authorization: Bearer <token>, where the site config holds the token's SHA-256.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import { LEAD_STATUSES } from '../../../src/protocol';
 import type { HttpDeps, HttpRouter } from '../http/router';
 import { sendJson, validated } from '../http/respond';
+import { siteByToken } from '../http/site-token';
 
 const whole = (min: number, max: number) => v.pipe(v.string(), v.regex(/^\d{1,16}$/), v.transform(Number), v.minValue(min), v.maxValue(max));
 
@@ -18,14 +18,8 @@ const querySchema = v.object({
 
 export function registerLeads(router: HttpRouter, { ctx }: HttpDeps) {
   router.get('/api/sites/:site/leads', async (req, res, params, _store, searchParams) => {
-    const site = ctx.sites.get(params.site ?? '');
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const expected = site?.apiTokenSha256 ? Buffer.from(site.apiTokenSha256, 'hex') : undefined;
-    const actual = token ? createHash('sha256').update(token).digest() : undefined;
-    // Unknown site and wrong token answer alike: the API tells nothing to a stranger.
-    if (!site || !expected || !actual || !timingSafeEqual(expected, actual)) {
-      return sendJson(res, 401, { error: 'Send Authorization: Bearer <the site API token>.' });
-    }
+    const site = siteByToken(ctx, req, res, params.site);
+    if (!site) return;
     const query = validated(
       res,
       querySchema,

@@ -74,7 +74,10 @@ export function dataCareMethods(db: Db, writer: Writer, store: Pick<Store, 'list
         conversations: await Promise.all(
           conversations.map(async (c) => ({ ...c, context: contextOf.get(c.id) ?? null, messages: await reads.messages(db, c.id) })),
         ),
-        leads: (await store.listLeads(site, { limit: 100_000 })).filter((lead) => lead.visitorId === visitorId),
+        // Quarantined requests are this visitor's data too.
+        leads: [...(await store.listLeads(site, { limit: 100_000 })), ...(await store.listLeads(site, { limit: 100_000, spam: true }))].filter(
+          (lead) => lead.visitorId === visitorId,
+        ),
         pageViews: (await store.pageViews(site, visitorId)) as PageViewRow[],
       };
     },

@@ -9,10 +9,11 @@
  * PostgreSQL, the single writer on SQLite), and UNIQUE (sender, client_id) and UNIQUE
  * (conversation_id, seq) turn any race into a retry that finds the stored row.
  */
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { ContextSnapshot } from '../../../src/protocol';
 import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
+import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
 import type { ConversationListRow, ConversationRow, Engine, MessageRow, PageViewRow, Store, VisitorRow } from './types';
@@ -82,18 +83,21 @@ export interface KyselyStoreOptions {
 
 export function createKyselyStore({ db, engine, writer, newId, now, close }: KyselyStoreOptions): Store {
   const conversations = (q: Db) => q.selectFrom('conversations as c').select(CONVERSATION);
-  const conversation = (q: Db, id: string) =>
-    conversations(q).where('c.id', '=', id).executeTakeFirst() as Promise<ConversationRow | undefined>;
+  // The queries of the message path are prepared: built and compiled once (prepared.ts).
+  const conversationById = prepare<{ id: string }, unknown>((q, s) => conversations(q).where('c.id', '=', s.id));
+  const conversation = (q: Db, id: string) => conversationById.first(q, { id }) as Promise<ConversationRow | undefined>;
   /** Newest first; of two started in the same millisecond, the open one is the newer. */
-  const ownerConversations = (q: Db, site: string, owner: string, limit: number) =>
+  const ownerConversationsQuery = prepare<{ site: string; owner: string; limit: number }, unknown>((q, s) =>
     conversations(q)
-      .where('c.site', '=', site)
-      .where('c.owner', '=', owner)
+      .where('c.site', '=', s.site)
+      .where('c.owner', '=', s.owner)
       .orderBy('c.createdAt', 'desc')
       .orderBy(sql`CASE WHEN c.status = 'open' THEN 0 ELSE 1 END`)
       .orderBy('c.id', 'desc')
-      .limit(limit)
-      .execute() as Promise<ConversationRow[]>;
+      .limit(s.limit),
+  );
+  const ownerConversations = (q: Db, site: string, owner: string, limit: number) =>
+    ownerConversationsQuery.all(q, { site, owner, limit }) as Promise<ConversationRow[]>;
   const openOf = (q: Db, site: string, owner: string) =>
     conversations(q)
       .where('c.site', '=', site)
@@ -138,12 +142,43 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         'm.deletedAt',
         'm.createdAt',
       ]);
-  const message = (q: Db, id: string) =>
-    messages(q).where('m.id', '=', id).executeTakeFirst() as Promise<MessageRow | undefined>;
+  const messageById = prepare<{ id: string }, unknown>((q, s) => messages(q).where('m.id', '=', s.id));
+  const message = (q: Db, id: string) => messageById.first(q, { id }) as Promise<MessageRow | undefined>;
+  const messageBySenderQuery = prepare<{ sender: string; clientId: string }, unknown>((q, s) =>
+    messages(q).where('m.sender', '=', s.sender).where('m.clientId', '=', s.clientId),
+  );
   const messageBySender = (q: Db, sender: string, clientId: string) =>
-    messages(q).where('m.sender', '=', sender).where('m.clientId', '=', clientId).executeTakeFirst() as Promise<
-      MessageRow | undefined
-    >;
+    messageBySenderQuery.first(q, { sender, clientId }) as Promise<MessageRow | undefined>;
+  const listRowById = prepare<{ id: string }, unknown>((q, s) => listRows(q).where('c.id', '=', s.id));
+  const blocked = (q: Db) => q.selectFrom('visitors').select('id').where('blockedAt', 'is not', null);
+  const blockedVisitor = prepare<{ site: string; id: string }, unknown>((q, s) => blocked(q).where('site', '=', s.site).where('id', '=', s.id));
+  const blockedUser = prepare<{ site: string; userId: string }, unknown>((q, s) =>
+    blocked(q).where('site', '=', s.site).where('userId', '=', s.userId).limit(1),
+  );
+  /** The next message number and change number of a conversation; the row lock orders concurrent senders. */
+  const bumpSeq = prepare<{ id: string; at: number }, { lastSeq: number; lastChange: number }>((q, s) =>
+    q
+      .updateTable('conversations')
+      .set((eb) => ({ lastSeq: eb('lastSeq', '+', 1), lastChange: eb('lastChange', '+', 1), updatedAt: s.at }))
+      .where('id', '=', s.id)
+      .returning(['lastSeq', 'lastChange']),
+  );
+  type NewMessageRow = Omit<Insertable<Database['messages']>, 'editedAt' | 'deletedAt'> & { replyTo: string | null };
+  const insertMessage = prepare<Required<NewMessageRow>, unknown>((q, s) =>
+    q.insertInto('messages').values({
+      id: s.id,
+      conversationId: s.conversationId,
+      seq: s.seq,
+      changeSeq: s.changeSeq,
+      sender: s.sender,
+      clientId: s.clientId,
+      author: s.author,
+      operatorId: s.operatorId,
+      text: s.text,
+      replyTo: s.replyTo,
+      createdAt: s.createdAt,
+    }),
+  );
 
   const visitor = async (q: Db, site: string, id: string) => {
     const row = await q.selectFrom('visitors').select(VISITOR).where('site', '=', site).where('id', '=', id).executeTakeFirst();
@@ -215,10 +250,9 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     // Two lookups, each on an index (the primary key, then visitors_by_user): the cost
     // does not grow with the number of visitors a site ever had.
     async isBlocked(site, owner, visitorId) {
-      const blocked = db.selectFrom('visitors').select('id').where('site', '=', site).where('blockedAt', 'is not', null);
-      if (await blocked.where('id', '=', visitorId).executeTakeFirst()) return true;
+      if (await blockedVisitor.first(db, { site, id: visitorId })) return true;
       if (!owner.startsWith('u:')) return false;
-      return (await blocked.where('userId', '=', owner.slice(2)).limit(1).executeTakeFirst()) !== undefined;
+      return (await blockedUser.first(db, { site, userId: owner.slice(2) })) !== undefined;
     },
 
     latestConversation: async (site, owner) => (await ownerConversations(db, site, owner, 1))[0],
@@ -301,8 +335,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       listRows(db).where('c.site', '=', site).orderBy('c.updatedAt', 'desc').limit(limit).execute() as Promise<
         ConversationListRow[]
       >,
-    getConversationListRow: (id) =>
-      listRows(db).where('c.id', '=', id).executeTakeFirst() as Promise<ConversationListRow | undefined>,
+    getConversationListRow: (id) => listRowById.first(db, { id }) as Promise<ConversationListRow | undefined>,
     assignOperator: (conversationId, operatorId) =>
       writer.write(async (trx) =>
         changed(
@@ -356,12 +389,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         if (existing) return { message: existing, duplicate: true };
         const createdAt = now();
         // The row lock taken here orders concurrent senders: numbers without gaps or repeats.
-        const bumped = await trx
-          .updateTable('conversations')
-          .set((eb) => ({ lastSeq: eb('lastSeq', '+', 1), lastChange: eb('lastChange', '+', 1), updatedAt: createdAt }))
-          .where('id', '=', input.conversationId)
-          .returning(['lastSeq', 'lastChange'])
-          .executeTakeFirst();
+        const bumped = await bumpSeq.first(trx, { id: input.conversationId, at: createdAt });
         if (!bumped) throw new Error(`conversation ${input.conversationId} does not exist`);
         const row = {
           id: newId(),
@@ -375,10 +403,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           replyTo: input.replyTo ?? null,
           createdAt,
         };
-        await trx
-          .insertInto('messages')
-          .values({ ...row, sender: input.sender })
-          .execute();
+        await insertMessage.run(trx, { ...row, sender: input.sender });
         // The stored row is known; only a quoted message needs reading.
         const quoted = input.replyTo
           ? await trx.selectFrom('messages').select(['author', 'text', 'deletedAt']).where('id', '=', input.replyTo).executeTakeFirst()

@@ -52,4 +52,8 @@ export const PG_MIGRATIONS = [
      created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
    CREATE INDEX webhook_deliveries_by_site ON webhook_deliveries (site, created_at);`,
+  // Requests judged as spam are kept, quarantined with the reason, until an operator says "Not spam".
+  `ALTER TABLE leads ADD COLUMN spam_reason TEXT CHECK (spam_reason IN ('honeypot', 'too_fast', 'visitor_limit', 'ip_limit'));
+   CREATE INDEX leads_spam ON leads (site, spam_reason, created_at);`,
+
 ];

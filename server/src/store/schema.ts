@@ -4,7 +4,7 @@
  * engines, times as epoch milliseconds (BIGINT on PostgreSQL).
  */
 import type { Generated } from 'kysely';
-import type { Author, CloseReason, ConversationStatus, LeadStatus, RatingState } from '../../../src/protocol';
+import type { Author, CloseReason, ConversationStatus, LeadStatus, RatingState, SpamReason } from '../../../src/protocol';
 
 export interface VisitorsTable {
   site: string;
@@ -79,6 +79,8 @@ export interface LeadsTable {
   context: string | null;
   snapshot: string | null;
   status: LeadStatus;
+  /** Null for a request like any other; the reason while it is quarantined as spam. */
+  spamReason: Generated<SpamReason | null>;
   operatorId: string | null;
   createdAt: number;
   updatedAt: number;

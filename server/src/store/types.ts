@@ -12,6 +12,7 @@ import type {
   ConversationStatus,
   Lead,
   LeadStatus,
+  SpamReason,
   PageContext,
   RatingState,
 } from '../../../src/protocol';
@@ -123,6 +124,8 @@ export interface NewLead {
   visitorId: string;
   clientId: string;
   snapshot?: ContextSnapshot;
+  /** Stored quarantined: kept for an operator to review, not listed with the others. */
+  spam?: SpamReason;
   name?: string;
   phone?: string;
   email?: string;
@@ -223,8 +226,15 @@ export interface Store {
   insertLead(lead: NewLead): Promise<{ lead: Lead; duplicate: boolean }>;
   findLead(site: string, visitorId: string, clientId: string): Promise<Lead | undefined>;
   getLead(id: string): Promise<(Lead & { site: string }) | undefined>;
-  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number }): Promise<Lead[]>;
+  /** The site's requests; quarantined ones only with `spam: true` (and then only they). */
+  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number; spam?: boolean }): Promise<Lead[]>;
   updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Promise<Lead | undefined>;
+  /**
+   * "Not spam": lifts the quarantine. The request when this call lifted it; undefined when
+   * it was not quarantined (already restored, by this or another server), so the caller
+   * that gets it fires the webhook, once.
+   */
+  restoreLead(id: string): Promise<Lead | undefined>;
 
   /** Puts an event in the webhook outbox, due now. */
   enqueueWebhook(event: { site: string; url: string; type: string; body: string }): Promise<WebhookDelivery>;

@@ -63,6 +63,18 @@ describe('the console filter', () => {
     expect(matchesLead(lead({}), { query: '#4220', status: 'any', period: 'any' }, 'Visitor #4220')).toBe(true);
   });
 
+  it('shows quarantined requests under Spam only, and only them there', () => {
+    const spam = lead({ spam: 'honeypot', message: 'buy now' });
+    const real = lead({ message: 'call me' });
+    for (const status of ['any', 'new', 'in_work', 'done'] as const) {
+      expect(matchesLead(spam, { query: '', status, period: 'any' }, 'Visitor #1')).toBe(false);
+    }
+    expect(matchesLead(spam, { query: 'buy', status: 'spam', period: 'any' }, 'Visitor #1')).toBe(true);
+    expect(matchesLead(spam, { query: 'call', status: 'spam', period: 'any' }, 'Visitor #1')).toBe(false);
+    expect(matchesLead(real, { query: '', status: 'spam', period: 'any' }, 'Visitor #1')).toBe(false);
+    expect(matchesLead(real, { query: '', status: 'any', period: 'any' }, 'Visitor #1')).toBe(true);
+  });
+
   it('filters by period: local midnight for today, whole days back for 7 and 30 days', () => {
     const now = new Date(2026, 10, 22, 15, 30).getTime();
     expect(periodStart('today', now)).toBe(new Date(2026, 10, 22).getTime());
