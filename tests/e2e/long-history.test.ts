@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { connectOperator } from '../support/server';
+import { newId } from '../../src/protocol';
 import { describeInBrowser, newContext, openWidget, useBrowserAndServer, visitorSays, widget } from '../support/browser';
 
 const REPLIES = 120;
@@ -8,6 +9,8 @@ describeInBrowser('a returning visitor with a long history', () => {
   const env = useBrowserAndServer();
 
   it('opens the panel at the newest message, with only the newest part of the history rendered', async () => {
+    // Someone on duty, so the visitor gets the chat rather than the request form.
+    const onDuty = (await connectOperator(env.url, 'max', 'demo')).socket;
     const { context, errors } = await newContext(env.browser);
     const page = await context.newPage();
     await page.goto(`${env.url}/`);
@@ -16,13 +19,14 @@ describeInBrowser('a returning visitor with a long history', () => {
     await widget(page).locator('.msg.visitor[data-state=sent]').waitFor();
 
     // The operator answers at length (operators have no rate limit, visitors do).
-    const { socket, hello } = await connectOperator(env.url, 'anna', 'demo');
+    const { socket, hello } = await connectOperator(env.url, 'max', 'demo');
     const conversation = hello.conversations.find((c) => c.status === 'open')!;
     for (let i = 1; i <= REPLIES; i++) {
-      const ack = await socket.timeout(5000).emitWithAck('message:send', { conversationId: conversation.id, clientId: `r${i}`, text: `Reply ${i}` });
-      expect(ack).toMatchObject({ ok: true });
+      const ack = await socket.timeout(5000).emitWithAck('message:send', { conversationId: conversation.id, clientId: newId(), text: `Reply ${i}` });
+      expect(ack, JSON.stringify(ack)).toMatchObject({ ok: true });
     }
     socket.disconnect();
+    onDuty.disconnect();
 
     // The next page view: the history comes with the session, the panel is closed.
     await page.reload();
