@@ -18,7 +18,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const dist = new URL('../dist/', import.meta.url).pathname;
 const KB = 1024;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BUDGETS = { loader: 1.5 * KB, launcher: 8 * KB, 'open chat': 35 * KB };
+const BUDGETS = { loader: 1.5 * KB, launcher: 8 * KB, 'open chat': 35328 };
 
 const read = (file) => readFileSync(join(dist, file));
 const gzip = (buf) => gzipSync(buf, { level: 9 }).length;

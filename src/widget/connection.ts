@@ -25,7 +25,7 @@ export function bindServerEvents(transport: Transport, targets: ConnectionTarget
     session(session) {
       chat.reconcile(session.messages.filter((m) => m.author === 'visitor').map((m) => m.clientId));
       conversation.applySession(session);
-      request.form.setConfig(session.site.leadForm);
+      request.setFormConfig(session.site.leadForm);
       chat.flush();
       request.flush();
     },

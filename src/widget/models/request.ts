@@ -1,9 +1,11 @@
 /**
  * A request left through the form: the form's draft model, the thank-you, whether the
- * form is pinned (the visitor has seen it), and the lead outbox that delivers it.
+ * form is pinned (the visitor has seen it), and the lead outbox that delivers it. The
+ * form's model comes with its own chunk, loaded when the form is first needed: most
+ * visitors chat and never see it (its draft and settings wait in storage meanwhile).
  */
 import { createModel, signal, type ReadonlySignal } from '@preact/signals';
-import type { LeadPayload } from '../../protocol';
+import type { LeadFormConfig, LeadPayload } from '../../protocol';
 import { currentPage } from '../context';
 import { createDelivery } from '../delivery';
 import type { Emitter } from '../events';
@@ -11,7 +13,7 @@ import { createOutbox, type OutboxItem } from '../outbox';
 import type { Storage } from '../storage';
 import type { Transport } from '../transport';
 import { onDispose } from './dispose';
-import { LeadFormModel } from './lead-form';
+import type { LeadFormModel } from './lead-form';
 
 export type LeadDraftPayload = Omit<LeadPayload, 'clientId'>;
 
@@ -23,7 +25,23 @@ export interface RequestPorts {
 }
 
 export const RequestModel = createModel(({ storage, transport, emitter, prefill }: RequestPorts) => {
-  const form = new LeadFormModel(storage, prefill);
+  const form = signal<LeadFormModel | null>(null);
+  let loading: Promise<LeadFormModel> | undefined;
+  /** The form's model, loaded once; a failed load is tried again next time. */
+  const loadForm = (): Promise<LeadFormModel> =>
+    (loading ??= import('./lead-form').then(
+      ({ LeadFormModel }) => (form.value = new LeadFormModel(storage, prefill)),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
+  /** What the form does once it is there (a failed chunk leaves the stored draft as it was). */
+  const withForm = (act: (model: LeadFormModel) => void) => {
+    const model = form.peek();
+    if (model) act(model);
+    else loadForm().then(act, () => {});
+  };
   const outbox = createOutbox<LeadDraftPayload>(storage, 'leadOutbox');
   const thanks = signal(false);
   /** The visitor has seen the form: it stays until they choose the chat. */
@@ -36,21 +54,36 @@ export const RequestModel = createModel(({ storage, transport, emitter, prefill 
     onRefused(error, clientId, payload) {
       // The server saw a problem the form did not: back to the form, nothing lost.
       outbox.remove(clientId);
-      form.restore(payload.fields, error.fields ?? {});
+      withForm((model) => model.restore(payload.fields, error.fields ?? {}));
       thanks.value = false;
       pinned.value = true;
     },
   });
   onDispose(delivery.dispose);
+  /** A fresh form for next time; never loaded, only its stored draft goes. */
+  const resetForm = () => {
+    const model = form.peek();
+    if (model) return model.reset();
+    storage.remove('leadDraft');
+    storage.remove('leadShownAt');
+  };
 
   return {
-    form,
+    /** The form's model once loaded (`loadForm`); null before. */
+    form: form as ReadonlySignal<LeadFormModel | null>,
+    loadForm,
+    withForm,
+    /** The site's form settings from the server, kept for the form (loaded or not). */
+    setFormConfig(next: LeadFormConfig) {
+      storage.set('leadForm', next);
+      form.peek()?.setConfig(next);
+    },
     waiting: outbox.items as ReadonlySignal<OutboxItem<LeadDraftPayload>[]>,
     thanks: thanks as ReadonlySignal<boolean>,
     pinned: pinned as ReadonlySignal<boolean>,
     /** Validates the form and queues the request; true when it was accepted for sending. */
     submit(): boolean {
-      const checked = form.validate();
+      const checked = form.peek()?.validate();
       if (!checked) return false;
       delivery.enqueue({ ...checked, context: currentPage() });
       thanks.value = true;
@@ -66,7 +99,7 @@ export const RequestModel = createModel(({ storage, transport, emitter, prefill 
     finish() {
       thanks.value = false;
       pinned.value = false;
-      form.reset();
+      resetForm();
     },
     flush() {
       void delivery.flush();
@@ -76,7 +109,7 @@ export const RequestModel = createModel(({ storage, transport, emitter, prefill 
     },
     clear() {
       outbox.items.value = [];
-      form.reset();
+      resetForm();
     },
   };
 });

@@ -33,27 +33,29 @@ export const ViewModel = createModel(({ conversation, chat, request, availabilit
   });
   /** The form is up but someone can chat now: offer it, without throwing the form away. */
   const chatOffer = computed(() => view.value === 'form' && availability.value?.online === true);
-  const { form } = request;
-
   let lastView = view.peek();
   effect(() => {
     const current = view.value;
+    // The form's model loads as its view does, while the panel may still be closed.
+    if (current === 'form') void request.loadForm().catch(() => {});
     if (current === 'form' && open.value) {
       request.pin();
-      form.shown();
+      request.withForm((form) => form.shown());
     }
     // Operators left before the visitor sent anything: their words move to the form.
     const typed = chat.draft.peek().trim();
     if (lastView === 'chat' && current === 'form' && typed) {
-      const kept = form.draft.peek().message.trim();
-      form.set('message', kept && kept !== typed ? `${kept}\n${typed}` : typed);
       chat.setDraft('');
+      request.withForm((form) => {
+        const kept = form.draft.peek().message.trim();
+        form.set('message', kept && kept !== typed ? `${kept}\n${typed}` : typed);
+      });
     }
     lastView = current;
   });
   // An untouched form closed by the visitor need not stay pinned.
   effect(() => {
-    if (!open.value && !form.touched.value) request.unpin();
+    if (!open.value && !request.form.value?.touched.value) request.unpin();
   });
 
   return {
@@ -62,6 +64,8 @@ export const ViewModel = createModel(({ conversation, chat, request, availabilit
     /** "Chat instead": the form's message moves to the composer (one copy, never two). */
     chooseChat() {
       request.unpin();
+      const form = request.form.peek();
+      if (!form) return;
       const moved = form.draft.peek().message;
       if (!moved.trim()) return;
       const typed = chat.draft.peek().trim();

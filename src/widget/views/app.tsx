@@ -55,7 +55,9 @@ export function App({ widget, inputRef }: AppProps) {
         <EndChat widget={widget} />
         {view === 'chat' ? (
           <>
-            <MessageList widget={widget} />
+            {/* Closed, nothing of the conversation is in the page: the launcher's unread
+                count and the teaser read the models, and a long history costs no nodes. */}
+            {open && <MessageList widget={widget} />}
             <Typing widget={widget} />
             <Composer widget={widget} inputRef={inputRef} />
           </>
@@ -64,7 +66,7 @@ export function App({ widget, inputRef }: AppProps) {
         ) : view === 'rating' ? (
           <RatingView widget={widget} />
         ) : view === 'blocked' ? (
-          <MessageList widget={widget} />
+          open && <MessageList widget={widget} />
         ) : (
           <Thanks widget={widget} />
         )}

@@ -50,7 +50,9 @@ function holdChecksUntilRelease(check: (field: LeadField) => void) {
 export function LeadForm({ widget }: { widget: WidgetModel }) {
   const form = useRef<HTMLFormElement>(null);
   const { request } = widget;
-  const leadForm = request.form;
+  // The model's chunk loads beside this one (the view model asks for it with the form).
+  const leadForm = request.form.value;
+  if (!leadForm) return null;
   const draft = leadForm.draft.value;
   const errors = leadForm.errors.value;
   const { fields, privacyPolicyUrl } = leadForm.config.value;

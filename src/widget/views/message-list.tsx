@@ -1,5 +1,5 @@
 import { Fragment } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
 import type { TimelineEntry, WidgetModel } from '../widget';
@@ -76,17 +76,31 @@ function Message({ message, widget, code, readMark }: { message: ChatMessage; wi
   );
 }
 
-/** The conversation as a polite live region; stays scrolled to the newest message. */
+/** How many entries render at first, and how many more each scroll to the top adds. */
+export const WINDOW_PAGE = 50;
+/** Within this many pixels of the top, earlier entries are rendered. */
+const TOP_EDGE_PX = 80;
+
+/**
+ * The conversation as a polite live region; stays scrolled to the newest message. Only
+ * the newest entries render (a returning visitor's history can be thousands long);
+ * scrolling to the top renders earlier ones above, keeping what was in view in place.
+ */
 export function MessageList({ widget }: { widget: WidgetModel }) {
   const log = useRef<HTMLDivElement>(null);
-  const entries = widget.chat.timeline.value;
+  const [windowSize, setWindowSize] = useState(WINDOW_PAGE);
+  /** Distance from the bottom of the content to the top of the view before earlier entries were added. */
+  const anchor = useRef<number | null>(null);
+  const all = widget.chat.timeline.value;
+  const start = Math.max(0, all.length - windowSize);
+  const entries = start ? all.slice(start) : all;
   const code = locale.value.code;
   const { status, conversationId, operatorReadSeq, blocked } = widget.conversation;
   const closed = status.value === 'closed';
   const greeting = widget.conversation.site.value?.greeting;
   // "Read" shows once, on the newest of the visitor's messages the operator has seen.
   const current = conversationId.value;
-  const readSeq = entries.reduce(
+  const readSeq = all.reduce(
     (max, e) =>
       e.kind === 'message' && e.message.conversationId === current && e.message.author === 'visitor' && e.message.seq <= operatorReadSeq.value
         ? Math.max(max, e.message.seq)
@@ -97,13 +111,28 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   useLayoutEffect(() => {
     const element = log.current;
     if (element) element.scrollTop = element.scrollHeight;
-  }, [entries.length, closed]);
+  }, [all.length, closed]);
+
+  // Earlier entries went in above: what the visitor was reading stays where it was.
+  useLayoutEffect(() => {
+    const element = log.current;
+    if (!element || anchor.current === null) return;
+    element.scrollTop = element.scrollHeight - anchor.current;
+    anchor.current = null;
+  }, [windowSize]);
+
+  const showEarlier = () => {
+    const element = log.current;
+    if (!element || start === 0 || anchor.current !== null || element.scrollTop > TOP_EDGE_PX) return;
+    anchor.current = element.scrollHeight - element.scrollTop;
+    setWindowSize(windowSize + WINDOW_PAGE);
+  };
 
   return (
-    <div class="log" ref={log} role="log" aria-live="polite" aria-label={t('log.label')} tabIndex={0}>
-      {entries.length === 0 && (greeting ? <div class="msg operator greeting"><div class="bubble" dir="auto">{greeting}</div></div> : <p class="empty">{t('log.empty')}</p>)}
+    <div class="log" ref={log} role="log" aria-live="polite" aria-label={t('log.label')} tabIndex={0} onScroll={showEarlier}>
+      {all.length === 0 && (greeting ? <div class="msg operator greeting"><div class="bubble" dir="auto">{greeting}</div></div> : <p class="empty">{t('log.empty')}</p>)}
       {entries.map((entry, i) => {
-        const previous = entries[i - 1];
+        const previous = all[start + i - 1];
         const divider =
           entry.kind === 'message' && previous?.kind === 'message' && previous.message.conversationId !== entry.message.conversationId;
         return (

@@ -79,7 +79,7 @@ describe('switching between chat and form', () => {
     await act(() => (w.$('.offer button') as HTMLButtonElement).click());
     expect((w.$('.composer textarea') as HTMLTextAreaElement).value).toBe('Call me about the sofa');
     // The text moved: one copy, in the chat; the form keeps the contacts (defect 8).
-    expect(w.widget.request.form.draft.value).toMatchObject({ phone: '+7 701 123 45 67', message: '' });
+    expect(w.widget.request.form.value!.draft.value).toMatchObject({ phone: '+7 701 123 45 67', message: '' });
   });
 
   it('brings back what was typed in the chat when the form returns, not the old text (defect 8)', async () => {

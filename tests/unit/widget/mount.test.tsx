@@ -134,7 +134,7 @@ describe('mount', () => {
     expect(w.widget.view.view.value).toBe('thanks');
     await act(() => void vi.advanceTimersByTime(4000));
     expect(w.widget.panel.isOpen.value).toBe(false);
-    expect(w.widget.request.form.draft.value.phone).toBe('');
+    expect(w.widget.request.form.value!.draft.value.phone).toBe('');
   });
 
   it('settles stars left on close as the rating', async () => {
