@@ -8,6 +8,8 @@ import { describeInBrowser, launchBrowser, newContext, openWidget, visitorSays, 
 const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
 let browser: Browser;
+/** Playwright turns the back/forward cache off by default; the visitor's Chromium has it on. */
+let bfcacheBrowser: Browser;
 let harness: Harness;
 /** An operator on duty for the whole file: visitors get the chat, and we see what arrives. */
 let onDuty: Awaited<ReturnType<typeof connectOperator>>;
@@ -40,10 +42,12 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     onDuty = await connectOperator(harness.server.url, 'max', 'demo');
     onDuty.socket.on('message:new', (message) => arrived.push(message));
     browser = await launchBrowser();
+    bfcacheBrowser = await launchBrowser({ ignoreDefaultArgs: ['--disable-back-forward-cache'] });
   });
   afterAll(async () => {
     onDuty?.socket.disconnect();
     await browser?.close();
+    await bfcacheBrowser?.close();
     await harness?.cleanup();
   });
 
@@ -148,17 +152,6 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     expect(errors).toEqual([]);
     await context.close();
   });
-});
-
-describeInBrowser('the back/forward cache', () => {
-  let bfcacheBrowser: Browser;
-  beforeAll(async () => {
-    // Playwright turns the cache off by default; the visitor's Chromium has it on.
-    bfcacheBrowser = await launchBrowser({ ignoreDefaultArgs: ['--disable-back-forward-cache'] });
-  });
-  afterAll(async () => {
-    await bfcacheBrowser?.close();
-  });
 
   it('keeps the page eligible, and on return reconnects and shows what the operator sent meanwhile', async () => {
     const { context, errors } = await newContext(bfcacheBrowser);
@@ -170,7 +163,9 @@ describeInBrowser('the back/forward cache', () => {
 
     await page.goto(`${url()}/operator/`);
     await operatorReplies(conversationId, 'Sent while you were away');
-    await page.goBack();
+    // A page restored from the cache fires no load event: wait for the commit only.
+    await page.goBack({ waitUntil: 'commit' });
+    await page.waitForFunction(() => 'restored' in window || performance.getEntriesByType('navigation')[0]?.type === 'back_forward');
 
     const navigation = await page.evaluate(() => {
       const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { notRestoredReasons?: unknown };
