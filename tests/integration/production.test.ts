@@ -163,7 +163,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
-describe('the built server in production, on production dependencies only', () => {
+describe('the built server in production, on production dependencies only', { timeout: 15_000 }, () => {
   it('runs without any development package', () => {
     for (const development of ['tsx', 'vitest', 'esbuild', 'rollup', 'typescript', 'happy-dom']) {
       expect(existsSync(join(app, 'node_modules', development)), development).toBe(false);
@@ -180,7 +180,7 @@ describe('the built server in production, on production dependencies only', () =
   });
 });
 
-describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', () => {
+describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', { timeout: 15_000 }, () => {
   it('passes health, keeps /metrics inside, and sends the precompressed widget', async () => {
     expect((await fetch(`${proxied}/readyz`)).status).toBe(200);
     expect((await fetch(`${proxied}/metrics`)).status).toBe(404);
@@ -201,7 +201,7 @@ describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', () => {
     expect(body.operator.avatar).toBe(`${proxied}/avatars/anna.svg`);
   });
 
-  it('carries WebSockets and stores the address Caddy saw, not one the client forged', async () => {
+  it('carries WebSockets and stores the address Caddy saw, not one the client forged', { timeout: 30_000 }, async () => {
     const visitorId = newId();
     const socket: VisitorClient = io(proxied + VISITOR_NAMESPACE, {
       transports: ['websocket'],

@@ -79,7 +79,7 @@ describe('operators without a restart', () => {
     expect(await loginStatus('anna', PASSWORD)).toBe(200);
   });
 
-  it('hash-password reads the password on stdin and prints a hash with its cost', async () => {
+  it('hash-password reads the password on stdin and prints a hash with its cost', { timeout: 20_000 }, async () => {
     const { code, output } = await cli(['hash-password'], 'correct horse\n');
     expect(code).toBe(0);
     expect(output.trim()).toMatch(/^scrypt\$ln=15,r=8,p=1\$[\w-]+\$[\w-]+$/);

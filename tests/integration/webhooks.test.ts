@@ -23,14 +23,15 @@ interface Received {
 /** A receiver on 127.0.0.1 that answers 503 while `down`, and records what it took. */
 async function startReceiver() {
   const taken: Received[] = [];
-  let refused = 0;
+  /** Deliveries refused while down, by id: both must have been tried before the restart. */
+  const refused = new Set<string>();
   const state = { down: true };
   const server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       if (state.down) {
-        refused++;
+        refused.add(String(req.headers['confab-delivery']));
         return void res.writeHead(503).end();
       }
       taken.push({ deliveryId: String(req.headers['confab-delivery']), signature: String(req.headers['confab-signature']), body });
@@ -42,7 +43,7 @@ async function startReceiver() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     taken,
     state,
-    refused: () => refused,
+    refused: () => refused.size,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
