@@ -165,7 +165,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     await operatorReplies(conversationId, 'Sent while you were away');
     // A page restored from the cache fires no load event: wait for the commit only.
     await page.goBack({ waitUntil: 'commit' });
-    await page.waitForFunction(() => 'restored' in window || performance.getEntriesByType('navigation')[0]?.type === 'back_forward');
+    await page.waitForFunction(() => 'restored' in window || (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type === 'back_forward');
 
     const navigation = await page.evaluate(() => {
       const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { notRestoredReasons?: unknown };
