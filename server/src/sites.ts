@@ -145,6 +145,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
     const identityAudience = text(site.identityAudience, `${at}.identityAudience`, true);
     const departmentAvatar = text(site.departmentAvatar, `${at}.departmentAvatar`, true);
     if (typeof site.sound !== 'undefined' && typeof site.sound !== 'boolean') fail(`${at}.sound`, 'must be true or false');
+    if (typeof site.titleAlert !== 'undefined' && typeof site.titleAlert !== 'boolean') fail(`${at}.titleAlert`, 'must be true or false');
     const apiTokenSha256 = text(site.apiTokenSha256, `${at}.apiTokenSha256`, true);
     if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
       fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
@@ -171,6 +172,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(identityAudience ? { identityAudience } : {}),
       ...(departmentAvatar ? { departmentAvatar } : {}),
       ...(site.sound ? { sound: true } : {}),
+      ...(site.titleAlert === false ? { titleAlert: false as const } : {}),
       ...(theme ? { theme } : {}),
     };
   });
@@ -203,6 +205,7 @@ export function publicSiteInfo(site: SiteConfig): SiteInfo {
     greeting: site.greeting,
     leadForm: site.leadForm,
     ...(site.sound ? { sound: true } : {}),
+    ...(site.titleAlert === false ? { titleAlert: false as const } : {}),
     ...(site.theme ? { theme: site.theme } : {}),
   };
 }

@@ -15,6 +15,8 @@ export interface UpdateOptions {
   position?: Position;
   /** A hex colour like "#0b6bcb". */
   color?: string;
+  /** "off": no unread count in the page title while the visitor is on another tab. */
+  titleAlert?: 'on' | 'off';
 }
 
 export type HostListener<E extends HostEventName> = (detail: HostEvents[E]) => void;

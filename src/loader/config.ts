@@ -25,6 +25,8 @@ export interface ConfigInput {
   userToken?: string;
   /** data-consent="required": nothing stored or sent before the visitor's consent. */
   consent?: string;
+  /** data-title-alert="off": no unread count in the page title while the tab is hidden. */
+  titleAlert?: string;
 }
 
 export interface WidgetConfig {

@@ -71,6 +71,8 @@ export interface SiteInfo {
   leadForm: LeadFormConfig;
   /** Play a short sound when an operator writes first (where the browser allows it). */
   sound?: boolean;
+  /** False: no unread count in the page title while the visitor is on another tab. */
+  titleAlert?: false;
   /** The site's theme from its config: the first source the page's settings override. */
   theme?: Theme;
 }

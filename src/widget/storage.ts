@@ -11,6 +11,11 @@ export interface Storage {
   readonly persistent: boolean;
   /** Starts writing to the browser (after consent), including what was kept in memory. */
   persist(): void;
+  /**
+   * Calls `handler` when another tab of this site writes `key` (the browser's `storage`
+   * event; never for this tab's own writes). Returns the unsubscribe.
+   */
+  watch<T>(key: string, handler: (value: T | undefined) => void): () => void;
 }
 
 function openLocalStorage(): globalThis.Storage | null {
@@ -57,7 +62,9 @@ export function createStorage(namespace: string, persist = true): Storage {
 
   return {
     get<T>(key: string): T | undefined {
-      const raw = memory.get(key) ?? read(key);
+      // While writing to the browser, the browser's copy is the truth: another tab may
+      // have changed it since this tab last wrote.
+      const raw = (writing && backing ? read(key) : null) ?? memory.get(key) ?? read(key);
       if (raw === null) return undefined;
       try {
         return JSON.parse(raw) as T;
@@ -77,6 +84,13 @@ export function createStorage(namespace: string, persist = true): Storage {
       } catch {
         backing = null;
       }
+    },
+    watch(key, handler) {
+      const onStorage = (event: StorageEvent) => {
+        if (writing && event.key === prefix + key) handler(this.get(key));
+      };
+      addEventListener('storage', onStorage);
+      return () => removeEventListener('storage', onStorage);
     },
     get persistent() {
       return backing !== null && writing;

@@ -104,11 +104,30 @@ export function createTransport({ server, auth, onState, onIdentityRefused, auto
     }
   });
 
+  /**
+   * A fresh attempt now, whatever backoff socket.io or we were waiting out: disconnecting
+   * clears socket.io's pending reconnect timer (and resets its backoff), so the
+   * connect that follows opens at once. A server that still refuses puts us back on the
+   * jittered backoff through `connect_error`.
+   */
+  const reconnectAtOnce = () => {
+    if (closed || !wanted || socket.connected) return;
+    clearTimeout(retryTimer);
+    socket.disconnect();
+    socket.connect();
+  };
+  // The network is back, or the visitor is back on a tab whose connection the browser
+  // may have throttled or dropped: neither should wait out a backoff of up to 30 s.
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') reconnectAtOnce();
+  };
   // Closing on pagehide keeps the page eligible for the back/forward cache.
   const onPageHide = () => socket.disconnect();
   const onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted && !closed && wanted) socket.connect();
+    if (event.persisted) reconnectAtOnce();
   };
+  addEventListener('online', reconnectAtOnce);
+  document.addEventListener('visibilitychange', onVisible);
   addEventListener('pagehide', onPageHide);
   addEventListener('pageshow', onPageShow);
 
@@ -148,13 +167,12 @@ export function createTransport({ server, auth, onState, onIdentityRefused, auto
     get connected() {
       return socket.connected;
     },
-    reconnectNow() {
-      clearTimeout(retryTimer);
-      if (!socket.connected && wanted) socket.connect();
-    },
+    reconnectNow: reconnectAtOnce,
     close() {
       closed = true;
       clearTimeout(retryTimer);
+      removeEventListener('online', reconnectAtOnce);
+      document.removeEventListener('visibilitychange', onVisible);
       removeEventListener('pagehide', onPageHide);
       removeEventListener('pageshow', onPageShow);
       socket.disconnect();

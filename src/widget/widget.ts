@@ -107,9 +107,17 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
         availability.value = next;
         storage.set('availability', next);
       },
-      operatorMessage: panel.operatorMessage,
+      operatorMessage(message) {
+        panel.operatorMessage(message);
+        // A reply to a hidden tab shows in the page title: its own chunk, as most
+        // replies reach a visitor who is looking. The settings are read there.
+        if (document.hidden) void import('./attention').then((m) => m.attend(config, conversation, message, disposed));
+      },
     }),
   );
+  /** Lets the title attention end with this widget. */
+  const disposed = signal(false);
+  onDispose(() => (disposed.value = true));
   // One connection across route changes: a navigation is a message, not a reconnect.
   onDispose(
     watchNavigation(() => {

@@ -34,9 +34,10 @@ if (!existsSync(fileURLToPath(new URL('../../dist/loader.js', import.meta.url)))
 /** `describe` when Chromium is here, `describe.skip` otherwise. */
 export const describeInBrowser = hasBrowser ? describe : describe.skip;
 
-export function launchBrowser(): Promise<Browser> {
+/** @param options  e.g. `ignoreDefaultArgs: ['--disable-back-forward-cache']` to test the bfcache */
+export function launchBrowser(options: Parameters<typeof chromium.launch>[0] = {}): Promise<Browser> {
   // playwright-core gives every launch a fresh temporary profile (user data dir).
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, ...options });
 }
 
 /** A context that fails the test on any uncaught page error. */
