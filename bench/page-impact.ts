@@ -35,7 +35,7 @@ const RATES = [1, 4];
 const AFTER_LOAD_MS = 5000;
 const TIMEOUT_MS = 15_000;
 const IN_PAGE = readFileSync(new URL('./support/in-page.js', import.meta.url), 'utf8');
-const ARTICLE = '<h1>An ordinary article</h1>' + '<p>Some text of the host page, long enough to lay out.</p>'.repeat(60);
+const ARTICLE = `<h1>An ordinary article</h1>${'<p>Some text of the host page, long enough to lay out.</p>'.repeat(60)}`;
 
 type Variant = 'none' | 'confab' | 'floor';
 const LABEL: Record<Variant, string> = { none: 'no widget', confab: 'Confab', floor: 'floor' };

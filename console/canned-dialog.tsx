@@ -21,7 +21,10 @@ export function CannedDialog({ s }: { s: OperatorSession }) {
             <span class="preview">{reply.text}</span>
             {!reply.shared && (
               <span class="actions">
-                <button type="button" class="link" onClick={() => (setEditing(reply), setProblem(''))}>
+                <button type="button" class="link" onClick={() => {
+                  setEditing(reply);
+                  setProblem('');
+                }}>
                   Edit<span class="sr-only"> {reply.title}</span>
                 </button>
                 <button type="button" class="link" onClick={() => s.canned.remove(reply.id)}>

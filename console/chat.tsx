@@ -95,8 +95,8 @@ export function Chat({ s }: { s: OperatorSession }) {
         </span>
         {conversation.status === 'open' && (
           <span class="actions">
-            <button class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">End chat</button>
-            <button class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">Spam</button>
+            <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">End chat</button>
+            <button type="button" class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">Spam</button>
           </span>
         )}
       </header>

@@ -42,17 +42,26 @@ export function Composer({ s, onInput, onSent }: { s: OperatorSession; onInput: 
   };
 
   return (
-    <form class="reply" onSubmit={(e) => (e.preventDefault(), send())}>
+    <form class="reply" onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}>
       {listOpen && (
+        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA combobox pattern: a list of options, owned by the field
         <ul class="canned-options" role="listbox" id="canned-options" aria-label="Canned replies">
           {matches.map((reply, i) => (
+            // biome-ignore lint/a11y/useFocusableInteractive: focus stays in the field; the active option is its aria-activedescendant
             <li
               key={reply.id}
               id={`canned-${reply.id}`}
+              // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: an option of the combobox listbox above
               role="option"
               aria-selected={reply === chosen}
               // mousedown, not click: the field keeps the focus.
-              onMouseDown={(e) => (e.preventDefault(), insert(reply))}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                insert(reply);
+              }}
               onMouseEnter={() => setActive(i)}
             >
               <strong>{reply.title}</strong>

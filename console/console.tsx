@@ -134,6 +134,7 @@ function Sidebar({ s }: { s: OperatorSession }) {
           const [n, what] = tabCount(s, id);
           return (
             <button
+              type="button"
               role="tab"
               aria-selected={s.tab.value === id}
               aria-keyshortcuts={String(index + 1)}
@@ -220,7 +221,7 @@ function FilterBar({ s }: { s: OperatorSession }) {
   const showStatus = s.tab.value === 'all' || leadsTab;
   const showOperator = s.tab.value === 'all' || s.tab.value === 'closed';
   return (
-    <div class="filter" role="search">
+    <search class="filter">
       <input
         id="search"
         type="search"
@@ -292,7 +293,7 @@ function FilterBar({ s }: { s: OperatorSession }) {
             ))}
         </select>
       )}
-    </div>
+    </search>
   );
 }
 
@@ -308,7 +309,7 @@ function Conversations({ s }: { s: OperatorSession }) {
         const last = c.lastMessage;
         return (
           <li key={c.id}>
-            <button aria-current={s.selectedId.value === c.id} onClick={() => void s.select(c.id)} data-conversation={c.id} class={unread ? 'unread' : ''}>
+            <button type="button" aria-current={s.selectedId.value === c.id} onClick={() => void s.select(c.id)} data-conversation={c.id} class={unread ? 'unread' : ''}>
               <span class="row">
                 <strong>
                   {label.name} <span class={`trust ${label.trust}`}>{TRUST_TEXT[label.trust]}</span>

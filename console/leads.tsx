@@ -27,6 +27,7 @@ export function LeadList({ s }: { s: OperatorSession }) {
       {list.map((lead) => (
         <li key={lead.id}>
           <button
+            type="button"
             aria-current={s.selectedLeadId.value === lead.id}
             onClick={() => (s.selectedLeadId.value = lead.id)}
             data-lead={lead.id}
@@ -61,16 +62,16 @@ export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
         <strong>Request from {leadLabel(lead)}</strong>
         <span class="actions">
           {lead.spam && (
-            <button class="close-chat" onClick={() => void s.markNotSpam(lead.id)}>Not spam</button>
+            <button type="button" class="close-chat" onClick={() => void s.markNotSpam(lead.id)}>Not spam</button>
           )}
           {!lead.spam && lead.status !== 'in_work' && lead.status !== 'done' && (
-            <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'in_work')}>Take in work</button>
+            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'in_work')}>Take in work</button>
           )}
           {!lead.spam && lead.status !== 'done' && (
-            <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'done')}>Mark done</button>
+            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'done')}>Mark done</button>
           )}
           {!lead.spam && lead.status === 'done' && (
-            <button class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'new')}>Reopen</button>
+            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'new')}>Reopen</button>
           )}
         </span>
       </header>

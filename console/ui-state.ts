@@ -11,7 +11,7 @@ export const cannedOpen = signal(false);
 export function askToClose(s: OperatorSession, spam: boolean) {
   const id = s.selectedId.value;
   const conversation = id ? s.conversations.value.get(id) : undefined;
-  if (!conversation || conversation.status !== 'open') return;
+  if (conversation?.status !== 'open') return;
   confirmation.value = spam
     ? {
         title: 'Mark this chat as spam?',

@@ -71,7 +71,7 @@ export function mountPanel(root: ShadowRoot, server: string): Panel {
             onInput={(e) => (draft.value = e.currentTarget.value)}
             ref={(field) => void field?.focus()}
           />
-          <button>Send</button>
+          <button type="submit">Send</button>
         </form>
       </div>
     ) : null;

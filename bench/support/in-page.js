@@ -3,7 +3,8 @@
 // Everything lives on `window.__bench`; the bench calls it with page.evaluate.
 (() => {
   const TAGS = ['CONFAB-WIDGET', 'FLOOR-WIDGET'];
-  const bench = (window.__bench = { longTasks: [], launcherAt: null, host: null, layoutShift: 0 });
+  const bench = { longTasks: [], launcherAt: null, host: null, layoutShift: 0 };
+  window.__bench = bench;
 
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
@@ -27,7 +28,7 @@
   });
   watcher.observe(document, { childList: true, subtree: true });
 
-  const root = () => bench.host && bench.host.shadowRoot;
+  const root = () => bench.host?.shadowRoot;
 
   /** Resolves with the time just after the next frame was rendered. */
   bench.afterNextFrame = () =>
@@ -48,8 +49,8 @@
 
   /** The composer's text field, when the visitor can type into it now. */
   const usableComposer = () => {
-    const field = root() && root().querySelector('form.composer textarea');
-    if (!field || !field.isConnected || field.disabled || field.readOnly || field.closest('[inert]')) return null;
+    const field = root()?.querySelector('form.composer textarea');
+    if (!field?.isConnected || field.disabled || field.readOnly || field.closest('[inert]')) return null;
     const box = field.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) return null;
     field.focus({ preventScroll: true });
@@ -101,8 +102,7 @@
   /** Whether the text `marker` is rendered and inside the visible part of the conversation. */
   bench.inView = (marker) => {
     const walker = document.createTreeWalker(root(), NodeFilter.SHOW_TEXT);
-    let node;
-    while ((node = walker.nextNode())) {
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (!node.data.includes(marker)) continue;
       const range = document.createRange();
       range.selectNodeContents(node);

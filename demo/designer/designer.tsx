@@ -46,8 +46,8 @@ const state = signal<PreviewState>('chat');
 const copied = signal('');
 
 /** Kebab-case attribute names: visitorBubble → data-visitor-bubble. */
-const attribute = (key: string) => 'data-' + cssVariable(key).slice('--confab-'.length);
-const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const attribute = (key: string) => `data-${cssVariable(key).slice('--confab-'.length)}`;
+const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** Only what differs from the defaults, so the snippet stays short. */
 const changes = computed(() =>
@@ -63,7 +63,7 @@ const changes = computed(() =>
 const snippet = computed(() => {
   const attrs = [`data-site="demo"`, ...(lang.value !== 'en' ? [`data-lang="${lang.value}"`] : [])];
   for (const [key, value] of changes.value) {
-    attrs.push(`${key === 'accent' ? 'data-color' : attribute(key)}="${escape(String(value))}"`);
+    attrs.push(`${key === 'accent' ? 'data-color' : attribute(key)}="${escapeAttribute(String(value))}"`);
   }
   return `<script async src="${location.origin}/loader.js" ${attrs.join(' ')}></script>`;
 });
@@ -153,7 +153,10 @@ function Designer() {
       <p>The real widget, in the corner of this page. Pick a state, change the look, copy the result.</p>
       <fieldset>
         <legend>State</legend>
-        <select name="state" value={state.value} onChange={(e) => ((state.value = e.currentTarget.value as PreviewState), void mountPreview())}>
+        <select name="state" value={state.value} onChange={(e) => {
+            state.value = e.currentTarget.value as PreviewState;
+            void mountPreview();
+          }}>
           {STATES.map(([id, label]) => (
             <option value={id}>{label}</option>
           ))}
@@ -206,7 +209,10 @@ function Designer() {
         </div>
         <div class="row">
           <label for="lang">Language</label>
-          <select id="lang" name="lang" value={lang.value} onChange={(e) => ((lang.value = e.currentTarget.value), current?.instance.command('locale', [lang.value]))}>
+          <select id="lang" name="lang" value={lang.value} onChange={(e) => {
+              lang.value = e.currentTarget.value;
+              current?.instance.command('locale', [lang.value]);
+            }}>
             {SUPPORTED_LOCALES.map((code) => (
               <option value={code}>{code}</option>
             ))}

@@ -49,13 +49,22 @@ export async function runCli(args: string[]): Promise<number> {
   if (command === 'hash-password') {
     // `npm run hash-password -- 'secret'` of the first release still works.
     const password = args[1] ?? (await readPassword());
-    if (!password) return console.error(USAGE), 2;
+    if (!password) {
+      console.error(USAGE);
+      return 2;
+    }
     console.log(await hashPassword(password));
     return 0;
   }
-  if (command !== 'operator') return console.error(USAGE), 2;
+  if (command !== 'operator') {
+    console.error(USAGE);
+    return 2;
+  }
   const file = option(args, 'sites') ?? process.env.SITES_FILE;
-  if (!file) return console.error(`--sites FILE or SITES_FILE is needed.\n${USAGE}`), 2;
+  if (!file) {
+    console.error(`--sites FILE or SITES_FILE is needed.\n${USAGE}`);
+    return 2;
+  }
   const raw = JSON.parse(readFileSync(file, 'utf8')) as RawSites;
   const login = option(args, 'login');
 
@@ -66,11 +75,20 @@ export async function runCli(args: string[]): Promise<number> {
   if (action === 'add') {
     const siteId = option(args, 'site');
     const name = option(args, 'name');
-    if (!siteId || !login || !name) return console.error(USAGE), 2;
+    if (!siteId || !login || !name) {
+      console.error(USAGE);
+      return 2;
+    }
     const site = raw.sites.find((s) => s.id === siteId);
-    if (!site) return console.error(`No site "${siteId}" in ${file}.`), 1;
+    if (!site) {
+      console.error(`No site "${siteId}" in ${file}.`);
+      return 1;
+    }
     const password = await readPassword();
-    if (password.length < 8) return console.error('Use a password of at least 8 characters.'), 1;
+    if (password.length < 8) {
+      console.error('Use a password of at least 8 characters.');
+      return 1;
+    }
     const title = option(args, 'title');
     site.operators = [
       ...(site.operators ?? []),
@@ -81,9 +99,15 @@ export async function runCli(args: string[]): Promise<number> {
     return 0;
   }
   if (action === 'remove') {
-    if (!login) return console.error(USAGE), 2;
+    if (!login) {
+      console.error(USAGE);
+      return 2;
+    }
     const site = raw.sites.find((s) => s.operators?.some((op) => op.login === login));
-    if (!site) return console.error(`No operator "${login}" in ${file}.`), 1;
+    if (!site) {
+      console.error(`No operator "${login}" in ${file}.`);
+      return 1;
+    }
     site.operators = site.operators!.filter((op) => op.login !== login);
     writeSites(file, raw);
     console.log(`Removed ${login} from ${String(site.id)}. Their open console sessions end at the next reconnect.`);

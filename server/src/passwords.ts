@@ -79,6 +79,9 @@ const dummies = new Map<string, Promise<string>>();
 export function dummyHash(cost: ScryptCost = DEFAULT_COST): Promise<string> {
   const key = `${cost.ln},${cost.r},${cost.p}`;
   let dummy = dummies.get(key);
-  if (!dummy) dummies.set(key, (dummy = hashPassword(randomBytes(16).toString('base64url'), cost)));
+  if (!dummy) {
+    dummy = hashPassword(randomBytes(16).toString('base64url'), cost);
+    dummies.set(key, dummy);
+  }
   return dummy;
 }

@@ -21,7 +21,10 @@ export function createPresence(graceMs: number, onChange: (site: string) => void
   const key = (site: string, operatorId: string) => `${site}\u0000${operatorId}`;
   const entry = (site: string, operatorId: string) => {
     let found = entries.get(key(site, operatorId));
-    if (!found) entries.set(key(site, operatorId), (found = { sockets: new Set(), chosen: 'available', gone: true }));
+    if (!found) {
+      found = { sockets: new Set(), chosen: 'available', gone: true };
+      entries.set(key(site, operatorId), found);
+    }
     return found;
   };
 

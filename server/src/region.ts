@@ -3,7 +3,7 @@
  * "Moscow, Europe". No IP lookups leave the server.
  */
 export function regionFromTimeZone(timeZone: string | undefined): string | undefined {
-  if (!timeZone || !timeZone.includes('/')) return undefined;
+  if (!timeZone?.includes('/')) return undefined;
   const [area, ...rest] = timeZone.split('/');
   const place = rest.at(-1)!.replace(/_/g, ' ');
   return `${place}, ${area}`;

@@ -118,7 +118,10 @@ export function serveStatic(mounts: Mount[], req: IncomingMessage, res: ServerRe
       return true;
     }
     res.writeHead(200, { ...headers, 'Content-Length': String(sent.stat.size) });
-    if (req.method === 'HEAD') return void res.end(), true;
+    if (req.method === 'HEAD') {
+      res.end();
+      return true;
+    }
     createReadStream(sent.path).pipe(res);
     return true;
   }

@@ -145,7 +145,10 @@ const connectionKey = (socket: VisitorSocket) => `${socket.data.site.id}\u0000${
 
 export function countConnection(ctx: ServerContext, socket: VisitorSocket): void {
   let counts = connections.get(ctx);
-  if (!counts) connections.set(ctx, (counts = new Map()));
+  if (!counts) {
+    counts = new Map();
+    connections.set(ctx, counts);
+  }
   const key = connectionKey(socket);
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }

@@ -97,7 +97,10 @@ export function createWebhookSender({
   /** Claims what is due and posts it; runs once at a time, and again if asked meanwhile. */
   async function drain(): Promise<void> {
     if (closed || !isLeader()) return;
-    if (draining) return void (again = true);
+    if (draining) {
+      again = true;
+      return;
+    }
     draining = true;
     try {
       do {

@@ -68,7 +68,10 @@ const pluralRules = new Map<string, Intl.PluralRules>();
 
 function pluralForm(forms: PluralForms, code: string, count: number): string {
   let rules = pluralRules.get(code);
-  if (!rules) pluralRules.set(code, (rules = new Intl.PluralRules(code)));
+  if (!rules) {
+    rules = new Intl.PluralRules(code);
+    pluralRules.set(code, rules);
+  }
   return forms[rules.select(count)] ?? forms.other;
 }
 

@@ -30,7 +30,7 @@ if (script) {
     } else {
       window.Confab = boot(
         config,
-        () => import(/* webpackIgnore: true */ config.base + 'widget/widget.js') as Promise<WidgetModule>,
+        () => import(/* webpackIgnore: true */ `${config.base}widget/widget.js`) as Promise<WidgetModule>,
         existing?.q as Iterable<unknown>[] | undefined,
       );
     }

@@ -37,7 +37,7 @@ export interface CleanLead {
 }
 
 /** Digits, +, spaces, brackets and dashes; 7 to 15 digits (E.164 allows at most 15). */
-const PHONE_CHARS = /^\+?[\d\s()\-]+$/;
+const PHONE_CHARS = /^\+?[\d\s()-]+$/;
 
 export function checkEmail(value: string): LeadFieldError | null {
   return isEmail(value) ? null : 'email';

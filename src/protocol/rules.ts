@@ -39,5 +39,5 @@ export function safeHref(raw: string): string | undefined {
 }
 
 /** Text with control characters (line breaks included) turned into spaces. */
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are replaced
 export const withoutControls = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, ' ');

@@ -66,5 +66,5 @@ export const THEME_KEYS: readonly string[] = [
 
 /** `visitorBubble` → `--confab-visitor-bubble` */
 export function cssVariable(token: string): string {
-  return '--confab-' + token.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase());
+  return `--confab-${token.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }

@@ -92,7 +92,7 @@ describeInBrowser('the widget as a guest on a host page', () => {
     // socket.io's packet encoding unless the widget guards against it.
     const { page, errors, close } = await hostPage(
       `<!doctype html><body><script>Array.prototype.toJSON = function () { return 'polluted'; };</script>${snippet()}</body>`,
-      { 'Content-Security-Policy': "script-src 'unsafe-inline' " + url() },
+      { 'Content-Security-Policy': `script-src 'unsafe-inline' ${url()}` },
     );
     await openWidget(page);
     await visitorSays(page, 'hello from an old page');

@@ -16,6 +16,6 @@ describe('README', () => {
   it('documents every host event the widget emits', async () => {
     const { HOST_EVENTS } = await import('../../src/widget/events');
     const section = read('README.md').split('### Events')[1]!.split('\n### ')[0]!;
-    for (const event of HOST_EVENTS) expect(section).toContain('`' + event + '`');
+    for (const event of HOST_EVENTS) expect(section).toContain(`\`${event}\``);
   });
 });

@@ -11,6 +11,6 @@ it('the README lists every shortcut the console has', () => {
   for (const shortcut of SHORTCUTS) {
     // The tab keys are one row: `1` … `6`.
     const keys = shortcut.action.startsWith('tab-') ? ['1', '6'] : shortcut.keys;
-    for (const key of keys) expect(section, `${key} (${shortcut.description})`).toContain('`' + key + '`');
+    for (const key of keys) expect(section, `${key} (${shortcut.description})`).toContain(`\`${key}\``);
   }
 });

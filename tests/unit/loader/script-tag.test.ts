@@ -19,7 +19,7 @@ afterEach(() => {
 
 describe('the script tag loader', () => {
   it('installs Confab and replays what the inline stub queued', async () => {
-    const stub = Object.assign((...args: unknown[]) => void (stub.q ||= []).push(args), { q: [] as unknown[][] });
+    const stub = Object.assign((...args: unknown[]) => void stub.q.push(args), { q: [] as unknown[][] });
     stub('on', 'ready', () => {});
     window.Confab = stub as never;
     await runLoader({ site: 'demo', position: 'left' });

@@ -114,7 +114,7 @@ describe('secrets in the sites file', () => {
 
   it('come from the environment or from files, never only inline', () => {
     const secretFile = join(folder, 'identity-secret');
-    writeFileSync(secretFile, 'x'.repeat(40) + '\n');
+    writeFileSync(secretFile, `${'x'.repeat(40)}\n`);
     const sitesFile = join(folder, 'sites.json');
     writeFileSync(sitesFile, JSON.stringify(site({ passwordHash: { env: 'A_HASH' } }, { identitySecret: { file: 'identity-secret' } })));
     const [loaded] = loadSites(sitesFile, { A_HASH: hash });

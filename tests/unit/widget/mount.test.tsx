@@ -14,6 +14,7 @@ vi.mock('@preact/signals', async (importOriginal) => {
   const real = await importOriginal<typeof import('@preact/signals')>();
   return {
     ...real,
+    // biome-ignore lint/suspicious/noConfusingVoidType: the same callback type as the effect() of @preact/signals it wraps
     effect: (fn: () => void | (() => void)) =>
       real.effect(function (this: unknown) {
         const token = {};
