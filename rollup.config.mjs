@@ -45,7 +45,8 @@ const copy = (files) => ({
  *   widget supports has it. The server URL is an http(s) origin (see validServer).
  */
 const REPLACED = {
-  'socket.io-parser/build/esm/is-binary.js': 'export const isBinary = () => false; export const hasBinary = () => false;',
+  'socket.io-parser/build/esm/is-binary.js':
+    'export const isBinary = () => false; export const hasBinary = () => false;',
   'socket.io-parser/build/esm/binary.js':
     'export const deconstructPacket = (packet) => ({ packet, buffers: [] }); export const reconstructPacket = (packet) => packet;',
   'engine.io-parser/build/esm/contrib/base64-arraybuffer.js':
@@ -84,7 +85,12 @@ const loaderPartsFromLoader = () => ({
 });
 
 const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*', 'demo/**/*', 'console/**/*'], noEmit: false, types: [] });
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*', 'demo/**/*', 'console/**/*'],
+    noEmit: false,
+    types: [],
+  });
 const minify = () =>
   terser({ ecma: 2020, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } });
 
@@ -111,7 +117,14 @@ export default [
       chunkFileNames: (chunk) => (/^[a-z]{2}$/.test(chunk.name) ? '[name].js' : '[name]-[hash].js'),
       sourcemap: true,
     },
-    plugins: [onlyWebSocketAndPolling(), slimSocketIo(), loaderPartsFromLoader(), nodeResolve({ browser: true }), ts(), minify()],
+    plugins: [
+      onlyWebSocketAndPolling(),
+      slimSocketIo(),
+      loaderPartsFromLoader(),
+      nodeResolve({ browser: true }),
+      ts(),
+      minify(),
+    ],
   },
   {
     input: 'src/index.ts',

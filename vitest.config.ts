@@ -5,9 +5,13 @@ import { defineConfig } from 'vitest/config';
 // tests/support/postgres.ts finds them). Without them that run is left out with the
 // install command; under CI=true that is an error.
 const pgRoot = '/usr/lib/postgresql';
-const postgresMissing = !(existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(`${pgRoot}/${v}/bin/initdb`)));
-if (postgresMissing && process.env.CI === 'true') throw new Error('PostgreSQL is not installed: apt-get install -y postgresql');
-if (postgresMissing) console.warn('integration-postgres skipped: PostgreSQL is not installed: apt-get install -y postgresql');
+const postgresMissing = !(
+  existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(`${pgRoot}/${v}/bin/initdb`))
+);
+if (postgresMissing && process.env.CI === 'true')
+  throw new Error('PostgreSQL is not installed: apt-get install -y postgresql');
+if (postgresMissing)
+  console.warn('integration-postgres skipped: PostgreSQL is not installed: apt-get install -y postgresql');
 
 // Three tiers, each its own project so they can run alone (npm run test:unit, ...).
 export default defineConfig({
@@ -32,7 +36,11 @@ export default defineConfig({
                 include: ['tests/integration/**/*.test.ts'],
                 // Both engines are in the contract suite already; SQLite files and static
                 // files do not depend on the engine.
-                exclude: ['tests/integration/store-contract.test.ts', 'tests/integration/migrations.test.ts', 'tests/integration/static.test.ts'],
+                exclude: [
+                  'tests/integration/store-contract.test.ts',
+                  'tests/integration/migrations.test.ts',
+                  'tests/integration/static.test.ts',
+                ],
                 environment: 'node',
                 env: { CONFAB_TEST_STORE: 'postgres' },
                 globalSetup: ['tests/support/postgres-setup.ts'],

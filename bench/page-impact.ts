@@ -96,8 +96,14 @@ const site = sites[0]!;
 site.allowedOrigins.push(host.origin);
 const server = await startServer({ port: 0, dataDir, sites, log: () => {} });
 // The first requests to the demo server pay for cold file reads and compression code: make them before measuring.
-const built = ['loader.js', ...readdirSync(fileURLToPath(new URL('../dist/widget/', import.meta.url))).filter((f) => f.endsWith('.js')).map((f) => `widget/${f}`)];
-for (const file of built) await (await fetch(`${server.url}/${file}`, { headers: { 'Accept-Encoding': 'br, gzip' } })).arrayBuffer();
+const built = [
+  'loader.js',
+  ...readdirSync(fileURLToPath(new URL('../dist/widget/', import.meta.url)))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `widget/${f}`),
+];
+for (const file of built)
+  await (await fetch(`${server.url}/${file}`, { headers: { 'Accept-Encoding': 'br, gzip' } })).arrayBuffer();
 // With an operator online both widgets open on the chat (not the offline request form).
 const operator = await connectOperator(server.url, site.operators[0]!.login, 'demo');
 
@@ -107,14 +113,19 @@ const WIDGET: Record<Variant, string> = {
   floor: `<script type="module" async src="${cdn.origin}/loader.js" data-floor-server="${server.url}"></script>`,
 };
 const pages = Object.fromEntries(
-  (Object.keys(WIDGET) as Variant[]).map((v) => [v, host.page(`/${v}`, `<!doctype html><title>${v}</title>${ARTICLE}${WIDGET[v]}`)]),
+  (Object.keys(WIDGET) as Variant[]).map((v) => [
+    v,
+    host.page(`/${v}`, `<!doctype html><title>${v}</title>${ARTICLE}${WIDGET[v]}`),
+  ]),
 ) as Record<Variant, string>;
 
 console.log(
   `page impact in Chromium (loopback, fresh profile per sample, interleaved runs; median (min–max)); ` +
     `IMPACT_RUNS=${IMPACT_RUNS} CLICK_RUNS=${CLICK_RUNS} RETURNING_RUNS=${RETURNING_RUNS}`,
 );
-console.log(`floor widget: bench/floor/, built now with rollup from the repository's dependency versions, on the demo server's /visitor namespace`);
+console.log(
+  `floor widget: bench/floor/, built now with rollup from the repository's dependency versions, on the demo server's /visitor namespace`,
+);
 
 // ---- page impact
 
@@ -241,7 +252,12 @@ for (const rate of RATES) {
     ratio(median(samples.confab!), median(samples.floor!)),
   ]);
 }
-printTable('cold click (widget not imported before the click)', ['figure', 'Confab', 'floor', 'Confab/floor'], clickRows, [44, 20, 20, 14]);
+printTable(
+  'cold click (widget not imported before the click)',
+  ['figure', 'Confab', 'floor', 'Confab/floor'],
+  clickRows,
+  [44, 20, 20, 14],
+);
 
 // ---- returning visitors, at 4×
 
@@ -265,7 +281,8 @@ const returning: Returning[] = [
   { variant: 'floor', messages: 2000 },
 ];
 const visitorFor = new Map<number, string>();
-for (const count of [200, 2000]) visitorFor.set(count, await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, count));
+for (const count of [200, 2000])
+  visitorFor.set(count, await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, count));
 
 async function returningSample({ variant, messages }: Returning): Promise<ReturningSample> {
   // A visitor with no messages gets a new id from the widget; the others are given theirs.
@@ -287,7 +304,9 @@ async function returningSample({ variant, messages }: Returning): Promise<Return
     const openMs = (await tab.page.evaluate(`window.__bench.clickToComposer(${TIMEOUT_MS})`)) as number;
     await tab.page.waitForTimeout(500);
     const marker = `Message ${messages} of ${messages}`;
-    const newestInView = messages ? Number(await tab.page.evaluate(`window.__bench.inView(${JSON.stringify(marker)})`)) : NaN;
+    const newestInView = messages
+      ? Number(await tab.page.evaluate(`window.__bench.inView(${JSON.stringify(marker)})`))
+      : NaN;
     const longest = (await tab.page.evaluate('window.__bench.scrollUp(40, 300)')) as number | null;
     return { heapMb, shadowNodes, openMs, newestInView, longestScrollFrame: longest ?? NaN };
   } finally {
@@ -297,20 +316,37 @@ async function returningSample({ variant, messages }: Returning): Promise<Return
 
 const returningSamples = returning.map(() => [] as ReturningSample[]);
 for (let run = 0; run < RETURNING_RUNS; run++) {
-  for (const index of rotate([...returning.keys()], run)) returningSamples[index]!.push(await returningSample(returning[index]!));
+  for (const index of rotate([...returning.keys()], run))
+    returningSamples[index]!.push(await returningSample(returning[index]!));
 }
 const heapOfPlainPage = median(returningSamples[0]!.map((s) => s.heapMb));
 const confabNew = returning.findIndex((r) => r.variant === 'confab' && r.messages === 0);
 const heapOfNewVisitor = median(returningSamples[confabNew]!.map((s) => s.heapMb));
 printTable(
   `returning visitor at ${RETURNING_RATE}× CPU (the server replays up to 500 of the stored messages); the panel closed, then opened`,
-  ['variant', 'heap +MB vs page', '+MB vs new visitor', 'shadow nodes', 'open→frame ms', 'newest in view', 'longest scroll frame ms'],
+  [
+    'variant',
+    'heap +MB vs page',
+    '+MB vs new visitor',
+    'shadow nodes',
+    'open→frame ms',
+    'newest in view',
+    'longest scroll frame ms',
+  ],
   returning.map((r, i) => {
     const s = returningSamples[i]!;
     return [
       `${LABEL[r.variant]}${r.variant === 'none' ? '' : `, ${r.messages} messages`}`,
-      spread(s.map((x) => x.heapMb - heapOfPlainPage), 2),
-      r.variant === 'confab' ? spread(s.map((x) => x.heapMb - heapOfNewVisitor), 2) : '',
+      spread(
+        s.map((x) => x.heapMb - heapOfPlainPage),
+        2,
+      ),
+      r.variant === 'confab'
+        ? spread(
+            s.map((x) => x.heapMb - heapOfNewVisitor),
+            2,
+          )
+        : '',
       spread(s.map((x) => x.shadowNodes)),
       spread(s.map((x) => x.openMs)),
       r.messages ? `${s.filter((x) => x.newestInView === 1).length}/${s.length} runs` : '',

@@ -25,7 +25,9 @@ const MESSAGES = Math.min(Number(process.env.BENCH_MESSAGES ?? 500), 5000);
 function stats(name: string, samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2);
-  console.log(`${name.padEnd(40)} p50 ${at(0.5).padStart(6)} ms   p95 ${at(0.95).padStart(6)} ms   p99 ${at(0.99).padStart(6)} ms`);
+  console.log(
+    `${name.padEnd(40)} p50 ${at(0.5).padStart(6)} ms   p95 ${at(0.95).padStart(6)} ms   p99 ${at(0.99).padStart(6)} ms`,
+  );
 }
 
 async function baseline(): Promise<number[]> {
@@ -52,7 +54,9 @@ async function confab() {
   const server = await startServer({ port: 0, dataDir, sites: testSites(), log: () => {} });
   const idle: { disconnect(): unknown }[] = [];
   for (let i = 0; i < VISITORS; i += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, VISITORS - i) }, () => connectVisitor(server.url)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, VISITORS - i) }, () => connectVisitor(server.url)),
+    );
     idle.push(...batch.map((b) => b.socket));
   }
   const rss = process.memoryUsage().rss;
@@ -81,7 +85,9 @@ async function confab() {
   return { acks, deliveries, rss };
 }
 
-console.log(`round trip on loopback: ${MESSAGES} messages, ${VISITORS} idle visitors connected (server in this process)`);
+console.log(
+  `round trip on loopback: ${MESSAGES} messages, ${VISITORS} idle visitors connected (server in this process)`,
+);
 stats('baseline: bare socket.io echo ack', await baseline());
 const result = await confab();
 stats('confab: visitor send → stored + ack', result.acks);

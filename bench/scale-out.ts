@@ -42,7 +42,8 @@ function quantile(samples: number[], q: number) {
 /** Runs the load against `nodes` (visitors and consoles spread over them). */
 async function load(nodes: ServerNode[]): Promise<Result> {
   const consoles: OperatorClient[] = [];
-  for (const [i, node] of nodes.entries()) consoles.push((await connectOperator(node.url, i % 2 ? 'max' : 'anna')).socket);
+  for (const [i, node] of nodes.entries())
+    consoles.push((await connectOperator(node.url, i % 2 ? 'max' : 'anna')).socket);
   // Where each message was sent from (node index) and when.
   const sentAt = new Map<string, { node: number; at: number }>();
   const seen = consoles.map(() => new Map<string, number>());
@@ -54,7 +55,8 @@ async function load(nodes: ServerNode[]): Promise<Result> {
       seen[c]!.set(message.clientId, count);
       const origin = sentAt.get(message.clientId);
       // Across nodes when there are two; the one console's view when there is one.
-      if (origin && count === 1 && (nodes.length === 1 || origin.node !== c)) latencies.push(performance.now() - origin.at);
+      if (origin && count === 1 && (nodes.length === 1 || origin.node !== c))
+        latencies.push(performance.now() - origin.at);
     }),
   );
 
@@ -86,7 +88,10 @@ async function load(nodes: ServerNode[]): Promise<Result> {
         const next = performance.now() + EVERY_MS;
         const clientId = newId();
         sentAt.set(clientId, { node, at: performance.now() });
-        const ack = await socket.timeout(10_000).emitWithAck('message:send', { clientId, text: `round ${r}` }).catch(() => undefined);
+        const ack = await socket
+          .timeout(10_000)
+          .emitWithAck('message:send', { clientId, text: `round ${r}` })
+          .catch(() => undefined);
         if (ack?.ok) acked.push(clientId);
         else failedAcks++;
         await sleep(Math.max(0, next - performance.now()));
@@ -126,15 +131,24 @@ if (skip) {
   const sitesFile = writeSitesFile(dir, testSites());
   const started: ServerNode[] = [];
   try {
-    console.log(`\nScale out: ${VISITORS} visitors, one message each every ${EVERY_MS / 1000} s for ${SECONDS} s, a console on each node`);
-    const shared = { DATABASE_URL: await postgres.createDatabase(), REDIS_URL: redis.url, SITES_FILE: sitesFile, DATA_DIR: dir };
+    console.log(
+      `\nScale out: ${VISITORS} visitors, one message each every ${EVERY_MS / 1000} s for ${SECONDS} s, a console on each node`,
+    );
+    const shared = {
+      DATABASE_URL: await postgres.createDatabase(),
+      REDIS_URL: redis.url,
+      SITES_FILE: sitesFile,
+      DATA_DIR: dir,
+    };
     const a = await startNode({ env: shared });
     const b = await startNode({ env: shared });
     started.push(a, b);
     const two = await load([a, b]);
     await Promise.all([a.stop(), b.stop()]);
 
-    const single = await startNode({ env: { DATABASE_URL: await postgres.createDatabase(), SITES_FILE: sitesFile, DATA_DIR: dir } });
+    const single = await startNode({
+      env: { DATABASE_URL: await postgres.createDatabase(), SITES_FILE: sitesFile, DATA_DIR: dir },
+    });
     started.push(single);
     const one = await load([single]);
     await single.stop();

@@ -32,7 +32,8 @@ function staticClosure(entry) {
     seen.add(file);
     const code = read(join('widget', file)).toString();
     // Static `import … from "./x.js"` and `export … from "./x.js"`; `import("./x.js")` is on demand.
-    for (const [, dep] of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+)["']/g)) visit(dep);
+    for (const [, dep] of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[^'"()]*?from\s*)?["']\.\/([^"']+)["']/g))
+      visit(dep);
   };
   visit(entry);
   return [...seen].map((file) => join('widget', file));
@@ -58,8 +59,12 @@ for (const [name, files] of Object.entries(paths)) {
 }
 printAttribution(paths['open chat'].filter((file) => file.startsWith('widget/')));
 
-const lazy = readdirSync(join(dist, 'widget')).filter((f) => f.endsWith('.js') && !paths['open chat'].includes(join('widget', f)));
-console.log(`on demand (not in any budget): ${lazy.map((f) => `${f} ${gzip(read(join('widget', f)))} B`).join(', ') || 'none'}`);
+const lazy = readdirSync(join(dist, 'widget')).filter(
+  (f) => f.endsWith('.js') && !paths['open chat'].includes(join('widget', f)),
+);
+console.log(
+  `on demand (not in any budget): ${lazy.map((f) => `${f} ${gzip(read(join('widget', f)))} B`).join(', ') || 'none'}`,
+);
 if (failed) {
   console.error('\nA size budget is exceeded. Make the change smaller, or justify a new budget in docs/design.md.');
   process.exit(1);
@@ -126,7 +131,9 @@ function printAttribution(files) {
   }
   const all = [...gz.values()].reduce((a, b) => a + b, 0);
   const row = (name, bytes) =>
-    console.log(`  ${name.padEnd(44)} ${String(Math.round(bytes)).padStart(6)}  ${((100 * bytes) / all).toFixed(1).padStart(5)} %`);
+    console.log(
+      `  ${name.padEnd(44)} ${String(Math.round(bytes)).padStart(6)}  ${((100 * bytes) / all).toFixed(1).padStart(5)} %`,
+    );
   const AREAS = [
     ['socket.io-client + engine.io + parsers', /^(socket\.io|engine\.io|@socket\.io)/],
     ['preact', /^preact$/],
@@ -139,9 +146,15 @@ function printAttribution(files) {
   ];
   console.log(`\nopen chat widget chunks by source, gzip B (estimated share of ${Math.round(all)} B):`);
   for (const [area, pattern] of AREAS) {
-    row(area, [...gz].filter(([name]) => pattern.test(name)).reduce((sum, [, bytes]) => sum + bytes, 0));
+    row(
+      area,
+      [...gz].filter(([name]) => pattern.test(name)).reduce((sum, [, bytes]) => sum + bytes, 0),
+    );
   }
   const TOP = Number(process.env.SIZE_TOP ?? 16);
   console.log(`top ${TOP} sources:`);
-  [...gz].sort((a, b) => b[1] - a[1]).slice(0, TOP).forEach(([name, bytes]) => row(name, bytes));
+  [...gz]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP)
+    .forEach(([name, bytes]) => row(name, bytes));
 }

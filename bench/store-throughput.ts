@@ -100,7 +100,9 @@ async function connectMany(url: string, count: number): Promise<Socket[]> {
 }
 
 const send = async (socket: Socket, text: string) => {
-  const ack = (await socket.timeout(10_000).emitWithAck('message:send', { clientId: newId(), text })) as { ok: boolean };
+  const ack = (await socket.timeout(10_000).emitWithAck('message:send', { clientId: newId(), text })) as {
+    ok: boolean;
+  };
   if (!ack.ok) throw new Error(`refused: ${JSON.stringify(ack)}`);
 };
 
@@ -146,7 +148,8 @@ async function roundTrips(socket: Socket, count: number): Promise<number[]> {
 function seededDataDir(count: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'confab-bench-'));
   const db = openSqliteDatabase(dir);
-  const insert = db.prepare(`INSERT INTO visitors (site, id, user_id, created_at, last_seen_at, visit_started_at, blocked_at)
+  const insert =
+    db.prepare(`INSERT INTO visitors (site, id, user_id, created_at, last_seen_at, visit_started_at, blocked_at)
     VALUES ('shop', ?, ?, 1, 1, 1, ?)`);
   db.transaction(() => {
     for (let i = 0; i < count; i++) insert.run(newId(), i % 10 === 0 ? `user-${i}` : null, i === 7 ? 1 : null);
@@ -181,7 +184,10 @@ if (postgresBin()) {
   await cluster.stop();
 }
 
-line('messages stored + acked per second, bare socket.io relay', `${relayRate.toFixed(0)} /s (baseline, nothing stored)`);
+line(
+  'messages stored + acked per second, bare socket.io relay',
+  `${relayRate.toFixed(0)} /s (baseline, nothing stored)`,
+);
 line('messages stored + acked per second, SQLite', `${sqliteRate.toFixed(0)} /s`);
 line(
   'messages stored + acked per second, PostgreSQL',
@@ -206,7 +212,10 @@ for (const stored of [1_000, 100_000]) {
 }
 const p50 = (n: number) => percentile(roundTrip[n]!, 0.5);
 line('round trip, 1,000 stored visitors', `p50 ${ms(p50(1_000))}  p99 ${ms(percentile(roundTrip[1_000]!, 0.99))}`);
-line('round trip, 100,000 stored visitors', `p50 ${ms(p50(100_000))}  p99 ${ms(percentile(roundTrip[100_000]!, 0.99))}`);
+line(
+  'round trip, 100,000 stored visitors',
+  `p50 ${ms(p50(100_000))}  p99 ${ms(percentile(roundTrip[100_000]!, 0.99))}`,
+);
 line('  100k / 1k (p50)', `${(p50(100_000) / p50(1_000)).toFixed(2)}×`);
 
 // 3. Idle visitors, RSS, ack latency with them connected, and a mass disconnect.
@@ -217,8 +226,14 @@ const idle = await connectMany(idleServer.url, IDLE);
 const rssAfter = await idleServer.rss();
 const prober = await visitor(idleServer.url);
 const withIdle = await roundTrips(prober, 300);
-line(`server RSS, ${IDLE.toLocaleString('en')} idle visitors connected`, `${(rssAfter / 2 ** 20).toFixed(0)} MB (${(((rssAfter - rssBefore) / IDLE) * 10_000 / 2 ** 20).toFixed(0)} MB per 10,000 above the empty server's ${(rssBefore / 2 ** 20).toFixed(0)} MB)`);
-line(`ack with ${IDLE.toLocaleString('en')} visitors connected`, `p50 ${ms(percentile(withIdle, 0.5))}  p99 ${ms(percentile(withIdle, 0.99))}`);
+line(
+  `server RSS, ${IDLE.toLocaleString('en')} idle visitors connected`,
+  `${(rssAfter / 2 ** 20).toFixed(0)} MB (${((((rssAfter - rssBefore) / IDLE) * 10_000) / 2 ** 20).toFixed(0)} MB per 10,000 above the empty server's ${(rssBefore / 2 ** 20).toFixed(0)} MB)`,
+);
+line(
+  `ack with ${IDLE.toLocaleString('en')} visitors connected`,
+  `p50 ${ms(percentile(withIdle, 0.5))}  p99 ${ms(percentile(withIdle, 0.99))}`,
+);
 
 // Half the visitors leave at once; a probe keeps sending and the slowest answer is kept.
 let longest = 0;

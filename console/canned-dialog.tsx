@@ -12,7 +12,9 @@ export function CannedDialog({ s }: { s: OperatorSession }) {
   const close = () => (cannedOpen.value = false);
   return (
     <Modal title="Canned replies" onClose={close} class="canned">
-      <p>Type <kbd>/</kbd> at the start of a reply to insert one; you can edit it before sending.</p>
+      <p>
+        Type <kbd>/</kbd> at the start of a reply to insert one; you can edit it before sending.
+      </p>
       <ul class="canned-list" aria-label="Your canned replies">
         {s.canned.all.value.length === 0 && <li class="note">None yet.</li>}
         {s.canned.all.value.map((reply) => (
@@ -21,10 +23,14 @@ export function CannedDialog({ s }: { s: OperatorSession }) {
             <span class="preview">{reply.text}</span>
             {!reply.shared && (
               <span class="actions">
-                <button type="button" class="link" onClick={() => {
-                  setEditing(reply);
-                  setProblem('');
-                }}>
+                <button
+                  type="button"
+                  class="link"
+                  onClick={() => {
+                    setEditing(reply);
+                    setProblem('');
+                  }}
+                >
                   Edit<span class="sr-only"> {reply.title}</span>
                 </button>
                 <button type="button" class="link" onClick={() => s.canned.remove(reply.id)}>
@@ -52,12 +58,24 @@ export function CannedDialog({ s }: { s: OperatorSession }) {
         }}
       >
         <label>
-          Title <input name="title" data-autofocus maxLength={CANNED_LIMITS.title} defaultValue={editing?.title ?? ''} required />
+          Title{' '}
+          <input
+            name="title"
+            data-autofocus
+            maxLength={CANNED_LIMITS.title}
+            defaultValue={editing?.title ?? ''}
+            required
+          />
         </label>
         <label>
-          Text <textarea name="text" rows={3} maxLength={CANNED_LIMITS.text} defaultValue={editing?.text ?? ''} required />
+          Text{' '}
+          <textarea name="text" rows={3} maxLength={CANNED_LIMITS.text} defaultValue={editing?.text ?? ''} required />
         </label>
-        {problem && <p class="error" role="alert">{problem}</p>}
+        {problem && (
+          <p class="error" role="alert">
+            {problem}
+          </p>
+        )}
         <div class="modal-actions">
           {editing && (
             <button type="button" onClick={() => setEditing(null)}>

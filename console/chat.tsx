@@ -14,7 +14,17 @@ import type { OperatorSession } from './session';
 import { formatDateTime, formatDay, formatTime, withDaySeparators } from './time';
 import { askToClose } from './ui-state';
 
-function MessageItem({ s, m, visitorName, seen }: { s: OperatorSession; m: ChatMessage; visitorName: string; seen: boolean }) {
+function MessageItem({
+  s,
+  m,
+  visitorName,
+  seen,
+}: {
+  s: OperatorSession;
+  m: ChatMessage;
+  visitorName: string;
+  seen: boolean;
+}) {
   const [editing, setEditing] = useState(false);
   const mine = m.author === 'operator' && m.operator?.id === s.me.value?.id;
   const open = s.conversations.value.get(m.conversationId)?.status === 'open';
@@ -30,7 +40,9 @@ function MessageItem({ s, m, visitorName, seen }: { s: OperatorSession; m: ChatM
       >
         <textarea name="text" aria-label="Edit message" defaultValue={m.text} rows={2} />
         <button type="submit">Save</button>
-        <button type="button" onClick={() => setEditing(false)}>Cancel</button>
+        <button type="button" onClick={() => setEditing(false)}>
+          Cancel
+        </button>
       </form>
     );
   }
@@ -42,20 +54,24 @@ function MessageItem({ s, m, visitorName, seen }: { s: OperatorSession; m: ChatM
           {formatTime(m.createdAt)}
         </time>
       </small>
-      {m.replyTo && (
-        <blockquote class="quote">{m.replyTo.deleted ? 'message deleted' : m.replyTo.text}</blockquote>
-      )}
+      {m.replyTo && <blockquote class="quote">{m.replyTo.deleted ? 'message deleted' : m.replyTo.text}</blockquote>}
       {m.deleted ? <em class="text">message deleted</em> : <span class="text">{m.text}</span>}
       <small class="actions">
         {m.editedAt && !m.deleted && <span>edited</span>}
         {seen && <span class="seen">Seen</span>}
         {open && m.author === 'visitor' && (
-          <button type="button" onClick={() => (s.replyingTo.value = m)}>Reply</button>
+          <button type="button" onClick={() => (s.replyingTo.value = m)}>
+            Reply
+          </button>
         )}
         {open && mine && !m.deleted && (
           <>
-            <button type="button" onClick={() => setEditing(true)}>Edit</button>
-            <button type="button" onClick={() => void s.remove(m.id)}>Delete</button>
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+            <button type="button" onClick={() => void s.remove(m.id)}>
+              Delete
+            </button>
           </>
         )}
       </small>
@@ -73,7 +89,12 @@ export function Chat({ s }: { s: OperatorSession }) {
     s.markRead();
   }, [s.messages.value.length, s.pending.value.length, id]);
 
-  if (!conversation) return <section class="chat"><p class="placeholder">Choose a conversation.</p></section>;
+  if (!conversation)
+    return (
+      <section class="chat">
+        <p class="placeholder">Choose a conversation.</p>
+      </section>
+    );
   const rating = conversation.rating;
   const label = conversationLabel(conversation);
   const now = Date.now();
@@ -95,8 +116,12 @@ export function Chat({ s }: { s: OperatorSession }) {
         </span>
         {conversation.status === 'open' && (
           <span class="actions">
-            <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">End chat</button>
-            <button type="button" class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">Spam</button>
+            <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">
+              End chat
+            </button>
+            <button type="button" class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">
+              Spam
+            </button>
           </span>
         )}
       </header>
@@ -128,21 +153,23 @@ export function Chat({ s }: { s: OperatorSession }) {
           </div>
         ))}
       </div>
-      <div class="visitor-typing" aria-live="polite">{s.typing.value.has(conversation.id) ? 'Visitor is typing…' : ''}</div>
+      <div class="visitor-typing" aria-live="polite">
+        {s.typing.value.has(conversation.id) ? 'Visitor is typing…' : ''}
+      </div>
       {conversation.status === 'open' ? (
         <>
           {replying && (
             <div class="replying">
               Replying to: <em>{replying.text.slice(0, 80)}</em>{' '}
-              <button type="button" onClick={() => (s.replyingTo.value = null)}>Cancel</button>
+              <button type="button" onClick={() => (s.replyingTo.value = null)}>
+                Cancel
+              </button>
             </div>
           )}
           <Composer s={s} onInput={typing.input} onSent={typing.stop} />
         </>
       ) : (
-        <p class="placeholder">
-          This conversation is closed{conversation.closeReason === 'spam' ? ' as spam' : ''}.
-        </p>
+        <p class="placeholder">This conversation is closed{conversation.closeReason === 'spam' ? ' as spam' : ''}.</p>
       )}
     </section>
   );

@@ -42,10 +42,13 @@ export function Composer({ s, onInput, onSent }: { s: OperatorSession; onInput: 
   };
 
   return (
-    <form class="reply" onSubmit={(e) => {
+    <form
+      class="reply"
+      onSubmit={(e) => {
         e.preventDefault();
         send();
-      }}>
+      }}
+    >
       {listOpen && (
         // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA combobox pattern: a list of options, owned by the field
         <ul class="canned-options" role="listbox" id="canned-options" aria-label="Canned replies">

@@ -62,7 +62,11 @@ function Login() {
       <label>
         Password <input name="password" type="password" autocomplete="current-password" required />
       </label>
-      {loginError.value && <p class="error" role="alert">{loginError.value}</p>}
+      {loginError.value && (
+        <p class="error" role="alert">
+          {loginError.value}
+        </p>
+      )}
       <button type="submit">Log in</button>
     </form>
   );
@@ -148,7 +152,13 @@ function Sidebar({ s }: { s: OperatorSession }) {
         })}
       </div>
       {s.tab.value !== 'online' && <FilterBar s={s} />}
-      {s.tab.value === 'leads' ? <LeadList s={s} /> : s.tab.value === 'online' ? <OnlineList s={s} /> : <Conversations s={s} />}
+      {s.tab.value === 'leads' ? (
+        <LeadList s={s} />
+      ) : s.tab.value === 'online' ? (
+        <OnlineList s={s} />
+      ) : (
+        <Conversations s={s} />
+      )}
     </aside>
   );
 }
@@ -210,7 +220,11 @@ function NotificationSettings({ s }: { s: OperatorSession }) {
         />{' '}
         Desktop notifications
       </label>
-      {note.value && <p class="note" role="status">{note.value}</p>}
+      {note.value && (
+        <p class="note" role="status">
+          {note.value}
+        </p>
+      )}
     </details>
   );
 }
@@ -255,7 +269,9 @@ function FilterBar({ s }: { s: OperatorSession }) {
           <select
             aria-label="Conversation status"
             value={filter.status}
-            onChange={(e) => (s.conversationFilter.value = { ...filter, status: e.currentTarget.value as ConversationStatusFilter })}
+            onChange={(e) =>
+              (s.conversationFilter.value = { ...filter, status: e.currentTarget.value as ConversationStatusFilter })
+            }
           >
             <option value="any">Any status</option>
             <option value="open">Open</option>
@@ -302,14 +318,22 @@ function Conversations({ s }: { s: OperatorSession }) {
   const filtered = f.query.trim() !== '' || f.status !== 'any' || f.operator !== 'any' || f.period !== 'any';
   return (
     <ul class="list" aria-label="Conversations">
-      {s.list.value.length === 0 && <li class="empty">{filtered ? 'Nothing loaded matches the search.' : 'No conversations here.'}</li>}
+      {s.list.value.length === 0 && (
+        <li class="empty">{filtered ? 'Nothing loaded matches the search.' : 'No conversations here.'}</li>
+      )}
       {s.list.value.map((c) => {
         const label = conversationLabel(c);
         const unread = s.unread.count(c.id);
         const last = c.lastMessage;
         return (
           <li key={c.id}>
-            <button type="button" aria-current={s.selectedId.value === c.id} onClick={() => void s.select(c.id)} data-conversation={c.id} class={unread ? 'unread' : ''}>
+            <button
+              type="button"
+              aria-current={s.selectedId.value === c.id}
+              onClick={() => void s.select(c.id)}
+              data-conversation={c.id}
+              class={unread ? 'unread' : ''}
+            >
               <span class="row">
                 <strong>
                   {label.name} <span class={`trust ${label.trust}`}>{TRUST_TEXT[label.trust]}</span>
@@ -321,7 +345,11 @@ function Conversations({ s }: { s: OperatorSession }) {
                   {c.closeReason === 'spam' && <span class="badge new">spam</span>}
                 </strong>
                 {last && (
-                  <time class="when" dateTime={new Date(last.createdAt).toISOString()} title={formatDateTime(last.createdAt)}>
+                  <time
+                    class="when"
+                    dateTime={new Date(last.createdAt).toISOString()}
+                    title={formatDateTime(last.createdAt)}
+                  >
                     {formatTime(last.createdAt)}
                   </time>
                 )}
@@ -348,8 +376,8 @@ function HelpDialog() {
     <Modal title="Keyboard shortcuts" onClose={() => (helpOpen.value = false)} class="help">
       <p>Single keys work when the cursor is not in a text field; press Esc to leave one.</p>
       <p>
-        In the reply field, <kbd>/</kbd> at the start lists the canned replies: type to search, <kbd>↑</kbd> <kbd>↓</kbd> to
-        choose, <kbd>Enter</kbd> or <kbd>Tab</kbd> to insert.
+        In the reply field, <kbd>/</kbd> at the start lists the canned replies: type to search, <kbd>↑</kbd>{' '}
+        <kbd>↓</kbd> to choose, <kbd>Enter</kbd> or <kbd>Tab</kbd> to insert.
       </p>
       <table>
         <thead>
@@ -386,16 +414,25 @@ function HelpDialog() {
 function Console() {
   const s = session.value;
   if (!s) return <Login />;
-  const lead = s.tab.value === 'leads' && s.selectedLeadId.value ? s.leads.value.get(s.selectedLeadId.value) : undefined;
+  const lead =
+    s.tab.value === 'leads' && s.selectedLeadId.value ? s.leads.value.get(s.selectedLeadId.value) : undefined;
   return (
     <div class="layout">
       <Sidebar s={s} />
       {s.tab.value === 'leads' ? (
-        lead ? <LeadDetail s={s} lead={lead} /> : <section class="chat"><p class="placeholder">Choose a request.</p></section>
+        lead ? (
+          <LeadDetail s={s} lead={lead} />
+        ) : (
+          <section class="chat">
+            <p class="placeholder">Choose a request.</p>
+          </section>
+        )
       ) : (
         <Chat s={s} />
       )}
-      {confirmation.value && <ConfirmDialog confirmation={confirmation.value} onClose={() => (confirmation.value = null)} />}
+      {confirmation.value && (
+        <ConfirmDialog confirmation={confirmation.value} onClose={() => (confirmation.value = null)} />
+      )}
       {helpOpen.value && <HelpDialog />}
       {cannedOpen.value && <CannedDialog s={s} />}
     </div>

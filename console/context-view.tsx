@@ -42,13 +42,37 @@ export function ContextFacts({ context, visitor }: { context: ContextSnapshot | 
       <Fact label="Page now" value={visitor?.page?.url ?? undefined} />
       <Fact label="Page at start" value={context?.page?.url} />
       <Fact label="Referrer" value={context?.page?.referrer ?? now.firstTouch?.referrer} />
-      <Fact label="First touch" value={now.firstTouch ? `${source(now.firstTouch)} — ${now.firstTouch.landing}` : 'direct'} />
-      <Fact label="Last touch" value={now.lastTouch ? `${source(now.lastTouch)} — ${now.lastTouch.landing}` : undefined} />
+      <Fact
+        label="First touch"
+        value={now.firstTouch ? `${source(now.firstTouch)} — ${now.firstTouch.landing}` : 'direct'}
+      />
+      <Fact
+        label="Last touch"
+        value={now.lastTouch ? `${source(now.lastTouch)} — ${now.lastTouch.landing}` : undefined}
+      />
       <Fact label="Region" value={now.region} />
       <Fact label="Local time" value={localTime(now.env)} />
-      <Fact label="Device" value={now.env ? [now.env.device, now.env.language, now.env.viewport && `${now.env.viewport.width}×${now.env.viewport.height}`].filter(Boolean).join(', ') : undefined} />
+      <Fact
+        label="Device"
+        value={
+          now.env
+            ? [
+                now.env.device,
+                now.env.language,
+                now.env.viewport && `${now.env.viewport.width}×${now.env.viewport.height}`,
+              ]
+                .filter(Boolean)
+                .join(', ')
+            : undefined
+        }
+      />
       <Fact label="IP" value={now.ip} />
-      {visitor && <Fact label="This visit" value={`${minutes(Date.now() - visitor.visitStartedAt)}, ${visitor.pagesThisVisit} page(s), ${visitor.returning ? 'returning' : 'new'}`} />}
+      {visitor && (
+        <Fact
+          label="This visit"
+          value={`${minutes(Date.now() - visitor.visitStartedAt)}, ${visitor.pagesThisVisit} page(s), ${visitor.returning ? 'returning' : 'new'}`}
+        />
+      )}
     </dl>
   );
 }

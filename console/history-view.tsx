@@ -35,7 +35,11 @@ function EarlierConversation({ s, c }: { s: OperatorSession; c: ConversationSumm
         messages.map((m) => (
           <p key={m.id} class={`earlier-msg ${m.author}`}>
             <small>
-              {m.author === 'operator' ? (m.operator?.name ?? 'Operator') : m.author === 'visitor' ? 'Visitor' : 'System'}{' '}
+              {m.author === 'operator'
+                ? (m.operator?.name ?? 'Operator')
+                : m.author === 'visitor'
+                  ? 'Visitor'
+                  : 'System'}{' '}
               <time dateTime={new Date(m.createdAt).toISOString()}>{formatTime(m.createdAt)}</time>
             </small>{' '}
             {m.deleted ? <em>message deleted</em> : m.text}

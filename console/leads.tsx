@@ -34,9 +34,15 @@ export function LeadList({ s }: { s: OperatorSession }) {
           >
             <strong>
               {leadLabel(lead)}{' '}
-              {lead.spam ? <span class="badge spam">Spam</span> : <span class={`badge ${lead.status}`}>{STATUS_LABEL[lead.status]}</span>}
+              {lead.spam ? (
+                <span class="badge spam">Spam</span>
+              ) : (
+                <span class={`badge ${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
+              )}
             </strong>
-            <span class="preview">{lead.phone ?? lead.email ?? ''} — {lead.message ?? 'no message'}</span>
+            <span class="preview">
+              {lead.phone ?? lead.email ?? ''} — {lead.message ?? 'no message'}
+            </span>
             <span class="preview when">{when(lead.createdAt)}</span>
           </button>
         </li>
@@ -62,21 +68,32 @@ export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
         <strong>Request from {leadLabel(lead)}</strong>
         <span class="actions">
           {lead.spam && (
-            <button type="button" class="close-chat" onClick={() => void s.markNotSpam(lead.id)}>Not spam</button>
+            <button type="button" class="close-chat" onClick={() => void s.markNotSpam(lead.id)}>
+              Not spam
+            </button>
           )}
           {!lead.spam && lead.status !== 'in_work' && lead.status !== 'done' && (
-            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'in_work')}>Take in work</button>
+            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'in_work')}>
+              Take in work
+            </button>
           )}
           {!lead.spam && lead.status !== 'done' && (
-            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'done')}>Mark done</button>
+            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'done')}>
+              Mark done
+            </button>
           )}
           {!lead.spam && lead.status === 'done' && (
-            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'new')}>Reopen</button>
+            <button type="button" class="close-chat" onClick={() => void s.setLeadStatus(lead.id, 'new')}>
+              Reopen
+            </button>
           )}
         </span>
       </header>
       <dl class="facts">
-        <Row label="Status" value={lead.spam ? `Quarantined as spam: ${SPAM_LABEL[lead.spam]}` : STATUS_LABEL[lead.status]} />
+        <Row
+          label="Status"
+          value={lead.spam ? `Quarantined as spam: ${SPAM_LABEL[lead.spam]}` : STATUS_LABEL[lead.status]}
+        />
         <Row label="Received" value={when(lead.createdAt)} />
         <Row label="Name" value={lead.name ? `${lead.name} (unverified)` : `${leadLabel(lead)} (no name given)`} />
         <Row label="Phone" value={lead.phone} />

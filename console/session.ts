@@ -26,7 +26,14 @@ import { showDesktop } from './notify/desktop';
 import { playChime } from './notify/sound';
 import { createUnreadModel } from './models/attention';
 import { createCannedModel } from './models/canned';
-import { NO_CONVERSATION_FILTER, NO_LEAD_FILTER, matchesConversation, matchesLead, type ConversationFilter, type LeadFilter } from './models/filter';
+import {
+  NO_CONVERSATION_FILTER,
+  NO_LEAD_FILTER,
+  matchesConversation,
+  matchesLead,
+  type ConversationFilter,
+  type LeadFilter,
+} from './models/filter';
 import { mergeByChange } from './models/messages';
 import { createSettingsModel } from './models/settings';
 import { conversationLabel, leadLabel } from './models/visitor-label';
@@ -100,7 +107,10 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     const next = new Set(typing.value);
     if (on) {
       next.add(conversationId);
-      typingTimers.set(conversationId, setTimeout(() => setTyping(conversationId, false), LIMITS.typingTtlMs));
+      typingTimers.set(
+        conversationId,
+        setTimeout(() => setTyping(conversationId, false), LIMITS.typingTtlMs),
+      );
     } else next.delete(conversationId);
     typing.value = next;
   };
@@ -113,16 +123,25 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   /** The chime and the desktop notification for one new visitor message. */
   const alert = (message: ChatMessage) => {
     const conversation = conversations.value.get(message.conversationId);
-    const kind = alertFor(message, conversation, { me: myId.value, selectedId: selectedId.value, visible: visible.value });
+    const kind = alertFor(message, conversation, {
+      me: myId.value,
+      selectedId: selectedId.value,
+      visible: visible.value,
+    });
     if (!kind) return;
     const { sound, desktop } = notifications.settings.value;
     if (sound) playChime();
     if (desktop) {
       const who = conversation ? conversationLabel(conversation).name : 'A visitor';
-      showDesktop(kind === 'new-chat' ? `New chat: ${who}` : `New message: ${who}`, message.text.slice(0, 140), message.conversationId, () => {
-        tab.value = kind === 'new-chat' ? 'new' : 'mine';
-        void select(message.conversationId);
-      });
+      showDesktop(
+        kind === 'new-chat' ? `New chat: ${who}` : `New message: ${who}`,
+        message.text.slice(0, 140),
+        message.conversationId,
+        () => {
+          tab.value = kind === 'new-chat' ? 'new' : 'mine';
+          void select(message.conversationId);
+        },
+      );
     }
   };
   /**
@@ -252,7 +271,9 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     replyingTo.value = null;
     pending.value = [...pending.value, item];
     const done = (patch: Partial<PendingReply> | null) =>
-      (pending.value = pending.value.flatMap((p) => (p.clientId !== item.clientId ? [p] : patch ? [{ ...p, ...patch }] : [])));
+      (pending.value = pending.value.flatMap((p) =>
+        p.clientId !== item.clientId ? [p] : patch ? [{ ...p, ...patch }] : [],
+      ));
     try {
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', {
         conversationId,
@@ -294,7 +315,10 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     return all.filter(
       (c) =>
         inTab(c) &&
-        matchesConversation(c, conversationFilter.value, mine, { label: conversationLabel(c).name, texts: searchTexts.get(c.id) }),
+        matchesConversation(c, conversationFilter.value, mine, {
+          label: conversationLabel(c).name,
+          texts: searchTexts.get(c.id),
+        }),
     );
   });
 
@@ -349,7 +373,10 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     replyingTo,
     markRead,
     async closeSelected(spam = false) {
-      if (selectedId.value) await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:close', { conversationId: selectedId.value, spam });
+      if (selectedId.value)
+        await socket
+          .timeout(LIMITS.ackTimeoutMs)
+          .emitWithAck('conversation:close', { conversationId: selectedId.value, spam });
     },
     async edit(messageId: string, text: string) {
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:edit', { messageId, text });

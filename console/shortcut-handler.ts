@@ -19,11 +19,14 @@ function step(s: OperatorSession, by: 1 | -1) {
   const ids = leads ? s.leadList.value.map((l) => l.id) : s.list.value.map((c) => c.id);
   if (ids.length === 0) return;
   const current = ids.indexOf((leads ? s.selectedLeadId.value : s.selectedId.value) ?? '');
-  const next = ids[current === -1 ? (by === 1 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, current + by))]!;
+  const next =
+    ids[current === -1 ? (by === 1 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, current + by))]!;
   if (leads) s.selectedLeadId.value = next;
   else void s.select(next);
   // Keep the keyboard where the eye goes: the chosen row.
-  queueMicrotask(() => document.querySelector<HTMLElement>(`[data-${leads ? 'lead' : 'conversation'}="${CSS.escape(next)}"]`)?.focus());
+  queueMicrotask(() =>
+    document.querySelector<HTMLElement>(`[data-${leads ? 'lead' : 'conversation'}="${CSS.escape(next)}"]`)?.focus(),
+  );
 }
 
 export function run(s: OperatorSession, action: ShortcutAction) {

@@ -80,6 +80,7 @@ export function actionFor(press: KeyPress, inTextField: boolean): ShortcutAction
 export function isTextField(element: Element | null): boolean {
   if (!element) return false;
   if (element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) return true;
-  if (element instanceof HTMLInputElement) return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(element.type);
+  if (element instanceof HTMLInputElement)
+    return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(element.type);
   return element instanceof HTMLElement && element.isContentEditable;
 }

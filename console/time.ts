@@ -11,7 +11,12 @@ export interface TimeOptions {
 
 /** The calendar day of `ms` in the time zone, as YYYY-MM-DD (for comparing days). */
 export function dayKey(ms: number, { timeZone }: TimeOptions = {}): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(ms);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

@@ -19,23 +19,24 @@ export function OnlineList({ s }: { s: OperatorSession }) {
         // A chat the console knows of counts too: never a second chat beside an open one.
         const chatId = v.conversationId ?? openConversationOf(v.visitorId, s.conversations.value.values())?.id;
         return (
-        <li key={v.visitorId} class="visitor-row" data-visitor={v.visitorId}>
-          <strong>{onlineLabel(v)}</strong>
-          <span class="preview page-now">{v.page?.url ?? ''}</span>
-          <span class="preview">
-            {v.returning ? 'returning' : 'new'} · {v.pagesThisVisit} page(s) · from <span class="first-touch">{source(v.firstTouch)}</span>
-            {v.region ? ` · ${v.region}` : ''}
-          </span>
-          {chatId ? (
-            <button type="button" onClick={() => openChat(s, chatId)}>
-              Open chat
-            </button>
-          ) : (
-            <button type="button" class="write-first" onClick={() => void s.startWith(v.visitorId)}>
-              Write first
-            </button>
-          )}
-        </li>
+          <li key={v.visitorId} class="visitor-row" data-visitor={v.visitorId}>
+            <strong>{onlineLabel(v)}</strong>
+            <span class="preview page-now">{v.page?.url ?? ''}</span>
+            <span class="preview">
+              {v.returning ? 'returning' : 'new'} · {v.pagesThisVisit} page(s) · from{' '}
+              <span class="first-touch">{source(v.firstTouch)}</span>
+              {v.region ? ` · ${v.region}` : ''}
+            </span>
+            {chatId ? (
+              <button type="button" onClick={() => openChat(s, chatId)}>
+                Open chat
+              </button>
+            ) : (
+              <button type="button" class="write-first" onClick={() => void s.startWith(v.visitorId)}>
+                Write first
+              </button>
+            )}
+          </li>
         );
       })}
     </ul>

@@ -13,7 +13,8 @@ const CSS =
   '.launcher{border:0;padding:0;width:56px;height:56px;border-radius:50%;background:#0b6bcb;color:#fff;display:grid;place-items:center;cursor:pointer}' +
   'svg{width:28px;fill:currentColor}';
 
-const server = document.querySelector<HTMLScriptElement>('script[data-floor-server]')?.dataset.floorServer ?? location.origin;
+const server =
+  document.querySelector<HTMLScriptElement>('script[data-floor-server]')?.dataset.floorServer ?? location.origin;
 const host = document.createElement('floor-widget');
 const root = host.attachShadow({ mode: 'open' });
 const sheet = new CSSStyleSheet();

@@ -6,7 +6,12 @@
 import { newId } from '../../src/protocol';
 import type { Store } from '../../server/src/store';
 
-export async function seedReturningVisitor(store: Store, site: string, operatorId: string, count: number): Promise<string> {
+export async function seedReturningVisitor(
+  store: Store,
+  site: string,
+  operatorId: string,
+  count: number,
+): Promise<string> {
   const visitorId = newId();
   await store.touchVisitor({ id: visitorId, site });
   const owner = `v:${visitorId}`;

@@ -23,7 +23,8 @@ export function ratio(a: number, b: number): string {
 
 export function printTable(title: string, header: string[], rows: string[][], widths: number[]): void {
   console.log(`\n${title}`);
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[i]!))).join('');
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[i]!))).join('');
   console.log(line(header));
   rows.forEach((row) => console.log(line(row)));
 }

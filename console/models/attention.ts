@@ -19,7 +19,10 @@ export function createUnreadModel(
     const id = me.value;
     if (!id) return;
     try {
-      storage.setItem(readKey(id), JSON.stringify(unread.readPositions(state.value, new Set(conversations.value.keys()))));
+      storage.setItem(
+        readKey(id),
+        JSON.stringify(unread.readPositions(state.value, new Set(conversations.value.keys()))),
+      );
     } catch {
       // Storage full or blocked: counts still work for this page.
     }

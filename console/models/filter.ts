@@ -61,7 +61,11 @@ export function matchesQuery(query: string, fields: readonly (string | null | un
   return words.every((word) => {
     if (haystack.includes(word)) return true;
     const wanted = digits(word);
-    return wanted.length >= 3 && wanted.length === word.replace(/[\s()+.-]/g, '').length && numbers.some((n) => n.includes(wanted));
+    return (
+      wanted.length >= 3 &&
+      wanted.length === word.replace(/[\s()+.-]/g, '').length &&
+      numbers.some((n) => n.includes(wanted))
+    );
   });
 }
 
@@ -79,7 +83,13 @@ export function matchesConversation(
   if (filter.operator === 'me' && (!me || c.operatorId !== me)) return false;
   if (filter.operator === 'none' && c.operatorId) return false;
   if (!['any', 'me', 'none'].includes(filter.operator) && c.operatorId !== filter.operator) return false;
-  return matchesQuery(filter.query, [searchable.label, c.visitorName, c.visitorEmail, c.lastMessage?.text, ...(searchable.texts ?? [])]);
+  return matchesQuery(filter.query, [
+    searchable.label,
+    c.visitorName,
+    c.visitorEmail,
+    c.lastMessage?.text,
+    ...(searchable.texts ?? []),
+  ]);
 }
 
 export function matchesLead(lead: Lead, filter: LeadFilter, label: string, now = Date.now()): boolean {

@@ -26,7 +26,10 @@ export function earlierWith(
 }
 
 /** The open conversation this visitor has now, if the console knows one. */
-export function openConversationOf(visitorId: string, conversations: Iterable<ConversationSummary>): ConversationSummary | undefined {
+export function openConversationOf(
+  visitorId: string,
+  conversations: Iterable<ConversationSummary>,
+): ConversationSummary | undefined {
   for (const c of conversations) if (c.visitorId === visitorId && c.status === 'open') return c;
   return undefined;
 }

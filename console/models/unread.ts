@@ -30,7 +30,10 @@ function withEntry(state: UnreadState, conversationId: string, entry: UnreadEntr
 }
 
 /** A visitor message arrived. Anything else (operator, system, duplicates, already read) changes nothing. */
-export function countIncoming(state: UnreadState, message: Pick<ChatMessage, 'conversationId' | 'seq' | 'author'>): UnreadState {
+export function countIncoming(
+  state: UnreadState,
+  message: Pick<ChatMessage, 'conversationId' | 'seq' | 'author'>,
+): UnreadState {
   if (message.author !== 'visitor') return state;
   const entry = entryOf(state, message.conversationId);
   if (message.seq <= entry.readSeq || entry.unreadSeqs.includes(message.seq)) return state;
@@ -72,13 +75,15 @@ export function seed(
     const readSeq = Math.max(remembered[c.id] ?? 0, c.operatorReadSeq ?? 0, before.readSeq);
     const unreadSeqs = before.unreadSeqs.filter((s) => s > readSeq && s <= c.lastSeq);
     // Missed while away (or before this page): at least the last message is unread.
-    if (c.lastMessage?.author === 'visitor' && c.lastSeq > readSeq && !unreadSeqs.includes(c.lastSeq)) unreadSeqs.push(c.lastSeq);
+    if (c.lastMessage?.author === 'visitor' && c.lastSeq > readSeq && !unreadSeqs.includes(c.lastSeq))
+      unreadSeqs.push(c.lastSeq);
     state.set(c.id, { readSeq, unreadSeqs });
   }
   return state;
 }
 
-export const unreadCount = (state: UnreadState, conversationId: string) => entryOf(state, conversationId).unreadSeqs.length;
+export const unreadCount = (state: UnreadState, conversationId: string) =>
+  entryOf(state, conversationId).unreadSeqs.length;
 
 export function unreadTotal(state: UnreadState, conversationIds: Iterable<string>): number {
   let total = 0;

@@ -135,7 +135,13 @@ function ColorField({ token }: { token: keyof ColorTokens }) {
   return (
     <div class="row">
       <label for={`color-${token}`}>{LABELS[token]}</label>
-      <input id={`color-${token}`} type="color" name={token} value={colors[token]} onInput={(e) => update({ [token]: e.currentTarget.value })} />
+      <input
+        id={`color-${token}`}
+        type="color"
+        name={token}
+        value={colors[token]}
+        onInput={(e) => update({ [token]: e.currentTarget.value })}
+      />
       <code>{colors[token]}</code>
       {ratio !== null && ratio < AA_TEXT && (
         <span class="warning" role="status" data-warning={token}>
@@ -153,10 +159,14 @@ function Designer() {
       <p>The real widget, in the corner of this page. Pick a state, change the look, copy the result.</p>
       <fieldset>
         <legend>State</legend>
-        <select name="state" value={state.value} onChange={(e) => {
+        <select
+          name="state"
+          value={state.value}
+          onChange={(e) => {
             state.value = e.currentTarget.value as PreviewState;
             void mountPreview();
-          }}>
+          }}
+        >
           {STATES.map(([id, label]) => (
             <option value={id}>{label}</option>
           ))}
@@ -172,7 +182,12 @@ function Designer() {
         <legend>Layout and type</legend>
         <div class="row">
           <label for="position">Position</label>
-          <select id="position" name="position" value={theme.value.position} onChange={(e) => update({ position: e.currentTarget.value as 'left' | 'right' })}>
+          <select
+            id="position"
+            name="position"
+            value={theme.value.position}
+            onChange={(e) => update({ position: e.currentTarget.value as 'left' | 'right' })}
+          >
             <option value="right">Bottom right</option>
             <option value="left">Bottom left</option>
           </select>
@@ -180,16 +195,37 @@ function Designer() {
         {(['offsetX', 'offsetY'] as const).map((key) => (
           <div class="row">
             <label for={key}>{key === 'offsetX' ? 'Side offset (px)' : 'Bottom offset (px)'}</label>
-            <input id={key} name={key} type="number" min={0} max={400} value={theme.value[key] ?? 20} onInput={(e) => update({ [key]: Number(e.currentTarget.value) })} />
+            <input
+              id={key}
+              name={key}
+              type="number"
+              min={0}
+              max={400}
+              value={theme.value[key] ?? 20}
+              onInput={(e) => update({ [key]: Number(e.currentTarget.value) })}
+            />
           </div>
         ))}
         <div class="row">
           <label for="radius">Corner radius (px)</label>
-          <input id="radius" name="radius" type="range" min={0} max={32} value={theme.value.radius ?? 16} onInput={(e) => update({ radius: Number(e.currentTarget.value) })} />
+          <input
+            id="radius"
+            name="radius"
+            type="range"
+            min={0}
+            max={32}
+            value={theme.value.radius ?? 16}
+            onInput={(e) => update({ radius: Number(e.currentTarget.value) })}
+          />
         </div>
         <div class="row">
           <label for="font">Font</label>
-          <select id="font" name="fontFamily" value={theme.value.fontFamily ?? ''} onChange={(e) => update({ fontFamily: e.currentTarget.value || undefined })}>
+          <select
+            id="font"
+            name="fontFamily"
+            value={theme.value.fontFamily ?? ''}
+            onChange={(e) => update({ fontFamily: e.currentTarget.value || undefined })}
+          >
             {FONTS.map((font) => (
               <option value={font}>{font || 'System'}</option>
             ))}
@@ -197,7 +233,12 @@ function Designer() {
         </div>
         <div class="row">
           <label for="mode">Mode</label>
-          <select id="mode" name="mode" value={theme.value.mode} onChange={(e) => update({ mode: e.currentTarget.value as Theme['mode'] })}>
+          <select
+            id="mode"
+            name="mode"
+            value={theme.value.mode}
+            onChange={(e) => update({ mode: e.currentTarget.value as Theme['mode'] })}
+          >
             <option value="light">Light</option>
             <option value="dark">Dark</option>
             <option value="auto">Follow the system</option>
@@ -205,14 +246,26 @@ function Designer() {
         </div>
         <div class="row">
           <label for="icon">Launcher icon URL</label>
-          <input id="icon" name="icon" type="url" placeholder="https://…" value={theme.value.icon ?? ''} onChange={(e) => update({ icon: e.currentTarget.value || undefined })} />
+          <input
+            id="icon"
+            name="icon"
+            type="url"
+            placeholder="https://…"
+            value={theme.value.icon ?? ''}
+            onChange={(e) => update({ icon: e.currentTarget.value || undefined })}
+          />
         </div>
         <div class="row">
           <label for="lang">Language</label>
-          <select id="lang" name="lang" value={lang.value} onChange={(e) => {
+          <select
+            id="lang"
+            name="lang"
+            value={lang.value}
+            onChange={(e) => {
               lang.value = e.currentTarget.value;
               current?.instance.command('locale', [lang.value]);
-            }}>
+            }}
+          >
             {SUPPORTED_LOCALES.map((code) => (
               <option value={code}>{code}</option>
             ))}
@@ -222,7 +275,15 @@ function Designer() {
       <fieldset>
         <legend>Snippet</legend>
         <textarea name="snippet" readOnly rows={4} value={snippet.value} />
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet.value).then(() => (copied.value = 'Copied.'), () => (copied.value = 'Select the text and copy it.'))}>
+        <button
+          type="button"
+          onClick={() =>
+            void navigator.clipboard?.writeText(snippet.value).then(
+              () => (copied.value = 'Copied.'),
+              () => (copied.value = 'Select the text and copy it.'),
+            )
+          }
+        >
           Copy snippet
         </button>{' '}
         <span role="status">{copied.value}</span>

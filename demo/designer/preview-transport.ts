@@ -42,7 +42,12 @@ export function previewTransport(state: PreviewState, siteName: string) {
     const messages = state === 'launcher' || state === 'form' || state === 'thanks' ? [] : conversation();
     const closed = state === 'rating' || state === 'ended' || state === 'spam';
     const session: VisitorSession = {
-      site: { id: 'demo', name: siteName, greeting: 'Hi! Ask us anything — we reply in minutes.', leadForm: DEFAULT_LEAD_FORM },
+      site: {
+        id: 'demo',
+        name: siteName,
+        greeting: 'Hi! Ask us anything — we reply in minutes.',
+        leadForm: DEFAULT_LEAD_FORM,
+      },
       conversationId: messages.length ? 'preview' : null,
       status: messages.length ? (closed ? 'closed' : 'open') : null,
       closeReason: closed ? (state === 'spam' ? 'spam' : 'operator') : null,
@@ -56,7 +61,10 @@ export function previewTransport(state: PreviewState, siteName: string) {
     setTimeout(() => {
       options.onState('online');
       emit('session', session);
-      emit('availability', state === 'form' || state === 'thanks' ? { online: false, reason: 'nobody' } : { online: true });
+      emit(
+        'availability',
+        state === 'form' || state === 'thanks' ? { online: false, reason: 'nobody' } : { online: true },
+      );
       if (state === 'chat') emit('typing', { typing: true });
     });
     return {

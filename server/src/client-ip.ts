@@ -35,13 +35,17 @@ export function plainIp(address: string): string {
 export function parseTrustProxy(raw: string): TrustProxy | string {
   const value = raw.trim().toLowerCase();
   if (value === '' || value === 'false' || value === '0') return { kind: 'off' };
-  if (value === 'true') return 'say which proxies to trust: a hop count such as 1, or their addresses such as loopback or 10.0.0.0/8';
+  if (value === 'true')
+    return 'say which proxies to trust: a hop count such as 1, or their addresses such as loopback or 10.0.0.0/8';
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
     return hops <= 10 ? { kind: 'hops', hops } : 'a hop count above 10 is surely a mistake';
   }
   const list = new BlockList();
-  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const named = NAMED_RANGES[entry];
     if (named) {
       for (const [network, prefix, family] of named) list.addSubnet(network, prefix, family);
@@ -54,7 +58,8 @@ export function parseTrustProxy(raw: string): TrustProxy | string {
     if (prefixText === undefined) list.addAddress(address, type);
     else {
       const prefix = Number(prefixText);
-      if (!/^\d+$/.test(prefixText) || prefix > (family === 4 ? 32 : 128)) return `"${entry}" has no valid prefix length`;
+      if (!/^\d+$/.test(prefixText) || prefix > (family === 4 ? 32 : 128))
+        return `"${entry}" has no valid prefix length`;
       list.addSubnet(address, prefix, type);
     }
   }
@@ -67,7 +72,11 @@ function isTrusted(list: BlockList, address: string): boolean {
 }
 
 /** The client's address for one request or handshake. */
-export function clientIp(trust: TrustProxy, remoteAddress: string | undefined, forwardedFor: string | string[] | undefined): string {
+export function clientIp(
+  trust: TrustProxy,
+  remoteAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+): string {
   const peer = plainIp(remoteAddress ?? '');
   if (trust.kind === 'off' || forwardedFor === undefined) return peer;
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;

@@ -82,7 +82,13 @@ const flag = (fix: string) =>
 const schema = v.object({
   PORT: v.optional(wholeNumber(0, 65535, 'use a whole number from 0 to 65535 (8080 by default)'), '8080'),
   HOST: v.optional(
-    v.pipe(asText, v.check((value) => isIP(value) !== 0 || /^[a-z0-9.-]+$/i.test(value), 'use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name')),
+    v.pipe(
+      asText,
+      v.check(
+        (value) => isIP(value) !== 0 || /^[a-z0-9.-]+$/i.test(value),
+        'use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name',
+      ),
+    ),
     '127.0.0.1',
   ),
   PUBLIC_URL: v.optional(
@@ -115,17 +121,37 @@ const schema = v.object({
   ),
   DATA_DIR: v.optional(v.pipe(asText, v.minLength(1, 'name a folder the server may write to')), paths.data),
   DATABASE_URL: v.optional(
-    v.pipe(asText, v.regex(/^(postgres|postgresql|sqlite):/i, 'use postgres://user:password@host:5432/confab, or leave it unset for the embedded store in DATA_DIR')),
+    v.pipe(
+      asText,
+      v.regex(
+        /^(postgres|postgresql|sqlite):/i,
+        'use postgres://user:password@host:5432/confab, or leave it unset for the embedded store in DATA_DIR',
+      ),
+    ),
   ),
   REDIS_URL: v.optional(
-    v.pipe(asText, v.regex(/^rediss?:\/\/[^\s]+$/i, 'use redis://host:6379 (or rediss:// for TLS), or leave it unset for one process')),
+    v.pipe(
+      asText,
+      v.regex(
+        /^rediss?:\/\/[^\s]+$/i,
+        'use redis://host:6379 (or rediss:// for TLS), or leave it unset for one process',
+      ),
+    ),
   ),
-  PRESENCE_GRACE_MS: v.optional(wholeNumber(0, 3_600_000, 'use milliseconds from 0 to 3600000 (30000 by default)'), '30000'),
+  PRESENCE_GRACE_MS: v.optional(
+    wholeNumber(0, 3_600_000, 'use milliseconds from 0 to 3600000 (30000 by default)'),
+    '30000',
+  ),
   LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `use one of ${LOG_LEVELS.join(', ')}`), 'info'),
   SITES_FILE: v.optional(v.pipe(asText, v.minLength(1, 'name the JSON file that lists the sites'))),
   DEMO: v.optional(flag('use true or false'), 'false'),
-  SHUTDOWN_TIMEOUT_MS: v.optional(wholeNumber(100, 600_000, 'use milliseconds from 100 to 600000 (10000 by default)'), '10000'),
-  RETENTION_DAYS: v.optional(wholeNumber(1, 36_500, 'use a whole number of days from 1, or leave it unset to keep everything')),
+  SHUTDOWN_TIMEOUT_MS: v.optional(
+    wholeNumber(100, 600_000, 'use milliseconds from 100 to 600000 (10000 by default)'),
+    '10000',
+  ),
+  RETENTION_DAYS: v.optional(
+    wholeNumber(1, 36_500, 'use a whole number of days from 1, or leave it unset to keep everything'),
+  ),
 });
 
 /** `--config <file>` and `--demo` from the command line; everything else is a setting. */
@@ -189,12 +215,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const demo = settings.DEMO;
 
   if (!settings.PUBLIC_URL && production) {
-    problems.push('PUBLIC_URL: not set. In production set it to the https origin browsers reach the server at, such as PUBLIC_URL=https://chat.example.com.');
+    problems.push(
+      'PUBLIC_URL: not set. In production set it to the https origin browsers reach the server at, such as PUBLIC_URL=https://chat.example.com.',
+    );
   } else if (!settings.PUBLIC_URL && WILDCARD_HOSTS.has(settings.HOST)) {
-    problems.push(`PUBLIC_URL: not set while HOST=${settings.HOST} listens on every interface, so no address for links can be guessed. Set PUBLIC_URL to the origin browsers use, such as http://192.168.1.20:${settings.PORT}.`);
+    problems.push(
+      `PUBLIC_URL: not set while HOST=${settings.HOST} listens on every interface, so no address for links can be guessed. Set PUBLIC_URL to the origin browsers use, such as http://192.168.1.20:${settings.PORT}.`,
+    );
   }
   if (!settings.SITES_FILE && !demo) {
-    problems.push('SITES_FILE: not set. Point it at your sites file (see README, Configuration), or run the demo with --demo.');
+    problems.push(
+      'SITES_FILE: not set. Point it at your sites file (see README, Configuration), or run the demo with --demo.',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
 

@@ -49,7 +49,10 @@ export const rooms = {
 
 /** The site's operators with the status others see. */
 export function team(ctx: ServerContext, site: SiteConfig): TeamMember[] {
-  return site.operators.map((op) => ({ ...publicProfile(op, ctx.publicUrl, site), status: ctx.presence.status(site.id, op.id) }));
+  return site.operators.map((op) => ({
+    ...publicProfile(op, ctx.publicUrl, site),
+    status: ctx.presence.status(site.id, op.id),
+  }));
 }
 
 export function findOperator(ctx: ServerContext, site: string, operatorId: string | null): OperatorConfig | undefined {

@@ -9,14 +9,23 @@ import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, NewMessage } from './store';
 
 /** Sends a stored message to the owner's connections and the site's operators. */
-export function broadcastMessage(ctx: ServerContext, conversation: ConversationRow, message: ChatMessage, except?: string) {
+export function broadcastMessage(
+  ctx: ServerContext,
+  conversation: ConversationRow,
+  message: ChatMessage,
+  except?: string,
+) {
   const owner = ctx.visitors.to(rooms.owner(conversation.site, conversation.owner));
   (except ? owner.except(except) : owner).emit('message:new', message);
   const operators = ctx.operators.to(rooms.operators(conversation.site));
   (except ? operators.except(except) : operators).emit('message:new', message);
 }
 
-export async function appendMessage(ctx: ServerContext, conversation: ConversationRow, input: Omit<NewMessage, 'conversationId'>) {
+export async function appendMessage(
+  ctx: ServerContext,
+  conversation: ConversationRow,
+  input: Omit<NewMessage, 'conversationId'>,
+) {
   const { message: row, duplicate } = await ctx.store.appendMessage({ ...input, conversationId: conversation.id });
   return { message: toChatMessage(ctx, conversation.site, row), duplicate };
 }
@@ -50,7 +59,11 @@ export async function pickUp(
 }
 
 /** Closes an open conversation; spam also bars the visitor from starting another. */
-export async function closeConversation(ctx: ServerContext, conversation: ConversationRow, reason: CloseReason): Promise<boolean> {
+export async function closeConversation(
+  ctx: ServerContext,
+  conversation: ConversationRow,
+  reason: CloseReason,
+): Promise<boolean> {
   if (!(await ctx.store.closeConversation(conversation.id, reason))) return false;
   if (reason === 'spam') await ctx.store.blockVisitor(conversation.site, conversation.visitorId);
   ctx.visitors
@@ -76,12 +89,18 @@ export function publishRating(ctx: ServerContext, site: SiteConfig, conversation
 
 /** Closes every conversation idle past its site's timeout (seed 004). */
 export async function closeIdleConversations(ctx: ServerContext, now = Date.now()): Promise<number> {
-  const timeouts = [...ctx.sites.values()].flatMap((s) => (s.inactivityTimeoutMinutes ? [s.inactivityTimeoutMinutes] : []));
+  const timeouts = [...ctx.sites.values()].flatMap((s) =>
+    s.inactivityTimeoutMinutes ? [s.inactivityTimeoutMinutes] : [],
+  );
   if (!timeouts.length) return 0;
   let closed = 0;
   for (const conversation of await ctx.store.idleConversations(now - Math.min(...timeouts) * 60_000)) {
     const minutes = ctx.sites.get(conversation.site)?.inactivityTimeoutMinutes;
-    if (minutes && conversation.updatedAt < now - minutes * 60_000 && (await closeConversation(ctx, conversation, 'timeout'))) {
+    if (
+      minutes &&
+      conversation.updatedAt < now - minutes * 60_000 &&
+      (await closeConversation(ctx, conversation, 'timeout'))
+    ) {
       closed++;
     }
   }

@@ -33,7 +33,10 @@ const b64 = (value: string) => Buffer.from(value).toString('base64url');
  * What a site's backend does, in a few lines (used by the tests and shown in the README;
  * a backend would normally use its JWT library). Synchronous, which jose's signer is not.
  */
-export function signIdentity(claims: VerifiedUser & { exp: number; nbf?: number; iss?: string; aud?: string }, secret: string): string {
+export function signIdentity(
+  claims: VerifiedUser & { exp: number; nbf?: number; iss?: string; aud?: string },
+  secret: string,
+): string {
   const head = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
@@ -52,7 +55,11 @@ function reasonFor(error: unknown): string {
   return 'not a JWT (header.payload.signature)';
 }
 
-export async function verifyIdentity(token: unknown, rules: IdentityRules, nowMs = Date.now()): Promise<IdentityResult> {
+export async function verifyIdentity(
+  token: unknown,
+  rules: IdentityRules,
+  nowMs = Date.now(),
+): Promise<IdentityResult> {
   if (!rules.secret) return { ok: false, reason: 'this site does not accept identity tokens (no identitySecret)' };
   if (typeof token !== 'string' || token.length > 4096) return { ok: false, reason: 'not a token' };
   let claims: JWTPayload;
@@ -70,7 +77,8 @@ export async function verifyIdentity(token: unknown, rules: IdentityRules, nowMs
   }
   const { userId } = claims as { userId?: unknown };
   if (typeof userId !== 'string' || !userId || userId.length > 128) return { ok: false, reason: 'userId is missing' };
-  const text = (value: unknown, max: number) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : undefined);
+  const text = (value: unknown, max: number) =>
+    typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : undefined;
   const name = text(claims.name, 100);
   const email = text(claims.email, 254);
   return { ok: true, user: { userId, ...(name ? { name } : {}), ...(email ? { email } : {}) } };

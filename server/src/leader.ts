@@ -45,7 +45,10 @@ export async function redisLeadership(
       clearInterval(timer);
       if (leaseEnds > Date.now()) {
         await redis
-          .eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, { keys: [LOCK], arguments: [nodeId] })
+          .eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, {
+            keys: [LOCK],
+            arguments: [nodeId],
+          })
           .catch(() => {});
       }
       leaseEnds = 0;

@@ -10,7 +10,17 @@ import type { LogLevel } from './config';
 export type { Logger };
 
 /** Field names whose values are replaced wherever they appear one or two levels deep. */
-const REDACTED = ['token', 'password', 'passwordHash', 'authorization', 'cookie', 'text', 'visitorId', 'identitySecret', 'secret'];
+const REDACTED = [
+  'token',
+  'password',
+  'passwordHash',
+  'authorization',
+  'cookie',
+  'text',
+  'visitorId',
+  'identitySecret',
+  'secret',
+];
 
 export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
   const paths = REDACTED.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);

@@ -12,7 +12,8 @@ import { loadSites, type SiteConfig } from './sites';
 import { watchSitesFile } from './sites-watch';
 
 /** The demo's API token is published in the README; any other site's is known to its owner only. */
-const tokenHint = (site: SiteConfig, config: Config) => (config.demo && site.id === 'demo' ? 'demo-api-token' : `<the ${site.id} API token>`);
+const tokenHint = (site: SiteConfig, config: Config) =>
+  config.demo && site.id === 'demo' ? 'demo-api-token' : `<the ${site.id} API token>`;
 
 /** What the operator of the server reads first: only URLs that exist for these sites. */
 function banner(url: string, sites: SiteConfig[], config: Config): string {
@@ -26,7 +27,10 @@ function banner(url: string, sites: SiteConfig[], config: Config): string {
     `  Health            ${url}/healthz  ${url}/readyz  ${url}/metrics`,
     ...sites
       .filter((site) => site.apiTokenSha256)
-      .map((site) => `  Requests API      curl -H 'Authorization: Bearer ${tokenHint(site, config)}' ${url}/api/sites/${site.id}/leads`),
+      .map(
+        (site) =>
+          `  Requests API      curl -H 'Authorization: Bearer ${tokenHint(site, config)}' ${url}/api/sites/${site.id}/leads`,
+      ),
     '',
     `  Sites file        ${config.sitesFile} (${sites.map((site) => site.id).join(', ')}); reloaded on change and on SIGHUP`,
     '',
@@ -71,9 +75,11 @@ async function serve(): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const hint =
-      code === 'EADDRINUSE' ? `PORT: ${config.port} is taken by another program; choose another PORT.`
-      : code === 'EACCES' ? `PORT: ${config.port} needs privileges; use a port above 1023 behind the reverse proxy.`
-      : (error as Error).message;
+      code === 'EADDRINUSE'
+        ? `PORT: ${config.port} is taken by another program; choose another PORT.`
+        : code === 'EACCES'
+          ? `PORT: ${config.port} needs privileges; use a port above 1023 behind the reverse proxy.`
+          : (error as Error).message;
     console.error(`Confab cannot start; fix the configuration:\n  - ${hint}`);
     process.exit(78);
   }

@@ -88,7 +88,16 @@ export function createMetrics(sources: MetricSources) {
     registers: [registry],
   });
 
-  return { registry, messagesStored, ackSeconds, storeSeconds, storeErrors, loginFailures, spamQuarantined, spamNotStored };
+  return {
+    registry,
+    messagesStored,
+    ackSeconds,
+    storeSeconds,
+    storeErrors,
+    loginFailures,
+    spamQuarantined,
+    spamNotStored,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

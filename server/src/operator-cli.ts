@@ -33,7 +33,9 @@ async function readPassword(): Promise<string> {
   return '';
 }
 
-type RawSites = { sites: Array<Record<string, unknown> & { id?: unknown; operators?: Array<Record<string, unknown>> }> };
+type RawSites = {
+  sites: Array<Record<string, unknown> & { id?: unknown; operators?: Array<Record<string, unknown>> }>;
+};
 
 /** Writes beside the file and renames over it, so a running server never reads half a file. */
 function writeSites(file: string, raw: RawSites) {
@@ -69,7 +71,8 @@ export async function runCli(args: string[]): Promise<number> {
   const login = option(args, 'login');
 
   if (action === 'list') {
-    for (const site of raw.sites) for (const op of site.operators ?? []) console.log(`${String(site.id)}\t${String(op.login)}\t${String(op.name)}`);
+    for (const site of raw.sites)
+      for (const op of site.operators ?? []) console.log(`${String(site.id)}\t${String(op.login)}\t${String(op.name)}`);
     return 0;
   }
   if (action === 'add') {
@@ -92,7 +95,13 @@ export async function runCli(args: string[]): Promise<number> {
     const title = option(args, 'title');
     site.operators = [
       ...(site.operators ?? []),
-      { id: option(args, 'id') ?? login, login, name, ...(title ? { title } : {}), passwordHash: await hashPassword(password) },
+      {
+        id: option(args, 'id') ?? login,
+        login,
+        name,
+        ...(title ? { title } : {}),
+        passwordHash: await hashPassword(password),
+      },
     ];
     writeSites(file, raw);
     console.log(`Added ${login} to ${siteId}. A running server picks the change up by itself.`);

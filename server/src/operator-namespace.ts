@@ -25,7 +25,18 @@ import { publishConversation, rooms, team, toChatMessage, toSummary, type Server
 import { closeConversation, pickUp } from './conversations';
 import type { MessageService } from './messages';
 import { announceLead } from './lead-handler';
-import { check, closeRequest, leadRef, leadUpdate, messageEdit, messageRef, readMark, spamList, statusChange, visitorRef } from './payloads';
+import {
+  check,
+  closeRequest,
+  leadRef,
+  leadUpdate,
+  messageEdit,
+  messageRef,
+  readMark,
+  spamList,
+  statusChange,
+  visitorRef,
+} from './payloads';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, MessageRow } from './store';
 import { onlineVisitors, snapshotOf } from './visitor-presence';
@@ -88,7 +99,8 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
       const row = await store.getMessage(messageId);
       const conversation = row && (await store.getConversation(row.conversationId));
       if (!row || conversation?.site !== site.id) return { error: fail('not_found', 'no such message') };
-      if (row.operatorId !== operator.id) return { error: fail('unauthorized', 'only the author may change a message') };
+      if (row.operatorId !== operator.id)
+        return { error: fail('unauthorized', 'only the author may change a message') };
       if (conversation.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
       return { row, conversation };
     };
@@ -134,11 +146,17 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
           const visitor = await store.getVisitor(site.id, ref.value.visitorId);
           if (!visitor) return ack(fail('not_found', 'no such visitor'));
           const owner = visitor.userId ? `u:${visitor.userId}` : `v:${visitor.id}`;
-          if (await store.isBlocked(site.id, owner, visitor.id)) return ack(fail('blocked', 'this visitor was marked as spam'));
+          if (await store.isBlocked(site.id, owner, visitor.id))
+            return ack(fail('blocked', 'this visitor was marked as spam'));
           const live = [...(ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>)].find(
             (v) => v.data.site?.id === site.id && v.data.visitorId === visitor.id,
           );
-          const { conversation } = await store.openConversation(site.id, owner, visitor.id, live && (await snapshotOf(ctx, live)));
+          const { conversation } = await store.openConversation(
+            site.id,
+            owner,
+            visitor.id,
+            live && (await snapshotOf(ctx, live)),
+          );
           await pickUp(ctx, site, conversation, operator);
           publishConversation(ctx, conversation.id);
           ack({ ok: true, conversation: toSummary((await store.getConversationListRow(conversation.id))!) });
@@ -171,7 +189,9 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         async () => {
           const found = await ownMessage(ref.value.messageId);
           if ('error' in found) return ack(found.error);
-          const row = text?.ok ? await store.editMessage(found.row.id, text.value) : await store.deleteMessage(found.row.id);
+          const row = text?.ok
+            ? await store.editMessage(found.row.id, text.value)
+            : await store.deleteMessage(found.row.id);
           announceChange(found.conversation, ack, row);
         },
         ack,
@@ -253,7 +273,8 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
       if (!checked.ok) return ack(checked);
       guard(
         'spam list',
-        async () => ack({ ok: true, leads: await store.listLeads(site.id, { spam: true, limit: checked.value.limit }) }),
+        async () =>
+          ack({ ok: true, leads: await store.listLeads(site.id, { spam: true, limit: checked.value.limit }) }),
         ack,
         internal('request'),
       );

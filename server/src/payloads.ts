@@ -43,7 +43,10 @@ export const statusChange = v.object({
 
 /** The Spam filter's page size: quarantined requests come newest first, at most this many. */
 export const spamList = v.object({
-  limit: v.optional(v.pipe(v.number('limit must be a whole number from 1 to 500'), v.integer(), v.minValue(1), v.maxValue(500)), 200),
+  limit: v.optional(
+    v.pipe(v.number('limit must be a whole number from 1 to 500'), v.integer(), v.minValue(1), v.maxValue(500)),
+    200,
+  ),
 });
 
 export const leadRef = v.object({ leadId: id('leadId') });
@@ -66,5 +69,8 @@ export function check<S extends v.GenericSchema>(
   if (result.success) return { ok: true, value: result.output };
   const issue = result.issues[0];
   const field = issue.path?.map((step) => String(step.key)).join('.');
-  return { ok: false, error: { code: (field && codes[field]) || 'invalid', message: issue.message, ...(field ? { field } : {}) } };
+  return {
+    ok: false,
+    error: { code: (field && codes[field]) || 'invalid', message: issue.message, ...(field ? { field } : {}) },
+  };
 }

@@ -143,7 +143,11 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       let changed = false;
       for (const op of site.operators) {
         const k = key(site.id, op.id);
-        changed = (await redis.eval(RESYNC, { keys: [k], arguments: [`s:${nodeId}:`, graceEnd(), ...(byOperator.get(k) ?? [])] })) === 1 || changed;
+        changed =
+          (await redis.eval(RESYNC, {
+            keys: [k],
+            arguments: [`s:${nodeId}:`, graceEnd(), ...(byOperator.get(k) ?? [])],
+          })) === 1 || changed;
       }
       if (changed) await tell(site.id);
     }
@@ -158,7 +162,10 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     for (const site of sites()) {
       let changed = false;
       for (const op of site.operators) {
-        const went = await redis.eval(SWEEP, { keys: [key(site.id, op.id)], arguments: [String(now), graceEnd(), ...dead.map((n) => `s:${n}:`)] });
+        const went = await redis.eval(SWEEP, {
+          keys: [key(site.id, op.id)],
+          arguments: [String(now), graceEnd(), ...dead.map((n) => `s:${n}:`)],
+        });
         changed = went === 1 || changed;
       }
       if (changed) await tell(site.id);
@@ -193,7 +200,9 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     },
     disconnect(site, operatorId, socketId) {
       local.delete(socketId);
-      redis.eval(DISCONNECT, { keys: [key(site, operatorId)], arguments: [field(socketId), graceEnd()] }).catch(failed('disconnect'));
+      redis
+        .eval(DISCONNECT, { keys: [key(site, operatorId)], arguments: [field(socketId), graceEnd()] })
+        .catch(failed('disconnect'));
     },
     setStatus(site, operatorId, status) {
       const k = key(site, operatorId);

@@ -42,7 +42,9 @@ export async function connectRedis(url: string, log: (message: string) => void):
     state,
     subscriber,
     async close() {
-      await Promise.allSettled([adapter, state, subscriber].map((client) => (client.isOpen ? client.quit() : undefined)));
+      await Promise.allSettled(
+        [adapter, state, subscriber].map((client) => (client.isOpen ? client.quit() : undefined)),
+      );
     },
   };
 }

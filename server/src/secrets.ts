@@ -11,12 +11,19 @@ export const SECRET_FIELDS = new Set(['passwordHash', 'identitySecret', 'apiToke
 
 export type SecretReference = { env: string } | { file: string };
 
-function readSecret(reference: Record<string, unknown>, where: string, env: NodeJS.ProcessEnv, baseDir: string): string {
+function readSecret(
+  reference: Record<string, unknown>,
+  where: string,
+  env: NodeJS.ProcessEnv,
+  baseDir: string,
+): string {
   const keys = Object.keys(reference);
   if (keys.length === 1 && typeof reference.env === 'string') {
     const value = env[reference.env];
     if (value === undefined || value.trim() === '') {
-      throw new Error(`sites config: ${where}: the environment variable ${reference.env} is not set; set it or write the value inline`);
+      throw new Error(
+        `sites config: ${where}: the environment variable ${reference.env} is not set; set it or write the value inline`,
+      );
     }
     return value.trim();
   }
@@ -26,14 +33,23 @@ function readSecret(reference: Record<string, unknown>, where: string, env: Node
       // Secret files usually end in a newline that is not part of the secret.
       return readFileSync(path, 'utf8').trim();
     } catch (error) {
-      throw new Error(`sites config: ${where}: cannot read the secret file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new Error(
+        `sites config: ${where}: cannot read the secret file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
-  throw new Error(`sites config: ${where}: write the secret inline, or as {"env": "VARIABLE"} or {"file": "/path/to/file"}`);
+  throw new Error(
+    `sites config: ${where}: write the secret inline, or as {"env": "VARIABLE"} or {"file": "/path/to/file"}`,
+  );
 }
 
 /** Returns a copy of the parsed sites file with every secret reference replaced by its value. */
-export function resolveSecrets(raw: unknown, env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd(), where = ''): unknown {
+export function resolveSecrets(
+  raw: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+  baseDir = process.cwd(),
+  where = '',
+): unknown {
   if (Array.isArray(raw)) return raw.map((item, i) => resolveSecrets(item, env, baseDir, `${where}[${i}]`));
   if (typeof raw !== 'object' || raw === null) return raw;
   const out: Record<string, unknown> = {};

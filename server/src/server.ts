@@ -138,9 +138,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? createLogger(options.log ? 'silent' : 'info');
   // The gateways' plain lines: failures at warn, everything else at info.
-  const log = options.log ?? ((message: string) => (/failed|gave up|not stored|not published/.test(message) ? logger.warn(message) : logger.info(message)));
-  const sites =
-    typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? paths.demoSites);
+  const log =
+    options.log ??
+    ((message: string) =>
+      /failed|gave up|not stored|not published/.test(message) ? logger.warn(message) : logger.info(message));
+  const sites = typeof options.sites === 'object' ? options.sites : loadSites(options.sites ?? paths.demoSites);
   const trustProxy = options.trustProxy ?? { kind: 'off' };
   const ipOf = (req: IncomingMessage) => clientIp(trustProxy, req.socket.remoteAddress, req.headers['x-forwarded-for']);
 
@@ -153,7 +155,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     operatorsConnected: () => countSockets(OPERATOR_NAMESPACE),
     webhookBacklog: () => store?.webhookBacklog() ?? 0,
   });
-  store = instrumentStore(await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId), metrics);
+  store = instrumentStore(
+    await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId),
+    metrics,
+  );
 
   const mounts: Mount[] = [
     { prefix: '/', root: paths.widget, cors: true, immutable: HASHED_WIDGET_CHUNK },
@@ -203,7 +208,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const watch = (namespace: Namespace) => {
     // Before the gateways' own middleware: they read the address the visitor is stored with.
     namespace.use((socket, next) => {
-      socket.handshake.address = clientIp(trustProxy, socket.request.socket.remoteAddress, socket.request.headers['x-forwarded-for']);
+      socket.handshake.address = clientIp(
+        trustProxy,
+        socket.request.socket.remoteAddress,
+        socket.request.headers['x-forwarded-for'],
+      );
       next();
     });
     namespace.on('connection', (socket) => {
@@ -289,20 +298,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   started = true;
   // Business hours open and close on the clock, not on an event: look every 20 seconds.
   const hoursTimer = setInterval(() => ctx.refreshAvailability(), 20_000);
-  const idleTimer = setInterval(
-    () => {
-      // One node at a time sweeps (leader.ts); alone, this one always does.
-      if (leadership.isLeader()) void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`));
-    },
-    options.idleSweepMs ?? 30_000,
-  );
+  const idleTimer = setInterval(() => {
+    // One node at a time sweeps (leader.ts); alone, this one always does.
+    if (leadership.isLeader())
+      void closeIdleConversations(ctx).catch((error: unknown) => log(`idle sweep failed: ${String(error)}`));
+  }, options.idleSweepMs ?? 30_000);
 
   const retentionDays = options.retentionDays;
   const purge = () =>
     retentionDays &&
     leadership.isLeader() &&
     store.purgeBefore(Date.now() - retentionDays * 86_400_000).then(
-      (purged) => log(`retention: removed ${purged.pageViews} page views, ${purged.ipAddresses} IP addresses, ${purged.sessions} sessions`),
+      (purged) =>
+        log(
+          `retention: removed ${purged.pageViews} page views, ${purged.ipAddresses} IP addresses, ${purged.sessions} sessions`,
+        ),
       (error: unknown) => log(`retention sweep failed: ${String(error)}`),
     );
   void purge();

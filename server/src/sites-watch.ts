@@ -18,7 +18,10 @@ export function watchSitesFile(file: string, apply: (sites: SiteConfig[]) => voi
     try {
       const sites = loadSites(file);
       apply(sites);
-      logger.info({ sites: sites.length, operators: sites.reduce((n, s) => n + s.operators.length, 0), why }, 'sites reloaded');
+      logger.info(
+        { sites: sites.length, operators: sites.reduce((n, s) => n + s.operators.length, 0), why },
+        'sites reloaded',
+      );
     } catch (error) {
       logger.error({ why, problem: (error as Error).message }, 'sites file not reloaded; the sites in use stay');
     }
@@ -32,7 +35,9 @@ export function watchSitesFile(file: string, apply: (sites: SiteConfig[]) => voi
       clearTimeout(timer);
       timer = setTimeout(() => reload('file changed'), SETTLE_MS);
     });
-    watcher.on('error', (error) => logger.warn({ err: error }, 'watching the sites file stopped; SIGHUP still reloads it'));
+    watcher.on('error', (error) =>
+      logger.warn({ err: error }, 'watching the sites file stopped; SIGHUP still reloads it'),
+    );
   } catch (error) {
     logger.warn({ err: error }, 'cannot watch the sites file; send SIGHUP to reload it');
   }

@@ -99,7 +99,8 @@ export function parseSites(raw: unknown): SiteConfig[] {
     const operators = site.operators.map((op, j) => {
       const where = `${at}.operators[${j}]`;
       const passwordHash = text(op.passwordHash, `${where}.passwordHash`)!;
-      if (!isPasswordHash(passwordHash)) fail(`${where}.passwordHash`, 'make one with confab-server hash-password (npm run hash-password)');
+      if (!isPasswordHash(passwordHash))
+        fail(`${where}.passwordHash`, 'make one with confab-server hash-password (npm run hash-password)');
       const login = text(op.login, `${where}.login`)!;
       // One login names one operator: the login form does not ask for the site.
       if (logins.has(login.toLowerCase())) fail(`${where}.login`, `"${login}" is already taken by another operator`);
@@ -144,8 +145,10 @@ export function parseSites(raw: unknown): SiteConfig[] {
     const identityIssuer = text(site.identityIssuer, `${at}.identityIssuer`, true);
     const identityAudience = text(site.identityAudience, `${at}.identityAudience`, true);
     const departmentAvatar = text(site.departmentAvatar, `${at}.departmentAvatar`, true);
-    if (typeof site.sound !== 'undefined' && typeof site.sound !== 'boolean') fail(`${at}.sound`, 'must be true or false');
-    if (typeof site.titleAlert !== 'undefined' && typeof site.titleAlert !== 'boolean') fail(`${at}.titleAlert`, 'must be true or false');
+    if (typeof site.sound !== 'undefined' && typeof site.sound !== 'boolean')
+      fail(`${at}.sound`, 'must be true or false');
+    if (typeof site.titleAlert !== 'undefined' && typeof site.titleAlert !== 'boolean')
+      fail(`${at}.titleAlert`, 'must be true or false');
     const apiTokenSha256 = text(site.apiTokenSha256, `${at}.apiTokenSha256`, true);
     if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
       fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
@@ -153,7 +156,11 @@ export function parseSites(raw: unknown): SiteConfig[] {
     const theme =
       site.theme === undefined
         ? undefined
-        : readTheme(site.theme as Record<string, unknown>, (message) => fail(`${at}.theme`, message.replace(/^Confab: /, '')), 'theme');
+        : readTheme(
+            site.theme as Record<string, unknown>,
+            (message) => fail(`${at}.theme`, message.replace(/^Confab: /, '')),
+            'theme',
+          );
     return {
       id,
       name: text(site.name, `${at}.name`)!,
@@ -183,7 +190,8 @@ const MODES: readonly FieldMode[] = ['required', 'optional', 'hidden'];
 function parseLeadForm(raw: Partial<LeadFormConfig> | undefined, at: string): LeadFormConfig {
   const fields = { ...DEFAULT_LEAD_FORM.fields, ...raw?.fields };
   for (const field of Object.keys(fields)) {
-    if (!LEAD_FIELDS.includes(field as never)) fail(`${at}.fields.${field}`, `not a field; use ${LEAD_FIELDS.join(', ')}`);
+    if (!LEAD_FIELDS.includes(field as never))
+      fail(`${at}.fields.${field}`, `not a field; use ${LEAD_FIELDS.join(', ')}`);
     if (!MODES.includes(fields[field as keyof typeof fields])) fail(`${at}.fields.${field}`, `use ${MODES.join(', ')}`);
   }
   const config: LeadFormConfig = { fields };
@@ -216,7 +224,9 @@ export function loadSites(file: string, env: NodeJS.ProcessEnv = process.env): S
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`sites config: ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; set SITES_FILE to your sites file' : (error as Error).message}`);
+    throw new Error(
+      `sites config: ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; set SITES_FILE to your sites file' : (error as Error).message}`,
+    );
   }
   return parseSites(resolveSecrets(raw, env, dirname(file)));
 }

@@ -61,9 +61,16 @@ function sibling(path: string): Stats | null {
 const STALE_SLACK_MS = 2000;
 
 /** The precompressed variant the browser accepts: brotli first, then gzip. */
-function variantFor(req: IncomingMessage, path: string, original: Stats): { encoding: 'br' | 'gzip'; path: string; stat: Stats } | null {
+function variantFor(
+  req: IncomingMessage,
+  path: string,
+  original: Stats,
+): { encoding: 'br' | 'gzip'; path: string; stat: Stats } | null {
   const accepted = String(req.headers['accept-encoding'] ?? '');
-  for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
     if (!new RegExp(`\\b${encoding}\\b(?!;q=0(\\.0*)?\\b)`).test(accepted)) continue;
     const stat = sibling(path + suffix);
     // A variant older than its file is left over from an earlier build: never send it. The

@@ -19,7 +19,16 @@ import { createLeadHandler } from './lead-handler';
 import type { MessageService } from './messages';
 import { check, ratingPayload, readMark } from './payloads';
 import type { ConversationRow } from './store';
-import { announce, announceOffline, answerOnlineRequests, beginPageView, countConnection, endPageView, moveToPage, snapshotOf } from './visitor-presence';
+import {
+  announce,
+  announceOffline,
+  answerOnlineRequests,
+  beginPageView,
+  countConnection,
+  endPageView,
+  moveToPage,
+  snapshotOf,
+} from './visitor-presence';
 import { identifyVisitor, openSession, type VisitorSocket } from './visitor-session';
 
 type AckFn<T> = (res: T) => void;
@@ -116,7 +125,8 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
       guard(
         'request',
         async () => {
-          if (await store.isBlocked(site.id, owner, visitorId)) return ack(fail('blocked', 'the operator ended the dialogue'));
+          if (await store.isBlocked(site.id, owner, visitorId))
+            return ack(fail('blocked', 'the operator ended the dialogue'));
           ack(await submitLead(site, visitorId, socket.handshake.address, payload, () => snapshotOf(ctx, socket)));
         },
         ack,

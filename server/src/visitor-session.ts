@@ -101,14 +101,15 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
   if (user) await store.adoptConversations(site.id, visitorId, owner);
 
   const latest = await store.latestConversation(site.id, owner);
-  const resumes = latest && auth.conversationId === latest.id && typeof auth.lastChange === 'number' && auth.lastChange >= 0;
+  const resumes =
+    latest && auth.conversationId === latest.id && typeof auth.lastChange === 'number' && auth.lastChange >= 0;
   const rows = resumes
     ? await store.changesAfter(latest.id, auth.lastChange!, LIMITS.historyReplay)
     : (
         await Promise.all(
-          (await store.recentConversations(site.id, owner, RECENT_CONVERSATIONS)).map((c) =>
-            store.lastMessages(c.id, LIMITS.historyReplay),
-          ),
+          (
+            await store.recentConversations(site.id, owner, RECENT_CONVERSATIONS)
+          ).map((c) => store.lastMessages(c.id, LIMITS.historyReplay)),
         )
       )
         .flat()

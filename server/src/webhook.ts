@@ -14,7 +14,9 @@ import { createHmac } from 'node:crypto';
 import type { Store, WebhookDelivery } from './store';
 
 /** Default waits before each retry: about 16 hours in all, then the event is given up. */
-export const WEBHOOK_RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000];
+export const WEBHOOK_RETRY_DELAYS_MS = [
+  10_000, 30_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000,
+];
 
 export interface WebhookOptions {
   store: Store;
@@ -80,7 +82,9 @@ export function createWebhookSender({
       log(`webhook ${delivery.type} for ${delivery.site}: gave up after ${delivery.attempts} attempts (${error})`);
       return store.finishWebhook(delivery.id, { status: 'failed', error });
     }
-    log(`webhook ${delivery.type} for ${delivery.site}: attempt ${delivery.attempts} failed (${error}); retrying in ${delay} ms`);
+    log(
+      `webhook ${delivery.type} for ${delivery.site}: attempt ${delivery.attempts} failed (${error}); retrying in ${delay} ms`,
+    );
     await store.finishWebhook(delivery.id, { status: 'pending', error, retryAt: Date.now() + delay });
     later(delay);
   }

@@ -80,11 +80,8 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   const { code, dictionary } = locale.value;
   const entry = dictionary[key] ?? english[key];
   if (entry === undefined) return key;
-  const text =
-    typeof entry === 'string' ? entry : pluralForm(entry, code, Number(params.count ?? 0));
-  return text.replace(/\{(\w+)\}/g, (match, name: string) =>
-    name in params ? String(params[name]) : match,
-  );
+  const text = typeof entry === 'string' ? entry : pluralForm(entry, code, Number(params.count ?? 0));
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
 }
 
 /** Whether the current locale is written right to left. */

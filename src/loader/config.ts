@@ -55,10 +55,8 @@ export const validSite = (value: string) => (/^[\w-]{1,64}$/.test(value) ? value
 export const validPosition = (value: string) =>
   value === 'left' || value === 'right' ? (value as Position) : undefined;
 export const validColor = (value: string) => (isHexColor(value) ? value : undefined);
-export const validLang = (value: string) =>
-  isLanguageTag(value) ? value.toLowerCase() : undefined;
-export const validEmail = (value: string) =>
-  isEmail(value) ? value : undefined;
+export const validLang = (value: string) => (isLanguageTag(value) ? value.toLowerCase() : undefined);
+export const validEmail = (value: string) => (isEmail(value) ? value : undefined);
 export function validServer(value: string): string | undefined {
   return httpUrl(value, location.href)?.origin;
 }

@@ -111,8 +111,12 @@ export interface VisitorContext {
 const size = (raw: unknown) => {
   if (!isRecord(raw)) return undefined;
   const { width, height } = raw;
-  return Number.isInteger(width) && Number.isInteger(height) && (width as number) > 0 && (height as number) > 0 &&
-    (width as number) < 100_000 && (height as number) < 100_000
+  return Number.isInteger(width) &&
+    Number.isInteger(height) &&
+    (width as number) > 0 &&
+    (height as number) > 0 &&
+    (width as number) < 100_000 &&
+    (height as number) < 100_000
     ? { width: width as number, height: height as number }
     : undefined;
 };
@@ -137,7 +141,8 @@ export function cleanEnvironment(raw: unknown): Environment | undefined {
   if (language && isLanguageTag(language)) env.language = language;
   const timeZone = cleanText(raw.timeZone, 64);
   if (timeZone && /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(timeZone)) env.timeZone = timeZone;
-  if (Number.isInteger(raw.utcOffset) && Math.abs(raw.utcOffset as number) <= 14 * 60) env.utcOffset = raw.utcOffset as number;
+  if (Number.isInteger(raw.utcOffset) && Math.abs(raw.utcOffset as number) <= 14 * 60)
+    env.utcOffset = raw.utcOffset as number;
   const screen = size(raw.screen);
   if (screen) env.screen = screen;
   const viewport = size(raw.viewport);

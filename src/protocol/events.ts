@@ -79,7 +79,10 @@ export interface VisitorToServer {
   /** The visitor moved to another page (SPA navigation). */
   page: (page: PageContext) => void;
   'lead:submit': (payload: LeadPayload, ack: (res: LeadAck) => void) => void;
-  'conversation:end': (payload: { conversationId: string }, ack: (res: Ack<{ conversationId: string }>) => void) => void;
+  'conversation:end': (
+    payload: { conversationId: string },
+    ack: (res: Ack<{ conversationId: string }>) => void,
+  ) => void;
   'rating:submit': (payload: RatingPayload, ack: (res: Ack<{ rating: Rating }>) => void) => void;
   'rating:dismiss': (payload: { conversationId: string }, ack: (res: Ack<{ rating: Rating }>) => void) => void;
   /** The visitor has seen the conversation up to `seq`. */
@@ -157,10 +160,7 @@ export interface TeamMember extends OperatorProfile {
 }
 
 export interface OperatorToServer {
-  'conversation:open': (
-    payload: { conversationId: string },
-    ack: (res: OpenConversationAck) => void,
-  ) => void;
+  'conversation:open': (payload: { conversationId: string }, ack: (res: OpenConversationAck) => void) => void;
   'conversation:close': (
     payload: { conversationId: string; spam?: boolean },
     ack: (res: CloseConversationAck) => void,

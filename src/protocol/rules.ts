@@ -13,7 +13,8 @@ export const isEmail = (value: string): boolean =>
   value.length <= 254 && /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/.test(value);
 
 /** A BCP 47 language tag as browsers report it: "de", "pt-BR", "zh-Hant-TW"; at most 35 characters. */
-export const isLanguageTag = (value: string): boolean => value.length <= 35 && /^[a-z]{2,3}(-[a-z\d]{1,8})*$/i.test(value);
+export const isLanguageTag = (value: string): boolean =>
+  value.length <= 35 && /^[a-z]{2,3}(-[a-z\d]{1,8})*$/i.test(value);
 
 /** A hex colour: "#abc" or "#aabbcc". */
 export const isHexColor = (value: string): boolean => /^#([\da-f]{3}|[\da-f]{6})$/i.test(value);

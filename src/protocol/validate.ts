@@ -12,7 +12,6 @@ export function fail(code: ErrorCode, message: string, field?: string): AckError
   return { ok: false, error: field ? { code, message, field } : { code, message } };
 }
 
-
 export function isId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
 }
@@ -31,12 +30,17 @@ export function checkMessageText(text: unknown): Checked<string> {
 export function checkSendMessage(payload: unknown): Checked<{ clientId: string; text: string; replyTo?: string }> {
   if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
   if (!isId(payload.clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
-  if (payload.replyTo !== undefined && !isId(payload.replyTo)) return fail('invalid', 'replyTo is not a valid id', 'replyTo');
+  if (payload.replyTo !== undefined && !isId(payload.replyTo))
+    return fail('invalid', 'replyTo is not a valid id', 'replyTo');
   const text = checkMessageText(payload.text);
   if (!text.ok) return text;
   return {
     ok: true,
-    value: { clientId: payload.clientId, text: text.value, ...(payload.replyTo ? { replyTo: payload.replyTo as string } : {}) },
+    value: {
+      clientId: payload.clientId,
+      text: text.value,
+      ...(payload.replyTo ? { replyTo: payload.replyTo as string } : {}),
+    },
   };
 }
 

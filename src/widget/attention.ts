@@ -20,13 +20,22 @@ let quiet: (() => void) | undefined;
  * Gets attention for `message`, unless the site (`titleAlert: false`) or the page
  * (`titleAlert: 'off'`) turned it off; `disposed` ends it with the widget.
  */
-export function attend(config: WidgetConfig, conversation: ConversationModel, message: ChatMessage, disposed: ReadonlySignal<boolean>): void {
+export function attend(
+  config: WidgetConfig,
+  conversation: ConversationModel,
+  message: ChatMessage,
+  disposed: ReadonlySignal<boolean>,
+): void {
   if (config.input.titleAlert === 'off' || conversation.site.peek()?.titleAlert === false) return;
   startAttention(conversation.unread, message.operator?.name ?? '', disposed);
 }
 
 /** The title alternation itself, if the tab is hidden and it is not already running. */
-export function startAttention(unread: ReadonlySignal<number>, operatorName: string, until?: ReadonlySignal<boolean>): void {
+export function startAttention(
+  unread: ReadonlySignal<number>,
+  operatorName: string,
+  until?: ReadonlySignal<boolean>,
+): void {
   if (quiet || document.visibilityState !== 'hidden') return;
   let hostTitle = document.title;
   let written: string | undefined;

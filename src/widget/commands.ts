@@ -38,11 +38,14 @@ function checkListener(name: string, args: unknown[]): [HostEventName, (detail: 
 export function runCommand(target: CommandTarget, name: unknown, args: unknown[]): void {
   switch (name) {
     case 'open':
-      return target.open();
+      target.open();
+      return;
     case 'close':
-      return target.close();
+      target.close();
+      return;
     case 'toggle':
-      return target.toggle();
+      target.toggle();
+      return;
     case 'on':
     case 'off': {
       const checked = checkListener(name, args);
@@ -64,7 +67,8 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
       else usage('identify', 'pass the identity token your server signed.');
       return;
     case 'reset':
-      return target.reset();
+      target.reset();
+      return;
     case 'consent':
       if (args[0] === true) target.consent(true);
       else usage('consent', 'pass true once the visitor has agreed.');
@@ -78,8 +82,12 @@ export function runCommand(target: CommandTarget, name: unknown, args: unknown[]
       else usage('locale', "pass a language code like 'de'.");
       return;
     case 'destroy':
-      return target.destroy();
+      target.destroy();
+      return;
     default:
-      usage(String(name), 'no such command; use open, close, toggle, on, off, update, send, identify, reset, consent, theme or locale.');
+      usage(
+        String(name),
+        'no such command; use open, close, toggle, on, off, update, send, identify, reset, consent, theme or locale.',
+      );
   }
 }

@@ -27,7 +27,14 @@ const UPDATABLE = ['lang', 'name', 'email', 'position', 'color', 'titleAlert'] a
 const LISTENING = ['on', 'off'];
 
 /** The instance's models ride along for tests, which drive and inspect them. */
-export const mount = (({ config, host, root, launcher, queue, deps }: MountOptions): WidgetInstance & { widget: WidgetModel } => {
+export const mount = (({
+  config,
+  host,
+  root,
+  launcher,
+  queue,
+  deps,
+}: MountOptions): WidgetInstance & { widget: WidgetModel } => {
   reportConfig(config, console.warn);
   adoptStyles(root, BASE_CSS, config.nonce);
   setStyleTarget((css) => adoptStyles(root, css, config.nonce));
@@ -81,18 +88,24 @@ export const mount = (({ config, host, root, launcher, queue, deps }: MountOptio
       for (const key of UPDATABLE) if (typeof options[key] === 'string') input[key] = options[key];
       const next = parseConfig(input, config.base, console.warn);
       if (!next) return;
-      reportConfig(next, console.warn, (attr, value) => (attr in options ? `Confab('update', { ${attr}: "${value}" })` : null));
+      reportConfig(next, console.warn, (attr, value) =>
+        attr in options ? `Confab('update', { ${attr}: "${value}" })` : null,
+      );
       Object.assign(config, next, { server: config.server, base: config.base, nonce: config.nonce });
       styleHost(host, config);
       if (next.lang) void setLocale(next.lang);
     },
     send(text) {
-      if (!widget.chat.send(text)) console.warn("Confab('send', …): the operator ended this dialogue; nothing was sent.");
+      if (!widget.chat.send(text))
+        console.warn("Confab('send', …): the operator ended this dialogue; nothing was sent.");
     },
     identify: widget.identify,
     consent: (given) => given && widget.giveConsent(),
     theme: (input) => void theme().then((t) => t.set(input)),
-    locale: (code) => void setLocale((config.lang = code)),
+    locale: (code) => {
+      config.lang = code;
+      void setLocale(code);
+    },
     destroy() {
       render(null, container);
       container.remove();

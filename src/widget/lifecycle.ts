@@ -22,7 +22,12 @@ export const EndingModel = createModel(({ conversation, transport, emitter }: Li
     if (!current) return false;
     conversation.setRating({ ...current, state: final ? 'given' : 'draft', score, ...(comment ? { comment } : {}) });
     try {
-      const result = await transport.rate({ conversationId: current.conversationId, score, final, ...(comment ? { comment } : {}) });
+      const result = await transport.rate({
+        conversationId: current.conversationId,
+        score,
+        final,
+        ...(comment ? { comment } : {}),
+      });
       if (!result.ok) return false;
       if (final) {
         conversation.setRating(null);

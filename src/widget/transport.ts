@@ -65,7 +65,13 @@ export function retryDelay(attempt: number): number {
   return base / 2 + Math.random() * base;
 }
 
-export function createTransport({ server, auth, onState, onIdentityRefused, autoConnect = true }: TransportOptions): Transport {
+export function createTransport({
+  server,
+  auth,
+  onState,
+  onIdentityRefused,
+  autoConnect = true,
+}: TransportOptions): Transport {
   const socket: Socket<ServerToVisitor, VisitorToServer> = io(server + VISITOR_NAMESPACE, {
     // One round trip instead of the polling handshake and upgrade; polling stays as fallback.
     transports: ['websocket', 'polling'],

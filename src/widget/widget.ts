@@ -65,7 +65,9 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     },
     autoConnect: session.consented.peek(),
     onIdentityRefused(reason) {
-      console.error(`Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`);
+      console.error(
+        `Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`,
+      );
       session.identify(undefined);
     },
     onState(state) {

@@ -19,7 +19,15 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { visitorNumber } from '../../console/models/visitor-label';
-import { describeInBrowser, newContext, openWidget, operatorLogin, useBrowserAndServer, visitorSays, widget } from '../support/browser';
+import {
+  describeInBrowser,
+  newContext,
+  openWidget,
+  operatorLogin,
+  useBrowserAndServer,
+  visitorSays,
+  widget,
+} from '../support/browser';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const BASE_TITLE = 'Confab — operator console';
@@ -58,7 +66,11 @@ const OBSERVE = () => {
 
 const seen = (page: Page) =>
   page.evaluate(() => {
-    const w = window as unknown as { __chimes: number; __notes: { title: string; body?: string }[]; __permissionAsked: number };
+    const w = window as unknown as {
+      __chimes: number;
+      __notes: { title: string; body?: string }[];
+      __permissionAsked: number;
+    };
     return { chimes: w.__chimes, notes: w.__notes, asked: w.__permissionAsked };
   });
 
@@ -88,8 +100,19 @@ const visitorIdOf = (page: Page) =>
 async function axeViolations(page: Page) {
   await page.addScriptTag({ content: AXE });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            context: unknown,
+            options: unknown,
+          ) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
     return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
   });
 }
@@ -108,7 +131,10 @@ describeInBrowser('the operator console as a workspace', () => {
     await console.locator('input[name=desktop]').check();
     await expect.poll(async () => (await seen(console)).asked).toBe(1);
     expect(await console.locator('input[name=desktop]').isChecked()).toBe(true);
-    expect(await console.evaluate(() => JSON.parse(localStorage.getItem('confab-console:settings:anna')!))).toEqual({ sound: true, desktop: true });
+    expect(await console.evaluate(() => JSON.parse(localStorage.getItem('confab-console:settings:anna')!))).toEqual({
+      sound: true,
+      desktop: true,
+    });
 
     await setVisibility(console, 'hidden');
     const visitor = await visitorPage();
@@ -354,7 +380,9 @@ describeInBrowser('the operator console as a workspace', () => {
     await console.keyboard.type(' To Almaty: 3 days.');
     await console.keyboard.press('Enter');
     await widget(visitor.page)
-      .locator('.msg.operator .bubble', { hasText: 'We ship to 30 countries; delivery takes 5–7 days. To Almaty: 3 days.' })
+      .locator('.msg.operator .bubble', {
+        hasText: 'We ship to 30 countries; delivery takes 5–7 days. To Almaty: 3 days.',
+      })
       .waitFor();
 
     // Escape closes the list without leaving the field; a "/" with no match sends as typed.
@@ -382,7 +410,7 @@ describeInBrowser('the operator console as a workspace', () => {
     await operator.context.close();
   });
 
-  it('two operators see each other\'s moves live: a pick-up leaves New, an end reaches Closed', async () => {
+  it("two operators see each other's moves live: a pick-up leaves New, an end reaches Closed", async () => {
     const annaContext = await newContext(env.browser);
     const maxContext = await newContext(env.browser);
     const anna = await operatorLogin(annaContext.context, env.url, 'anna');

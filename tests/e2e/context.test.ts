@@ -39,7 +39,11 @@ describeInBrowser('visitor context, live for the operator', () => {
 
     const visitorId = await page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor')!));
     const urls = (await env.harness.server.store.pageViews('demo', visitorId)).map((v) => new URL(v.url));
-    expect(urls.map((u) => u.pathname + u.search)).toEqual(['/?utm_source=newsletter&utm_medium=email&utm_campaign=spring', '/pricing', '/pricing?plan=pro']);
+    expect(urls.map((u) => u.pathname + u.search)).toEqual([
+      '/?utm_source=newsletter&utm_medium=email&utm_campaign=spring',
+      '/pricing',
+      '/pricing?plan=pro',
+    ]);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();
     await operator.context.close();
@@ -50,10 +54,15 @@ describeInBrowser('visitor context, live for the operator', () => {
     const page = await visitor.context.newPage();
     await page.goto(`${url()}/`);
     // The widget connects when the page is idle; the server stores what it reported.
-    const storedVisitor = () => page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor') ?? 'null') as string | null);
+    const storedVisitor = () =>
+      page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor') ?? 'null') as string | null);
     await expect.poll(storedVisitor, { timeout: 15_000 }).toBeTruthy();
     const visitorId = (await storedVisitor())!;
-    await expect.poll(async () => (await env.harness.server.store.getVisitor('demo', visitorId))?.env?.timeZone, { timeout: 15_000 }).toBe('Asia/Almaty');
+    await expect
+      .poll(async () => (await env.harness.server.store.getVisitor('demo', visitorId))?.env?.timeZone, {
+        timeout: 15_000,
+      })
+      .toBe('Asia/Almaty');
     expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('Asia/Almaty');
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();

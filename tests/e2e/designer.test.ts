@@ -11,7 +11,10 @@ let browser: Browser;
 let harness: Harness;
 let host: Awaited<ReturnType<typeof startHostSite>>;
 
-const launcherColor = (page: Page) => widget(page).locator('.launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
+const launcherColor = (page: Page) =>
+  widget(page)
+    .locator('.launcher')
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
 async function setColor(page: Page, token: string, value: string) {
   await page.locator(`input[name=${token}]`).evaluate((el, v) => {
     (el as HTMLInputElement).value = v;
@@ -42,7 +45,12 @@ describeInBrowser('the designer', () => {
     expect(await launcherColor(page)).toBe('rgb(11, 107, 203)');
     await setColor(page, 'accent', '#aa0055');
     await expect.poll(() => launcherColor(page)).toBe('rgb(170, 0, 85)');
-    expect(await widget(page).locator('.msg.visitor .bubble').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(170, 0, 85)');
+    expect(
+      await widget(page)
+        .locator('.msg.visitor .bubble')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(170, 0, 85)');
 
     await setColor(page, 'visitorText', '#aa0066');
     await page.locator('[data-warning=visitorText]', { hasText: 'below WCAG AA' }).waitFor();
@@ -91,7 +99,11 @@ describeInBrowser('the designer', () => {
         expect(await styled('form.lead .primary')).toEqual({ background: 'rgb(11, 107, 203)', radius: '10px' });
       } else if (state === 'thanks') {
         await widget(page).locator('.thanks').waitFor();
-        expect(await widget(page).locator('.thanks').evaluate((el) => getComputedStyle(el).textAlign)).toBe('center');
+        expect(
+          await widget(page)
+            .locator('.thanks')
+            .evaluate((el) => getComputedStyle(el).textAlign),
+        ).toBe('center');
       } else {
         await widget(page).locator('.composer').waitFor();
       }
@@ -115,13 +127,17 @@ describeInBrowser('the designer', () => {
     const look = async (p: Page) => ({
       launcher: await launcherColor(p),
       x: Math.round((await widget(p).locator('.launcher').boundingBox())!.x),
-      panel: await widget(p).locator('.panel').evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderRadius]),
+      panel: await widget(p)
+        .locator('.panel')
+        .evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).borderRadius]),
     });
     const expected = await look(page);
 
     const blank = await newContext(browser, { viewport: { width: 1400, height: 900 } });
     const other = await blank.context.newPage();
-    await other.goto(host.page('/blank', `<!doctype html><html><head><title>Blank</title></head><body>${snippet}</body></html>`));
+    await other.goto(
+      host.page('/blank', `<!doctype html><html><head><title>Blank</title></head><body>${snippet}</body></html>`),
+    );
     await widget(other).locator('.launcher').click();
     await widget(other).locator('.panel').waitFor();
     await expect.poll(() => look(other)).toEqual(expected);

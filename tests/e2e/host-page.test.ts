@@ -12,7 +12,10 @@ let onDuty: { disconnect(): unknown };
 const url = () => harness.server.url;
 
 /** Opens `html` as a page of the host site, on its own origin. */
-async function hostPage(html: string, headers: Record<string, string> = {}): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+async function hostPage(
+  html: string,
+  headers: Record<string, string> = {},
+): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
   const { context, errors } = await newContext(browser);
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
@@ -56,7 +59,9 @@ describeInBrowser('the widget as a guest on a host page', () => {
     await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
     await page.evaluate(() =>
       document.addEventListener('securitypolicyviolation', (e) =>
-        (window as unknown as { reportViolation(v: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+        (window as unknown as { reportViolation(v: string): void }).reportViolation(
+          `${e.violatedDirective} ${e.blockedURI}`,
+        ),
       ),
     );
 
@@ -79,7 +84,11 @@ describeInBrowser('the widget as a guest on a host page', () => {
     await openWidget(page); // loads the widget, which applies the queued update
     expect(await page.locator('confab-widget').count()).toBe(1);
     await expect
-      .poll(() => widget(page).locator('.launcher').evaluate((el) => getComputedStyle(el).backgroundColor))
+      .poll(() =>
+        widget(page)
+          .locator('.launcher')
+          .evaluate((el) => getComputedStyle(el).backgroundColor),
+      )
       .toBe('rgb(170, 0, 0)');
     const box = await widget(page).locator('.launcher').boundingBox();
     expect(box!.x).toBeLessThan(100);
@@ -121,7 +130,11 @@ describeInBrowser('the widget as a guest on a host page', () => {
     expect(box!.y + box!.height).toBe(viewport.height - 20);
     await openWidget(page);
     // iOS zooms into inputs under 16px; the page's rules must not shrink ours.
-    expect(await widget(page).locator('textarea').evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
+    expect(
+      await widget(page)
+        .locator('textarea')
+        .evaluate((el) => getComputedStyle(el).fontSize),
+    ).toBe('16px');
     expect(errors).toEqual([]);
     await close();
   });

@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { LEAD_MIN_FILL_MS } from '../../src/protocol';
-import { describeInBrowser, newContext, openWidget, operatorLogin, useBrowserAndServer, widget } from '../support/browser';
+import {
+  describeInBrowser,
+  newContext,
+  openWidget,
+  operatorLogin,
+  useBrowserAndServer,
+  widget,
+} from '../support/browser';
 
 let env: ReturnType<typeof useBrowserAndServer>;
 const url = () => env.url;
@@ -66,7 +73,9 @@ describeInBrowser('availability and the request form', () => {
     await console.locator('button', { hasText: 'Take in work' }).click();
     await console.locator('.facts', { hasText: 'In work' }).waitFor();
 
-    expect((await env.harness.server.store.listLeads('demo')).filter((l) => l.phone === '+7 701 555 01 02')).toHaveLength(1);
+    expect(
+      (await env.harness.server.store.listLeads('demo')).filter((l) => l.phone === '+7 701 555 01 02'),
+    ).toHaveLength(1);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();
     await operator.context.close();

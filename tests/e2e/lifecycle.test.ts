@@ -1,6 +1,14 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { describeInBrowser, newContext, openWidget, operatorLogin, useBrowserAndServer, visitorSays, widget } from '../support/browser';
+import {
+  describeInBrowser,
+  newContext,
+  openWidget,
+  operatorLogin,
+  useBrowserAndServer,
+  visitorSays,
+  widget,
+} from '../support/browser';
 
 let env: ReturnType<typeof useBrowserAndServer>;
 const url = () => env.url;
@@ -81,7 +89,10 @@ describeInBrowser('the conversation lifecycle', () => {
     await bubble.waitFor();
     expect(await bubble.locator('.edited').textContent()).toBe('edited');
 
-    await c.console.locator('.msg.operator', { hasText: 'Only in blue, sorry' }).locator('button', { hasText: 'Delete' }).click();
+    await c.console
+      .locator('.msg.operator', { hasText: 'Only in blue, sorry' })
+      .locator('button', { hasText: 'Delete' })
+      .click();
     await widget(c.page).locator('.msg.operator.deleted', { hasText: 'Message deleted' }).waitFor();
     expect(await widget(c.page).getByText('Only in blue, sorry').count()).toBe(0);
     await c.close();

@@ -2,7 +2,15 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectOperator, startHarness, type Harness } from '../support/server';
-import { describeInBrowser, launchBrowser, newContext, openWidget, operatorLogin, visitorSays, widget } from '../support/browser';
+import {
+  describeInBrowser,
+  launchBrowser,
+  newContext,
+  openWidget,
+  operatorLogin,
+  visitorSays,
+  widget,
+} from '../support/browser';
 
 const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
@@ -30,7 +38,11 @@ describeInBrowser('live chat on the sample site', () => {
     await page.goto(`${url()}/`);
 
     // The launcher lives in the widget's shadow root, not in the page's DOM.
-    expect(await page.evaluate(() => document.querySelector('confab-widget')?.shadowRoot?.querySelector('.launcher') !== null)).toBe(true);
+    expect(
+      await page.evaluate(
+        () => document.querySelector('confab-widget')?.shadowRoot?.querySelector('.launcher') !== null,
+      ),
+    ).toBe(true);
     expect(await page.evaluate(() => document.querySelector('.launcher'))).toBeNull();
 
     await openWidget(page);
@@ -59,7 +71,9 @@ describeInBrowser('live chat on the sample site', () => {
 
     // Closed panel: Escape returns focus to the launcher, and new replies count as unread.
     await widget(page).locator('textarea').press('Escape');
-    expect(await page.evaluate(() => document.querySelector('confab-widget')!.shadowRoot!.activeElement?.className)).toBe('launcher');
+    expect(
+      await page.evaluate(() => document.querySelector('confab-widget')!.shadowRoot!.activeElement?.className),
+    ).toBe('launcher');
     await console.locator('textarea[name=reply]').fill('Anything else?');
     await console.locator('textarea[name=reply]').press('Enter');
     const launcher = widget(page).locator('.launcher');
@@ -130,7 +144,9 @@ describeInBrowser('live chat on the sample site', () => {
     let focused = '';
     for (let i = 0; i < 10 && focused !== 'launcher'; i++) {
       await page.keyboard.press('Tab');
-      focused = await page.evaluate(() => document.querySelector('confab-widget')?.shadowRoot?.activeElement?.className ?? '');
+      focused = await page.evaluate(
+        () => document.querySelector('confab-widget')?.shadowRoot?.activeElement?.className ?? '',
+      );
     }
     expect(focused).toBe('launcher');
     await page.keyboard.press('Enter');
@@ -144,13 +160,19 @@ describeInBrowser('live chat on the sample site', () => {
     // Escape closes and gives the focus back to the launcher.
     await page.keyboard.press('Escape');
     expect(await widget(page).locator('.panel').isHidden()).toBe(true);
-    expect(await page.evaluate(() => document.querySelector('confab-widget')!.shadowRoot!.activeElement?.className)).toBe('launcher');
+    expect(
+      await page.evaluate(() => document.querySelector('confab-widget')!.shadowRoot!.activeElement?.className),
+    ).toBe('launcher');
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('fills a phone screen, with 16px text and the launcher out of the way', async () => {
-    const { context, errors } = await newContext(browser, { viewport: { width: 390, height: 740 }, hasTouch: true, isMobile: true });
+    const { context, errors } = await newContext(browser, {
+      viewport: { width: 390, height: 740 },
+      hasTouch: true,
+      isMobile: true,
+    });
     const page = await context.newPage();
     await page.goto(`${url()}/`);
     await openWidget(page);
@@ -161,7 +183,11 @@ describeInBrowser('live chat on the sample site', () => {
         return [box.x, box.y, box.width, box.height].map(Math.round);
       })
       .toEqual([0, 0, 390, 740]);
-    expect(await widget(page).locator('textarea').evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
+    expect(
+      await widget(page)
+        .locator('textarea')
+        .evaluate((el) => getComputedStyle(el).fontSize),
+    ).toBe('16px');
     expect(await widget(page).locator('.launcher').isHidden()).toBe(true);
     await widget(page).locator('.header .icon-button').tap();
     expect(await widget(page).locator('.launcher').isVisible()).toBe(true);

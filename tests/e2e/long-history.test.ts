@@ -1,7 +1,14 @@
 import { expect, it } from 'vitest';
 import { connectOperator } from '../support/server';
 import { newId } from '../../src/protocol';
-import { describeInBrowser, newContext, openWidget, useBrowserAndServer, visitorSays, widget } from '../support/browser';
+import {
+  describeInBrowser,
+  newContext,
+  openWidget,
+  useBrowserAndServer,
+  visitorSays,
+  widget,
+} from '../support/browser';
 
 const REPLIES = 120;
 
@@ -22,7 +29,9 @@ describeInBrowser('a returning visitor with a long history', () => {
     const { socket, hello } = await connectOperator(env.url, 'max', 'demo');
     const conversation = hello.conversations.find((c) => c.status === 'open')!;
     for (let i = 1; i <= REPLIES; i++) {
-      const ack = await socket.timeout(5000).emitWithAck('message:send', { conversationId: conversation.id, clientId: newId(), text: `Reply ${i}` });
+      const ack = await socket
+        .timeout(5000)
+        .emitWithAck('message:send', { conversationId: conversation.id, clientId: newId(), text: `Reply ${i}` });
       expect(ack, JSON.stringify(ack)).toMatchObject({ ok: true });
     }
     socket.disconnect();
@@ -46,7 +55,12 @@ describeInBrowser('a returning visitor with a long history', () => {
       .evaluate((log) => {
         const last = [...log.querySelectorAll('.msg')].at(-1)!.getBoundingClientRect();
         const box = log.getBoundingClientRect();
-        return { lastBottom: last.bottom, boxTop: box.top, boxBottom: box.bottom, gap: log.scrollHeight - log.scrollTop - log.clientHeight };
+        return {
+          lastBottom: last.bottom,
+          boxTop: box.top,
+          boxBottom: box.bottom,
+          gap: log.scrollHeight - log.scrollTop - log.clientHeight,
+        };
       });
     expect(geometry.lastBottom).toBeLessThanOrEqual(geometry.boxBottom + 1);
     expect(geometry.lastBottom).toBeGreaterThan(geometry.boxTop);
@@ -54,9 +68,11 @@ describeInBrowser('a returning visitor with a long history', () => {
 
     // Scrolling to the top renders earlier messages above, and the view stays where it was.
     const firstShown = await widget(page).locator('.log .msg').first().getAttribute('data-id');
-    await widget(page).locator('.log').evaluate((log) => {
-      log.scrollTop = 0;
-    });
+    await widget(page)
+      .locator('.log')
+      .evaluate((log) => {
+        log.scrollTop = 0;
+      });
     await expect.poll(() => widget(page).locator('.log .msg').count()).toBeGreaterThan(rendered);
     const shift = await widget(page)
       .locator('.log')

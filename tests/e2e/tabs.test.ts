@@ -16,7 +16,11 @@ let onDuty: Awaited<ReturnType<typeof connectOperator>>;
 const arrived: ChatMessage[] = [];
 const url = () => harness.server.url;
 const arrivals = (text: string) => arrived.filter((message) => message.text === text).length;
-const online = (page: Page) => widget(page).locator('.banner').count().then((n) => n === 0);
+const online = (page: Page) =>
+  widget(page)
+    .locator('.banner')
+    .count()
+    .then((n) => n === 0);
 
 /** The visitor writes `text`; resolves with the conversation it went to, once the operator has it. */
 async function visitorWrites(page: Page, text: string): Promise<string> {
@@ -25,7 +29,9 @@ async function visitorWrites(page: Page, text: string): Promise<string> {
   return arrived.find((message) => message.text === text)!.conversationId;
 }
 async function operatorReplies(conversationId: string, text: string) {
-  const ack = await onDuty.socket.timeout(3000).emitWithAck('message:send', { conversationId, clientId: newId(), text });
+  const ack = await onDuty.socket
+    .timeout(3000)
+    .emitWithAck('message:send', { conversationId, clientId: newId(), text });
   expect(ack.ok).toBe(true);
 }
 /** Chromium keeps a background tab "visible" for an automated page: say it is hidden, or visible again. */
@@ -81,7 +87,11 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     await tabB.waitForTimeout(1000);
     expect(arrivals('Written offline in tab A')).toBe(1);
     expect(arrivals('Written offline in tab B')).toBe(1);
-    const outboxes = await tabB.evaluate(() => Object.keys(localStorage).filter((k) => k.endsWith(':outbox')).map((k) => localStorage.getItem(k)));
+    const outboxes = await tabB.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.endsWith(':outbox'))
+        .map((k) => localStorage.getItem(k)),
+    );
     expect(outboxes).toEqual(['[]']);
     expect(errors).toEqual([]);
     await context.close();
@@ -107,7 +117,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     await context.close();
   });
 
-  it('a reply to a hidden tab shows in the title, alternating, and the host\'s own title comes back', async () => {
+  it("a reply to a hidden tab shows in the title, alternating, and the host's own title comes back", async () => {
     const { context, errors } = await newContext(browser);
     const page = await context.newPage();
     await page.goto(`${url()}/`);
@@ -159,17 +169,33 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     await page.goto(`${url()}/`);
     await openWidget(page);
     const conversationId = await visitorWrites(page, 'I will be right back');
-    await page.evaluate(() => addEventListener('pageshow', (event) => ((window as unknown as { restored: boolean }).restored = event.persisted)));
+    await page.evaluate(() =>
+      addEventListener(
+        'pageshow',
+        (event) => ((window as unknown as { restored: boolean }).restored = event.persisted),
+      ),
+    );
 
     await page.goto(`${url()}/operator/`);
     await operatorReplies(conversationId, 'Sent while you were away');
     // A page restored from the cache fires no load event: wait for the commit only.
     await page.goBack({ waitUntil: 'commit' });
-    await page.waitForFunction(() => 'restored' in window || (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type === 'back_forward');
+    await page.waitForFunction(
+      () =>
+        'restored' in window ||
+        (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type ===
+          'back_forward',
+    );
 
     const navigation = await page.evaluate(() => {
-      const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { notRestoredReasons?: unknown };
-      return { type: entry.type, notRestoredReasons: entry.notRestoredReasons ?? null, restored: (window as unknown as { restored?: boolean }).restored };
+      const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & {
+        notRestoredReasons?: unknown;
+      };
+      return {
+        type: entry.type,
+        notRestoredReasons: entry.notRestoredReasons ?? null,
+        restored: (window as unknown as { restored?: boolean }).restored,
+      };
     });
     console.info('after going back:', JSON.stringify(navigation));
     expect(navigation.restored, JSON.stringify(navigation.notRestoredReasons)).toBe(true);

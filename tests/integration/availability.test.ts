@@ -11,7 +11,10 @@ import {
   type Harness,
 } from '../support/server';
 
-const ALWAYS = { timeZone: 'UTC', weekly: Object.fromEntries(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, [['00:00', '24:00']]])) };
+const ALWAYS = {
+  timeZone: 'UTC',
+  weekly: Object.fromEntries(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, [['00:00', '24:00']]])),
+};
 const NEVER = { timeZone: 'UTC', weekly: {} };
 
 function sites(): SiteConfig[] {
@@ -63,7 +66,10 @@ describe('availability', () => {
     expect(await cameOnline).toEqual({ online: true });
 
     const away = visitor.next();
-    expect(await anna.timeout(2000).emitWithAck('status:set', { status: 'away' })).toEqual({ ok: true, status: 'away' });
+    expect(await anna.timeout(2000).emitWithAck('status:set', { status: 'away' })).toEqual({
+      ok: true,
+      status: 'away',
+    });
     expect(await away).toEqual({ online: false, reason: 'nobody' });
 
     const back = visitor.next();

@@ -33,7 +33,11 @@ describe.skipIf(testStore !== 'sqlite')('backup', () => {
     const during = Array.from({ length: 20 }, (_, i) => visitorSend(socket, `during ${i}`, newId()));
     const target = join(tempDir(), 'copy.sqlite');
     const log: string[] = [];
-    const code = await backupCommand([target], { DATA_DIR: harness.dataDir }, { log: (m: string) => void log.push(m), error: (m: string) => void log.push(m) });
+    const code = await backupCommand(
+      [target],
+      { DATA_DIR: harness.dataDir },
+      { log: (m: string) => void log.push(m), error: (m: string) => void log.push(m) },
+    );
     await Promise.all(during);
     socket.disconnect();
     expect(code).toBe(0);

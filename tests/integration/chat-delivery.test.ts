@@ -86,7 +86,11 @@ describe('reconnecting', () => {
       expect(ack.ok).toBe(true);
     }
 
-    const back = await connectVisitor(url(), { visitorId: first.visitorId, conversationId, lastChange: b.message.changeSeq });
+    const back = await connectVisitor(url(), {
+      visitorId: first.visitorId,
+      conversationId,
+      lastChange: b.message.changeSeq,
+    });
     track(back.socket);
     expect(back.session.messages.map((m) => [m.seq, m.text])).toEqual([
       [3, 'three'],
@@ -152,7 +156,9 @@ describe('operator replies', () => {
     const operator = track((await connectOperator(url())).socket);
     const told = nextEvent<{ conversationId: string }>(visitor, 'conversation:closed');
 
-    const closed = await operator.timeout(3000).emitWithAck('conversation:close', { conversationId: sent.message.conversationId });
+    const closed = await operator
+      .timeout(3000)
+      .emitWithAck('conversation:close', { conversationId: sent.message.conversationId });
     expect(closed).toMatchObject({ ok: true, conversation: { status: 'closed' } });
     expect(await told).toEqual({ conversationId: sent.message.conversationId, reason: 'operator' });
 

@@ -1,15 +1,34 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OnlineVisitor, VisitorAuth } from '../../src/protocol';
-import { connectOperator, connectVisitor, nextEvent, socketTracker, startHarness, visitorSend, type Harness } from '../support/server';
+import {
+  connectOperator,
+  connectVisitor,
+  nextEvent,
+  socketTracker,
+  startHarness,
+  visitorSend,
+  type Harness,
+} from '../support/server';
 
 let harness: Harness;
 const sockets = socketTracker();
 const url = () => harness.server.url;
 const page = (path: string, extra: object = {}) => ({ url: `https://shop.example${path}`, ...extra });
 const context: Pick<VisitorAuth, 'firstTouch' | 'lastTouch' | 'env'> = {
-  firstTouch: { landing: 'https://shop.example/?utm_source=google&utm_campaign=winter', utm: { utm_source: 'google', utm_campaign: 'winter' }, at: 1 },
+  firstTouch: {
+    landing: 'https://shop.example/?utm_source=google&utm_campaign=winter',
+    utm: { utm_source: 'google', utm_campaign: 'winter' },
+    at: 1,
+  },
   lastTouch: { landing: 'https://shop.example/sale', referrer: 'https://blog.example/', at: 2 },
-  env: { language: 'ru-RU', timeZone: 'Asia/Almaty', utcOffset: 300, screen: { width: 390, height: 844 }, viewport: { width: 390, height: 700 }, device: 'mobile' },
+  env: {
+    language: 'ru-RU',
+    timeZone: 'Asia/Almaty',
+    utcOffset: 300,
+    screen: { width: 390, height: 844 },
+    viewport: { width: 390, height: 700 },
+    device: 'mobile',
+  },
 };
 
 beforeAll(async () => {
@@ -80,7 +99,13 @@ describe('visitor context', () => {
     const { socket, visitorId } = await connectVisitor(url(), {
       page: page('/p', { title: 'T'.repeat(5000) }),
       firstTouch: { landing: 'ftp://x', at: 1 } as never,
-      env: { language: '<script>', timeZone: '../../etc', utcOffset: 99_999, screen: { width: -1, height: 2 }, device: 'fridge' } as never,
+      env: {
+        language: '<script>',
+        timeZone: '../../etc',
+        utcOffset: 99_999,
+        screen: { width: -1, height: 2 },
+        device: 'fridge',
+      } as never,
     });
     sockets.track(socket);
     const visitor = (await harness.server.store.getVisitor('shop', visitorId))!;
@@ -110,7 +135,9 @@ describe('the console’s "on site now" list', () => {
     expect(await moved).toMatchObject({ page: { url: 'https://shop.example/sofas' }, pagesThisVisit: 2 });
 
     const hello = (await connectOperator(url(), 'max')).hello;
-    expect(hello.online.find((v) => v.visitorId === visitor.visitorId)).toMatchObject({ page: { url: 'https://shop.example/sofas' } });
+    expect(hello.online.find((v) => v.visitorId === visitor.visitorId)).toMatchObject({
+      page: { url: 'https://shop.example/sofas' },
+    });
 
     const left = nextEvent(operator, 'visitor:offline');
     visitor.socket.disconnect();
@@ -126,7 +153,9 @@ describe('snapshots', () => {
     if (!sent.ok) throw new Error('send failed');
     socket.emit('page', page('/elsewhere'));
     const operator = sockets.track((await connectOperator(url())).socket);
-    const opened = await operator.timeout(3000).emitWithAck('conversation:open', { conversationId: sent.message.conversationId });
+    const opened = await operator
+      .timeout(3000)
+      .emitWithAck('conversation:open', { conversationId: sent.message.conversationId });
     expect(opened).toMatchObject({
       ok: true,
       context: {
@@ -143,6 +172,9 @@ describe('snapshots', () => {
     });
     expect(lead.ok).toBe(true);
     const stored = (await harness.server.store.listLeads('shop')).find((l) => l.visitorId === visitorId)!;
-    expect(stored.snapshot).toMatchObject({ page: { url: 'https://shop.example/elsewhere' }, lastTouch: context.lastTouch });
+    expect(stored.snapshot).toMatchObject({
+      page: { url: 'https://shop.example/elsewhere' },
+      lastTouch: context.lastTouch,
+    });
   });
 });

@@ -1,7 +1,14 @@
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, OPERATOR_NAMESPACE, VISITOR_NAMESPACE, newId } from '../../src/protocol';
-import { connectOperator, connectVisitor, socketTracker, startHarness, visitorSend, type Harness } from '../support/server';
+import {
+  connectOperator,
+  connectVisitor,
+  socketTracker,
+  startHarness,
+  visitorSend,
+  type Harness,
+} from '../support/server';
 
 let harness: Harness;
 const sockets = socketTracker();
@@ -52,7 +59,9 @@ describe('the edge refuses', () => {
 
   it('an unknown site and a malformed visitor id', async () => {
     expect(await tryConnect(VISITOR_NAMESPACE, { site: 'nope', visitorId: newId() })).toBe('unknown site');
-    expect(await tryConnect(VISITOR_NAMESPACE, { site: 'shop', visitorId: '<script>' })).toBe('visitorId is not a valid id');
+    expect(await tryConnect(VISITOR_NAMESPACE, { site: 'shop', visitorId: '<script>' })).toBe(
+      'visitorId is not a valid id',
+    );
   });
 
   it('an operator without a valid token', async () => {
@@ -70,7 +79,9 @@ describe('the edge refuses', () => {
     const sent = await visitorSend(socket, 'private');
     if (!sent.ok) throw new Error('send failed');
     const olga = track((await connectOperator(url(), 'olga')).socket);
-    const res = await olga.timeout(3000).emitWithAck('conversation:open', { conversationId: sent.message.conversationId });
+    const res = await olga
+      .timeout(3000)
+      .emitWithAck('conversation:open', { conversationId: sent.message.conversationId });
     expect(res).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });
@@ -99,7 +110,10 @@ describe('bad payloads get an error ack and the server stays up', () => {
   it('a message with no ack callback is ignored, and the next one still works', async () => {
     const { socket } = await connectVisitor(url());
     track(socket);
-    (socket as unknown as { emit: (...args: unknown[]) => void }).emit('message:send', { clientId: newId(), text: 'no ack' });
+    (socket as unknown as { emit: (...args: unknown[]) => void }).emit('message:send', {
+      clientId: newId(),
+      text: 'no ack',
+    });
     socket.emit('typing', 'garbage' as never);
     expect((await visitorSend(socket, 'still here')).ok).toBe(true);
   });

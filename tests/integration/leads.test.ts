@@ -76,7 +76,8 @@ function lead(overrides: Partial<LeadPayload> = {}, fields: LeadPayload['fields'
   };
 }
 
-const submit = (socket: VisitorClient, payload: LeadPayload) => socket.timeout(3000).emitWithAck('lead:submit', payload);
+const submit = (socket: VisitorClient, payload: LeadPayload) =>
+  socket.timeout(3000).emitWithAck('lead:submit', payload);
 
 async function visitor() {
   const connected = await connectVisitor(url());
@@ -139,7 +140,9 @@ describe('requests from the offline form', () => {
     const ack = await submit(socket, lead(overrides));
     expect(ack).toMatchObject({ ok: true, leadId: expect.any(String) });
     expect((await harness.server.store.listLeads('shop')).filter((l) => l.visitorId === visitorId)).toEqual([]);
-    const quarantined = (await harness.server.store.listLeads('shop', { spam: true })).filter((l) => l.visitorId === visitorId);
+    const quarantined = (await harness.server.store.listLeads('shop', { spam: true })).filter(
+      (l) => l.visitorId === visitorId,
+    );
     expect(quarantined.map((l) => [l.id, l.spam])).toEqual([[ack.ok && ack.leadId, reason]]);
   });
 
@@ -150,7 +153,9 @@ describe('requests from the offline form', () => {
     expect(answers.every((a) => a.ok)).toBe(true);
     const stored = (await harness.server.store.listLeads('shop')).filter((l) => l.visitorId === visitorId);
     expect(stored.map((l) => l.message).sort()).toEqual(['request 0', 'request 1', 'request 2']);
-    const quarantined = (await harness.server.store.listLeads('shop', { spam: true })).filter((l) => l.visitorId === visitorId);
+    const quarantined = (await harness.server.store.listLeads('shop', { spam: true })).filter(
+      (l) => l.visitorId === visitorId,
+    );
     expect(quarantined.map((l) => [l.message, l.spam]).sort()).toEqual([
       ['request 3', 'visitor_limit'],
       ['request 4', 'visitor_limit'],
@@ -165,7 +170,13 @@ describe('requests from the offline form', () => {
     expect(ack.ok).toBe(true);
     await expect
       .poll(() => receiver.bodies.slice(before), { timeout: 3000 })
-      .toContainEqual(expect.objectContaining({ type: 'lead.created', site: 'shop', lead: expect.objectContaining({ name: 'Webhook Test' }) }));
+      .toContainEqual(
+        expect.objectContaining({
+          type: 'lead.created',
+          site: 'shop',
+          lead: expect.objectContaining({ name: 'Webhook Test' }),
+        }),
+      );
     expect(receiver.requests()).toBeGreaterThanOrEqual(3); // two failures, then success
   });
 

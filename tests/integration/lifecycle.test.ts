@@ -52,7 +52,9 @@ async function chat(text = 'hello', auth: Parameters<typeof connectVisitor>[1] =
 }
 const operator = async (login = 'anna') => track((await connectOperator(url(), login)).socket);
 const reply = (op: OperatorClient, conversationId: string, text: string, replyTo?: string) =>
-  op.timeout(3000).emitWithAck('message:send', { conversationId, clientId: newId(), text, ...(replyTo ? { replyTo } : {}) });
+  op
+    .timeout(3000)
+    .emitWithAck('message:send', { conversationId, clientId: newId(), text, ...(replyTo ? { replyTo } : {}) });
 const rate = (socket: VisitorClient, conversationId: string, score: number, final: boolean, comment?: string) =>
   socket.timeout(3000).emitWithAck('rating:submit', { conversationId, score, final, ...(comment ? { comment } : {}) });
 
@@ -67,16 +69,24 @@ describe('ending a conversation', () => {
     const b = await chat('two');
     const ended = await b.socket.timeout(3000).emitWithAck('conversation:end', { conversationId: b.conversationId });
     expect(ended).toEqual({ ok: true, conversationId: b.conversationId });
-    expect(await harness.server.store.getConversation(b.conversationId)).toMatchObject({ status: 'closed', closeReason: 'visitor' });
+    expect(await harness.server.store.getConversation(b.conversationId)).toMatchObject({
+      status: 'closed',
+      closeReason: 'visitor',
+    });
 
     const c = await chat('three');
-    expect(await nextEvent(c.socket, 'conversation:closed', 8000)).toEqual({ conversationId: c.conversationId, reason: 'timeout' });
+    expect(await nextEvent(c.socket, 'conversation:closed', 8000)).toEqual({
+      conversationId: c.conversationId,
+      reason: 'timeout',
+    });
   }, 15_000);
 
   it('a visitor cannot end someone else’s conversation', async () => {
     const a = await chat('mine');
     const stranger = track((await connectVisitor(url())).socket);
-    expect(await stranger.timeout(3000).emitWithAck('conversation:end', { conversationId: a.conversationId })).toMatchObject({
+    expect(
+      await stranger.timeout(3000).emitWithAck('conversation:end', { conversationId: a.conversationId }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
@@ -90,11 +100,17 @@ describe('rating', () => {
     await anna.timeout(3000).emitWithAck('conversation:close', { conversationId: a.conversationId });
     const stranger = track((await connectVisitor(url())).socket);
     expect(await rate(stranger, a.conversationId, 5, true)).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await rate(a.socket, a.conversationId, 0, false)).toMatchObject({ ok: false, error: { code: 'invalid', field: 'score' } });
+    expect(await rate(a.socket, a.conversationId, 0, false)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', field: 'score' },
+    });
     expect(await rate(a.socket, a.conversationId, 6, false)).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(await rate(a.socket, a.conversationId, 2.5, false)).toMatchObject({ ok: false });
 
-    expect(await rate(a.socket, a.conversationId, 2, false)).toMatchObject({ ok: true, rating: { state: 'draft', score: 2 } });
+    expect(await rate(a.socket, a.conversationId, 2, false)).toMatchObject({
+      ok: true,
+      rating: { state: 'draft', score: 2 },
+    });
     const alert = nextEvent<Rating & { low: boolean }>(anna, 'rating');
     expect(await rate(a.socket, a.conversationId, 3, true, 'slow')).toMatchObject({
       ok: true,
@@ -152,7 +168,9 @@ describe('inside a conversation', () => {
     // The visitor has everything so far, then goes away.
     const known = Math.max(first.message.changeSeq, other.message.changeSeq);
     const edited = nextEvent<ChatMessage>(a.socket, 'message:updated');
-    expect(await anna.timeout(3000).emitWithAck('message:edit', { messageId: first.message.id, text: 'Yes, 2 left' })).toMatchObject({
+    expect(
+      await anna.timeout(3000).emitWithAck('message:edit', { messageId: first.message.id, text: 'Yes, 2 left' }),
+    ).toMatchObject({
       ok: true,
       message: { text: 'Yes, 2 left', editedAt: expect.any(Number) },
     });
@@ -161,7 +179,11 @@ describe('inside a conversation', () => {
     await anna.timeout(3000).emitWithAck('message:delete', { messageId: other.message.id });
 
     // Back with the change number it had: it is sent exactly what changed since.
-    const back = await connectVisitor(url(), { visitorId: a.visitorId, conversationId: a.conversationId, lastChange: known });
+    const back = await connectVisitor(url(), {
+      visitorId: a.visitorId,
+      conversationId: a.conversationId,
+      lastChange: known,
+    });
     track(back.socket);
     const byId = new Map(back.session.messages.map((m) => [m.id, m]));
     expect(byId.get(first.message.id)).toMatchObject({ text: 'Yes, 2 left' });
@@ -172,11 +194,16 @@ describe('inside a conversation', () => {
     const answer = await back.socket
       .timeout(3000)
       .emitWithAck('message:send', { clientId: newId(), text: 'I take one', replyTo: first.message.id });
-    expect(answer).toMatchObject({ ok: true, message: { replyTo: { id: first.message.id, author: 'operator', text: 'Yes, 2 left' } } });
+    expect(answer).toMatchObject({
+      ok: true,
+      message: { replyTo: { id: first.message.id, author: 'operator', text: 'Yes, 2 left' } },
+    });
     // A reply to a message of another conversation is refused.
     const elsewhere = await chat('other chat');
     expect(
-      await back.socket.timeout(3000).emitWithAck('message:send', { clientId: newId(), text: 'x', replyTo: elsewhere.message.id }),
+      await back.socket
+        .timeout(3000)
+        .emitWithAck('message:send', { clientId: newId(), text: 'x', replyTo: elsewhere.message.id }),
     ).toMatchObject({ ok: false, error: { field: 'replyTo' } });
   });
 
@@ -186,11 +213,15 @@ describe('inside a conversation', () => {
     const a = await chat();
     const sent = await reply(anna, a.conversationId, 'mine');
     if (!sent.ok) throw new Error('reply failed');
-    expect(await max.timeout(3000).emitWithAck('message:edit', { messageId: sent.message.id, text: 'hijack' })).toMatchObject({
+    expect(
+      await max.timeout(3000).emitWithAck('message:edit', { messageId: sent.message.id, text: 'hijack' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'unauthorized' },
     });
-    expect(await anna.timeout(3000).emitWithAck('message:edit', { messageId: a.message.id, text: 'x' })).toMatchObject({ ok: false });
+    expect(await anna.timeout(3000).emitWithAck('message:edit', { messageId: a.message.id, text: 'x' })).toMatchObject({
+      ok: false,
+    });
   });
 
   it('read marks travel both ways', async () => {
@@ -214,7 +245,8 @@ describe('inside a conversation', () => {
     a.socket.on('message:new', (m) => arrivals.push(m));
     await reply(anna, a.conversationId, 'Sure');
     // Both arrive after the reply's ack; on a loaded machine that can take more than a tick.
-    for (let waited = 0; arrivals.length < 2 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let waited = 0; arrivals.length < 2 && waited < 3000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(arrivals.map((m) => m.text)).toEqual(["Hi, I'm Anna — how can I help?", 'Sure']);
   });
 });
@@ -229,7 +261,11 @@ describe('proactive messages', () => {
     if (!started.ok) throw new Error('start failed');
     const arrival = nextEvent<ChatMessage>(visitor.socket, 'message:new');
     await reply(max, started.conversation.id, 'Can I help you choose?');
-    expect(await arrival).toMatchObject({ author: 'operator', text: 'Can I help you choose?', operator: { name: 'Max' } });
+    expect(await arrival).toMatchObject({
+      author: 'operator',
+      text: 'Can I help you choose?',
+      operator: { name: 'Max' },
+    });
   });
 
   it('are listed: the console sees who is on the site now', async () => {
@@ -278,14 +314,21 @@ describe('identity', () => {
   it.each([
     ['forged with another secret', () => token({}, 'another-secret-that-is-long-enough-0123456789'), 'signature'],
     ['expired', () => token({ exp: Math.floor(Date.now() / 1000) - 10 }), 'expired'],
-    ['alg none', () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"userId":"u-1","exp":9999999999}').toString('base64url')}.`, 'HS256'],
+    [
+      'alg none',
+      () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"userId":"u-1","exp":9999999999}').toString('base64url')}.`,
+      'HS256',
+    ],
     ['garbage', () => 'not-a-token', 'JWT'],
   ])('a token %s is refused with the reason', async (_, make, reason) => {
     await expect(connectVisitor(url(), { token: make() })).rejects.toThrow(reason);
   });
 
   it('an unsigned e-mail of an existing customer gets no history', async () => {
-    const customer = await chat('my address is 1 Main St', { token: token({ userId: 'u-7', email: 'vip@example.com' }) });
+    const customer = await chat('my address is 1 Main St', {
+      token: token({ userId: 'u-7', email: 'vip@example.com' }),
+    });
     const impostor = await connectVisitor(url(), { email: 'vip@example.com', name: 'VIP' });
     track(impostor.socket);
     expect(impostor.session.messages).toEqual([]);

@@ -32,7 +32,12 @@ describe('upgrading the store', () => {
   it('keeps every conversation, message and request, and the next message continues the numbering', async () => {
     const store = openSqliteStore(firstReleaseData(), newId);
     const conversation = (await store.latestConversation('shop', 'v:visitor-aaaaaaaaaaaaaaaa'))!;
-    expect(conversation).toMatchObject({ id: 'conv-aaaaaaaaaaaaaaaaaa', owner: 'v:visitor-aaaaaaaaaaaaaaaa', lastSeq: 2, lastChange: 2 });
+    expect(conversation).toMatchObject({
+      id: 'conv-aaaaaaaaaaaaaaaaaa',
+      owner: 'v:visitor-aaaaaaaaaaaaaaaa',
+      lastSeq: 2,
+      lastChange: 2,
+    });
     expect((await store.lastMessages(conversation.id, 10)).map((m) => [m.seq, m.changeSeq, m.text])).toEqual([
       [1, 1, 'hello'],
       [2, 2, 'hi Ann'],
@@ -40,8 +45,14 @@ describe('upgrading the store', () => {
     // A client that had everything gets nothing again; one that had the first message gets the second.
     expect(await store.changesAfter(conversation.id, 2, 10)).toEqual([]);
     expect((await store.changesAfter(conversation.id, 1, 10)).map((m) => m.text)).toEqual(['hi Ann']);
-    expect(await store.listLeads('shop')).toEqual([expect.objectContaining({ name: 'Ann', phone: '+77011234567', status: 'new' })]);
-    expect(await store.getVisitor('shop', 'visitor-aaaaaaaaaaaaaaaa')).toMatchObject({ name: 'Ann', visits: 1, firstTouch: null });
+    expect(await store.listLeads('shop')).toEqual([
+      expect.objectContaining({ name: 'Ann', phone: '+77011234567', status: 'new' }),
+    ]);
+    expect(await store.getVisitor('shop', 'visitor-aaaaaaaaaaaaaaaa')).toMatchObject({
+      name: 'Ann',
+      visits: 1,
+      firstTouch: null,
+    });
 
     const next = await store.appendMessage({
       conversationId: conversation.id,

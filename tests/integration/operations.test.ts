@@ -80,14 +80,17 @@ describe('health, readiness and metrics', () => {
       honeypot: 'http://spam.example',
       elapsedMs: LEAD_MIN_FILL_MS + 1000,
     } as never);
-    await fetch(`${harness.server.url}/api/sites/shop/leads?token=${token}`, { headers: { Authorization: `Bearer ${token}` } });
+    await fetch(`${harness.server.url}/api/sites/shop/leads?token=${token}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     const all = lines.join('');
     const parsed = lines.map((line) => JSON.parse(line) as { level: string; msg: string });
     expect(parsed.every((line) => typeof line.level === 'string' && typeof line.msg === 'string')).toBe(true);
     expect(parsed.some((line) => line.msg === 'operator logged in')).toBe(true);
     expect(parsed.some((line) => line.msg === 'operator login refused')).toBe(true);
     expect(all).toContain(`visitor ${visitorTag(visitorId)}`);
-    for (const secret of [token, PASSWORD, 'a-wrong-password', 'my card number', visitorId]) expect(all).not.toContain(secret);
+    for (const secret of [token, PASSWORD, 'a-wrong-password', 'my card number', visitorId])
+      expect(all).not.toContain(secret);
   });
 
   it('/readyz says no once the store fails', async () => {
@@ -108,7 +111,10 @@ describe('operator login', () => {
   beforeAll(async () => {
     // Real production cost, so the timings below are those of a deployment.
     const passwordHash = await hashPassword(PASSWORD, DEFAULT_COST);
-    const sites = testSites().map((site) => ({ ...site, operators: site.operators.map((op) => ({ ...op, passwordHash })) }));
+    const sites = testSites().map((site) => ({
+      ...site,
+      operators: site.operators.map((op) => ({ ...op, passwordHash })),
+    }));
     harness = await startHarness({ sites, server: { trustProxy: trust('loopback') } });
   });
   afterAll(() => harness.cleanup());
@@ -130,7 +136,9 @@ describe('operator login', () => {
       unknown.push(await timed(`nobody-${i}`, `198.51.100.${i + 100}`));
     }
     const ratio = median(unknown) / median(known);
-    console.log(`login: wrong password ${median(known).toFixed(1)} ms, unknown login ${median(unknown).toFixed(1)} ms (median of 7)`);
+    console.log(
+      `login: wrong password ${median(known).toFixed(1)} ms, unknown login ${median(unknown).toFixed(1)} ms (median of 7)`,
+    );
     // Before: ~39 ms against ~1 ms, a ratio of 0.03.
     expect(ratio).toBeGreaterThan(0.6);
     expect(ratio).toBeLessThan(1.6);
@@ -149,11 +157,12 @@ describe('operator login', () => {
     await Promise.all([1, 2, 3, 4].map((i) => login(harness.server.url, 'olga', 'wrong', `203.0.113.${i}`)));
     const elapsed = performance.now() - started;
     clearInterval(ticker);
-    console.log(`login: 4 parallel attempts in ${elapsed.toFixed(0)} ms, worst event-loop lag ${worstLag.toFixed(1)} ms`);
+    console.log(
+      `login: 4 parallel attempts in ${elapsed.toFixed(0)} ms, worst event-loop lag ${worstLag.toFixed(1)} ms`,
+    );
     // One scrypt at this cost takes tens of milliseconds; on the loop, four would stall it for all of them.
     expect(worstLag).toBeLessThan(elapsed / 2);
   });
-
 });
 
 describe('operator login limits', () => {
@@ -166,7 +175,9 @@ describe('operator login limits', () => {
 
   it('limits failures per login, whatever the address', { timeout: 60_000 }, async () => {
     const statuses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => login(harness.server.url, 'anna', 'guess', `192.0.2.${i}`).then((res) => res.status)),
+      Array.from({ length: 20 }, (_, i) =>
+        login(harness.server.url, 'anna', 'guess', `192.0.2.${i}`).then((res) => res.status),
+      ),
     );
     expect(statuses).toEqual(Array(20).fill(401));
     const limited = await login(harness.server.url, 'anna', PASSWORD, '192.0.2.100');
@@ -177,13 +188,17 @@ describe('operator login limits', () => {
   });
 
   it('limits failures per address, whatever the login', { timeout: 60_000 }, async () => {
-    for (let i = 0; i < 10; i += 1) expect((await login(harness.server.url, `user-${i}`, 'x', '192.0.2.200')).status).toBe(401);
+    for (let i = 0; i < 10; i += 1)
+      expect((await login(harness.server.url, `user-${i}`, 'x', '192.0.2.200')).status).toBe(401);
     expect((await login(harness.server.url, 'max', PASSWORD, '192.0.2.200')).status).toBe(429);
     expect((await login(harness.server.url, 'max', PASSWORD, '192.0.2.201')).status).toBe(200);
   });
 
   it('checks its input at the edge', async () => {
-    const bad = await fetch(`${harness.server.url}/api/operator/login`, { method: 'POST', body: JSON.stringify({ login: ['anna'], password: 1 }) });
+    const bad = await fetch(`${harness.server.url}/api/operator/login`, {
+      method: 'POST',
+      body: JSON.stringify({ login: ['anna'], password: 1 }),
+    });
     expect([bad.status, await bad.json()]).toEqual([400, { error: 'Send {"login": "...", "password": "..."}.' }]);
   });
 });

@@ -8,7 +8,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEAD_MIN_FILL_MS, newId, type LeadPayload } from '../../src/protocol';
 import type { SiteConfig } from '../../server/src/sites';
 import type { VisitorExport, WebhookDelivery } from '../../server/src/store';
-import { connectOperator, connectVisitor, socketTracker, startHarness, testSites, visitorSend, type Harness } from '../support/server';
+import {
+  connectOperator,
+  connectVisitor,
+  socketTracker,
+  startHarness,
+  testSites,
+  visitorSend,
+  type Harness,
+} from '../support/server';
 
 const API_TOKEN = 'owner-token-0123456789';
 
@@ -103,7 +111,9 @@ describe('owner API', () => {
       const res = await post(path, { visitorId: ann }, token);
       expect(res.status, `${path} with ${token}`).toBe(401);
     }
-    expect((await fetch(`${url()}/api/sites/shop/webhooks`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(
+      (await fetch(`${url()}/api/sites/shop/webhooks`, { headers: { Authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
     expect((await post('/api/sites/shop/visitors/erase', { visitorId: 'x' })).status).toBe(400);
     expect((await post('/api/sites/shop/visitors/erase', {})).status).toBe(400);
     // Refused attempts changed nothing.
@@ -113,7 +123,9 @@ describe('owner API', () => {
   it('lists webhook deliveries with their status and last error', async () => {
     await visitorWithData('a request whose webhook fails');
     const list = async (query = '') => {
-      const res = await fetch(`${url()}/api/sites/shop/webhooks${query}`, { headers: { Authorization: `Bearer ${API_TOKEN}` } });
+      const res = await fetch(`${url()}/api/sites/shop/webhooks${query}`, {
+        headers: { Authorization: `Bearer ${API_TOKEN}` },
+      });
       expect(res.status).toBe(200);
       return ((await res.json()) as { deliveries: Omit<WebhookDelivery, 'body' | 'site'>[] }).deliveries;
     };
@@ -127,6 +139,12 @@ describe('owner API', () => {
       // Request bodies hold visitors' data: the list leaves them out.
       expect(delivery).not.toHaveProperty('body');
     }
-    expect((await fetch(`${url()}/api/sites/shop/webhooks?status=bogus`, { headers: { Authorization: `Bearer ${API_TOKEN}` } })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${url()}/api/sites/shop/webhooks?status=bogus`, {
+          headers: { Authorization: `Bearer ${API_TOKEN}` },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

@@ -24,7 +24,8 @@ const repository = fileURLToPath(new URL('../../', import.meta.url));
 const CADDY = '/usr/bin/caddy';
 const hasCaddy = existsSync(CADDY);
 if (!hasCaddy && process.env.CI === 'true') throw new Error('Caddy is missing: apt-get install -y caddy');
-if (!hasCaddy) console.warn('production.test: the reverse-proxy part is skipped; install Caddy with: apt-get install -y caddy');
+if (!hasCaddy)
+  console.warn('production.test: the reverse-proxy part is skipped; install Caddy with: apt-get install -y caddy');
 
 const work = mkdtempSync(join(tmpdir(), 'confab-production-'));
 const app = join(work, 'app');
@@ -111,7 +112,15 @@ beforeAll(async () => {
           id: 'shop',
           name: 'Shop',
           allowedOrigins: ['https://www.example.com'],
-          operators: [{ id: 'anna', login: 'anna', name: 'Anna', avatar: '/avatars/anna.svg', passwordHash: { env: 'ANNA_PASSWORD_HASH' } }],
+          operators: [
+            {
+              id: 'anna',
+              login: 'anna',
+              name: 'Anna',
+              avatar: '/avatars/anna.svg',
+              passwordHash: { env: 'ANNA_PASSWORD_HASH' },
+            },
+          ],
           identitySecret: { file: join(work, 'identity_secret') },
         },
       ],
@@ -136,7 +145,10 @@ beforeAll(async () => {
   await waitForLine(server, /"msg":"listening"/, 'the server');
   if (!hasCaddy) return;
   // deploy/Caddyfile as shipped; only the upstream's address differs (no compose network here).
-  const caddyfile = readFileSync(join(repository, 'deploy/Caddyfile'), 'utf8').replace('reverse_proxy confab:8080 confab-2:8080', `reverse_proxy 127.0.0.1:${serverPort}`);
+  const caddyfile = readFileSync(join(repository, 'deploy/Caddyfile'), 'utf8').replace(
+    'reverse_proxy confab:8080 confab-2:8080',
+    `reverse_proxy 127.0.0.1:${serverPort}`,
+  );
   expect(caddyfile).not.toBe(readFileSync(join(repository, 'deploy/Caddyfile'), 'utf8'));
   writeFileSync(join(work, 'Caddyfile'), `{\n\tadmin off\n}\n${caddyfile}`);
   caddy = spawn(CADDY, ['run', '--config', join(work, 'Caddyfile'), '--adapter', 'caddyfile'], {
@@ -148,7 +160,12 @@ beforeAll(async () => {
   await waitForLine(caddy, /serving initial configuration/, 'caddy');
   // Caddy's first active health check decides when it routes to the server.
   const deadline = Date.now() + 10_000;
-  while ((await fetch(`${proxied}/healthz`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`${proxied}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (Date.now() > deadline) throw new Error(`caddy never routed to the server: ${caddyLog.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -187,7 +204,9 @@ describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', { timeout: 15_0
     expect((await fetch(`${direct}/metrics`)).status).toBe(200);
     // node:http, not fetch, which asks for its own encodings.
     const loader = await new Promise<IncomingMessage>((resolve, reject) =>
-      request(`${proxied}/loader.js`, { headers: { 'Accept-Encoding': 'br' } }, resolve).on('error', reject).end(),
+      request(`${proxied}/loader.js`, { headers: { 'Accept-Encoding': 'br' } }, resolve)
+        .on('error', reject)
+        .end(),
     );
     loader.resume();
     expect(loader.headers['content-encoding']).toBe('br');
@@ -195,13 +214,18 @@ describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', { timeout: 15_0
   });
 
   it('hands out URLs on PUBLIC_URL, with the password hash from the environment', async () => {
-    const res = await fetch(`${proxied}/api/operator/login`, { method: 'POST', body: JSON.stringify({ login: 'anna', password: PASSWORD }) });
+    const res = await fetch(`${proxied}/api/operator/login`, {
+      method: 'POST',
+      body: JSON.stringify({ login: 'anna', password: PASSWORD }),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { operator: { avatar: string } };
     expect(body.operator.avatar).toBe(`${proxied}/avatars/anna.svg`);
   });
 
-  it('carries WebSockets and stores the address Caddy saw, not one the client forged', { timeout: 30_000 }, async () => {
+  it('carries WebSockets and stores the address Caddy saw, not one the client forged', {
+    timeout: 30_000,
+  }, async () => {
     const visitorId = newId();
     const socket: VisitorClient = io(proxied + VISITOR_NAMESPACE, {
       transports: ['websocket'],
@@ -215,7 +239,9 @@ describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', { timeout: 15_0
       socket.once('connect_error', reject);
     });
     expect(session.site.id).toBe('shop');
-    const sent = await socket.timeout(5000).emitWithAck('message:send', { clientId: newId(), text: 'through the proxy' });
+    const sent = await socket
+      .timeout(5000)
+      .emitWithAck('message:send', { clientId: newId(), text: 'through the proxy' });
     expect(sent.ok).toBe(true);
     socket.disconnect();
     server.kill('SIGTERM');

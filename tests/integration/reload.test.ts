@@ -24,10 +24,23 @@ beforeAll(async () => {
   const passwordHash = await hashPassword(PASSWORD, { ln: 12, r: 8, p: 1 });
   writeFileSync(
     sitesFile,
-    JSON.stringify({ sites: [{ id: 'shop', name: 'Shop', allowedOrigins: [], operators: [{ id: 'anna', login: 'anna', name: 'Anna', passwordHash }] }] }),
+    JSON.stringify({
+      sites: [
+        {
+          id: 'shop',
+          name: 'Shop',
+          allowedOrigins: [],
+          operators: [{ id: 'anna', login: 'anna', name: 'Anna', passwordHash }],
+        },
+      ],
+    }),
   );
   harness = await startHarness({ sites: sitesFile });
-  watcher = watchSitesFile(sitesFile, (sites) => harness.server.reloadSites(sites), createLogger('info', { write: (line: string) => void logLines.push(line) }));
+  watcher = watchSitesFile(
+    sitesFile,
+    (sites) => harness.server.reloadSites(sites),
+    createLogger('info', { write: (line: string) => void logLines.push(line) }),
+  );
 });
 afterAll(async () => {
   watcher.close();
@@ -41,11 +54,15 @@ function cli(args: string[], input: string) {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stdin.end(input);
-  return new Promise<{ code: number | null; output: string }>((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  return new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, output })),
+  );
 }
 
 const loginStatus = (login: string, password: string) =>
-  fetch(`${harness.server.url}/api/operator/login`, { method: 'POST', body: JSON.stringify({ login, password }) }).then((res) => res.status);
+  fetch(`${harness.server.url}/api/operator/login`, { method: 'POST', body: JSON.stringify({ login, password }) }).then(
+    (res) => res.status,
+  );
 
 async function eventually(check: () => Promise<boolean>, ms = 5000) {
   const deadline = Date.now() + ms;
@@ -58,7 +75,10 @@ async function eventually(check: () => Promise<boolean>, ms = 5000) {
 describe('operators without a restart', () => {
   it('operator add: the new operator logs in on the running server', { timeout: 20_000 }, async () => {
     expect(await loginStatus('bea', 'bea-password-1')).toBe(401);
-    const added = await cli(['operator', 'add', '--sites', sitesFile, '--site', 'shop', '--login', 'bea', '--name', 'Bea'], 'bea-password-1\n');
+    const added = await cli(
+      ['operator', 'add', '--sites', sitesFile, '--site', 'shop', '--login', 'bea', '--name', 'Bea'],
+      'bea-password-1\n',
+    );
     expect(added).toMatchObject({ code: 0 });
     await eventually(async () => (await loginStatus('bea', 'bea-password-1')) === 200);
     expect(await loginStatus('anna', PASSWORD)).toBe(200);

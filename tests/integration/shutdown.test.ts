@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VISITOR_NAMESPACE, newId, type ChatMessage, type SendMessageAck, type VisitorSession } from '../../src/protocol';
+import {
+  VISITOR_NAMESPACE,
+  newId,
+  type ChatMessage,
+  type SendMessageAck,
+  type VisitorSession,
+} from '../../src/protocol';
 import { hashPassword } from '../../server/src/passwords';
 import { testStore, type VisitorClient } from '../support/server';
 
@@ -146,12 +152,21 @@ describe('SIGTERM', () => {
     writeFileSync(
       sitesFile,
       JSON.stringify({
-        sites: [{ id: 'shop', name: 'Shop', allowedOrigins: ['https://shop.example'], operators: [{ id: 'anna', login: 'anna', name: 'Anna', passwordHash }] }],
+        sites: [
+          {
+            id: 'shop',
+            name: 'Shop',
+            allowedOrigins: ['https://shop.example'],
+            operators: [{ id: 'anna', login: 'anna', name: 'Anna', passwordHash }],
+          },
+        ],
       }),
     );
   });
 
-  it('finishes acknowledgements in flight, loses nothing acknowledged, and clients reconnect to the next server', { timeout: 60_000 }, async () => {
+  it('finishes acknowledgements in flight, loses nothing acknowledged, and clients reconnect to the next server', {
+    timeout: 60_000,
+  }, async () => {
     const first = await startChild(port);
     const url = `http://127.0.0.1:${port}`;
     const visitors = Array.from({ length: 8 }, () => widgetLikeVisitor(url));
@@ -177,7 +192,9 @@ describe('SIGTERM', () => {
     );
     expect(code).toBe(0);
     expect(at - signalled).toBeLessThan(5000 + 2000);
-    const stopped = first.lines.map((line) => JSON.parse(line) as { msg: string; unfinishedAcks?: number }).find((l) => l.msg === 'stopped');
+    const stopped = first.lines
+      .map((line) => JSON.parse(line) as { msg: string; unfinishedAcks?: number })
+      .find((l) => l.msg === 'stopped');
     expect(stopped?.unfinishedAcks).toBe(0);
 
     // Clients were told by a closed transport, not a server-side disconnect: they retry.
@@ -237,7 +254,10 @@ describe('start-up', () => {
   });
 
   it('refuses a bad setting with its name and the fix, before listening', async () => {
-    const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'eighty', SITES_FILE: sitesFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH, PORT: 'eighty', SITES_FILE: sitesFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -9,7 +9,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEAD_MIN_FILL_MS, newId, type Lead, type LeadPayload, type SpamReason } from '../../src/protocol';
 import { SPAM_CAP_PER_IP_HOUR } from '../../server/src/lead-handler';
 import type { SiteConfig } from '../../server/src/sites';
-import { connectOperator, connectVisitor, nextEvent, socketTracker, startHarness, testSites, type Harness, type VisitorClient } from '../support/server';
+import {
+  connectOperator,
+  connectVisitor,
+  nextEvent,
+  socketTracker,
+  startHarness,
+  testSites,
+  type Harness,
+  type VisitorClient,
+} from '../support/server';
 
 /** A webhook receiver that records the request ids it is sent. */
 async function startReceiver() {
@@ -130,12 +139,18 @@ describe('requests judged as spam', () => {
     const before = receiver.leadIds.length;
     const announced = nextEvent<Lead>(max, 'lead:new');
     const restored = await anna.timeout(2000).emitWithAck('lead:not-spam', { leadId });
-    expect(restored).toMatchObject({ ok: true, lead: { id: leadId, message: 'one neighbour too many', status: 'new' } });
+    expect(restored).toMatchObject({
+      ok: true,
+      lead: { id: leadId, message: 'one neighbour too many', status: 'new' },
+    });
     expect(restored.ok && restored.lead.spam).toBeFalsy();
     expect((await announced).id).toBe(leadId);
 
     // Pressed again (or by a second operator): no second delivery.
-    expect(await max.timeout(2000).emitWithAck('lead:not-spam', { leadId })).toMatchObject({ ok: true, lead: { id: leadId } });
+    expect(await max.timeout(2000).emitWithAck('lead:not-spam', { leadId })).toMatchObject({
+      ok: true,
+      lead: { id: leadId },
+    });
     await expect.poll(() => receiver.leadIds.slice(before), { timeout: 3000 }).toEqual([leadId]);
     await settle();
     expect(receiver.leadIds.slice(before)).toEqual([leadId]);

@@ -34,7 +34,10 @@ const sqlite: Engine = {
   async fresh() {
     const dir = mkdtempSync(join(tmpdir(), 'confab-contract-'));
     dirs.push(dir);
-    return { open: async (now) => openSqliteStore(dir, newId, now), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      open: async (now) => openSqliteStore(dir, newId, now),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
   teardown: async () => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })),
 };
@@ -94,10 +97,27 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       const v = visitor();
       const first = { landing: 'https://shop.example/?utm_source=x', at: 1 };
       const created = await store.touchVisitor({ ...v, name: 'Ann', firstTouch: first, ip: '10.0.0.1' });
-      expect(created).toMatchObject({ ...v, name: 'Ann', visits: 1, firstTouch: first, ip: '10.0.0.1', blockedAt: null });
+      expect(created).toMatchObject({
+        ...v,
+        name: 'Ann',
+        visits: 1,
+        firstTouch: first,
+        ip: '10.0.0.1',
+        blockedAt: null,
+      });
       clock += 60_000;
-      const again = await store.touchVisitor({ ...v, email: 'ann@example.com', firstTouch: { landing: 'https://other', at: 2 } });
-      expect(again).toMatchObject({ name: 'Ann', email: 'ann@example.com', visits: 1, firstTouch: first, lastSeenAt: clock });
+      const again = await store.touchVisitor({
+        ...v,
+        email: 'ann@example.com',
+        firstTouch: { landing: 'https://other', at: 2 },
+      });
+      expect(again).toMatchObject({
+        name: 'Ann',
+        email: 'ann@example.com',
+        visits: 1,
+        firstTouch: first,
+        lastSeenAt: clock,
+      });
       clock += 31 * 60_000;
       expect(await store.touchVisitor(v)).toMatchObject({ visits: 2, visitStartedAt: clock });
       expect(await store.getVisitor('shop', v.id)).toMatchObject({ visits: 2 });
@@ -124,19 +144,32 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       const owner = `v:${v.id}`;
       const context = { page: null, firstTouch: null, lastTouch: null, env: null, ip: '10.0.0.2', region: null };
       const opened = await store.openConversation('shop', owner, v.id, context);
-      expect(opened).toMatchObject({ created: true, conversation: { owner, status: 'open', lastSeq: 0, lastChange: 0 } });
-      expect(await store.openConversation('shop', owner, v.id)).toMatchObject({ created: false, conversation: { id: opened.conversation.id } });
+      expect(opened).toMatchObject({
+        created: true,
+        conversation: { owner, status: 'open', lastSeq: 0, lastChange: 0 },
+      });
+      expect(await store.openConversation('shop', owner, v.id)).toMatchObject({
+        created: false,
+        conversation: { id: opened.conversation.id },
+      });
       expect(await store.conversationContext(opened.conversation.id)).toEqual(context);
       expect(await store.getConversation(opened.conversation.id)).toEqual(opened.conversation);
 
       expect(await store.closeConversation(opened.conversation.id, 'visitor')).toBe(true);
       expect(await store.closeConversation(opened.conversation.id, 'operator')).toBe(false);
-      expect(await store.getConversation(opened.conversation.id)).toMatchObject({ status: 'closed', closeReason: 'visitor', ratingState: 'pending' });
+      expect(await store.getConversation(opened.conversation.id)).toMatchObject({
+        status: 'closed',
+        closeReason: 'visitor',
+        ratingState: 'pending',
+      });
       clock += 1;
       const next = await store.openConversation('shop', owner, v.id);
       expect(next.created).toBe(true);
       expect((await store.latestConversation('shop', owner))!.id).toBe(next.conversation.id);
-      expect((await store.recentConversations('shop', owner, 5)).map((c) => c.id)).toEqual([opened.conversation.id, next.conversation.id]);
+      expect((await store.recentConversations('shop', owner, 5)).map((c) => c.id)).toEqual([
+        opened.conversation.id,
+        next.conversation.id,
+      ]);
       expect((await store.recentConversations('shop', owner, 1)).map((c) => c.id)).toEqual([next.conversation.id]);
     });
 
@@ -161,7 +194,14 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       clock += 1;
       await send(c.id, 'second');
       const row = await store.getConversationListRow(c.id);
-      expect(row).toMatchObject({ id: c.id, operatorId: 'anna', visitorName: 'Ann', lastText: 'second', lastAuthor: 'visitor', lastSeq: 2 });
+      expect(row).toMatchObject({
+        id: c.id,
+        operatorId: 'anna',
+        visitorName: 'Ann',
+        lastText: 'second',
+        lastAuthor: 'visitor',
+        lastSeq: 2,
+      });
       const listed = await store.listConversations('shop', 500);
       expect(listed[0]!.id).toBe(c.id);
       expect(listed.find((l) => l.id === c.id)).toEqual(row);
@@ -196,7 +236,10 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
     it('numbers messages, stores each (sender, client id) once, and quotes replies', async () => {
       const c = await conversation();
       const first = await send(c.id, 'hello', 'v:a', 'client-a-1');
-      expect(first).toMatchObject({ duplicate: false, message: { seq: 1, changeSeq: 1, text: 'hello', clientId: 'client-a-1' } });
+      expect(first).toMatchObject({
+        duplicate: false,
+        message: { seq: 1, changeSeq: 1, text: 'hello', clientId: 'client-a-1' },
+      });
       const again = await send(c.id, 'hello again', 'v:a', 'client-a-1');
       expect(again).toEqual({ duplicate: true, message: first.message });
       expect(await store.findMessage('v:a', 'client-a-1')).toEqual(first.message);
@@ -210,7 +253,13 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
         text: 'hi',
         replyTo: first.message.id,
       });
-      expect(reply.message).toMatchObject({ seq: 2, replyTo: first.message.id, replyAuthor: 'visitor', replyText: 'hello', operatorId: 'anna' });
+      expect(reply.message).toMatchObject({
+        seq: 2,
+        replyTo: first.message.id,
+        replyAuthor: 'visitor',
+        replyText: 'hello',
+        operatorId: 'anna',
+      });
       expect(await store.getMessage(reply.message.id)).toEqual(reply.message);
       expect((await store.getConversation(c.id))!.lastSeq).toBe(2);
       await expect(send('no-such-conversation', 'x')).rejects.toThrow();
@@ -299,11 +348,28 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       clock += 120_000;
       expect(await store.resumePageView('shop', v.id, 'https://shop.example/a', 60_000)).toBeUndefined();
       const since = clock;
-      const b = await store.startPageView('shop', v.id, { url: 'https://shop.example/b', referrer: 'https://shop.example/a' });
+      const b = await store.startPageView('shop', v.id, {
+        url: 'https://shop.example/b',
+        referrer: 'https://shop.example/a',
+      });
       expect(b).not.toBe(a);
       expect(await store.pageViews('shop', v.id)).toEqual([
-        { id: a, url: 'https://shop.example/a', title: 'A', referrer: null, startedAt: since - 121_000, endedAt: since - 120_000 },
-        { id: b, url: 'https://shop.example/b', title: null, referrer: 'https://shop.example/a', startedAt: since, endedAt: null },
+        {
+          id: a,
+          url: 'https://shop.example/a',
+          title: 'A',
+          referrer: null,
+          startedAt: since - 121_000,
+          endedAt: since - 120_000,
+        },
+        {
+          id: b,
+          url: 'https://shop.example/b',
+          title: null,
+          referrer: 'https://shop.example/a',
+          startedAt: since,
+          endedAt: null,
+        },
       ]);
       expect((await store.pageViews('shop', v.id, since)).map((p) => p.id)).toEqual([b]);
       expect(await store.getVisitor('shop', v.id)).toMatchObject({ lastSeenAt: since });
@@ -313,9 +379,19 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
   describe('requests', () => {
     it('stores a request once per client id, finds, lists, filters and updates it', async () => {
       const v = visitor();
-      const lead = { site: 'shop', visitorId: v.id, clientId: newId(), name: 'Ann', phone: '+77011234567', context: null };
+      const lead = {
+        site: 'shop',
+        visitorId: v.id,
+        clientId: newId(),
+        name: 'Ann',
+        phone: '+77011234567',
+        context: null,
+      };
       const first = await store.insertLead(lead);
-      expect(first).toMatchObject({ duplicate: false, lead: { name: 'Ann', phone: '+77011234567', status: 'new', operatorId: null } });
+      expect(first).toMatchObject({
+        duplicate: false,
+        lead: { name: 'Ann', phone: '+77011234567', status: 'new', operatorId: null },
+      });
       expect(await store.insertLead({ ...lead, name: 'Changed' })).toEqual({ duplicate: true, lead: first.lead });
       expect(await store.findLead('shop', v.id, lead.clientId)).toEqual(first.lead);
       expect(await store.getLead(first.lead.id)).toEqual({ ...first.lead, site: 'shop' });
@@ -332,7 +408,14 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
     it('keeps a quarantined request out of the list until it is restored, once', async () => {
       const v = visitor();
       const clientId = newId();
-      const { lead } = await store.insertLead({ site: 'shop', visitorId: v.id, clientId, message: 'maybe spam', context: null, spam: 'ip_limit' });
+      const { lead } = await store.insertLead({
+        site: 'shop',
+        visitorId: v.id,
+        clientId,
+        message: 'maybe spam',
+        context: null,
+        spam: 'ip_limit',
+      });
       expect(lead).toMatchObject({ spam: 'ip_limit', status: 'new' });
       expect((await store.listLeads('shop', { limit: 1000 })).map((l) => l.id)).not.toContain(lead.id);
       expect((await store.listLeads('shop', { spam: true, limit: 1000 })).map((l) => l.id)).toContain(lead.id);
@@ -366,11 +449,26 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
   describe('webhook outbox', () => {
     it('hands a due delivery to one claimer per lease, retries it when due, and records the outcome', async () => {
       const backlog = await store.webhookBacklog();
-      const d = await store.enqueueWebhook({ site: 'hooks', url: 'http://127.0.0.1:9/hook', type: 'lead.created', body: '{"a":1}' });
-      expect(d).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: clock, lastError: null, body: '{"a":1}' });
+      const d = await store.enqueueWebhook({
+        site: 'hooks',
+        url: 'http://127.0.0.1:9/hook',
+        type: 'lead.created',
+        body: '{"a":1}',
+      });
+      expect(d).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: clock,
+        lastError: null,
+        body: '{"a":1}',
+      });
       expect(await store.webhookBacklog()).toBe(backlog + 1);
       const other = await db.open(now);
-      const claims = await Promise.all([store.claimWebhooks(10_000, 10), other.claimWebhooks(10_000, 10), store.claimWebhooks(10_000, 10)]);
+      const claims = await Promise.all([
+        store.claimWebhooks(10_000, 10),
+        other.claimWebhooks(10_000, 10),
+        store.claimWebhooks(10_000, 10),
+      ]);
       await other.close();
       const mine = claims.flat().filter((c) => c.id === d.id);
       expect(mine).toEqual([expect.objectContaining({ attempts: 1, nextAttemptAt: clock + 10_000 })]);
@@ -378,12 +476,22 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       await store.finishWebhook(d.id, { status: 'pending', error: 'HTTP 503', retryAt: clock + 100 });
       expect((await store.claimWebhooks(10_000, 10)).map((c) => c.id)).not.toContain(d.id);
       clock += 100;
-      expect((await store.claimWebhooks(10_000, 10)).find((c) => c.id === d.id)).toMatchObject({ attempts: 2, lastError: 'HTTP 503' });
+      expect((await store.claimWebhooks(10_000, 10)).find((c) => c.id === d.id)).toMatchObject({
+        attempts: 2,
+        lastError: 'HTTP 503',
+      });
       await store.finishWebhook(d.id, { status: 'delivered' });
-      expect(await store.listWebhooks('hooks')).toEqual([expect.objectContaining({ id: d.id, status: 'delivered', attempts: 2, lastError: null })]);
+      expect(await store.listWebhooks('hooks')).toEqual([
+        expect.objectContaining({ id: d.id, status: 'delivered', attempts: 2, lastError: null }),
+      ]);
       expect(await store.webhookBacklog()).toBe(backlog);
 
-      const failed = await store.enqueueWebhook({ site: 'hooks', url: 'http://127.0.0.1:9/hook', type: 'rating.low', body: '{}' });
+      const failed = await store.enqueueWebhook({
+        site: 'hooks',
+        url: 'http://127.0.0.1:9/hook',
+        type: 'rating.low',
+        body: '{}',
+      });
       await store.finishWebhook(failed.id, { status: 'failed', error: 'connection failed' });
       expect((await store.listWebhooks('hooks', { status: 'failed' })).map((w) => w.id)).toEqual([failed.id]);
       expect(await store.listWebhooks('hooks', { limit: 1 })).toHaveLength(1);
@@ -399,13 +507,21 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       await s.touchVisitor({ ...old, ip: '10.1.1.1' });
       await s.startPageView('shop', old.id, { url: 'https://shop.example/old' });
       const oldChat = (await s.openConversation('shop', `v:${old.id}`, old.id, snapshot)).conversation;
-      await s.insertLead({ site: 'shop', visitorId: old.id, clientId: newId(), message: 'old', context: null, snapshot });
+      await s.insertLead({
+        site: 'shop',
+        visitorId: old.id,
+        clientId: newId(),
+        message: 'old',
+        context: null,
+        snapshot,
+      });
       await s.createSession('old-session', 'shop', 'anna', clock + 1000);
       clock += 10 * 86_400_000;
       const recent = visitor();
       await s.touchVisitor({ ...recent, ip: '10.2.2.2' });
       await s.startPageView('shop', recent.id, { url: 'https://shop.example/new' });
-      const newChat = (await s.openConversation('shop', `v:${recent.id}`, recent.id, { ...snapshot, ip: '10.2.2.2' })).conversation;
+      const newChat = (await s.openConversation('shop', `v:${recent.id}`, recent.id, { ...snapshot, ip: '10.2.2.2' }))
+        .conversation;
       await s.createSession('new-session', 'shop', 'anna', clock + 1000);
 
       expect(await s.purgeBefore(clock - 5 * 86_400_000)).toEqual({ pageViews: 1, ipAddresses: 3, sessions: 1 });
@@ -430,10 +546,35 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
         await store.touchVisitor({ ...who, name: 'Ann', ip: '10.3.3.3' });
         await store.startPageView('shop', who.id, { url: 'https://shop.example/p' });
         const { conversation: c } = await store.openConversation('shop', `v:${who.id}`, who.id);
-        await store.appendMessage({ conversationId: c.id, sender: `v:${who.id}`, clientId: newId(), author: 'visitor', operatorId: null, text: `hi from ${who.id}` });
-        await store.insertLead({ site: 'shop', visitorId: who.id, clientId: newId(), message: 'call me', context: null });
-        await store.insertLead({ site: 'shop', visitorId: who.id, clientId: newId(), message: 'again', context: null, spam: 'visitor_limit' });
-        await store.enqueueWebhook({ site: 'shop', url: 'http://127.0.0.1:9/', type: 'lead.created', body: JSON.stringify({ lead: { visitorId: who.id } }) });
+        await store.appendMessage({
+          conversationId: c.id,
+          sender: `v:${who.id}`,
+          clientId: newId(),
+          author: 'visitor',
+          operatorId: null,
+          text: `hi from ${who.id}`,
+        });
+        await store.insertLead({
+          site: 'shop',
+          visitorId: who.id,
+          clientId: newId(),
+          message: 'call me',
+          context: null,
+        });
+        await store.insertLead({
+          site: 'shop',
+          visitorId: who.id,
+          clientId: newId(),
+          message: 'again',
+          context: null,
+          spam: 'visitor_limit',
+        });
+        await store.enqueueWebhook({
+          site: 'shop',
+          url: 'http://127.0.0.1:9/',
+          type: 'lead.created',
+          body: JSON.stringify({ lead: { visitorId: who.id } }),
+        });
       }
       const exported = await store.exportVisitor('shop', v.id);
       expect(exported).toMatchObject({
@@ -452,7 +593,9 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.getConversation(conversationId)).toBeUndefined();
       expect(await store.lastMessages(conversationId, 10)).toEqual([]);
       expect((await store.listLeads('shop', { limit: 1000 })).filter((l) => l.visitorId === v.id)).toEqual([]);
-      expect((await store.listLeads('shop', { limit: 1000, spam: true })).filter((l) => l.visitorId === v.id)).toEqual([]);
+      expect((await store.listLeads('shop', { limit: 1000, spam: true })).filter((l) => l.visitorId === v.id)).toEqual(
+        [],
+      );
       expect(await store.pageViews('shop', v.id)).toEqual([]);
       expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(v.id))).toEqual([]);
       expect(await store.eraseVisitor('shop', v.id)).toBe(false);
@@ -460,7 +603,9 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       const kept = await store.exportVisitor('shop', bystander.id);
       expect(kept!.conversations[0]!.messages).toHaveLength(1);
       expect(kept!.leads).toHaveLength(2);
-      expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(bystander.id))).toHaveLength(1);
+      expect(
+        (await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(bystander.id)),
+      ).toHaveLength(1);
     });
   });
 
@@ -470,11 +615,29 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       const [a, b] = await Promise.all([fresh.open(now), fresh.open(now)]);
       const v = visitor();
       const { conversation: c } = await a.openConversation('shop', `v:${v.id}`, v.id);
-      const stored = await a.appendMessage({ conversationId: c.id, sender: 'v:x', clientId: 'client-x', author: 'visitor', operatorId: null, text: 'kept' });
+      const stored = await a.appendMessage({
+        conversationId: c.id,
+        sender: 'v:x',
+        clientId: 'client-x',
+        author: 'visitor',
+        operatorId: null,
+        text: 'kept',
+      });
       await Promise.all([a.close(), b.close()]);
       const reopened = await fresh.open(now);
       expect(await reopened.lastMessages(c.id, 10)).toEqual([stored.message]);
-      expect((await reopened.appendMessage({ conversationId: c.id, sender: 'v:x', clientId: 'client-y', author: 'visitor', operatorId: null, text: 'next' })).message.seq).toBe(2);
+      expect(
+        (
+          await reopened.appendMessage({
+            conversationId: c.id,
+            sender: 'v:x',
+            clientId: 'client-y',
+            author: 'visitor',
+            operatorId: null,
+            text: 'next',
+          })
+        ).message.seq,
+      ).toBe(2);
       await reopened.close();
       await fresh.drop();
     });

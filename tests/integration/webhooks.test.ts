@@ -34,7 +34,11 @@ async function startReceiver() {
         refused.add(String(req.headers['confab-delivery']));
         return void res.writeHead(503).end();
       }
-      taken.push({ deliveryId: String(req.headers['confab-delivery']), signature: String(req.headers['confab-signature']), body });
+      taken.push({
+        deliveryId: String(req.headers['confab-delivery']),
+        signature: String(req.headers['confab-signature']),
+        body,
+      });
       res.writeHead(204).end();
     });
   });
@@ -69,7 +73,11 @@ beforeAll(async () => {
     { ...shop!, webhookUrl: receiver.url, webhookSecret: SECRET },
     { ...other!, webhookUrl: 'http://127.0.0.1:9/nobody-listens' },
   ];
-  harness = await startHarness({ sites, webhookRetryDelaysMs: [100, 100, 100, 100, 100, 100, 100, 100], webhookPollMs: 50 });
+  harness = await startHarness({
+    sites,
+    webhookRetryDelaysMs: [100, 100, 100, 100, 100, 100, 100, 100],
+    webhookPollMs: 50,
+  });
 });
 afterEach(() => sockets.closeAll());
 afterAll(async () => {
@@ -88,7 +96,10 @@ function lead(message: string): LeadPayload {
 }
 
 async function submitLead(site: string, message: string) {
-  const { socket } = await connectVisitor(harness.server.url, site === 'shop' ? {} : { site, origin: 'https://other.example' });
+  const { socket } = await connectVisitor(
+    harness.server.url,
+    site === 'shop' ? {} : { site, origin: 'https://other.example' },
+  );
   sockets.track(socket);
   const ack = await socket.timeout(3000).emitWithAck('lead:submit', lead(message));
   expect(ack.ok).toBe(true);
@@ -116,7 +127,10 @@ describe('webhooks', () => {
       expect(verify(SECRET, r.signature, r.body.replace('Ann', 'Bob'))).toBe(false);
     }
     const deliveries = await harness.server.store.listWebhooks('shop');
-    expect(deliveries.filter((d) => d.type === 'lead.created').map((d) => d.status)).toEqual(['delivered', 'delivered']);
+    expect(deliveries.filter((d) => d.type === 'lead.created').map((d) => d.status)).toEqual([
+      'delivered',
+      'delivered',
+    ]);
     expect(deliveries.every((d) => d.attempts >= 2)).toBe(true);
   });
 
@@ -133,7 +147,9 @@ describe('webhooks', () => {
   it('signs as documented: t and an HMAC of "t.body"', () => {
     const at = Date.UTC(2026, 0, 1);
     expect(signWebhook('secret', '{"a":1}', at)).toBe(
-      `t=${at / 1000},v1=${createHmac('sha256', 'secret').update(`${at / 1000}.{"a":1}`).digest('hex')}`,
+      `t=${at / 1000},v1=${createHmac('sha256', 'secret')
+        .update(`${at / 1000}.{"a":1}`)
+        .digest('hex')}`,
     );
   });
 });

@@ -82,7 +82,9 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect((await toOperator).text).toBe('Hello from node A');
 
     const toVisitor = nextEvent<ChatMessage>(visitor, 'message:new');
-    const reply = await operator.timeout(5000).emitWithAck('message:send', { conversationId, clientId: newId(), text: 'Hi from node B' });
+    const reply = await operator
+      .timeout(5000)
+      .emitWithAck('message:send', { conversationId, clientId: newId(), text: 'Hi from node B' });
     expect(reply.ok).toBe(true);
     expect((await toVisitor).text).toBe('Hi from node B');
 
@@ -102,7 +104,9 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect(await readAtOperator).toEqual({ conversationId, seq: reply.message.seq });
 
     const edited = nextEvent<ChatMessage>(visitor, 'message:updated');
-    const ack = await operator.timeout(5000).emitWithAck('message:edit', { messageId: reply.message.id, text: 'Hi from node B, edited' });
+    const ack = await operator
+      .timeout(5000)
+      .emitWithAck('message:edit', { messageId: reply.message.id, text: 'Hi from node B, edited' });
     expect(ack.ok).toBe(true);
     expect((await edited).text).toBe('Hi from node B, edited');
     sockets.closeAll();
@@ -205,19 +209,29 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     const conversations = new Set<string>();
     await Promise.all(
       [...stored.values()].map(async (messages) => {
-        expect(messages.map((m) => m.text)).toEqual(messages.map((_, i) => messages[0]!.text.replace(/\d+$/, String(i))));
+        expect(messages.map((m) => m.text)).toEqual(
+          messages.map((_, i) => messages[0]!.text.replace(/\d+$/, String(i))),
+        );
         expect(new Set(messages.map((m) => m.conversationId)).size).toBe(1);
         conversations.add(messages[0]!.conversationId);
-        const history = await operator.timeout(10_000).emitWithAck('conversation:open', { conversationId: messages[0]!.conversationId });
+        const history = await operator
+          .timeout(10_000)
+          .emitWithAck('conversation:open', { conversationId: messages[0]!.conversationId });
         expect(history.ok).toBe(true);
-        const storedIds = history.ok ? (history.messages as ChatMessage[]).filter((m) => m.author === 'visitor').map((m) => m.id) : [];
+        const storedIds = history.ok
+          ? (history.messages as ChatMessage[]).filter((m) => m.author === 'visitor').map((m) => m.id)
+          : [];
         expect(storedIds).toEqual(messages.map((m) => m.id));
       }),
     );
     expect(conversations.size).toBe(VISITORS);
 
     // Delivered once, in order, to the operator on the survivor.
-    await until(() => [...received.values()].reduce((n, list) => n + list.length, 0) >= VISITORS * MESSAGES, 5_000, 'every message at the operator');
+    await until(
+      () => [...received.values()].reduce((n, list) => n + list.length, 0) >= VISITORS * MESSAGES,
+      5_000,
+      'every message at the operator',
+    );
     await sleep(300);
     for (const messages of stored.values()) {
       const live = received.get(messages[0]!.conversationId) ?? [];
@@ -247,7 +261,10 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
         const clientId = newId();
         // A failed ack is shown failed-with-retry by the widget: resend with the same clientId.
         for (;;) {
-          const ack = await socket.timeout(3_000).emitWithAck('message:send', { clientId, text: `v${v} #${i}` }).catch(() => undefined);
+          const ack = await socket
+            .timeout(3_000)
+            .emitWithAck('message:send', { clientId, text: `v${v} #${i}` })
+            .catch(() => undefined);
           if (ack?.ok) {
             acked.push(ack.message);
             break;

@@ -89,7 +89,10 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
     async rate(payload) {
       fake.ratings.push(payload);
       const { conversationId, score, comment, final } = payload;
-      return { ok: true, rating: { conversationId, score, ...(comment ? { comment } : {}), state: final ? 'given' : 'draft' } };
+      return {
+        ok: true,
+        rating: { conversationId, score, ...(comment ? { comment } : {}), state: final ? 'given' : 'draft' },
+      };
     },
     async dismissRating(conversationId) {
       return { ok: true, rating: { conversationId, state: 'dismissed' } };

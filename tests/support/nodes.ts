@@ -40,7 +40,10 @@ export function ensureServerBuild(): void {
 export function writeSitesFile(dir: string, sites: SiteConfig[]): string {
   const file = join(dir, 'sites.json');
   // The file format leaves out an empty greeting rather than writing "".
-  writeFileSync(file, JSON.stringify({ sites: sites.map(({ greeting, ...site }) => (greeting ? { greeting, ...site } : site)) }));
+  writeFileSync(
+    file,
+    JSON.stringify({ sites: sites.map(({ greeting, ...site }) => (greeting ? { greeting, ...site } : site)) }),
+  );
   return file;
 }
 
@@ -84,7 +87,14 @@ export async function startNode(options: NodeOptions): Promise<ServerNode> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--enable-source-maps', entry], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, ...options.env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -62,7 +62,9 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
     chownSync(dir, uid, gid);
   }
   const run = (command: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
+      : [join(bin, command), args];
     return execFileSync(file, argv, { stdio: 'pipe', cwd: dir });
   };
 

@@ -11,7 +11,10 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(backendPorts: number[], mode: 'round-robin' | 'failover' = 'round-robin'): Promise<Proxy> {
+export async function startProxy(
+  backendPorts: number[],
+  mode: 'round-robin' | 'failover' = 'round-robin',
+): Promise<Proxy> {
   let next = 0;
   const open = new Set<Socket>();
   const dial = (client: Socket, tries: number) => {

@@ -44,10 +44,16 @@ async function waitForPong(port: number, ms: number): Promise<void> {
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
+      socket.setTimeout(500, () => {
+        socket.destroy();
+        resolve(false);
+      });
       socket.once('error', () => resolve(false));
       socket.once('connect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('+PONG'));
+      });
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start within ${ms} ms`);
@@ -78,7 +84,22 @@ export async function startRedis(): Promise<RedisServer> {
     port,
     async start() {
       if (child) return;
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ];
       const started = spawn(bin, args, { stdio: 'ignore' });
       child = started;
       started.once('exit', () => {

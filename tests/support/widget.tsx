@@ -91,5 +91,7 @@ export async function typeInto(element: HTMLElement | null, text: string): Promi
 
 export async function press(element: HTMLElement | null, key: string, init: KeyboardEventInit = {}): Promise<void> {
   if (!element) throw new Error('no such element');
-  await act(() => void element.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init })));
+  await act(
+    () => void element.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init })),
+  );
 }

@@ -16,7 +16,13 @@ describe('package.json sideEffects', () => {
     const effectful = files(join(root, 'src'))
       .filter((file) => !file.endsWith(join('loader', 'index.ts'))) // the script-tag loader: dist/loader.js
       .filter((file) => /^[\w.]+\(/m.test(readFileSync(file, 'utf8')))
-      .map((file) => `./dist/esm/${relative(join(root, 'src'), file).replace(/\.tsx?$/, '.js').split('\\').join('/')}`);
+      .map(
+        (file) =>
+          `./dist/esm/${relative(join(root, 'src'), file)
+            .replace(/\.tsx?$/, '.js')
+            .split('\\')
+            .join('/')}`,
+      );
     expect(effectful.length).toBeGreaterThan(0);
     expect(sideEffects.filter((path) => path.startsWith('./dist/esm/')).sort()).toEqual(effectful.sort());
     expect(sideEffects).toContain('./dist/loader.js');

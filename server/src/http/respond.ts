@@ -4,7 +4,12 @@ import * as v from 'valibot';
 
 const MAX_BODY = 4096;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -32,7 +37,12 @@ export function readJson(req: IncomingMessage, maxBytes = MAX_BODY): Promise<unk
 }
 
 /** Checks input at the edge: the parsed value, or a 400 already sent with `hint`. */
-export function validated<T extends v.GenericSchema>(res: ServerResponse, schema: T, input: unknown, hint: string): v.InferOutput<T> | undefined {
+export function validated<T extends v.GenericSchema>(
+  res: ServerResponse,
+  schema: T,
+  input: unknown,
+  hint: string,
+): v.InferOutput<T> | undefined {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
   sendJson(res, 400, { error: hint });

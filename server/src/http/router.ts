@@ -50,7 +50,12 @@ export function createRouter(deps: HttpDeps, mounts: Mount[]): (req: IncomingMes
     res.once('finish', () => {
       // Paths only: query strings and headers may carry tokens.
       const path = (req.url ?? '/').split('?')[0];
-      const line = { method: req.method, path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 };
+      const line = {
+        method: req.method,
+        path,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      };
       if (res.statusCode >= 500) deps.logger.error(line, 'http request failed');
       else if (path?.startsWith('/api/')) deps.logger.info(line, 'http request');
       else deps.logger.debug(line, 'http request');

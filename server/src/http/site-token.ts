@@ -9,7 +9,12 @@ import type { SiteConfig } from '../sites';
 import { sendJson } from './respond';
 
 /** The site when the request carries its API token; otherwise a 401 is already sent. */
-export function siteByToken(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, siteId: string | undefined): SiteConfig | undefined {
+export function siteByToken(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  siteId: string | undefined,
+): SiteConfig | undefined {
   const site = ctx.sites.get(siteId ?? '');
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   const expected = site?.apiTokenSha256 ? Buffer.from(site.apiTokenSha256, 'hex') : undefined;

@@ -8,7 +8,8 @@ import type { HttpDeps, HttpRouter } from '../http/router';
 import { sendJson, validated } from '../http/respond';
 import { siteByToken } from '../http/site-token';
 
-const whole = (min: number, max: number) => v.pipe(v.string(), v.regex(/^\d{1,16}$/), v.transform(Number), v.minValue(min), v.maxValue(max));
+const whole = (min: number, max: number) =>
+  v.pipe(v.string(), v.regex(/^\d{1,16}$/), v.transform(Number), v.minValue(min), v.maxValue(max));
 
 const querySchema = v.object({
   status: v.optional(v.picklist(LEAD_STATUSES)),

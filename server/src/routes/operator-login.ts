@@ -31,9 +31,18 @@ export interface LoginLimits {
 }
 
 /** An IP gets 10 tries then one every 6 s; a login 20 then one every 30 s, so its owner is rarely locked out. */
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { ipBurst: 10, ipPerSecond: 1 / 6, accountBurst: 20, accountPerSecond: 1 / 30 };
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  ipBurst: 10,
+  ipPerSecond: 1 / 6,
+  accountBurst: 20,
+  accountPerSecond: 1 / 30,
+};
 
-export function registerOperatorLogin(router: HttpRouter, { ctx, clientIp, metrics, logger }: HttpDeps, limits = DEFAULT_LOGIN_LIMITS) {
+export function registerOperatorLogin(
+  router: HttpRouter,
+  { ctx, clientIp, metrics, logger }: HttpDeps,
+  limits = DEFAULT_LOGIN_LIMITS,
+) {
   const perIp = ctx.rateLimiters('login-ip', limits.ipBurst, limits.ipPerSecond);
   const perAccount = ctx.rateLimiters('login-account', limits.accountBurst, limits.accountPerSecond);
   /** The cost most operators' hashes have: what an unknown login is made to pay. */

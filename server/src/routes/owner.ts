@@ -18,7 +18,10 @@ const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 const webhookQuery = v.object({
   status: v.optional(v.picklist(WEBHOOK_STATUSES)),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/), v.transform(Number), v.minValue(1), v.maxValue(1000)), '100'),
+  limit: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,4}$/), v.transform(Number), v.minValue(1), v.maxValue(1000)),
+    '100',
+  ),
 });
 
 const visitorBody = v.object({ visitorId: v.pipe(v.string(), v.regex(ID_PATTERN)) });
@@ -27,7 +30,12 @@ export function registerOwner(router: HttpRouter, { ctx, logger }: HttpDeps) {
   router.get('/api/sites/:site/webhooks', async (req, res, params, _store, searchParams) => {
     const site = siteByToken(ctx, req, res, params.site);
     if (!site) return;
-    const query = validated(res, webhookQuery, searchParams, `status must be one of ${WEBHOOK_STATUSES.join(', ')}; limit a whole number from 1 to 1000.`);
+    const query = validated(
+      res,
+      webhookQuery,
+      searchParams,
+      `status must be one of ${WEBHOOK_STATUSES.join(', ')}; limit a whole number from 1 to 1000.`,
+    );
     if (!query) return;
     const deliveries = await ctx.store.listWebhooks(site.id, query);
     // The bodies stay out: they hold visitors' requests, and the list is for diagnosis.
@@ -45,7 +53,8 @@ export function registerOwner(router: HttpRouter, { ctx, logger }: HttpDeps) {
       sendJson(res, 400, { error: (error as Error).message });
       return undefined;
     }
-    return validated(res, visitorBody, body, 'Send {"visitorId": "..."}: the id the widget stored for that visitor.')?.visitorId;
+    return validated(res, visitorBody, body, 'Send {"visitorId": "..."}: the id the widget stored for that visitor.')
+      ?.visitorId;
   };
 
   router.post('/api/sites/:site/visitors/export', async (req, res, params) => {

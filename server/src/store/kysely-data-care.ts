@@ -18,7 +18,12 @@ interface Reads {
 const withoutIp = (json: string) => JSON.stringify({ ...(JSON.parse(json) as object), ip: null });
 const HAS_IP = '%"ip":"%';
 
-export function dataCareMethods(db: Db, writer: Writer, store: Pick<Store, 'listLeads' | 'pageViews'>, reads: Reads): DataCareMethods {
+export function dataCareMethods(
+  db: Db,
+  writer: Writer,
+  store: Pick<Store, 'listLeads' | 'pageViews'>,
+  reads: Reads,
+): DataCareMethods {
   return {
     purgeBefore: (before) =>
       writer.write(async (trx) => {
@@ -38,7 +43,11 @@ export function dataCareMethods(db: Db, writer: Writer, store: Pick<Store, 'list
           .where('context', 'like', HAS_IP)
           .execute();
         for (const row of contexts) {
-          await trx.updateTable('conversations').set({ context: withoutIp(row.context!) }).where('id', '=', row.id).execute();
+          await trx
+            .updateTable('conversations')
+            .set({ context: withoutIp(row.context!) })
+            .where('id', '=', row.id)
+            .execute();
           snapshots++;
         }
         const leads = await trx
@@ -48,7 +57,11 @@ export function dataCareMethods(db: Db, writer: Writer, store: Pick<Store, 'list
           .where('snapshot', 'like', HAS_IP)
           .execute();
         for (const row of leads) {
-          await trx.updateTable('leads').set({ snapshot: withoutIp(row.snapshot!) }).where('id', '=', row.id).execute();
+          await trx
+            .updateTable('leads')
+            .set({ snapshot: withoutIp(row.snapshot!) })
+            .where('id', '=', row.id)
+            .execute();
           snapshots++;
         }
         return {
@@ -68,16 +81,23 @@ export function dataCareMethods(db: Db, writer: Writer, store: Pick<Store, 'list
         .where('site', '=', site)
         .where('visitorId', '=', visitorId)
         .execute();
-      const contextOf = new Map(contexts.map((c) => [c.id, c.context ? (JSON.parse(c.context) as ContextSnapshot) : null]));
+      const contextOf = new Map(
+        contexts.map((c) => [c.id, c.context ? (JSON.parse(c.context) as ContextSnapshot) : null]),
+      );
       return {
         visitor,
         conversations: await Promise.all(
-          conversations.map(async (c) => ({ ...c, context: contextOf.get(c.id) ?? null, messages: await reads.messages(db, c.id) })),
+          conversations.map(async (c) => ({
+            ...c,
+            context: contextOf.get(c.id) ?? null,
+            messages: await reads.messages(db, c.id),
+          })),
         ),
         // Quarantined requests are this visitor's data too.
-        leads: [...(await store.listLeads(site, { limit: 100_000 })), ...(await store.listLeads(site, { limit: 100_000, spam: true }))].filter(
-          (lead) => lead.visitorId === visitorId,
-        ),
+        leads: [
+          ...(await store.listLeads(site, { limit: 100_000 })),
+          ...(await store.listLeads(site, { limit: 100_000, spam: true })),
+        ].filter((lead) => lead.visitorId === visitorId),
         pageViews: (await store.pageViews(site, visitorId)) as PageViewRow[],
       };
     },
@@ -85,7 +105,12 @@ export function dataCareMethods(db: Db, writer: Writer, store: Pick<Store, 'list
     eraseVisitor: (site, visitorId) =>
       writer.write(async (trx) => {
         const conversationIds = (
-          await trx.selectFrom('conversations').select('id').where('site', '=', site).where('visitorId', '=', visitorId).execute()
+          await trx
+            .selectFrom('conversations')
+            .select('id')
+            .where('site', '=', site)
+            .where('visitorId', '=', visitorId)
+            .execute()
         ).map((c) => c.id);
         if (conversationIds.length) {
           await trx.deleteFrom('messages').where('conversationId', 'in', conversationIds).execute();
@@ -94,8 +119,16 @@ export function dataCareMethods(db: Db, writer: Writer, store: Pick<Store, 'list
         await trx.deleteFrom('leads').where('site', '=', site).where('visitorId', '=', visitorId).execute();
         await trx.deleteFrom('pageViews').where('site', '=', site).where('visitorId', '=', visitorId).execute();
         // Visitor ids are 22 random characters: found in a body, they are this visitor's.
-        await trx.deleteFrom('webhookDeliveries').where('site', '=', site).where('body', 'like', `%${visitorId}%`).execute();
-        const visitor = await trx.deleteFrom('visitors').where('site', '=', site).where('id', '=', visitorId).executeTakeFirst();
+        await trx
+          .deleteFrom('webhookDeliveries')
+          .where('site', '=', site)
+          .where('body', 'like', `%${visitorId}%`)
+          .execute();
+        const visitor = await trx
+          .deleteFrom('visitors')
+          .where('site', '=', site)
+          .where('id', '=', visitorId)
+          .executeTakeFirst();
         return visitor.numDeletedRows > 0n;
       }),
   };

@@ -42,7 +42,10 @@ function toLead(row: LeadRow): Lead {
   };
 }
 
-type LeadMethods = Pick<Store, 'insertLead' | 'findLead' | 'getLead' | 'listLeads' | 'updateLeadStatus' | 'restoreLead'>;
+type LeadMethods = Pick<
+  Store,
+  'insertLead' | 'findLead' | 'getLead' | 'listLeads' | 'updateLeadStatus' | 'restoreLead'
+>;
 
 export function leadMethods(db: Db, writer: Writer, newId: () => string, now: () => number): LeadMethods {
   const find = (q: Db, site: string, visitorId: string, clientId: string) =>

@@ -151,7 +151,9 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     messageBySenderQuery.first(q, { sender, clientId }) as Promise<MessageRow | undefined>;
   const listRowById = prepare<{ id: string }, unknown>((q, s) => listRows(q).where('c.id', '=', s.id));
   const blocked = (q: Db) => q.selectFrom('visitors').select('id').where('blockedAt', 'is not', null);
-  const blockedVisitor = prepare<{ site: string; id: string }, unknown>((q, s) => blocked(q).where('site', '=', s.site).where('id', '=', s.id));
+  const blockedVisitor = prepare<{ site: string; id: string }, unknown>((q, s) =>
+    blocked(q).where('site', '=', s.site).where('id', '=', s.id),
+  );
   const blockedUser = prepare<{ site: string; userId: string }, unknown>((q, s) =>
     blocked(q).where('site', '=', s.site).where('userId', '=', s.userId).limit(1),
   );
@@ -181,7 +183,12 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
   );
 
   const visitor = async (q: Db, site: string, id: string) => {
-    const row = await q.selectFrom('visitors').select(VISITOR).where('site', '=', site).where('id', '=', id).executeTakeFirst();
+    const row = await q
+      .selectFrom('visitors')
+      .select(VISITOR)
+      .where('site', '=', site)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toVisitor(row as RawVisitor);
   };
 
@@ -245,7 +252,12 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     getVisitor: (site, id) => visitor(db, site, id),
     blockVisitor: (site, id) =>
       writer.write(async (trx) => {
-        await trx.updateTable('visitors').set({ blockedAt: now() }).where('site', '=', site).where('id', '=', id).execute();
+        await trx
+          .updateTable('visitors')
+          .set({ blockedAt: now() })
+          .where('site', '=', site)
+          .where('id', '=', id)
+          .execute();
       }),
     // Two lookups, each on an index (the primary key, then visitors_by_user): the cost
     // does not grow with the number of visitors a site ever had.
@@ -263,7 +275,8 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       return writer.write(async (trx) => {
         // Two servers opening the owner's first conversation at once: the second waits
         // here, then finds the first one's. (SQLite has a single writer already.)
-        if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${`${site}/${owner}`}))`.execute(trx);
+        if (engine === 'postgres')
+          await sql`SELECT pg_advisory_xact_lock(hashtext(${`${site}/${owner}`}))`.execute(trx);
         const again = await openOf(trx, site, owner);
         if (again) return { conversation: again, created: false };
         const id = newId();
@@ -282,17 +295,34 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     startPageView: (site, visitorId, page) =>
       writer.write(async (trx) => {
         const at = now();
-        await trx.updateTable('visitors').set({ lastSeenAt: at }).where('site', '=', site).where('id', '=', visitorId).execute();
+        await trx
+          .updateTable('visitors')
+          .set({ lastSeenAt: at })
+          .where('site', '=', site)
+          .where('id', '=', visitorId)
+          .execute();
         const row = await trx
           .insertInto('pageViews')
-          .values({ site, visitorId, url: page.url, title: page.title ?? null, referrer: page.referrer ?? null, startedAt: at })
+          .values({
+            site,
+            visitorId,
+            url: page.url,
+            title: page.title ?? null,
+            referrer: page.referrer ?? null,
+            startedAt: at,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         return Number(row.id);
       }),
     endPageView: (id) =>
       writer.write(async (trx) => {
-        await trx.updateTable('pageViews').set({ endedAt: now() }).where('id', '=', id).where('endedAt', 'is', null).execute();
+        await trx
+          .updateTable('pageViews')
+          .set({ endedAt: now() })
+          .where('id', '=', id)
+          .where('endedAt', 'is', null)
+          .execute();
       }),
     resumePageView: (site, visitorId, url, withinMs) =>
       writer.write(async (trx) => {
@@ -308,7 +338,12 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         const at = now();
         if (!last || last.url !== url || (last.endedAt !== null && last.endedAt < at - withinMs)) return undefined;
         await trx.updateTable('pageViews').set({ endedAt: null }).where('id', '=', last.id).execute();
-        await trx.updateTable('visitors').set({ lastSeenAt: at }).where('site', '=', site).where('id', '=', visitorId).execute();
+        await trx
+          .updateTable('visitors')
+          .set({ lastSeenAt: at })
+          .where('site', '=', site)
+          .where('id', '=', visitorId)
+          .execute();
         return Number(last.id);
       }),
     pageViews: (site, visitorId, since = 0) =>
@@ -352,14 +387,21 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         changed(
           await trx
             .updateTable('conversations')
-            .set({ status: 'closed', closeReason: reason, updatedAt: now(), ratingState: reason === 'spam' ? null : 'pending' })
+            .set({
+              status: 'closed',
+              closeReason: reason,
+              updatedAt: now(),
+              ratingState: reason === 'spam' ? null : 'pending',
+            })
             .where('id', '=', conversationId)
             .where('status', '=', 'open')
             .executeTakeFirst(),
         ),
       ),
     idleConversations: (before) =>
-      conversations(db).where('c.status', '=', 'open').where('c.updatedAt', '<', before).execute() as Promise<ConversationRow[]>,
+      conversations(db).where('c.status', '=', 'open').where('c.updatedAt', '<', before).execute() as Promise<
+        ConversationRow[]
+      >,
     markRead: (conversationId, by, seq) =>
       writer.write(async (trx) => {
         const column = by === 'visitor' ? 'visitorReadSeq' : 'operatorReadSeq';
@@ -406,7 +448,11 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         await insertMessage.run(trx, { ...row, sender: input.sender });
         // The stored row is known; only a quoted message needs reading.
         const quoted = input.replyTo
-          ? await trx.selectFrom('messages').select(['author', 'text', 'deletedAt']).where('id', '=', input.replyTo).executeTakeFirst()
+          ? await trx
+              .selectFrom('messages')
+              .select(['author', 'text', 'deletedAt'])
+              .where('id', '=', input.replyTo)
+              .executeTakeFirst()
           : undefined;
         const stored: MessageRow = {
           ...row,
@@ -477,9 +523,11 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     ...dataCareMethods(db, writer, base, {
       visitor,
       conversations: (q, site, visitorId) =>
-        conversations(q).where('c.site', '=', site).where('c.visitorId', '=', visitorId).orderBy('c.createdAt').execute() as Promise<
-          ConversationRow[]
-        >,
+        conversations(q)
+          .where('c.site', '=', site)
+          .where('c.visitorId', '=', visitorId)
+          .orderBy('c.createdAt')
+          .execute() as Promise<ConversationRow[]>,
       messages: (q, conversationId) =>
         messages(q).where('m.conversationId', '=', conversationId).orderBy('m.seq').execute() as Promise<MessageRow[]>,
     }),

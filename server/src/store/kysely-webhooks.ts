@@ -2,13 +2,30 @@
 import type { Store, WebhookDelivery } from './types';
 import type { Db, Writer } from './writer';
 
-type WebhookMethods = Pick<Store, 'enqueueWebhook' | 'claimWebhooks' | 'finishWebhook' | 'listWebhooks' | 'webhookBacklog'>;
+type WebhookMethods = Pick<
+  Store,
+  'enqueueWebhook' | 'claimWebhooks' | 'finishWebhook' | 'listWebhooks' | 'webhookBacklog'
+>;
 
-const COLUMNS = ['id', 'site', 'url', 'type', 'body', 'status', 'attempts', 'nextAttemptAt', 'lastError', 'createdAt', 'updatedAt'] as const;
+const COLUMNS = [
+  'id',
+  'site',
+  'url',
+  'type',
+  'body',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'lastError',
+  'createdAt',
+  'updatedAt',
+] as const;
 
 export function webhookMethods(db: Db, writer: Writer, newId: () => string, now: () => number): WebhookMethods {
   const get = (q: Db, id: string) =>
-    q.selectFrom('webhookDeliveries').select(COLUMNS).where('id', '=', id).executeTakeFirst() as Promise<WebhookDelivery | undefined>;
+    q.selectFrom('webhookDeliveries').select(COLUMNS).where('id', '=', id).executeTakeFirst() as Promise<
+      WebhookDelivery | undefined
+    >;
 
   return {
     enqueueWebhook: (event) =>

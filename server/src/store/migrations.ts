@@ -81,5 +81,4 @@ export const MIGRATIONS = [
   // Requests judged as spam are kept, quarantined with the reason, until an operator says "Not spam".
   `ALTER TABLE leads ADD COLUMN spam_reason TEXT CHECK (spam_reason IN ('honeypot', 'too_fast', 'visitor_limit', 'ip_limit'));
    CREATE INDEX leads_spam ON leads (site, spam_reason, created_at);`,
-
 ];

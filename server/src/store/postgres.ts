@@ -16,7 +16,9 @@ const INT8 = 20;
 /** Times are BIGINT; as JavaScript numbers they are exact far beyond the year 200,000. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /** Runs the steps this database has not had yet, one transaction each, under an advisory lock. */

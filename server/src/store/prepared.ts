@@ -27,7 +27,9 @@ export interface Prepared<A, R> {
   affected(q: Db, args: A): Promise<number>;
 }
 
-export function prepare<A extends Record<string, unknown>, R>(build: (db: Db, slot: Slots<A>) => Compilable<R>): Prepared<A, R> {
+export function prepare<A extends Record<string, unknown>, R>(
+  build: (db: Db, slot: Slots<A>) => Compilable<R>,
+): Prepared<A, R> {
   let compiled: { query: CompiledQuery<R>; sources: ((args: A) => unknown)[] } | undefined;
 
   const compile = (db: Db) => {

@@ -4,7 +4,14 @@
  * engines, times as epoch milliseconds (BIGINT on PostgreSQL).
  */
 import type { Generated } from 'kysely';
-import type { Author, CloseReason, ConversationStatus, LeadStatus, RatingState, SpamReason } from '../../../src/protocol';
+import type {
+  Author,
+  CloseReason,
+  ConversationStatus,
+  LeadStatus,
+  RatingState,
+  SpamReason,
+} from '../../../src/protocol';
 
 export interface VisitorsTable {
   site: string;

@@ -194,7 +194,11 @@ export interface Store {
     context?: ContextSnapshot,
   ): Promise<{ conversation: ConversationRow; created: boolean }>;
   conversationContext(id: string): Promise<ContextSnapshot | null>;
-  startPageView(site: string, visitorId: string, page: { url: string; title?: string; referrer?: string }): Promise<number>;
+  startPageView(
+    site: string,
+    visitorId: string,
+    page: { url: string; title?: string; referrer?: string },
+  ): Promise<number>;
   endPageView(id: number): Promise<void>;
   /** Reuses the visitor's latest page view if it is this URL and ended less than `withinMs` ago. */
   resumePageView(site: string, visitorId: string, url: string, withinMs: number): Promise<number | undefined>;
@@ -227,7 +231,10 @@ export interface Store {
   findLead(site: string, visitorId: string, clientId: string): Promise<Lead | undefined>;
   getLead(id: string): Promise<(Lead & { site: string }) | undefined>;
   /** The site's requests; quarantined ones only with `spam: true` (and then only they). */
-  listLeads(site: string, options?: { status?: LeadStatus; since?: number; limit?: number; spam?: boolean }): Promise<Lead[]>;
+  listLeads(
+    site: string,
+    options?: { status?: LeadStatus; since?: number; limit?: number; spam?: boolean },
+  ): Promise<Lead[]>;
   updateLeadStatus(id: string, status: LeadStatus, operatorId: string): Promise<Lead | undefined>;
   /**
    * "Not spam": lifts the quarantine. The request when this call lifted it; undefined when

@@ -29,7 +29,13 @@ const stored = (storage: Storage, key: string) => {
 export function recordTouches(storage: Storage, landing: Touch | undefined): { firstTouch?: Touch; lastTouch?: Touch } {
   let firstTouch = stored(storage, 'firstTouch');
   let lastTouch = stored(storage, 'lastTouch');
-  if (landing && !firstTouch) storage.set('firstTouch', (firstTouch = landing));
-  if (landing && fromElsewhere(landing)) storage.set('lastTouch', (lastTouch = landing));
+  if (landing && !firstTouch) {
+    firstTouch = landing;
+    storage.set('firstTouch', firstTouch);
+  }
+  if (landing && fromElsewhere(landing)) {
+    lastTouch = landing;
+    storage.set('lastTouch', lastTouch);
+  }
   return { ...(firstTouch ? { firstTouch } : {}), ...(lastTouch ? { lastTouch } : {}) };
 }

@@ -16,7 +16,10 @@ export function watchNavigation(onChange: (url: string) => void, settleMs = 300)
     clearTimeout(timer);
     timer = setTimeout(() => {
       const url = cleanUrl(location.href);
-      if (active && url && url !== last) onChange((last = url));
+      if (active && url && url !== last) {
+        last = url;
+        onChange(url);
+      }
     }, settleMs);
   };
 

@@ -88,7 +88,10 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     conversation.markRead();
     // Read receipt for the operator, once per new high mark.
     const id = conversation.conversationId.value;
-    const seq = conversation.messages.value.reduce((max, m) => (m.conversationId === id ? Math.max(max, m.seq) : max), 0);
+    const seq = conversation.messages.value.reduce(
+      (max, m) => (m.conversationId === id ? Math.max(max, m.seq) : max),
+      0,
+    );
     if (id && conversation.status.value === 'open' && (id !== lastReadSent.conversationId || seq > lastReadSent.seq)) {
       lastReadSent = { conversationId: id, seq };
       transport.read(id, seq);
@@ -97,7 +100,10 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
   let lastUnread = 0;
   effect(() => {
     const count = conversation.unread.value;
-    if (count !== lastUnread) emitter.emit('unread', { count: (lastUnread = count) });
+    if (count !== lastUnread) {
+      lastUnread = count;
+      emitter.emit('unread', { count });
+    }
   });
 
   const timeline = computed<TimelineEntry[]>(() => [

@@ -5,12 +5,7 @@
  */
 import { computed, createModel, signal, type ReadonlySignal } from '@preact/signals';
 import { DEFAULT_LEAD_FORM } from '../../protocol/lead-config';
-import {
-  type LeadErrors,
-  type LeadField,
-  type LeadFormConfig,
-  type LeadInput,
-} from '../../protocol';
+import { type LeadErrors, type LeadField, type LeadFormConfig, type LeadInput } from '../../protocol';
 import type { Storage } from '../storage';
 import { leadRules } from './lead-rules';
 
@@ -92,7 +87,11 @@ export const LeadFormModel = createModel((storage: Storage, prefill: { name?: st
         return null;
       }
       errors.value = {};
-      return { fields: { ...result.value, consent: true }, honeypot: website, elapsedMs: Date.now() - (shownAt.value ?? Date.now()) };
+      return {
+        fields: { ...result.value, consent: true },
+        honeypot: website,
+        elapsedMs: Date.now() - (shownAt.value ?? Date.now()),
+      };
     },
     /** Shows the server's verdict on a request and puts its text back to edit. */
     restore(fields: LeadInput, serverErrors: LeadErrors) {

@@ -8,7 +8,17 @@ import { isId, newId } from '../../protocol';
 import type { Storage } from '../storage';
 
 /** Everything `Confab('reset')` forgets. */
-const VISITOR_KEYS = ['visitor', 'outbox', 'leadOutbox', 'draft', 'leadDraft', 'leadShownAt', 'readUpTo', 'firstTouch', 'lastTouch'];
+const VISITOR_KEYS = [
+  'visitor',
+  'outbox',
+  'leadOutbox',
+  'draft',
+  'leadDraft',
+  'leadShownAt',
+  'readUpTo',
+  'firstTouch',
+  'lastTouch',
+];
 
 function visitorIdFrom(storage: Storage): string {
   const stored = storage.get<string>('visitor');
@@ -18,34 +28,36 @@ function visitorIdFrom(storage: Storage): string {
   return id;
 }
 
-export const SessionModel = createModel((storage: Storage, options: { consentRequired: boolean; userToken?: string }) => {
-  const consented = signal(!options.consentRequired || storage.get<boolean>('consent') === true);
-  if (consented.peek()) storage.persist();
-  const visitorId = signal(visitorIdFrom(storage));
-  let identityToken = options.userToken?.trim() || undefined;
+export const SessionModel = createModel(
+  (storage: Storage, options: { consentRequired: boolean; userToken?: string }) => {
+    const consented = signal(!options.consentRequired || storage.get<boolean>('consent') === true);
+    if (consented.peek()) storage.persist();
+    const visitorId = signal(visitorIdFrom(storage));
+    let identityToken = options.userToken?.trim() || undefined;
 
-  return {
-    consented: consented as ReadonlySignal<boolean>,
-    visitorId: visitorId as ReadonlySignal<string>,
-    identityToken: () => identityToken,
-    /** Consent given: from now on the widget may store. True when it was not given before. */
-    giveConsent(): boolean {
-      if (consented.peek()) return false;
-      consented.value = true;
-      storage.persist();
-      storage.set('consent', true);
-      return true;
-    },
-    /** Confab('identify', token): the visitor is now the signed-in user, on every device. */
-    identify(token: string | undefined) {
-      identityToken = token;
-    },
-    forget() {
-      identityToken = undefined;
-      VISITOR_KEYS.forEach((key) => storage.remove(key));
-      visitorId.value = visitorIdFrom(storage);
-    },
-  };
-});
+    return {
+      consented: consented as ReadonlySignal<boolean>,
+      visitorId: visitorId as ReadonlySignal<string>,
+      identityToken: () => identityToken,
+      /** Consent given: from now on the widget may store. True when it was not given before. */
+      giveConsent(): boolean {
+        if (consented.peek()) return false;
+        consented.value = true;
+        storage.persist();
+        storage.set('consent', true);
+        return true;
+      },
+      /** Confab('identify', token): the visitor is now the signed-in user, on every device. */
+      identify(token: string | undefined) {
+        identityToken = token;
+      },
+      forget() {
+        identityToken = undefined;
+        VISITOR_KEYS.forEach((key) => storage.remove(key));
+        visitorId.value = visitorIdFrom(storage);
+      },
+    };
+  },
+);
 
 export type SessionModel = InstanceType<typeof SessionModel>;

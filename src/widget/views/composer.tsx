@@ -4,7 +4,13 @@ import type { WidgetModel } from '../widget';
 import { CloseIcon, SendIcon } from './icons';
 
 /** Enter sends, Shift+Enter breaks the line; the draft survives reloads. */
-export function Composer({ widget: { chat }, inputRef }: { widget: WidgetModel; inputRef: preact.Ref<HTMLTextAreaElement> }) {
+export function Composer({
+  widget: { chat },
+  inputRef,
+}: {
+  widget: WidgetModel;
+  inputRef: preact.Ref<HTMLTextAreaElement>;
+}) {
   const text = chat.draft.value;
   const over = text.trim().length - LIMITS.messageText;
   const canSend = text.trim().length > 0 && over <= 0;
@@ -14,7 +20,8 @@ export function Composer({ widget: { chat }, inputRef }: { widget: WidgetModel; 
       {replying && (
         <div class="replying">
           <span>
-            {t('composer.replying', { name: replying.operator?.name ?? t('header.fallbackName') })}: <em dir="auto">{replying.text.slice(0, 80)}</em>
+            {t('composer.replying', { name: replying.operator?.name ?? t('header.fallbackName') })}:{' '}
+            <em dir="auto">{replying.text.slice(0, 80)}</em>
           </span>
           <button type="button" class="icon-button" aria-label={t('composer.cancelReply')} onClick={chat.cancelReply}>
             <CloseIcon />

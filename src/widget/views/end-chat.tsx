@@ -18,9 +18,14 @@ export function EndChat({ widget }: { widget: WidgetModel }) {
   return (
     <div class="end-bar confirm" role="alertdialog" aria-label={t('end.confirm')}>
       <span>{t('end.confirm')}</span>
-      <button type="button" class="link danger" onClick={() => void widget.ending.endChat().then(() => setAsking(false))}>
+      <button
+        type="button"
+        class="link danger"
+        onClick={() => void widget.ending.endChat().then(() => setAsking(false))}
+      >
         {t('end.yes')}
       </button>
+      {/* biome-ignore lint/a11y/noAutofocus: the confirmation takes focus on its safe answer, so Enter never ends a chat by accident */}
       <button type="button" class="link" autoFocus onClick={() => setAsking(false)}>
         {t('end.no')}
       </button>

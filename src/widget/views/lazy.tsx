@@ -14,7 +14,9 @@ export function lazyView<P extends object>(load: () => Promise<FunctionComponent
   let pending: Promise<void> | undefined;
   const fetchView = () =>
     (pending ??= load().then(
-      (component) => void (loaded = component),
+      (component) => {
+        loaded = component;
+      },
       (error: unknown) => {
         pending = undefined;
         throw error;

@@ -111,7 +111,11 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
           inputMode,
           required: fields[field] === 'required',
           'aria-invalid': invalid,
-          'aria-describedby': error ? `${id}-error` : both && (field === 'phone' || field === 'email') ? 'confab-contact-hint' : undefined,
+          'aria-describedby': error
+            ? `${id}-error`
+            : both && (field === 'phone' || field === 'email')
+              ? 'confab-contact-hint'
+              : undefined,
           onInput: (e: Event) => leadForm.set(field, (e.currentTarget as HTMLInputElement).value),
           onBlur: () => (held ? held.push(field) : leadForm.blur(field)),
         };
@@ -169,7 +173,11 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
             {policy && (
               <>
                 {' '}
-                (<a href={policy} target="_blank" rel="noopener noreferrer">{t('form.privacy')}</a>)
+                (
+                <a href={policy} target="_blank" rel="noopener noreferrer">
+                  {t('form.privacy')}
+                </a>
+                )
               </>
             )}
           </span>

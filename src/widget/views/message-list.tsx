@@ -8,13 +8,19 @@ import { RichText } from './rich-text';
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function formatTime(ms: number, code: string): string {
   let format = timeFormats.get(code);
-  if (!format) timeFormats.set(code, (format = new Intl.DateTimeFormat(code, { hour: '2-digit', minute: '2-digit' })));
+  if (!format) {
+    format = new Intl.DateTimeFormat(code, { hour: '2-digit', minute: '2-digit' });
+    timeFormats.set(code, format);
+  }
   return format.format(ms);
 }
 
 /** The quoted message above a reply (seed 000). */
 function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
-  const who = quote.author === 'visitor' ? t('message.you') : (widget.conversation.operator.value?.name ?? t('header.fallbackName'));
+  const who =
+    quote.author === 'visitor'
+      ? t('message.you')
+      : (widget.conversation.operator.value?.name ?? t('header.fallbackName'));
   return (
     <blockquote class="quote">
       <strong>{who}</strong>
@@ -38,7 +44,11 @@ function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'out
           <span>{t('message.sending')}</span>
         ) : (
           <>
-            <span class="error">{item.refused ? t(`error.${REFUSALS.includes(item.refused) ? item.refused : 'invalid'}` as MessageKey) : t('message.failed')}</span>
+            <span class="error">
+              {item.refused
+                ? t(`error.${REFUSALS.includes(item.refused) ? item.refused : 'invalid'}` as MessageKey)
+                : t('message.failed')}
+            </span>
             <button type="button" onClick={() => widget.chat.retry(item.clientId)}>
               {t('message.retry')}
             </button>
@@ -49,12 +59,26 @@ function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'out
   );
 }
 
-function Message({ message, widget, code, readMark }: { message: ChatMessage; widget: WidgetModel; code: string; readMark: boolean }) {
+function Message({
+  message,
+  widget,
+  code,
+  readMark,
+}: {
+  message: ChatMessage;
+  widget: WidgetModel;
+  code: string;
+  readMark: boolean;
+}) {
   const { conversation } = widget;
   if (message.author === 'system') return <p class="notice">{message.text}</p>;
   const mine = message.author === 'visitor';
   return (
-    <div class={`msg ${message.author}${message.deleted ? ' deleted' : ''}`} data-state={mine ? 'sent' : undefined} data-id={message.id}>
+    <div
+      class={`msg ${message.author}${message.deleted ? ' deleted' : ''}`}
+      data-state={mine ? 'sent' : undefined}
+      data-id={message.id}
+    >
       {!mine && message.operator && <span class="author">{message.operator.name}</span>}
       <span class="sr-only">{mine ? t('message.you') : ''}</span>
       <div class="bubble" dir="auto">
@@ -66,11 +90,14 @@ function Message({ message, widget, code, readMark }: { message: ChatMessage; wi
         {message.editedAt && !message.deleted && <span class="edited">{t('message.edited')}</span>}
         {mine && <span class={readMark ? 'read' : 'sr-only'}>{readMark ? t('message.read') : t('message.sent')}</span>}
         {/* Only the open conversation's messages can be answered. */}
-        {!mine && !message.deleted && conversation.status.value === 'open' && message.conversationId === conversation.conversationId.value && (
-          <button type="button" class="reply" onClick={() => widget.chat.reply(message)}>
-            {t('message.reply')}
-          </button>
-        )}
+        {!mine &&
+          !message.deleted &&
+          conversation.status.value === 'open' &&
+          message.conversationId === conversation.conversationId.value && (
+            <button type="button" class="reply" onClick={() => widget.chat.reply(message)}>
+              {t('message.reply')}
+            </button>
+          )}
       </div>
     </div>
   );
@@ -102,7 +129,10 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   const current = conversationId.value;
   const readSeq = all.reduce(
     (max, e) =>
-      e.kind === 'message' && e.message.conversationId === current && e.message.author === 'visitor' && e.message.seq <= operatorReadSeq.value
+      e.kind === 'message' &&
+      e.message.conversationId === current &&
+      e.message.author === 'visitor' &&
+      e.message.seq <= operatorReadSeq.value
         ? Math.max(max, e.message.seq)
         : max,
     0,
@@ -129,12 +159,32 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   };
 
   return (
-    <div class="log" ref={log} role="log" aria-live="polite" aria-label={t('log.label')} tabIndex={0} onScroll={showEarlier}>
-      {all.length === 0 && (greeting ? <div class="msg operator greeting"><div class="bubble" dir="auto">{greeting}</div></div> : <p class="empty">{t('log.empty')}</p>)}
+    <div
+      class="log"
+      ref={log}
+      role="log"
+      aria-live="polite"
+      aria-label={t('log.label')}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling log must be reachable by keyboard to scroll it (WCAG 2.1.1)
+      tabIndex={0}
+      onScroll={showEarlier}
+    >
+      {all.length === 0 &&
+        (greeting ? (
+          <div class="msg operator greeting">
+            <div class="bubble" dir="auto">
+              {greeting}
+            </div>
+          </div>
+        ) : (
+          <p class="empty">{t('log.empty')}</p>
+        ))}
       {entries.map((entry, i) => {
         const previous = all[start + i - 1];
         const divider =
-          entry.kind === 'message' && previous?.kind === 'message' && previous.message.conversationId !== entry.message.conversationId;
+          entry.kind === 'message' &&
+          previous?.kind === 'message' &&
+          previous.message.conversationId !== entry.message.conversationId;
         return (
           <Fragment key={entry.key}>
             {divider && <p class="divider">{t('log.newConversation')}</p>}
@@ -151,7 +201,9 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
           </Fragment>
         );
       })}
-      {closed && !blocked.value && <p class="notice">{widget.ending.rated.value ? t('rating.thanks') : t('chat.ended')}</p>}
+      {closed && !blocked.value && (
+        <p class="notice">{widget.ending.rated.value ? t('rating.thanks') : t('chat.ended')}</p>
+      )}
       {blocked.value && <p class="notice ended">{t('blocked.text')}</p>}
     </div>
   );

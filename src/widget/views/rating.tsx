@@ -20,6 +20,7 @@ export function RatingView({ widget: { conversation, ending } }: { widget: Widge
       <h2 id="confab-rating-title">{t('rating.title')}</h2>
       <div class="stars" role="radiogroup" aria-labelledby="confab-rating-title">
         {[1, 2, 3, 4, 5].map((n) => (
+          // biome-ignore lint/a11y/useSemanticElements: a star radiogroup of buttons keeps one focus stop per star and the draft-then-final rating without a form
           <button
             type="button"
             role="radio"
@@ -38,7 +39,11 @@ export function RatingView({ widget: { conversation, ending } }: { widget: Widge
             <span>{score < 4 ? t('rating.commentLow') : t('rating.comment')}</span>
             <textarea rows={3} maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
           </label>
-          <button type="button" class="primary" onClick={() => void ending.rate(score, comment.trim() || undefined, true)}>
+          <button
+            type="button"
+            class="primary"
+            onClick={() => void ending.rate(score, comment.trim() || undefined, true)}
+          >
             {t('rating.send')}
           </button>
         </>

@@ -9,7 +9,6 @@ const LINK = /\b(?:https?:\/\/[^\s<>"']+|mailto:[^\s<>"']+|tel:\+?[\d\-() ]{3,20
 /** Trailing punctuation belongs to the sentence, not the URL. */
 const TRAILING = /[.,;:!?)\]}]+$/;
 
-
 export function RichText({ text }: { text: string }) {
   const parts: ComponentChild[] = [];
   let last = 0;

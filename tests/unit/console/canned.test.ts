@@ -53,7 +53,13 @@ describe('canned replies', () => {
     const model = createCannedModel(localStorage);
     model.load('anna');
     expect(model.personal.value).toEqual([]);
-    localStorage.setItem(cannedKey('anna'), JSON.stringify([{ id: 1, title: 'bad' }, { id: 'ok', title: 'Fine', text: 'Yes' }]));
+    localStorage.setItem(
+      cannedKey('anna'),
+      JSON.stringify([
+        { id: 1, title: 'bad' },
+        { id: 'ok', title: 'Fine', text: 'Yes' },
+      ]),
+    );
     model.load('anna');
     expect(model.personal.value.map((r) => r.id)).toEqual(['ok']);
   });

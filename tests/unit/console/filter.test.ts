@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { NO_CONVERSATION_FILTER, fold, periodStart, matchesConversation, matchesLead, matchesQuery } from '../../../console/models/filter';
+import {
+  NO_CONVERSATION_FILTER,
+  fold,
+  periodStart,
+  matchesConversation,
+  matchesLead,
+  matchesQuery,
+} from '../../../console/models/filter';
 import type { Lead } from '../../../src/protocol';
 import { summaryOf } from './summaries';
 
@@ -32,8 +39,12 @@ describe('the console filter', () => {
   });
 
   it('filters conversations by label, e-mail, last and loaded text', () => {
-    const c = summaryOf({ visitorEmail: 'buyer@shop.example', lastMessage: { author: 'visitor', text: 'Where is my order?', createdAt: 1 } });
-    const by = (query: string, texts?: string[]) => matchesConversation(c, { ...NO_CONVERSATION_FILTER, query }, 'anna', { label: 'Visitor #4821', texts });
+    const c = summaryOf({
+      visitorEmail: 'buyer@shop.example',
+      lastMessage: { author: 'visitor', text: 'Where is my order?', createdAt: 1 },
+    });
+    const by = (query: string, texts?: string[]) =>
+      matchesConversation(c, { ...NO_CONVERSATION_FILTER, query }, 'anna', { label: 'Visitor #4821', texts });
     expect(by('#4821')).toBe(true);
     expect(by('buyer@')).toBe(true);
     expect(by('order')).toBe(true);
@@ -88,6 +99,8 @@ describe('the console filter', () => {
     expect(keep(at(lastNight), '7d')).toBe(true);
     expect(keep(at(now - 10 * 86_400_000), '7d')).toBe(false);
     expect(keep(at(now - 10 * 86_400_000), '30d')).toBe(true);
-    expect(matchesLead(lead({ createdAt: lastNight }), { query: '', status: 'any', period: 'today' }, 'x', now)).toBe(false);
+    expect(matchesLead(lead({ createdAt: lastNight }), { query: '', status: 'any', period: 'today' }, 'x', now)).toBe(
+      false,
+    );
   });
 });

@@ -25,7 +25,10 @@ describe("a visitor's history", () => {
   });
 
   it('finds the open conversation of a visitor on the site', () => {
-    const list = [summaryOf({ id: 'old', visitorId: 'v1', status: 'closed' }), summaryOf({ id: 'open', visitorId: 'v1' })];
+    const list = [
+      summaryOf({ id: 'old', visitorId: 'v1', status: 'closed' }),
+      summaryOf({ id: 'open', visitorId: 'v1' }),
+    ];
     expect(openConversationOf('v1', list)?.id).toBe('open');
     expect(openConversationOf('v2', list)).toBeUndefined();
   });

@@ -34,7 +34,11 @@ describe('message times', () => {
   it('puts a separator before the first message of each day', () => {
     const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour);
     const items = withDaySeparators(
-      [messageOf({ seq: 1, createdAt: at(20, 9) }), messageOf({ seq: 2, createdAt: at(20, 18) }), messageOf({ seq: 3, createdAt: at(21, 8) })],
+      [
+        messageOf({ seq: 1, createdAt: at(20, 9) }),
+        messageOf({ seq: 2, createdAt: at(20, 18) }),
+        messageOf({ seq: 3, createdAt: at(21, 8) }),
+      ],
       { timeZone: 'UTC' },
     );
     expect(items.map((i) => (i.kind === 'day' ? i.key : i.message.seq))).toEqual(['2026-11-20', 1, 2, '2026-11-21', 3]);
@@ -82,8 +86,12 @@ describe('which messages alert the operator', () => {
 
   it('stays quiet for operators’ messages and for the chat on screen in a visible tab', () => {
     expect(alertFor({ ...visitorSays, author: 'operator' }, { status: 'open', operatorId: 'anna' }, state)).toBeNull();
-    expect(alertFor(visitorSays, { status: 'open', operatorId: 'anna' }, { ...state, selectedId: 'c1', visible: true })).toBeNull();
+    expect(
+      alertFor(visitorSays, { status: 'open', operatorId: 'anna' }, { ...state, selectedId: 'c1', visible: true }),
+    ).toBeNull();
     // On screen but the tab is hidden: the operator is not looking.
-    expect(alertFor(visitorSays, { status: 'open', operatorId: 'anna' }, { ...state, selectedId: 'c1', visible: false })).toBe('message');
+    expect(
+      alertFor(visitorSays, { status: 'open', operatorId: 'anna' }, { ...state, selectedId: 'c1', visible: false }),
+    ).toBe('message');
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { countIncoming, markRead, readPositions, recount, seed, titleWithCount, unreadCount, unreadTotal } from '../../../console/models/unread';
+import {
+  countIncoming,
+  markRead,
+  readPositions,
+  recount,
+  seed,
+  titleWithCount,
+  unreadCount,
+  unreadTotal,
+} from '../../../console/models/unread';
 import { messageOf, summaryOf } from './summaries';
 
 describe('unread counting', () => {
@@ -38,7 +47,12 @@ describe('unread counting', () => {
         summaryOf({ id: 'a', lastSeq: 5, lastMessage: { author: 'visitor', text: 'hi', createdAt: 1 } }),
         summaryOf({ id: 'b', lastSeq: 5, lastMessage: { author: 'visitor', text: 'hi', createdAt: 1 } }),
         summaryOf({ id: 'c', lastSeq: 5, lastMessage: { author: 'operator', text: 'ok', createdAt: 1 } }),
-        summaryOf({ id: 'd', lastSeq: 7, operatorReadSeq: 7, lastMessage: { author: 'visitor', text: 'hi', createdAt: 1 } }),
+        summaryOf({
+          id: 'd',
+          lastSeq: 7,
+          operatorReadSeq: 7,
+          lastMessage: { author: 'visitor', text: 'hi', createdAt: 1 },
+        }),
       ],
       { b: 5 },
     );
@@ -48,18 +62,36 @@ describe('unread counting', () => {
   it('keeps what this page counted across a reconnect, and adds a message missed meanwhile', () => {
     let state = seed([], {});
     for (const seq of [1, 2]) state = countIncoming(state, messageOf({ seq }));
-    const again = seed([summaryOf({ lastSeq: 2, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], {}, state);
+    const again = seed(
+      [summaryOf({ lastSeq: 2, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })],
+      {},
+      state,
+    );
     expect(unreadCount(again, 'c1')).toBe(2);
-    const missed = seed([summaryOf({ lastSeq: 4, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], {}, state);
+    const missed = seed(
+      [summaryOf({ lastSeq: 4, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })],
+      {},
+      state,
+    );
     expect(unreadCount(missed, 'c1')).toBe(3);
-    const readElsewhere = seed([summaryOf({ lastSeq: 2, operatorReadSeq: 2, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], {}, state);
+    const readElsewhere = seed(
+      [summaryOf({ lastSeq: 2, operatorReadSeq: 2, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })],
+      {},
+      state,
+    );
     expect(unreadCount(readElsewhere, 'c1')).toBe(0);
   });
 
   it('recounts exactly once the messages are loaded', () => {
-    let state = seed([summaryOf({ lastSeq: 4, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], { c1: 1 });
+    let state = seed([summaryOf({ lastSeq: 4, lastMessage: { author: 'visitor', text: 'x', createdAt: 1 } })], {
+      c1: 1,
+    });
     expect(unreadCount(state, 'c1')).toBe(1);
-    state = recount(state, 'c1', [1, 2, 3, 4].map((seq) => messageOf({ seq, author: seq === 3 ? 'operator' : 'visitor' })));
+    state = recount(
+      state,
+      'c1',
+      [1, 2, 3, 4].map((seq) => messageOf({ seq, author: seq === 3 ? 'operator' : 'visitor' })),
+    );
     expect(unreadCount(state, 'c1')).toBe(2);
   });
 

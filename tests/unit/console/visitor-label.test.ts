@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../../src/protocol';
-import { anonymousLabel, conversationLabel, leadLabel, onlineLabel, visitorNumber } from '../../../console/models/visitor-label';
+import {
+  anonymousLabel,
+  conversationLabel,
+  leadLabel,
+  onlineLabel,
+  visitorNumber,
+} from '../../../console/models/visitor-label';
 import { summaryOf } from './summaries';
 
 describe('visitor labels', () => {
@@ -39,13 +45,19 @@ describe('visitor labels', () => {
     const emailOnly = conversationLabel(summaryOf({ visitorId: 'a', visitorEmail: 'x@example.com' }));
     expect(emailOnly).toMatchObject({ name: 'Visitor #4220', trust: 'unverified' });
 
-    const verified = conversationLabel(summaryOf({ visitorName: 'Ann Lee', visitorEmail: 'ann@example.com', verified: true }));
+    const verified = conversationLabel(
+      summaryOf({ visitorName: 'Ann Lee', visitorEmail: 'ann@example.com', verified: true }),
+    );
     expect(verified.trust).toBe('verified');
   });
 
   it('trusts the server saying whether a name was given over the placeholder guess', () => {
-    expect(conversationLabel(summaryOf({ visitorId: 'a', visitorName: 'Visitor', visitorNameGiven: true })).name).toBe('Visitor');
-    expect(conversationLabel(summaryOf({ visitorId: 'a', visitorName: 'Guest', visitorNameGiven: false })).name).toBe('Visitor #4220');
+    expect(conversationLabel(summaryOf({ visitorId: 'a', visitorName: 'Visitor', visitorNameGiven: true })).name).toBe(
+      'Visitor',
+    );
+    expect(conversationLabel(summaryOf({ visitorId: 'a', visitorName: 'Guest', visitorNameGiven: false })).name).toBe(
+      'Visitor #4220',
+    );
   });
 
   it('labels visitors on the site and requests the same way', () => {

@@ -16,8 +16,7 @@ it('English core and view strings do not overlap', () => {
   expect(Object.keys(core).filter((key) => key in views)).toEqual([]);
 });
 
-const placeholders = (value: string | object) =>
-  [...new Set(JSON.stringify(value).match(/\{\w+\}/g) ?? [])].sort();
+const placeholders = (value: string | object) => [...new Set(JSON.stringify(value).match(/\{\w+\}/g) ?? [])].sort();
 
 describe('locales', () => {
   it('every locale file is registered, and every registered locale has a file', () => {

@@ -49,7 +49,13 @@ describe('boot', () => {
     confab('open'); // needs the widget now: loads it
     await confab.ready;
     confab('toggle');
-    expect(widget.received).toEqual([['on', 'ready', listener], ['update', { color: '#000' }], ['close'], ['open'], ['toggle']]);
+    expect(widget.received).toEqual([
+      ['on', 'ready', listener],
+      ['update', { color: '#000' }],
+      ['close'],
+      ['open'],
+      ['toggle'],
+    ]);
   });
 
   it('does not load the widget for calls that can wait', async () => {

@@ -6,13 +6,21 @@ import * as styles from '../../../src/loader/styles';
 
 describe('the loader parts as the script-tag widget bundle sees them', () => {
   it('are the functions the loader handed over, and work as the originals', () => {
-    const handedOver = { parseConfig: config.parseConfig, adoptStyles: styles.adoptStyles, styleHost: launcher.styleHost };
+    const handedOver = {
+      parseConfig: config.parseConfig,
+      adoptStyles: styles.adoptStyles,
+      styleHost: launcher.styleHost,
+    };
     shared.useLoaderParts(handedOver);
     expect(shared.parseConfig).toBe(config.parseConfig);
     expect(shared.adoptStyles).toBe(styles.adoptStyles);
     expect(shared.styleHost).toBe(launcher.styleHost);
 
-    const parsed = shared.parseConfig({ site: 'demo', position: 'left' }, 'https://chat.example.com/loader.js', () => {})!;
+    const parsed = shared.parseConfig(
+      { site: 'demo', position: 'left' },
+      'https://chat.example.com/loader.js',
+      () => {},
+    )!;
     const host = document.createElement('div');
     shared.styleHost(host, parsed);
     expect(host.dataset.position).toBe('left');

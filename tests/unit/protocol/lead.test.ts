@@ -19,7 +19,10 @@ describe('validateLead', () => {
       errors: { phone: 'contact', email: 'contact' },
     });
     // With e-mail hidden, only the phone can be asked for.
-    expect(validateLead({ consent: true }, form({ email: 'hidden' }))).toEqual({ ok: false, errors: { phone: 'contact' } });
+    expect(validateLead({ consent: true }, form({ email: 'hidden' }))).toEqual({
+      ok: false,
+      errors: { phone: 'contact' },
+    });
   });
 
   it('enforces required fields and ignores hidden ones', () => {
@@ -28,7 +31,10 @@ describe('validateLead', () => {
       form({ name: 'required', message: 'hidden' }),
     );
     expect(result).toEqual({ ok: false, errors: { name: 'required' } });
-    const ok = validateLead({ name: 'Ann', email: 'ann@example.com', message: 'dropped', consent: true }, form({ message: 'hidden' }));
+    const ok = validateLead(
+      { name: 'Ann', email: 'ann@example.com', message: 'dropped', consent: true },
+      form({ message: 'hidden' }),
+    );
     expect(ok).toEqual({ ok: true, value: { name: 'Ann', email: 'ann@example.com' } });
   });
 

@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { httpUrl, isEmail, isHexColor, isLanguageTag, isRecord, safeHref, withoutControls } from '../../../src/protocol/rules';
+import {
+  httpUrl,
+  isEmail,
+  isHexColor,
+  isLanguageTag,
+  isRecord,
+  safeHref,
+  withoutControls,
+} from '../../../src/protocol/rules';
 
 describe('shared rules', () => {
   it('isRecord: plain objects only', () => {
@@ -12,7 +20,11 @@ describe('shared rules', () => {
 
   it('isEmail', () => {
     expect(['ann@example.com', 'a.b+c@sub.example.co'].every(isEmail)).toBe(true);
-    expect(['ann', 'ann@', 'ann@example', 'a b@example.com', '<a>@example.com', `${'a'.repeat(250)}@example.com`].some(isEmail)).toBe(false);
+    expect(
+      ['ann', 'ann@', 'ann@example', 'a b@example.com', '<a>@example.com', `${'a'.repeat(250)}@example.com`].some(
+        isEmail,
+      ),
+    ).toBe(false);
   });
 
   it('isLanguageTag: what browsers report and sites write', () => {

@@ -25,7 +25,14 @@ function problems(env: Record<string, string>, argv: string[] = []): string[] {
 describe('configuration', () => {
   it('has working defaults for development', () => {
     const config = loadConfig({}, ['--demo']);
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', publicUrl: undefined, logLevel: 'info', demo: true, shutdownTimeoutMs: 10_000 });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: undefined,
+      logLevel: 'info',
+      demo: true,
+      shutdownTimeoutMs: 10_000,
+    });
     expect(config.trustProxy).toEqual({ kind: 'off' });
     expect(config.sitesFile).toMatch(/demo\/sites\.json$/);
   });
@@ -46,7 +53,10 @@ describe('configuration', () => {
     [{ TRUST_PROXY: '10.0.0.300' }, 'TRUST_PROXY: "10.0.0.300" is not valid; "10.0.0.300" is not an IP address'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'has no valid prefix length'],
     [{ DATABASE_URL: 'mysql://db/confab' }, 'DATABASE_URL: "mysql://db/confab" is not valid; use postgres://'],
-    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: "verbose" is not valid; use one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      { LOG_LEVEL: 'verbose' },
+      'LOG_LEVEL: "verbose" is not valid; use one of fatal, error, warn, info, debug, trace, silent',
+    ],
     [{ DEMO: 'maybe' }, 'DEMO: "maybe" is not valid; use true or false'],
     [{ SHUTDOWN_TIMEOUT_MS: '5' }, 'SHUTDOWN_TIMEOUT_MS'],
     [{ NODE_ENV: 'production' }, 'PUBLIC_URL: not set. In production set it to the https origin'],
@@ -64,7 +74,10 @@ describe('configuration', () => {
 
   it('reads a config file, with the environment over it', () => {
     const file = join(folder, 'confab.json');
-    writeFileSync(file, JSON.stringify({ PORT: 9000, PUBLIC_URL: 'https://chat.example.com/', TRUST_PROXY: 1, LOG_LEVEL: 'warn' }));
+    writeFileSync(
+      file,
+      JSON.stringify({ PORT: 9000, PUBLIC_URL: 'https://chat.example.com/', TRUST_PROXY: 1, LOG_LEVEL: 'warn' }),
+    );
     const config = loadConfig({ SITES_FILE: 's.json', LOG_LEVEL: 'debug' }, ['--config', file]);
     expect(config).toMatchObject({ port: 9000, publicUrl: 'https://chat.example.com', logLevel: 'debug' });
     expect(config.trustProxy).toEqual({ kind: 'hops', hops: 1 });
@@ -73,7 +86,10 @@ describe('configuration', () => {
   });
 
   it('lets production run with a public URL on every interface', () => {
-    const config = loadConfig({ NODE_ENV: 'production', HOST: '0.0.0.0', PUBLIC_URL: 'https://chat.example.com', SITES_FILE: 's.json' }, []);
+    const config = loadConfig(
+      { NODE_ENV: 'production', HOST: '0.0.0.0', PUBLIC_URL: 'https://chat.example.com', SITES_FILE: 's.json' },
+      [],
+    );
     expect(config).toMatchObject({ production: true, publicUrl: 'https://chat.example.com', demo: false });
   });
 });
@@ -108,7 +124,15 @@ describe('client IP through proxies', () => {
 
 describe('secrets in the sites file', () => {
   const site = (operator: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-    sites: [{ id: 'shop', name: 'Shop', allowedOrigins: [], operators: [{ id: 'a', login: 'a', name: 'A', ...operator }], ...extra }],
+    sites: [
+      {
+        id: 'shop',
+        name: 'Shop',
+        allowedOrigins: [],
+        operators: [{ id: 'a', login: 'a', name: 'A', ...operator }],
+        ...extra,
+      },
+    ],
   });
   const hash = 'scrypt$Jy8gJDFCA0IMtMlHAfBHrg$1k7vMoO60UPtW8OaSG6ZWElP0dJuCH-Mg35I1OvsfWk';
 
@@ -116,7 +140,10 @@ describe('secrets in the sites file', () => {
     const secretFile = join(folder, 'identity-secret');
     writeFileSync(secretFile, `${'x'.repeat(40)}\n`);
     const sitesFile = join(folder, 'sites.json');
-    writeFileSync(sitesFile, JSON.stringify(site({ passwordHash: { env: 'A_HASH' } }, { identitySecret: { file: 'identity-secret' } })));
+    writeFileSync(
+      sitesFile,
+      JSON.stringify(site({ passwordHash: { env: 'A_HASH' } }, { identitySecret: { file: 'identity-secret' } })),
+    );
     const [loaded] = loadSites(sitesFile, { A_HASH: hash });
     expect(loaded!.operators[0]!.passwordHash).toBe(hash);
     expect(loaded!.identitySecret).toBe('x'.repeat(40));
@@ -126,7 +153,11 @@ describe('secrets in the sites file', () => {
     expect(() => resolveSecrets(site({ passwordHash: { env: 'NOPE' } }), {})).toThrow(
       'sites config: sites[0].operators[0].passwordHash: the environment variable NOPE is not set',
     );
-    expect(() => resolveSecrets(site({ passwordHash: { file: '/nonexistent/secret' } }), {})).toThrow('cannot read the secret file /nonexistent/secret (ENOENT)');
-    expect(() => resolveSecrets(site({ passwordHash: { vault: 'x' } }), {})).toThrow('{"env": "VARIABLE"} or {"file": "/path/to/file"}');
+    expect(() => resolveSecrets(site({ passwordHash: { file: '/nonexistent/secret' } }), {})).toThrow(
+      'cannot read the secret file /nonexistent/secret (ENOENT)',
+    );
+    expect(() => resolveSecrets(site({ passwordHash: { vault: 'x' } }), {})).toThrow(
+      '{"env": "VARIABLE"} or {"file": "/path/to/file"}',
+    );
   });
 });

@@ -3,7 +3,13 @@ import { checkHours, isOpen, localTime, type BusinessHours } from '../../../serv
 
 const moscow: BusinessHours = {
   timeZone: 'Europe/Moscow',
-  weekly: { mon: [['09:00', '13:00'], ['14:00', '18:00']], sat: [['10:00', '24:00']] },
+  weekly: {
+    mon: [
+      ['09:00', '13:00'],
+      ['14:00', '18:00'],
+    ],
+    sat: [['10:00', '24:00']],
+  },
   holidays: ['2026-12-31'],
 };
 

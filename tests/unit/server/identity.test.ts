@@ -13,7 +13,10 @@ describe('identity tokens', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .setExpirationTime(seconds + 60)
       .sign(new TextEncoder().encode(secret));
-    expect(await verifyIdentity(fromLibrary, { secret }, now)).toEqual({ ok: true, user: { userId: 'u-1', name: 'Ann' } });
+    expect(await verifyIdentity(fromLibrary, { secret }, now)).toEqual({
+      ok: true,
+      user: { userId: 'u-1', name: 'Ann' },
+    });
     const fromReadme = signIdentity({ userId: 'u-2', exp: seconds + 60 }, secret);
     expect(await verifyIdentity(fromReadme, { secret }, now)).toEqual({ ok: true, user: { userId: 'u-2' } });
   });
@@ -26,17 +29,29 @@ describe('identity tokens', () => {
     const soon = signIdentity({ userId: 'u', exp: seconds + 600, nbf: seconds + CLOCK_TOLERANCE_SECONDS - 1 }, secret);
     expect((await verifyIdentity(soon, { secret }, now)).ok).toBe(true);
     const later = signIdentity({ userId: 'u', exp: seconds + 600, nbf: seconds + 120 }, secret);
-    expect(await verifyIdentity(later, { secret }, now)).toEqual({ ok: false, reason: 'the token is not valid yet (nbf)' });
+    expect(await verifyIdentity(later, { secret }, now)).toEqual({
+      ok: false,
+      reason: 'the token is not valid yet (nbf)',
+    });
   });
 
   it('check iss and aud where the site asks for them', async () => {
     const rules = { secret, issuer: 'https://shop.example', audience: 'confab' };
     const right = signIdentity({ userId: 'u', exp: seconds + 60, iss: 'https://shop.example', aud: 'confab' }, secret);
     expect((await verifyIdentity(right, rules, now)).ok).toBe(true);
-    const wrongIssuer = signIdentity({ userId: 'u', exp: seconds + 60, iss: 'https://evil.example', aud: 'confab' }, secret);
-    expect(await verifyIdentity(wrongIssuer, rules, now)).toEqual({ ok: false, reason: 'the iss claim does not match' });
+    const wrongIssuer = signIdentity(
+      { userId: 'u', exp: seconds + 60, iss: 'https://evil.example', aud: 'confab' },
+      secret,
+    );
+    expect(await verifyIdentity(wrongIssuer, rules, now)).toEqual({
+      ok: false,
+      reason: 'the iss claim does not match',
+    });
     const noAudience = signIdentity({ userId: 'u', exp: seconds + 60, iss: 'https://shop.example' }, secret);
-    expect(await verifyIdentity(noAudience, rules, now)).toMatchObject({ ok: false, reason: expect.stringContaining('aud') });
+    expect(await verifyIdentity(noAudience, rules, now)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('aud'),
+    });
   });
 
   it('refuse what is not an HS256 token of this secret with exp and userId', async () => {
@@ -44,8 +59,14 @@ describe('identity tokens', () => {
       const result = await verifyIdentity(token, { secret }, now);
       return result.ok ? 'accepted' : result.reason;
     };
-    expect(await reason(signIdentity({ userId: 'u', exp: seconds + 60 }, 'another-secret-of-enough-length-0123456789'))).toBe('the signature does not match');
-    expect(await reason(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"userId":"u","exp":${seconds + 60}}`).toString('base64url')}.`)).toBe('alg must be HS256');
+    expect(
+      await reason(signIdentity({ userId: 'u', exp: seconds + 60 }, 'another-secret-of-enough-length-0123456789')),
+    ).toBe('the signature does not match');
+    expect(
+      await reason(
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"userId":"u","exp":${seconds + 60}}`).toString('base64url')}.`,
+      ),
+    ).toBe('alg must be HS256');
     expect(await reason(signIdentity({ userId: '', exp: seconds + 60 }, secret))).toBe('userId is missing');
     expect(await reason(signIdentity({ userId: 'u' } as never, secret))).toBe('exp is missing');
     expect(await reason('not-a-token')).toBe('not a JWT (header.payload.signature)');

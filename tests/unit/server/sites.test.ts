@@ -4,12 +4,21 @@ import { createRateLimiter } from '../../../server/src/rate-limit';
 import { parseSites, publicProfile } from '../../../server/src/sites';
 
 // A hash of the first release's form (scrypt$<salt>$<hash>): still accepted.
-const operator = { id: 'a', login: 'a', name: 'A', passwordHash: 'scrypt$Jy8gJDFCA0IMtMlHAfBHrg$1k7vMoO60UPtW8OaSG6ZWElP0dJuCH-Mg35I1OvsfWk' };
+const operator = {
+  id: 'a',
+  login: 'a',
+  name: 'A',
+  passwordHash: 'scrypt$Jy8gJDFCA0IMtMlHAfBHrg$1k7vMoO60UPtW8OaSG6ZWElP0dJuCH-Mg35I1OvsfWk',
+};
 const site = { id: 'demo', name: 'Demo', allowedOrigins: ['https://shop.example'], operators: [operator] };
 
 describe('sites config', () => {
   it('accepts a valid file', () => {
-    expect(parseSites({ sites: [site] })[0]).toMatchObject({ id: 'demo', greeting: '', allowedOrigins: ['https://shop.example'] });
+    expect(parseSites({ sites: [site] })[0]).toMatchObject({
+      id: 'demo',
+      greeting: '',
+      allowedOrigins: ['https://shop.example'],
+    });
   });
 
   it.each([
@@ -19,8 +28,14 @@ describe('sites config', () => {
     [{ sites: [{ ...site, allowedOrigins: ['https://shop.example/'] }] }, 'bare origin'],
     [{ sites: [{ ...site, allowedOrigins: ['*'] }] }, 'is not an origin'],
     [{ sites: [{ ...site, operators: [{ ...operator, passwordHash: 'plain' }] }] }, 'hash-password'],
-    [{ sites: [{ ...site, operators: [{ ...operator, passwordHash: 'scrypt$x$y' }] }] }, 'sites[0].operators[0].passwordHash'],
-    [{ sites: [{ ...site, operators: [operator, { ...operator, id: 'b', login: 'A' }] }] }, 'sites[0].operators[1].login'],
+    [
+      { sites: [{ ...site, operators: [{ ...operator, passwordHash: 'scrypt$x$y' }] }] },
+      'sites[0].operators[0].passwordHash',
+    ],
+    [
+      { sites: [{ ...site, operators: [operator, { ...operator, id: 'b', login: 'A' }] }] },
+      'sites[0].operators[1].login',
+    ],
   ])('names the place of a mistake (%#)', (raw, message) => {
     expect(() => parseSites(raw)).toThrow(message);
   });
@@ -28,7 +43,9 @@ describe('sites config', () => {
 
 describe('operator profiles', () => {
   it('show the operator’s own photo, or the department avatar where the site has one', () => {
-    const [parsed] = parseSites({ sites: [{ ...site, operators: [{ ...operator, title: 'Sales', avatar: '/a.png' }] }] });
+    const [parsed] = parseSites({
+      sites: [{ ...site, operators: [{ ...operator, title: 'Sales', avatar: '/a.png' }] }],
+    });
     const op = parsed!.operators[0]!;
     expect(publicProfile(op, 'https://chat.example', parsed)).toEqual({
       id: 'a',

@@ -37,7 +37,11 @@ describe('theme sources', () => {
   });
 
   it('resolve every colour for the mode; an accent also colours the visitor bubbles unless set', () => {
-    expect(resolveColors({ accent: '#aa0000' }, false)).toMatchObject({ accent: '#aa0000', visitorBubble: '#aa0000', panelBackground: LIGHT.panelBackground });
+    expect(resolveColors({ accent: '#aa0000' }, false)).toMatchObject({
+      accent: '#aa0000',
+      visitorBubble: '#aa0000',
+      panelBackground: LIGHT.panelBackground,
+    });
     expect(resolveColors({ accent: '#aa0000', visitorBubble: '#00aa00' }, false).visitorBubble).toBe('#00aa00');
     expect(resolveColors({ mode: 'dark' }, false).panelBackground).toBe(DARK.panelBackground);
     expect(resolveColors({ mode: 'auto' }, true).panelBackground).toBe(DARK.panelBackground);
@@ -85,7 +89,9 @@ describe('reading a theme from untrusted input', () => {
   });
 
   it('reads the script tag: data-color is the accent, the rest by token name', () => {
-    expect(themeFromAttributes({ site: 'demo', color: '#ff0000', visitorText: '#000000', offsetY: '60' }, () => {})).toEqual({
+    expect(
+      themeFromAttributes({ site: 'demo', color: '#ff0000', visitorText: '#000000', offsetY: '60' }, () => {}),
+    ).toEqual({
       accent: '#ff0000',
       visitorText: '#000000',
       offsetY: 60,

@@ -24,7 +24,13 @@ function target() {
 describe('commands', () => {
   it('routes each command to its action', () => {
     const { t, calls } = target();
-    for (const [name, ...args] of [['open'], ['close'], ['toggle'], ['update', { position: 'left' }], ['send', ' hi ']]) {
+    for (const [name, ...args] of [
+      ['open'],
+      ['close'],
+      ['toggle'],
+      ['update', { position: 'left' }],
+      ['send', ' hi '],
+    ]) {
       runCommand(t, name, args);
     }
     expect(calls).toEqual(['open', 'close', 'toggle', 'update {"position":"left"}', 'send hi']);
@@ -49,7 +55,12 @@ describe('commands', () => {
     const { t } = target();
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const after = vi.fn();
-    runCommand(t, 'on', ['open', () => { throw new Error('host bug'); }]);
+    runCommand(t, 'on', [
+      'open',
+      () => {
+        throw new Error('host bug');
+      },
+    ]);
     runCommand(t, 'on', ['open', after]);
     expect(() => t.emitter.emit('open', undefined)).not.toThrow();
     expect(after).toHaveBeenCalled();

@@ -17,9 +17,14 @@ describe('consent mode (data-consent="required")', () => {
 
     act(() => w.widget.giveConsent());
     expect(w.transport.connects).toBe(1);
-    expect(stored()).toEqual(expect.arrayContaining(['confab:demo:visitor', 'confab:demo:consent', 'confab:demo:firstTouch']));
+    expect(stored()).toEqual(
+      expect.arrayContaining(['confab:demo:visitor', 'confab:demo:consent', 'confab:demo:firstTouch']),
+    );
     // The context goes with the connection: page, touches and environment, once.
-    expect(w.transport.auth()).toMatchObject({ page: { url: expect.any(String) }, env: { timeZone: expect.any(String) } });
+    expect(w.transport.auth()).toMatchObject({
+      page: { url: expect.any(String) },
+      env: { timeZone: expect.any(String) },
+    });
     act(() => w.widget.giveConsent());
     expect(w.transport.connects).toBe(1);
   });

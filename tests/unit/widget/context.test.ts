@@ -6,11 +6,16 @@ import { cleanUrl } from '../../../src/protocol';
 beforeEach(() => localStorage.clear());
 
 describe('first and last touch', () => {
-  const visit = (href: string, referrer: string, at: number) => recordTouches(createStorage('demo'), landingTouch(href, referrer, at));
+  const visit = (href: string, referrer: string, at: number) =>
+    recordTouches(createStorage('demo'), landingTouch(href, referrer, at));
 
   it('keeps the first visit for good and moves the last touch only for campaigns and other sites', () => {
     const first = visit('https://shop.example/?utm_source=google&utm_campaign=winter', 'https://www.google.com/', 1);
-    expect(first.firstTouch).toMatchObject({ landing: 'https://shop.example/?utm_source=google&utm_campaign=winter', utm: { utm_source: 'google' }, at: 1 });
+    expect(first.firstTouch).toMatchObject({
+      landing: 'https://shop.example/?utm_source=google&utm_campaign=winter',
+      utm: { utm_source: 'google' },
+      at: 1,
+    });
     expect(first.lastTouch).toEqual(first.firstTouch);
 
     // Typed in, or from the site itself: nothing changes.
@@ -20,7 +25,11 @@ describe('first and last touch', () => {
     // From another site: a new last touch; the first stays.
     const fromBlog = visit('https://shop.example/sale', 'https://blog.example/post', 4);
     expect(fromBlog.firstTouch).toEqual(first.firstTouch);
-    expect(fromBlog.lastTouch).toMatchObject({ landing: 'https://shop.example/sale', referrer: 'https://blog.example/post', at: 4 });
+    expect(fromBlog.lastTouch).toMatchObject({
+      landing: 'https://shop.example/sale',
+      referrer: 'https://blog.example/post',
+      at: 4,
+    });
 
     // An ad click id counts as a campaign.
     expect(visit('https://shop.example/?yclid=123', '', 5).lastTouch).toMatchObject({ utm: { yclid: '123' }, at: 5 });

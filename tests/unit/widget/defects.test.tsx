@@ -12,7 +12,12 @@ import { mountWidget, press, typeInto, type MountedWidget } from '../../support/
 
 let w: MountedWidget;
 
-const message = (seq: number, author: ChatMessage['author'], text: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({
+const message = (
+  seq: number,
+  author: ChatMessage['author'],
+  text: string,
+  extra: Partial<ChatMessage> = {},
+): ChatMessage => ({
   id: `m${seq}`,
   conversationId: 'c1',
   seq,
@@ -29,7 +34,8 @@ const offline = () => act(() => w.transport.emit('availability', { online: false
 const closed = (reason: 'operator' | 'spam', conversationId = 'c1') =>
   act(() => w.transport.emit('conversation:closed', { conversationId, reason }));
 /** Every CSS rule adopted into the widget's shadow root. */
-const adoptedCss = () => w.root.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText)).join('\n');
+const adoptedCss = () =>
+  w.root.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText)).join('\n');
 
 beforeEach(async () => {
   localStorage.clear();
@@ -60,7 +66,9 @@ describe('defect 1: lazily loaded views keep their styles', () => {
 describe('defect 2: no layout moves under a pressed pointer', () => {
   it('checks a field left by a press only once the click has landed', async () => {
     w = mountWidget();
-    w.connect({ leadForm: { fields: { name: 'required', phone: 'optional', email: 'optional', message: 'optional' } } });
+    w.connect({
+      leadForm: { fields: { name: 'required', phone: 'optional', email: 'optional', message: 'optional' } },
+    });
     offline();
     await vi.waitFor(() => expect(w.$('form.lead')).not.toBeNull());
     await typeInto(w.$('[name=name]'), 'Ann');
@@ -81,7 +89,10 @@ describe('defect 3: answers outlive their conversation', () => {
   it('offers Reply only on messages of the open conversation', () => {
     w = mountWidget();
     w.connect({
-      messages: [message(1, 'operator', 'Old question', { conversationId: 'c0' }), message(2, 'operator', 'Which colour?')],
+      messages: [
+        message(1, 'operator', 'Old question', { conversationId: 'c0' }),
+        message(2, 'operator', 'Which colour?'),
+      ],
     });
     expect(w.$('[data-id=m1] .reply')).toBeNull();
     expect(w.$('[data-id=m2] .reply')).not.toBeNull();
@@ -108,7 +119,10 @@ describe('defect 3: answers outlive their conversation', () => {
     const answer = w.transport.reply;
     w.transport.reply = async (payload: SendMessagePayload) =>
       payload.replyTo
-        ? { ok: false, error: { code: 'invalid', message: 'replyTo is not a message of this conversation', field: 'replyTo' } }
+        ? {
+            ok: false,
+            error: { code: 'invalid', message: 'replyTo is not a message of this conversation', field: 'replyTo' },
+          }
         : answer(payload);
     await click('.msg.operator .reply');
     await typeInto(w.$('.composer textarea'), 'Blue');
@@ -139,7 +153,10 @@ describe('defect 4: after a spam close', () => {
   it('drops a message the server refuses as blocked instead of showing a raw key with a Retry', async () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'hi')] });
-    w.transport.reply = async () => ({ ok: false, error: { code: 'blocked', message: 'the operator ended the dialogue' } });
+    w.transport.reply = async () => ({
+      ok: false,
+      error: { code: 'blocked', message: 'the operator ended the dialogue' },
+    });
     w.command('send', 'hello?');
     await vi.waitFor(() => expect(w.transport.sent).toHaveLength(1));
     await vi.waitFor(() => expect(w.widget.chat.waiting.value).toEqual([]));
@@ -162,7 +179,10 @@ describe('defect 7: right-to-left languages', () => {
     w = mountWidget({ lang: 'ar' });
     await setLocale('ar');
     w.connect({
-      messages: [message(1, 'visitor', '.مرحبا'), message(2, 'operator', 'OK', { replyTo: { id: 'm1', author: 'visitor', text: '.مرحبا' } })],
+      messages: [
+        message(1, 'visitor', '.مرحبا'),
+        message(2, 'operator', 'OK', { replyTo: { id: 'm1', author: 'visitor', text: '.مرحبا' } }),
+      ],
     });
     expect(w.$('.panel')!.getAttribute('dir')).toBe('rtl');
     expect(w.$('.quote span')!.getAttribute('dir')).toBe('auto');

@@ -5,7 +5,16 @@ import { createOutbox } from '../../../src/widget/outbox';
 import { createStorage } from '../../../src/widget/storage';
 
 function stored(clientId: string, text: string, seq: number): ChatMessage {
-  return { id: `m${seq}`, conversationId: 'c1', seq, changeSeq: seq, clientId, author: 'visitor', text, createdAt: seq };
+  return {
+    id: `m${seq}`,
+    conversationId: 'c1',
+    seq,
+    changeSeq: seq,
+    clientId,
+    author: 'visitor',
+    text,
+    createdAt: seq,
+  };
 }
 
 function setup() {
@@ -23,7 +32,9 @@ function setup() {
     send: (clientId, { text }) => {
       sent.push(text);
       const answer = answers.shift();
-      return answer ? answer({ clientId, text }) : Promise.resolve({ ok: true, message: stored(clientId, text, ++seq) });
+      return answer
+        ? answer({ clientId, text })
+        : Promise.resolve({ ok: true, message: stored(clientId, text, ++seq) });
     },
     onSent: ({ message }) => acked.push(message),
     onRefused: (error) => refused.push(error.code),
@@ -93,7 +104,9 @@ describe('delivery', () => {
     vi.useFakeTimers();
     const t = setup();
     // The transport's contract: send rejects when no ack comes within the timeout.
-    t.answers.push(() => new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), LIMITS.ackTimeoutMs)));
+    t.answers.push(
+      () => new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), LIMITS.ackTimeoutMs)),
+    );
     t.delivery.enqueue({ text: 'lost ack' });
     await vi.advanceTimersByTimeAsync(LIMITS.ackTimeoutMs + 1);
     expect(t.outbox.items.value[0]).toMatchObject({ payload: { text: 'lost ack' }, state: 'failed' });

@@ -195,7 +195,9 @@ describe('the form', () => {
     await typeInto(field('email'), 'ann@example.com');
     await check('consent');
     await submit();
-    await vi.waitFor(() => expect(w.$('.thanks')?.textContent).toContain('will be sent as soon as the connection is back'));
+    await vi.waitFor(() =>
+      expect(w.$('.thanks')?.textContent).toContain('will be sent as soon as the connection is back'),
+    );
     expect(w.transport.leads).toEqual([]);
     expect(JSON.parse(localStorage.getItem('confab:demo:leadOutbox')!)).toHaveLength(1);
 

@@ -9,7 +9,12 @@ vi.mock('../../../src/widget/sound', () => ({ chime: vi.fn() }));
 
 let w: MountedWidget;
 
-const message = (seq: number, author: ChatMessage['author'], text: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({
+const message = (
+  seq: number,
+  author: ChatMessage['author'],
+  text: string,
+  extra: Partial<ChatMessage> = {},
+): ChatMessage => ({
   id: `m${seq}`,
   conversationId: 'c1',
   seq,
@@ -39,7 +44,9 @@ describe('inside a conversation', () => {
     expect(w.$('.replying')!.textContent).toContain('Replying to Anna');
     await typeInto(w.$('.composer textarea'), 'Blue, please');
     await press(w.$('.composer textarea'), 'Enter');
-    await vi.waitFor(() => expect(w.transport.sent).toEqual([expect.objectContaining({ text: 'Blue, please', replyTo: 'm1' })]));
+    await vi.waitFor(() =>
+      expect(w.transport.sent).toEqual([expect.objectContaining({ text: 'Blue, please', replyTo: 'm1' })]),
+    );
     expect(w.$('.replying')).toBeNull();
   });
 
@@ -53,7 +60,9 @@ describe('inside a conversation', () => {
     });
     expect(w.$('[data-id=m2] .quote')!.textContent).toBe('YouIs it in stock?');
 
-    act(() => w.transport.emit('message:updated', message(2, 'operator', 'Yes, 2 left', { changeSeq: 3, editedAt: 1 })));
+    act(() =>
+      w.transport.emit('message:updated', message(2, 'operator', 'Yes, 2 left', { changeSeq: 3, editedAt: 1 })),
+    );
     expect(w.$('[data-id=m2] .bubble')!.textContent).toContain('Yes, 2 left');
     expect(w.$('[data-id=m2] .edited')!.textContent).toBe('edited');
 
@@ -129,19 +138,38 @@ describe('ending', () => {
     w.connect({ messages: [message(1, 'visitor', 'hi')] });
     closed('operator');
     await vi.waitFor(() => expect(w.$$('.star')).toHaveLength(5));
-    expect(w.$$('.star').map((s) => s.getAttribute('aria-label'))).toEqual(['1 star', '2 stars', '3 stars', '4 stars', '5 stars']);
+    expect(w.$$('.star').map((s) => s.getAttribute('aria-label'))).toEqual([
+      '1 star',
+      '2 stars',
+      '3 stars',
+      '4 stars',
+      '5 stars',
+    ]);
     await act(() => w.$$('.star')[1]!.click());
     await vi.waitFor(() => expect(w.transport.ratings).toEqual([{ conversationId: 'c1', score: 2, final: false }]));
     expect(w.$('.rating .field span')!.textContent).toBe('What went wrong? It helps us do better.');
     await typeInto(w.$('.rating textarea'), 'Slow answers');
     await click('.rating .primary');
-    await vi.waitFor(() => expect(w.transport.ratings.at(-1)).toEqual({ conversationId: 'c1', score: 2, comment: 'Slow answers', final: true }));
+    await vi.waitFor(() =>
+      expect(w.transport.ratings.at(-1)).toEqual({
+        conversationId: 'c1',
+        score: 2,
+        comment: 'Slow answers',
+        final: true,
+      }),
+    );
     await vi.waitFor(() => expect(w.$('.notice')!.textContent).toBe('Thank you for your rating!'));
   });
 
   it('asks for the rating again after a reload until it is given', () => {
     w = mountWidget();
-    w.connect({ status: 'closed', closeReason: 'timeout', rating: { conversationId: 'c1', state: 'pending' }, messages: [message(1, 'visitor', 'hi')], conversationId: 'c1' });
+    w.connect({
+      status: 'closed',
+      closeReason: 'timeout',
+      rating: { conversationId: 'c1', state: 'pending' },
+      messages: [message(1, 'visitor', 'hi')],
+      conversationId: 'c1',
+    });
     expect(w.widget.view.view.value).toBe('rating');
   });
 

@@ -31,7 +31,10 @@ function history(count: number): ChatMessage[] {
 function layOut(log: HTMLElement) {
   let top = 0;
   Object.defineProperty(log, 'clientHeight', { configurable: true, get: () => 400 });
-  Object.defineProperty(log, 'scrollHeight', { configurable: true, get: () => log.querySelectorAll('.msg').length * 40 });
+  Object.defineProperty(log, 'scrollHeight', {
+    configurable: true,
+    get: () => log.querySelectorAll('.msg').length * 40,
+  });
   Object.defineProperty(log, 'scrollTop', {
     configurable: true,
     get: () => top,

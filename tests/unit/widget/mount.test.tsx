@@ -51,7 +51,16 @@ const operatorMessage = (seq: number): ChatMessage => ({
 
 describe('destroy', () => {
   it('leaves no effect, page listener or timer behind after 50 mounts', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame'] });
+    vi.useFakeTimers({
+      toFake: [
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+      ],
+    });
     const pageTargets = new Set<EventTarget>([window, document, window.history as unknown as EventTarget]);
     const listeners = new Set<string>();
     const ids = new WeakMap<object, number>();
@@ -60,11 +69,21 @@ describe('destroy', () => {
       `${target === window ? 'window' : 'document'}:${type}:${ids.get(listener as object) ?? ids.set(listener as object, ++next).get(listener as object)}`;
     const add = EventTarget.prototype.addEventListener;
     const remove = EventTarget.prototype.removeEventListener;
-    vi.spyOn(EventTarget.prototype, 'addEventListener').mockImplementation(function (this: EventTarget, type, listener, options) {
+    vi.spyOn(EventTarget.prototype, 'addEventListener').mockImplementation(function (
+      this: EventTarget,
+      type,
+      listener,
+      options,
+    ) {
       if (pageTargets.has(this) && listener) listeners.add(key(this, type, listener));
       return add.call(this, type, listener, options);
     });
-    vi.spyOn(EventTarget.prototype, 'removeEventListener').mockImplementation(function (this: EventTarget, type, listener, options) {
+    vi.spyOn(EventTarget.prototype, 'removeEventListener').mockImplementation(function (
+      this: EventTarget,
+      type,
+      listener,
+      options,
+    ) {
       if (pageTargets.has(this) && listener) listeners.delete(key(this, type, listener));
       return remove.call(this, type, listener, options);
     });
@@ -95,11 +114,7 @@ describe('mount', () => {
       {},
       {
         closed: true,
-        queue: [
-          ['on', 'open', () => order.push('open')],
-          ['open'],
-          ['on', 'ready', () => order.push('ready')],
-        ],
+        queue: [['on', 'open', () => order.push('open')], ['open'], ['on', 'ready', () => order.push('ready')]],
       },
     );
     expect(order).toEqual(['ready', 'open']);
@@ -145,7 +160,9 @@ describe('mount', () => {
     await vi.waitFor(() => expect(w!.$$('.star')).toHaveLength(5));
     await act(() => w!.$$('.star')[3]!.click());
     w.command('close');
-    await vi.waitFor(() => expect(w!.transport.ratings.at(-1)).toEqual({ conversationId: 'c1', score: 4, final: true }));
+    await vi.waitFor(() =>
+      expect(w!.transport.ratings.at(-1)).toEqual({ conversationId: 'c1', score: 4, final: true }),
+    );
   });
 });
 

@@ -11,7 +11,10 @@ const entry = (clientId: string, text: string): OutboxItem<{ text: string }> => 
   createdAt: 1,
   state: 'failed',
 });
-const stored = () => (JSON.parse(localStorage.getItem(`confab:demo:${KEY}`) ?? '[]') as OutboxItem<{ text: string }>[]).map((i) => i.clientId);
+const stored = () =>
+  (JSON.parse(localStorage.getItem(`confab:demo:${KEY}`) ?? '[]') as OutboxItem<{ text: string }>[]).map(
+    (i) => i.clientId,
+  );
 /** What the browser does in every other tab of the origin when one tab writes. */
 const announce = (key: string, newValue: string | null) =>
   dispatchEvent(new StorageEvent('storage', { key, newValue, storageArea: localStorage }));
@@ -24,7 +27,7 @@ const twoTabs = () => {
 };
 
 describe('outbox shared by tabs', () => {
-  it('keeps both tabs\' offline messages when each writes from its own memory', () => {
+  it("keeps both tabs' offline messages when each writes from its own memory", () => {
     const { a, b } = twoTabs();
     a.add(entry('from-a', 'written in tab A'));
     // Tab B has not seen A's entry (no storage event yet) and writes its own.
@@ -34,7 +37,7 @@ describe('outbox shared by tabs', () => {
     expect(b.items.value.map((i) => i.clientId)).toEqual(['from-a', 'from-b']);
   });
 
-  it('picks up another tab\'s entries from the storage event', () => {
+  it("picks up another tab's entries from the storage event", () => {
     const { a, b } = twoTabs();
     a.add(entry('from-a', 'hello'));
     announce(`confab:demo:${KEY}`, localStorage.getItem(`confab:demo:${KEY}`));

@@ -7,7 +7,12 @@ afterEach(() => {
   delete proto.toJSON;
 });
 
-const packet = { type: PacketType.EVENT, nsp: '/visitor', id: 1, data: ['message:send', { clientId: 'abc', text: 'hi' }] };
+const packet = {
+  type: PacketType.EVENT,
+  nsp: '/visitor',
+  id: 1,
+  data: ['message:send', { clientId: 'abc', text: 'hi' }],
+};
 
 describe('the packet encoder', () => {
   it('breaks on a page with Array.prototype.toJSON — the reason the widget has its own', () => {

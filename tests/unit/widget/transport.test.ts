@@ -46,7 +46,11 @@ const { createTransport, retryDelay } = await import('../../../src/widget/transp
 
 const open = () => {
   const states: string[] = [];
-  const transport = createTransport({ server: 'http://127.0.0.1:1', auth: () => ({}) as never, onState: (s) => states.push(s) });
+  const transport = createTransport({
+    server: 'http://127.0.0.1:1',
+    auth: () => ({}) as never,
+    onState: (s) => states.push(s),
+  });
   return { transport, socket: sockets.at(-1)!, states };
 };
 const setVisibility = (state: 'visible' | 'hidden') => {
@@ -61,7 +65,7 @@ afterEach(() => {
 });
 
 describe('transport reconnects when the visitor can be reached again', () => {
-  it('tries at once on the browser\'s online event instead of waiting out the backoff', () => {
+  it("tries at once on the browser's online event instead of waiting out the backoff", () => {
     const { transport, socket } = open();
     // A refused connection: socket.io gave up, the transport waits its own jittered backoff.
     socket.active = false;

@@ -52,7 +52,14 @@ describe('header', () => {
     // Nobody can answer: the header promises nothing above the form.
     act(() => transport.emit('availability', { online: false, reason: 'nobody' }));
     expect(w.root.textContent).not.toContain('We reply in minutes');
-    act(() => transport.emit('operator:assigned', { id: 'anna', name: 'Anna', title: 'Support', avatar: 'https://cdn.example/a.png' }));
+    act(() =>
+      transport.emit('operator:assigned', {
+        id: 'anna',
+        name: 'Anna',
+        title: 'Support',
+        avatar: 'https://cdn.example/a.png',
+      }),
+    );
     expect($('.who strong')!.textContent).toBe('Anna');
     expect($('.who span')!.textContent).toBe('Support');
     expect($('img.avatar')!.getAttribute('src')).toBe('https://cdn.example/a.png');
@@ -79,7 +86,9 @@ describe('message list', () => {
   });
 
   it('renders markup in messages as text and only safe links as links', () => {
-    connectWith([operatorMessage(1, '<img src=x onerror=alert(1)> see https://example.com/a?b=1. or javascript:alert(1)')]);
+    connectWith([
+      operatorMessage(1, '<img src=x onerror=alert(1)> see https://example.com/a?b=1. or javascript:alert(1)'),
+    ]);
     const bubble = $('.bubble')!;
     expect(bubble.querySelector('img')).toBeNull();
     expect(bubble.textContent).toContain('<img src=x onerror=alert(1)>');
