@@ -18,7 +18,10 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const dist = new URL('../dist/', import.meta.url).pathname;
 const KB = 1024;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BUDGETS = { loader: 1.5 * KB, launcher: 8 * KB, 'open chat': 35328 };
+// The open chat's budget is what the last change reached, rounded up to 64 B: 35,311 B with
+// the windowed list and the lazy form model, then +212 B for the outbox that merges across
+// tabs (a message written in one tab is no longer lost) and the reconnect on `online`.
+const BUDGETS = { loader: 1.5 * KB, launcher: 8 * KB, 'open chat': 35584 };
 
 const read = (file) => readFileSync(join(dist, file));
 const gzip = (buf) => gzipSync(buf, { level: 9 }).length;
