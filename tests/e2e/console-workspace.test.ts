@@ -418,29 +418,32 @@ describeInBrowser('the operator console as a workspace', () => {
     await anna.locator('select[name=status]').selectOption('available');
     const visitor = await visitorPage();
     await visitorSays(visitor.page, 'Who will answer me?');
-    const label = `Visitor #${visitorNumber(await visitorIdOf(visitor.page))}`;
+    const visitorId = await visitorIdOf(visitor.page);
+    // The row of this very chat: labels are short and can repeat across the visitors of the run.
+    const conversation = (await env.harness.server.store.latestConversation('demo', `v:${visitorId}`))!;
+    const row = (page: Page) => page.locator(`.list button[data-conversation="${conversation.id}"]`);
 
     // Both see the new chat, unread, in New (unless routing gave it to one of them already).
     for (const page of [anna, max]) await page.locator('[data-tab=all]').click();
-    await max.locator('.list button', { hasText: label }).waitFor();
-    await anna.locator('.list button', { hasText: label }).click();
+    await row(max).waitFor();
+    await row(anna).click();
     await anna.locator('textarea[name=reply]').fill('Anna here.');
     await anna.locator('textarea[name=reply]').press('Enter');
 
     // Max's New tab no longer lists it, his All tab shows Anna's answer.
     await max.locator('.list button', { hasText: 'Anna here.' }).waitFor();
     await max.locator('[data-tab=new]').click();
-    expect(await max.locator('.list button', { hasText: label }).count()).toBe(0);
+    expect(await row(max).count()).toBe(0);
     await max.locator('[data-tab=all]').click();
     await max.locator('select[aria-label=Operator]').selectOption('anna');
-    await max.locator('.list button', { hasText: label }).waitFor();
+    await row(max).waitFor();
 
     // Anna ends it: Max sees it under Closed, with the close reason.
     await anna.locator('.chat header button', { hasText: 'End chat' }).click();
     await anna.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
     await max.locator('[data-tab=closed]').click();
-    await max.locator('.list button', { hasText: label }).waitFor();
-    await max.locator('.list button', { hasText: label }).click();
+    await row(max).waitFor();
+    await row(max).click();
     await max.locator('.placeholder', { hasText: 'This conversation is closed' }).waitFor();
 
     expect(annaContext.errors).toEqual([]);
