@@ -26,7 +26,9 @@ const ADDRESS = [
 describeInBrowser('browser autofill', () => {
   env = useBrowserAndServer();
 
-  it('fills the request form from a saved address and leaves the honeypot empty', async () => {
+  // Chromium applies `Autofill.trigger` asynchronously and now and then not at all on a busy
+  // machine (seen once in CI runs here); a retry tells that apart from a honeypot that fills.
+  it('fills the request form from a saved address and leaves the honeypot empty', { retry: 2 }, async () => {
     const visitor = await newContext(env.browser);
     const page = await visitor.context.newPage();
     await page.goto(`${env.url}/`);
