@@ -129,6 +129,15 @@ describe('requests from the offline form', () => {
       ok: false,
       error: { code: 'invalid' },
     });
+    // Arrays are objects to `typeof`; the shared isRecord rule refuses them as a payload or as fields.
+    expect(await socket.timeout(3000).emitWithAck('lead:submit', [] as never)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
+    expect(await submit(socket, { ...lead(), fields: ['Ann'] as never })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', message: 'fields must be an object' },
+    });
   });
 
   it.each([
