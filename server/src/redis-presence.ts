@@ -18,7 +18,8 @@ import type { RedisClient } from './redis';
 import type { SiteConfig } from './sites';
 
 const CHANNEL = 'confab:presence';
-const NODES = 'confab:nodes';
+/** Each node's last heartbeat (a sorted set scored by time), read by redis-visitor-connections.ts too. */
+export const NODES = 'confab:nodes';
 const key = (site: string, operatorId: string) => `confab:presence:${site}:${operatorId}`;
 
 // KEYS[1] operator hash; ARGV socket field. Returns 1 when the operator came (back).

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { VISITOR_NAMESPACE, newId, type Availability, type ChatMessage, type TeamMember } from '../../src/protocol';
+import {
+  VISITOR_NAMESPACE,
+  newId,
+  type Availability,
+  type ChatMessage,
+  type OnlineVisitor,
+  type TeamMember,
+} from '../../src/protocol';
 import { ensureServerBuild, startNode, writeSitesFile, type ServerNode } from '../support/nodes';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 import { startProxy } from '../support/proxy';
@@ -149,6 +156,59 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect(annaStatuses.slice(before).filter((s) => s === 'offline')).toHaveLength(1);
     sockets.closeAll();
   });
+
+  it('a visitor with tabs on both nodes stays on site for a console on either until the last tab closes, then leaves once', async () => {
+    const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
+    const events: string[] = [];
+    const visitorId = newId();
+    operator.on('visitor:online', (visitor: OnlineVisitor) => {
+      if (visitor.visitorId === visitorId) events.push('online');
+    });
+    operator.on('visitor:offline', (visitor: { visitorId: string }) => {
+      if (visitor.visitorId === visitorId) events.push('offline');
+    });
+    // The first tab reaches node A, where no console is: the console on B hears of it.
+    const first = await connectVisitor(a.url, { visitorId });
+    await until(() => events.includes('online'), 5_000, 'the console on B sees the visitor who came to A');
+    const second = await connectVisitor(b.url, { visitorId });
+    await until(() => events.filter((e) => e === 'online').length === 2, 5_000, 'the second tab announced');
+
+    first.socket.disconnect();
+    // Nothing to wait for when nothing should happen: give node A time to have decided.
+    await sleep(1_500);
+    expect(events).not.toContain('offline');
+    const { socket: watcher, hello } = await connectOperator(a.url, 'max');
+    watcher.disconnect();
+    expect(hello.online.map((v) => v.visitorId)).toContain(visitorId);
+
+    second.socket.disconnect();
+    await until(() => events.includes('offline'), 5_000, 'the visitor left once the last tab closed');
+    await sleep(500);
+    expect(events.filter((e) => e === 'offline')).toHaveLength(1);
+    sockets.closeAll();
+  });
+
+  it('a node killed with a visitor only there: the console hears they left; one with a tab on another node stays', async () => {
+    const victim = await startNode({ env });
+    const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
+    const offline: string[] = [];
+    operator.on('visitor:offline', (visitor: { visitorId: string }) => offline.push(visitor.visitorId));
+    const onlyThere = await connectVisitor(victim.url);
+    const alsoOnA = newId();
+    await connectVisitor(victim.url, { visitorId: alsoOnA });
+    const tabOnA = sockets.track((await connectVisitor(a.url, { visitorId: alsoOnA })).socket);
+    await victim.kill();
+    // Dead once its heartbeat is 8 s old; the leader's next round tells.
+    await until(() => offline.includes(onlyThere.visitorId), 20_000, "the dead node's visitor gone");
+    // Both were settled in the same round of the leader.
+    expect(offline).not.toContain(alsoOnA);
+    const { socket: watcher, hello } = await connectOperator(b.url, 'max');
+    watcher.disconnect();
+    expect(hello.online.map((v) => v.visitorId)).toContain(alsoOnA);
+    expect(hello.online.map((v) => v.visitorId)).not.toContain(onlyThere.visitorId);
+    tabOnA.disconnect();
+    sockets.closeAll();
+  }, 60_000);
 
   it('SIGKILL of the node holding 200 visitors while each sends: all reconnect to the survivor, every message stored once and delivered once, in order', async () => {
     const victim = await startNode({ env });
