@@ -355,4 +355,56 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     void failedAcks;
     sockets.closeAll();
   }, 60_000);
+  it('Redis restarted empty: operators keep their chosen status and presence, visitors stay on site', async () => {
+    const annaOnA = sockets.track((await connectOperator(a.url, 'anna')).socket);
+    const maxOnB = sockets.track((await connectOperator(b.url, 'max')).socket);
+    const away = await annaOnA.timeout(5_000).emitWithAck('status:set', { status: 'away' });
+    expect(away.ok).toBe(true);
+    const teamSeen: Record<string, string>[] = [];
+    maxOnB.on('team:updated', (team: TeamMember[]) =>
+      teamSeen.push(Object.fromEntries(team.map((m) => [m.id, m.status]))),
+    );
+    await until(() => teamSeen.at(-1)?.anna === 'away', 5_000, 'max sees anna away');
+
+    // A visitor with a tab on each node, and the availability a visitor on B is told.
+    const visitorId = newId();
+    const tabOnA = sockets.track((await connectVisitor(a.url, { visitorId })).socket);
+    const tabOnB = await connectVisitor(b.url, { visitorId });
+    sockets.track(tabOnB.socket);
+    const told: Availability[] = [await tabOnB.availability];
+    tabOnB.socket.on('availability', (availability) => told.push(availability));
+    expect(told.at(-1)?.online).toBe(true);
+    const offline: string[] = [];
+    maxOnB.on('visitor:offline', (visitor: { visitorId: string }) => offline.push(visitor.visitorId));
+
+    const seenBefore = teamSeen.length;
+    const toldBefore = told.length;
+    await redis.stop();
+    await redis.start();
+    // Nothing to await when nothing should change: three heartbeats (2 s each) have run.
+    await sleep(6_500);
+    expect(a.exited || b.exited).toBe(false);
+    // Nobody was shown a status they did not choose, not even for a moment.
+    expect(teamSeen.slice(seenBefore).filter((team) => team.anna !== 'away' || team.max !== 'available')).toEqual([]);
+    expect(told.slice(toldBefore).filter((availability) => !availability.online)).toEqual([]);
+    // Redis has the statuses again: a console opened now is told them.
+    const { socket: annaOnB, hello } = await connectOperator(b.url, 'anna');
+    annaOnB.disconnect();
+    expect(hello.status).toBe('away');
+    expect(Object.fromEntries(hello.team.map((m) => [m.id, m.status]))).toMatchObject({
+      anna: 'away',
+      max: 'available',
+    });
+    // The visitor's tabs were counted again: one closing does not take them off the site.
+    tabOnA.disconnect();
+    await sleep(1_500);
+    expect(offline).not.toContain(visitorId);
+    tabOnB.socket.disconnect();
+    await until(() => offline.includes(visitorId), 5_000, 'the visitor gone with the last tab');
+
+    // The leader is back too: the last console of anna closing takes her offline after the grace period.
+    annaOnA.disconnect();
+    await until(() => teamSeen.at(-1)?.anna === 'offline', GRACE_MS + 10_000, 'anna offline after her last console');
+    sockets.closeAll();
+  }, 60_000);
 });
