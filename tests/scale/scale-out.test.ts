@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import {
+  OPERATOR_NAMESPACE,
   VISITOR_NAMESPACE,
   newId,
   type Availability,
   type ChatMessage,
   type OnlineVisitor,
   type TeamMember,
+  type VisitorSession,
 } from '../../src/protocol';
 import { ensureServerBuild, startNode, writeSitesFile, type ServerNode } from '../support/nodes';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
@@ -24,10 +26,12 @@ import { redisSkipReason, startRedis, type RedisServer } from '../support/redis'
 import {
   connectOperator,
   connectVisitor,
+  loginOperator,
   nextEvent,
   socketTracker,
   testSites,
   visitorSend,
+  type OperatorClient,
   type VisitorClient,
 } from '../support/server';
 
@@ -207,6 +211,84 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect(hello.online.map((v) => v.visitorId)).toContain(alsoOnA);
     expect(hello.online.map((v) => v.visitorId)).not.toContain(onlyThere.visitorId);
     tabOnA.disconnect();
+    sockets.closeAll();
+  }, 60_000);
+
+  it('a node killed: its visitor and console reconnect to the survivor, the visitor catches up from its last change number', async () => {
+    const victim = await startNode({ env });
+    const proxy = await startProxy([victim.port, b.port], 'failover');
+    const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
+    // A console of max on the victim, through the one address, reconnecting as the console does.
+    const hellos: { conversations: { id: string }[] }[] = [];
+    const console_: OperatorClient = sockets.track(
+      io(proxy.url + OPERATOR_NAMESPACE, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnectionDelay: 500,
+        randomizationFactor: 0.5,
+        auth: { token: await loginOperator(b.url, 'max') },
+      }),
+    );
+    console_.on('hello', (hello) => hellos.push(hello));
+    // The visitor tells the server what it has on every (re)connection, as the widget does.
+    const visitorId = newId();
+    let conversationId: string | null = null;
+    let lastChange = 0;
+    const sessions: VisitorSession[] = [];
+    const visitor: VisitorClient = sockets.track(
+      io(proxy.url + VISITOR_NAMESPACE, {
+        transports: ['websocket'],
+        forceNew: true,
+        // Long enough for the operator's message below to be stored while it is away.
+        reconnectionDelay: 3_000,
+        randomizationFactor: 0,
+        auth: (give) => give({ site: 'shop', visitorId, conversationId, lastChange }),
+      }),
+    );
+    const seen = (message: ChatMessage) => {
+      conversationId = message.conversationId;
+      lastChange = Math.max(lastChange, message.changeSeq);
+    };
+    visitor.on('session', (session) => {
+      sessions.push(session);
+      session.messages.forEach(seen);
+    });
+    const live: string[] = [];
+    visitor.on('message:new', (message) => {
+      live.push(message.text);
+      seen(message);
+    });
+    await until(() => sessions.length === 1 && hellos.length === 1, 10_000, 'visitor and console on the victim');
+
+    const first = await visitorSend(visitor, 'before the crash');
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    seen(first.message);
+    const reply = await operator.timeout(5_000).emitWithAck('message:send', {
+      conversationId: first.message.conversationId,
+      clientId: newId(),
+      text: 'seen live',
+    });
+    expect(reply.ok).toBe(true);
+    await until(() => lastChange >= (reply.ok ? reply.message.changeSeq : 0), 5_000, 'reply seen');
+    const before = lastChange;
+
+    await victim.kill();
+    // Written while the visitor has no connection: it must come with the next session.
+    const inGap = await operator.timeout(5_000).emitWithAck('message:send', {
+      conversationId: first.message.conversationId,
+      clientId: newId(),
+      text: 'in the gap',
+    });
+    expect(inGap.ok).toBe(true);
+    await until(() => sessions.length === 2 && hellos.length === 2, 15_000, 'visitor and console back on the survivor');
+    // Only what changed after the visitor's last change number: the message of the gap, once.
+    expect(sessions[1]!.messages.every((m) => m.changeSeq > before)).toBe(true);
+    expect(sessions[1]!.messages.map((m) => m.text)).toEqual(['in the gap']);
+    await sleep(300);
+    expect(live).not.toContain('in the gap');
+    expect(hellos[1]!.conversations.map((c) => c.id)).toContain(first.message.conversationId);
+    await proxy.close();
     sockets.closeAll();
   }, 60_000);
 
