@@ -304,7 +304,7 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
       );
     });
 
-    guard('hello', async () => {
+    void (async () => {
       const [conversations, leads, online] = await Promise.all([
         store.listConversations(site.id, 500),
         store.listLeads(site.id, { limit: 200 }),
@@ -322,6 +322,10 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         leads,
         online,
       });
+    })().catch((error: unknown) => {
+      ctx.log(`operator hello failed: ${String(error)}`);
+      // Without its hello the console would wait for ever: it reconnects and asks again.
+      if (socket.connected) socket.conn.close();
     });
   });
 }
