@@ -139,6 +139,28 @@ export async function announce(ctx: ServerContext, socket: VisitorSocket, event:
   if (socket.connected) ctx.operators.to(rooms.operators(socket.data.site.id)).emit(event, visitor);
 }
 
+/**
+ * A chat of `owner` opened or ended: the console's "On site" entries of the owner's
+ * visitors connected to this node are sent again, so their `conversationId` is always the
+ * open chat. (Consoles also follow `conversation:updated`, which covers visitors on
+ * other nodes.)
+ */
+export function refreshOnline(ctx: ServerContext, siteId: string, owner: string): void {
+  const ids = ctx.visitors.adapter.rooms.get(rooms.owner(siteId, owner));
+  if (!ids?.size) return;
+  if (!ctx.clustered && !ctx.operators.adapter.rooms.get(rooms.operators(siteId))?.size) return;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const socket = ctx.visitors.sockets.get(id) as VisitorSocket | undefined;
+    if (!socket || seen.has(socket.data.visitorId)) continue;
+    seen.add(socket.data.visitorId);
+    onlineVisitor(ctx, socket).then(
+      (visitor) => socket.connected && ctx.operators.to(rooms.operators(siteId)).emit('visitor:page', visitor),
+      (error: unknown) => ctx.log(`visitor not refreshed: ${String(error)}`),
+    );
+  }
+}
+
 /** Open connections per visitor, so a disconnect learns in O(1) whether it was the last tab. */
 const connections = new WeakMap<ServerContext, Map<string, number>>();
 const connectionKey = (socket: VisitorSocket) => `${socket.data.site.id}\u0000${socket.data.visitorId}`;
