@@ -29,8 +29,11 @@ export function attachWorkspaceHandlers(ctx: ServerContext, socket: OperatorSock
 
   socket.on('canned:save', (payload, ack) => {
     if (typeof ack !== 'function') return;
-    const checked = check(cannedReply, payload, { title: 'too_long', text: 'too_long' });
-    if (!checked.ok) return ack(checked);
+    const checked = check(cannedReply, payload);
+    if (!checked.ok) {
+      const tooLong = /longer than/.test(checked.error.message);
+      return ack(tooLong ? { ok: false, error: { ...checked.error, code: 'too_long' } } : checked);
+    }
     guard(
       'canned reply',
       async () => {
