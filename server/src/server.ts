@@ -83,10 +83,13 @@ export interface ServerOptions {
   retentionDays?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
-  /** Where uploaded files are kept: on disk under `dataDir`/files unless another store is given. */
+  /**
+   * The folder of uploaded files (FILES_DIR), with the key that signs their download URLs;
+   * `dataDir`/files when not given. Nodes of one deployment share it.
+   */
+  filesDir?: string;
+  /** Where uploaded files are kept: on disk in `filesDir` unless another store is given. */
   fileStore?: FileStore;
-  /** Signs download URLs; by default a random key kept in `dataDir`/files (shared by nodes that share the files). */
-  fileUrlSecret?: string;
 }
 
 export interface RunningServer {
@@ -302,11 +305,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ? { burst: LIMITS.visitorMessageBurst, perSecond: LIMITS.visitorMessagesPerSecond }
       : options.visitorMessageLimit,
   );
-  const dataDir = options.dataDir ?? paths.data;
-  const filesDir = join(dataDir, 'files');
+  const filesDir = options.filesDir ?? join(options.dataDir ?? paths.data, 'files');
   const uploads = createUploads(ctx, {
     files: options.fileStore ?? diskFileStore(join(filesDir, 'store')),
-    signer: createUrlSigner(loadSigningKey(join(filesDir, 'url-signing.key'), options.fileUrlSecret), publicUrl),
+    signer: createUrlSigner(loadSigningKey(join(filesDir, 'url-signing.key')), publicUrl),
     incomingDir: join(filesDir, 'incoming'),
   });
   ctx.uploads = uploads;

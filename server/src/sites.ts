@@ -16,6 +16,7 @@ import {
   type UploadSettings,
 } from '../../src/protocol';
 import { readTheme } from '../../src/themes/validate';
+import { NEVER_ALLOWED } from './files/sniff';
 import { checkHours, type BusinessHours } from './hours';
 import { isPasswordHash } from './passwords';
 import { resolveSecrets } from './secrets';
@@ -70,16 +71,6 @@ interface UploadsConfig {
 }
 
 const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
-/** Types a browser may run as a page or script: never stored, whatever a site's list says. */
-const NEVER_ALLOWED = new Set([
-  'text/html',
-  'application/xhtml+xml',
-  'image/svg+xml',
-  'text/xml',
-  'application/xml',
-  'text/javascript',
-  'application/javascript',
-]);
 
 function parseUploads(raw: unknown, at: string): { uploads: UploadSettings | null; quota?: number } {
   if (raw === false || raw === null) return { uploads: null };

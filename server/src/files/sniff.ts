@@ -14,6 +14,17 @@ import { imageSize } from './image-size';
 /** Raster formats every browser shows; the only ones ever served inline. */
 export const INLINE_IMAGES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
+/** Types a browser may run as a page or script: never stored, whatever a site's list says. */
+export const NEVER_ALLOWED: ReadonlySet<string> = new Set([
+  'text/html',
+  'application/xhtml+xml',
+  'image/svg+xml',
+  'text/xml',
+  'application/xml',
+  'text/javascript',
+  'application/javascript',
+]);
+
 /** Bytes kept from the start of an upload, for dimensions. */
 const HEAD_BYTES = 64 * 1024;
 /** The longest pattern below, so a match split between two chunks is still found. */
@@ -129,6 +140,7 @@ export async function sniff(path: string, scan: ByteScan, hints: UploadHints): P
     return { mime: 'text/plain', kind: 'file' };
   }
   let mime = found.mime.split(';')[0]!.trim().toLowerCase();
+  if (NEVER_ALLOWED.has(mime)) return undefined;
   if (mime === 'application/x-cfb') {
     mime = COMPOUND_FILE_TYPES[hints.name.split('.').pop()?.toLowerCase() ?? ''] ?? mime;
   }

@@ -19,11 +19,10 @@ export interface UrlSigner {
 }
 
 /**
- * The signing key, kept in a file beside the files (0600), made on first start. Every
- * node that shares the files shares the key; setting FILE_URL_SECRET overrides it.
+ * The signing key, kept in a file beside the files (0600), made on first start: every
+ * node that shares the files (FILES_DIR) shares the key.
  */
-export function loadSigningKey(file: string, fromEnvironment?: string): Buffer {
-  if (fromEnvironment) return Buffer.from(fromEnvironment, 'utf8');
+export function loadSigningKey(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
