@@ -26,8 +26,21 @@ function MessageItem({
   seen: boolean;
 }) {
   const [editing, setEditing] = useState(false);
-  const mine = m.author === 'operator' && m.operator?.id === s.me.value?.id;
-  const open = s.conversations.value.get(m.conversationId)?.status === 'open';
+  const me = s.me.value?.id;
+  const conversation = s.conversations.value.get(m.conversationId);
+  const mine = m.author === 'operator' && m.operator?.id === me;
+  // Passed on to a colleague: one's earlier messages stay as they are.
+  const open = conversation?.status === 'open' && (conversation.operatorId === null || conversation.operatorId === me);
+  if (m.author === 'system') {
+    return (
+      <p class="msg system" data-seq={m.seq} data-id={m.id}>
+        {m.text}{' '}
+        <time dateTime={new Date(m.createdAt).toISOString()} title={formatDateTime(m.createdAt)}>
+          {formatTime(m.createdAt)}
+        </time>
+      </p>
+    );
+  }
   if (editing) {
     return (
       <form
