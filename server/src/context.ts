@@ -15,6 +15,7 @@ import type {
 } from '../../src/protocol';
 import type { Metrics } from './metrics';
 import type { Presence } from './presence';
+import type { VisitorConnections } from './visitor-connections';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
@@ -27,6 +28,8 @@ export interface ServerContext {
   visitors: Namespace<VisitorToServer, ServerToVisitor>;
   operators: Namespace<OperatorToServer, ServerToOperator>;
   presence: Presence;
+  /** Each visitor's open connections: on this node, or on every node through Redis. */
+  visitorConnections: VisitorConnections;
   webhooks: WebhookSender;
   /** Re-tells visitors of one site (or all) their availability where it changed. */
   refreshAvailability: (site?: string) => void;

@@ -324,7 +324,7 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
 
     attachWorkspaceHandlers(ctx, socket, guard);
 
-    guard('hello', async () => {
+    void (async () => {
       const [conversations, leads, online, cannedReplies, personalCannedReplies] = await Promise.all([
         store.listConversations(site.id, 500),
         store.listLeads(site.id, { limit: 200 }),
@@ -346,6 +346,10 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         cannedReplies,
         personalCannedReplies,
       });
+    })().catch((error: unknown) => {
+      ctx.log(`operator hello failed: ${String(error)}`);
+      // Without its hello the console would wait for ever: it reconnects and asks again.
+      if (socket.connected) socket.conn.close();
     });
   });
 }
