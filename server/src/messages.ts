@@ -8,7 +8,7 @@
  */
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
-import { heldByColleague } from './assignment';
+import { heldByColleague, takeOverFromAbsent } from './assignment';
 import { takesNewChats } from './availability';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
 import type { OperatorConfig, SiteConfig } from './sites';
@@ -52,8 +52,8 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (row?.site !== from.site.id) return { error: fail('not_found', 'no such conversation') };
       if (row.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
       const held = heldByColleague(from.site, row, from.operator);
-      if (held) return { error: held };
-      return { conversation: row, created: false };
+      if (held && !(await takeOverFromAbsent(ctx, from.site, row, from.operator))) return { error: held };
+      return { conversation: held ? (await store.getConversation(row.id))! : row, created: false };
     }
     if (limiter && !(await limiter.take(`${from.site.id}:${from.visitorId}`))) {
       return { error: fail('rate_limited', 'too many messages; wait a moment') };
