@@ -24,8 +24,8 @@ export const BASE_CSS = `
 .who{flex:1;min-width:0}
 .who strong{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .who span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.icon-button{all:unset;cursor:pointer;width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center}
-.icon-button:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid ${v('accent')};outline-offset:2px}
+.icon-button{all:unset;cursor:pointer;width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center;font-size:18px;flex:none}
+.icon-button:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible,a:focus-visible,label:focus-within{outline:3px solid ${v('accent')};outline-offset:2px}
 .header .icon-button:focus-visible{outline-color:${v('onAccent')}}
 .icon-button svg{width:22px;height:22px;fill:currentColor}
 .banner{padding:8px 16px;font-size:13px;background:#fff4e5;color:#7a4100;display:flex;gap:8px;align-items:center;justify-content:space-between}
