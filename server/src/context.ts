@@ -18,6 +18,7 @@ import type { Presence } from './presence';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
+import type { Uploads } from './uploads';
 import type { WebhookSender } from './webhook';
 
 export interface ServerContext {
@@ -37,6 +38,8 @@ export interface ServerContext {
   log: (message: string) => void;
   /** Counters the gateways feed directly (the store's are fed by its wrapper). */
   metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
+  /** Files: grants, uploads, signed download URLs (uploads.ts). */
+  uploads?: Uploads;
 }
 
 export const rooms = {
@@ -85,6 +88,7 @@ export function toChatMessage(ctx: ServerContext, site: string, row: MessageRow)
     ...(row.editedAt ? { editedAt: row.editedAt } : {}),
     ...(row.deletedAt ? { deleted: true } : {}),
     createdAt: row.createdAt,
+    ...(row.attachments && ctx.uploads ? { attachments: ctx.uploads.attachmentsOf(row) } : {}),
   };
 }
 

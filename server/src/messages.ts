@@ -10,7 +10,7 @@ import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/proto
 import { publishConversation, toChatMessage, type ServerContext } from './context';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
 import type { OperatorConfig, SiteConfig } from './sites';
-import type { ConversationRow } from './store';
+import { AttachmentUnavailableError, type ConversationRow } from './store';
 
 export type MessageSender =
   | {
@@ -29,6 +29,8 @@ export interface PostedMessage {
   clientId: string;
   text: string;
   replyTo?: string;
+  /** Ids of the sender's own finished uploads. */
+  attachments?: string[];
 }
 
 export interface MessageLimit {
@@ -77,14 +79,22 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       }
       // The first operator to answer takes the conversation; their greeting goes first.
       if (from.kind === 'operator') await pickUp(ctx, site, conversation, from.operator);
-      const { message, duplicate } = await appendMessage(ctx, conversation, {
-        sender,
-        clientId: input.clientId,
-        author: from.kind,
-        operatorId: from.kind === 'operator' ? from.operator.id : null,
-        text: input.text,
-        replyTo: input.replyTo,
-      });
+      let appended: Awaited<ReturnType<typeof appendMessage>>;
+      try {
+        appended = await appendMessage(ctx, conversation, {
+          sender,
+          clientId: input.clientId,
+          author: from.kind,
+          operatorId: from.kind === 'operator' ? from.operator.id : null,
+          text: input.text,
+          replyTo: input.replyTo,
+          ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof AttachmentUnavailableError)) throw error;
+        return fail('invalid', 'attach only your own finished uploads, each once', 'attachments');
+      }
+      const { message, duplicate } = appended;
       if (!duplicate) {
         broadcastMessage(ctx, conversation, message, except);
         if (created) {
