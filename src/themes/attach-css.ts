@@ -13,6 +13,7 @@ export const ATTACH_CSS = `
 .chosen .icon-button svg{width:16px;height:16px}
 .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
 .size{color:${v('mutedText')};white-space:nowrap}
+.bubble .size{color:inherit}
 .recorder{display:flex;gap:8px;align-items:center;flex-wrap:wrap;font-size:13px}
 .recorder audio{height:36px;max-width:100%}
 .recorder .rec{color:#b42318;font-weight:600}
