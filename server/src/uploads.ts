@@ -91,8 +91,9 @@ export interface UploadsOptions {
 export function createUploads(ctx: ServerContext, { files, signer, incomingDir }: UploadsOptions) {
   const { store } = ctx;
   const grants = ctx.rateLimiters('upload-grant', UPLOAD_DEFAULTS.grantBurst, UPLOAD_DEFAULTS.grantsPerSecond);
-  // Per address, for the HTTP side: tokens are unguessable, but nobody gets to hammer the route.
-  const posts = ctx.rateLimiters('upload-post', 30, 0.5);
+  // Per address, failures only (as logins): tokens are unguessable, but nobody gets to
+  // hammer the route with made-up ones; valid uploads behind one office NAT are not limited.
+  const badTokens = ctx.rateLimiters('upload-bad-token', 30, 0.5);
 
   const toAttachment = (stored: StoredAttachment): Attachment => {
     const { url, expiresAt } = signer.url(stored.id, UPLOAD_DEFAULTS.downloadUrlTtlMs);
@@ -215,11 +216,15 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
         refuse(res, status, code, message, { ...cors(allowedOrigin(site, origin)), Connection: 'close' });
         res.once('finish', () => req.destroy());
       };
-      if (!(await posts.take(clientIp))) return early(429, 'rate_limited', 'too many uploads; wait a moment');
+      if (!(await badTokens.allows(clientIp)))
+        return early(429, 'rate_limited', 'too many refused uploads; wait a moment');
       const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(req.headers.authorization ?? '')?.[1];
       const grantHash = token && hashToken(token);
       const row = grantHash ? await store.claimUpload(grantHash) : undefined;
-      if (!row || !grantHash) return early(401, 'grant_invalid', 'ask for a new upload grant');
+      if (!row || !grantHash) {
+        await badTokens.take(clientIp);
+        return early(401, 'grant_invalid', 'ask for a new upload grant');
+      }
       const site = ctx.sites.get(row.site);
       const settings = site && uploadSettings(site);
       const headers = cors(allowedOrigin(site, origin));
@@ -358,6 +363,12 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
       await drain(now - UPLOAD_DEFAULTS.unattachedTtlMs, true);
       if (retentionDays) await drain(now - retentionDays * 86_400_000, false);
       return removed;
+    },
+
+    /** A deleted message's files go with it. */
+    async forgetMessage(messageId: string): Promise<void> {
+      const keys = await store.removeMessageAttachments(messageId);
+      await Promise.all(keys.map((key) => files.delete(key)));
     },
 
     /** Erases a visitor and their files (owner API): the rows in the store's erase, then the files. */
