@@ -75,6 +75,38 @@ function refuse(
   sendJson(res, status, { error: { code, message } }, headers);
 }
 
+/** Extensions that fit each type a site may accept; the first is added to a name that has none of them. */
+const EXTENSIONS: Record<string, string[]> = {
+  'image/png': ['png'],
+  'image/jpeg': ['jpg', 'jpeg', 'jfif'],
+  'image/gif': ['gif'],
+  'image/webp': ['webp'],
+  'application/pdf': ['pdf'],
+  'application/msword': ['doc', 'dot'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+  'application/vnd.ms-excel': ['xls'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+  'application/vnd.ms-powerpoint': ['ppt'],
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['pptx'],
+  'application/vnd.oasis.opendocument.text': ['odt'],
+  'application/vnd.oasis.opendocument.spreadsheet': ['ods'],
+  'text/plain': ['txt', 'text', 'log', 'md', 'csv', 'tsv'],
+  'audio/webm': ['webm', 'weba'],
+  'audio/ogg': ['ogg', 'oga', 'opus'],
+  'audio/mp4': ['m4a', 'mp4'],
+};
+
+/**
+ * The name a download is saved under: the display name, with the sniffed type's
+ * extension added when its own does not fit (a PDF named `invoice.exe` saves as
+ * `invoice.exe.pdf`), so the saved file opens as what it is, never as a program.
+ */
+export function downloadName(name: string, mime: string): string {
+  const fitting = EXTENSIONS[mime] ?? [mime.split('/')[1]?.replace(/[^a-z0-9]/g, '') || 'bin'];
+  const extension = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
+  return fitting.includes(extension) ? name : `${name}.${fitting[0]}`;
+}
+
 /** `Content-Disposition` with the display name: an ASCII fallback and the UTF-8 name (RFC 6266). */
 function disposition(kind: 'inline' | 'attachment', name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
@@ -310,7 +342,7 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
       const maxAge = Math.max(0, Math.floor((Number(query.e) - Date.now()) / 1000));
       const headers: Record<string, string> = {
         'Content-Type': mime === 'text/plain' ? 'text/plain; charset=utf-8' : mime,
-        'Content-Disposition': disposition(inline ? 'inline' : 'attachment', row.name),
+        'Content-Disposition': disposition(inline ? 'inline' : 'attachment', downloadName(row.name, mime)),
         'X-Content-Type-Options': 'nosniff',
         'Content-Security-Policy': 'sandbox',
         'Referrer-Policy': 'no-referrer',

@@ -377,6 +377,10 @@ describe('types from the bytes', () => {
       height: 1,
       name: 'report.pdf',
     });
+    // ...and saved under an extension that fits it.
+    const served = await fetch(png.body.attachment!.url);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('content-disposition')).toMatch(/^inline; filename="report\.pdf\.png"/);
   });
 
   it('takes office documents and voice recordings by their bytes', async () => {
