@@ -11,7 +11,7 @@ const Files = lazyView(() => import('./attachments').then((m) => m.Files));
 
 /** "10:42" in the reader's locale. */
 const formatTime = (ms: number, code: string): string =>
-  new Date(ms).toLocaleTimeString(code, { hour: '2-digit', minute: '2-digit' });
+  new Date(ms).toLocaleTimeString(code, { hour: 'numeric', minute: '2-digit' });
 
 /** The quoted message above a reply (seed 000). */
 function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
