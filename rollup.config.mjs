@@ -83,10 +83,11 @@ const slimSocketIo = () => ({
  * Methods of socket.io-client's Socket class the widget never calls (~0.5 kB gzip): the
  * catch-all listeners (`onAny`, `onAnyOutgoing` and their kin), `send` and `compress`,
  * and the retry queue, which works only with the `retries` option Confab does not set
- * (it has its own outbox). The two the class calls itself become empty methods. A method
+ * (it has its own outbox), and the `disconnected` getter. The two the class calls itself become empty methods. A method
  * missing from a new socket.io-client release fails the build here, not the widget.
  */
 const UNUSED_SOCKET_METHODS = {
+  'get disconnected': null,
   send: null,
   compress: null,
   onAny: null,
@@ -101,17 +102,23 @@ const UNUSED_SOCKET_METHODS = {
   _drainQueue: '_drainQueue() {}',
   notifyOutgoingListeners: 'notifyOutgoingListeners() {}',
 };
-const SOCKET_CLASS = /socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/;
+/** engine.io's `send`, an alias of `write`, which socket.io's Manager calls instead. */
+const UNUSED_ENGINE_METHODS = { send: null };
+const SOCKET_CLASSES = [
+  [/socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_SOCKET_METHODS],
+  [/engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_ENGINE_METHODS],
+];
 const slimSocketClass = () => ({
   name: 'confab-slim-socket-class',
   transform(code, id) {
-    if (!SOCKET_CLASS.test(id)) return null;
+    const unused = SOCKET_CLASSES.find(([file]) => file.test(id))?.[1];
+    if (!unused) return null;
     let slim = code;
-    for (const [method, replacement] of Object.entries(UNUSED_SOCKET_METHODS)) {
+    for (const [method, replacement] of Object.entries(unused)) {
       // Class methods sit at four spaces and close with a brace at four spaces.
       const start = slim.search(new RegExp(`\\n {4}${method}\\(`));
       const end = start < 0 ? -1 : slim.indexOf('\n    }\n', start);
-      if (end < 0) throw new Error(`confab-slim-socket-class: socket.io-client has no method ${method} any more`);
+      if (end < 0) throw new Error(`confab-slim-socket-class: ${id} has no method ${method} any more`);
       slim = `${slim.slice(0, start + 1)}    ${replacement ?? ''}${slim.slice(end + 6)}`;
     }
     return { code: slim, map: null };

@@ -208,7 +208,7 @@ describeInBrowser('voice messages', () => {
     await console.locator('.list button', { hasText: 'A voice message follows' }).click();
     await console.locator('.msg.visitor', { hasText: 'A voice message follows' }).waitFor();
 
-    await widget(page).getByRole('button', { name: 'Record a voice message' }).click();
+    await widget(page).getByRole('button', { name: 'Record voice' }).click();
     await widget(page).locator('.recorder').getByText('Up to 2:00').waitFor();
     await widget(page).getByRole('button', { name: 'Record', exact: true }).click();
     await widget(page).locator('.recorder [role=timer]').waitFor();

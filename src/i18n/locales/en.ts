@@ -21,7 +21,7 @@ const en = {
   'composer.placeholder': 'Write a message…',
   'composer.send': 'Send',
   'composer.attach': 'Attach files',
-  'composer.voice': 'Record a voice message',
+  'composer.voice': 'Record voice',
   'composer.emoji': 'Emoji',
   'composer.tooLong': {
     one: '{count} character over the limit',

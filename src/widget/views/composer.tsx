@@ -63,7 +63,6 @@ export function Composer({ widget, inputRef }: { widget: WidgetModel; inputRef: 
               type="file"
               multiple
               class="sr-only"
-              accept={uploads.types.join()}
               aria-label={t('composer.attach')}
               onChange={(event) => {
                 stageFiles(widget, event.currentTarget.files);

@@ -108,8 +108,7 @@ describe('attaching in the widget', () => {
     w.connect({ uploads });
     const input = w.$('input[type=file]') as HTMLInputElement;
     expect(input.getAttribute('aria-label')).toBe('Attach files');
-    expect(input.accept).toBe('image/png,application/pdf,audio/webm');
-    expect(w.$('[aria-label="Record a voice message"]')).not.toBeNull();
+    expect(w.$('[aria-label="Record voice"]')).not.toBeNull();
   });
 
   it('refuses a file type with the allowed types, in the visitor’s language', async () => {
