@@ -37,10 +37,13 @@ const copy = (files) => ({
 });
 
 /**
- * Parts of socket.io the widget does not need, replaced by smaller equivalents (~1.2 kB gzip):
+ * Parts of socket.io the widget does not need, replaced by smaller equivalents (~1.4 kB gzip):
  * - binary packets: Confab sends and receives JSON only, so socket.io-parser's binary
  *   support and engine.io-parser's base64 decoder go; a binary frame is refused like any
  *   malformed packet;
+ * - engine.io-parser's packet encoder and decoder keep their text path only: with no
+ *   binary data to send, nothing is a Blob or an ArrayBuffer, and a binary frame from the
+ *   wire decodes as a parser error, which closes the connection as a malformed one does;
  * - parseuri, a long regular expression for browsers without `URL`; every browser the
  *   widget supports has it. The server URL is an http(s) origin (see validServer).
  */
@@ -51,6 +54,15 @@ const REPLACED = {
     'export const deconstructPacket = (packet) => ({ packet, buffers: [] }); export const reconstructPacket = (packet) => packet;',
   'engine.io-parser/build/esm/contrib/base64-arraybuffer.js':
     'export const encode = () => { throw new Error("binary"); }; export const decode = () => { throw new Error("binary"); };',
+  'engine.io-parser/build/esm/encodePacket.browser.js': `import { PACKET_TYPES } from "./commons.js";
+export const encodePacket = ({ type, data }, supportsBinary, callback) => callback(PACKET_TYPES[type] + (data || ""));
+export const encodePacketToBinary = () => { throw new Error("binary"); };`,
+  'engine.io-parser/build/esm/decodePacket.browser.js': `import { ERROR_PACKET, PACKET_TYPES_REVERSE } from "./commons.js";
+export const decodePacket = (encoded) => {
+  const type = typeof encoded === "string" && PACKET_TYPES_REVERSE[encoded.charAt(0)];
+  if (!type) return ERROR_PACKET;
+  return encoded.length > 1 ? { type, data: encoded.substring(1) } : { type };
+};`,
   'engine.io-client/build/esm/contrib/parseuri.js': `export function parse(source) {
   const url = new URL(/^[a-z][a-z\\d+.-]*:\\/\\//i.test(source) ? source : "http://" + source);
   const host = url.hostname.replace(/^\\[|\\]$/g, "");
@@ -64,6 +76,52 @@ const slimSocketIo = () => ({
     const path = id.replace(/\\/g, '/');
     const key = Object.keys(REPLACED).find((end) => path.endsWith(`node_modules/${end}`));
     return key ? REPLACED[key] : null;
+  },
+});
+
+/**
+ * Methods of socket.io-client's Socket class the widget never calls (~0.5 kB gzip): the
+ * catch-all listeners (`onAny`, `onAnyOutgoing` and their kin), `send` and `compress`,
+ * and the retry queue, which works only with the `retries` option Confab does not set
+ * (it has its own outbox), and the `disconnected` getter. The two the class calls itself become empty methods. A method
+ * missing from a new socket.io-client release fails the build here, not the widget.
+ */
+const UNUSED_SOCKET_METHODS = {
+  'get disconnected': null,
+  send: null,
+  compress: null,
+  onAny: null,
+  prependAny: null,
+  offAny: null,
+  listenersAny: null,
+  onAnyOutgoing: null,
+  prependAnyOutgoing: null,
+  offAnyOutgoing: null,
+  listenersAnyOutgoing: null,
+  _addToQueue: '_addToQueue() {}',
+  _drainQueue: '_drainQueue() {}',
+  notifyOutgoingListeners: 'notifyOutgoingListeners() {}',
+};
+/** engine.io's `send`, an alias of `write`, which socket.io's Manager calls instead. */
+const UNUSED_ENGINE_METHODS = { send: null };
+const SOCKET_CLASSES = [
+  [/socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_SOCKET_METHODS],
+  [/engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_ENGINE_METHODS],
+];
+const slimSocketClass = () => ({
+  name: 'confab-slim-socket-class',
+  transform(code, id) {
+    const unused = SOCKET_CLASSES.find(([file]) => file.test(id))?.[1];
+    if (!unused) return null;
+    let slim = code;
+    for (const [method, replacement] of Object.entries(unused)) {
+      // Class methods sit at four spaces and close with a brace at four spaces.
+      const start = slim.search(new RegExp(`\\n {4}${method}\\(`));
+      const end = start < 0 ? -1 : slim.indexOf('\n    }\n', start);
+      if (end < 0) throw new Error(`confab-slim-socket-class: ${id} has no method ${method} any more`);
+      slim = `${slim.slice(0, start + 1)}    ${replacement ?? ''}${slim.slice(end + 6)}`;
+    }
+    return { code: slim, map: null };
   },
 });
 
@@ -120,6 +178,7 @@ export default [
     plugins: [
       onlyWebSocketAndPolling(),
       slimSocketIo(),
+      slimSocketClass(),
       loaderPartsFromLoader(),
       nodeResolve({ browser: true }),
       ts(),

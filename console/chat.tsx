@@ -6,6 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../src/protocol';
 import { createTypingSignal } from '../src/widget/typing';
+import { progress } from '../src/widget/attachments/upload';
+import { Attachments } from './attachments';
 import { Composer } from './composer';
 import { ContextFacts } from './context-view';
 import { VisitorHistoryView } from './history-view';
@@ -69,6 +71,7 @@ function MessageItem({
       </small>
       {m.replyTo && <blockquote class="quote">{m.replyTo.deleted ? 'message deleted' : m.replyTo.text}</blockquote>}
       {m.deleted ? <em class="text">message deleted</em> : <span class="text">{m.text}</span>}
+      {m.attachments && !m.deleted && <Attachments s={s} list={m.attachments} />}
       <small class="actions">
         {m.editedAt && !m.deleted && <span>edited</span>}
         {seen && <span class="seen">Seen</span>}
@@ -186,6 +189,15 @@ export function Chat({ s }: { s: OperatorSession }) {
         {s.pending.value.map((p) => (
           <div key={p.clientId} class="msg operator pending">
             {p.text}
+            {p.files?.map((file) => {
+              const share = progress.value.get(file.key);
+              return (
+                <small key={file.key} class="upload">
+                  {file.name}
+                  {share !== undefined && <progress value={share} max={1} aria-label={`Uploading ${file.name}`} />}
+                </small>
+              );
+            })}
             {p.error && <small role="alert">{p.error}</small>}
           </div>
         ))}

@@ -5,6 +5,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { CannedReply } from '../src/protocol';
+import { ChosenList, RecorderBar, useChosenFiles } from './attach-bar';
 import { searchCanned } from './models/canned';
 import type { OperatorSession } from './session';
 import { cannedOpen } from './ui-state';
@@ -24,11 +25,15 @@ export function Composer({ s, onInput, onSent }: { s: OperatorSession; onInput: 
   const matches = query === null ? [] : searchCanned(s.canned.all.value, query).slice(0, MAX_SHOWN);
   const listOpen = matches.length > 0;
   const chosen = matches[Math.min(active, matches.length - 1)];
+  const uploads = s.uploads.value;
+  const files = useChosenFiles(uploads);
+  const [recording, setRecording] = useState(false);
 
-  const send = () => {
+  const send = (attached = files.chosen) => {
     const el = field.current!;
-    void s.reply(el.value);
+    void s.reply(el.value, attached);
     el.value = '';
+    files.clear();
     setQuery(null);
     onSent();
   };
@@ -48,7 +53,22 @@ export function Composer({ s, onInput, onSent }: { s: OperatorSession; onInput: 
         e.preventDefault();
         send();
       }}
+      onDragOver={(e) => uploads && e.preventDefault()}
+      onDrop={(e) => {
+        if (!uploads || !e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        files.add([...e.dataTransfer.files]);
+      }}
+      onPaste={(e) => {
+        if (!uploads || !e.clipboardData?.files.length) return;
+        e.preventDefault();
+        files.add([...e.clipboardData.files]);
+      }}
     >
+      {uploads && <ChosenList files={files} />}
+      {uploads && recording && (
+        <RecorderBar uploads={uploads} onSend={(blob, mime, ms) => send(files.addRecording(blob, mime, ms))} />
+      )}
       {listOpen && (
         // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA combobox pattern: a list of options, owned by the field
         <ul class="canned-options" role="listbox" id="canned-options" aria-label="Canned replies">
@@ -117,6 +137,26 @@ export function Composer({ s, onInput, onSent }: { s: OperatorSession; onInput: 
           }
         }}
       />
+      {uploads && (
+        <>
+          <label class="secondary attach">
+            Attach
+            <input
+              type="file"
+              multiple
+              class="sr-only"
+              accept={uploads.types.join()}
+              onChange={(e) => {
+                files.add([...(e.currentTarget.files ?? [])]);
+                e.currentTarget.value = '';
+              }}
+            />
+          </label>
+          <button type="button" class="secondary" aria-pressed={recording} onClick={() => setRecording(!recording)}>
+            Voice
+          </button>
+        </>
+      )}
       <button type="button" class="secondary" onClick={() => (cannedOpen.value = true)}>
         Canned replies
       </button>

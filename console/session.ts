@@ -19,9 +19,12 @@ import {
   type OperatorProfile,
   type OperatorStatus,
   type TeamMember,
+  type UploadSettings,
   type OperatorToServer,
   type ServerToOperator,
 } from '../src/protocol';
+import type { FileRef } from '../src/widget/attachments/files';
+import { uploadFiles } from '../src/widget/attachments/upload';
 import { alertFor } from './notify/alerts';
 import { showDesktop } from './notify/desktop';
 import { playChime } from './notify/sound';
@@ -43,6 +46,8 @@ export type Tab = 'new' | 'mine' | 'all' | 'closed' | 'leads' | 'online';
 export interface PendingReply {
   clientId: string;
   text: string;
+  /** Files going with the reply; their bytes wait in the session until they are sent. */
+  files?: FileRef[];
   error?: string;
 }
 
@@ -53,6 +58,14 @@ const pageVisible = () => document.visibilityState === 'visible';
 
 /** The open chat shows one conversation, so sequence order is the whole order. */
 const bySeq = (a: ChatMessage, b: ChatMessage) => a.seq - b.seq;
+
+/** An upload refusal as the operator reads it. */
+function uploadError(code: string, message: string): string {
+  if (code === 'too_large') return 'not sent — the file is over the size limit';
+  if (code === 'type_not_allowed') return 'not sent — this type of file is not allowed';
+  if (code === 'rate_limited') return 'not sent — too many uploads at once, try again in a moment';
+  return `not sent — ${message}`;
+}
 
 export function createOperatorSession(token: string, onUnauthorized: () => void) {
   const me = signal<OperatorProfile | null>(null);
@@ -76,6 +89,10 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const conversationFilter = signal<ConversationFilter>(NO_CONVERSATION_FILTER);
   const leadFilter = signal<LeadFilter>(NO_LEAD_FILTER);
   const searchTexts = new Map<string, string[]>();
+  /** What the site accepts as uploads (null: uploads off), from `hello`. */
+  const uploads = signal<UploadSettings | null>(null);
+  /** Bytes of files chosen or being sent, by upload key. */
+  const fileBytes = new Map<string, Blob>();
 
   const myId = computed(() => me.value?.id);
   const unread = createUnreadModel(localStorage, conversations, myId);
@@ -183,6 +200,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       notifications.load(hello.operator.id);
       canned.load(hello.operator.id, hello.cannedReplies, hello.personalCannedReplies);
       unread.seed(hello.conversations, hello.operator.id);
+      uploads.value = hello.uploads ?? null;
       if (selectedId.value) void select(selectedId.value);
     },
     'team:updated': (members) => (team.value = members),
@@ -289,10 +307,13 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     socket.volatile.emit('read', { conversationId: id, seq: last.seq });
   }
 
-  async function reply(text: string) {
+  /** Sends a reply, with files when given: each uploaded first, then one message with them all. */
+  async function reply(text: string, files: { file: Blob; ref: FileRef }[] = []) {
     const conversationId = selectedId.value;
-    if (!conversationId || !text.trim()) return;
-    const item: PendingReply = { clientId: newId(), text: text.trim() };
+    if (!conversationId || (!text.trim() && !files.length)) return;
+    for (const { file, ref } of files) fileBytes.set(ref.key, file);
+    const refs = files.map((f) => f.ref);
+    const item: PendingReply = { clientId: newId(), text: text.trim(), ...(refs.length ? { files: refs } : {}) };
     const replyTo = replyingTo.value?.id;
     replyingTo.value = null;
     pending.value = [...pending.value, item];
@@ -301,14 +322,30 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
         p.clientId !== item.clientId ? [p] : patch ? [{ ...p, ...patch }] : [],
       ));
     try {
+      let attachments: string[] | undefined;
+      if (refs.length) {
+        const uploaded = await uploadFiles(
+          {
+            grant: (payload) =>
+              socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('upload:grant', { ...payload, conversationId }),
+            read: async (key) => fileBytes.get(key),
+          },
+          refs,
+          item.clientId,
+        );
+        if (!uploaded.ok) return done({ error: uploadError(uploaded.error.code, uploaded.error.message) });
+        attachments = uploaded.ids;
+      }
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', {
         conversationId,
         clientId: item.clientId,
         text: item.text,
         ...(replyTo ? { replyTo } : {}),
+        ...(attachments ? { attachments } : {}),
       });
       if (result.ok) {
         done(null);
+        for (const ref of refs) fileBytes.delete(ref.key);
         mergeOpen([result.message]);
         // Answering a new conversation takes it: follow it to "Mine".
         if (tab.value === 'new') tab.value = 'mine';
@@ -391,6 +428,12 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     },
     select,
     reply,
+    uploads,
+    /** A fresh signed URL for an attachment whose URL expired. */
+    async attachmentUrl(attachmentId: string) {
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('attachment:url', { attachmentId });
+      return result.ok ? result : null;
+    },
     typingSignal: (on: boolean) => {
       if (selectedId.value) socket.volatile.emit('typing', { conversationId: selectedId.value, typing: on });
     },

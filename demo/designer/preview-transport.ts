@@ -74,6 +74,8 @@ export function previewTransport(state: PreviewState, siteName: string) {
       },
       send: async ({ clientId, text }) => ({ ok: true, message: message('visitor', text, { clientId }) }),
       submitLead: async () => ({ ok: true, leadId: 'preview-lead' }),
+      // The preview's site takes no uploads: nothing asks.
+      request: async () => ({ ok: false, error: { code: 'invalid', message: 'not in the preview' } }) as never,
       page() {},
       endConversation: async (conversationId) => ({ ok: true, conversationId }),
       rate: async ({ conversationId, score, final }) => ({

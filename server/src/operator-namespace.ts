@@ -228,6 +228,12 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
           const row = text?.ok
             ? await store.editMessage(found.row.id, text.value)
             : await store.deleteMessage(found.row.id);
+          // A deleted message's files go first: once the operator hears "deleted", its links are dead.
+          if (!text && row && found.row.attachments) {
+            await ctx.uploads
+              ?.forgetMessage(row.id)
+              .catch((error: unknown) => ctx.log(`files of a deleted message not removed: ${String(error)}`));
+          }
           announceChange(found.conversation, ack, row);
         },
         ack,

@@ -75,6 +75,38 @@ function refuse(
   sendJson(res, status, { error: { code, message } }, headers);
 }
 
+/** Extensions that fit each type a site may accept; the first is added to a name that has none of them. */
+const EXTENSIONS: Record<string, string[]> = {
+  'image/png': ['png'],
+  'image/jpeg': ['jpg', 'jpeg', 'jfif'],
+  'image/gif': ['gif'],
+  'image/webp': ['webp'],
+  'application/pdf': ['pdf'],
+  'application/msword': ['doc', 'dot'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+  'application/vnd.ms-excel': ['xls'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+  'application/vnd.ms-powerpoint': ['ppt'],
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['pptx'],
+  'application/vnd.oasis.opendocument.text': ['odt'],
+  'application/vnd.oasis.opendocument.spreadsheet': ['ods'],
+  'text/plain': ['txt', 'text', 'log', 'md', 'csv', 'tsv'],
+  'audio/webm': ['webm', 'weba'],
+  'audio/ogg': ['ogg', 'oga', 'opus'],
+  'audio/mp4': ['m4a', 'mp4'],
+};
+
+/**
+ * The name a download is saved under: the display name, with the sniffed type's
+ * extension added when its own does not fit (a PDF named `invoice.exe` saves as
+ * `invoice.exe.pdf`), so the saved file opens as what it is, never as a program.
+ */
+export function downloadName(name: string, mime: string): string {
+  const fitting = EXTENSIONS[mime] ?? [mime.split('/')[1]?.replace(/[^a-z0-9]/g, '') || 'bin'];
+  const extension = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
+  return fitting.includes(extension) ? name : `${name}.${fitting[0]}`;
+}
+
 /** `Content-Disposition` with the display name: an ASCII fallback and the UTF-8 name (RFC 6266). */
 function disposition(kind: 'inline' | 'attachment', name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
@@ -91,8 +123,9 @@ export interface UploadsOptions {
 export function createUploads(ctx: ServerContext, { files, signer, incomingDir }: UploadsOptions) {
   const { store } = ctx;
   const grants = ctx.rateLimiters('upload-grant', UPLOAD_DEFAULTS.grantBurst, UPLOAD_DEFAULTS.grantsPerSecond);
-  // Per address, for the HTTP side: tokens are unguessable, but nobody gets to hammer the route.
-  const posts = ctx.rateLimiters('upload-post', 30, 0.5);
+  // Per address, failures only (as logins): tokens are unguessable, but nobody gets to
+  // hammer the route with made-up ones; valid uploads behind one office NAT are not limited.
+  const badTokens = ctx.rateLimiters('upload-bad-token', 30, 0.5);
 
   const toAttachment = (stored: StoredAttachment): Attachment => {
     const { url, expiresAt } = signer.url(stored.id, UPLOAD_DEFAULTS.downloadUrlTtlMs);
@@ -215,11 +248,15 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
         refuse(res, status, code, message, { ...cors(allowedOrigin(site, origin)), Connection: 'close' });
         res.once('finish', () => req.destroy());
       };
-      if (!(await posts.take(clientIp))) return early(429, 'rate_limited', 'too many uploads; wait a moment');
+      if (!(await badTokens.allows(clientIp)))
+        return early(429, 'rate_limited', 'too many refused uploads; wait a moment');
       const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(req.headers.authorization ?? '')?.[1];
       const grantHash = token && hashToken(token);
       const row = grantHash ? await store.claimUpload(grantHash) : undefined;
-      if (!row || !grantHash) return early(401, 'grant_invalid', 'ask for a new upload grant');
+      if (!row || !grantHash) {
+        await badTokens.take(clientIp);
+        return early(401, 'grant_invalid', 'ask for a new upload grant');
+      }
       const site = ctx.sites.get(row.site);
       const settings = site && uploadSettings(site);
       const headers = cors(allowedOrigin(site, origin));
@@ -305,7 +342,7 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
       const maxAge = Math.max(0, Math.floor((Number(query.e) - Date.now()) / 1000));
       const headers: Record<string, string> = {
         'Content-Type': mime === 'text/plain' ? 'text/plain; charset=utf-8' : mime,
-        'Content-Disposition': disposition(inline ? 'inline' : 'attachment', row.name),
+        'Content-Disposition': disposition(inline ? 'inline' : 'attachment', downloadName(row.name, mime)),
         'X-Content-Type-Options': 'nosniff',
         'Content-Security-Policy': 'sandbox',
         'Referrer-Policy': 'no-referrer',
@@ -358,6 +395,12 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
       await drain(now - UPLOAD_DEFAULTS.unattachedTtlMs, true);
       if (retentionDays) await drain(now - retentionDays * 86_400_000, false);
       return removed;
+    },
+
+    /** A deleted message's files go with it. */
+    async forgetMessage(messageId: string): Promise<void> {
+      const keys = await store.removeMessageAttachments(messageId);
+      await Promise.all(keys.map((key) => files.delete(key)));
     },
 
     /** Erases a visitor and their files (owner API): the rows in the store's erase, then the files. */

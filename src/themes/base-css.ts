@@ -32,7 +32,7 @@ a{color:inherit}
 .who{flex:1;min-width:0}
 .who strong{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .who span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.icon-button{all:unset;cursor:pointer;width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center}
+.icon-button{all:unset;cursor:pointer;width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center;font-size:18px}
 .icon-button svg{width:22px;height:22px;fill:currentColor}
 .banner{padding:8px 16px;font-size:13px;background:#fff4e5;color:#7a4100;display:flex;gap:8px;align-items:center;justify-content:space-between}
 .banner button{all:unset;cursor:pointer;text-decoration:underline;font-weight:600}
@@ -77,6 +77,6 @@ a{color:inherit}
 }
 @media (prefers-reduced-motion:no-preference){.panel{animation:confab-in .16s ease-out}}
 @keyframes confab-in{from{opacity:0;transform:translateY(8px)}}
-:host :focus-visible{outline:3px solid ${v('accent')};outline-offset:2px}
+:host :focus-visible,label:focus-within{outline:3px solid ${v('accent')};outline-offset:2px}
 :host .header :focus-visible{outline-color:${v('onAccent')}}
 `;

@@ -21,6 +21,10 @@ import {
   type VisitorToServer,
 } from '../protocol';
 
+/** Visitor events answered with an ack that only lazily loaded code asks (files). */
+type Asked = 'upload:grant' | 'attachment:url';
+type AckedEvent = Asked | 'message:send' | 'lead:submit' | 'conversation:end' | 'rating:submit' | 'rating:dismiss';
+
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
 export interface TransportOptions {
@@ -42,6 +46,11 @@ export interface Transport {
   send(payload: SendMessagePayload): Promise<SendMessageAck>;
   /** Same contract as `send`, for a request from the offline form. */
   submitLead(payload: LeadPayload): Promise<LeadAck>;
+  /** Same contract as `send`, for the acked events of attachments. */
+  request<E extends Asked>(
+    event: E,
+    payload: Parameters<VisitorToServer[E]>[0],
+  ): Promise<Parameters<Parameters<VisitorToServer[E]>[1]>[0]>;
   /** Tells the server the visitor is on another page; dropped while offline (auth carries it). */
   page(page: PageContext): void;
   endConversation(conversationId: string): Promise<Ack<{ conversationId: string }>>;
@@ -137,25 +146,27 @@ export function createTransport({
   addEventListener('pagehide', onPageHide);
   addEventListener('pageshow', onPageShow);
 
+  /** An event with an acknowledgement: resolves with it, rejects after LIMITS.ackTimeoutMs. */
+  const ask = <E extends AckedEvent>(
+    event: E,
+    payload: Parameters<VisitorToServer[E]>[0],
+  ): Promise<Parameters<Parameters<VisitorToServer[E]>[1]>[0]> =>
+    socket.timeout(LIMITS.ackTimeoutMs).emitWithAck(event as 'attachment:url', payload as never) as never;
+
   return {
     on(event, handler) {
       socket.on(event, handler as never);
       return () => void socket.off(event, handler as never);
     },
-    async send(payload) {
-      return socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', payload);
-    },
-    async submitLead(payload) {
-      return socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('lead:submit', payload);
-    },
+    send: (payload) => ask('message:send', payload),
+    submitLead: (payload) => ask('lead:submit', payload),
+    request: ask,
     page(page) {
       if (socket.connected) socket.emit('page', page);
     },
-    endConversation: (conversationId) =>
-      socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:end', { conversationId }),
-    rate: (payload) => socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('rating:submit', payload),
-    dismissRating: (conversationId) =>
-      socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('rating:dismiss', { conversationId }),
+    endConversation: (conversationId) => ask('conversation:end', { conversationId }),
+    rate: (payload) => ask('rating:submit', payload),
+    dismissRating: (conversationId) => ask('rating:dismiss', { conversationId }),
     read(conversationId, seq) {
       if (socket.connected) socket.emit('read', { conversationId, seq });
     },

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/protocol';
-import { openPostgresStore, openSqliteStore, type Store } from '../../server/src/store';
+import {
+  AttachmentUnavailableError,
+  openPostgresStore,
+  openSqliteStore,
+  readAttachments,
+  type Store,
+} from '../../server/src/store';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 
 interface Engine {
@@ -606,6 +612,138 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(
         (await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(bystander.id)),
       ).toHaveLength(1);
+    });
+  });
+
+  describe('attachments', () => {
+    const grant = (sender: string, visitorId: string, uploadKey = newId(), grantHash = newId()) => ({
+      site: 'shop',
+      sender,
+      uploadKey,
+      visitorId,
+      conversationId: null,
+      name: 'photo.png',
+      declaredMime: 'image/png',
+      declaredSize: 100,
+      durationMs: null,
+      grantHash,
+      grantExpiresAt: clock + 120_000,
+    });
+    const done = (storageKey = newId()) => ({
+      mime: 'image/png',
+      kind: 'image' as const,
+      size: 90,
+      width: 1,
+      height: 1,
+      durationMs: null,
+      storageKey,
+    });
+
+    it('claims a grant once across connections, not after its expiry, and voids an upload a newer grant replaced', async () => {
+      const v = visitor();
+      const first = grant(`v:${v.id}`, v.id);
+      const { attachment } = await store.grantUpload(first);
+      const other = await db.open(now);
+      const claims = await Promise.all([store.claimUpload(first.grantHash), other.claimUpload(first.grantHash)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      // The same key granted again: the upload in flight under the first grant cannot finish.
+      const second = { ...first, grantHash: newId() };
+      expect((await store.grantUpload(second)).attachment.id).toBe(attachment.id);
+      expect(await store.finishUpload(attachment.id, first.grantHash, done())).toBeUndefined();
+      expect(await store.claimUpload(second.grantHash)).toMatchObject({ id: attachment.id, status: 'uploading' });
+      expect(await store.finishUpload(attachment.id, second.grantHash, done())).toMatchObject({
+        status: 'ready',
+        size: 90,
+      });
+      // A finished key answers with the attachment, and no new grant.
+      expect(await store.grantUpload({ ...first, grantHash: newId() })).toMatchObject({ ready: true });
+      expect(await store.uploadedBytes(`v:${v.id}`)).toBe(90);
+
+      const late = grant(`v:${v.id}`, v.id);
+      await store.grantUpload(late);
+      clock += 120_001;
+      expect(await store.claimUpload(late.grantHash)).toBeUndefined();
+      await other.close();
+    });
+
+    it('ties an upload to one message only, even when two race for it, and a resend keeps it', async () => {
+      const c = await conversation();
+      const sender = `v:${c.visitorId}`;
+      const upload = grant(sender, c.visitorId);
+      const { attachment } = await store.grantUpload(upload);
+      await store.claimUpload(upload.grantHash);
+      await store.finishUpload(attachment.id, upload.grantHash, done());
+      const other = await db.open(now);
+      const message = (s: Store, clientId: string) =>
+        s.appendMessage({
+          conversationId: c.id,
+          sender,
+          clientId,
+          author: 'visitor',
+          operatorId: null,
+          text: '',
+          attachments: [attachment.id],
+        });
+      const results = await Promise.allSettled([message(store, 'client-a'), message(other, 'client-b')]);
+      const stored = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      expect(stored).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(AttachmentUnavailableError);
+      expect(readAttachments(stored[0]!.message)).toEqual([
+        { id: attachment.id, kind: 'image', name: 'photo.png', mime: 'image/png', size: 90, width: 1, height: 1 },
+      ]);
+      const resent = await message(store, stored[0]!.message.clientId);
+      expect(resent.duplicate).toBe(true);
+      expect(resent.message.attachments).toBe(stored[0]!.message.attachments);
+      expect(await store.getAttachment(attachment.id)).toMatchObject({
+        messageId: stored[0]!.message.id,
+        conversationId: c.id,
+      });
+      // Another sender cannot take someone's upload.
+      const foreign = grant('v:someone-else', c.visitorId);
+      const { attachment: theirs } = await store.grantUpload(foreign);
+      await store.claimUpload(foreign.grantHash);
+      await store.finishUpload(theirs.id, foreign.grantHash, done());
+      await expect(
+        store.appendMessage({
+          conversationId: c.id,
+          sender,
+          clientId: newId(),
+          author: 'visitor',
+          operatorId: null,
+          text: 'x',
+          attachments: [theirs.id],
+        }),
+      ).rejects.toBeInstanceOf(AttachmentUnavailableError);
+      await other.close();
+    });
+
+    it('removes unsent uploads and old files, taking them off their messages', async () => {
+      const c = await conversation();
+      const sender = `v:${c.visitorId}`;
+      const ready = async () => {
+        const upload = grant(sender, c.visitorId);
+        const { attachment } = await store.grantUpload(upload);
+        await store.claimUpload(upload.grantHash);
+        return (await store.finishUpload(attachment.id, upload.grantHash, done(newId())))!;
+      };
+      const unsent = await ready();
+      const sent = await ready();
+      const { message } = await store.appendMessage({
+        conversationId: c.id,
+        sender,
+        clientId: newId(),
+        author: 'visitor',
+        operatorId: null,
+        text: 'file',
+        attachments: [sent.id],
+      });
+      clock += 1000;
+      expect(await store.removeAttachments(clock, true, 100)).toContain(unsent.storageKey);
+      expect(await store.getAttachment(sent.id)).toBeDefined();
+      expect(await store.visitorFileKeys('shop', c.visitorId)).toEqual([sent.storageKey]);
+      expect(await store.removeAttachments(clock, false, 100)).toContain(sent.storageKey);
+      expect((await store.getMessage(message.id))?.attachments).toBeNull();
     });
   });
 

@@ -5,6 +5,7 @@
  * ways with one row on a resend, and files in export, erase and the sweeps.
  */
 import { request } from 'node:http';
+import { crc32 } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -61,6 +62,89 @@ const HTML = Buffer.from('<!doctype html><html><body><script>alert(document.doma
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 const POLYGLOT = Buffer.concat([JPEG, Buffer.from('<html><script>alert(document.cookie)</script></html>')]);
 const TEXT = Buffer.from('Order 1234: the blue one, size M.\nThanks!\n');
+/** The EBML header of a WebM file, as MediaRecorder writes it. */
+const WEBM = Buffer.from([
+  0x1a,
+  0x45,
+  0xdf,
+  0xa3,
+  0x9f,
+  0x42,
+  0x86,
+  0x81,
+  0x01,
+  0x42,
+  0xf7,
+  0x81,
+  0x01,
+  0x42,
+  0xf2,
+  0x81,
+  0x04,
+  0x42,
+  0xf3,
+  0x81,
+  0x08,
+  0x42,
+  0x82,
+  0x84,
+  0x77,
+  0x65,
+  0x62,
+  0x6d,
+  0x42,
+  0x87,
+  0x81,
+  0x04,
+  0x42,
+  0x85,
+  0x81,
+  0x02,
+  ...Array(64).fill(0),
+]);
+
+/** A zip of uncompressed entries: enough of an office document for its type to be read. */
+function zip(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const data = Buffer.from(text);
+    const fileName = Buffer.from(name);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt32LE(crc32(data), 14);
+    header.writeUInt32LE(data.length, 18);
+    header.writeUInt32LE(data.length, 22);
+    header.writeUInt16LE(fileName.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc32(data), 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(header, fileName, data);
+    centrals.push(central, fileName);
+    offset += header.length + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+const DOCX = zip({
+  '[Content_Types].xml':
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+  'word/document.xml': '<w:document/>',
+});
 
 type Who = { socket: VisitorClient } | { socket: OperatorClient; conversationId: string };
 
@@ -185,6 +269,26 @@ describe('upload grants', () => {
     expect(!missing.ok && missing.error.code).toBe('invalid');
   });
 
+  it('limits made-up tokens per address, not valid uploads', async () => {
+    // Its own server: the limit is per address, and every test here comes from 127.0.0.1.
+    const own = await startHarness();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 32; i++) {
+        const res = await fetch(`${own.server.url}/api/uploads`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${newId()}${newId()}` },
+          body: new Uint8Array(PNG),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 30).every((status) => status === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await own.cleanup();
+    }
+  });
+
   it('answers a key that finished with its attachment instead of a new grant', async () => {
     const { socket } = await visitor();
     const key = newId();
@@ -273,6 +377,28 @@ describe('types from the bytes', () => {
       height: 1,
       name: 'report.pdf',
     });
+    // ...and saved under an extension that fits it.
+    const served = await fetch(png.body.attachment!.url);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('content-disposition')).toMatch(/^inline; filename="report\.pdf\.png"/);
+  });
+
+  it('takes office documents and voice recordings by their bytes', async () => {
+    const { socket } = await visitor();
+    const doc = (await send({ socket }, DOCX, 'offer.docx', '')).body.attachment!;
+    expect(doc).toMatchObject({
+      mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      kind: 'file',
+    });
+    const grant = grantOf(
+      await ask(
+        { socket },
+        { name: 'voice.webm', size: WEBM.length, mime: 'audio/webm;codecs=opus', durationMs: 999_999 },
+      ),
+    );
+    const voice = ((await (await upload(grant, WEBM)).json()) as { attachment: Attachment }).attachment;
+    // The reported length is clamped to the site's limit.
+    expect(voice).toMatchObject({ kind: 'voice', mime: 'audio/webm', durationMs: UPLOAD_DEFAULTS.voiceMaxMs });
   });
 
   it('keeps the original name only as display text, cut to size', async () => {
@@ -312,6 +438,34 @@ describe('downloads', () => {
     const partial = await fetch(pdf.url, { headers: { Range: 'bytes=0-3' } });
     expect(partial.status).toBe(206);
     expect(await partial.text()).toBe('%PDF');
+  });
+
+  it('answers the preflight for sites’ origins only, and HEAD without a body', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${url()}/api/uploads`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization',
+        },
+      });
+    const allowed = await preflight('https://shop.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+
+    const { socket } = await visitor();
+    const file = (await send({ socket }, PDF, 'a.pdf', 'application/pdf')).body.attachment!;
+    const head = await fetch(file.url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(PDF.length));
+    // The upload's own answer names only the grant's site's origins.
+    const grant = grantOf(await ask({ socket }, { name: 'b.pdf', size: PDF.length, mime: 'application/pdf' }));
+    const stranger = await upload(grant, PDF, { Origin: 'https://other.example' });
+    expect(stranger.status).toBe(201);
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses a URL whose signature or expiry was changed', async () => {
@@ -378,6 +532,36 @@ describe('attachments on messages', () => {
     expect(!taken.ok && taken.error.code).toBe('invalid');
     const own = await alice.timeout(5000).emitWithAck('attachment:url', { attachmentId: file.id });
     expect(own.ok && own.url.startsWith(`${url()}/api/files/${file.id}?`)).toBe(true);
+  });
+
+  it('lets operators of another site neither renew a link nor send the file', async () => {
+    const { socket } = await visitor();
+    const file = (await send({ socket }, PDF, 'shop-only.pdf', 'application/pdf')).body.attachment!;
+    const { socket: olga } = await connectOperator(url(), 'olga');
+    sockets.track(olga);
+    const renewed = await olga.timeout(5000).emitWithAck('attachment:url', { attachmentId: file.id });
+    expect(!renewed.ok && renewed.error.code).toBe('not_found');
+  });
+
+  it('deletes the files of a message its operator deletes', async () => {
+    const { socket: v } = await visitor();
+    const started = await v.timeout(5000).emitWithAck('message:send', { clientId: newId(), text: 'hello' });
+    if (!started.ok) throw new Error('not sent');
+    const { socket: op } = await connectOperator(url(), 'anna');
+    sockets.track(op);
+    const who = { socket: op, conversationId: started.message.conversationId };
+    const wrong = (await send(who, PDF, 'wrong.pdf', 'application/pdf')).body.attachment!;
+    const sent = await op.timeout(5000).emitWithAck('message:send', {
+      conversationId: started.message.conversationId,
+      clientId: newId(),
+      text: '',
+      attachments: [wrong.id],
+    });
+    if (!sent.ok) throw new Error('not sent');
+    const deleted = await op.timeout(5000).emitWithAck('message:delete', { messageId: sent.message.id });
+    expect(deleted.ok && deleted.message.attachments).toBeUndefined();
+    expect((await fetch(wrong.url)).status).toBe(404);
+    expect(await harness.server.store.getAttachment(wrong.id)).toBeUndefined();
   });
 
   it('goes from operator to visitor, and both may renew its link', async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { startHarness, type Harness, type HarnessOptions } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
+export const FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

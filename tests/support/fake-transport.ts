@@ -3,6 +3,7 @@
  * lets the test play the server's part through the same event table.
  */
 import type {
+  Attachment,
   LeadAck,
   LeadPayload,
   PageContext,
@@ -30,6 +31,10 @@ export interface FakeTransport extends Transport {
   replyLead: (payload: LeadPayload) => Promise<LeadAck>;
   /** Answers the next sends; default: store and ack. */
   reply: (payload: SendMessagePayload) => Promise<SendMessageAck>;
+  /** Calls of `request` (upload grants, attachment URLs), in order. */
+  requests: { event: string; payload: unknown }[];
+  /** Answers the next `request` calls; default: refused as invalid. */
+  answer: (event: 'upload:grant' | 'attachment:url', payload: unknown) => Promise<unknown>;
   /** Plays a server event. */
   emit<E extends keyof ServerToVisitor>(event: E, ...args: Parameters<ServerToVisitor[E]>): void;
   setConnected(connected: boolean): void;
@@ -54,8 +59,14 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
     reads: [],
     restarts: 0,
     connects: 0,
+    requests: [],
+    answer: async () => ({ ok: false, error: { code: 'invalid', message: 'no answer set' } }),
+    async request(event, payload) {
+      fake.requests.push({ event, payload });
+      return (await fake.answer(event, payload)) as never;
+    },
     replyLead: async () => ({ ok: true, leadId: `lead-${fake.leads.length}` }),
-    reply: async ({ clientId, text }) => ({
+    reply: async ({ clientId, text, attachments }) => ({
       ok: true,
       message: {
         id: `m-${clientId}`,
@@ -66,6 +77,7 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
         author: 'visitor',
         text,
         createdAt: 1000 + seq,
+        ...(attachments ? { attachments: attachments.map((id) => attachmentOf(id)) } : {}),
       },
     }),
     on(event, handler) {
@@ -122,4 +134,18 @@ export function createFakeTransport(options: TransportOptions): FakeTransport {
     auth: () => options.auth(),
   };
   return fake;
+}
+
+/** What the server would store for an upload id: a file attachment with a download URL. */
+export function attachmentOf(id: string, patch: Partial<Attachment> = {}): Attachment {
+  return {
+    id,
+    kind: 'file',
+    name: `${id}.pdf`,
+    mime: 'application/pdf',
+    size: 1234,
+    url: `http://127.0.0.1:1/files/${id}?sig=x`,
+    urlExpiresAt: Date.now() + 3_600_000,
+    ...patch,
+  };
 }

@@ -5,7 +5,7 @@
  * the models' actions, and read the models' signals.
  */
 import { act } from 'preact/test-utils';
-import { DEFAULT_LEAD_FORM, type LeadFormConfig, type VisitorSession } from '../../src/protocol';
+import { DEFAULT_LEAD_FORM, type LeadFormConfig, type UploadSettings, type VisitorSession } from '../../src/protocol';
 import { parseConfig, type ConfigInput } from '../../src/loader/config';
 import type { Command } from '../../src/loader/contract';
 import { createHost, styleHost } from '../../src/loader/launcher';
@@ -27,7 +27,13 @@ export interface MountedWidget {
   $: (selector: string) => HTMLElement | null;
   $$: (selector: string) => HTMLElement[];
   /** Plays the server's `session` and marks the connection online. */
-  connect(options?: Partial<Omit<VisitorSession, 'site'>> & { leadForm?: LeadFormConfig; sound?: boolean }): void;
+  connect(
+    options?: Partial<Omit<VisitorSession, 'site'>> & {
+      leadForm?: LeadFormConfig;
+      sound?: boolean;
+      uploads?: UploadSettings;
+    },
+  ): void;
   unmount(): void;
 }
 
@@ -66,11 +72,14 @@ export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOp
     command,
     $: (selector) => root.querySelector<HTMLElement>(selector),
     $$: (selector) => [...root.querySelectorAll<HTMLElement>(selector)],
-    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, ...session } = {}) {
+    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, uploads, ...session } = {}) {
       act(() => {
         transport.setConnected(true);
         const base = sessionOf({ messages, ...session });
-        transport.emit('session', { ...base, site: { ...base.site, leadForm, ...(sound ? { sound } : {}) } });
+        transport.emit('session', {
+          ...base,
+          site: { ...base.site, leadForm, ...(sound ? { sound } : {}), ...(uploads ? { uploads } : {}) },
+        });
       });
     },
     unmount() {

@@ -17,6 +17,7 @@ type AttachmentMethods = Pick<
   | 'getAttachments'
   | 'uploadedBytes'
   | 'removeAttachments'
+  | 'removeMessageAttachments'
   | 'visitorFileKeys'
 >;
 
@@ -196,6 +197,16 @@ export function attachmentMethods(db: Db, writer: Writer, newId: () => string, n
           }
         }
         await trx.deleteFrom('attachments').where('id', 'in', ids).execute();
+        return rows.flatMap((r) => (r.storageKey ? [r.storageKey] : []));
+      }),
+
+    removeMessageAttachments: (messageId) =>
+      writer.write(async (trx) => {
+        const rows = await trx
+          .deleteFrom('attachments')
+          .where('messageId', '=', messageId)
+          .returning('storageKey')
+          .execute();
         return rows.flatMap((r) => (r.storageKey ? [r.storageKey] : []));
       }),
 

@@ -524,7 +524,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         changed(
           await trx
             .updateTable('messages')
-            .set({ text: '', deletedAt: now(), changeSeq })
+            .set({ text: '', attachments: null, deletedAt: now(), changeSeq })
             .where('id', '=', id)
             .where('deletedAt', 'is', null)
             .executeTakeFirst(),

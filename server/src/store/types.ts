@@ -415,6 +415,8 @@ export interface Store {
    * `unsentOnly`), takes them off their messages, and returns their storage keys.
    */
   removeAttachments(before: number, unsentOnly: boolean, limit: number): Promise<string[]>;
+  /** Deletes the attachments of a (deleted) message and returns their storage keys. */
+  removeMessageAttachments(messageId: string): Promise<string[]>;
   /** The storage keys of a visitor's files (their uploads and those in their conversations). */
   visitorFileKeys(site: string, visitorId: string): Promise<string[]>;
 

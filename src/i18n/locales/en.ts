@@ -20,6 +20,9 @@ const en = {
   'composer.label': 'Your message',
   'composer.placeholder': 'Write a message…',
   'composer.send': 'Send',
+  'composer.attach': 'Attach files',
+  'composer.voice': 'Record voice',
+  'composer.emoji': 'Emoji',
   'composer.tooLong': {
     one: '{count} character over the limit',
     other: '{count} characters over the limit',
@@ -63,7 +66,10 @@ export interface PluralForms {
  * in their chunks, see en-views.ts. Every other locale carries all keys in one file.
  */
 export type CoreKey = keyof typeof en;
-export type MessageKey = CoreKey | keyof typeof import('./en-views').default;
+export type MessageKey =
+  | CoreKey
+  | keyof typeof import('./en-views').default
+  | keyof typeof import('./en-attach').default;
 export type Dictionary = Record<MessageKey, string | PluralForms>;
 
 export default en as Record<CoreKey, string | PluralForms>;

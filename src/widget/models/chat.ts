@@ -5,6 +5,7 @@
  */
 import { computed, createModel, effect, signal, type ReadonlySignal } from '@preact/signals';
 import { LIMITS, type ChatMessage } from '../../protocol';
+import type { FileRef } from '../attachments/files';
 import { createDelivery } from '../delivery';
 import type { Emitter } from '../events';
 import { createOutbox, type OutboxItem } from '../outbox';
@@ -15,7 +16,7 @@ import type { ConversationModel } from './conversation';
 import { onDispose } from './dispose';
 
 /** What the outbox keeps of a message: `quote` is the answered text, kept in case the answer outlives its conversation. */
-export type MessageDraft = { text: string; replyTo?: string; quote?: string };
+export type MessageDraft = { text: string; replyTo?: string; quote?: string; files?: FileRef[] };
 
 export type TimelineEntry =
   | { kind: 'message'; key: string; message: ChatMessage }
@@ -39,6 +40,8 @@ function withQuoteAsText({ text, quote }: MessageDraft): MessageDraft {
 export const ChatModel = createModel(({ storage, conversation, transport, emitter, open }: ChatPorts) => {
   const outbox = createOutbox<MessageDraft>(storage, 'outbox');
   const draft = signal(storage.get<string>('draft') ?? '');
+  /** Files chosen for the next message; their bytes wait in the blob store. */
+  const files = signal<FileRef[]>([]);
   /** The operator message the visitor is answering. */
   const replyingTo = signal<ChatMessage | null>(null);
   const typing = createTypingSignal((value) => transport.typing(value));
@@ -54,7 +57,11 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     isConnected: () => transport.connected,
     send(clientId, payload) {
       const { text, replyTo } = payload.replyTo && !answerable(payload.replyTo) ? withQuoteAsText(payload) : payload;
-      return transport.send({ clientId, text, ...(replyTo ? { replyTo } : {}) });
+      const message = { clientId, text, ...(replyTo ? { replyTo } : {}) };
+      // Files go first, by the upload code: its own chunk, loaded when a message has files.
+      return payload.files?.length
+        ? import('../attachments/send').then((m) => m.sendWithFiles(transport, message, payload.files!))
+        : transport.send(message);
     },
     onSent({ message }) {
       conversation.receive(message);
@@ -112,10 +119,14 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
   ]);
 
   /** Sends a visitor message, as a reply when one is chosen; false when nothing can be sent. */
-  const send = (text: string): boolean => {
+  const send = (text: string, attached?: FileRef[]): boolean => {
     if (conversation.blocked.peek()) return false;
     const quoted = replyingTo.peek();
-    delivery.enqueue({ text, ...(quoted ? { replyTo: quoted.id, quote: quoted.text } : {}) });
+    delivery.enqueue({
+      text,
+      ...(quoted ? { replyTo: quoted.id, quote: quoted.text } : {}),
+      ...(attached?.length ? { files: attached } : {}),
+    });
     replyingTo.value = null;
     return true;
   };
@@ -125,6 +136,11 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     /** Messages not yet acknowledged: a conversation is under way. */
     waiting: outbox.items as ReadonlySignal<OutboxItem<MessageDraft>[]>,
     draft: draft as ReadonlySignal<string>,
+    files: files as ReadonlySignal<FileRef[]>,
+    /** The files of the next message (checked and stored by the attach chunk). */
+    choose(chosen: FileRef[]) {
+      files.value = chosen;
+    },
     replyingTo: replyingTo as ReadonlySignal<ChatMessage | null>,
     send,
     /** The composer's text changed. */
@@ -139,8 +155,12 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     /** The composer's Send: the draft goes, and the composer empties. */
     submit() {
       const text = draft.peek().trim();
-      if (!text || text.length > LIMITS.messageText) return;
-      if (send(text)) draft.value = '';
+      const attached = files.peek();
+      if ((!text && !attached.length) || text.length > LIMITS.messageText) return;
+      if (send(text, attached)) {
+        draft.value = '';
+        files.value = [];
+      }
       typing.stop();
     },
     stopTyping() {
@@ -154,6 +174,10 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     },
     retry(clientId: string) {
       delivery.retry(clientId);
+    },
+    /** The visitor gave up a message that has not gone (its uploads are stopped by the caller). */
+    cancel(clientId: string) {
+      outbox.remove(clientId);
     },
     /** The server's replay holds these already: their acks were lost, not the messages. */
     reconcile(clientIds: string[]) {
@@ -169,6 +193,7 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     clear() {
       outbox.items.value = [];
       draft.value = '';
+      files.value = [];
       replyingTo.value = null;
     },
   };

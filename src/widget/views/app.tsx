@@ -1,7 +1,7 @@
 import type { Ref } from 'preact';
 import { isRtl, locale, t } from '../../i18n';
 import type { WidgetModel } from '../widget';
-import { Composer } from './composer';
+import { Composer, stageFiles } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { Header } from './header';
 import { EndChat } from './end-chat';
@@ -36,6 +36,8 @@ export function App({ widget, inputRef }: AppProps) {
   const siteName = widget.conversation.site.value?.name ?? t('header.fallbackName');
   const view = widget.view.view.value;
   const open = panel.isOpen.value;
+  // Files dropped on the panel or pasted join the next message, where the site takes them.
+  const attachable = view === 'chat' && !!widget.conversation.site.value?.uploads;
   return (
     <>
       {panel.teaser.value && !open && <Teaser widget={widget} />}
@@ -49,6 +51,9 @@ export function App({ widget, inputRef }: AppProps) {
         onKeyDown={(event) => {
           if (event.key === 'Escape') panel.close();
         }}
+        onDragOver={(event) => attachable && event.preventDefault()}
+        onDrop={(event) => attachable && stageFiles(widget, event.dataTransfer?.files) && event.preventDefault()}
+        onPaste={(event) => attachable && stageFiles(widget, event.clipboardData?.files) && event.preventDefault()}
       >
         <Header widget={widget} />
         <ConnectionBanner widget={widget} />

@@ -1,22 +1,39 @@
+import { signal } from '@preact/signals';
 import { LIMITS } from '../../protocol';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import { CloseIcon, SendIcon } from './icons';
+import { lazyView } from './lazy';
+
+/** Picking, recording and previewing files, and the emoji picker: chunks loaded on first use. */
+const Tools = lazyView(() => import('./attach-tools').then((m) => m.Tools));
+
+/**
+ * The tool open above the composer: 'voice', 'emoji', or 'files' once files were picked,
+ * dropped or pasted ('' before any). One widget per page, so one value.
+ */
+export const tool = signal('');
+
+/** Hands files to the attach chunk, which checks and keeps them; false when there are none. */
+export function stageFiles(widget: WidgetModel, files: FileList | null | undefined): boolean {
+  if (!files?.length) return false;
+  const list = [...files];
+  tool.value ||= 'files';
+  void import('./attach-tools').then((m) => m.stageFiles(widget, list));
+  return true;
+}
 
 /** Enter sends, Shift+Enter breaks the line; the draft survives reloads. */
-export function Composer({
-  widget: { chat },
-  inputRef,
-}: {
-  widget: WidgetModel;
-  inputRef: preact.Ref<HTMLTextAreaElement>;
-}) {
+export function Composer({ widget, inputRef }: { widget: WidgetModel; inputRef: preact.Ref<HTMLTextAreaElement> }) {
+  const { chat } = widget;
+  const uploads = widget.conversation.site.value?.uploads;
   const text = chat.draft.value;
   const over = text.trim().length - LIMITS.messageText;
-  const canSend = text.trim().length > 0 && over <= 0;
+  const canSend = (text.trim().length > 0 || chat.files.value.length > 0) && over <= 0;
   const replying = chat.replyingTo.value;
   return (
     <>
+      {tool.value && <Tools widget={widget} inputRef={inputRef} />}
       {replying && (
         <div class="replying">
           <span>
@@ -40,6 +57,32 @@ export function Composer({
           chat.submit();
         }}
       >
+        {uploads && (
+          <label class="icon-button">
+            <input
+              type="file"
+              multiple
+              class="sr-only"
+              aria-label={t('composer.attach')}
+              onChange={(event) => {
+                stageFiles(widget, event.currentTarget.files);
+                event.currentTarget.value = '';
+              }}
+            />
+            📎
+          </label>
+        )}
+        {(uploads ? ['voice', 'emoji'] : ['emoji']).map((name) => (
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t(`composer.${name}` as MessageKey)}
+            aria-expanded={tool.value === name}
+            onClick={() => (tool.value = tool.value === name ? '' : name)}
+          >
+            {name === 'voice' ? '🎤' : '🙂'}
+          </button>
+        ))}
         <textarea
           ref={inputRef}
           rows={Math.min(5, text.split('\n').length)}

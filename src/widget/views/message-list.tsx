@@ -3,17 +3,15 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
 import type { TimelineEntry, WidgetModel } from '../widget';
+import { lazyView } from './lazy';
 import { RichText } from './rich-text';
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function formatTime(ms: number, code: string): string {
-  let format = timeFormats.get(code);
-  if (!format) {
-    format = new Intl.DateTimeFormat(code, { hour: 'numeric', minute: '2-digit' });
-    timeFormats.set(code, format);
-  }
-  return format.format(ms);
-}
+// Files, images and voice in the conversation: their own chunk, loaded when one shows.
+const Files = lazyView(() => import('./attachments').then((m) => m.Files));
+
+/** "10:42" in the reader's locale. */
+const formatTime = (ms: number, code: string): string =>
+  new Date(ms).toLocaleTimeString(code, { hour: 'numeric', minute: '2-digit' });
 
 /** The quoted message above a reply (seed 000). */
 function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
@@ -39,6 +37,7 @@ function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'out
     <div class={`msg visitor ${item.state}`} data-state={item.state}>
       <div class="bubble" dir="auto">
         <RichText text={item.payload.text} />
+        {item.payload.files && <Files item={item} widget={widget} />}
       </div>
       <div class="meta">
         {item.state === 'pending' ? (
@@ -85,6 +84,7 @@ function Message({
       <div class="bubble" dir="auto">
         {message.replyTo && !message.deleted && <Quote quote={message.replyTo} widget={widget} />}
         {message.deleted ? <em>{t('message.deleted')}</em> : <RichText text={message.text} />}
+        {message.attachments && !message.deleted && <Files list={message.attachments} widget={widget} />}
       </div>
       <div class="meta">
         <time dateTime={new Date(message.createdAt).toISOString()}>{formatTime(message.createdAt, code)}</time>

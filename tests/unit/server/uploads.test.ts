@@ -17,6 +17,7 @@ import { byteScanner, sniff, type UploadHints } from '../../../server/src/files/
 import { createUrlSigner, loadSigningKey } from '../../../server/src/files/url-signer';
 import { parseSites, publicSiteInfo } from '../../../server/src/sites';
 import { displayName } from '../../../server/src/upload-payloads';
+import { downloadName } from '../../../server/src/uploads';
 
 const folder = mkdtempSync(join(tmpdir(), 'confab-uploads-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -175,6 +176,14 @@ describe('display names and storage keys', () => {
     const cut = displayName(`${'a'.repeat(500)}.pdf`);
     expect(cut).toHaveLength(LIMITS.attachmentName);
     expect(cut.endsWith('….pdf')).toBe(true);
+  });
+
+  it('saves a download under an extension that fits its sniffed type', () => {
+    expect(downloadName('invoice.exe', 'application/pdf')).toBe('invoice.exe.pdf');
+    expect(downloadName('run.bat', 'text/plain')).toBe('run.bat.txt');
+    expect(downloadName('Photo.JPEG', 'image/jpeg')).toBe('Photo.JPEG');
+    expect(downloadName('notes', 'text/plain')).toBe('notes.txt');
+    expect(downloadName('voice.webm', 'audio/webm')).toBe('voice.webm');
   });
 
   it('stores files under server-chosen keys only', async () => {

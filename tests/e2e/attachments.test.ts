@@ -1,0 +1,238 @@
+/**
+ * Files, images and voice both ways, in Chromium against the real server: the visitor
+ * sends an image and a PDF, the operator sees and opens them and sends an image back; a
+ * voice message recorded from Chromium's fake microphone is played in the console; a
+ * reload in the middle of an upload still delivers the file once; the attach path works
+ * from the keyboard alone; axe-core finds nothing in the widget's new parts.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  FLAGS,
+  describeInBrowser,
+  launchBrowser,
+  newContext,
+  openWidget,
+  operatorLogin,
+  useBrowserAndServer,
+  widget,
+} from '../support/browser';
+import { axeViolations } from '../support/axe';
+import { pdf, png } from '../support/sample-files';
+
+let env: ReturnType<typeof useBrowserAndServer>;
+let voiceEnv: ReturnType<typeof useBrowserAndServer>;
+
+const shadowFocus = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.querySelector('confab-widget')!.shadowRoot!.activeElement;
+    return active?.getAttribute('aria-label') ?? active?.tagName.toLowerCase() ?? null;
+  });
+
+/** A visitor on the sample page with the chat open (an operator is online, so it is the chat). */
+async function visitorPage(browser: Browser, url = env.url) {
+  const visitor = await newContext(browser);
+  const page = await visitor.context.newPage();
+  await page.goto(`${url}/`);
+  await openWidget(page);
+  await widget(page).locator('input[type=file]').waitFor({ state: 'attached' });
+  return { ...visitor, page };
+}
+
+describeInBrowser('attachments', () => {
+  env = useBrowserAndServer();
+
+  it('visitor sends an image and a PDF; the operator opens both and sends an image back', async () => {
+    const operator = await newContext(env.browser);
+    const console = await operatorLogin(operator.context, env.url, 'anna');
+    const { page, context, errors } = await visitorPage(env.browser);
+
+    await widget(page)
+      .locator('input[type=file]')
+      .setInputFiles([
+        { name: 'photo.png', mimeType: 'image/png', buffer: png(64, 48) },
+        { name: 'terms.pdf', mimeType: 'application/pdf', buffer: pdf() },
+      ]);
+    await widget(page).locator('.chosen li').nth(1).waitFor();
+    expect(await widget(page).locator('.chosen .name').allTextContents()).toEqual(['photo.png', 'terms.pdf']);
+    expect(await axeViolations(page, 'confab-widget')).toEqual([]);
+    await widget(page).locator('textarea').fill('Two files for you');
+    await widget(page).locator('textarea').press('Enter');
+    const sent = widget(page).locator('.msg.visitor[data-state=sent]', { hasText: 'Two files for you' });
+    await sent.locator('.thumb img').waitFor();
+    expect(await sent.locator('.file .name').textContent()).toBe('terms.pdf');
+    expect(await widget(page).locator('.chosen li').count()).toBe(0);
+
+    // The operator sees both, opens the image full size, and the PDF downloads as a file.
+    await console.locator('.list button', { hasText: 'Two files for you' }).click();
+    const message = console.locator('.msg.visitor', { hasText: 'Two files for you' });
+    await message.locator('.thumb img').waitFor();
+    await expect
+      .poll(() => message.locator('.thumb img').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBe(64);
+    await message.locator('.thumb').click();
+    const modal = console.locator('dialog.modal');
+    await modal.locator('img.full').waitFor();
+    await expect.poll(() => modal.locator('img.full').evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(48);
+    await console.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+    const pdfUrl = await message.locator('.file a').getAttribute('href');
+    const download = await fetch(pdfUrl!);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(pdf());
+
+    // The operator sends an image back; the visitor opens it from the keyboard.
+    await console.locator('form.reply input[type=file]').setInputFiles({
+      name: 'answer.png',
+      mimeType: 'image/png',
+      buffer: png(30, 20, [200, 40, 40]),
+    });
+    await console.locator('.chosen-files li', { hasText: 'answer.png' }).waitFor();
+    await console.locator('textarea[name=reply]').fill('Here is ours');
+    await console.locator('textarea[name=reply]').press('Enter');
+    const reply = widget(page).locator('.msg.operator', { hasText: 'Here is ours' });
+    await reply.locator('.thumb img').waitFor();
+    await expect.poll(() => reply.locator('.thumb img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(30);
+    await reply.locator('.thumb').focus();
+    await page.keyboard.press('Enter');
+    const viewer = widget(page).locator('.viewer[role=dialog]');
+    await viewer.waitFor();
+    expect(await shadowFocus(page)).toBe('button');
+    expect(await axeViolations(page, 'confab-widget')).toEqual([]);
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+    // Escape closed the image, not the chat; focus is back on the thumbnail.
+    expect(await widget(page).locator('.panel').isVisible()).toBe(true);
+    expect(await shadowFocus(page)).toBe('Open image answer.png');
+    expect(await axeViolations(page, 'confab-widget')).toEqual([]);
+
+    expect(errors).toEqual([]);
+    await context.close();
+    await operator.context.close();
+  });
+
+  it('a reload in the middle of an upload still delivers the file, once', async () => {
+    const operator = await newContext(env.browser);
+    const console = await operatorLogin(operator.context, env.url, 'anna');
+    const { page, context } = await visitorPage(env.browser);
+    await widget(page).locator('textarea').fill('Before the file');
+    await widget(page).locator('textarea').press('Enter');
+    await widget(page).locator('.msg.visitor[data-state=sent]').waitFor();
+    await console.locator('.list button', { hasText: 'Before the file' }).click();
+    await console.locator('.msg.visitor', { hasText: 'Before the file' }).waitFor();
+
+    // The first upload reaches the server, but its answer never reaches the page: the
+    // page reloads while waiting for it.
+    let uploads = 0;
+    let stored!: () => void;
+    const reachedServer = new Promise<void>((resolve) => (stored = resolve));
+    await page.route('**/api/uploads**', async (route) => {
+      uploads++;
+      if (uploads === 1) {
+        await route.fetch();
+        stored();
+        return;
+      }
+      await route.continue();
+    });
+    await widget(page)
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'once.pdf', mimeType: 'application/pdf', buffer: pdf('once') });
+    await widget(page).locator('.chosen li').waitFor();
+    await widget(page).locator('textarea').press('Enter');
+    await reachedServer;
+    await page.reload();
+    await openWidget(page);
+
+    const delivered = widget(page).locator('.msg.visitor[data-state=sent]', { hasText: 'once.pdf' });
+    await delivered.waitFor();
+    await console.locator('.msg.visitor .file', { hasText: 'once.pdf' }).waitFor();
+    // A moment for any second copy to show up, then count.
+    await page.waitForTimeout(1500);
+    expect(await console.locator('.msg.visitor .file', { hasText: 'once.pdf' }).count()).toBe(1);
+    expect(await widget(page).locator('.msg.visitor .file', { hasText: 'once.pdf' }).count()).toBe(1);
+    expect(await widget(page).locator('.msg.visitor:not([data-state=sent])').count()).toBe(0);
+    // The key found the finished upload: the bytes were not sent a second time.
+    expect(uploads).toBe(1);
+    await context.close();
+    await operator.context.close();
+  });
+
+  it('attaches and sends from the keyboard alone', async () => {
+    const operator = await newContext(env.browser);
+    await operatorLogin(operator.context, env.url, 'anna');
+    const { page, context } = await visitorPage(env.browser);
+    // Opening put the focus in the text field; the attach control is three steps back.
+    expect(await shadowFocus(page)).toBe('Your message');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
+    expect(await shadowFocus(page)).toBe('Attach files');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+    await chooser.setFiles({ name: 'keyboard.pdf', mimeType: 'application/pdf', buffer: pdf('keys') });
+    await widget(page).locator('.chosen li').waitFor();
+    // Tab through the remove button and the tools back to the text field.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await shadowFocus(page)).toBe('Your message');
+    await page.keyboard.type('Sent without a mouse');
+    await page.keyboard.press('Enter');
+    await widget(page)
+      .locator('.msg.visitor[data-state=sent]', { hasText: 'Sent without a mouse' })
+      .locator('.file', { hasText: 'keyboard.pdf' })
+      .waitFor();
+    await context.close();
+    await operator.context.close();
+  });
+});
+
+describeInBrowser('voice messages', () => {
+  voiceEnv = useBrowserAndServer();
+  let voiceBrowser: Browser;
+  beforeAll(async () => {
+    voiceBrowser = await launchBrowser({
+      args: [
+        ...FLAGS,
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+  });
+  afterAll(() => voiceBrowser?.close());
+
+  it('the visitor records, listens and sends; the operator plays it with its length', async () => {
+    const operator = await newContext(voiceBrowser);
+    const console = await operatorLogin(operator.context, voiceEnv.url, 'anna');
+    const { page, context, errors } = await visitorPage(voiceBrowser, voiceEnv.url);
+    await widget(page).locator('textarea').fill('A voice message follows');
+    await widget(page).locator('textarea').press('Enter');
+    await console.locator('.list button', { hasText: 'A voice message follows' }).click();
+    await console.locator('.msg.visitor', { hasText: 'A voice message follows' }).waitFor();
+
+    await widget(page).getByRole('button', { name: 'Record voice' }).click();
+    await widget(page).locator('.recorder').getByText('Up to 2:00').waitFor();
+    await widget(page).getByRole('button', { name: 'Record', exact: true }).click();
+    await widget(page).locator('.recorder [role=timer]').waitFor();
+    await page.waitForTimeout(2200);
+    await widget(page).getByRole('button', { name: 'Stop recording' }).click();
+    // Listen before sending: the clip plays in the widget.
+    const preview = widget(page).locator('.recorder audio');
+    await preview.waitFor();
+    expect(await axeViolations(page, 'confab-widget')).toEqual([]);
+    await widget(page).getByRole('button', { name: 'Send recording' }).click();
+    const sent = widget(page).locator('.msg.visitor[data-state=sent] .voice');
+    await sent.waitFor();
+    expect(await sent.locator('.size').textContent()).toMatch(/^0:0[2-3]$/);
+
+    const audio = console.locator('.msg.visitor .voice audio');
+    await audio.waitFor();
+    expect(await console.locator('.msg.visitor .voice .size').textContent()).toMatch(/^0:0[2-3]$/);
+    await audio.evaluate((element: HTMLAudioElement) => element.play());
+    await expect
+      .poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(0.3);
+    expect(await audio.evaluate((element: HTMLAudioElement) => element.error)).toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+    await operator.context.close();
+  });
+});

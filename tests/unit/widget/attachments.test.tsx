@@ -1,0 +1,224 @@
+/**
+ * Attachments in the widget: the limits and their localized errors, the row of chosen
+ * files, the outbox path of a message with files (pending → sent, refused, cancel) and
+ * its resume after a reload from IndexedDB. happy-dom has no IndexedDB, so the real
+ * in-memory implementation of the fake-indexeddb package stands in for the browser's.
+ */
+import 'fake-indexeddb/auto';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setLocale } from '../../../src/i18n';
+import { UPLOAD_DEFAULTS, type UploadGrantPayload, type UploadSettings } from '../../../src/protocol';
+import { createBlobStore, deleteBlob, getBlob, putBlob } from '../../../src/widget/attachments/blob-store';
+import { formatDuration, formatSize, pickFiles, typeNames } from '../../../src/widget/attachments/files';
+import { stageFiles as stageChecked } from '../../../src/widget/views/attach-tools';
+import { stageFiles as handOver } from '../../../src/widget/views/composer';
+import { attachmentOf } from '../../support/fake-transport';
+import { mountWidget, type MountedWidget } from '../../support/widget';
+
+const uploads: UploadSettings = {
+  maxBytes: 1024,
+  types: ['image/png', 'application/pdf', 'audio/webm'],
+  voiceMaxMs: 60_000,
+};
+// happy-dom lacks the `ondrop`/`ondragover`/`onpaste` properties browsers have, by which
+// Preact knows these events' names; give elements what every browser gives them.
+for (const name of ['ondrop', 'ondragover', 'onpaste'])
+  if (!(name in HTMLElement.prototype))
+    Object.defineProperty(HTMLElement.prototype, name, { value: null, writable: true });
+
+/** The blob store as a page loaded after a reload sees it: nothing in memory, only what IndexedDB kept. */
+const reloadedBlobStore = createBlobStore;
+
+const file = (name: string, type: string, bytes = 10) => new File([new Uint8Array(bytes).fill(7)], name, { type });
+
+/** What the file input, a drop and a paste do: hand the files to the attach chunk. */
+const stageFiles = async (widget: MountedWidget['widget'], files: File[]) => {
+  act(() => void handOver(widget, files as unknown as FileList));
+  await settle();
+};
+
+/** Lets dynamic imports, IndexedDB callbacks and acks settle, inside act. */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await act(() => new Promise((resolve) => setTimeout(resolve, 5)));
+};
+
+describe('file checks', () => {
+  it('takes allowed types under the size limit, and says why it refused the rest', () => {
+    const picked = pickFiles([file('a.png', 'image/png'), file('b.exe', 'application/x-msdownload')], uploads, 0);
+    expect(picked.accepted.map((f) => f.name)).toEqual(['a.png']);
+    expect(picked.problem).toBe('type');
+    expect(pickFiles([file('big.pdf', 'application/pdf', 2048)], uploads, 0).problem).toBe('size');
+    expect(pickFiles([file('empty.pdf', 'application/pdf', 0)], uploads, 0).problem).toBe('empty');
+    // A recording's type carries codec parameters; the allowlist has the bare type.
+    expect(pickFiles([file('v.webm', 'audio/webm;codecs=opus')], uploads, 0).problem).toBeNull();
+  });
+
+  it('keeps to five files per message, counting those already chosen', () => {
+    const six = Array.from({ length: 6 }, (_, i) => file(`${i}.png`, 'image/png'));
+    expect(pickFiles(six, uploads, 0).accepted).toHaveLength(5);
+    expect(pickFiles(six, uploads, 0).problem).toBe('count');
+    expect(pickFiles(six.slice(0, 2), uploads, 4).accepted).toHaveLength(1);
+  });
+
+  it('formats sizes, durations and the allowed types for people', () => {
+    expect(formatSize(512, 'en')).toBe('512 B');
+    expect(formatSize(1536, 'en')).toBe('1.5 KB');
+    expect(formatSize(1536, 'de')).toBe('1,5 KB');
+    expect(formatSize(10 * 1024 * 1024, 'en')).toBe('10 MB');
+    expect(formatDuration(65_000)).toBe('1:05');
+    expect(typeNames(UPLOAD_DEFAULTS.types)).toBe('PNG, JPEG, GIF, WEBP, PDF, DOC, XLS, PPT, TXT, audio');
+  });
+});
+
+describe('blob store', () => {
+  it('keeps bytes in IndexedDB so they outlive the page, and forgets them on delete', async () => {
+    await putBlob('k1', new Blob(['hello'], { type: 'text/plain' }));
+    const fresh = reloadedBlobStore();
+    const blob = await fresh.get('k1');
+    expect(blob?.type).toBe('text/plain');
+    expect(await blob?.text()).toBe('hello');
+    await fresh.delete('k1');
+    expect(await fresh.get('k1')).toBeUndefined();
+  });
+
+  it('keeps bytes in memory only when told not to persist (no consent yet)', async () => {
+    await putBlob('k2', new Blob(['x']), false);
+    expect(await getBlob('k2')).toBeDefined();
+    expect(await reloadedBlobStore().get('k2')).toBeUndefined();
+    await deleteBlob('k2');
+  });
+});
+
+describe('attaching in the widget', () => {
+  let w: MountedWidget;
+  beforeEach(() => {
+    localStorage.clear();
+    w = mountWidget();
+  });
+  afterEach(async () => {
+    w.unmount();
+    await setLocale('en');
+  });
+
+  it('shows the attach and voice buttons only when the site takes uploads', () => {
+    w.connect();
+    expect(w.$('input[type=file]')).toBeNull();
+    expect(w.$('[aria-label="Emoji"]')).not.toBeNull();
+    w.connect({ uploads });
+    const input = w.$('input[type=file]') as HTMLInputElement;
+    expect(input.getAttribute('aria-label')).toBe('Attach files');
+    expect(w.$('[aria-label="Record voice"]')).not.toBeNull();
+  });
+
+  it('refuses a file type with the allowed types, in the visitor’s language', async () => {
+    w.connect({ uploads });
+    await stageFiles(w.widget, [file('x.exe', 'application/x-msdownload')]);
+    await settle();
+    expect(w.$('.tray .problem')?.textContent).toBe('This type of file cannot be sent. Allowed: PNG, PDF, audio.');
+    await act(() => setLocale('de'));
+    await stageFiles(w.widget, [file('big.pdf', 'application/pdf', 4096)]);
+    await settle();
+    expect(w.$('.tray .problem')?.textContent).toBe('Diese Datei ist zu groß. Höchstens 1 KB.');
+    expect(w.widget.chat.files.value).toEqual([]);
+  });
+
+  it('previews chosen files with name and size, and removes one', async () => {
+    w.connect({ uploads });
+    await stageFiles(w.widget, [file('photo.png', 'image/png', 100), file('terms.pdf', 'application/pdf', 300)]);
+    await settle();
+    const items = w.$$('.chosen li');
+    expect(items.map((li) => li.querySelector('.name')?.textContent)).toEqual(['photo.png', 'terms.pdf']);
+    expect(items[1]!.querySelector('.size')?.textContent).toBe('300 B');
+    // The image shows as a thumbnail from its bytes.
+    expect(items[0]!.querySelector('img')?.getAttribute('src')).toMatch(/^blob:/);
+    act(() => (w.$('[aria-label="Remove photo.png"]') as HTMLButtonElement).click());
+    expect(w.$$('.chosen li').map((li) => li.querySelector('.name')?.textContent)).toEqual(['terms.pdf']);
+    // The send button is live with files and no text.
+    expect(w.$('.send')?.getAttribute('aria-disabled')).toBe('false');
+  });
+
+  it('sends files and caption as one message through the outbox', async () => {
+    w.connect({ uploads });
+    w.transport.answer = async (event, payload) => {
+      expect(event).toBe('upload:grant');
+      // The server already has this key's upload: nothing is sent twice.
+      return { ok: true, attachment: attachmentOf(`a-${(payload as UploadGrantPayload).name}`) };
+    };
+    await stageFiles(w.widget, [file('terms.pdf', 'application/pdf')]);
+    act(() => w.widget.chat.type('Here it is'));
+    act(() => w.widget.chat.submit());
+    await settle();
+    expect(w.transport.sent).toHaveLength(1);
+    expect(w.transport.sent[0]).toMatchObject({ text: 'Here it is', attachments: ['a-terms.pdf'] });
+    expect(w.widget.chat.waiting.value).toEqual([]);
+    expect(w.$('.msg.visitor .file .name')?.textContent).toBe('a-terms.pdf.pdf');
+    expect(w.$('.msg.visitor .file a')?.getAttribute('href')).toContain('/files/a-terms.pdf');
+    expect(w.$$('.chosen li')).toHaveLength(0);
+  });
+
+  it('keeps a refused upload in the outbox with its reason, and cancel gives it up', async () => {
+    w.connect({ uploads });
+    w.transport.answer = async () => ({ ok: false, error: { code: 'quota', message: 'quota' } });
+    await stageFiles(w.widget, [file('terms.pdf', 'application/pdf')]);
+    act(() => w.widget.chat.submit());
+    await settle();
+    expect(w.transport.sent).toHaveLength(0);
+    expect(w.widget.chat.waiting.value[0]).toMatchObject({ state: 'failed', refused: 'quota' });
+    expect(w.$('.msg.failed')?.textContent).toContain('You have sent as many files as you can for now.');
+    const cancel = w.$$('.msg.failed button').find((b) => b.textContent === 'Cancel')!;
+    act(() => cancel.click());
+    expect(w.widget.chat.waiting.value).toEqual([]);
+  });
+
+  it('takes files dropped on the panel or pasted into it', async () => {
+    w.connect({ uploads });
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, 'dataTransfer', { value: { files: [file('dropped.pdf', 'application/pdf')] } });
+    act(() => void w.$('textarea')!.dispatchEvent(drop));
+    expect(drop.defaultPrevented).toBe(true);
+    const paste = new Event('paste', { bubbles: true, cancelable: true });
+    Object.defineProperty(paste, 'clipboardData', { value: { files: [file('image.png', 'image/png')] } });
+    act(() => void w.$('textarea')!.dispatchEvent(paste));
+    await settle();
+    expect(w.widget.chat.files.value.map((f) => f.name)).toEqual(['dropped.pdf', 'image.png']);
+    // Text pasted as text stays the browser's business.
+    const text = new Event('paste', { bubbles: true, cancelable: true });
+    Object.defineProperty(text, 'clipboardData', { value: { files: [] } });
+    act(() => void w.$('textarea')!.dispatchEvent(text));
+    expect(text.defaultPrevented).toBe(false);
+  });
+
+  it('checks files again in the attach chunk itself, whatever called it', async () => {
+    w.connect({ uploads });
+    await act(() => stageChecked(w.widget, [file('a.png', 'image/png'), file('b.svg', 'image/svg+xml')]));
+    expect(w.widget.chat.files.value.map((f) => f.name)).toEqual(['a.png']);
+  });
+
+  it('sends a message written offline with its file after a reload, from IndexedDB', async () => {
+    w.connect({ uploads });
+    act(() => w.transport.setConnected(false));
+    await stageFiles(w.widget, [file('terms.pdf', 'application/pdf', 42)]);
+    act(() => w.widget.chat.submit());
+    const [entry] = w.widget.chat.waiting.value;
+    const key = entry!.payload.files![0]!.key;
+    w.unmount();
+
+    // The reload: the bytes are in IndexedDB, the entry in storage; a fresh widget sends them.
+    expect((await reloadedBlobStore().get(key))?.size).toBe(42);
+    w = mountWidget();
+    expect(w.widget.chat.waiting.value.map((i) => i.clientId)).toEqual([entry!.clientId]);
+    const grants: UploadGrantPayload[] = [];
+    w.transport.answer = async (_event, payload) => {
+      grants.push(payload as UploadGrantPayload);
+      return { ok: true, attachment: attachmentOf('a1') };
+    };
+    w.connect({ uploads });
+    await settle();
+    expect(grants).toEqual([{ key, name: 'terms.pdf', size: 42, mime: 'application/pdf' }]);
+    expect(w.transport.sent).toEqual([
+      expect.objectContaining({ clientId: entry!.clientId, text: '', attachments: ['a1'] }),
+    ]);
+    expect(w.widget.chat.waiting.value).toEqual([]);
+  });
+});
