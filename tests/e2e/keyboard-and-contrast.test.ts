@@ -99,10 +99,10 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     const endChat = widget(page).locator('.end-bar .link');
     await endChat.focus();
     await page.keyboard.press('Enter');
-    expect((await focused(page)).text).toBe('Keep chatting');
+    await expect.poll(async () => (await focused(page)).text).toBe('Keep chatting');
     await page.keyboard.press('Enter');
     await expect.poll(() => widget(page).locator('.end-bar.confirm').count()).toBe(0);
-    expect((await focused(page)).text).toBe('End chat');
+    await expect.poll(async () => (await focused(page)).text).toBe('End chat');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
     await expect.poll(() => widget(page).locator('.end-bar.confirm').count()).toBe(0);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import type { WidgetModel } from '../widget';
 
@@ -11,7 +11,8 @@ export function EndChat({ widget }: { widget: WidgetModel }) {
   const [asking, setAsking] = useState(false);
   const focusTarget = useRef<HTMLButtonElement>(null);
   const answered = useRef(false);
-  useEffect(() => {
+  // Layout effect: focus moves in the same task as the render, before the next key arrives.
+  useLayoutEffect(() => {
     if (answered.current) focusTarget.current?.focus();
   }, [asking]);
   const ask = (next: boolean) => {
