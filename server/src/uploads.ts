@@ -185,12 +185,18 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
         return fail('type_not_allowed', `allowed: ${settings.types.join(', ')}`, 'mime');
       }
       const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
+      // A key that finished (a resend after a lost ack, a reload) is answered before any
+      // limit, as a resent message is: nothing is uploaded again.
+      const earlier = await store.findUpload(sender, input.key);
+      if (earlier?.status === 'ready') return { ok: true, attachment: toAttachment(storedOf(earlier)) };
       if (!(await grants.take(`${from.site.id}:${sender}`))) {
         return fail('rate_limited', 'too many uploads at once; wait a moment');
       }
       if (from.kind === 'visitor') {
         const quota = from.site.uploadQuotaBytes ?? UPLOAD_DEFAULTS.visitorQuotaBytes;
-        if ((await store.uploadedBytes(sender)) + input.size > quota) {
+        // An unfinished earlier grant of the same key is replaced, not added to.
+        const used = (await store.uploadedBytes(sender)) - (earlier?.declaredSize ?? 0);
+        if (used + input.size > quota) {
           return fail('quota', `a visitor may upload at most ${quota} bytes in all`);
         }
       }

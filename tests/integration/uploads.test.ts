@@ -230,15 +230,20 @@ describe('upload grants', () => {
     // The other site: 2 KB per file, 3000 bytes per visitor in all.
     const { socket: small } = await connectVisitor(url(), { site: 'other' });
     sockets.track(small);
+    const firstKey = newId();
     const first = await send(
       { socket: small },
       Buffer.concat([PNG, Buffer.alloc(2000 - PNG.length)]),
       'a.png',
       'image/png',
+      firstKey,
     );
     expect(first.res.status).toBe(201);
     const over = await ask({ socket: small }, { name: 'b.png', size: 1500, mime: 'image/png' });
     expect(!over.ok && over.error.code).toBe('quota');
+    // A full quota still answers a finished key with its file.
+    const again = await ask({ socket: small }, { key: firstKey, name: 'a.png', size: 2000, mime: 'image/png' });
+    expect(again.ok && 'attachment' in again && again.attachment.id).toBe(first.body.attachment!.id);
 
     const { socket: eager } = await visitor();
     const answers = await Promise.all(

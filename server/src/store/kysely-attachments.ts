@@ -11,6 +11,7 @@ type AttachmentMethods = Pick<
   Store,
   | 'grantUpload'
   | 'claimUpload'
+  | 'findUpload'
   | 'finishUpload'
   | 'dropUpload'
   | 'getAttachment'
@@ -149,6 +150,13 @@ export function attachmentMethods(db: Db, writer: Writer, newId: () => string, n
           .execute();
       }),
 
+    findUpload: (sender, uploadKey) =>
+      db
+        .selectFrom('attachments')
+        .select(ATTACHMENT)
+        .where('sender', '=', sender)
+        .where('uploadKey', '=', uploadKey)
+        .executeTakeFirst() as Promise<AttachmentRow | undefined>,
     getAttachment: (id) => byId(db, id),
     getAttachments: async (ids) =>
       ids.length

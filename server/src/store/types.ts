@@ -402,6 +402,8 @@ export interface Store {
   grantUpload(upload: NewUpload): Promise<{ attachment: AttachmentRow; ready: boolean }>;
   /** Single use: the granted upload for this token hash, now marked as uploading; undefined if none or expired. */
   claimUpload(grantHash: string): Promise<AttachmentRow | undefined>;
+  /** The sender's upload with this key, in any state. */
+  findUpload(sender: string, uploadKey: string): Promise<AttachmentRow | undefined>;
   /** Marks a claimed upload ready; false when its grant was replaced or it was removed meanwhile. */
   finishUpload(id: string, grantHash: string, done: FinishedUpload): Promise<AttachmentRow | undefined>;
   /** Removes an upload that did not finish (refused, cut off, failed). */
