@@ -150,6 +150,28 @@ function consolesListening(ctx: ServerContext, siteId: string): boolean {
   return site?.operators.some((op) => ctx.presence.status(siteId, op.id) !== 'offline') ?? false;
 }
 
+/**
+ * A chat of `owner` opened or ended: the console's "On site" entries of the owner's
+ * visitors connected to this node are sent again, so their `conversationId` is always the
+ * open chat. (Consoles also follow `conversation:updated`, which covers visitors on
+ * other nodes.)
+ */
+export function refreshOnline(ctx: ServerContext, siteId: string, owner: string): void {
+  const ids = ctx.visitors.adapter.rooms.get(rooms.owner(siteId, owner));
+  if (!ids?.size) return;
+  if (!consolesListening(ctx, siteId)) return;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const socket = ctx.visitors.sockets.get(id) as VisitorSocket | undefined;
+    if (!socket || seen.has(socket.data.visitorId)) continue;
+    seen.add(socket.data.visitorId);
+    onlineVisitor(ctx, socket).then(
+      (visitor) => socket.connected && ctx.operators.to(rooms.operators(siteId)).emit('visitor:page', visitor),
+      (error: unknown) => ctx.log(`visitor not refreshed: ${String(error)}`),
+    );
+  }
+}
+
 export function countConnection(ctx: ServerContext, socket: VisitorSocket): void {
   ctx.visitorConnections.opened(socket.data.site.id, socket.data.visitorId);
 }

@@ -11,6 +11,8 @@
  */
 import { sql, type Insertable } from 'kysely';
 import type { ContextSnapshot } from '../../../src/protocol';
+import { assignmentMethods } from './kysely-assignment';
+import { cannedMethods } from './kysely-canned';
 import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
 import { prepare } from './prepared';
@@ -41,6 +43,9 @@ const CONVERSATION = [
   'c.ratingState',
   'c.ratingScore',
   'c.ratingComment',
+  'c.transferFrom',
+  'c.transferComment',
+  'c.transferAt',
   'c.createdAt',
   'c.updatedAt',
 ] as const;
@@ -371,17 +376,6 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         ConversationListRow[]
       >,
     getConversationListRow: (id) => listRowById.first(db, { id }) as Promise<ConversationListRow | undefined>,
-    assignOperator: (conversationId, operatorId) =>
-      writer.write(async (trx) =>
-        changed(
-          await trx
-            .updateTable('conversations')
-            .set({ operatorId, updatedAt: now() })
-            .where('id', '=', conversationId)
-            .where('operatorId', 'is', null)
-            .executeTakeFirst(),
-        ),
-      ),
     closeConversation: (conversationId, reason) =>
       writer.write(async (trx) =>
         changed(
@@ -504,6 +498,8 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
 
     ...leadMethods(db, writer, newId, now),
     ...webhookMethods(db, writer, newId, now),
+    ...assignmentMethods(db, writer, now),
+    ...cannedMethods(db, writer, newId, now),
 
     createSession: (tokenHash, site, operatorId, expiresAt) =>
       writer.write(async (trx) => {
