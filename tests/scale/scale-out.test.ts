@@ -381,7 +381,8 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     }
     await proxy.close();
     sockets.closeAll();
-  }, 60_000);
+    // 20-40 s alone; a full `npm test` on a shared 2-core machine has taken more than 60 s.
+  }, 120_000);
 
   it('Redis away for 10 s under steady traffic: no node crashes, nothing is lost, delivery resumes within 5 s', async () => {
     const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
@@ -436,7 +437,8 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect(a.exited || b.exited).toBe(false);
     void failedAcks;
     sockets.closeAll();
-  }, 60_000);
+  }, 120_000);
+
   it('Redis restarted empty: operators keep their chosen status and presence, visitors stay on site', async () => {
     const annaOnA = sockets.track((await connectOperator(a.url, 'anna')).socket);
     const maxOnB = sockets.track((await connectOperator(b.url, 'max')).socket);
