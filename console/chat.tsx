@@ -26,8 +26,21 @@ function MessageItem({
   seen: boolean;
 }) {
   const [editing, setEditing] = useState(false);
-  const mine = m.author === 'operator' && m.operator?.id === s.me.value?.id;
-  const open = s.conversations.value.get(m.conversationId)?.status === 'open';
+  const me = s.me.value?.id;
+  const conversation = s.conversations.value.get(m.conversationId);
+  const mine = m.author === 'operator' && m.operator?.id === me;
+  // Passed on to a colleague: one's earlier messages stay as they are.
+  const open = conversation?.status === 'open' && (conversation.operatorId === null || conversation.operatorId === me);
+  if (m.author === 'system') {
+    return (
+      <p class="msg system" data-seq={m.seq} data-id={m.id}>
+        {m.text}{' '}
+        <time dateTime={new Date(m.createdAt).toISOString()} title={formatDateTime(m.createdAt)}>
+          {formatTime(m.createdAt)}
+        </time>
+      </p>
+    );
+  }
   if (editing) {
     return (
       <form
@@ -100,8 +113,11 @@ export function Chat({ s }: { s: OperatorSession }) {
   const me = s.me.value?.id;
   // A chat belongs to one operator: only they write in it and pass it on (the server enforces it).
   const holder = conversation.operatorId;
-  const mayWrite = holder === null || holder === me;
-  const holderName = s.team.value.find((m) => m.id === holder)?.name ?? 'A colleague';
+  const holderMember = s.team.value.find((m) => m.id === holder);
+  const holderName = holderMember?.name ?? 'A colleague';
+  // An operator who has gone (no console) does not keep the chat: a reply takes it over.
+  const holderGone = holder !== null && holder !== me && holderMember?.status === 'offline';
+  const mayWrite = holder === null || holder === me || holderGone;
   const transfer = conversation.transfer?.toOperatorId === me ? conversation.transfer : undefined;
   const transferFrom = transfer && s.team.value.find((m) => m.id === transfer.fromOperatorId)?.name;
   const now = Date.now();
@@ -137,6 +153,9 @@ export function Chat({ s }: { s: OperatorSession }) {
           </span>
         )}
       </header>
+      {holderGone && conversation.status === 'open' && (
+        <p class="transfer-note">{holderName} is offline: your reply takes this chat over.</p>
+      )}
       {transfer && conversation.status === 'open' && (
         <p class="transfer-note" data-transfer>
           <strong>{transferFrom ? `Passed on to you by ${transferFrom}` : 'Passed on to you'}</strong>

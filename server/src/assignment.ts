@@ -108,6 +108,35 @@ export async function transferConversation(
   return { ok: true, conversation: summary };
 }
 
+/**
+ * A chat whose operator has gone (no console past the grace period) is not stuck: the
+ * colleague who answers it takes it over, as a transfer from the absent operator. False
+ * when its operator is still there, or someone else took it first.
+ */
+export async function takeOverFromAbsent(
+  ctx: ServerContext,
+  site: SiteConfig,
+  conversation: ConversationRow,
+  operator: OperatorConfig,
+): Promise<boolean> {
+  const holder = conversation.operatorId;
+  if (holder === null || holder === operator.id || ctx.presence.status(site.id, holder) !== 'offline') return false;
+  if (!(await ctx.store.transferConversation(conversation.id, holder, operator.id, ''))) return false;
+  const { message } = await appendMessage(ctx, conversation, {
+    sender: `o:${operator.id}`,
+    clientId: newId(),
+    author: 'system',
+    operatorId: null,
+    text: `${operator.name} will answer you.`,
+  });
+  broadcastMessage(ctx, conversation, message);
+  ctx.visitors
+    .to(rooms.owner(site.id, conversation.owner))
+    .emit('operator:assigned', publicProfile(operator, ctx.publicUrl, site));
+  publishConversation(ctx, conversation.id);
+  return true;
+}
+
 /** Off work: the operator's open chats go back to the queue, for a colleague to pick up. */
 export async function releaseConversations(ctx: ServerContext, site: SiteConfig, operatorId: string): Promise<number> {
   const released = await ctx.store.releaseConversations(site.id, operatorId);

@@ -19,6 +19,7 @@ import type { VisitorConnections } from './visitor-connections';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
+import type { Uploads } from './uploads';
 import type { WebhookSender } from './webhook';
 
 export interface ServerContext {
@@ -40,6 +41,8 @@ export interface ServerContext {
   log: (message: string) => void;
   /** Counters the gateways feed directly (the store's are fed by its wrapper). */
   metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
+  /** Files: grants, uploads, signed download URLs (uploads.ts). */
+  uploads?: Uploads;
 }
 
 export const rooms = {
@@ -91,6 +94,7 @@ export function toChatMessage(ctx: ServerContext, site: string, row: MessageRow)
     ...(row.editedAt ? { editedAt: row.editedAt } : {}),
     ...(row.deletedAt ? { deleted: true } : {}),
     createdAt: row.createdAt,
+    ...(row.attachments && ctx.uploads ? { attachments: ctx.uploads.attachmentsOf(row) } : {}),
   };
 }
 

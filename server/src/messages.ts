@@ -8,11 +8,11 @@
  */
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
-import { heldByColleague } from './assignment';
+import { heldByColleague, takeOverFromAbsent } from './assignment';
 import { takesNewChats } from './availability';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
 import type { OperatorConfig, SiteConfig } from './sites';
-import type { ConversationRow } from './store';
+import { AttachmentUnavailableError, type ConversationRow } from './store';
 import { refreshOnline } from './visitor-presence';
 
 export type MessageSender =
@@ -32,6 +32,8 @@ export interface PostedMessage {
   clientId: string;
   text: string;
   replyTo?: string;
+  /** Ids of the sender's own finished uploads. */
+  attachments?: string[];
 }
 
 export interface MessageLimit {
@@ -50,8 +52,8 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (row?.site !== from.site.id) return { error: fail('not_found', 'no such conversation') };
       if (row.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
       const held = heldByColleague(from.site, row, from.operator);
-      if (held) return { error: held };
-      return { conversation: row, created: false };
+      if (held && !(await takeOverFromAbsent(ctx, from.site, row, from.operator))) return { error: held };
+      return { conversation: held ? (await store.getConversation(row.id))! : row, created: false };
     }
     if (limiter && !(await limiter.take(`${from.site.id}:${from.visitorId}`))) {
       return { error: fail('rate_limited', 'too many messages; wait a moment') };
@@ -89,14 +91,22 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
           if (held) return held;
         }
       }
-      const { message, duplicate } = await appendMessage(ctx, conversation, {
-        sender,
-        clientId: input.clientId,
-        author: from.kind,
-        operatorId: from.kind === 'operator' ? from.operator.id : null,
-        text: input.text,
-        replyTo: input.replyTo,
-      });
+      let appended: Awaited<ReturnType<typeof appendMessage>>;
+      try {
+        appended = await appendMessage(ctx, conversation, {
+          sender,
+          clientId: input.clientId,
+          author: from.kind,
+          operatorId: from.kind === 'operator' ? from.operator.id : null,
+          text: input.text,
+          replyTo: input.replyTo,
+          ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof AttachmentUnavailableError)) throw error;
+        return fail('invalid', 'attach only your own finished uploads, each once', 'attachments');
+      }
+      const { message, duplicate } = appended;
       if (!duplicate) {
         broadcastMessage(ctx, conversation, message, except);
         if (created) {

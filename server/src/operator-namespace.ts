@@ -40,7 +40,7 @@ import {
   statusChange,
   visitorRef,
 } from './payloads';
-import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
+import { publicProfile, uploadSettings, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, MessageRow } from './store';
 import { onlineVisitors, refreshOnline, snapshotOf } from './visitor-presence';
 import type { VisitorSocket } from './visitor-session';
@@ -188,6 +188,29 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         async () => ack(await messages.post({ kind: 'operator', site, operator }, checked.value, socket.id)),
         ack,
         internal('message'),
+      );
+    });
+
+    // Files: a grant to upload one into a conversation of the site, and fresh download URLs (uploads.ts).
+    const uploader = { kind: 'operator', site, operator } as const;
+    socket.on('upload:grant', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'upload grant',
+        async () =>
+          ack(ctx.uploads ? await ctx.uploads.grant(uploader, payload) : fail('type_not_allowed', 'no files here')),
+        ack,
+        internal('upload grant'),
+      );
+    });
+    socket.on('attachment:url', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'attachment url',
+        async () =>
+          ack(ctx.uploads ? await ctx.uploads.renew(uploader, payload) : fail('not_found', 'no such attachment')),
+        ack,
+        internal('attachment link'),
       );
     });
 
@@ -345,6 +368,7 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         online,
         cannedReplies,
         personalCannedReplies,
+        uploads: uploadSettings(site),
       });
     })().catch((error: unknown) => {
       ctx.log(`operator hello failed: ${String(error)}`);

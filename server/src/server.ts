@@ -38,6 +38,10 @@ import { createRedisVisitorConnections } from './redis-visitor-connections';
 import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
 import { tellOffline } from './visitor-presence';
 import { createWebhookSender } from './webhook';
+import { join } from 'node:path';
+import { diskFileStore, type FileStore } from './files/file-store';
+import { createUrlSigner, loadSigningKey } from './files/url-signer';
+import { createUploads, type Uploads } from './uploads';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
 import { HASHED_WIDGET_CHUNK, type Mount } from './static-files';
@@ -82,6 +86,13 @@ export interface ServerOptions {
   retentionDays?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
+  /**
+   * The folder of uploaded files (FILES_DIR), with the key that signs their download URLs;
+   * `dataDir`/files when not given. Nodes of one deployment share it.
+   */
+  filesDir?: string;
+  /** Where uploaded files are kept: on disk in `filesDir` unless another store is given. */
+  fileStore?: FileStore;
 }
 
 export interface RunningServer {
@@ -90,6 +101,8 @@ export interface RunningServer {
   io: Server;
   store: Store;
   metrics: Metrics;
+  /** Files: grants, uploads, downloads and their sweeps. */
+  uploads: Uploads;
   /** Swaps the sites (a reloaded sites file) without dropping a connection. */
   reloadSites(sites: SiteConfig[]): void;
   /**
@@ -306,6 +319,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ? { burst: LIMITS.visitorMessageBurst, perSecond: LIMITS.visitorMessagesPerSecond }
       : options.visitorMessageLimit,
   );
+  const filesDir = options.filesDir ?? join(options.dataDir ?? paths.data, 'files');
+  const uploads = createUploads(ctx, {
+    files: options.fileStore ?? diskFileStore(join(filesDir, 'store')),
+    signer: createUrlSigner(loadSigningKey(join(filesDir, 'url-signing.key')), publicUrl),
+    incomingDir: join(filesDir, 'incoming'),
+  });
+  ctx.uploads = uploads;
   attachVisitorNamespace(ctx, messages);
   attachOperatorNamespace(ctx, messages);
   handleHttp = createRouter({ ctx, logger, metrics, clientIp: ipOf, isDraining: () => draining }, mounts);
@@ -331,6 +351,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
   void purge();
   const retentionTimer = setInterval(() => void purge(), 3_600_000);
+  // Unsent uploads expire, and with RETENTION_DAYS old files go too: one node sweeps.
+  const sweepFiles = () =>
+    leadership.isLeader() &&
+    uploads.sweep(Date.now(), retentionDays).then(
+      (removed) => removed && log(`files: removed ${removed} expired or unsent files`),
+      (error: unknown) => log(`file sweep failed: ${String(error)}`),
+    );
+  void sweepFiles();
+  const fileTimer = setInterval(() => void sweepFiles(), 600_000);
 
   const socketServer = io;
   const openedStore = store;
@@ -341,6 +370,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     io: socketServer,
     store: openedStore,
     metrics,
+    uploads,
     reloadSites(next) {
       // The same Map object: every handler holds it and sees the new sites at once.
       ctx.sites.clear();
@@ -383,6 +413,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(hoursTimer);
         clearInterval(idleTimer);
         clearInterval(retentionTimer);
+        clearInterval(fileTimer);
         await ctx.webhooks.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
         // After the sockets closed: their disconnects have reached the shared presence.

@@ -99,6 +99,33 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
       );
     });
 
+    // Files: a grant to upload one, and fresh download URLs (uploads.ts).
+    const uploader = { kind: 'visitor', site, visitorId, owner } as const;
+    socket.on('upload:grant', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'upload grant',
+        async () => {
+          if (!ctx.uploads) return ack(fail('type_not_allowed', 'this server does not accept files'));
+          if (await store.isBlocked(site.id, owner, visitorId))
+            return ack(fail('blocked', 'the operator ended the dialogue'));
+          ack(await ctx.uploads.grant(uploader, payload));
+        },
+        ack,
+        fail('internal', 'the upload could not be granted; try again'),
+      );
+    });
+    socket.on('attachment:url', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'attachment url',
+        async () =>
+          ack(ctx.uploads ? await ctx.uploads.renew(uploader, payload) : fail('not_found', 'no such attachment')),
+        ack,
+        fail('internal', 'no link could be made; try again'),
+      );
+    });
+
     socket.on('typing', (payload) => {
       const typing = readTyping(payload);
       if (typing === null) return;

@@ -38,8 +38,43 @@ export interface ChatMessage {
   author: Author;
   /** Set on operator messages. */
   operator?: OperatorProfile;
+  /** May be '' when the message carries attachments. */
   text: string;
   createdAt: number;
+  /** Files, images and voice messages sent with the message. */
+  attachments?: Attachment[];
+}
+
+/** image only for sniffed raster images (png, jpeg, gif, webp); voice for audio. */
+export type AttachmentKind = 'image' | 'file' | 'voice';
+
+export interface Attachment {
+  /** Server-chosen. */
+  id: string;
+  kind: AttachmentKind;
+  /** The original name: display text only. */
+  name: string;
+  /** Decided by sniffing the bytes, never by the name or the Content-Type. */
+  mime: string;
+  /** Bytes. */
+  size: number;
+  /** Images, when known. */
+  width?: number;
+  height?: number;
+  /** Voice: as reported by the uploader, clamped to the limit. */
+  durationMs?: number;
+  /** Absolute (PUBLIC_URL) download URL, signed, short-lived. */
+  url: string;
+  /** Epoch ms; renew with `attachment:url`. */
+  urlExpiresAt: number;
+}
+
+/** What a site accepts as uploads; null in the settings when uploads are off for the site. */
+export interface UploadSettings {
+  maxBytes: number;
+  /** Allowed MIME types (as sniffed). */
+  types: string[];
+  voiceMaxMs: number;
 }
 
 /** A prepared answer an operator inserts and may edit before sending. */
@@ -75,6 +110,8 @@ export interface SiteInfo {
   titleAlert?: false;
   /** The site's theme from its config: the first source the page's settings override. */
   theme?: Theme;
+  /** Uploads this site accepts; null when they are off. Optional: older servers leave it out. */
+  uploads?: UploadSettings | null;
 }
 
 /**
@@ -201,7 +238,15 @@ export type ErrorCode =
   | 'blocked'
   | 'internal'
   /** The operator named cannot take it now (not available, or not in the group). */
-  | 'unavailable';
+  | 'unavailable'
+  /** Uploads: the file is over the site's size limit. */
+  | 'too_large'
+  /** Uploads: the sniffed type is not in the site's allowlist. */
+  | 'type_not_allowed'
+  /** Uploads: the visitor's storage quota is used up. */
+  | 'quota'
+  /** Uploads: the grant token is missing, expired, used, or for another upload. */
+  | 'grant_invalid';
 
 export interface AckError {
   ok: false;

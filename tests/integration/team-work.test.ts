@@ -222,6 +222,31 @@ describe('the assignment lock', () => {
   });
 });
 
+describe('an operator who has gone', () => {
+  it('does not keep the chat: the colleague who answers takes it over, and the visitor is told', async () => {
+    const anna = (await operator('anna')).socket;
+    const max = (await operator('max')).socket;
+    const chat = await openChat();
+    await send(anna, chat.conversationId, 'Anna here');
+    // Still there (her console is connected): Max is refused.
+    expect(await send(max, chat.conversationId, 'too early')).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const gone = until<TeamMember[]>(max, 'team:updated', (t) => t.find((m) => m.id === 'anna')?.status === 'offline');
+    anna.disconnect();
+    await gone;
+    const line = until<ChatMessage>(chat.socket as never, 'message:new', (m) => m.author === 'system');
+    const assigned = nextEvent<OperatorProfile>(chat.socket, 'operator:assigned');
+    expect(await send(max, chat.conversationId, 'Max takes it from here')).toMatchObject({ ok: true });
+    expect((await line).text).toBe('Max will answer you.');
+    expect(await assigned).toEqual({ id: 'max', name: 'Max' });
+    expect(await harness.server.store.getConversation(chat.conversationId)).toMatchObject({
+      operatorId: 'max',
+      transferFrom: 'anna',
+    });
+    const texts = (await harness.server.store.lastMessages(chat.conversationId, 50)).map((m) => m.text);
+    expect(texts.slice(-2)).toEqual(['Max will answer you.', 'Max takes it from here']);
+  });
+});
+
 describe('transfer', () => {
   it('passes a chat to an available colleague with a comment; the visitor is told, the sender loses the pen', async () => {
     const anna = (await operator('anna')).socket;

@@ -5,6 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type {
+  AttachmentKind,
   Author,
   CloseReason,
   ConversationStatus,
@@ -69,6 +70,33 @@ export interface MessagesTable {
   editedAt: number | null;
   deletedAt: number | null;
   createdAt: number;
+  /** JSON: what the message shows of its attachments (StoredAttachment[]); null without. */
+  attachments: Generated<string | null>;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  site: string;
+  sender: string;
+  uploadKey: string;
+  visitorId: string;
+  conversationId: string | null;
+  messageId: string | null;
+  status: 'granted' | 'uploading' | 'ready';
+  grantHash: string | null;
+  grantExpiresAt: number | null;
+  name: string;
+  declaredMime: string;
+  declaredSize: number;
+  mime: string | null;
+  kind: AttachmentKind | null;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  storageKey: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface OperatorSessionsTable {
@@ -142,4 +170,5 @@ export interface Database {
   pageViews: PageViewsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   cannedReplies: CannedRepliesTable;
+  attachments: AttachmentsTable;
 }
