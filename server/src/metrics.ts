@@ -39,7 +39,9 @@ export function createMetrics(sources: MetricSources) {
     help: 'Webhook deliveries waiting to be made or retried.',
     registers: [registry],
     async collect() {
-      this.set(await sources.webhookBacklog());
+      // The store may be away (a database restart), when metrics matter most: the scrape
+      // still answers, with this gauge as NaN.
+      this.set(await (async () => sources.webhookBacklog())().catch(() => Number.NaN));
     },
   });
   const messagesStored = new Counter({

@@ -46,11 +46,16 @@ if not sockets(KEYS[1]) and redis.call('HGET', KEYS[1], 'gone') == '0' then
 end
 return 0`;
 
-// KEYS[1]; ARGV status. Returns 1 when it changed.
+// KEYS[1]; ARGV status, then the socket fields this node holds for the operator. Returns
+// 1 when it changed. Where nothing says whether the operator is present (a Redis
+// restarted empty, not yet given back), the sockets this node holds do.
 const SET_STATUS = `
 if redis.call('HGET', KEYS[1], 'chosen') == ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'chosen', ARGV[1])
-if not redis.call('HGET', KEYS[1], 'gone') then redis.call('HSET', KEYS[1], 'gone', '1') end
+if not redis.call('HGET', KEYS[1], 'gone') then
+  for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], '1') end
+  redis.call('HSET', KEYS[1], 'gone', #ARGV >= 2 and '0' or '1')
+end
 return 1`;
 
 // KEYS[1]; ARGV node prefix 's:<node>:', grace end, the chosen status and whether the
@@ -123,6 +128,11 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   const graceEnd = () => String(Date.now() + graceMs);
   let closed = false;
 
+  /** This node's socket fields of one operator. */
+  const socketFieldsOf = (site: string, operatorId: string) =>
+    [...local]
+      .filter(([, held]) => held.site === site && held.operatorId === operatorId)
+      .map(([socketId]) => field(socketId));
   const failed = (what: string) => (error: unknown) => log(`presence ${what} failed: ${String(error)}`);
   const tell = (site: string) => redis.publish(CHANNEL, site);
 
@@ -136,6 +146,9 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       // Nothing at all: a Redis restarted empty (or an operator never seen). What this node
       // knew stands until a heartbeat has written it back.
       if (before && Object.keys(state).length === 0) return;
+      // A status chosen here that Redis has not taken yet: this node's is the newer.
+      const unsent = unsentStatuses.get(key(site.id, op.id));
+      if (unsent) state.chosen = unsent.status;
       const next = {
         chosen: (state.chosen as OperatorStatus) || before?.chosen || 'available',
         gone: state.gone !== '0',
@@ -149,6 +162,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
 
   async function heartbeat(): Promise<void> {
     await redis.zAdd(NODES, { score: Date.now(), value: nodeId });
+    for (const k of [...unsentStatuses.keys()]) await sendStatus(k);
     const byOperator = new Map<string, string[]>();
     for (const [socketId, { site, operatorId }] of local) {
       const k = key(site, operatorId);
@@ -174,6 +188,24 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       if (changed) await tell(site.id);
     }
     await reloadAll();
+  }
+
+  /**
+   * Statuses chosen on this node that Redis has not taken yet (it was away): sent again
+   * on every heartbeat until it does, and meanwhile what this node shows for them.
+   */
+  const unsentStatuses = new Map<string, { site: string; operatorId: string; status: OperatorStatus }>();
+  async function sendStatus(k: string): Promise<void> {
+    const unsent = unsentStatuses.get(k);
+    if (!unsent) return;
+    const { site, operatorId, status } = unsent;
+    const changed = await redis.eval(SET_STATUS, {
+      keys: [k],
+      arguments: [status, ...socketFieldsOf(site, operatorId)],
+    });
+    // A newer choice made meanwhile stays to be sent.
+    if (unsentStatuses.get(k) === unsent) unsentStatuses.delete(k);
+    if (changed === 1) await tell(site);
   }
 
   /** The leader's round: end grace periods that are over, forget dead nodes' sockets. */
@@ -233,10 +265,8 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
         mirror.set(k, { ...mirrored, chosen: status });
         onChange(site);
       }
-      redis
-        .eval(SET_STATUS, { keys: [k], arguments: [status] })
-        .then((changed) => (changed === 1 ? tell(site) : undefined))
-        .catch(failed('status'));
+      unsentStatuses.set(k, { site, operatorId, status });
+      void sendStatus(k).catch(failed('status'));
     },
     status(site, operatorId) {
       const e = mirror.get(key(site, operatorId));

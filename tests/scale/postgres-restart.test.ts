@@ -126,6 +126,10 @@ describe.skipIf(skip)('PostgreSQL restarted under two nodes', () => {
     await sleep(4_000);
     expect(await ready(a)).toBe(false);
     expect(await ready(b)).toBe(false);
+    // The metrics are scraped most when something is wrong: they still answer.
+    const metrics = await fetch(`${a.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('confab_connected_visitors');
 
     await postgres.start();
     await until(async () => (await ready(a)) && (await ready(b)), 20_000, 'both nodes ready again');

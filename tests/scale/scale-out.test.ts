@@ -381,7 +381,8 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     }
     await proxy.close();
     sockets.closeAll();
-  }, 60_000);
+    // 20-40 s alone; a full `npm test` on a shared 2-core machine has taken more than 60 s.
+  }, 120_000);
 
   it('Redis away for 10 s under steady traffic: no node crashes, nothing is lost, delivery resumes within 5 s', async () => {
     const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
@@ -436,7 +437,8 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect(a.exited || b.exited).toBe(false);
     void failedAcks;
     sockets.closeAll();
-  }, 60_000);
+  }, 120_000);
+
   it('Redis restarted empty: operators keep their chosen status and presence, visitors stay on site', async () => {
     const annaOnA = sockets.track((await connectOperator(a.url, 'anna')).socket);
     const maxOnB = sockets.track((await connectOperator(b.url, 'max')).socket);
@@ -463,20 +465,24 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     const toldBefore = told.length;
     await redis.stop();
     await redis.start();
+    // Max changes his status before any node has given Redis back what it held.
+    const dnd = await maxOnB.timeout(5_000).emitWithAck('status:set', { status: 'dnd' });
+    expect(dnd.ok).toBe(true);
     // Nothing to await when nothing should change: three heartbeats (2 s each) have run.
     await sleep(6_500);
     expect(a.exited || b.exited).toBe(false);
     // Nobody was shown a status they did not choose, not even for a moment.
-    expect(teamSeen.slice(seenBefore).filter((team) => team.anna !== 'away' || team.max !== 'available')).toEqual([]);
-    expect(told.slice(toldBefore).filter((availability) => !availability.online)).toEqual([]);
+    const unchosen = (team: Record<string, string>) =>
+      team.anna !== 'away' || !['available', 'dnd'].includes(team.max!);
+    expect(teamSeen.slice(seenBefore).filter(unchosen)).toEqual([]);
+    expect(teamSeen.at(-1)).toMatchObject({ anna: 'away', max: 'dnd' });
+    // One change only, the one max's choice made: with anna away and max busy, nobody is available.
+    expect(told.slice(toldBefore)).toEqual([{ online: false, reason: 'nobody' }]);
     // Redis has the statuses again: a console opened now is told them.
     const { socket: annaOnB, hello } = await connectOperator(b.url, 'anna');
     annaOnB.disconnect();
     expect(hello.status).toBe('away');
-    expect(Object.fromEntries(hello.team.map((m) => [m.id, m.status]))).toMatchObject({
-      anna: 'away',
-      max: 'available',
-    });
+    expect(Object.fromEntries(hello.team.map((m) => [m.id, m.status]))).toMatchObject({ anna: 'away', max: 'dnd' });
     // The visitor's tabs were counted again: one closing does not take them off the site.
     tabOnA.disconnect();
     await sleep(1_500);
