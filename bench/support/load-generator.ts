@@ -145,7 +145,8 @@ async function handle(request: GeneratorRequest): Promise<unknown> {
       return leaving.length;
     }
     case 'probeUntilStopped': {
-      const socket = (prober ??= await visitor(request.url));
+      prober ??= await visitor(request.url);
+      const socket = prober;
       keepProbing = true;
       probing = (async () => {
         let longest = 0;
