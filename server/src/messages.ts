@@ -5,6 +5,12 @@
  * visitor's rate limit, which conversation (a visitor's open one, or a new one; an
  * operator's named one, which they take if nobody has), replies within the
  * conversation, then the store, then everyone who must hear of it.
+ *
+ * The common case — a visitor writing into their open conversation — is one store
+ * write that checks what it must itself (`appendToOpenConversation`): no reads before
+ * it, so a message costs the same however many visitors are stored. Whatever that
+ * write declines (a resend, a blocked visitor, no open conversation, a reply) takes
+ * the careful path below, which reads and decides step by step as before.
  */
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
@@ -40,15 +46,22 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
   const limiter = visitorLimit && ctx.rateLimiters('message', visitorLimit.burst, visitorLimit.perSecond);
   const { store } = ctx;
 
-  /** The conversation the message goes into, or the reason it cannot be posted. */
-  async function target(from: MessageSender, input: PostedMessage) {
+  /** Whether the visitor may send another message now (always, without a limit). */
+  const withinLimit = async (from: MessageSender & { kind: 'visitor' }) =>
+    !limiter || (await limiter.take(`${from.site.id}:${from.visitorId}`));
+
+  /**
+   * The conversation the message goes into, or the reason it cannot be posted.
+   * `allowed` is the visitor's rate-limit answer when it was already asked.
+   */
+  async function target(from: MessageSender, input: PostedMessage, allowed?: boolean) {
     if (from.kind === 'operator') {
       const row = input.conversationId ? await store.getConversation(input.conversationId) : undefined;
       if (row?.site !== from.site.id) return { error: fail('not_found', 'no such conversation') };
       if (row.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
       return { conversation: row, created: false };
     }
-    if (limiter && !(await limiter.take(`${from.site.id}:${from.visitorId}`))) {
+    if (!(allowed ?? (await withinLimit(from)))) {
       return { error: fail('rate_limited', 'too many messages; wait a moment') };
     }
     const latest = await store.latestConversation(from.site.id, from.owner);
@@ -56,44 +69,74 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     return store.openConversation(from.site.id, from.owner, from.visitorId, await from.snapshot());
   }
 
+  /**
+   * Step by step: blocked, resend, limit, conversation, reply, store. `allowed` is the
+   * visitor's rate-limit answer when the quick path already asked for it (a resend it
+   * declined has then taken a token; it is still answered, limit or not).
+   */
+  async function postCarefully(
+    from: MessageSender,
+    input: PostedMessage,
+    except?: string,
+    allowed?: boolean,
+  ): Promise<SendMessageAck> {
+    const site = from.site;
+    const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
+    const [blocked, stored] = await Promise.all([
+      from.kind === 'visitor' && store.isBlocked(site.id, from.owner, from.visitorId),
+      store.findMessage(sender, input.clientId),
+    ]);
+    if (blocked) return fail('blocked', 'the operator ended the dialogue');
+    // A resend whose first ack was lost gets the stored message, limiter or not.
+    if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
+
+    const found = await target(from, input, allowed);
+    if ('error' in found) return found.error!;
+    const { conversation, created } = found;
+    if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
+      return fail('invalid', 'replyTo is not a message of this conversation', 'replyTo');
+    }
+    // The first operator to answer takes the conversation; their greeting goes first.
+    if (from.kind === 'operator' && !conversation.operatorId) await pickUp(ctx, site, conversation, from.operator);
+    const { message, duplicate } = await appendMessage(ctx, conversation, {
+      sender,
+      clientId: input.clientId,
+      author: from.kind,
+      operatorId: from.kind === 'operator' ? from.operator.id : null,
+      text: input.text,
+      replyTo: input.replyTo,
+    });
+    if (!duplicate) {
+      broadcastMessage(ctx, conversation, message, except);
+      if (created) {
+        preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
+          ctx.log(`previous operator not assigned: ${String(error)}`),
+        );
+      }
+      publishConversation(ctx, conversation.id);
+    }
+    return { ok: true, message };
+  }
+
   return {
     /** Stores and delivers one message; `except` is the sending socket, which has the ack. */
     async post(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
-      const site = from.site;
-      const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
-      const [blocked, stored] = await Promise.all([
-        from.kind === 'visitor' && store.isBlocked(site.id, from.owner, from.visitorId),
-        store.findMessage(sender, input.clientId),
-      ]);
-      if (blocked) return fail('blocked', 'the operator ended the dialogue');
-      // A resend whose first ack was lost gets the stored message, limiter or not.
-      if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
-
-      const found = await target(from, input);
-      if ('error' in found) return found.error!;
-      const { conversation, created } = found;
-      if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
-        return fail('invalid', 'replyTo is not a message of this conversation', 'replyTo');
-      }
-      // The first operator to answer takes the conversation; their greeting goes first.
-      if (from.kind === 'operator') await pickUp(ctx, site, conversation, from.operator);
-      const { message, duplicate } = await appendMessage(ctx, conversation, {
-        sender,
-        clientId: input.clientId,
-        author: from.kind,
-        operatorId: from.kind === 'operator' ? from.operator.id : null,
-        text: input.text,
-        replyTo: input.replyTo,
-      });
-      if (!duplicate) {
-        broadcastMessage(ctx, conversation, message, except);
-        if (created) {
-          preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
-            ctx.log(`previous operator not assigned: ${String(error)}`),
-          );
-        }
-        publishConversation(ctx, conversation.id);
-      }
+      if (from.kind !== 'visitor' || input.replyTo) return postCarefully(from, input, except);
+      const allowed = await withinLimit(from);
+      const quick =
+        allowed &&
+        (await store.appendToOpenConversation({
+          site: from.site.id,
+          owner: from.owner,
+          visitorId: from.visitorId,
+          sender: `v:${from.visitorId}`,
+          clientId: input.clientId,
+          text: input.text,
+        }));
+      if (!quick) return postCarefully(from, input, except, allowed);
+      const message = toChatMessage(ctx, from.site.id, quick.message);
+      broadcastMessage(ctx, quick.conversation, message, except);
+      publishConversation(ctx, quick.conversation.id);
       return { ok: true, message };
     },
   };
