@@ -56,7 +56,7 @@ process.on('message', ({ id, request }: { id: number; request: Request }) => {
   const answer = (value: unknown) => process.send!({ id, ok: true, value });
   if ('rss' in request) answer(process.memoryUsage().rss);
   if ('lagReset' in request) answer(loop.reset());
-  if ('lag' in request) answer(loop.max / 1e6);
+  if ('lag' in request) answer({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6 });
 });
 
 let closing = false;
