@@ -1,31 +1,14 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../../../src/i18n';
-import type { ChatMessage } from '../../../src/protocol';
 import { chime } from '../../../src/widget/sound';
+import { messageOf as message } from '../../support/fixtures';
 import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
 
 vi.mock('../../../src/widget/sound', () => ({ chime: vi.fn() }));
 
 let w: MountedWidget;
 
-const message = (
-  seq: number,
-  author: ChatMessage['author'],
-  text: string,
-  extra: Partial<ChatMessage> = {},
-): ChatMessage => ({
-  id: `m${seq}`,
-  conversationId: 'c1',
-  seq,
-  changeSeq: seq,
-  clientId: `client${seq}`,
-  author,
-  text,
-  createdAt: 1_700_000_000_000 + seq * 1000,
-  ...(author === 'operator' ? { operator: { id: 'anna', name: 'Anna' } } : {}),
-  ...extra,
-});
 const click = (selector: string) => act(() => (w.$(selector) as HTMLButtonElement).click());
 const closed = (reason: 'operator' | 'spam' | 'timeout') =>
   act(() => w.transport.emit('conversation:closed', { conversationId: 'c1', reason }));
