@@ -7,6 +7,7 @@ import { newId, type ChatMessage, type CloseReason, type Rating } from '../../sr
 import { publishConversation, rooms, toChatMessage, toRating, type ServerContext } from './context';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, NewMessage } from './store';
+import { refreshOnline } from './visitor-presence';
 
 /**
  * Sends a stored message to the owner's other connections and the site's operators.
@@ -86,6 +87,7 @@ export async function closeConversation(
     .to(rooms.owner(conversation.site, conversation.owner))
     .emit('conversation:closed', { conversationId: conversation.id, reason });
   publishConversation(ctx, conversation.id);
+  refreshOnline(ctx, conversation.site, conversation.owner);
   return true;
 }
 

@@ -14,9 +14,12 @@
  */
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
+import { heldByColleague } from './assignment';
+import { takesNewChats } from './availability';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
 import type { OperatorConfig, SiteConfig } from './sites';
 import type { ConversationRow } from './store';
+import { refreshOnline } from './visitor-presence';
 
 export type MessageSender =
   | {
@@ -59,6 +62,8 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       const row = input.conversationId ? await store.getConversation(input.conversationId) : undefined;
       if (row?.site !== from.site.id) return { error: fail('not_found', 'no such conversation') };
       if (row.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
+      const held = heldByColleague(from.site, row, from.operator);
+      if (held) return { error: held };
       return { conversation: row, created: false };
     }
     if (!(allowed ?? (await withinLimit(from)))) {
@@ -96,8 +101,15 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
       return fail('invalid', 'replyTo is not a message of this conversation', 'replyTo');
     }
-    // The first operator to answer takes the conversation; their greeting goes first.
-    if (from.kind === 'operator' && !conversation.operatorId) await pickUp(ctx, site, conversation, from.operator);
+    // The first operator to answer takes the conversation; their greeting goes first. Of
+    // two answering at once, the store lets one take it; the other is refused.
+    if (from.kind === 'operator' && conversation.operatorId === null) {
+      if (!(await pickUp(ctx, site, conversation, from.operator))) {
+        const now = await store.getConversation(conversation.id);
+        const held = now && heldByColleague(site, now, from.operator);
+        if (held) return held;
+      }
+    }
     const { message, duplicate } = await appendMessage(ctx, conversation, {
       sender,
       clientId: input.clientId,
@@ -109,6 +121,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     if (!duplicate) {
       broadcastMessage(ctx, conversation, message, except);
       if (created) {
+        refreshOnline(ctx, site.id, conversation.owner);
         preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
           ctx.log(`previous operator not assigned: ${String(error)}`),
         );
@@ -151,7 +164,7 @@ async function preferPreviousOperator(ctx: ServerContext, conversation: Conversa
   );
   const site = ctx.sites.get(conversation.site);
   const operator = site?.operators.find((op) => op.id === previous?.operatorId);
-  if (site && operator && ctx.presence.status(site.id, operator.id) === 'available') {
+  if (site && operator && takesNewChats(ctx.presence.status(site.id, operator.id))) {
     await pickUp(ctx, site, (await ctx.store.getConversation(conversation.id))!, operator);
   }
 }

@@ -34,6 +34,9 @@ import { localRateLimiters } from './rate-limit';
 import { connectRedis } from './redis';
 import { createRedisPresence } from './redis-presence';
 import { redisRateLimiters } from './redis-rate-limit';
+import { createRedisVisitorConnections } from './redis-visitor-connections';
+import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
+import { tellOffline } from './visitor-presence';
 import { createWebhookSender } from './webhook';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
@@ -266,6 +269,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log,
       })
     : createPresence(graceMs, onPresenceChange);
+  const visitorConnections: VisitorConnections = redis
+    ? await createRedisVisitorConnections({
+        redis: redis.state,
+        nodeId,
+        leadership,
+        // The leader tells every node's consoles of visitors who were only on a dead node.
+        onGone: (siteId, visitorId) => tellOffline(ctx, siteId, visitorId),
+        log,
+      })
+    : localVisitorConnections();
   const ctx: ServerContext = {
     store,
     sites: new Map(sites.map((site) => [site.id, site])),
@@ -273,6 +286,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     visitors: io.of(VISITOR_NAMESPACE) as unknown as ServerContext['visitors'],
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
+    visitorConnections,
     webhooks: createWebhookSender({
       store,
       log,
@@ -374,6 +388,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();
+        await visitorConnections.close();
         await leadership.close();
         await redis?.close();
         await openedStore.close();

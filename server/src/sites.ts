@@ -7,6 +7,8 @@ import { dirname } from 'node:path';
 import {
   DEFAULT_LEAD_FORM,
   LEAD_FIELDS,
+  LIMITS,
+  type CannedReply,
   checkFormConfig,
   httpUrl,
   type FieldMode,
@@ -56,6 +58,8 @@ export interface SiteConfig extends SiteInfo {
   identityIssuer?: string;
   /** ... and this audience (`aud`). */
   identityAudience?: string;
+  /** The team's shared canned replies (read-only in the console). */
+  cannedReplies?: CannedReply[];
 }
 
 export interface SitesFile {
@@ -154,6 +158,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
     if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
       fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
     }
+    const cannedReplies = parseCannedReplies(site.cannedReplies, `${at}.cannedReplies`);
     const theme =
       site.theme === undefined
         ? undefined
@@ -182,7 +187,26 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(site.sound ? { sound: true } : {}),
       ...(site.titleAlert === false ? { titleAlert: false as const } : {}),
       ...(theme ? { theme } : {}),
+      ...(cannedReplies ? { cannedReplies } : {}),
     };
+  });
+}
+
+/** Titles up to 60 characters, texts that fit one message; ids given or numbered. */
+function parseCannedReplies(raw: unknown, at: string): CannedReply[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw)) fail(at, 'must be a list of { "title": "...", "text": "..." }');
+  const ids = new Set<string>();
+  return raw.map((reply: Partial<CannedReply> | null, i) => {
+    const where = `${at}[${i}]`;
+    const title = text(reply?.title, `${where}.title`)!.trim();
+    const body = text(reply?.text, `${where}.text`)!.trim();
+    if (title.length > 60) fail(`${where}.title`, 'at most 60 characters');
+    if (body.length > LIMITS.messageText) fail(`${where}.text`, `at most ${LIMITS.messageText} characters`);
+    const id = text(reply?.id, `${where}.id`, true) ?? `config-${i + 1}`;
+    if (ids.has(id)) fail(`${where}.id`, `"${id}" appears twice`);
+    ids.add(id);
+    return { id, title, text: body };
   });
 }
 

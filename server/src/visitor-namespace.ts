@@ -201,12 +201,17 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
       });
     });
 
-    guard('connection', async () => {
+    void (async () => {
       const session = await openSession(ctx, socket);
       await inPageOrder(() => beginPageView(ctx, socket));
       socket.emit('session', session);
       tellAvailability(socket);
       await announce(ctx, socket, 'visitor:online');
+    })().catch((error: unknown) => {
+      ctx.log(`visitor connection failed: ${String(error)}`);
+      // Without its session the client would wait for ever (the store is away, say):
+      // closing the transport makes it reconnect with its backoff and ask again.
+      if (socket.connected) socket.conn.close();
     });
   });
 }

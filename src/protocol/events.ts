@@ -17,6 +17,7 @@ import type {
   OperatorProfile,
   OperatorStatus,
   Rating,
+  TransferNote,
   VisitorSession,
 } from './types.js';
 
@@ -157,6 +158,23 @@ export interface ContextSnapshot {
 
 export interface TeamMember extends OperatorProfile {
   status: OperatorStatus;
+  /** The routing groups the operator answers for; absent: every group. */
+  groups?: string[];
+}
+
+/** Hand a conversation to a colleague (`toOperatorId`) or to whoever is free in a group (`toGroupId`). */
+export interface TransferPayload {
+  conversationId: string;
+  toOperatorId?: string;
+  toGroupId?: string;
+  comment?: string;
+}
+
+/** A personal canned reply to store: a new one without `id`, an edit with it. */
+export interface CannedReplyInput {
+  id?: string;
+  title: string;
+  text: string;
 }
 
 export interface OperatorToServer {
@@ -181,6 +199,14 @@ export interface OperatorToServer {
   'lead:spam': (payload: { limit?: number }, ack: (res: Ack<{ leads: Lead[] }>) => void) => void;
   /** "Not spam": the request joins the others, operators hear `lead:new`, the webhook fires. */
   'lead:not-spam': (payload: { leadId: string }, ack: (res: Ack<{ lead: Lead }>) => void) => void;
+  /** Passes the conversation on; only its operator (or anyone, while nobody has it) may. */
+  'conversation:transfer': (
+    payload: TransferPayload,
+    ack: (res: Ack<{ conversation: ConversationSummary }>) => void,
+  ) => void;
+  /** Stores one of the operator's own canned replies (every console of theirs hears `canned:updated`). */
+  'canned:save': (payload: CannedReplyInput, ack: (res: Ack<{ reply: CannedReply }>) => void) => void;
+  'canned:delete': (payload: { id: string }, ack: (res: Ack<{ id: string }>) => void) => void;
 }
 
 export interface ServerToOperator {
@@ -194,7 +220,13 @@ export interface ServerToOperator {
     online: OnlineVisitor[];
     /** The site's shared canned replies. Optional: older servers leave it out. */
     cannedReplies?: CannedReply[];
+    /** The operator's own canned replies, kept on the server. Optional: older servers leave it out. */
+    personalCannedReplies?: CannedReply[];
   }) => void;
+  /** The shared list (the owner changed it) or this operator's own list (another of their consoles did) changed. */
+  'canned:updated': (payload: { shared?: CannedReply[]; personal?: CannedReply[] }) => void;
+  /** A conversation was passed on: the receiving operator's console shows the comment. */
+  'conversation:transferred': (payload: TransferNote & { conversationId: string }) => void;
   'conversation:updated': (conversation: ConversationSummary) => void;
   'message:new': (message: ChatMessage) => void;
   typing: (payload: { conversationId: string; typing: boolean }) => void;

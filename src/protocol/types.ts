@@ -77,9 +77,24 @@ export interface SiteInfo {
   theme?: Theme;
 }
 
-/** The statuses of seeds 000 and 004; only `available` takes new chats. */
-export type OperatorStatus = 'available' | 'away' | 'dnd' | 'offline';
-export const OPERATOR_STATUSES: readonly OperatorStatus[] = ['available', 'away', 'dnd', 'offline'];
+/**
+ * The statuses of seeds 000 and 004; only `available` takes new chats and transfers.
+ * `busy` keeps answering its chats; `break` (`away` is its older name), `dnd` (do not
+ * disturb) and `off` (off work, which also hands the operator's open chats back to the
+ * queue) take nothing new. `offline` is what colleagues see of an operator with no console.
+ */
+export type OperatorStatus = 'available' | 'away' | 'dnd' | 'offline' | 'busy' | 'break' | 'off';
+export const OPERATOR_STATUSES: readonly OperatorStatus[] = [
+  'available',
+  'away',
+  'dnd',
+  'offline',
+  'busy',
+  'break',
+  'off',
+];
+/** The statuses the console offers, in its order. */
+export const CHOOSABLE_STATUSES: readonly OperatorStatus[] = ['available', 'busy', 'break', 'dnd', 'off'];
 
 /** Whether a visitor on a given page can reach someone now, and if not, why not. */
 export interface Availability {
@@ -156,11 +171,23 @@ export interface ConversationSummary {
   visitorReadSeq: number;
   /** How far an operator has read it (the `read` the console sends). Optional: older servers leave it out. */
   operatorReadSeq?: number;
+  /** The latest hand-over to the current operator, with the colleague's comment. */
+  transfer?: TransferNote;
   rating: Rating | null;
   lastMessage: Pick<ChatMessage, 'author' | 'text' | 'createdAt'> | null;
   lastSeq: number;
   updatedAt: number;
   createdAt: number;
+}
+
+/** A conversation passed from one operator to another (seeds 000, 004). */
+export interface TransferNote {
+  /** Who passed it on; null when nobody had taken it yet. */
+  fromOperatorId: string | null;
+  toOperatorId: string;
+  /** For the receiving operator: what the visitor needs, what was done. May be empty. */
+  comment: string;
+  at: number;
 }
 
 export type ErrorCode =
@@ -172,7 +199,9 @@ export type ErrorCode =
   | 'closed'
   | 'unauthorized'
   | 'blocked'
-  | 'internal';
+  | 'internal'
+  /** The operator named cannot take it now (not available, or not in the group). */
+  | 'unavailable';
 
 export interface AckError {
   ok: false;

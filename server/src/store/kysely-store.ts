@@ -11,6 +11,8 @@
  */
 import { sql, type Insertable } from 'kysely';
 import type { ContextSnapshot } from '../../../src/protocol';
+import { assignmentMethods } from './kysely-assignment';
+import { cannedMethods } from './kysely-canned';
 import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
 import { prepare } from './prepared';
@@ -50,6 +52,9 @@ const CONVERSATION_COLUMNS = [
   'ratingState',
   'ratingScore',
   'ratingComment',
+  'transferFrom',
+  'transferComment',
+  'transferAt',
   'createdAt',
   'updatedAt',
 ] as const;
@@ -416,17 +421,6 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     getConversationListRow: (id) => listRowById.first(db, { id }) as Promise<ConversationListRow | undefined>,
     getConversationListRows: async (ids) =>
       ids.length ? ((await listRows(db).where('c.id', 'in', ids).execute()) as ConversationListRow[]) : [],
-    assignOperator: (conversationId, operatorId) =>
-      writer.write(async (trx) =>
-        changed(
-          await trx
-            .updateTable('conversations')
-            .set({ operatorId, updatedAt: now() })
-            .where('id', '=', conversationId)
-            .where('operatorId', 'is', null)
-            .executeTakeFirst(),
-        ),
-      ),
     closeConversation: (conversationId, reason) =>
       writer.write(async (trx) =>
         changed(
@@ -580,6 +574,8 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
 
     ...leadMethods(db, writer, newId, now),
     ...webhookMethods(db, writer, newId, now),
+    ...assignmentMethods(db, writer, now),
+    ...cannedMethods(db, writer, newId, now),
 
     createSession: (tokenHash, site, operatorId, expiresAt) =>
       writer.write(async (trx) => {

@@ -55,4 +55,15 @@ export const PG_MIGRATIONS = [
   // Requests judged as spam are kept, quarantined with the reason, until an operator says "Not spam".
   `ALTER TABLE leads ADD COLUMN spam_reason TEXT CHECK (spam_reason IN ('honeypot', 'too_fast', 'visitor_limit', 'ip_limit'));
    CREATE INDEX leads_spam ON leads (site, spam_reason, created_at);`,
+  // Assignment and canned replies: the latest hand-over of a conversation with its comment,
+  // and canned replies kept on the server (an operator's own, or the site's shared ones
+  // from the owner API: operator_id NULL).
+  `ALTER TABLE conversations ADD COLUMN transfer_from TEXT;
+   ALTER TABLE conversations ADD COLUMN transfer_comment TEXT;
+   ALTER TABLE conversations ADD COLUMN transfer_at BIGINT;
+   CREATE INDEX conversations_by_operator ON conversations (site, operator_id, status);
+   CREATE TABLE canned_replies (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, operator_id TEXT, title TEXT NOT NULL, text TEXT NOT NULL,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE INDEX canned_replies_by_owner ON canned_replies (site, operator_id, created_at);`,
 ];

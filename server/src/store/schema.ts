@@ -47,6 +47,10 @@ export interface ConversationsTable {
   ratingScore: number | null;
   ratingComment: string | null;
   context: string | null;
+  /** The latest hand-over: from whom (null: nobody had it), the comment, when. */
+  transferFrom: string | null;
+  transferComment: string | null;
+  transferAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -118,6 +122,17 @@ export interface WebhookDeliveriesTable {
   updatedAt: number;
 }
 
+export interface CannedRepliesTable {
+  id: string;
+  site: string;
+  /** The operator whose own reply it is; null for the site's shared replies (owner API). */
+  operatorId: string | null;
+  title: string;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface Database {
   visitors: VisitorsTable;
   conversations: ConversationsTable;
@@ -126,4 +141,5 @@ export interface Database {
   leads: LeadsTable;
   pageViews: PageViewsTable;
   webhookDeliveries: WebhookDeliveriesTable;
+  cannedReplies: CannedRepliesTable;
 }

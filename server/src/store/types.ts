@@ -5,6 +5,7 @@
  */
 import type {
   Author,
+  CannedReply,
   CloseReason,
   ContextSnapshot,
   Environment,
@@ -34,6 +35,10 @@ export interface ConversationRow {
   ratingState: RatingState | null;
   ratingScore: number | null;
   ratingComment: string | null;
+  /** The latest hand-over to the current operator: from whom (null: nobody had it), the comment, when. */
+  transferFrom: string | null;
+  transferComment: string | null;
+  transferAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -221,7 +226,21 @@ export interface Store {
   getConversationListRow(id: string): Promise<ConversationListRow | undefined>;
   /** Several at once (in no particular order); ids that do not exist are left out. */
   getConversationListRows(ids: string[]): Promise<ConversationListRow[]>;
+  /**
+   * Pick-up: the conversation becomes `operatorId`'s if nobody has it. A conditional
+   * update: of concurrent pick-ups (in any process) exactly one returns true.
+   */
   assignOperator(conversationId: string, operatorId: string): Promise<boolean>;
+  /**
+   * Hands an open conversation from `from` (null: nobody had it) to `to`, only if it is
+   * still `from`'s, with the comment for the receiver. False when it was not (someone else
+   * took or passed it meanwhile, or it closed).
+   */
+  transferConversation(conversationId: string, from: string | null, to: string, comment: string): Promise<boolean>;
+  /** Off work: the operator's open conversations go back to the queue. Returns their ids. */
+  releaseConversations(site: string, operatorId: string): Promise<string[]>;
+  /** Open conversations per operator of the site (operators with none are absent). */
+  openLoad(site: string): Promise<Map<string, number>>;
   closeConversation(conversationId: string, reason: CloseReason): Promise<boolean>;
   /** Open conversations with nothing new since `before`. */
   idleConversations(before: number): Promise<ConversationRow[]>;
@@ -291,6 +310,19 @@ export interface Store {
    * that carried them. Returns false when there was no such visitor.
    */
   eraseVisitor(site: string, visitorId: string): Promise<boolean>;
+
+  /** An operator's own canned replies (`operatorId`), or the site's shared ones from the owner API (null), oldest first. */
+  listCannedReplies(site: string, operatorId: string | null): Promise<CannedReply[]>;
+  /** Adds (no `id`) or edits one of the operator's own replies; at most `limit` each. */
+  saveCannedReply(
+    site: string,
+    operatorId: string,
+    reply: { id?: string; title: string; text: string },
+    limit: number,
+  ): Promise<{ reply: CannedReply } | { error: 'not_found' | 'limit' }>;
+  deleteCannedReply(site: string, operatorId: string, id: string): Promise<boolean>;
+  /** The owner API's shared replies, replaced whole, in the order given. */
+  replaceSharedCannedReplies(site: string, replies: { title: string; text: string }[]): Promise<CannedReply[]>;
 
   createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): Promise<void>;
   findSession(tokenHash: string): Promise<{ site: string; operatorId: string } | undefined>;

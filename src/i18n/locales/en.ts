@@ -38,7 +38,7 @@ const en = {
   'end.yes': 'End chat',
   'end.no': 'Keep chatting',
   'rating.thanks': 'Thank you for your rating!',
-  'blocked.text': 'The operator ended the dialogue.',
+  'blocked.text': 'The operator ended the chat.',
   'teaser.dismiss': 'Dismiss',
   'error.invalid': 'This message cannot be sent.',
   'error.too_long': 'This message is too long.',

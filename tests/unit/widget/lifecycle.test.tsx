@@ -116,6 +116,24 @@ describe('ending', () => {
     expect(w.widget.view.view.value).toBe('rating');
   });
 
+  it('puts focus on the safe answer, and Escape withdraws only the question', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'thanks, bye')] });
+    w.command('open');
+    w.$('.end-bar .link')!.focus();
+    await click('.end-bar .link');
+    // Enter on the focused button must keep chatting, never end the chat.
+    expect(w.root.activeElement?.textContent).toBe('Keep chatting');
+
+    await act(() => {
+      w.root.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(w.$('.end-bar.confirm')).toBeNull();
+    expect(w.widget.panel.isOpen.value).toBe(true);
+    expect(w.root.activeElement?.textContent).toBe('End chat');
+    expect(w.transport.ended).toEqual([]);
+  });
+
   it('rates with stars, invites a comment for a low score, and thanks', async () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'hi')] });
@@ -156,11 +174,11 @@ describe('ending', () => {
     expect(w.widget.view.view.value).toBe('rating');
   });
 
-  it('after a spam close says the operator ended the dialogue, with no rating, chat or form', async () => {
+  it('after a spam close says the operator ended the chat, with no rating, chat or form', async () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'buy cheap pills')] });
     closed('spam');
-    expect(w.$('.notice.ended')!.textContent).toBe('The operator ended the dialogue.');
+    expect(w.$('.notice.ended')!.textContent).toBe('The operator ended the chat.');
     expect(w.$('.composer')).toBeNull();
     act(() => w.transport.emit('availability', { online: false, reason: 'nobody' }));
     expect(w.widget.view.view.value).toBe('blocked');
