@@ -60,10 +60,10 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
     for (const socket of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
       const { site, group } = socket.data;
       if (!site || (siteId && site.id !== siteId)) continue;
-      let bySite = answers.get(site);
-      if (!bySite) answers.set(site, (bySite = new Map()));
-      let answer = bySite.get(group);
-      if (!answer) bySite.set(group, (answer = availabilityFor(site, group, ctx.presence, at)));
+      const bySite = answers.get(site) ?? new Map<string | undefined, Availability>();
+      answers.set(site, bySite);
+      const answer = bySite.get(group) ?? availabilityFor(site, group, ctx.presence, at);
+      bySite.set(group, answer);
       tellAvailability(socket, answer);
     }
   };
