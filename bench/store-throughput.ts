@@ -8,8 +8,9 @@
  *      bare socket.io relay (the baseline, loaded by the same generator);
  *   2. round trip (send → stored + ack) with 1,000 and with 100,000 stored visitors;
  *   3. idle visitors per process with the server's RSS, ack latency with them
- *      connected (the probe in a process of its own), and the server's longest stall
- *      while half of them disconnect at once.
+ *      connected (the probe in a process of its own; a bare relay with as many idle
+ *      visitors is the baseline), the server's own event-loop delay meanwhile, and its
+ *      longest stall while half of them disconnect at once.
  *
  *   npm run bench                        BENCH_SECONDS=5 BENCH_IDLE=10000
  *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts     (or roundtrip, idle; comma-separated)

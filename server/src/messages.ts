@@ -53,11 +53,8 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
   const withinLimit = async (from: MessageSender & { kind: 'visitor' }) =>
     !limiter || (await limiter.take(`${from.site.id}:${from.visitorId}`));
 
-  /**
-   * The conversation the message goes into, or the reason it cannot be posted.
-   * `allowed` is the visitor's rate-limit answer when it was already asked.
-   */
-  async function target(from: MessageSender, input: PostedMessage, allowed?: boolean) {
+  /** The conversation the message goes into, or the reason it cannot be posted. */
+  async function target(from: MessageSender, input: PostedMessage) {
     if (from.kind === 'operator') {
       const row = input.conversationId ? await store.getConversation(input.conversationId) : undefined;
       if (row?.site !== from.site.id) return { error: fail('not_found', 'no such conversation') };
@@ -66,7 +63,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (held) return { error: held };
       return { conversation: row, created: false };
     }
-    if (!(allowed ?? (await withinLimit(from)))) {
+    if (!(await withinLimit(from))) {
       return { error: fail('rate_limited', 'too many messages; wait a moment') };
     }
     const latest = await store.latestConversation(from.site.id, from.owner);
@@ -74,17 +71,8 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     return store.openConversation(from.site.id, from.owner, from.visitorId, await from.snapshot());
   }
 
-  /**
-   * Step by step: blocked, resend, limit, conversation, reply, store. `allowed` is the
-   * visitor's rate-limit answer when the quick path already asked for it (a resend it
-   * declined has then taken a token; it is still answered, limit or not).
-   */
-  async function postCarefully(
-    from: MessageSender,
-    input: PostedMessage,
-    except?: string,
-    allowed?: boolean,
-  ): Promise<SendMessageAck> {
+  /** Step by step: blocked, resend, limit, conversation, reply, store. */
+  async function postCarefully(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
     const site = from.site;
     const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
     const [blocked, stored] = await Promise.all([
@@ -95,7 +83,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     // A resend whose first ack was lost gets the stored message, limiter or not.
     if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
 
-    const found = await target(from, input, allowed);
+    const found = await target(from, input);
     if ('error' in found) return found.error!;
     const { conversation, created } = found;
     if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
@@ -135,9 +123,11 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     /** Stores and delivers one message; `except` is the sending socket, which has the ack. */
     async post(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
       if (from.kind !== 'visitor' || input.replyTo) return postCarefully(from, input, except);
-      const allowed = await withinLimit(from);
+      // Only a look at the limit here; the token is taken once the message is stored, so a
+      // write that fails (the store away) and its resends do not use up the visitor's limit.
+      const key = `${from.site.id}:${from.visitorId}`;
       const quick =
-        allowed &&
+        (!limiter || (await limiter.allows(key))) &&
         (await store.appendToOpenConversation({
           site: from.site.id,
           owner: from.owner,
@@ -146,7 +136,8 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
           clientId: input.clientId,
           text: input.text,
         }));
-      if (!quick) return postCarefully(from, input, except, allowed);
+      if (!quick) return postCarefully(from, input, except);
+      if (limiter) await limiter.take(key);
       const message = toChatMessage(ctx, from.site.id, quick.message);
       broadcastMessage(ctx, quick.conversation, message, except);
       publishConversation(ctx, quick.conversation.id);
