@@ -1,8 +1,11 @@
 /**
  * The server under measurement, in a process of its own so its RSS and its event loop
- * are its own: started by bench/store-throughput.ts over IPC. BENCH_RELAY=1 starts a
- * bare socket.io relay instead (the baseline): it acks each message and passes it on to
- * the operators, storing nothing.
+ * are its own: started by bench/store-throughput.ts (bench/support/child.ts speaks to it
+ * over IPC). BENCH_RELAY=1 starts a bare socket.io relay instead (the baseline): it acks
+ * each message and passes it on to the operators, storing nothing.
+ *
+ * BENCH_PROFILE=<dir> runs it under `--cpu-prof` (see bench/support/profile-summary.ts);
+ * SIGTERM closes the server and exits normally, so the profile is written.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +15,7 @@ import { OPERATOR_NAMESPACE, VISITOR_NAMESPACE } from '../src/protocol';
 import { startServer } from '../server/src/server';
 import { testSites } from '../tests/support/server';
 
-async function relay(): Promise<string> {
+async function relay(): Promise<{ url: string; close(): Promise<void> }> {
   const http = createServer();
   const io = new Server(http, { serveClient: false });
   const operators = io.of(OPERATOR_NAMESPACE);
@@ -24,33 +27,45 @@ async function relay(): Promise<string> {
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => io.close(() => resolve())),
+  };
 }
 
-const url =
+const served =
   process.env.BENCH_RELAY === '1'
     ? await relay()
-    : (
-        await startServer({
-          port: 0,
-          host: '127.0.0.1',
-          dataDir: process.env.DATA_DIR,
-          databaseUrl: process.env.DATABASE_URL || undefined,
-          sites: testSites(),
-          log: () => {},
-          // Throughput, not the limiter, is measured.
-          visitorMessageLimit: null,
-        })
-      ).url;
+    : await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: process.env.DATA_DIR,
+        databaseUrl: process.env.DATABASE_URL || undefined,
+        sites: testSites(),
+        log: () => {},
+        // Throughput, not the limiter, is measured.
+        visitorMessageLimit: null,
+      });
 
 // The server's own event-loop delay: a stall here is the server's, not the clients'.
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
-process.send!({ url });
-process.on('message', (request: { rss?: true; lagReset?: true; lag?: true }) => {
-  if (request.rss) process.send!({ rss: process.memoryUsage().rss });
-  if (request.lagReset) loop.reset();
-  if (request.lag) process.send!({ lag: loop.max / 1e6 });
+type Request = { rss: true } | { lagReset: true } | { lag: true };
+process.on('message', ({ id, request }: { id: number; request: Request }) => {
+  const answer = (value: unknown) => process.send!({ id, ok: true, value });
+  if ('rss' in request) answer(process.memoryUsage().rss);
+  if ('lagReset' in request) answer(loop.reset());
+  if ('lag' in request) answer({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6 });
 });
-process.on('disconnect', () => process.exit(0));
+
+let closing = false;
+const exit = () => {
+  if (closing) return;
+  closing = true;
+  setTimeout(() => process.exit(0), 3000).unref();
+  void served.close().finally(() => process.exit(0));
+};
+process.on('SIGTERM', exit);
+process.on('disconnect', exit);
+process.send!({ id: 0, ok: true, value: served.url });

@@ -1,152 +1,94 @@
 /**
- * The store on the hot path, on loopback, with the server in a process of its own:
+ * The server's hot path on loopback, the server in a process of its own and its clients
+ * in others (bench/support/load-generator.ts), so neither shares an event loop with the
+ * other:
  *
  *   1. messages stored and acknowledged per second, 100 concurrent senders, the rate
- *      limit lifted: on SQLite, on PostgreSQL, and a bare socket.io relay (baseline);
+ *      limit lifted, one operator console listening: on SQLite, on PostgreSQL, and a
+ *      bare socket.io relay (the baseline, loaded by the same generator);
  *   2. round trip (send → stored + ack) with 1,000 and with 100,000 stored visitors;
- *   3. idle visitors per process with the server's RSS, ack latency with them connected,
- *      and the longest answer while half of them disconnect at once.
+ *   3. idle visitors per process with the server's RSS, ack latency with them
+ *      connected (the probe in a process of its own; a bare relay with as many idle
+ *      visitors is the baseline), the server's own event-loop delay meanwhile, and its
+ *      longest stall while half of them disconnect at once.
  *
- *   npm run bench                       BENCH_SECONDS=5 BENCH_IDLE=10000
- *   BENCH_IDLE=2000 npx tsx bench/store-throughput.ts   (bounded: at most 15,000 idle visitors)
- *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts   (part 1 only)
+ *   npm run bench                        BENCH_SECONDS=5 BENCH_IDLE=10000
+ *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts     (or roundtrip, idle; comma-separated)
+ *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof;
+ *       then npx tsx bench/support/profile-summary.ts /tmp/prof/<file>.cpuprofile)
  *
+ * Two cores shared with other work move every absolute figure: each is printed with the
+ * load average at the time and beside a baseline measured in the same run.
  * PostgreSQL runs as a throwaway cluster with real durability (fsync on), as the tests'
- * helper starts it; without PostgreSQL installed that column is left out.
+ * helper starts it; without PostgreSQL installed that row is left out.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
-import { OPERATOR_NAMESPACE, VISITOR_NAMESPACE, newId } from '../src/protocol';
+import { newId } from '../src/protocol';
 import { openSqliteDatabase } from '../server/src/store/sqlite';
 import { postgresBin, startPostgres } from '../tests/support/postgres';
 import { loginOperator } from '../tests/support/server';
+import { startChild, type BenchChild } from './support/child';
+import type { GeneratorRequest } from './support/load-generator';
 
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 5), 30);
 const SENDERS = 100;
 const IDLE = Math.min(Number(process.env.BENCH_IDLE ?? 10_000), 15_000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'throughput,roundtrip,idle').split(','));
+const PROFILE = process.env.BENCH_PROFILE;
 
-interface Served {
-  url: string;
-  child: ChildProcess;
-  rss(): Promise<number>;
-  /** The longest event-loop stall of the server since `resetLag`, in ms. */
-  lag(): Promise<number>;
-  resetLag(): void;
-  stop(): Promise<void>;
-}
-
-async function serve(env: Record<string, string>): Promise<Served> {
-  const child = fork(new URL('./store-server.ts', import.meta.url).pathname, [], {
-    env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { url: string }) => resolve(m.url));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return {
-    url,
-    child,
-    rss: () =>
-      new Promise((resolve) => {
-        child.once('message', (m: { rss: number }) => resolve(m.rss));
-        child.send({ rss: true });
-      }),
-    lag: () =>
-      new Promise((resolve) => {
-        child.once('message', (m: { lag: number }) => resolve(m.lag));
-        child.send({ lag: true });
-      }),
-    resetLag: () => child.send({ lagReset: true }),
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-function visitor(url: string, visitorId = newId()): Promise<Socket> {
-  const socket = io(url + VISITOR_NAMESPACE, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    auth: { site: 'shop', visitorId },
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('session', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-async function operator(url: string, relay: boolean): Promise<Socket> {
-  const token = relay ? 'none' : await loginOperator(url);
-  const socket = io(url + OPERATOR_NAMESPACE, { transports: ['websocket'], forceNew: true, auth: { token } });
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return socket;
-}
-
-async function connectMany(url: string, count: number): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  for (let i = 0; i < count; i += 200) {
-    sockets.push(...(await Promise.all(Array.from({ length: Math.min(200, count - i) }, () => visitor(url)))));
-  }
-  return sockets;
-}
-
-const send = async (socket: Socket, text: string) => {
-  const ack = (await socket.timeout(10_000).emitWithAck('message:send', { clientId: newId(), text })) as {
-    ok: boolean;
-  };
-  if (!ack.ok) throw new Error(`refused: ${JSON.stringify(ack)}`);
-};
-
-/** Messages acknowledged per second by `SENDERS` visitors sending back to back. */
-async function throughput(served: Served, relay = false): Promise<number> {
-  const senders = await connectMany(served.url, SENDERS);
-  const op = await operator(served.url, relay);
-  let acked = 0;
-  // Warm up (statement caches, JIT), then measure.
-  await Promise.all(senders.map((s) => send(s, 'warm-up')));
-  const until = performance.now() + SECONDS * 1000;
-  const start = performance.now();
-  await Promise.all(
-    senders.map(async (s, i) => {
-      while (performance.now() < until) {
-        await send(s, `message from sender ${i}`);
-        acked++;
-      }
-    }),
-  );
-  const rate = acked / ((performance.now() - start) / 1000);
-  [...senders, op].forEach((s) => s.disconnect());
-  return rate;
-}
+const load = () =>
+  `load ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`;
+const line = (label: string, value: string) => console.log(`${label.padEnd(52)} ${value}`);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const temporaryDir = () => mkdtempSync(join(tmpdir(), 'confab-bench-'));
 
 function percentile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Sequential send → ack times of one visitor. */
-async function roundTrips(socket: Socket, count: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await send(socket, `probe ${i}`);
-    samples.push(performance.now() - start);
+interface Server extends BenchChild {
+  url: string;
+}
+
+async function serve(name: string, env: Record<string, string>): Promise<Server> {
+  const execArgv = PROFILE && env.BENCH_RELAY !== '1' ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
+  const child = await startChild(new URL('./store-server.ts', import.meta.url), env, { name, execArgv });
+  return { ...child, url: child.ready as string };
+}
+
+const generator = () =>
+  startChild(new URL('./support/load-generator.ts', import.meta.url), {}, { name: 'load generator' });
+const tell = <T>(gen: BenchChild, request: GeneratorRequest, timeoutMs: number) =>
+  gen.ask<T>(request, timeoutMs, request.action);
+
+/** Messages acknowledged per second by `SENDERS` visitors sending back to back. */
+async function throughput(name: string, env: Record<string, string>): Promise<{ rate: number; load: string }> {
+  const server = await serve(name, env);
+  const gen = await generator();
+  try {
+    const operatorToken = env.BENCH_RELAY === '1' ? undefined : await loginOperator(server.url);
+    await tell(gen, { action: 'senders', url: server.url, count: SENDERS, operatorToken }, 90_000);
+    const during = load();
+    const { acked, seconds } = await tell<{ acked: number; seconds: number }>(
+      gen,
+      { action: 'blast', seconds: SECONDS },
+      SECONDS * 1000 + 30_000,
+    );
+    return { rate: acked / seconds, load: during };
+  } finally {
+    await gen.stop();
+    await server.stop();
   }
-  return samples;
 }
 
 /** A data directory with `count` stored visitors (a few of them verified users, one blocked). */
 function seededDataDir(count: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'confab-bench-'));
+  const dir = temporaryDir();
   const db = openSqliteDatabase(dir);
   const insert =
     db.prepare(`INSERT INTO visitors (site, id, user_id, created_at, last_seen_at, visit_started_at, blocked_at)
@@ -158,106 +100,129 @@ function seededDataDir(count: number): string {
   return dir;
 }
 
-const line = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
-const ms = (value: number) => `${value.toFixed(2)} ms`;
-
-console.log(`Confab store benchmark: ${SENDERS} concurrent senders for ${SECONDS} s each, server in its own process`);
-
-// 1. Throughput.
-const relay = await serve({ BENCH_RELAY: '1' });
-const relayRate = await throughput(relay, true);
-await relay.stop();
-
-const sqliteDir = mkdtempSync(join(tmpdir(), 'confab-bench-'));
-const sqliteServer = await serve({ DATA_DIR: sqliteDir });
-const sqliteRate = await throughput(sqliteServer);
-await sqliteServer.stop();
-rmSync(sqliteDir, { recursive: true, force: true });
-
-let postgresRate: number | undefined;
-if (postgresBin()) {
-  const cluster = await startPostgres({ durable: true });
-  const databaseUrl = await cluster.createDatabase();
-  const pgServer = await serve({ DATABASE_URL: databaseUrl, DATA_DIR: mkdtempSync(join(tmpdir(), 'confab-bench-')) });
-  postgresRate = await throughput(pgServer);
-  await pgServer.stop();
-  await cluster.stop();
-}
-
-line(
-  'messages stored + acked per second, bare socket.io relay',
-  `${relayRate.toFixed(0)} /s (baseline, nothing stored)`,
-);
-line('messages stored + acked per second, SQLite', `${sqliteRate.toFixed(0)} /s`);
-line(
-  'messages stored + acked per second, PostgreSQL',
-  postgresRate === undefined ? 'skipped: apt-get install -y postgresql' : `${postgresRate.toFixed(0)} /s`,
-);
-// On a shared machine the absolute rates move with the load: the ratios to the relay, measured in the same run, less so.
-line('  SQLite / relay', `${((sqliteRate / relayRate) * 100).toFixed(0)} %`);
-if (postgresRate !== undefined) line('  PostgreSQL / relay', `${((postgresRate / relayRate) * 100).toFixed(0)} %`);
-if (process.env.BENCH_ONLY === 'throughput') process.exit(0);
-
-// 2. Round trip against the number of stored visitors.
-const roundTrip: Record<number, number[]> = {};
-for (const stored of [1_000, 100_000]) {
-  const dir = seededDataDir(stored);
-  const served = await serve({ DATA_DIR: dir });
-  const socket = await visitor(served.url);
-  await roundTrips(socket, 50);
-  roundTrip[stored] = await roundTrips(socket, 500);
-  socket.disconnect();
-  await served.stop();
-  rmSync(dir, { recursive: true, force: true });
-}
-const p50 = (n: number) => percentile(roundTrip[n]!, 0.5);
-line('round trip, 1,000 stored visitors', `p50 ${ms(p50(1_000))}  p99 ${ms(percentile(roundTrip[1_000]!, 0.99))}`);
-line(
-  'round trip, 100,000 stored visitors',
-  `p50 ${ms(p50(100_000))}  p99 ${ms(percentile(roundTrip[100_000]!, 0.99))}`,
-);
-line('  100k / 1k (p50)', `${(p50(100_000) / p50(1_000)).toFixed(2)}×`);
-
-// 3. Idle visitors, RSS, ack latency with them connected, and a mass disconnect.
-const idleDir = mkdtempSync(join(tmpdir(), 'confab-bench-'));
-const idleServer = await serve({ DATA_DIR: idleDir });
-const rssBefore = await idleServer.rss();
-const idle = await connectMany(idleServer.url, IDLE);
-const rssAfter = await idleServer.rss();
-const prober = await visitor(idleServer.url);
-const withIdle = await roundTrips(prober, 300);
-line(
-  `server RSS, ${IDLE.toLocaleString('en')} idle visitors connected`,
-  `${(rssAfter / 2 ** 20).toFixed(0)} MB (${((((rssAfter - rssBefore) / IDLE) * 10_000) / 2 ** 20).toFixed(0)} MB per 10,000 above the empty server's ${(rssBefore / 2 ** 20).toFixed(0)} MB)`,
-);
-line(
-  `ack with ${IDLE.toLocaleString('en')} visitors connected`,
-  `p50 ${ms(percentile(withIdle, 0.5))}  p99 ${ms(percentile(withIdle, 0.99))}`,
+console.log(
+  `Confab store benchmark: ${SENDERS} concurrent senders for ${SECONDS} s each; server and clients in separate processes; ${load()}`,
 );
 
-// Half the visitors leave at once; a probe keeps sending and the slowest answer is kept.
-let longest = 0;
-let probing = true;
-const probe = (async () => {
-  while (probing) {
-    const start = performance.now();
-    await send(prober, 'during the disconnects');
-    longest = Math.max(longest, performance.now() - start);
+if (ONLY.has('throughput')) {
+  const relay = await throughput('relay', { BENCH_RELAY: '1' });
+  const sqliteDir = temporaryDir();
+  const sqlite = await throughput('SQLite server', { DATA_DIR: sqliteDir });
+  rmSync(sqliteDir, { recursive: true, force: true });
+  let postgres: { rate: number; load: string } | undefined;
+  if (postgresBin()) {
+    const cluster = await startPostgres({ durable: true });
+    const pgDir = temporaryDir();
+    try {
+      postgres = await throughput('PostgreSQL server', {
+        DATABASE_URL: await cluster.createDatabase(),
+        DATA_DIR: pgDir,
+      });
+    } finally {
+      await cluster.stop();
+      rmSync(pgDir, { recursive: true, force: true });
+    }
   }
-})();
-const leaving = idle.splice(0, Math.floor(IDLE / 2));
-idleServer.resetLag();
-await new Promise((resolve) => setTimeout(resolve, 200));
-leaving.forEach((s) => s.disconnect());
-await new Promise((resolve) => setTimeout(resolve, 3000));
-probing = false;
-await probe;
-const stall = await idleServer.lag();
-line(
-  `while ${leaving.length.toLocaleString('en')} visitors disconnect at once`,
-  `server's longest event-loop stall ${ms(stall)}; longest probe ack ${ms(longest)} (the probe shares a process with the disconnecting clients)`,
-);
-[...idle, prober].forEach((s) => s.disconnect());
-await idleServer.stop();
-rmSync(idleDir, { recursive: true, force: true });
+  console.log('\nmessages stored + acked per second (100 senders, one console listening)');
+  line('  bare socket.io relay (baseline, nothing stored)', `${relay.rate.toFixed(0)} /s   (${relay.load})`);
+  line(
+    '  SQLite',
+    `${sqlite.rate.toFixed(0)} /s   (${sqlite.load})  ${((sqlite.rate / relay.rate) * 100).toFixed(0)} % of the relay`,
+  );
+  line(
+    '  PostgreSQL',
+    postgres
+      ? `${postgres.rate.toFixed(0)} /s   (${postgres.load})  ${((postgres.rate / relay.rate) * 100).toFixed(0)} % of the relay`
+      : 'skipped: apt-get install -y postgresql',
+  );
+}
+
+if (ONLY.has('roundtrip')) {
+  // Interleaved (1k, 100k, 1k, 100k) so a change in the machine's load falls on both.
+  const samples: Record<number, number[]> = { 1000: [], 100000: [] };
+  const dirs = { 1000: seededDataDir(1_000), 100000: seededDataDir(100_000) };
+  const loads: string[] = [];
+  for (const stored of [1_000, 100_000, 1_000, 100_000] as const) {
+    const server = await serve(`server with ${stored} stored visitors`, { DATA_DIR: dirs[stored] });
+    const gen = await generator();
+    try {
+      samples[stored]!.push(
+        ...(await tell<number[]>(gen, { action: 'probe', url: server.url, count: 300, warmUp: 30 }, 120_000)),
+      );
+      loads.push(load());
+    } finally {
+      await gen.stop();
+      await server.stop();
+    }
+  }
+  Object.values(dirs).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  const p50 = (n: number) => percentile(samples[n]!, 0.5);
+  console.log(`\nround trip, one visitor sending (send → stored + ack); ${loads.join(', ')}`);
+  for (const n of [1_000, 100_000]) {
+    line(`  ${n.toLocaleString('en')} stored visitors`, `p50 ${ms(p50(n))}  p99 ${ms(percentile(samples[n]!, 0.99))}`);
+  }
+  line('  100k / 1k (p50)', `${(p50(100_000) / p50(1_000)).toFixed(2)}×  (target ≤ 1.2×)`);
+}
+
+interface Crowd {
+  rss: { before: number; after: number };
+  acks: number[];
+  /** The server's own event-loop delay while the probe ran (p99) and its longest stall while half left. */
+  loopP99: number;
+  stall?: number;
+  slowestAckWhileLeaving?: number;
+  left?: number;
+  load: string;
+}
+
+/** `IDLE` visitors connected (one process), one more sending (another process), then half of them leave. */
+async function crowd(name: string, env: Record<string, string>): Promise<Crowd> {
+  const server = await serve(name, env);
+  const crowdGen = await generator();
+  const probe = await generator();
+  try {
+    const before = await server.ask<number>({ rss: true }, 10_000, 'rss');
+    await tell(crowdGen, { action: 'idle', url: server.url, count: IDLE }, 240_000);
+    const after = await server.ask<number>({ rss: true }, 10_000, 'rss');
+    await tell(probe, { action: 'probe', url: server.url, count: 50, warmUp: 0 }, 60_000);
+    await server.ask({ lagReset: true }, 10_000, 'lag reset');
+    const acks = await tell<number[]>(probe, { action: 'probe', url: server.url, count: 1000, warmUp: 0 }, 120_000);
+    const during = load();
+    const { p99: loopP99 } = await server.ask<{ p99: number }>({ lag: true }, 10_000, 'lag');
+    if (env.BENCH_RELAY === '1') return { rss: { before, after }, acks, loopP99, load: during };
+    // Half of them leave at once; the probe keeps sending, its slowest answer is kept.
+    await server.ask({ lagReset: true }, 10_000, 'lag reset');
+    await tell(probe, { action: 'probeUntilStopped', url: server.url }, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const left = await tell<number>(crowdGen, { action: 'leave', count: Math.floor(IDLE / 2) }, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const slowestAckWhileLeaving = await tell<number>(probe, { action: 'stopProbing' }, 30_000);
+    const { max: stall } = await server.ask<{ max: number }>({ lag: true }, 10_000, 'lag');
+    return { rss: { before, after }, acks, loopP99, stall, slowestAckWhileLeaving, left, load: during };
+  } finally {
+    await Promise.all([crowdGen.stop(), probe.stop()]);
+    await server.stop();
+  }
+}
+
+if (ONLY.has('idle')) {
+  const relay = await crowd('relay with idle visitors', { BENCH_RELAY: '1' });
+  const dir = temporaryDir();
+  const confab = await crowd('server with idle visitors', { DATA_DIR: dir });
+  rmSync(dir, { recursive: true, force: true });
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  const acks = (c: Crowd) =>
+    `p50 ${ms(percentile(c.acks, 0.5))}  p99 ${ms(percentile(c.acks, 0.99))}  (server loop delay p99 ${ms(c.loopP99)}; ${c.load})`;
+  console.log(`\n${IDLE.toLocaleString('en')} idle visitors connected to one server process, one more sending`);
+  line(
+    '  server RSS (SQLite)',
+    `${mb(confab.rss.after)} (${mb(((confab.rss.after - confab.rss.before) / IDLE) * 10_000)} per 10,000 above the empty server's ${mb(confab.rss.before)})`,
+  );
+  line('  ack, bare relay (baseline, nothing stored)', acks(relay));
+  line('  ack, SQLite (stored, on disk)', `${acks(confab)}  target p99 ≤ 10 ms`);
+  line(
+    `  while ${confab.left!.toLocaleString('en')} disconnect at once`,
+    `server's longest event-loop stall ${ms(confab.stall!)}; slowest probe ack ${ms(confab.slowestAckWhileLeaving!)}`,
+  );
+}
 process.exit(0);

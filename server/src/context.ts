@@ -146,8 +146,9 @@ const unpublished = new WeakMap<ServerContext, Set<string>>();
 
 /**
  * Tells every operator of the site that a conversation changed. Changes within one
- * event-loop turn are told once, with the state after all of them: a busy conversation
- * costs one list-row read per turn, not one per message.
+ * event-loop turn are told once, with the state after all of them, and read in one
+ * query: a busy server costs one list read per turn, not one per message or per
+ * conversation.
  */
 export function publishConversation(ctx: ServerContext, conversationId: string): void {
   const pending = unpublished.get(ctx);
@@ -156,11 +157,12 @@ export function publishConversation(ctx: ServerContext, conversationId: string):
   setImmediate(() => {
     const ids = unpublished.get(ctx)!;
     unpublished.delete(ctx);
-    for (const id of ids) {
-      ctx.store.getConversationListRow(id).then(
-        (row) => row && ctx.operators.to(rooms.operators(row.site)).emit('conversation:updated', toSummary(row)),
-        (error: unknown) => ctx.log(`conversation update not published: ${String(error)}`),
-      );
-    }
+    ctx.store.getConversationListRows([...ids]).then(
+      (rows) => {
+        for (const row of rows)
+          ctx.operators.to(rooms.operators(row.site)).emit('conversation:updated', toSummary(row));
+      },
+      (error: unknown) => ctx.log(`conversation update not published: ${String(error)}`),
+    );
   });
 }

@@ -9,17 +9,33 @@ import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, NewMessage } from './store';
 import { refreshOnline } from './visitor-presence';
 
-/** Sends a stored message to the owner's connections and the site's operators. */
+/**
+ * Sends a stored message to the owner's other connections and the site's operators.
+ * socket.io encodes a packet before it looks who is in the room, so a room with nobody
+ * else in it (the usual owner room: only the sending tab) is skipped here, unless other
+ * nodes may hold members this one cannot see.
+ */
 export function broadcastMessage(
   ctx: ServerContext,
   conversation: ConversationRow,
   message: ChatMessage,
   except?: string,
 ) {
-  const owner = ctx.visitors.to(rooms.owner(conversation.site, conversation.owner));
-  (except ? owner.except(except) : owner).emit('message:new', message);
-  const operators = ctx.operators.to(rooms.operators(conversation.site));
-  (except ? operators.except(except) : operators).emit('message:new', message);
+  const othersIn = (namespace: ServerContext['visitors'] | ServerContext['operators'], room: string) => {
+    if (ctx.clustered) return true;
+    const members = namespace.adapter.rooms.get(room);
+    return members !== undefined && members.size > (except && members.has(except) ? 1 : 0);
+  };
+  const ownerRoom = rooms.owner(conversation.site, conversation.owner);
+  if (othersIn(ctx.visitors, ownerRoom)) {
+    const owner = ctx.visitors.to(ownerRoom);
+    (except ? owner.except(except) : owner).emit('message:new', message);
+  }
+  const operatorRoom = rooms.operators(conversation.site);
+  if (othersIn(ctx.operators, operatorRoom)) {
+    const operators = ctx.operators.to(operatorRoom);
+    (except ? operators.except(except) : operators).emit('message:new', message);
+  }
 }
 
 export async function appendMessage(

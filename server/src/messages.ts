@@ -5,6 +5,12 @@
  * visitor's rate limit, which conversation (a visitor's open one, or a new one; an
  * operator's named one, which they take if nobody has), replies within the
  * conversation, then the store, then everyone who must hear of it.
+ *
+ * The common case — a visitor writing into their open conversation — is one store
+ * write that checks what it must itself (`appendToOpenConversation`): no reads before
+ * it, so a message costs the same however many visitors are stored. Whatever that
+ * write declines (a resend, a blocked visitor, no open conversation, a reply) takes
+ * the careful path below, which reads and decides step by step as before.
  */
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
@@ -45,6 +51,10 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
   const limiter = visitorLimit && ctx.rateLimiters('message', visitorLimit.burst, visitorLimit.perSecond);
   const { store } = ctx;
 
+  /** Whether the visitor may send another message now (always, without a limit). */
+  const withinLimit = async (from: MessageSender & { kind: 'visitor' }) =>
+    !limiter || (await limiter.take(`${from.site.id}:${from.visitorId}`));
+
   /** The conversation the message goes into, or the reason it cannot be posted. */
   async function target(from: MessageSender, input: PostedMessage) {
     if (from.kind === 'operator') {
@@ -55,7 +65,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (held && !(await takeOverFromAbsent(ctx, from.site, row, from.operator))) return { error: held };
       return { conversation: held ? (await store.getConversation(row.id))! : row, created: false };
     }
-    if (limiter && !(await limiter.take(`${from.site.id}:${from.visitorId}`))) {
+    if (!(await withinLimit(from))) {
       return { error: fail('rate_limited', 'too many messages; wait a moment') };
     }
     const latest = await store.latestConversation(from.site.id, from.owner);
@@ -63,60 +73,87 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     return store.openConversation(from.site.id, from.owner, from.visitorId, await from.snapshot());
   }
 
+  /** Step by step: blocked, resend, limit, conversation, reply, store. */
+  async function postCarefully(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
+    const site = from.site;
+    const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
+    const [blocked, stored] = await Promise.all([
+      from.kind === 'visitor' && store.isBlocked(site.id, from.owner, from.visitorId),
+      store.findMessage(sender, input.clientId),
+    ]);
+    if (blocked) return fail('blocked', 'the operator ended the dialogue');
+    // A resend whose first ack was lost gets the stored message, limiter or not.
+    if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
+
+    const found = await target(from, input);
+    if ('error' in found) return found.error!;
+    const { conversation, created } = found;
+    if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
+      return fail('invalid', 'replyTo is not a message of this conversation', 'replyTo');
+    }
+    // The first operator to answer takes the conversation; their greeting goes first. Of
+    // two answering at once, the store lets one take it; the other is refused.
+    if (from.kind === 'operator' && conversation.operatorId === null) {
+      if (!(await pickUp(ctx, site, conversation, from.operator))) {
+        const now = await store.getConversation(conversation.id);
+        const held = now && heldByColleague(site, now, from.operator);
+        if (held) return held;
+      }
+    }
+    let appended: Awaited<ReturnType<typeof appendMessage>>;
+    try {
+      appended = await appendMessage(ctx, conversation, {
+        sender,
+        clientId: input.clientId,
+        author: from.kind,
+        operatorId: from.kind === 'operator' ? from.operator.id : null,
+        text: input.text,
+        replyTo: input.replyTo,
+        ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof AttachmentUnavailableError)) throw error;
+      return fail('invalid', 'attach only your own finished uploads, each once', 'attachments');
+    }
+    const { message, duplicate } = appended;
+    if (!duplicate) {
+      broadcastMessage(ctx, conversation, message, except);
+      if (created) {
+        refreshOnline(ctx, site.id, conversation.owner);
+        preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
+          ctx.log(`previous operator not assigned: ${String(error)}`),
+        );
+      }
+      publishConversation(ctx, conversation.id);
+    }
+    return { ok: true, message };
+  }
+
   return {
     /** Stores and delivers one message; `except` is the sending socket, which has the ack. */
     async post(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
-      const site = from.site;
-      const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
-      const [blocked, stored] = await Promise.all([
-        from.kind === 'visitor' && store.isBlocked(site.id, from.owner, from.visitorId),
-        store.findMessage(sender, input.clientId),
-      ]);
-      if (blocked) return fail('blocked', 'the operator ended the dialogue');
-      // A resend whose first ack was lost gets the stored message, limiter or not.
-      if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
-
-      const found = await target(from, input);
-      if ('error' in found) return found.error!;
-      const { conversation, created } = found;
-      if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
-        return fail('invalid', 'replyTo is not a message of this conversation', 'replyTo');
+      // The one-write path is for a visitor's plain text; replies and files are checked step by step.
+      if (from.kind !== 'visitor' || input.replyTo || input.attachments?.length) {
+        return postCarefully(from, input, except);
       }
-      // The first operator to answer takes the conversation; their greeting goes first. Of
-      // two answering at once, the store lets one take it; the other is refused.
-      if (from.kind === 'operator' && conversation.operatorId === null) {
-        if (!(await pickUp(ctx, site, conversation, from.operator))) {
-          const now = await store.getConversation(conversation.id);
-          const held = now && heldByColleague(site, now, from.operator);
-          if (held) return held;
-        }
-      }
-      let appended: Awaited<ReturnType<typeof appendMessage>>;
-      try {
-        appended = await appendMessage(ctx, conversation, {
-          sender,
+      // Only a look at the limit here; the token is taken once the message is stored, so a
+      // write that fails (the store away) and its resends do not use up the visitor's limit.
+      const key = `${from.site.id}:${from.visitorId}`;
+      const quick =
+        (!limiter || (await limiter.allows(key))) &&
+        (await store.appendToOpenConversation({
+          site: from.site.id,
+          owner: from.owner,
+          visitorId: from.visitorId,
+          sender: `v:${from.visitorId}`,
           clientId: input.clientId,
-          author: from.kind,
-          operatorId: from.kind === 'operator' ? from.operator.id : null,
           text: input.text,
-          replyTo: input.replyTo,
-          ...(input.attachments?.length ? { attachments: input.attachments } : {}),
-        });
-      } catch (error) {
-        if (!(error instanceof AttachmentUnavailableError)) throw error;
-        return fail('invalid', 'attach only your own finished uploads, each once', 'attachments');
-      }
-      const { message, duplicate } = appended;
-      if (!duplicate) {
-        broadcastMessage(ctx, conversation, message, except);
-        if (created) {
-          refreshOnline(ctx, site.id, conversation.owner);
-          preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
-            ctx.log(`previous operator not assigned: ${String(error)}`),
-          );
-        }
-        publishConversation(ctx, conversation.id);
-      }
+        }));
+      if (!quick) return postCarefully(from, input, except);
+      if (limiter) await limiter.take(key);
+      const message = toChatMessage(ctx, from.site.id, quick.message);
+      broadcastMessage(ctx, quick.conversation, message, except);
+      publishConversation(ctx, quick.conversation.id);
       return { ok: true, message };
     },
   };

@@ -128,9 +128,10 @@ function instrumentStore(store: Store, metrics: Metrics): Store {
         const count = (result: unknown) => {
           stop();
           const appended = result as { duplicate?: boolean; message?: { author?: string } } | undefined;
-          if (property === 'appendMessage' && appended && appended.duplicate === false) {
-            metrics.messagesStored.inc({ author: appended.message?.author ?? 'unknown' });
-          }
+          const stored =
+            (property === 'appendMessage' && appended?.duplicate === false) ||
+            (property === 'appendToOpenConversation' && appended !== undefined);
+          if (stored) metrics.messagesStored.inc({ author: appended?.message?.author ?? 'unknown' });
           return result;
         };
         const failed = (error: unknown) => {

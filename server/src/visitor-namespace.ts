@@ -10,6 +10,7 @@ import {
   fail,
   readTyping,
   type Ack,
+  type Availability,
   type Rating,
 } from '../../src/protocol';
 import { availabilityFor, groupForUrl, sameAvailability } from './availability';
@@ -18,6 +19,7 @@ import { closeConversation, publishRating } from './conversations';
 import { createLeadHandler } from './lead-handler';
 import type { MessageService } from './messages';
 import { check, ratingPayload, readMark } from './payloads';
+import type { SiteConfig } from './sites';
 import type { ConversationRow } from './store';
 import {
   announce,
@@ -41,15 +43,28 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
   answerOnlineRequests(ctx);
 
   /** Tells the connection its availability if it changed since it was last told. */
-  const tellAvailability = (socket: VisitorSocket) => {
-    const now = availabilityFor(socket.data.site, socket.data.group, ctx.presence);
+  const tellAvailability = (
+    socket: VisitorSocket,
+    now = availabilityFor(socket.data.site, socket.data.group, ctx.presence),
+  ) => {
     if (sameAvailability(socket.data.availability, now)) return;
     socket.data.availability = now;
     socket.emit('availability', now);
   };
   ctx.refreshAvailability = (siteId) => {
+    // Worked out once per site and routing group, not once per connection: with business
+    // hours each answer formats the time in the site's zone, and 10,000 connected
+    // visitors would make that a stall every 20 seconds.
+    const at = new Date();
+    const answers = new Map<SiteConfig, Map<string | undefined, Availability>>();
     for (const socket of ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>) {
-      if (!siteId || socket.data.site?.id === siteId) tellAvailability(socket);
+      const { site, group } = socket.data;
+      if (!site || (siteId && site.id !== siteId)) continue;
+      const bySite = answers.get(site) ?? new Map<string | undefined, Availability>();
+      answers.set(site, bySite);
+      const answer = bySite.get(group) ?? availabilityFor(site, group, ctx.presence, at);
+      bySite.set(group, answer);
+      tellAvailability(socket, answer);
     }
   };
 

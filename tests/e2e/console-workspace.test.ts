@@ -398,7 +398,13 @@ describeInBrowser('the operator console as a workspace', () => {
     await visitorSays(visitor.page, 'Who will answer me?');
     const visitorId = await visitorIdOf(visitor.page);
     // The row of this very chat: labels are short and can repeat across the visitors of the run.
-    const conversation = (await env.harness.server.store.latestConversation('demo', `v:${visitorId}`))!;
+    // Pressing Enter does not wait for the server: wait until the chat is stored.
+    let conversation = await env.harness.server.store.latestConversation('demo', `v:${visitorId}`);
+    for (let tries = 0; !conversation && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      conversation = await env.harness.server.store.latestConversation('demo', `v:${visitorId}`);
+    }
+    if (!conversation) throw new Error('the visitor’s chat was not stored within 5 s');
     const row = (page: Page) => page.locator(`.list button[data-conversation="${conversation.id}"]`);
 
     // Both see the new chat, unread, in New (unless routing gave it to one of them already).

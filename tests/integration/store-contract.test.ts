@@ -271,6 +271,85 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       await expect(send('no-such-conversation', 'x')).rejects.toThrow();
     });
 
+    it('appends a visitor’s message to their open conversation in one write, and writes nothing where it must decline', async () => {
+      const v = visitor();
+      const owner = `v:${v.id}`;
+      await store.touchVisitor(v);
+      const message = (text: string, clientId = newId()) => ({
+        site: 'shop',
+        owner,
+        visitorId: v.id,
+        sender: owner,
+        clientId,
+        text,
+      });
+      // No open conversation yet: declined, nothing opened.
+      expect(await store.appendToOpenConversation(message('first'))).toBeUndefined();
+      expect(await store.latestConversation('shop', owner)).toBeUndefined();
+
+      const { conversation } = await store.openConversation('shop', owner, v.id);
+      clock += 5;
+      const first = await store.appendToOpenConversation(message('hello', 'client-1'));
+      expect(first).toMatchObject({
+        conversation: { id: conversation.id, lastSeq: 1, lastChange: 1, updatedAt: clock },
+        message: { conversationId: conversation.id, seq: 1, changeSeq: 1, author: 'visitor', text: 'hello' },
+      });
+      // What it answers is what was stored.
+      expect(await store.findMessage(owner, 'client-1')).toEqual(first!.message);
+      // Numbering continues with either path.
+      await send(conversation.id, 'by the other path', owner);
+      expect((await store.appendToOpenConversation(message('third')))!.message.seq).toBe(3);
+
+      // A resend is left to the caller: nothing is numbered again.
+      expect(await store.appendToOpenConversation(message('hello again', 'client-1'))).toBeUndefined();
+      expect((await store.getConversation(conversation.id))!.lastSeq).toBe(3);
+
+      // Another owner's open conversation is not this one's.
+      const stranger = await store.appendToOpenConversation({ ...message('not yours'), owner: 'v:somebody-else' });
+      expect(stranger).toBeUndefined();
+
+      // Closed: declined.
+      await store.closeConversation(conversation.id, 'visitor');
+      expect(await store.appendToOpenConversation(message('after the end'))).toBeUndefined();
+      expect((await store.getConversation(conversation.id))!.lastSeq).toBe(3);
+    });
+
+    it('declines a blocked visitor’s message, and a verified user’s blocked on another device', async () => {
+      const device = visitor();
+      const otherDevice = visitor();
+      await store.touchVisitor({ ...device, userId: 'user-blocked-elsewhere' });
+      await store.touchVisitor({ ...otherDevice, userId: 'user-blocked-elsewhere' });
+      const userOwner = 'u:user-blocked-elsewhere';
+      const asUser = await store.openConversation('shop', userOwner, otherDevice.id);
+      const asDevice = await store.openConversation('shop', `v:${device.id}`, device.id);
+      const send = (owner: string, visitorId: string) =>
+        store.appendToOpenConversation({
+          site: 'shop',
+          owner,
+          visitorId,
+          sender: `v:${visitorId}`,
+          clientId: newId(),
+          text: 'hi',
+        });
+      expect(await send(userOwner, otherDevice.id)).toBeDefined();
+      expect(await send(`v:${device.id}`, device.id)).toBeDefined();
+
+      await store.blockVisitor('shop', device.id);
+      expect(await send(`v:${device.id}`, device.id)).toBeUndefined();
+      expect(await send(userOwner, otherDevice.id)).toBeUndefined();
+      expect((await store.getConversation(asUser.conversation.id))!.lastSeq).toBe(1);
+      expect((await store.getConversation(asDevice.conversation.id))!.lastSeq).toBe(1);
+    });
+
+    it('lists several conversations in one read', async () => {
+      const a = await conversation();
+      const b = await conversation();
+      const rows = await store.getConversationListRows([a.id, b.id, 'no-such-conversation']);
+      expect(rows.map((row) => row.id).sort()).toEqual([a.id, b.id].sort());
+      expect(rows[0]).toMatchObject({ visitorName: 'Ann', lastText: null });
+      expect(await store.getConversationListRows([])).toEqual([]);
+    });
+
     it('numbers edits and deletes as changes, and replays every change after a number', async () => {
       const c = await conversation();
       const a = await send(c.id, 'one');

@@ -27,6 +27,7 @@ import {
   type Engine,
   type MessageRow,
   type NewMessage,
+  type NewVisitorMessage,
   type PageViewRow,
   type Store,
   type VisitorRow,
@@ -40,27 +41,28 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
 const parse = <T>(value: string | null): T | null => (value ? (JSON.parse(value) as T) : null);
 const changed = (result: { numUpdatedRows: bigint }) => result.numUpdatedRows > 0n;
 
-const CONVERSATION = [
-  'c.id',
-  'c.site',
-  'c.visitorId',
-  'c.owner',
-  'c.status',
-  'c.closeReason',
-  'c.operatorId',
-  'c.lastSeq',
-  'c.lastChange',
-  'c.visitorReadSeq',
-  'c.operatorReadSeq',
-  'c.ratingState',
-  'c.ratingScore',
-  'c.ratingComment',
-  'c.transferFrom',
-  'c.transferComment',
-  'c.transferAt',
-  'c.createdAt',
-  'c.updatedAt',
+const CONVERSATION_COLUMNS = [
+  'id',
+  'site',
+  'visitorId',
+  'owner',
+  'status',
+  'closeReason',
+  'operatorId',
+  'lastSeq',
+  'lastChange',
+  'visitorReadSeq',
+  'operatorReadSeq',
+  'ratingState',
+  'ratingScore',
+  'ratingComment',
+  'transferFrom',
+  'transferComment',
+  'transferAt',
+  'createdAt',
+  'updatedAt',
 ] as const;
+const CONVERSATION = CONVERSATION_COLUMNS.map((column) => `c.${column}` as const);
 
 const VISITOR = [
   'id',
@@ -202,6 +204,39 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       createdAt: s.createdAt,
       attachments: s.attachments,
     }),
+  );
+  /**
+   * The visitor's message path in one statement: the owner's open conversation takes the
+   * next numbers, unless the visitor (or, verified, their user on any device) is blocked.
+   * No row comes back when either is not so. The outer `status = 'open'` is checked again
+   * on PostgreSQL after waiting for the row lock, so a conversation closed meanwhile is left.
+   */
+  type OpenBump = { site: string; owner: string; visitorId: string; userId: string | null; at: number };
+  const blockedBy = (q: Db, site: string, column: 'id' | 'userId', value: string | null) =>
+    q
+      .selectFrom('visitors')
+      .select('id')
+      .where('site', '=', site)
+      .where(column, '=', value)
+      .where('blockedAt', 'is not', null);
+  const bumpOpen = prepare<OpenBump, ConversationRow>((q, s) =>
+    q
+      .updateTable('conversations')
+      .set((eb) => ({ lastSeq: eb('lastSeq', '+', 1), lastChange: eb('lastChange', '+', 1), updatedAt: s.at }))
+      .where('id', '=', (eb) =>
+        eb
+          .selectFrom('conversations')
+          .select('id')
+          .where('site', '=', s.site)
+          .where('owner', '=', s.owner)
+          .where('status', '=', 'open')
+          .orderBy('createdAt', 'desc')
+          .limit(1),
+      )
+      .where('status', '=', 'open')
+      .where(({ not, exists }) => not(exists(blockedBy(q, s.site, 'id', s.visitorId))))
+      .where(({ not, exists }) => not(exists(blockedBy(q, s.site, 'userId', s.userId))))
+      .returning(CONVERSATION_COLUMNS),
   );
 
   /**
@@ -423,6 +458,8 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         ConversationListRow[]
       >,
     getConversationListRow: (id) => listRowById.first(db, { id }) as Promise<ConversationListRow | undefined>,
+    getConversationListRows: async (ids) =>
+      ids.length ? ((await listRows(db).where('c.id', 'in', ids).execute()) as ConversationListRow[]) : [],
     closeConversation: (conversationId, reason) =>
       writer.write(async (trx) =>
         changed(
@@ -507,6 +544,38 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           deletedAt: null,
         };
         return { message: stored, duplicate: false };
+      }),
+    appendToOpenConversation: (input: NewVisitorMessage) =>
+      writer.write(async (trx) => {
+        // A resend is answered by the caller's careful path, which also says `blocked` first.
+        if (await messageBySender(trx, input.sender, input.clientId)) return undefined;
+        const createdAt = now();
+        const userId = input.owner.startsWith('u:') ? input.owner.slice(2) : null;
+        const conversation = await bumpOpen.first(trx, { ...input, userId, at: createdAt });
+        if (!conversation) return undefined;
+        const row = {
+          id: newId(),
+          conversationId: conversation.id,
+          seq: conversation.lastSeq,
+          changeSeq: conversation.lastChange,
+          clientId: input.clientId,
+          author: 'visitor' as const,
+          operatorId: null,
+          text: input.text,
+          replyTo: null,
+          createdAt,
+          attachments: null, // files take the careful path
+        };
+        await insertMessage.run(trx, { ...row, sender: input.sender });
+        const message: MessageRow = {
+          ...row,
+          replyAuthor: null,
+          replyText: null,
+          replyDeletedAt: null,
+          editedAt: null,
+          deletedAt: null,
+        };
+        return { message, conversation };
       }),
     editMessage: (id, text) =>
       changeMessage(id, async (trx, changeSeq) =>

@@ -215,6 +215,17 @@ export class AttachmentUnavailableError extends Error {
   }
 }
 
+/** A visitor's message for whatever conversation its owner has open (the store decides which). */
+export interface NewVisitorMessage {
+  site: string;
+  owner: string;
+  visitorId: string;
+  /** "v:<visitor id>": client ids are unique per sender. */
+  sender: string;
+  clientId: string;
+  text: string;
+}
+
 export interface NewLead {
   site: string;
   visitorId: string;
@@ -306,6 +317,8 @@ export interface Store {
   getConversation(id: string): Promise<ConversationRow | undefined>;
   listConversations(site: string, limit: number): Promise<ConversationListRow[]>;
   getConversationListRow(id: string): Promise<ConversationListRow | undefined>;
+  /** Several at once (in no particular order); ids that do not exist are left out. */
+  getConversationListRows(ids: string[]): Promise<ConversationListRow[]>;
   /**
    * Pick-up: the conversation becomes `operatorId`'s if nobody has it. A conditional
    * update: of concurrent pick-ups (in any process) exactly one returns true.
@@ -332,6 +345,15 @@ export interface Store {
   getMessage(id: string): Promise<MessageRow | undefined>;
   /** Stores a message once per (sender, clientId); a repeat returns the stored one. */
   appendMessage(message: NewMessage): Promise<{ message: MessageRow; duplicate: boolean }>;
+  /**
+   * The common case of a visitor's message in one write: into the owner's open
+   * conversation, if the visitor is not blocked and this is not a resend. Anything else
+   * (no open conversation, blocked, a resend) writes nothing and answers undefined, and
+   * the caller decides with the separate calls above.
+   */
+  appendToOpenConversation(
+    message: NewVisitorMessage,
+  ): Promise<{ message: MessageRow; conversation: ConversationRow } | undefined>;
   editMessage(id: string, text: string): Promise<MessageRow | undefined>;
   deleteMessage(id: string): Promise<MessageRow | undefined>;
   /** Messages inserted, edited or deleted after change `change`. */

@@ -1,9 +1,9 @@
 /**
  * How a store writes: every change runs inside `write`, and the promise settles only
- * after the commit that holds it. Each engine brings its own writer: SQLite groups the
- * writes of one event-loop turn into one transaction (one fsync for many messages);
- * PostgreSQL gives each write its own transaction on a pooled connection and retries
- * the ones that lost a race to a unique constraint.
+ * after the commit that holds it is on disk. Each engine brings its own writer: SQLite
+ * groups the writes of one event-loop turn into one transaction (one disk flush for many
+ * messages); PostgreSQL gives each write its own transaction on a pooled connection and
+ * retries the ones that lost a race to a unique constraint.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema';
@@ -21,13 +21,46 @@ interface Pending {
 }
 
 /**
- * Group commit for SQLite: writes queued during one turn of the event loop share one
- * transaction, committed (synchronously, `synchronous = FULL`) before any of them is
- * answered. Each write runs in its own savepoint, so one that fails leaves the others.
+ * Makes what is committed so far durable, and settles once it is: one flush of the
+ * write-ahead log, off the event loop. Commits that come while a flush runs share the
+ * next one (the flush in progress may have started before they were written).
  */
-export function groupCommitWriter(db: Db): Writer & { flushed(): Promise<void> } {
+export function coalescedFlush(flushToDisk: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const afterCommit = (): Promise<void> => {
+    if (!running) {
+      running = flushToDisk().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    next ??= running
+      .catch(() => {})
+      .then(() => {
+        next = undefined;
+        return afterCommit();
+      });
+    return next;
+  };
+  return afterCommit;
+}
+
+/**
+ * Group commit for SQLite: writes queued during one turn of the event loop share one
+ * transaction. Each write runs in its own savepoint, so one that fails leaves the others.
+ * No write is answered before its transaction is on disk: with `durable` given, the
+ * commit itself does not wait for the disk (synchronous = NORMAL) and `durable` flushes
+ * the log afterwards without blocking the event loop, so the next turn's transaction is
+ * built while the disk works; without it the commit waits (synchronous = FULL).
+ */
+export function groupCommitWriter(
+  db: Db,
+  durable: () => Promise<void> = async () => {},
+): Writer & { flushed(): Promise<void> } {
   let queue: Pending[] = [];
   let running: Promise<void> = Promise.resolve();
+  let lastAnswered: Promise<unknown> = Promise.resolve();
   let scheduled = false;
 
   async function flush(batch: Pending[]): Promise<void> {
@@ -58,7 +91,12 @@ export function groupCommitWriter(db: Db): Writer & { flushed(): Promise<void> }
       batch.forEach((item) => item.reject(error));
       return;
     }
-    batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
+    // Answered once on disk; the next batch does not wait for that.
+    const answered = durable().then(
+      () => batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve : item.reject)(outcomes[i]!.value)),
+      (error: unknown) => batch.forEach((item) => item.reject(error)),
+    );
+    lastAnswered = Promise.all([lastAnswered, answered]);
   }
 
   const schedule = () => {
@@ -68,6 +106,8 @@ export function groupCommitWriter(db: Db): Writer & { flushed(): Promise<void> }
       scheduled = false;
       const batch = queue;
       queue = [];
+      // flush() never rejects (each item is answered instead), so one failed batch
+      // cannot stop the ones after it.
       running = running.then(() => flush(batch));
     });
   };
@@ -79,10 +119,11 @@ export function groupCommitWriter(db: Db): Writer & { flushed(): Promise<void> }
         schedule();
       });
     },
-    /** Settles once everything queued so far is committed (used when closing). */
+    /** Settles once everything queued so far is committed, on disk and answered (used when closing). */
     async flushed() {
       while (queue.length || scheduled) await new Promise((resolve) => setImmediate(resolve));
       await running;
+      await lastAnswered;
     },
   };
 }
