@@ -18,6 +18,8 @@ import type { Presence } from './presence';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
+import type { FollowUp } from './follow-up';
+import type { WaitingLine } from './waiting-line';
 import type { WebhookSender } from './webhook';
 
 export interface ServerContext {
@@ -35,6 +37,10 @@ export interface ServerContext {
   /** Whether other nodes serve the same sites (REDIS_URL): some sockets live there. */
   clustered: boolean;
   log: (message: string) => void;
+  /** Queue positions and expected waits for visitors nobody has answered yet. */
+  waitingLine?: WaitingLine;
+  /** E-mail follow-up (transcripts, missed replies); its mailer is absent without SMTP. */
+  followUp?: FollowUp;
   /** Counters the gateways feed directly (the store's are fed by its wrapper). */
   metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
 }

@@ -55,6 +55,7 @@ export async function pickUp(
     broadcastMessage(ctx, conversation, message);
   }
   publishConversation(ctx, conversation.id);
+  ctx.waitingLine?.refresh(site.id);
   return true;
 }
 
@@ -70,6 +71,7 @@ export async function closeConversation(
     .to(rooms.owner(conversation.site, conversation.owner))
     .emit('conversation:closed', { conversationId: conversation.id, reason });
   publishConversation(ctx, conversation.id);
+  ctx.waitingLine?.refresh(conversation.site);
   return true;
 }
 

@@ -9,6 +9,7 @@
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
+import { noteMissedReply } from './follow-up';
 import type { OperatorConfig, SiteConfig } from './sites';
 import type { ConversationRow } from './store';
 
@@ -87,12 +88,19 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       });
       if (!duplicate) {
         broadcastMessage(ctx, conversation, message, except);
+        // A new chat joins the waiting line (and leaves it at once if its last operator takes it).
+        if (created) ctx.waitingLine?.refresh(site.id);
         if (created) {
           preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
             ctx.log(`previous operator not assigned: ${String(error)}`),
           );
         }
         publishConversation(ctx, conversation.id);
+        if (from.kind === 'operator') {
+          noteMissedReply(ctx, site, conversation, message.text).catch((error: unknown) =>
+            ctx.log(`missed-reply e-mail not queued: ${String(error)}`),
+          );
+        }
       }
       return { ok: true, message };
     },

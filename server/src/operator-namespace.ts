@@ -40,6 +40,7 @@ import {
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, MessageRow } from './store';
 import { onlineVisitors, snapshotOf } from './visitor-presence';
+import { attachWorkspaceHandlers } from './workspace-gateway';
 import type { VisitorSocket } from './visitor-session';
 
 interface OperatorData {
@@ -77,6 +78,8 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
     socket.on('disconnect', () => {
       if (present) ctx.presence.disconnect(site.id, operator.id, socket.id);
     });
+
+    attachWorkspaceHandlers(ctx, socket);
 
     /** Runs an async handler; a failure is logged and answered. */
     const guard = <T>(what: string, work: () => Promise<unknown>, ack?: (res: T) => void, failure?: T) =>

@@ -34,6 +34,9 @@ import { localRateLimiters } from './rate-limit';
 import { connectRedis } from './redis';
 import { createRedisPresence } from './redis-presence';
 import { redisRateLimiters } from './redis-rate-limit';
+import { MISSED_REPLY_DELAY_MS, stillWanted } from './follow-up';
+import { createMailer } from './mail';
+import { createWaitingLine } from './waiting-line';
 import { createWebhookSender } from './webhook';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
@@ -79,6 +82,8 @@ export interface ServerOptions {
   retentionDays?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
+  /** E-mail follow-up over SMTP (SMTP_URL, MAIL_FROM); off without it. */
+  mail?: { smtpUrl: string; from: string; retryDelaysMs?: number[]; pollMs?: number; missedReplyDelayMs?: number };
 }
 
 export interface RunningServer {
@@ -251,6 +256,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const site = ctx.sites.get(siteId);
     if (site) ctx.operators.local.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
     ctx.refreshAvailability(siteId);
+    ctx.waitingLine?.refresh(siteId);
   };
   const graceMs = options.presenceGraceMs ?? 30_000;
   const presence: Presence = redis
@@ -285,6 +291,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clustered: redis !== undefined,
     log,
     metrics,
+  };
+  ctx.waitingLine = createWaitingLine(ctx);
+  const mail = options.mail;
+  ctx.followUp = {
+    missedReplyDelayMs: mail?.missedReplyDelayMs ?? MISSED_REPLY_DELAY_MS,
+    mailer:
+      mail &&
+      createMailer({
+        store,
+        log,
+        smtpUrl: mail.smtpUrl,
+        from: mail.from,
+        retryDelaysMs: mail.retryDelaysMs,
+        pollMs: mail.pollMs,
+        isLeader: leadership.isLeader,
+        stillWanted: (email) => stillWanted(ctx, email),
+      }),
   };
   const messages = createMessageService(
     ctx,
@@ -369,7 +392,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(hoursTimer);
         clearInterval(idleTimer);
         clearInterval(retentionTimer);
+        ctx.waitingLine?.close();
         await ctx.webhooks.close();
+        await ctx.followUp?.mailer?.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();

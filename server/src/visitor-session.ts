@@ -9,6 +9,7 @@ import {
   LIMITS,
   cleanHint,
   cleanVisitorContext,
+  isEmail,
   isId,
   type Availability,
   type PageContext,
@@ -99,6 +100,8 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
     region: regionFromTimeZone(env?.timeZone),
   });
   if (user) await store.adoptConversations(site.id, visitorId, owner);
+  // A verified identity's address may receive follow-up mail; a data-email hint never does.
+  if (user?.email && isEmail(user.email)) await store.setFollowUpEmail(site.id, visitorId, user.email);
 
   const latest = await store.latestConversation(site.id, owner);
   const resumes =
@@ -115,6 +118,7 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
         .flat()
         .slice(-LIMITS.historyReplay);
   const operator = latest && findOperator(ctx, site.id, latest.operatorId);
+  const typicalReplyMs = await ctx.waitingLine?.typicalReplyMs(site.id);
   const rating = latest?.status === 'closed' ? toRating(latest) : null;
   return {
     site: publicSiteInfo(site),
@@ -127,5 +131,6 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
     rating: rating && (rating.state === 'pending' || rating.state === 'draft') ? rating : null,
     blocked: await store.isBlocked(site.id, owner, visitorId),
     verified: user !== null,
+    ...(typicalReplyMs !== null && typicalReplyMs !== undefined ? { typicalReplyMs } : {}),
   };
 }

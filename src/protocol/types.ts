@@ -85,6 +85,43 @@ export const OPERATOR_STATUSES: readonly OperatorStatus[] = ['available', 'away'
 export interface Availability {
   online: boolean;
   reason?: 'hours' | 'nobody';
+  /** With reason `hours`: when the site opens next (epoch ms, from its business hours); absent when it never does. */
+  opensAt?: number;
+}
+
+/**
+ * Where a visitor's chat stands while nobody has picked it up: its place among the site's
+ * waiting chats (1 = next) and the expected wait — the median pick-up time × position ÷
+ * operators available — or null when there are too few recent pick-ups to say.
+ */
+export interface QueueState {
+  conversationId: string;
+  position: number;
+  expectedWaitMs: number | null;
+}
+
+/** One page of the operators' server-side search, newest activity first. */
+export interface SearchQuery {
+  /** Words looked for in message text (full text, by word prefix) and in the visitor's name or e-mail. */
+  text?: string;
+  status?: 'open' | 'closed' | 'spam';
+  /** An operator id, or 'none' for chats nobody took. */
+  operatorId?: string;
+  /** Last activity from / before (epoch ms). */
+  from?: number;
+  to?: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
+  limit?: number;
+}
+
+export type TranscriptFormat = 'text' | 'html';
+
+/** A conversation written out as a file: plain text, or HTML made of escaped text only. */
+export interface Transcript {
+  filename: string;
+  mime: string;
+  body: string;
 }
 
 export type LeadStatus = 'new' | 'in_work' | 'done';
@@ -136,6 +173,8 @@ export interface VisitorSession {
   blocked: boolean;
   /** Whether a verified identity token was accepted. */
   verified: boolean;
+  /** Median time to an operator's reply over recent days; absent with too few replies to say. */
+  typicalReplyMs?: number;
 }
 
 export interface ConversationSummary {

@@ -13,6 +13,8 @@ import { sql, type Insertable } from 'kysely';
 import type { ContextSnapshot } from '../../../src/protocol';
 import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
+import { mailMethods } from './kysely-mail';
+import { workspaceMethods } from './kysely-workspace';
 import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
@@ -504,6 +506,8 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
 
     ...leadMethods(db, writer, newId, now),
     ...webhookMethods(db, writer, newId, now),
+    ...workspaceMethods(db, writer, engine),
+    ...mailMethods(db, writer, newId, now),
 
     createSession: (tokenHash, site, operatorId, expiresAt) =>
       writer.write(async (trx) => {

@@ -10,6 +10,7 @@ import {
   type CloseReason,
   type ConversationStatus,
   type OperatorProfile,
+  type QueueState,
   type Rating,
   type SiteInfo,
   type VisitorSession,
@@ -35,6 +36,10 @@ export const ConversationModel = createModel((storage: Storage) => {
   const operatorReadSeq = signal(0);
   /** The rating asked for after a normal end, until given or dismissed. */
   const rating = signal<Rating | null>(null);
+  /** The chat's place in line while nobody has taken it (the server's `queue`). */
+  const queue = signal<QueueState | null>(null);
+  /** The site's median reply time, when the server knows it. */
+  const typicalReplyMs = signal<number | undefined>(undefined);
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
 
@@ -85,6 +90,8 @@ export const ConversationModel = createModel((storage: Storage) => {
     rating,
     lastChange,
     unread,
+    queue,
+    typicalReplyMs,
   } satisfies Record<string, ReadonlySignal<unknown>>;
   return {
     ...(readonly as { [K in keyof typeof readonly]: ReadonlySignal<(typeof readonly)[K]['value']> }),
@@ -98,7 +105,12 @@ export const ConversationModel = createModel((storage: Storage) => {
       operatorReadSeq.value = session.operatorReadSeq;
       rating.value = session.rating;
       blocked.value = session.blocked;
+      typicalReplyMs.value = session.typicalReplyMs;
       merge(session.messages);
+    },
+
+    setQueue(state: QueueState) {
+      queue.value = state;
     },
 
     /** An operator edited or deleted a message. */
