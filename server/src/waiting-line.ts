@@ -3,7 +3,8 @@
  * expected wait (expectations.ts), live — when a chat joins the line, is taken or closed,
  * and when operators come and go. Also the site's typical reply time for the session.
  *
- * Reply statistics are read from the store at most once a minute per site. A refresh is
+ * Reply statistics are read from the store at most once a minute per site (until there
+ * are enough samples, at every refresh). A refresh is
  * coalesced per site (one read of the line per 200 ms however many events asked), and each
  * waiting chat hears only what changed for it, unless a connection just arrived.
  */
@@ -36,7 +37,8 @@ export function createWaitingLine(ctx: ServerContext): WaitingLine {
   async function siteStats(site: string) {
     const now = Date.now();
     const cached = stats.get(site);
-    if (cached && now - cached.at < STATS_TTL_MS) return cached;
+    // Too few samples yet: every refresh looks again, so the first promise comes as soon as it can.
+    if (cached && now - cached.at < STATS_TTL_MS && cached.pickup !== null && cached.reply !== null) return cached;
     const { pickups, replies } = responseTimes(await ctx.store.responseSamples(site, now - WINDOW_MS, SAMPLE_ROWS));
     const fresh = { at: now, pickup: typical(pickups), reply: typical(replies) };
     stats.set(site, fresh);
