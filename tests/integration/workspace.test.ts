@@ -82,7 +82,7 @@ const search = (operator: OperatorClient, query: Record<string, unknown>) =>
   operator.timeout(5000).emitWithAck('conversation:search', query as SearchQuery);
 
 const ids = (res: Awaited<ReturnType<typeof search>>) =>
-  res.ok ? res.conversations.map((c) => c.id).sort() : res;
+  res.ok ? res.conversations.map((c: ConversationSummary) => c.id).sort() : res;
 
 describe('search across the history', () => {
   let anna: OperatorClient;
@@ -138,12 +138,12 @@ describe('search across the history', () => {
     if (!first.ok) throw new Error('search failed');
     expect(first.conversations).toHaveLength(2);
     expect(first.next).toEqual(expect.any(String));
-    const seen = first.conversations.map((c) => c.id);
+    const seen = first.conversations.map((c: ConversationSummary) => c.id);
     let next = first.next;
     while (next) {
       const page = await search(anna, { limit: 2, cursor: next });
       if (!page.ok) throw new Error('search failed');
-      seen.push(...page.conversations.map((c) => c.id));
+      seen.push(...page.conversations.map((c: ConversationSummary) => c.id));
       next = page.next;
     }
     expect(new Set(seen).size).toBe(seen.length);
@@ -167,7 +167,7 @@ describe('a visitor’s history', () => {
     expect(phone.conversationId).not.toBe(laptop.conversationId);
 
     const fromPhone = await anna.timeout(5000).emitWithAck('visitor:history', { visitorId: phone.visitorId });
-    expect(fromPhone.ok && fromPhone.conversations.map((c) => c.id)).toEqual([
+    expect(fromPhone.ok && fromPhone.conversations.map((c: ConversationSummary) => c.id)).toEqual([
       phone.conversationId,
       laptop.conversationId,
     ]);
@@ -176,8 +176,8 @@ describe('a visitor’s history', () => {
     const first = await visitorWrites('Hint one', { email: 'shared@example.com' });
     const second = await visitorWrites('Hint two', { email: 'shared@example.com' });
     const ofSecond = await anna.timeout(5000).emitWithAck('visitor:history', { visitorId: second.visitorId });
-    expect(ofSecond.ok && ofSecond.conversations.map((c) => c.id)).toEqual([second.conversationId]);
-    expect(ofSecond.ok && ofSecond.conversations.map((c) => c.id)).not.toContain(first.conversationId);
+    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).toEqual([second.conversationId]);
+    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).not.toContain(first.conversationId);
 
     // Another site's operator learns nothing about this visitor.
     const { socket: olga } = await connectOperator(url(), 'olga');
