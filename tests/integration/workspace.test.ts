@@ -176,8 +176,12 @@ describe('a visitor’s history', () => {
     const first = await visitorWrites('Hint one', { email: 'shared@example.com' });
     const second = await visitorWrites('Hint two', { email: 'shared@example.com' });
     const ofSecond = await anna.timeout(5000).emitWithAck('visitor:history', { visitorId: second.visitorId });
-    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).toEqual([second.conversationId]);
-    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).not.toContain(first.conversationId);
+    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).toEqual([
+      second.conversationId,
+    ]);
+    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).not.toContain(
+      first.conversationId,
+    );
 
     // Another site's operator learns nothing about this visitor.
     const { socket: olga } = await connectOperator(url(), 'olga');
