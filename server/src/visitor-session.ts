@@ -121,7 +121,7 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
   const typicalReplyMs = await ctx.waitingLine?.typicalReplyMs(site.id);
   const rating = latest?.status === 'closed' ? toRating(latest) : null;
   return {
-    site: publicSiteInfo(site),
+    site: { ...publicSiteInfo(site), ...(typicalReplyMs ? { typicalReplyMs } : {}) },
     conversationId: latest?.id ?? null,
     status: latest?.status ?? null,
     closeReason: latest?.closeReason ?? null,
@@ -131,6 +131,5 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
     rating: rating && (rating.state === 'pending' || rating.state === 'draft') ? rating : null,
     blocked: await store.isBlocked(site.id, owner, visitorId),
     verified: user !== null,
-    ...(typicalReplyMs !== null && typicalReplyMs !== undefined ? { typicalReplyMs } : {}),
   };
 }

@@ -75,6 +75,8 @@ export interface SiteInfo {
   titleAlert?: false;
   /** The site's theme from its config: the first source the page's settings override. */
   theme?: Theme;
+  /** Median time to an operator's reply over recent days; absent with too few replies to say. */
+  typicalReplyMs?: number;
 }
 
 /** The statuses of seeds 000 and 004; only `available` takes new chats. */
@@ -173,8 +175,6 @@ export interface VisitorSession {
   blocked: boolean;
   /** Whether a verified identity token was accepted. */
   verified: boolean;
-  /** Median time to an operator's reply over recent days; absent with too few replies to say. */
-  typicalReplyMs?: number;
 }
 
 export interface ConversationSummary {

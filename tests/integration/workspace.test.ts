@@ -271,8 +271,8 @@ describe('what a waiting visitor is told', () => {
     // A new visitor's session carries the typical reply time now that there are enough replies.
     const fresh = await connectVisitor(url(), other);
     track(fresh.socket);
-    expect(fresh.session.typicalReplyMs).toEqual(expect.any(Number));
-    expect(fresh.session.typicalReplyMs).toBeGreaterThanOrEqual(0);
+    expect(fresh.session.site.typicalReplyMs).toEqual(expect.any(Number));
+    expect(fresh.session.site.typicalReplyMs).toBeGreaterThanOrEqual(0);
   });
 
   it('when a closed site opens next, from its business hours', async () => {

@@ -38,8 +38,6 @@ export const ConversationModel = createModel((storage: Storage) => {
   const rating = signal<Rating | null>(null);
   /** The chat's place in line while nobody has taken it (the server's `queue`). */
   const queue = signal<QueueState | null>(null);
-  /** The site's median reply time, when the server knows it. */
-  const typicalReplyMs = signal<number | undefined>(undefined);
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
 
@@ -91,7 +89,6 @@ export const ConversationModel = createModel((storage: Storage) => {
     lastChange,
     unread,
     queue,
-    typicalReplyMs,
   } satisfies Record<string, ReadonlySignal<unknown>>;
   return {
     ...(readonly as { [K in keyof typeof readonly]: ReadonlySignal<(typeof readonly)[K]['value']> }),
@@ -105,7 +102,6 @@ export const ConversationModel = createModel((storage: Storage) => {
       operatorReadSeq.value = session.operatorReadSeq;
       rating.value = session.rating;
       blocked.value = session.blocked;
-      typicalReplyMs.value = session.typicalReplyMs;
       merge(session.messages);
     },
 

@@ -5,7 +5,7 @@
  */
 import { computed, createModel, signal, type ReadonlySignal } from '@preact/signals';
 import { DEFAULT_LEAD_FORM } from '../../protocol/lead-config';
-import { type LeadErrors, type LeadField, type LeadFormConfig, type LeadInput } from '../../protocol';
+import type { LeadErrors, LeadField, LeadFormConfig, LeadInput } from '../../protocol';
 import type { Storage } from '../storage';
 import { leadRules } from './lead-rules';
 

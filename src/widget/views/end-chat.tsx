@@ -1,6 +1,10 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import type { WidgetModel } from '../widget';
+import { lazyView } from './lazy';
+
+/** The question itself is a chunk of its own, fetched on the first click (few visitors end a chat themselves). */
+const EndConfirm = lazyView(() => import('./end-confirm').then((m) => m.EndConfirm));
 
 /** "End chat" with a confirmation, so a stray click does not end the conversation. */
 export function EndChat({ widget }: { widget: WidgetModel }) {
@@ -15,20 +19,5 @@ export function EndChat({ widget }: { widget: WidgetModel }) {
       </div>
     );
   }
-  return (
-    <div class="end-bar confirm" role="alertdialog" aria-label={t('end.confirm')}>
-      <span>{t('end.confirm')}</span>
-      <button
-        type="button"
-        class="link danger"
-        onClick={() => void widget.ending.endChat().then(() => setAsking(false))}
-      >
-        {t('end.yes')}
-      </button>
-      {/* biome-ignore lint/a11y/noAutofocus: the confirmation takes focus on its safe answer, so Enter never ends a chat by accident */}
-      <button type="button" class="link" autoFocus onClick={() => setAsking(false)}>
-        {t('end.no')}
-      </button>
-    </div>
-  );
+  return <EndConfirm widget={widget} done={() => setAsking(false)} />;
 }
