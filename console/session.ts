@@ -8,6 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   LIMITS,
   OPERATOR_NAMESPACE,
+  mergeByChange,
   newId,
   type ChatMessage,
   type ContextSnapshot,
@@ -36,7 +37,6 @@ import {
   type ConversationFilter,
   type LeadFilter,
 } from './models/filter';
-import { mergeByChange } from './models/messages';
 import { sameSearch, searchQueryFor } from './models/server-search';
 import { createSettingsModel } from './models/settings';
 import { conversationLabel, leadLabel } from './models/visitor-label';
@@ -53,6 +53,9 @@ export interface PendingReply {
 const SEARCH_TEXTS_PER_CONVERSATION = LIMITS.historyReplay;
 
 const pageVisible = () => document.visibilityState === 'visible';
+
+/** The open chat shows one conversation, so sequence order is the whole order. */
+const bySeq = (a: ChatMessage, b: ChatMessage) => a.seq - b.seq;
 
 export function createOperatorSession(token: string, onUnauthorized: () => void) {
   const me = signal<OperatorProfile | null>(null);
@@ -133,7 +136,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const mergeOpen = (incoming: readonly ChatMessage[]) => {
     const id = selectedId.value;
     const mine = incoming.filter((m) => m.conversationId === id);
-    if (mine.length) messages.value = mergeByChange(messages.value, mine);
+    if (mine.length) messages.value = mergeByChange(messages.value, mine, bySeq);
   };
 
   /** The chime and the desktop notification for one new visitor message. */
@@ -261,7 +264,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:open', { conversationId });
     if (result.ok && selectedId.value === conversationId) {
       upsert(result.conversation);
-      messages.value = mergeByChange([], result.messages);
+      messages.value = mergeByChange([], result.messages, bySeq);
       context.value = result.context;
       searchTexts.delete(conversationId);
       remember(result.messages);
@@ -488,7 +491,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     async transcript(conversationId: string): Promise<readonly ChatMessage[] | null> {
       try {
         const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:open', { conversationId });
-        return result.ok ? mergeByChange([], result.messages) : null;
+        return result.ok ? mergeByChange([], result.messages, bySeq) : null;
       } catch {
         return null;
       }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import * as v from 'valibot';
+import { isRecord } from '../../src/protocol';
 import { parseTrustProxy, type TrustProxy } from './client-ip';
 import { paths } from './paths';
 
@@ -192,7 +193,7 @@ function readConfigFile(file: string, problems: string[]): Raw {
     problems.push(`CONFIG_FILE: cannot read ${file}: ${reason}. Point it at a JSON file of settings, or unset it.`);
     return {};
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     problems.push(`CONFIG_FILE: ${file} must hold one JSON object such as {"PORT": 8080}.`);
     return {};
   }

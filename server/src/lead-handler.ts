@@ -10,6 +10,7 @@ import {
   cleanContext,
   fail,
   isId,
+  isRecord,
   newId,
   validateLead,
   type ContextSnapshot,
@@ -72,10 +73,10 @@ export function createLeadHandler(ctx: ServerContext) {
     payload: unknown,
     snapshot?: () => Promise<ContextSnapshot>,
   ): Promise<LeadAck> {
-    if (typeof payload !== 'object' || payload === null) return fail('invalid', 'payload must be an object');
-    const { clientId, fields, context, honeypot, elapsedMs } = payload as Record<string, unknown>;
+    if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
+    const { clientId, fields, context, honeypot, elapsedMs } = payload;
     if (!isId(clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
-    if (typeof fields !== 'object' || fields === null) return fail('invalid', 'fields must be an object', 'fields');
+    if (!isRecord(fields)) return fail('invalid', 'fields must be an object', 'fields');
 
     // A resend whose first ack was lost gets the stored request back, quarantined or not.
     const stored = await ctx.store.findLead(site.id, visitorId, clientId);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { isRecord } from '../../src/protocol';
 
 /** The fields that hold secrets, wherever they sit in the file. */
 export const SECRET_FIELDS = new Set(['passwordHash', 'identitySecret', 'apiTokenSha256', 'webhookSecret']);
@@ -56,8 +57,8 @@ export function resolveSecrets(
   for (const [key, value] of Object.entries(raw)) {
     const at = where ? `${where}.${key}` : key;
     out[key] =
-      SECRET_FIELDS.has(key) && typeof value === 'object' && value !== null
-        ? readSecret(value as Record<string, unknown>, at, env, baseDir)
+      SECRET_FIELDS.has(key) && isRecord(value)
+        ? readSecret(value, at, env, baseDir)
         : resolveSecrets(value, env, baseDir, at);
   }
   return out;

@@ -8,6 +8,7 @@ import {
   DEFAULT_LEAD_FORM,
   LEAD_FIELDS,
   checkFormConfig,
+  httpUrl,
   type FieldMode,
   type LeadFormConfig,
   type OperatorProfile,
@@ -133,7 +134,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
       });
     }
     const webhookUrl = text(site.webhookUrl, `${at}.webhookUrl`, true);
-    if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) fail(`${at}.webhookUrl`, 'must be an http(s) URL');
+    if (webhookUrl && !httpUrl(webhookUrl)) fail(`${at}.webhookUrl`, 'must be an http(s) URL');
     const webhookSecret = text(site.webhookSecret, `${at}.webhookSecret`, true);
     if (webhookSecret && webhookSecret.length < 32) fail(`${at}.webhookSecret`, 'use at least 32 random characters');
     const timeout = site.inactivityTimeoutMinutes;
@@ -199,7 +200,7 @@ function parseLeadForm(raw: Partial<LeadFormConfig> | undefined, at: string): Le
   if (problem) fail(`${at}.fields`, problem);
   const policy = text(raw?.privacyPolicyUrl, `${at}.privacyPolicyUrl`, true);
   if (policy) {
-    if (!/^https?:\/\//.test(policy)) fail(`${at}.privacyPolicyUrl`, 'must be an http(s) URL');
+    if (!httpUrl(policy)) fail(`${at}.privacyPolicyUrl`, 'must be an http(s) URL');
     config.privacyPolicyUrl = policy;
   }
   return config;

@@ -3,6 +3,7 @@ export * from './events';
 export * from './ids';
 export * from './lead';
 export * from './limits';
+export * from './merge';
 export * from './rules';
 export * from './types';
 export * from './validate';

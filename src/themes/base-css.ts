@@ -7,10 +7,18 @@ import { LIGHT, cssVariable, type ColorTokens } from './tokens';
 /** A theme token as a CSS value, with its default for when the host sets none. */
 export const v = (token: keyof ColorTokens) => `var(${cssVariable(token)},${LIGHT[token]})`;
 
+/**
+ * Error and success text. Fixed colours read on light panels only; the theme chunk sets
+ * lighter ones on a dark panel (status.ts), so they keep AA contrast in dark mode too.
+ */
+export const DANGER = 'var(--confab-danger,#b42318)';
+export const SUCCESS = 'var(--confab-success,#0b6b3a)';
+
 export const FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,sans-serif';
 
 export const BASE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
+a{color:inherit}
 .launcher{position:relative}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 5px;border-radius:10px;background:#d92d20;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
 .badge[hidden]{display:none}
@@ -25,8 +33,6 @@ export const BASE_CSS = `
 .who strong{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .who span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .icon-button{all:unset;cursor:pointer;width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center}
-.icon-button:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid ${v('accent')};outline-offset:2px}
-.header .icon-button:focus-visible{outline-color:${v('onAccent')}}
 .icon-button svg{width:22px;height:22px;fill:currentColor}
 .banner{padding:8px 16px;font-size:13px;background:#fff4e5;color:#7a4100;display:flex;gap:8px;align-items:center;justify-content:space-between}
 .banner button{all:unset;cursor:pointer;text-decoration:underline;font-weight:600}
@@ -36,11 +42,11 @@ export const BASE_CSS = `
 .divider{text-align:center;color:${v('mutedText')};font-size:12px;margin:8px 0}
 .msg{max-width:80%;display:flex;flex-direction:column;align-items:flex-start}
 .msg.visitor{align-self:flex-end;align-items:flex-end}
-.bubble{padding:8px 12px;border-radius:calc(var(--confab-radius,16px) - 2px);white-space:pre-wrap;overflow-wrap:anywhere;background:${v('operatorBubble')};color:${v('operatorText')}}
+.bubble{padding:8px 12px;border-radius:calc(var(--confab-radius,16px) - 2px);max-width:100%;white-space:pre-wrap;overflow-wrap:anywhere;background:${v('operatorBubble')};color:${v('operatorText')}}
 .visitor .bubble{background:var(--confab-visitor-bubble,var(--confab-accent,${LIGHT.visitorBubble}));color:${v('visitorText')}}
 .msg.failed .bubble,.meta{font-size:11px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
-.meta button{all:unset;cursor:pointer;color:#b42318;font-weight:600;text-decoration:underline}
-.meta .error{color:#b42318}
+.meta button{all:unset;cursor:pointer;color:${DANGER};font-weight:600;text-decoration:underline}
+.meta .error{color:${DANGER}}
 .author{font-size:12px;color:${v('mutedText')};margin:0 4px 2px}
 .typing{font-size:12px;color:${v('mutedText')};padding:0 16px 6px;min-height:18px}
 .composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid rgba(0,0,0,.08)}
@@ -51,22 +57,24 @@ export const BASE_CSS = `
 .composer .send[aria-disabled=true]{opacity:.5;cursor:default}
 .composer .send svg{width:20px;height:20px;fill:currentColor}
 [dir=rtl] .send svg{transform:scaleX(-1)}
-.hint{font-size:12px;color:#b42318;padding:0 16px 6px}
+.hint{font-size:12px;color:${DANGER};padding:0 16px 6px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .quote{margin:0 0 6px;padding:4px 8px;border-inline-start:3px solid currentColor;opacity:.85;font-size:12px;display:flex;flex-direction:column}
 .quote span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .meta .reply{color:inherit;font-weight:600;text-decoration:none}
-.meta .read{color:#0b6b3a}
+.meta .read{color:${SUCCESS}}
 .replying{display:flex;gap:8px;align-items:center;justify-content:space-between;padding:6px 12px;font-size:12px;border-top:1px solid rgba(0,0,0,.08)}
 .replying span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .end-bar{display:flex;gap:12px;align-items:center;justify-content:flex-end;padding:4px 12px;font-size:12px;border-bottom:1px solid rgba(0,0,0,.06)}
-.end-bar.confirm{justify-content:space-between;background:#fff4e5}
+.end-bar.confirm{justify-content:space-between;background:rgba(245,165,36,.14)}
 .link{all:unset;cursor:pointer;text-decoration:underline;font-weight:600;font-size:13px;align-self:center}
-.link.danger{color:#b42318}
+.link.danger{color:${DANGER}}
 @media (max-width:480px){
   .panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0;padding-bottom:env(safe-area-inset-bottom)}
   :host([data-open]) .launcher{display:none}
 }
 @media (prefers-reduced-motion:no-preference){.panel{animation:confab-in .16s ease-out}}
 @keyframes confab-in{from{opacity:0;transform:translateY(8px)}}
+:host :focus-visible{outline:3px solid ${v('accent')};outline-offset:2px}
+:host .header :focus-visible{outline-color:${v('onAccent')}}
 `;

@@ -34,6 +34,7 @@ export function contrastRatio(foreground: string, background: string): number | 
 /** The text/background pairs of the widget, as a designer names them. */
 export const TEXT_PAIRS: [text: keyof ColorTokens, background: keyof ColorTokens, label: string][] = [
   ['panelText', 'panelBackground', 'panel text'],
+  ['mutedText', 'panelBackground', 'secondary text'],
   ['visitorText', 'visitorBubble', 'visitor messages'],
   ['operatorText', 'operatorBubble', 'operator messages'],
   ['onAccent', 'accent', 'header and launcher'],

@@ -1,15 +1,14 @@
 /** Styles of the request form and its thank-you; they load with the form's chunk (with controls-css). */
-import { v } from './base-css';
+import { DANGER, v } from './base-css';
 
 export const FORM_CSS = `
 .lead,.thanks{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:10px}
 .lead h2,.thanks h2{margin:0;font-size:17px}
 .intro,.hint{margin:0;font-size:13px;color:${v('mutedText')}}
 .hint{padding:0}
-.summary{margin:0;font-size:13px;color:#b42318;font-weight:600}
+.summary{margin:0;font-size:13px;color:${DANGER};font-weight:600}
 .optional{font-weight:400;color:${v('mutedText')}}
-.field [aria-invalid=true]{border-color:#b42318}
-.field .error,.hint.error{margin:0;font-size:12px;color:#b42318}
+.field .error,.hint.error{margin:0;font-size:12px;color:${DANGER}}
 .consent label{display:flex;gap:8px;align-items:flex-start;font-weight:400}
 .consent input{width:18px;height:18px;margin:1px 0 0;flex:none;accent-color:${v('accent')}}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden;visibility:hidden}

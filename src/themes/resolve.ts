@@ -2,7 +2,19 @@
  * Merging theme sources and turning a theme into CSS variables. Only the theme chunk
  * imports this: a site with the default look never downloads it.
  */
+import { contrastRatio } from './contrast';
 import { COLOR_TOKENS, LIGHT, cssVariable, type ColorTokens, type Theme } from './tokens';
+
+/**
+ * Error and success colours for a dark panel; base-css.ts falls back to the light ones
+ * (#b42318, #0b6b3a). Both pairs keep 4.5:1 on their own kind of panel.
+ */
+export const DARK_STATUS = { danger: '#ff9d94', success: '#7ddc9f' };
+
+/** A panel on which the light error colour reads worse than the dark-panel one. */
+export function isDarkPanel(panelBackground: string): boolean {
+  return (contrastRatio(DARK_STATUS.danger, panelBackground) ?? 0) > (contrastRatio('#b42318', panelBackground) ?? 0);
+}
 
 export const DARK: ColorTokens = {
   accent: '#4c9cf0',
@@ -52,4 +64,7 @@ export function applyTheme(host: HTMLElement, theme: Theme, prefersDark: boolean
   set('offsetX', px(theme.offsetX));
   set('offsetY', px(theme.offsetY));
   set('zIndex', theme.zIndex === undefined ? null : String(theme.zIndex));
+  const dark = isDarkPanel(colors.panelBackground);
+  set('danger', dark ? DARK_STATUS.danger : null);
+  set('success', dark ? DARK_STATUS.success : null);
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import {
@@ -11,32 +9,12 @@ import {
   visitorSays,
   widget,
 } from '../support/browser';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations } from '../support/axe';
 
 let env: ReturnType<typeof useBrowserAndServer>;
 
-/** axe-core's WCAG 2.x A/AA rules on the widget only (the sample page is not ours to judge). */
-async function violations(page: Page) {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            context: unknown,
-            options: unknown,
-          ) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(
-      { include: [['confab-widget']] },
-      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } },
-    );
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
+/** axe-core on the widget only (the sample page is not ours to judge). */
+const violations = (page: Page) => axeViolations(page, 'confab-widget');
 
 describeInBrowser('accessibility (axe-core, WCAG A/AA)', () => {
   env = useBrowserAndServer();

@@ -14,8 +14,6 @@
  *   console page and dispatching `visibilitychange` (headless pages never change it
  *   themselves); "back" restores "visible" the same way.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { visitorNumber } from '../../console/models/visitor-label';
@@ -28,8 +26,8 @@ import {
   visitorSays,
   widget,
 } from '../support/browser';
+import { axeViolations } from '../support/axe';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const BASE_TITLE = 'Confab — operator console';
 
 let env: ReturnType<typeof useBrowserAndServer>;
@@ -96,26 +94,6 @@ const visitorIdOf = (page: Page) =>
     const key = Object.keys(localStorage).find((k) => k.endsWith(':visitor'))!;
     return JSON.parse(localStorage.getItem(key)!) as string;
   });
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            context: unknown,
-            options: unknown,
-          ) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    });
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 describeInBrowser('the operator console as a workspace', () => {
   env = useBrowserAndServer();

@@ -3,10 +3,8 @@
  * its reason, neither delivered nor listed; "Not spam" restores it and the webhook fires
  * once; what one IP address can put in quarantine per hour is capped and counted.
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LEAD_MIN_FILL_MS, newId, type Lead, type LeadPayload, type SpamReason } from '../../src/protocol';
+import type { Lead, LeadPayload, SpamReason } from '../../src/protocol';
 import { SPAM_CAP_PER_IP_HOUR } from '../../server/src/lead-handler';
 import type { SiteConfig } from '../../server/src/sites';
 import {
@@ -19,33 +17,15 @@ import {
   type Harness,
   type VisitorClient,
 } from '../support/server';
-
-/** A webhook receiver that records the request ids it is sent. */
-async function startReceiver() {
-  const leadIds: string[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      leadIds.push((JSON.parse(body) as { lead: Lead }).lead.id);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    leadIds,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { leadPayload, startWebhookReceiver } from '../support/webhook-receiver';
 
 let harness: Harness;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const sockets = socketTracker();
 const url = () => harness.server.url;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver();
   const [shop, other] = testSites();
   const sites: SiteConfig[] = [{ ...shop!, webhookUrl: receiver.url }, other!];
   harness = await startHarness({ sites, webhookPollMs: 30 });
@@ -55,17 +35,6 @@ afterAll(async () => {
   await harness.cleanup();
   await receiver.close();
 });
-
-function lead(message: string, overrides: Partial<LeadPayload> = {}): LeadPayload {
-  return {
-    clientId: newId(),
-    fields: { name: 'Ann', phone: '+7 701 123 45 67', message, consent: true },
-    context: { url: 'https://shop.example/' },
-    honeypot: '',
-    elapsedMs: LEAD_MIN_FILL_MS + 1000,
-    ...overrides,
-  };
-}
 
 async function visitor(): Promise<VisitorClient> {
   const { socket } = await connectVisitor(url());
@@ -119,9 +88,9 @@ describe('requests judged as spam', () => {
 
     const listed = (await harness.server.store.listLeads('shop', { limit: 1000 })).map((l) => l.id);
     expect(listed.sort()).toEqual([...real].sort());
-    await expect.poll(() => receiver.leadIds.length, { timeout: 3000 }).toBe(real.length);
+    await expect.poll(() => receiver.leadIds().length, { timeout: 3000 }).toBe(real.length);
     await settle();
-    expect(receiver.leadIds.sort()).toEqual([...real].sort());
+    expect(receiver.leadIds().sort()).toEqual([...real].sort());
     expect(await metricValue('confab_requests_quarantined_total')).toBe(4);
   });
 
@@ -136,7 +105,7 @@ describe('requests judged as spam', () => {
     expect(listed.leads.map((l: Lead) => l.spam).sort()).toEqual(['honeypot', 'ip_limit', 'too_fast', 'visitor_limit']);
 
     const leadId = ids.get('ip_limit')!;
-    const before = receiver.leadIds.length;
+    const before = receiver.leadIds().length;
     const announced = nextEvent<Lead>(max, 'lead:new');
     const restored = await anna.timeout(2000).emitWithAck('lead:not-spam', { leadId });
     expect(restored).toMatchObject({
@@ -151,9 +120,9 @@ describe('requests judged as spam', () => {
       ok: true,
       lead: { id: leadId },
     });
-    await expect.poll(() => receiver.leadIds.slice(before), { timeout: 3000 }).toEqual([leadId]);
+    await expect.poll(() => receiver.leadIds().slice(before), { timeout: 3000 }).toEqual([leadId]);
     await settle();
-    expect(receiver.leadIds.slice(before)).toEqual([leadId]);
+    expect(receiver.leadIds().slice(before)).toEqual([leadId]);
 
     expect((await harness.server.store.listLeads('shop', { limit: 1000 })).map((l) => l.id)).toContain(leadId);
     expect((await spamOf()).map((l) => l.id)).not.toContain(leadId);
@@ -181,3 +150,8 @@ describe('requests judged as spam', () => {
     expect(await metricValue('confab_requests_quarantined_total')).toBe(4 + room);
   });
 });
+
+/** A request with this message, filled at a person's pace unless `overrides` say otherwise. */
+function lead(message: string, overrides: Partial<LeadPayload> = {}): LeadPayload {
+  return leadPayload({ message }, overrides);
+}

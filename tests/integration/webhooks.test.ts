@@ -4,53 +4,13 @@
  * back makes the delivery fail after the last retry, visible to the owner.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LEAD_MIN_FILL_MS, newId, type LeadPayload } from '../../src/protocol';
 import type { SiteConfig } from '../../server/src/sites';
 import { signWebhook } from '../../server/src/webhook';
 import { connectVisitor, socketTracker, startHarness, testSites, type Harness } from '../support/server';
+import { leadPayload, startWebhookReceiver } from '../support/webhook-receiver';
 
 const SECRET = 'whsec-0123456789abcdef0123456789abcdef';
-
-interface Received {
-  deliveryId: string;
-  signature: string;
-  body: string;
-}
-
-/** A receiver on 127.0.0.1 that answers 503 while `down`, and records what it took. */
-async function startReceiver() {
-  const taken: Received[] = [];
-  /** Deliveries refused while down, by id: both must have been tried before the restart. */
-  const refused = new Set<string>();
-  const state = { down: true };
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      if (state.down) {
-        refused.add(String(req.headers['confab-delivery']));
-        return void res.writeHead(503).end();
-      }
-      taken.push({
-        deliveryId: String(req.headers['confab-delivery']),
-        signature: String(req.headers['confab-signature']),
-        body,
-      });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    taken,
-    state,
-    refused: () => refused.size,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** The README's verification, as a receiver would write it. */
 function verify(secret: string, signature: string, body: string, toleranceSeconds = 300): boolean {
@@ -63,11 +23,11 @@ function verify(secret: string, signature: string, body: string, toleranceSecond
 }
 
 let harness: Harness;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const sockets = socketTracker();
 
 beforeAll(async () => {
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver({ down: true });
   const [shop, other] = testSites();
   const sites: SiteConfig[] = [
     { ...shop!, webhookUrl: receiver.url, webhookSecret: SECRET },
@@ -85,23 +45,13 @@ afterAll(async () => {
   await receiver.close();
 });
 
-function lead(message: string): LeadPayload {
-  return {
-    clientId: newId(),
-    fields: { name: 'Ann', phone: '+7 701 123 45 67', message, consent: true },
-    context: { url: 'https://shop.example/' },
-    honeypot: '',
-    elapsedMs: LEAD_MIN_FILL_MS + 1000,
-  };
-}
-
 async function submitLead(site: string, message: string) {
   const { socket } = await connectVisitor(
     harness.server.url,
     site === 'shop' ? {} : { site, origin: 'https://other.example' },
   );
   sockets.track(socket);
-  const ack = await socket.timeout(3000).emitWithAck('lead:submit', lead(message));
+  const ack = await socket.timeout(3000).emitWithAck('lead:submit', leadPayload({ message }));
   expect(ack.ok).toBe(true);
 }
 

@@ -6,6 +6,7 @@
 import { computed, createModel, signal, type ReadonlySignal } from '@preact/signals';
 import {
   LIMITS,
+  mergeByChange,
   type ChatMessage,
   type CloseReason,
   type ConversationStatus,
@@ -24,7 +25,7 @@ function byConversationThenSeq(a: ChatMessage, b: ChatMessage): number {
 
 export const ConversationModel = createModel((storage: Storage) => {
   const site = signal<SiteInfo | null>(null);
-  const messages = signal<ChatMessage[]>([]);
+  const messages = signal<readonly ChatMessage[]>([]);
   const conversationId = signal<string | null>(null);
   const status = signal<ConversationStatus | null>(null);
   const operator = signal<OperatorProfile | null>(null);
@@ -63,16 +64,8 @@ export const ConversationModel = createModel((storage: Storage) => {
   onDispose(() => clearTimeout(typingTimer));
 
   /** Adds new messages and applies edits and deletes: the higher change number wins. */
-  const merge = (incoming: ChatMessage[]) => {
-    const byId = new Map(messages.value.map((m) => [m.id, m]));
-    let changed = false;
-    for (const message of incoming) {
-      const known = byId.get(message.id);
-      if (known && known.changeSeq >= message.changeSeq) continue;
-      byId.set(message.id, message);
-      changed = true;
-    }
-    if (changed) messages.value = [...byId.values()].sort(byConversationThenSeq);
+  const merge = (incoming: readonly ChatMessage[]) => {
+    messages.value = mergeByChange(messages.value, incoming, byConversationThenSeq);
   };
 
   const readonly = {

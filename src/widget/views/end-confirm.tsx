@@ -1,19 +1,33 @@
-/** The confirmation of "End chat" (end-chat.tsx), with its strings. */
+/**
+ * The confirmation of "End chat" (end-chat.tsx), with its strings: focus starts on the
+ * safe answer, and Escape keeps chatting.
+ */
+import { useEffect, useRef } from 'preact/hooks';
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, t } from '../../i18n';
 import type { WidgetModel } from '../widget';
 
 addEnglish(enViews);
 
-export function EndConfirm({ widget, done }: { widget: WidgetModel; done: () => void }) {
+export function EndConfirm({ widget, keep, ended }: { widget: WidgetModel; keep: () => void; ended: () => void }) {
+  const safe = useRef<HTMLButtonElement>(null);
+  useEffect(() => safe.current?.focus(), []);
   return (
-    <div class="end-bar confirm" role="alertdialog" aria-label={t('end.confirm')}>
+    <div
+      class="end-bar confirm"
+      role="alertdialog"
+      aria-label={t('end.confirm')}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.stopPropagation(); // the panel closes on Escape; here it only withdraws the question
+        keep();
+      }}
+    >
       <span>{t('end.confirm')}</span>
-      <button type="button" class="link danger" onClick={() => void widget.ending.endChat().then(done)}>
+      <button type="button" class="link danger" key="yes" onClick={() => void widget.ending.endChat().then(ended)}>
         {t('end.yes')}
       </button>
-      {/* biome-ignore lint/a11y/noAutofocus: the confirmation takes focus on its safe answer, so Enter never ends a chat by accident */}
-      <button type="button" class="link" autoFocus onClick={done}>
+      <button type="button" class="link" key="no" ref={safe} onClick={keep}>
         {t('end.no')}
       </button>
     </div>

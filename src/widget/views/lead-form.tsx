@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { LeadField } from '../../protocol';
 import { checkField, validateLead } from '../../protocol/lead';
@@ -120,27 +121,30 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
           onBlur: () => (held ? held.push(field) : leadForm.blur(field)),
         };
         return (
-          <div class="field" key={field}>
-            <label for={id}>
-              {t(`form.${field}` as MessageKey)}
-              {fields[field] === 'optional' && field !== 'phone' && field !== 'email' && (
-                <span class="optional"> {t('form.optional')}</span>
+          <Fragment key={field}>
+            <div class="field">
+              <label for={id}>
+                {t(`form.${field}` as MessageKey)}
+                {fields[field] === 'optional' && field !== 'phone' && field !== 'email' && (
+                  <span class="optional"> {t('form.optional')}</span>
+                )}
+              </label>
+              {type === 'textarea' ? <textarea rows={3} {...props} /> : <input type={type} {...props} />}
+              {error && (
+                <p class="error" id={`${id}-error`}>
+                  {errorText(error)}
+                </p>
               )}
-            </label>
-            {type === 'textarea' ? <textarea rows={3} {...props} /> : <input type={type} {...props} />}
-            {error && (
-              <p class="error" id={`${id}-error`}>
-                {errorText(error)}
+            </div>
+            {/* Under the pair it is about (e-mail follows phone), not after the message. */}
+            {both && field === 'email' && (
+              <p class={contactMissing ? 'hint error' : 'hint'} id="confab-contact-hint">
+                {t(contactMissing ? 'form.error.contact' : 'form.contactHint')}
               </p>
             )}
-          </div>
+          </Fragment>
         );
       })}
-      {both && (
-        <p class={contactMissing ? 'hint error' : 'hint'} id="confab-contact-hint">
-          {t(contactMissing ? 'form.error.contact' : 'form.contactHint')}
-        </p>
-      )}
       {/*
         People never see this field; bots fill it in. Nothing about it may look like a
         field that autofill or a password manager knows: no id, a meaningless name, no

@@ -36,6 +36,9 @@ describe('sites config', () => {
       { sites: [{ ...site, operators: [operator, { ...operator, id: 'b', login: 'A' }] }] },
       'sites[0].operators[1].login',
     ],
+    // An address with no host passes a prefix check; the shared rule parses it.
+    [{ sites: [{ ...site, webhookUrl: 'https://' }] }, 'sites[0].webhookUrl: must be an http(s) URL'],
+    [{ sites: [{ ...site, webhookUrl: 'ftp://hooks.example/in' }] }, 'sites[0].webhookUrl'],
   ])('names the place of a mistake (%#)', (raw, message) => {
     expect(() => parseSites(raw)).toThrow(message);
   });

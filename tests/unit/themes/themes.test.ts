@@ -26,6 +26,12 @@ describe('contrast', () => {
     expect(contrastProblems(LIGHT)).toEqual([]);
     expect(contrastProblems(DARK)).toEqual([]);
   });
+
+  it('warns about secondary text that fades into the panel', () => {
+    expect(contrastProblems({ ...LIGHT, panelBackground: '#1e1b2e', panelText: '#f5f5f5' })).toEqual([
+      { label: 'secondary text', ratio: 2.82 },
+    ]);
+  });
 });
 
 describe('theme sources', () => {
@@ -57,6 +63,20 @@ describe('theme sources', () => {
     expect(host.style.getPropertyValue('--confab-font-family')).toBe('Georgia, serif');
     expect(host.style.getPropertyValue('--confab-offset-x')).toBe('40px');
     expect(document.documentElement.style.getPropertyValue('--confab-visitor-bubble')).toBe('');
+  });
+
+  it('give error and success text colours that read on a dark panel, and take them back on a light one', () => {
+    const host = document.createElement('div');
+    applyTheme(host, { mode: 'dark' }, false);
+    const danger = host.style.getPropertyValue('--confab-danger');
+    const success = host.style.getPropertyValue('--confab-success');
+    expect(contrastRatio(danger, DARK.panelBackground)).toBeGreaterThanOrEqual(4.5);
+    expect(contrastRatio(success, DARK.panelBackground)).toBeGreaterThanOrEqual(4.5);
+    applyTheme(host, { panelBackground: '#1e1b2e' }, false); // a custom dark panel in light mode
+    expect(host.style.getPropertyValue('--confab-danger')).toBe(danger);
+    applyTheme(host, { mode: 'light' }, false);
+    expect(host.style.getPropertyValue('--confab-danger')).toBe(''); // base-css's light colour applies
+    expect(host.style.getPropertyValue('--confab-success')).toBe('');
   });
 });
 

@@ -5,30 +5,14 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../../../src/i18n';
-import type { ChatMessage, SendMessagePayload } from '../../../src/protocol';
+import type { SendMessagePayload } from '../../../src/protocol';
 import { BASE_CSS } from '../../../src/themes/base-css';
 import { effect } from '@preact/signals';
+import { messageOf as message } from '../../support/fixtures';
 import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
 
 let w: MountedWidget;
 
-const message = (
-  seq: number,
-  author: ChatMessage['author'],
-  text: string,
-  extra: Partial<ChatMessage> = {},
-): ChatMessage => ({
-  id: `m${seq}`,
-  conversationId: 'c1',
-  seq,
-  changeSeq: seq,
-  clientId: `client${seq}`,
-  author,
-  text,
-  createdAt: 1_700_000_000_000 + seq * 1000,
-  ...(author === 'operator' ? { operator: { id: 'anna', name: 'Anna' } } : {}),
-  ...extra,
-});
 const click = (selector: string) => act(() => (w.$(selector) as HTMLButtonElement).click());
 const offline = () => act(() => w.transport.emit('availability', { online: false, reason: 'nobody' }));
 const closed = (reason: 'operator' | 'spam', conversationId = 'c1') =>

@@ -150,6 +150,8 @@ describe('the form', () => {
     expect(field('phone')!.getAttribute('aria-invalid')).toBe('true');
     expect(field('email')!.getAttribute('aria-invalid')).toBe('true');
     expect(field('phone')!.getAttribute('aria-describedby')).toBe('confab-contact-hint');
+    // Right under the pair it is about, not after the message field.
+    expect(w.$('#confab-contact-hint')!.previousElementSibling!.contains(field('email'))).toBe(true);
   });
 
   it('never offers "a phone or an e-mail" when one of the two is hidden (defect 5)', async () => {

@@ -1,31 +1,14 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../../../src/i18n';
-import type { ChatMessage } from '../../../src/protocol';
 import { chime } from '../../../src/widget/sound';
+import { messageOf as message } from '../../support/fixtures';
 import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
 
 vi.mock('../../../src/widget/sound', () => ({ chime: vi.fn() }));
 
 let w: MountedWidget;
 
-const message = (
-  seq: number,
-  author: ChatMessage['author'],
-  text: string,
-  extra: Partial<ChatMessage> = {},
-): ChatMessage => ({
-  id: `m${seq}`,
-  conversationId: 'c1',
-  seq,
-  changeSeq: seq,
-  clientId: `client${seq}`,
-  author,
-  text,
-  createdAt: 1_700_000_000_000 + seq * 1000,
-  ...(author === 'operator' ? { operator: { id: 'anna', name: 'Anna' } } : {}),
-  ...extra,
-});
 const click = (selector: string) => act(() => (w.$(selector) as HTMLButtonElement).click());
 const closed = (reason: 'operator' | 'spam' | 'timeout') =>
   act(() => w.transport.emit('conversation:closed', { conversationId: 'c1', reason }));
@@ -131,6 +114,24 @@ describe('ending', () => {
     await click('.end-bar .danger');
     await vi.waitFor(() => expect(w.transport.ended).toEqual(['c1']));
     expect(w.widget.view.view.value).toBe('rating');
+  });
+
+  it('puts focus on the safe answer, and Escape withdraws only the question', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'thanks, bye')] });
+    w.command('open');
+    w.$('.end-bar .link')!.focus();
+    await click('.end-bar .link');
+    // Enter on the focused button must keep chatting, never end the chat.
+    expect(w.root.activeElement?.textContent).toBe('Keep chatting');
+
+    await act(() => {
+      w.root.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(w.$('.end-bar.confirm')).toBeNull();
+    expect(w.widget.panel.isOpen.value).toBe(true);
+    expect(w.root.activeElement?.textContent).toBe('End chat');
+    expect(w.transport.ended).toEqual([]);
   });
 
   it('rates with stars, invites a comment for a low score, and thanks', async () => {
