@@ -99,7 +99,8 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     const endChat = widget(page).locator('.end-bar .link');
     await endChat.focus();
     await page.keyboard.press('Enter');
-    expect((await focused(page)).text).toBe('Keep chatting');
+    // The question is a chunk of its own: until it is there, no button exists to press.
+    await expect.poll(async () => (await focused(page)).text).toBe('Keep chatting');
     await page.keyboard.press('Enter');
     await expect.poll(() => widget(page).locator('.end-bar.confirm').count()).toBe(0);
     expect((await focused(page)).text).toBe('End chat');

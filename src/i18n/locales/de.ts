@@ -54,6 +54,7 @@ const de: Dictionary = {
   'error.internal': 'Bei uns ist etwas schiefgelaufen.',
   'error.load': 'Der Chat konnte nicht starten.',
   'form.title': 'Anfrage hinterlassen',
+  'form.opensAt': 'Wir sind wieder da: {time}.',
   'form.intro.nobody': 'Gerade kann niemand antworten. Hinterlassen Sie Ihre Kontaktdaten, wir melden uns.',
   'form.intro.hours':
     'Wir haben gerade geschlossen. Hinterlassen Sie Ihre Kontaktdaten, wir melden uns während der Öffnungszeiten.',

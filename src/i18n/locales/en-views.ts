@@ -12,6 +12,7 @@ const enViews = {
   'form.title': 'Leave a request',
   'form.intro.nobody': 'No one can answer right now. Leave your contacts and we will get back to you.',
   'form.intro.hours': 'We are closed now. Leave your contacts and we will get back to you during working hours.',
+  'form.opensAt': 'We open again: {time}.',
   'form.name': 'Name',
   'form.phone': 'Phone',
   'form.email': 'E-mail',

@@ -56,6 +56,7 @@ const es: Dictionary = {
   'error.internal': 'Algo salió mal por nuestra parte.',
   'error.load': 'No se pudo iniciar el chat.',
   'form.title': 'Deja una solicitud',
+  'form.opensAt': 'Volvemos a abrir: {time}.',
   'form.intro.nobody': 'Ahora nadie puede responder. Deja tus datos y te contactaremos.',
   'form.intro.hours': 'Ahora estamos cerrados. Deja tus datos y te contactaremos en horario laboral.',
   'form.name': 'Nombre',

@@ -56,6 +56,7 @@ const fr: Dictionary = {
   'error.internal': 'Un problème est survenu de notre côté.',
   'error.load': 'Le chat n’a pas pu démarrer.',
   'form.title': 'Laissez une demande',
+  'form.opensAt': 'Réouverture : {time}.',
   'form.intro.nobody': 'Personne ne peut répondre pour le moment. Laissez vos coordonnées, nous vous recontacterons.',
   'form.intro.hours': 'Nous sommes fermés. Laissez vos coordonnées, nous vous recontacterons aux heures d’ouverture.',
   'form.name': 'Nom',

@@ -56,6 +56,7 @@ const he: Dictionary = {
   'error.internal': 'משהו השתבש אצלנו.',
   'error.load': 'לא ניתן היה להפעיל את הצ׳אט.',
   'form.title': 'השאירו פנייה',
+  'form.opensAt': 'נחזור לפעול: {time}.',
   'form.intro.nobody': 'כרגע אין מי שיענה. השאירו פרטים ונחזור אליכם.',
   'form.intro.hours': 'אנחנו סגורים כרגע. השאירו פרטים ונחזור אליכם בשעות הפעילות.',
   'form.name': 'שם',

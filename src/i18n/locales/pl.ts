@@ -58,6 +58,7 @@ const pl: Dictionary = {
   'error.internal': 'Coś poszło nie tak po naszej stronie.',
   'error.load': 'Nie udało się uruchomić czatu.',
   'form.title': 'Zostaw zgłoszenie',
+  'form.opensAt': 'Wracamy: {time}.',
   'form.intro.nobody': 'Teraz nikt nie może odpowiedzieć. Zostaw kontakt, odezwiemy się.',
   'form.intro.hours': 'Teraz nie pracujemy. Zostaw kontakt, odezwiemy się w godzinach pracy.',
   'form.name': 'Imię',

@@ -56,6 +56,7 @@ const pt: Dictionary = {
   'error.internal': 'Algo deu errado do nosso lado.',
   'error.load': 'Não foi possível iniciar o chat.',
   'form.title': 'Deixe um pedido',
+  'form.opensAt': 'Voltamos a abrir: {time}.',
   'form.intro.nobody': 'Ninguém pode responder agora. Deixe seus contatos e retornaremos.',
   'form.intro.hours': 'Estamos fechados agora. Deixe seus contatos e retornaremos no horário de atendimento.',
   'form.name': 'Nome',

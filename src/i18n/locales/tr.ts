@@ -54,6 +54,7 @@ const tr: Dictionary = {
   'error.internal': 'Bizim tarafımızda bir sorun oluştu.',
   'error.load': 'Sohbet başlatılamadı.',
   'form.title': 'Talep bırakın',
+  'form.opensAt': 'Tekrar açılıyoruz: {time}.',
   'form.intro.nobody': 'Şu anda kimse yanıt veremiyor. İletişim bilgilerinizi bırakın, size dönelim.',
   'form.intro.hours': 'Şu anda kapalıyız. İletişim bilgilerinizi bırakın, çalışma saatlerinde size dönelim.',
   'form.name': 'Ad',

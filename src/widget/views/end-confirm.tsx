@@ -2,7 +2,7 @@
  * The confirmation of "End chat" (end-chat.tsx), with its strings: focus starts on the
  * safe answer, and Escape keeps chatting.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, t } from '../../i18n';
 import type { WidgetModel } from '../widget';
@@ -11,7 +11,8 @@ addEnglish(enViews);
 
 export function EndConfirm({ widget, keep, ended }: { widget: WidgetModel; keep: () => void; ended: () => void }) {
   const safe = useRef<HTMLButtonElement>(null);
-  useEffect(() => safe.current?.focus(), []);
+  // Before the browser paints or takes the next key: Enter or Escape right after asking must find the safe answer.
+  useLayoutEffect(() => safe.current?.focus(), []);
   return (
     <div
       class="end-bar confirm"
