@@ -71,9 +71,9 @@ export function CannedDialog({ s }: { s: OperatorSession }) {
           Text{' '}
           <textarea name="text" rows={3} maxLength={CANNED_LIMITS.text} defaultValue={editing?.text ?? ''} required />
         </label>
-        {problem && (
+        {(problem || s.canned.failure.value) && (
           <p class="error" role="alert">
-            {problem}
+            {problem || s.canned.failure.value}
           </p>
         )}
         <div class="modal-actions">

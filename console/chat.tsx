@@ -12,7 +12,7 @@ import { VisitorHistoryView } from './history-view';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 import { formatDateTime, formatDay, formatTime, withDaySeparators } from './time';
-import { askToClose } from './ui-state';
+import { askToClose, transferOpen } from './ui-state';
 
 function MessageItem({
   s,
@@ -97,6 +97,13 @@ export function Chat({ s }: { s: OperatorSession }) {
     );
   const rating = conversation.rating;
   const label = conversationLabel(conversation);
+  const me = s.me.value?.id;
+  // A chat belongs to one operator: only they write in it and pass it on (the server enforces it).
+  const holder = conversation.operatorId;
+  const mayWrite = holder === null || holder === me;
+  const holderName = s.team.value.find((m) => m.id === holder)?.name ?? 'A colleague';
+  const transfer = conversation.transfer?.toOperatorId === me ? conversation.transfer : undefined;
+  const transferFrom = transfer && s.team.value.find((m) => m.id === transfer.fromOperatorId)?.name;
   const now = Date.now();
   const replying = s.replyingTo.value;
   return (
@@ -121,6 +128,11 @@ export function Chat({ s }: { s: OperatorSession }) {
         </span>
         {conversation.status === 'open' && (
           <span class="actions">
+            {mayWrite && (
+              <button type="button" class="transfer-chat" onClick={() => (transferOpen.value = true)}>
+                Transfer
+              </button>
+            )}
             <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">
               End chat
             </button>
@@ -130,6 +142,12 @@ export function Chat({ s }: { s: OperatorSession }) {
           </span>
         )}
       </header>
+      {transfer && conversation.status === 'open' && (
+        <p class="transfer-note" data-transfer>
+          <strong>{transferFrom ? `Passed on to you by ${transferFrom}` : 'Passed on to you'}</strong>
+          {transfer.comment ? `: ${transfer.comment}` : '.'}
+        </p>
+      )}
       <details class="context-panel">
         <summary>Visitor context</summary>
         <ContextFacts context={s.context.value} visitor={s.online.value.get(conversation.visitorId)} />
@@ -161,7 +179,11 @@ export function Chat({ s }: { s: OperatorSession }) {
       <div class="visitor-typing" aria-live="polite">
         {s.typing.value.has(conversation.id) ? 'Visitor is typing…' : ''}
       </div>
-      {conversation.status === 'open' ? (
+      {conversation.status === 'open' && !mayWrite ? (
+        <p class="placeholder held" role="status">
+          {holderName} is answering this chat.
+        </p>
+      ) : conversation.status === 'open' ? (
         <>
           {replying && (
             <div class="replying">

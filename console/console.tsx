@@ -4,7 +4,7 @@
  */
 import { render } from 'preact';
 import { effect, signal, useSignal } from '@preact/signals';
-import { OPERATOR_STATUSES, type OperatorStatus } from '../src/protocol';
+import { CHOOSABLE_STATUSES, type OperatorStatus } from '../src/protocol';
 import { CannedDialog } from './canned-dialog';
 import { Chat } from './chat';
 import { ConfirmDialog, Modal } from './dialog';
@@ -18,7 +18,9 @@ import { createOperatorSession, type OperatorSession, type Tab } from './session
 import { SHORTCUTS } from './shortcuts';
 import { installShortcuts } from './shortcut-handler';
 import { formatDateTime, formatTime } from './time';
-import { cannedOpen, confirmation, helpOpen } from './ui-state';
+import { TransferDialog } from './transfer-dialog';
+import { STATUS_LABEL } from './statuses';
+import { cannedOpen, confirmation, helpOpen, transferOpen } from './ui-state';
 
 const TOKEN_KEY = 'confab-operator-token';
 const session = signal<OperatorSession | null>(null);
@@ -81,13 +83,6 @@ const TABS: [Tab, string][] = [
   ['online', 'On site'],
 ];
 
-const STATUS_LABEL: Record<OperatorStatus, string> = {
-  available: 'Available',
-  away: 'Away',
-  dnd: 'Do not disturb',
-  offline: 'Offline',
-};
-
 /** A count with words for screen readers ("3 unread"). */
 function Count({ n, what }: { n: number; what: string }) {
   return n > 0 ? (
@@ -125,7 +120,11 @@ function Sidebar({ s }: { s: OperatorSession }) {
             value={s.status.value}
             onChange={(e) => void s.setStatus(e.currentTarget.value as OperatorStatus)}
           >
-            {OPERATOR_STATUSES.map((status) => (
+            {/* An older name the server still knows (away, offline) shows while it is the one set. */}
+            {(CHOOSABLE_STATUSES.includes(s.status.value)
+              ? CHOOSABLE_STATUSES
+              : [...CHOOSABLE_STATUSES, s.status.value]
+            ).map((status) => (
               <option value={status}>{STATUS_LABEL[status]}</option>
             ))}
           </select>
@@ -451,6 +450,7 @@ function Console() {
       )}
       {helpOpen.value && <HelpDialog />}
       {cannedOpen.value && <CannedDialog s={s} />}
+      {transferOpen.value && <TransferDialog s={s} />}
     </div>
   );
 }

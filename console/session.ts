@@ -96,11 +96,13 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const myId = computed(() => me.value?.id);
   const unread = createUnreadModel(localStorage, conversations, myId);
   const notifications = createSettingsModel(localStorage);
-  const canned = createCannedModel(localStorage);
-
   const socket: Socket<ServerToOperator, OperatorToServer> = io(OPERATOR_NAMESPACE, {
     auth: { token },
     transports: ['websocket', 'polling'],
+  });
+  const canned = createCannedModel(localStorage, {
+    save: (reply) => socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('canned:save', reply),
+    remove: (id) => socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('canned:delete', { id }),
   });
 
   const upsert = (summary: ConversationSummary) => {
@@ -141,6 +143,8 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
 
   /** The chime and the desktop notification for one new visitor message. */
   const alert = (message: ChatMessage) => {
+    // Do not disturb: the console stays quiet; the counts still show what is unread.
+    if (status.value === 'dnd') return;
     const conversation = conversations.value.get(message.conversationId);
     const kind = alertFor(message, conversation, {
       me: myId.value,
@@ -193,7 +197,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       leads.value = new Map(hello.leads.map((l) => [l.id, l]));
       online.value = new Map(hello.online.map((v) => [v.visitorId, v]));
       notifications.load(hello.operator.id);
-      canned.load(hello.operator.id, hello.cannedReplies);
+      canned.load(hello.operator.id, hello.cannedReplies, hello.personalCannedReplies);
       unread.seed(hello.conversations, hello.operator.id);
       if (selectedId.value) void select(selectedId.value);
     },
@@ -224,8 +228,15 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       next.delete(visitorId);
       online.value = next;
     },
+    'canned:updated': (lists) => canned.replace(lists),
+    // A colleague passed me a chat: a chime (the chat shows their comment from its summary).
+    'conversation:transferred'(note) {
+      if (note.toOperatorId !== myId.value) return;
+      if (status.value !== 'dnd' && notifications.settings.value.sound) playChime();
+    },
     'conversation:updated'(summary) {
       upsert(summary);
+      followOpenChat(summary);
       // Read in another tab or device (when the server reports it): no longer unread here.
       if (summary.operatorReadSeq !== undefined) unread.read(summary.id, summary.operatorReadSeq);
       flushAlerts(summary.id);
@@ -248,6 +259,18 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     if (error.message === 'unauthorized') onUnauthorized();
     else setTimeout(() => socket.connect(), 2000);
   });
+
+  /** "On site" knows each visitor's open chat: the entry follows the chat opening and ending. */
+  const followOpenChat = (summary: ConversationSummary) => {
+    const visitor = online.value.get(summary.visitorId);
+    if (!visitor) return;
+    const conversationId =
+      summary.status === 'open' ? summary.id : visitor.conversationId === summary.id ? null : visitor.conversationId;
+    if (conversationId === visitor.conversationId) return;
+    const next = new Map(online.value);
+    next.set(visitor.visitorId, { ...visitor, conversationId });
+    online.value = next;
+  };
 
   const onVisibility = () => {
     visible.value = pageVisible();
@@ -496,10 +519,33 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
         return null;
       }
     },
+    /**
+     * Passes the open chat to a colleague or a group, with a comment for them. Returns
+     * why it was refused (a colleague not available, a chat taken meanwhile), or null.
+     */
+    async transfer(target: { toOperatorId: string } | { toGroupId: string }, comment: string): Promise<string | null> {
+      const conversationId = selectedId.value;
+      if (!conversationId) return 'Choose a conversation first.';
+      try {
+        const result = await socket
+          .timeout(LIMITS.ackTimeoutMs)
+          .emitWithAck('conversation:transfer', { conversationId, ...target, comment });
+        if (!result.ok) return result.error.message;
+        upsert(result.conversation);
+        return null;
+      } catch {
+        return 'The server did not answer; try again.';
+      }
+    },
     /** Writes first to a visitor on the site (seed 003). */
     async startWith(visitorId: string) {
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:start', { visitorId });
-      if (!result.ok) return;
+      if (!result.ok) {
+        // The visitor has a chat already (the list had not caught up): open that one.
+        const open = online.value.get(visitorId)?.conversationId;
+        if (open) await select(open);
+        return;
+      }
       upsert(result.conversation);
       tab.value = 'mine';
       await select(result.conversation.id);

@@ -6,6 +6,7 @@ import type { OperatorSession } from './session';
 export const confirmation = signal<Confirmation | null>(null);
 export const helpOpen = signal(false);
 export const cannedOpen = signal(false);
+export const transferOpen = signal(false);
 
 /** Asks before ending the open chat, normally or as spam (Spam also bars the visitor). */
 export function askToClose(s: OperatorSession, spam: boolean) {

@@ -3,7 +3,7 @@
  * the routing group for the visitor's page is available. Recomputed when presence
  * changes and at every schedule boundary; a visitor is told only when it changes.
  */
-import type { Availability } from '../../src/protocol';
+import type { Availability, OperatorStatus } from '../../src/protocol';
 import { isOpen } from './hours';
 import type { Presence } from './presence';
 import type { SiteConfig } from './sites';
@@ -25,6 +25,14 @@ export function operatorsFor(site: SiteConfig, group: string | undefined) {
   return site.operators.filter((op) => !group || !op.groups || op.groups.includes(group));
 }
 
+/**
+ * The routing effect of a status: only `available` is offered new chats and transfers.
+ * `busy` keeps answering the chats it has; `break` (or `away`), `dnd` and `off` take
+ * nothing new either (`off` also hands its chats back: assignment.ts); `offline` is an
+ * operator with no console. The visitor's online/offline decision follows from this.
+ */
+export const takesNewChats = (status: OperatorStatus): boolean => status === 'available';
+
 export function availabilityFor(
   site: SiteConfig,
   group: string | undefined,
@@ -32,7 +40,7 @@ export function availabilityFor(
   now: Date = new Date(),
 ): Availability {
   if (!isOpen(site.hours, now)) return { online: false, reason: 'hours' };
-  const someone = operatorsFor(site, group).some((op) => presence.status(site.id, op.id) === 'available');
+  const someone = operatorsFor(site, group).some((op) => takesNewChats(presence.status(site.id, op.id)));
   return someone ? { online: true } : { online: false, reason: 'nobody' };
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as v from 'valibot';
 import { isRecord } from '../../src/protocol';
 import { parseTrustProxy, type TrustProxy } from './client-ip';
@@ -21,6 +21,8 @@ export interface Config {
   publicUrl: string | undefined;
   trustProxy: TrustProxy;
   dataDir: string;
+  /** Uploaded files and their URL-signing key; DATA_DIR/files unless set. Nodes of one deployment share it. */
+  filesDir: string;
   /** Handed to the store opener as it is: postgres://... selects PostgreSQL. */
   databaseUrl: string | undefined;
   /** redis://...: this process is one node of several (README, Scale out). */
@@ -56,6 +58,7 @@ const SETTINGS = [
   'PUBLIC_URL',
   'TRUST_PROXY',
   'DATA_DIR',
+  'FILES_DIR',
   'DATABASE_URL',
   'REDIS_URL',
   'PRESENCE_GRACE_MS',
@@ -127,6 +130,7 @@ const schema = v.object({
     'false',
   ),
   DATA_DIR: v.optional(v.pipe(asText, v.minLength(1, 'name a folder the server may write to')), paths.data),
+  FILES_DIR: v.optional(v.pipe(asText, v.minLength(1, 'name a folder the server may write files to'))),
   DATABASE_URL: v.optional(
     v.pipe(
       asText,
@@ -260,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     publicUrl: settings.PUBLIC_URL,
     trustProxy: settings.TRUST_PROXY,
     dataDir: resolve(settings.DATA_DIR),
+    filesDir: resolve(settings.FILES_DIR ?? join(settings.DATA_DIR, 'files')),
     databaseUrl: settings.DATABASE_URL,
     redisUrl: settings.REDIS_URL,
     presenceGraceMs: settings.PRESENCE_GRACE_MS,

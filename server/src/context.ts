@@ -15,11 +15,13 @@ import type {
 } from '../../src/protocol';
 import type { Metrics } from './metrics';
 import type { Presence } from './presence';
+import type { VisitorConnections } from './visitor-connections';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
 import type { FollowUp } from './follow-up';
 import type { WaitingLine } from './waiting-line';
+import type { Uploads } from './uploads';
 import type { WebhookSender } from './webhook';
 
 export interface ServerContext {
@@ -29,6 +31,8 @@ export interface ServerContext {
   visitors: Namespace<VisitorToServer, ServerToVisitor>;
   operators: Namespace<OperatorToServer, ServerToOperator>;
   presence: Presence;
+  /** Each visitor's open connections: on this node, or on every node through Redis. */
+  visitorConnections: VisitorConnections;
   webhooks: WebhookSender;
   /** Re-tells visitors of one site (or all) their availability where it changed. */
   refreshAvailability: (site?: string) => void;
@@ -43,6 +47,8 @@ export interface ServerContext {
   followUp?: FollowUp;
   /** Counters the gateways feed directly (the store's are fed by its wrapper). */
   metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
+  /** Files: grants, uploads, signed download URLs (uploads.ts). */
+  uploads?: Uploads;
 }
 
 export const rooms = {
@@ -51,6 +57,8 @@ export const rooms = {
   /** Every visitor connection of a site: availability changes go here. */
   siteVisitors: (site: string) => `visitors:${site}`,
   operators: (site: string) => `operators:${site}`,
+  /** Every console of one operator (their devices): their own canned replies go here. */
+  operator: (site: string, operatorId: string) => `operator:${site}:${operatorId}`,
 };
 
 /** The site's operators with the status others see. */
@@ -58,6 +66,7 @@ export function team(ctx: ServerContext, site: SiteConfig): TeamMember[] {
   return site.operators.map((op) => ({
     ...publicProfile(op, ctx.publicUrl, site),
     status: ctx.presence.status(site.id, op.id),
+    ...(op.groups ? { groups: op.groups } : {}),
   }));
 }
 
@@ -91,6 +100,7 @@ export function toChatMessage(ctx: ServerContext, site: string, row: MessageRow)
     ...(row.editedAt ? { editedAt: row.editedAt } : {}),
     ...(row.deletedAt ? { deleted: true } : {}),
     createdAt: row.createdAt,
+    ...(row.attachments && ctx.uploads ? { attachments: ctx.uploads.attachmentsOf(row) } : {}),
   };
 }
 
@@ -109,12 +119,24 @@ export function toSummary(row: ConversationListRow): ConversationSummary {
     id: row.id,
     visitorId: row.visitorId,
     visitorName: row.visitorName ?? 'Visitor',
+    visitorNameGiven: row.visitorName !== null,
     visitorEmail: row.visitorEmail,
     verified: row.owner.startsWith('u:'),
     status: row.status,
     closeReason: row.closeReason,
     operatorId: row.operatorId,
     visitorReadSeq: row.visitorReadSeq,
+    operatorReadSeq: row.operatorReadSeq,
+    ...(row.transferAt !== null && row.operatorId !== null
+      ? {
+          transfer: {
+            fromOperatorId: row.transferFrom,
+            toOperatorId: row.operatorId,
+            comment: row.transferComment ?? '',
+            at: row.transferAt,
+          },
+        }
+      : {}),
     rating: toRating(row),
     lastMessage:
       row.lastText !== null && row.lastAuthor !== null && row.lastAt !== null

@@ -7,6 +7,7 @@ import { newId, type ChatMessage, type CloseReason, type Rating } from '../../sr
 import { publishConversation, rooms, toChatMessage, toRating, type ServerContext } from './context';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, NewMessage } from './store';
+import { refreshOnline } from './visitor-presence';
 
 /** Sends a stored message to the owner's connections and the site's operators. */
 export function broadcastMessage(
@@ -72,6 +73,7 @@ export async function closeConversation(
     .emit('conversation:closed', { conversationId: conversation.id, reason });
   publishConversation(ctx, conversation.id);
   ctx.waitingLine?.refresh(conversation.site);
+  refreshOnline(ctx, conversation.site, conversation.owner);
   return true;
 }
 

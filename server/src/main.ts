@@ -64,6 +64,7 @@ async function serve(): Promise<void> {
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       dataDir: config.dataDir,
+      filesDir: config.filesDir,
       databaseUrl: config.databaseUrl,
       retentionDays: config.retentionDays,
       redisUrl: config.redisUrl,

@@ -8,10 +8,13 @@
  */
 import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
+import { heldByColleague } from './assignment';
+import { takesNewChats } from './availability';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
 import { noteMissedReply } from './follow-up';
 import type { OperatorConfig, SiteConfig } from './sites';
-import type { ConversationRow } from './store';
+import { AttachmentUnavailableError, type ConversationRow } from './store';
+import { refreshOnline } from './visitor-presence';
 
 export type MessageSender =
   | {
@@ -30,6 +33,8 @@ export interface PostedMessage {
   clientId: string;
   text: string;
   replyTo?: string;
+  /** Ids of the sender's own finished uploads. */
+  attachments?: string[];
 }
 
 export interface MessageLimit {
@@ -47,6 +52,8 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       const row = input.conversationId ? await store.getConversation(input.conversationId) : undefined;
       if (row?.site !== from.site.id) return { error: fail('not_found', 'no such conversation') };
       if (row.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
+      const held = heldByColleague(from.site, row, from.operator);
+      if (held) return { error: held };
       return { conversation: row, created: false };
     }
     if (limiter && !(await limiter.take(`${from.site.id}:${from.visitorId}`))) {
@@ -76,21 +83,37 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (input.replyTo && (await store.getMessage(input.replyTo))?.conversationId !== conversation.id) {
         return fail('invalid', 'replyTo is not a message of this conversation', 'replyTo');
       }
-      // The first operator to answer takes the conversation; their greeting goes first.
-      if (from.kind === 'operator') await pickUp(ctx, site, conversation, from.operator);
-      const { message, duplicate } = await appendMessage(ctx, conversation, {
-        sender,
-        clientId: input.clientId,
-        author: from.kind,
-        operatorId: from.kind === 'operator' ? from.operator.id : null,
-        text: input.text,
-        replyTo: input.replyTo,
-      });
+      // The first operator to answer takes the conversation; their greeting goes first. Of
+      // two answering at once, the store lets one take it; the other is refused.
+      if (from.kind === 'operator' && conversation.operatorId === null) {
+        if (!(await pickUp(ctx, site, conversation, from.operator))) {
+          const now = await store.getConversation(conversation.id);
+          const held = now && heldByColleague(site, now, from.operator);
+          if (held) return held;
+        }
+      }
+      let appended: Awaited<ReturnType<typeof appendMessage>>;
+      try {
+        appended = await appendMessage(ctx, conversation, {
+          sender,
+          clientId: input.clientId,
+          author: from.kind,
+          operatorId: from.kind === 'operator' ? from.operator.id : null,
+          text: input.text,
+          replyTo: input.replyTo,
+          ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof AttachmentUnavailableError)) throw error;
+        return fail('invalid', 'attach only your own finished uploads, each once', 'attachments');
+      }
+      const { message, duplicate } = appended;
       if (!duplicate) {
         broadcastMessage(ctx, conversation, message, except);
         // A new chat joins the waiting line (and leaves it at once if its last operator takes it).
         if (created) ctx.waitingLine?.refresh(site.id);
         if (created) {
+          refreshOnline(ctx, site.id, conversation.owner);
           preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
             ctx.log(`previous operator not assigned: ${String(error)}`),
           );
@@ -116,7 +139,7 @@ async function preferPreviousOperator(ctx: ServerContext, conversation: Conversa
   );
   const site = ctx.sites.get(conversation.site);
   const operator = site?.operators.find((op) => op.id === previous?.operatorId);
-  if (site && operator && ctx.presence.status(site.id, operator.id) === 'available') {
+  if (site && operator && takesNewChats(ctx.presence.status(site.id, operator.id))) {
     await pickUp(ctx, site, (await ctx.store.getConversation(conversation.id))!, operator);
   }
 }

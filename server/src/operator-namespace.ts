@@ -22,9 +22,12 @@ import {
   type ServerToOperator,
 } from '../../src/protocol';
 import { publishConversation, rooms, team, toChatMessage, toSummary, type ServerContext } from './context';
+import { heldByColleague, releaseConversations } from './assignment';
+import { personalReplies, sharedReplies } from './canned';
 import { closeConversation, pickUp } from './conversations';
 import type { MessageService } from './messages';
 import { announceLead } from './lead-handler';
+import { attachWorkspaceHandlers } from './operator-workspace';
 import {
   check,
   closeRequest,
@@ -37,10 +40,10 @@ import {
   statusChange,
   visitorRef,
 } from './payloads';
-import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
+import { publicProfile, uploadSettings, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, MessageRow } from './store';
-import { onlineVisitors, snapshotOf } from './visitor-presence';
-import { attachWorkspaceHandlers } from './workspace-gateway';
+import { attachSearchHandlers } from './workspace-gateway';
+import { onlineVisitors, refreshOnline, snapshotOf } from './visitor-presence';
 import type { VisitorSocket } from './visitor-session';
 
 interface OperatorData {
@@ -48,7 +51,7 @@ interface OperatorData {
   operator: OperatorConfig;
 }
 
-type OperatorSocket = Socket<OperatorToServer, ServerToOperator, Record<string, never>, OperatorData>;
+export type OperatorSocket = Socket<OperatorToServer, ServerToOperator, Record<string, never>, OperatorData>;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -72,14 +75,14 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
 
   ctx.operators.on('connection', (socket: OperatorSocket) => {
     const { site, operator } = socket.data;
-    void socket.join(rooms.operators(site.id));
+    void socket.join([rooms.operators(site.id), rooms.operator(site.id, operator.id)]);
     // Present from the moment the console has its `hello` (see the end of this handler).
     let present = false;
     socket.on('disconnect', () => {
       if (present) ctx.presence.disconnect(site.id, operator.id, socket.id);
     });
 
-    attachWorkspaceHandlers(ctx, socket);
+    attachSearchHandlers(ctx, socket);
 
     /** Runs an async handler; a failure is logged and answered. */
     const guard = <T>(what: string, work: () => Promise<unknown>, ack?: (res: T) => void, failure?: T) =>
@@ -105,6 +108,9 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
       if (row.operatorId !== operator.id)
         return { error: fail('unauthorized', 'only the author may change a message') };
       if (conversation.status !== 'open') return { error: fail('closed', 'the conversation is closed') };
+      // Passed on to a colleague: the previous operator's messages stay as they are.
+      const held = heldByColleague(site, conversation, operator);
+      if (held) return { error: held };
       return { row, conversation };
     };
     const announceChange = (conversation: ConversationRow, ack: (res: MessageAck) => void, row?: MessageRow) => {
@@ -151,16 +157,23 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
           const owner = visitor.userId ? `u:${visitor.userId}` : `v:${visitor.id}`;
           if (await store.isBlocked(site.id, owner, visitor.id))
             return ack(fail('blocked', 'this visitor was marked as spam'));
+          // Write first is for a visitor without a chat: one who has one is answered in it,
+          // by whoever holds it (the console offers "Open chat" instead).
+          const open = await store.latestConversation(site.id, owner);
+          if (open?.status === 'open') return ack(fail('conflict', 'this visitor has an open chat already: open it'));
           const live = [...(ctx.visitors.sockets.values() as IterableIterator<VisitorSocket>)].find(
             (v) => v.data.site?.id === site.id && v.data.visitorId === visitor.id,
           );
-          const { conversation } = await store.openConversation(
+          const { conversation, created } = await store.openConversation(
             site.id,
             owner,
             visitor.id,
             live && (await snapshotOf(ctx, live)),
           );
+          // The visitor wrote, or a colleague wrote first, in the same moment.
+          if (!created) return ack(fail('conflict', 'this visitor has an open chat already: open it'));
           await pickUp(ctx, site, conversation, operator);
+          refreshOnline(ctx, site.id, owner);
           publishConversation(ctx, conversation.id);
           ack({ ok: true, conversation: toSummary((await store.getConversationListRow(conversation.id))!) });
         },
@@ -178,6 +191,29 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         async () => ack(await messages.post({ kind: 'operator', site, operator }, checked.value, socket.id)),
         ack,
         internal('message'),
+      );
+    });
+
+    // Files: a grant to upload one into a conversation of the site, and fresh download URLs (uploads.ts).
+    const uploader = { kind: 'operator', site, operator } as const;
+    socket.on('upload:grant', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'upload grant',
+        async () =>
+          ack(ctx.uploads ? await ctx.uploads.grant(uploader, payload) : fail('type_not_allowed', 'no files here')),
+        ack,
+        internal('upload grant'),
+      );
+    });
+    socket.on('attachment:url', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'attachment url',
+        async () =>
+          ack(ctx.uploads ? await ctx.uploads.renew(uploader, payload) : fail('not_found', 'no such attachment')),
+        ack,
+        internal('attachment link'),
       );
     });
 
@@ -229,6 +265,8 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         if (!row || seq > row.lastSeq) return;
         if (await store.markRead(row.id, 'operator', seq)) {
           ctx.visitors.to(rooms.owner(site.id, row.owner)).emit('read', { conversationId: row.id, seq });
+          // Every console (other devices of this operator too) clears its unread count.
+          publishConversation(ctx, row.id);
         }
       });
     });
@@ -238,7 +276,7 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
       if (typing === null) return;
       guard('typing', async () => {
         const row = await ownConversation(payload);
-        if (row?.status !== 'open') return;
+        if (row?.status !== 'open' || heldByColleague(site, row, operator)) return;
         ctx.visitors.to(rooms.owner(site.id, row.owner)).volatile.emit('typing', { typing });
       });
     });
@@ -247,8 +285,11 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
       if (typeof ack !== 'function') return;
       const checked = check(statusChange, payload);
       if (!checked.ok) return ack(checked);
-      ctx.presence.setStatus(site.id, operator.id, checked.value.status);
-      ack({ ok: true, status: checked.value.status });
+      const { status } = checked.value;
+      ctx.presence.setStatus(site.id, operator.id, status);
+      ack({ ok: true, status });
+      // Off work: open chats go back to the queue rather than wait for someone who left.
+      if (status === 'off') guard('release', () => releaseConversations(ctx, site, operator.id));
     });
 
     socket.on('lead:update', (payload, ack) => {
@@ -307,11 +348,15 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
       );
     });
 
-    guard('hello', async () => {
-      const [conversations, leads, online] = await Promise.all([
+    attachWorkspaceHandlers(ctx, socket, guard);
+
+    void (async () => {
+      const [conversations, leads, online, cannedReplies, personalCannedReplies] = await Promise.all([
         store.listConversations(site.id, 500),
         store.listLeads(site.id, { limit: 200 }),
         onlineVisitors(ctx, site.id),
+        sharedReplies(ctx, site),
+        personalReplies(ctx, site, operator.id),
       ]);
       if (socket.disconnected) return;
       // Present and greeted in one turn: visitors hear of the operator as the console does.
@@ -324,7 +369,14 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         conversations: conversations.map(toSummary),
         leads,
         online,
+        cannedReplies,
+        personalCannedReplies,
+        uploads: uploadSettings(site),
       });
+    })().catch((error: unknown) => {
+      ctx.log(`operator hello failed: ${String(error)}`);
+      // Without its hello the console would wait for ever: it reconnects and asks again.
+      if (socket.connected) socket.conn.close();
     });
   });
 }

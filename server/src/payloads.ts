@@ -5,6 +5,7 @@
  * src/protocol/validate.ts, which the browser bundle uses without a schema library.)
  */
 import * as v from 'valibot';
+import { CANNED_LIMITS } from './canned';
 import { LEAD_STATUSES, OPERATOR_STATUSES, isId, type Checked, type ErrorCode } from '../../src/protocol';
 
 const RATING_COMMENT_MAX = 1000;
@@ -50,6 +51,54 @@ export const spamList = v.object({
 });
 
 export const leadRef = v.object({ leadId: id('leadId') });
+
+const TRANSFER_COMMENT_MAX = 1000;
+const name = (what: string) =>
+  v.pipe(v.string(`${what} must be text`), v.trim(), v.minLength(1, `${what} is empty`), v.maxLength(100));
+
+/** A hand-over: to one colleague or to a group, never both; the comment may be empty. */
+export const transferRequest = v.pipe(
+  v.object({
+    conversationId: id('conversationId'),
+    toOperatorId: v.optional(name('toOperatorId')),
+    toGroupId: v.optional(name('toGroupId')),
+    comment: v.optional(
+      v.pipe(
+        v.string('comment must be text'),
+        v.trim(),
+        v.maxLength(TRANSFER_COMMENT_MAX, `comment is longer than ${TRANSFER_COMMENT_MAX} characters`),
+      ),
+      '',
+    ),
+  }),
+  v.check(
+    (t) => (t.toOperatorId === undefined) !== (t.toGroupId === undefined),
+    'name either toOperatorId or toGroupId',
+  ),
+);
+
+const cannedText = (what: string, max: number) =>
+  v.pipe(
+    v.string(`${what} must be text`),
+    v.trim(),
+    v.minLength(1, 'give the reply a title and a text'),
+    v.maxLength(max, `${what} is longer than ${max} characters`),
+  );
+
+/** One canned reply: its title and text; `id` when it edits a stored one. */
+export const cannedReply = v.object({
+  id: v.optional(id('id')),
+  title: cannedText('title', CANNED_LIMITS.title),
+  text: cannedText('text', CANNED_LIMITS.text),
+});
+export const cannedRef = v.object({ id: id('id') });
+/** The owner API's shared list, replaced whole. */
+export const sharedCannedList = v.object({
+  replies: v.pipe(
+    v.array(v.object({ title: cannedReply.entries.title, text: cannedReply.entries.text })),
+    v.maxLength(CANNED_LIMITS.shared, `at most ${CANNED_LIMITS.shared} replies`),
+  ),
+});
 
 export const leadUpdate = v.object({
   leadId: v.unknown(),

@@ -9,7 +9,10 @@
  *
  * Reads stay synchronous: each node mirrors the statuses in memory, reloads a site when
  * told on the `confab:presence` channel, and every heartbeat re-asserts its own sockets
- * (so writes lost while Redis was down heal) and reloads everything.
+ * (so writes lost while Redis was down heal) and reloads everything. A Redis restarted
+ * empty loses the hashes: each node keeps its mirror meanwhile (an empty hash changes
+ * nothing in it) and its next heartbeat writes back the chosen statuses and who is
+ * present, where nothing newer was written since; the first node to beat wins.
  */
 import type { OperatorStatus } from '../../src/protocol';
 import type { Leadership } from './leader';
@@ -18,7 +21,8 @@ import type { RedisClient } from './redis';
 import type { SiteConfig } from './sites';
 
 const CHANNEL = 'confab:presence';
-const NODES = 'confab:nodes';
+/** Each node's last heartbeat (a sorted set scored by time), read by redis-visitor-connections.ts too. */
+export const NODES = 'confab:nodes';
 const key = (site: string, operatorId: string) => `confab:presence:${site}:${operatorId}`;
 
 // KEYS[1] operator hash; ARGV socket field. Returns 1 when the operator came (back).
@@ -49,11 +53,16 @@ redis.call('HSET', KEYS[1], 'chosen', ARGV[1])
 if not redis.call('HGET', KEYS[1], 'gone') then redis.call('HSET', KEYS[1], 'gone', '1') end
 return 1`;
 
-// KEYS[1]; ARGV node prefix 's:<node>:', grace end, then this node's socket fields for
-// the operator. Makes the node's sockets in Redis exactly those it holds.
+// KEYS[1]; ARGV node prefix 's:<node>:', grace end, the chosen status and whether the
+// operator is gone ('1'/'0') as this node knows them ('' when it does not), then this
+// node's socket fields for the operator. Fills in what a Redis restarted empty lost from
+// what the node knows (never overwriting what is there), and makes the node's sockets in
+// Redis exactly those it holds.
 const RESYNC = `${hasSockets}
+if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[1], 'chosen', ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[1], 'gone', ARGV[4]) end
 local mine = {}
-for i = 3, #ARGV do mine[ARGV[i]] = true end
+for i = 5, #ARGV do mine[ARGV[i]] = true end
 local had = false
 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(f, 1, #ARGV[1]) == ARGV[1] then
@@ -63,7 +72,7 @@ for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
 end
 local changed = 0
 for f in pairs(mine) do redis.call('HSET', KEYS[1], f, '1') end
-if #ARGV >= 3 then
+if #ARGV >= 5 then
   redis.call('HDEL', KEYS[1], 'graceUntil')
   if redis.call('HGET', KEYS[1], 'gone') ~= '0' then redis.call('HSET', KEYS[1], 'gone', '0') changed = 1 end
 elseif had and not sockets(KEYS[1]) and redis.call('HGET', KEYS[1], 'gone') == '0' and not redis.call('HGET', KEYS[1], 'graceUntil') then
@@ -123,8 +132,14 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     let changed = false;
     site.operators.forEach((op, i) => {
       const state = states[i]!;
-      const next = { chosen: (state.chosen as OperatorStatus) || 'available', gone: state.gone !== '0' };
       const before = mirror.get(key(site.id, op.id));
+      // Nothing at all: a Redis restarted empty (or an operator never seen). What this node
+      // knew stands until a heartbeat has written it back.
+      if (before && Object.keys(state).length === 0) return;
+      const next = {
+        chosen: (state.chosen as OperatorStatus) || before?.chosen || 'available',
+        gone: state.gone !== '0',
+      };
       if (!before || before.chosen !== next.chosen || before.gone !== next.gone) changed = true;
       mirror.set(key(site.id, op.id), next);
     });
@@ -143,10 +158,17 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       let changed = false;
       for (const op of site.operators) {
         const k = key(site.id, op.id);
+        const known = mirror.get(k);
         changed =
           (await redis.eval(RESYNC, {
             keys: [k],
-            arguments: [`s:${nodeId}:`, graceEnd(), ...(byOperator.get(k) ?? [])],
+            arguments: [
+              `s:${nodeId}:`,
+              graceEnd(),
+              known?.chosen ?? '',
+              known ? (known.gone ? '1' : '0') : '',
+              ...(byOperator.get(k) ?? []),
+            ],
           })) === 1 || changed;
       }
       if (changed) await tell(site.id);

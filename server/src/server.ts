@@ -37,7 +37,14 @@ import { redisRateLimiters } from './redis-rate-limit';
 import { MISSED_REPLY_DELAY_MS, stillWanted } from './follow-up';
 import { createMailer } from './mail';
 import { createWaitingLine } from './waiting-line';
+import { createRedisVisitorConnections } from './redis-visitor-connections';
+import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
+import { tellOffline } from './visitor-presence';
 import { createWebhookSender } from './webhook';
+import { join } from 'node:path';
+import { diskFileStore, type FileStore } from './files/file-store';
+import { createUrlSigner, loadSigningKey } from './files/url-signer';
+import { createUploads, type Uploads } from './uploads';
 import { paths } from './paths';
 import { loadSites, type SiteConfig } from './sites';
 import { HASHED_WIDGET_CHUNK, type Mount } from './static-files';
@@ -84,6 +91,13 @@ export interface ServerOptions {
   idleSweepMs?: number;
   /** E-mail follow-up over SMTP (SMTP_URL, MAIL_FROM); off without it. */
   mail?: { smtpUrl: string; from: string; retryDelaysMs?: number[]; pollMs?: number; missedReplyDelayMs?: number };
+  /**
+   * The folder of uploaded files (FILES_DIR), with the key that signs their download URLs;
+   * `dataDir`/files when not given. Nodes of one deployment share it.
+   */
+  filesDir?: string;
+  /** Where uploaded files are kept: on disk in `filesDir` unless another store is given. */
+  fileStore?: FileStore;
 }
 
 export interface RunningServer {
@@ -92,6 +106,8 @@ export interface RunningServer {
   io: Server;
   store: Store;
   metrics: Metrics;
+  /** Files: grants, uploads, downloads and their sweeps. */
+  uploads: Uploads;
   /** Swaps the sites (a reloaded sites file) without dropping a connection. */
   reloadSites(sites: SiteConfig[]): void;
   /**
@@ -271,6 +287,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log,
       })
     : createPresence(graceMs, onPresenceChange);
+  const visitorConnections: VisitorConnections = redis
+    ? await createRedisVisitorConnections({
+        redis: redis.state,
+        nodeId,
+        leadership,
+        // The leader tells every node's consoles of visitors who were only on a dead node.
+        onGone: (siteId, visitorId) => tellOffline(ctx, siteId, visitorId),
+        log,
+      })
+    : localVisitorConnections();
   const ctx: ServerContext = {
     store,
     sites: new Map(sites.map((site) => [site.id, site])),
@@ -278,6 +304,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     visitors: io.of(VISITOR_NAMESPACE) as unknown as ServerContext['visitors'],
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
+    visitorConnections,
     webhooks: createWebhookSender({
       store,
       log,
@@ -315,6 +342,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ? { burst: LIMITS.visitorMessageBurst, perSecond: LIMITS.visitorMessagesPerSecond }
       : options.visitorMessageLimit,
   );
+  const filesDir = options.filesDir ?? join(options.dataDir ?? paths.data, 'files');
+  const uploads = createUploads(ctx, {
+    files: options.fileStore ?? diskFileStore(join(filesDir, 'store')),
+    signer: createUrlSigner(loadSigningKey(join(filesDir, 'url-signing.key')), publicUrl),
+    incomingDir: join(filesDir, 'incoming'),
+  });
+  ctx.uploads = uploads;
   attachVisitorNamespace(ctx, messages);
   attachOperatorNamespace(ctx, messages);
   handleHttp = createRouter({ ctx, logger, metrics, clientIp: ipOf, isDraining: () => draining }, mounts);
@@ -340,6 +374,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
   void purge();
   const retentionTimer = setInterval(() => void purge(), 3_600_000);
+  // Unsent uploads expire, and with RETENTION_DAYS old files go too: one node sweeps.
+  const sweepFiles = () =>
+    leadership.isLeader() &&
+    uploads.sweep(Date.now(), retentionDays).then(
+      (removed) => removed && log(`files: removed ${removed} expired or unsent files`),
+      (error: unknown) => log(`file sweep failed: ${String(error)}`),
+    );
+  void sweepFiles();
+  const fileTimer = setInterval(() => void sweepFiles(), 600_000);
 
   const socketServer = io;
   const openedStore = store;
@@ -350,6 +393,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     io: socketServer,
     store: openedStore,
     metrics,
+    uploads,
     reloadSites(next) {
       // The same Map object: every handler holds it and sees the new sites at once.
       ctx.sites.clear();
@@ -393,11 +437,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(idleTimer);
         clearInterval(retentionTimer);
         ctx.waitingLine?.close();
+        clearInterval(fileTimer);
         await ctx.webhooks.close();
         await ctx.followUp?.mailer?.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();
+        await visitorConnections.close();
         await leadership.close();
         await redis?.close();
         await openedStore.close();

@@ -5,16 +5,21 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  UPLOAD_DEFAULTS,
   DEFAULT_LEAD_FORM,
   LEAD_FIELDS,
+  LIMITS,
+  type CannedReply,
   checkFormConfig,
   httpUrl,
   type FieldMode,
   type LeadFormConfig,
   type OperatorProfile,
   type SiteInfo,
+  type UploadSettings,
 } from '../../src/protocol';
 import { readTheme } from '../../src/themes/validate';
+import { NEVER_ALLOWED } from './files/sniff';
 import { checkHours, type BusinessHours } from './hours';
 import { isPasswordHash } from './passwords';
 import { resolveSecrets } from './secrets';
@@ -56,6 +61,46 @@ export interface SiteConfig extends SiteInfo {
   identityIssuer?: string;
   /** ... and this audience (`aud`). */
   identityAudience?: string;
+  /** The team's shared canned replies (read-only in the console). */
+  cannedReplies?: CannedReply[];
+  /** Bytes one visitor may have uploaded in all (UPLOAD_DEFAULTS.visitorQuotaBytes unless set). */
+  uploadQuotaBytes?: number;
+}
+
+/** What a site's `uploads` may say; `false` turns uploads off. */
+interface UploadsConfig {
+  maxBytes?: number;
+  types?: string[];
+  voiceMaxMs?: number;
+  visitorQuotaBytes?: number;
+}
+
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/;
+
+function parseUploads(raw: unknown, at: string): { uploads: UploadSettings | null; quota?: number } {
+  if (raw === false || raw === null) return { uploads: null };
+  const config = (raw ?? {}) as UploadsConfig;
+  if (typeof config !== 'object' || Array.isArray(config)) fail(at, 'must be false or an object');
+  const positive = (value: unknown, where: string) => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value > 0))
+      fail(`${at}.${where}`, 'must be a positive whole number');
+    return value as number | undefined;
+  };
+  const maxBytes = positive(config.maxBytes, 'maxBytes') ?? UPLOAD_DEFAULTS.maxBytes;
+  const voiceMaxMs = positive(config.voiceMaxMs, 'voiceMaxMs') ?? UPLOAD_DEFAULTS.voiceMaxMs;
+  const quota = positive(config.visitorQuotaBytes, 'visitorQuotaBytes');
+  let types = [...UPLOAD_DEFAULTS.types];
+  if (config.types !== undefined) {
+    if (!Array.isArray(config.types)) fail(`${at}.types`, 'must be a list of MIME types such as "image/png"');
+    types = config.types.map((type, i) => {
+      const mime = typeof type === 'string' ? type.trim().toLowerCase() : '';
+      if (!MIME_TYPE.test(mime)) fail(`${at}.types[${i}]`, `"${String(type)}" is not a MIME type such as "image/png"`);
+      if (NEVER_ALLOWED.has(mime))
+        fail(`${at}.types[${i}]`, `${mime} can run as a page in a browser; it is never accepted`);
+      return mime;
+    });
+  }
+  return { uploads: { maxBytes, types, voiceMaxMs }, ...(quota ? { quota } : {}) };
 }
 
 export interface SitesFile {
@@ -154,6 +199,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
     if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
       fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
     }
+    const cannedReplies = parseCannedReplies(site.cannedReplies, `${at}.cannedReplies`);
     const theme =
       site.theme === undefined
         ? undefined
@@ -162,9 +208,12 @@ export function parseSites(raw: unknown): SiteConfig[] {
             (message) => fail(`${at}.theme`, message.replace(/^Confab: /, '')),
             'theme',
           );
+    const { uploads, quota } = parseUploads(site.uploads, `${at}.uploads`);
     return {
       id,
       name: text(site.name, `${at}.name`)!,
+      uploads,
+      ...(quota ? { uploadQuotaBytes: quota } : {}),
       greeting: text(site.greeting, `${at}.greeting`, true) ?? '',
       allowedOrigins,
       operators,
@@ -182,7 +231,26 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(site.sound ? { sound: true } : {}),
       ...(site.titleAlert === false ? { titleAlert: false as const } : {}),
       ...(theme ? { theme } : {}),
+      ...(cannedReplies ? { cannedReplies } : {}),
     };
+  });
+}
+
+/** Titles up to 60 characters, texts that fit one message; ids given or numbered. */
+function parseCannedReplies(raw: unknown, at: string): CannedReply[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw)) fail(at, 'must be a list of { "title": "...", "text": "..." }');
+  const ids = new Set<string>();
+  return raw.map((reply: Partial<CannedReply> | null, i) => {
+    const where = `${at}[${i}]`;
+    const title = text(reply?.title, `${where}.title`)!.trim();
+    const body = text(reply?.text, `${where}.text`)!.trim();
+    if (title.length > 60) fail(`${where}.title`, 'at most 60 characters');
+    if (body.length > LIMITS.messageText) fail(`${where}.text`, `at most ${LIMITS.messageText} characters`);
+    const id = text(reply?.id, `${where}.id`, true) ?? `config-${i + 1}`;
+    if (ids.has(id)) fail(`${where}.id`, `"${id}" appears twice`);
+    ids.add(id);
+    return { id, title, text: body };
   });
 }
 
@@ -213,10 +281,26 @@ export function publicSiteInfo(site: SiteConfig): SiteInfo {
     name: site.name,
     greeting: site.greeting,
     leadForm: site.leadForm,
+    uploads: uploadSettings(site),
     ...(site.sound ? { sound: true } : {}),
     ...(site.titleAlert === false ? { titleAlert: false as const } : {}),
     ...(site.theme ? { theme: site.theme } : {}),
   };
+}
+
+/**
+ * What a site accepts: its own settings, the defaults when its config does not mention
+ * uploads (sites built in code, as the tests do, included), null when they are off.
+ */
+export function uploadSettings(site: SiteConfig): UploadSettings | null {
+  if (site.uploads === null) return null;
+  return (
+    site.uploads ?? {
+      maxBytes: UPLOAD_DEFAULTS.maxBytes,
+      types: [...UPLOAD_DEFAULTS.types],
+      voiceMaxMs: UPLOAD_DEFAULTS.voiceMaxMs,
+    }
+  );
 }
 
 /** Reads, resolves secret references (relative files from the sites file's folder) and checks. */

@@ -106,6 +106,33 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
       );
     });
 
+    // Files: a grant to upload one, and fresh download URLs (uploads.ts).
+    const uploader = { kind: 'visitor', site, visitorId, owner } as const;
+    socket.on('upload:grant', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'upload grant',
+        async () => {
+          if (!ctx.uploads) return ack(fail('type_not_allowed', 'this server does not accept files'));
+          if (await store.isBlocked(site.id, owner, visitorId))
+            return ack(fail('blocked', 'the operator ended the dialogue'));
+          ack(await ctx.uploads.grant(uploader, payload));
+        },
+        ack,
+        fail('internal', 'the upload could not be granted; try again'),
+      );
+    });
+    socket.on('attachment:url', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      guard(
+        'attachment url',
+        async () =>
+          ack(ctx.uploads ? await ctx.uploads.renew(uploader, payload) : fail('not_found', 'no such attachment')),
+        ack,
+        fail('internal', 'no link could be made; try again'),
+      );
+    });
+
     socket.on('typing', (payload) => {
       const typing = readTyping(payload);
       if (typing === null) return;
@@ -199,13 +226,18 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
       });
     });
 
-    guard('connection', async () => {
+    void (async () => {
       const session = await openSession(ctx, socket);
       await inPageOrder(() => beginPageView(ctx, socket));
       socket.emit('session', session);
       tellAvailability(socket);
       ctx.waitingLine?.refresh(site.id, owner);
       await announce(ctx, socket, 'visitor:online');
+    })().catch((error: unknown) => {
+      ctx.log(`visitor connection failed: ${String(error)}`);
+      // Without its session the client would wait for ever (the store is away, say):
+      // closing the transport makes it reconnect with its backoff and ask again.
+      if (socket.connected) socket.conn.close();
     });
   });
 }

@@ -134,35 +134,58 @@ export async function onlineVisitors(ctx: ServerContext, siteId: string): Promis
 
 export async function announce(ctx: ServerContext, socket: VisitorSocket, event: 'visitor:online' | 'visitor:page') {
   // Nobody to tell: no console of the site is connected (their `hello` lists who is on site).
-  if (!ctx.operators.adapter.rooms.get(rooms.operators(socket.data.site.id))?.size) return;
+  if (!consolesListening(ctx, socket.data.site.id)) return;
   const visitor = await onlineVisitor(ctx, socket);
   if (socket.connected) ctx.operators.to(rooms.operators(socket.data.site.id)).emit(event, visitor);
 }
 
-/** Open connections per visitor, so a disconnect learns in O(1) whether it was the last tab. */
-const connections = new WeakMap<ServerContext, Map<string, number>>();
-const connectionKey = (socket: VisitorSocket) => `${socket.data.site.id}\u0000${socket.data.visitorId}`;
-
-export function countConnection(ctx: ServerContext, socket: VisitorSocket): void {
-  let counts = connections.get(ctx);
-  if (!counts) {
-    counts = new Map();
-    connections.set(ctx, counts);
-  }
-  const key = connectionKey(socket);
-  counts.set(key, (counts.get(key) ?? 0) + 1);
+/**
+ * Whether a console of the site may be listening. Alone, this node's room says it; with
+ * several nodes the consoles may all be elsewhere, and presence (shared) says whether any
+ * operator of the site is connected, or within their grace period.
+ */
+function consolesListening(ctx: ServerContext, siteId: string): boolean {
+  if (ctx.operators.adapter.rooms.get(rooms.operators(siteId))?.size) return true;
+  const site = ctx.clustered ? ctx.sites.get(siteId) : undefined;
+  return site?.operators.some((op) => ctx.presence.status(siteId, op.id) !== 'offline') ?? false;
 }
 
-/** Gone once the visitor's last tab is gone. */
-export function announceOffline(ctx: ServerContext, socket: VisitorSocket): void {
-  const counts = connections.get(ctx);
-  const key = connectionKey(socket);
-  const left = (counts?.get(key) ?? 1) - 1;
-  if (left > 0) return void counts!.set(key, left);
-  counts?.delete(key);
-  const operators = rooms.operators(socket.data.site.id);
-  // Encoding a packet for nobody is most of a disconnect's own cost: skip it when no console listens.
-  if (ctx.operators.adapter.rooms.get(operators)?.size) {
-    ctx.operators.to(operators).emit('visitor:offline', { visitorId: socket.data.visitorId });
+/**
+ * A chat of `owner` opened or ended: the console's "On site" entries of the owner's
+ * visitors connected to this node are sent again, so their `conversationId` is always the
+ * open chat. (Consoles also follow `conversation:updated`, which covers visitors on
+ * other nodes.)
+ */
+export function refreshOnline(ctx: ServerContext, siteId: string, owner: string): void {
+  const ids = ctx.visitors.adapter.rooms.get(rooms.owner(siteId, owner));
+  if (!ids?.size) return;
+  if (!consolesListening(ctx, siteId)) return;
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const socket = ctx.visitors.sockets.get(id) as VisitorSocket | undefined;
+    if (!socket || seen.has(socket.data.visitorId)) continue;
+    seen.add(socket.data.visitorId);
+    onlineVisitor(ctx, socket).then(
+      (visitor) => socket.connected && ctx.operators.to(rooms.operators(siteId)).emit('visitor:page', visitor),
+      (error: unknown) => ctx.log(`visitor not refreshed: ${String(error)}`),
+    );
   }
+}
+
+export function countConnection(ctx: ServerContext, socket: VisitorSocket): void {
+  ctx.visitorConnections.opened(socket.data.site.id, socket.data.visitorId);
+}
+
+/** Tells the consoles the visitor left the site (their last connection anywhere closed). */
+export function tellOffline(ctx: ServerContext, siteId: string, visitorId: string): void {
+  // Encoding a packet for nobody is most of a disconnect's own cost: skip it when no console listens.
+  if (consolesListening(ctx, siteId)) ctx.operators.to(rooms.operators(siteId)).emit('visitor:offline', { visitorId });
+}
+
+/** Gone once the visitor's last tab is gone, on any node. */
+export function announceOffline(ctx: ServerContext, socket: VisitorSocket): void {
+  const { site, visitorId } = socket.data;
+  const last = ctx.visitorConnections.closed(site.id, visitorId);
+  if (last === true) tellOffline(ctx, site.id, visitorId);
+  else if (last !== false) void last.then((gone) => gone && tellOffline(ctx, site.id, visitorId));
 }

@@ -35,7 +35,7 @@ export async function summaries(ctx: ServerContext, ids: string[]): Promise<Conv
   return rows.flatMap((row) => (row ? [toSummary(row)] : []));
 }
 
-export function attachWorkspaceHandlers(ctx: ServerContext, socket: OperatorSocket): void {
+export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket): void {
   const { store } = ctx;
   const site = () => socket.data.site;
   const guard = <T>(what: string, ack: (res: T) => void, work: () => Promise<unknown>) =>

@@ -7,6 +7,7 @@ import type { Environment, PageContext, Touch } from './context.js';
 import type { LeadInput } from './lead.js';
 import type {
   Ack,
+  Attachment,
   Availability,
   CannedReply,
   ChatMessage,
@@ -21,6 +22,8 @@ import type {
   SearchQuery,
   Transcript,
   TranscriptFormat,
+  TransferNote,
+  UploadSettings,
   VisitorSession,
 } from './types.js';
 
@@ -53,7 +56,50 @@ export interface SendMessagePayload {
   text: string;
   /** The id of a message in the same conversation this one answers. */
   replyTo?: string;
+  /** Ids of the sender's own finished uploads (at most LIMITS.attachmentsPerMessage). */
+  attachments?: string[];
 }
+
+/** Asks for the right to upload one file. */
+export interface UploadGrantPayload {
+  /**
+   * The sender's own id for this file, stable across reloads (like a message clientId):
+   * a finished upload with the same key is returned instead of a new grant.
+   */
+  key: string;
+  name: string;
+  size: number;
+  mime: string;
+  /** Voice messages: the recorded length. */
+  durationMs?: number;
+}
+
+export interface OperatorUploadGrantPayload extends UploadGrantPayload {
+  conversationId: string;
+}
+
+/** POST the raw bytes to `url` with `Authorization: Bearer <token>`; single-use, expires at `expiresAt`. */
+export interface UploadGrant {
+  url: string;
+  token: string;
+  expiresAt: number;
+  maxBytes: number;
+}
+
+/** Errors: too_large, type_not_allowed, rate_limited, quota, invalid. */
+export type UploadGrantAck = Ack<{ grant: UploadGrant } | { attachment: Attachment }>;
+
+/** 201 body of the upload route. */
+export interface UploadResponse {
+  attachment: Attachment;
+}
+
+/** Error body of the upload and download routes. */
+export interface HttpErrorBody {
+  error: { code: string; message: string };
+}
+
+export type AttachmentUrlAck = Ack<{ url: string; urlExpiresAt: number }>;
 
 export interface RatingPayload {
   conversationId: string;
@@ -105,6 +151,9 @@ export interface VisitorToServer {
     payload: { conversationId: string; email?: string },
     ack: (res: Ack<{ queued: true }>) => void,
   ) => void;
+  'upload:grant': (payload: UploadGrantPayload, ack: (res: UploadGrantAck) => void) => void;
+  /** A fresh signed download URL for an attachment of the visitor's own conversations. */
+  'attachment:url': (payload: { attachmentId: string }, ack: (res: AttachmentUrlAck) => void) => void;
 }
 
 export interface ServerToVisitor {
@@ -177,6 +226,23 @@ export interface ContextSnapshot {
 
 export interface TeamMember extends OperatorProfile {
   status: OperatorStatus;
+  /** The routing groups the operator answers for; absent: every group. */
+  groups?: string[];
+}
+
+/** Hand a conversation to a colleague (`toOperatorId`) or to whoever is free in a group (`toGroupId`). */
+export interface TransferPayload {
+  conversationId: string;
+  toOperatorId?: string;
+  toGroupId?: string;
+  comment?: string;
+}
+
+/** A personal canned reply to store: a new one without `id`, an edit with it. */
+export interface CannedReplyInput {
+  id?: string;
+  title: string;
+  text: string;
 }
 
 export interface OperatorToServer {
@@ -223,6 +289,18 @@ export interface OperatorToServer {
     payload: { conversationId: string; format: TranscriptFormat },
     ack: (res: Ack<{ transcript: Transcript }>) => void,
   ) => void;
+  /** Passes the conversation on; only its operator (or anyone, while nobody has it) may. */
+  'conversation:transfer': (
+    payload: TransferPayload,
+    ack: (res: Ack<{ conversation: ConversationSummary }>) => void,
+  ) => void;
+  /** Stores one of the operator's own canned replies (every console of theirs hears `canned:updated`). */
+  'canned:save': (payload: CannedReplyInput, ack: (res: Ack<{ reply: CannedReply }>) => void) => void;
+  'canned:delete': (payload: { id: string }, ack: (res: Ack<{ id: string }>) => void) => void;
+  /** The right to upload one file into a conversation of the operator's site. */
+  'upload:grant': (payload: OperatorUploadGrantPayload, ack: (res: UploadGrantAck) => void) => void;
+  /** A fresh signed download URL for an attachment of the site's conversations. */
+  'attachment:url': (payload: { attachmentId: string }, ack: (res: AttachmentUrlAck) => void) => void;
 }
 
 export interface ServerToOperator {
@@ -236,7 +314,15 @@ export interface ServerToOperator {
     online: OnlineVisitor[];
     /** The site's shared canned replies. Optional: older servers leave it out. */
     cannedReplies?: CannedReply[];
+    /** The operator's own canned replies, kept on the server. Optional: older servers leave it out. */
+    personalCannedReplies?: CannedReply[];
+    /** Uploads the site accepts; null when off. Optional: older servers leave it out. */
+    uploads?: UploadSettings | null;
   }) => void;
+  /** The shared list (the owner changed it) or this operator's own list (another of their consoles did) changed. */
+  'canned:updated': (payload: { shared?: CannedReply[]; personal?: CannedReply[] }) => void;
+  /** A conversation was passed on: the receiving operator's console shows the comment. */
+  'conversation:transferred': (payload: TransferNote & { conversationId: string }) => void;
   'conversation:updated': (conversation: ConversationSummary) => void;
   'message:new': (message: ChatMessage) => void;
   typing: (payload: { conversationId: string; typing: boolean }) => void;

@@ -38,8 +38,43 @@ export interface ChatMessage {
   author: Author;
   /** Set on operator messages. */
   operator?: OperatorProfile;
+  /** May be '' when the message carries attachments. */
   text: string;
   createdAt: number;
+  /** Files, images and voice messages sent with the message. */
+  attachments?: Attachment[];
+}
+
+/** image only for sniffed raster images (png, jpeg, gif, webp); voice for audio. */
+export type AttachmentKind = 'image' | 'file' | 'voice';
+
+export interface Attachment {
+  /** Server-chosen. */
+  id: string;
+  kind: AttachmentKind;
+  /** The original name: display text only. */
+  name: string;
+  /** Decided by sniffing the bytes, never by the name or the Content-Type. */
+  mime: string;
+  /** Bytes. */
+  size: number;
+  /** Images, when known. */
+  width?: number;
+  height?: number;
+  /** Voice: as reported by the uploader, clamped to the limit. */
+  durationMs?: number;
+  /** Absolute (PUBLIC_URL) download URL, signed, short-lived. */
+  url: string;
+  /** Epoch ms; renew with `attachment:url`. */
+  urlExpiresAt: number;
+}
+
+/** What a site accepts as uploads; null in the settings when uploads are off for the site. */
+export interface UploadSettings {
+  maxBytes: number;
+  /** Allowed MIME types (as sniffed). */
+  types: string[];
+  voiceMaxMs: number;
 }
 
 /** A prepared answer an operator inserts and may edit before sending. */
@@ -77,11 +112,28 @@ export interface SiteInfo {
   theme?: Theme;
   /** Median time to an operator's reply over recent days; absent with too few replies to say. */
   typicalReplyMs?: number;
+  /** Uploads this site accepts; null when they are off. Optional: older servers leave it out. */
+  uploads?: UploadSettings | null;
 }
 
-/** The statuses of seeds 000 and 004; only `available` takes new chats. */
-export type OperatorStatus = 'available' | 'away' | 'dnd' | 'offline';
-export const OPERATOR_STATUSES: readonly OperatorStatus[] = ['available', 'away', 'dnd', 'offline'];
+/**
+ * The statuses of seeds 000 and 004; only `available` takes new chats and transfers.
+ * `busy` keeps answering its chats; `break` (`away` is its older name), `dnd` (do not
+ * disturb) and `off` (off work, which also hands the operator's open chats back to the
+ * queue) take nothing new. `offline` is what colleagues see of an operator with no console.
+ */
+export type OperatorStatus = 'available' | 'away' | 'dnd' | 'offline' | 'busy' | 'break' | 'off';
+export const OPERATOR_STATUSES: readonly OperatorStatus[] = [
+  'available',
+  'away',
+  'dnd',
+  'offline',
+  'busy',
+  'break',
+  'off',
+];
+/** The statuses the console offers, in its order. */
+export const CHOOSABLE_STATUSES: readonly OperatorStatus[] = ['available', 'busy', 'break', 'dnd', 'off'];
 
 /** Whether a visitor on a given page can reach someone now, and if not, why not. */
 export interface Availability {
@@ -195,11 +247,23 @@ export interface ConversationSummary {
   visitorReadSeq: number;
   /** How far an operator has read it (the `read` the console sends). Optional: older servers leave it out. */
   operatorReadSeq?: number;
+  /** The latest hand-over to the current operator, with the colleague's comment. */
+  transfer?: TransferNote;
   rating: Rating | null;
   lastMessage: Pick<ChatMessage, 'author' | 'text' | 'createdAt'> | null;
   lastSeq: number;
   updatedAt: number;
   createdAt: number;
+}
+
+/** A conversation passed from one operator to another (seeds 000, 004). */
+export interface TransferNote {
+  /** Who passed it on; null when nobody had taken it yet. */
+  fromOperatorId: string | null;
+  toOperatorId: string;
+  /** For the receiving operator: what the visitor needs, what was done. May be empty. */
+  comment: string;
+  at: number;
 }
 
 export type ErrorCode =
@@ -211,7 +275,17 @@ export type ErrorCode =
   | 'closed'
   | 'unauthorized'
   | 'blocked'
-  | 'internal';
+  | 'internal'
+  /** The operator named cannot take it now (not available, or not in the group). */
+  | 'unavailable'
+  /** Uploads: the file is over the site's size limit. */
+  | 'too_large'
+  /** Uploads: the sniffed type is not in the site's allowlist. */
+  | 'type_not_allowed'
+  /** Uploads: the visitor's storage quota is used up. */
+  | 'quota'
+  /** Uploads: the grant token is missing, expired, used, or for another upload. */
+  | 'grant_invalid';
 
 export interface AckError {
   ok: false;

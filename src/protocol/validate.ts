@@ -27,12 +27,35 @@ export function checkMessageText(text: unknown): Checked<string> {
   return { ok: true, value: trimmed };
 }
 
-export function checkSendMessage(payload: unknown): Checked<{ clientId: string; text: string; replyTo?: string }> {
+/** Attachment ids of a message: none, or 1 to LIMITS.attachmentsPerMessage distinct ids. */
+export function checkAttachmentIds(value: unknown): Checked<string[]> {
+  if (value === undefined) return { ok: true, value: [] };
+  if (!Array.isArray(value) || !value.every(isId) || new Set(value).size !== value.length) {
+    return fail('invalid', 'attachments must be a list of distinct upload ids', 'attachments');
+  }
+  if (value.length > LIMITS.attachmentsPerMessage) {
+    return fail('invalid', `a message carries at most ${LIMITS.attachmentsPerMessage} attachments`, 'attachments');
+  }
+  return { ok: true, value };
+}
+
+export interface CheckedMessage {
+  clientId: string;
+  text: string;
+  replyTo?: string;
+  attachments?: string[];
+}
+
+export function checkSendMessage(payload: unknown): Checked<CheckedMessage> {
   if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
   if (!isId(payload.clientId)) return fail('invalid', 'clientId is not a valid id', 'clientId');
   if (payload.replyTo !== undefined && !isId(payload.replyTo))
     return fail('invalid', 'replyTo is not a valid id', 'replyTo');
-  const text = checkMessageText(payload.text);
+  const attachments = checkAttachmentIds(payload.attachments);
+  if (!attachments.ok) return attachments;
+  // With attachments the text is a caption and may be empty.
+  const captionOnly = attachments.value.length > 0 && typeof payload.text === 'string' && !payload.text.trim();
+  const text = captionOnly ? ({ ok: true, value: '' } as const) : checkMessageText(payload.text);
   if (!text.ok) return text;
   return {
     ok: true,
@@ -40,13 +63,12 @@ export function checkSendMessage(payload: unknown): Checked<{ clientId: string; 
       clientId: payload.clientId,
       text: text.value,
       ...(payload.replyTo ? { replyTo: payload.replyTo as string } : {}),
+      ...(attachments.value.length ? { attachments: attachments.value } : {}),
     },
   };
 }
 
-export function checkOperatorSend(
-  payload: unknown,
-): Checked<{ conversationId: string; clientId: string; text: string; replyTo?: string }> {
+export function checkOperatorSend(payload: unknown): Checked<CheckedMessage & { conversationId: string }> {
   if (!isRecord(payload)) return fail('invalid', 'payload must be an object');
   if (!isId(payload.conversationId)) {
     return fail('invalid', 'conversationId is not a valid id', 'conversationId');

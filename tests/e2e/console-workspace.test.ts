@@ -325,8 +325,8 @@ describeInBrowser('the operator console as a workspace', () => {
     await console.locator('.team summary').click();
     const anna = await operatorLogin(operator.context, env.url, 'anna');
     await console.locator('.team li[data-operator=anna]', { hasText: 'Available' }).waitFor();
-    await anna.locator('select[name=status]').selectOption('away');
-    await console.locator('.team li[data-operator=anna]', { hasText: 'Away' }).waitFor();
+    await anna.locator('select[name=status]').selectOption('break');
+    await console.locator('.team li[data-operator=anna]', { hasText: 'Break' }).waitFor();
     expect(await console.locator('.team summary').textContent()).toBe('Team: 1 of 2 available');
     await anna.close();
 

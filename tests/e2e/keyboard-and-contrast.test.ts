@@ -53,7 +53,7 @@ async function chatWithOperator(page: Page, operatorSays: string) {
   await widget(page)
     .locator('.msg.operator', { hasText: operatorSays.slice(0, 20) })
     .waitFor();
-  return operator;
+  return { ...operator, console };
 }
 
 describeInBrowser('keyboard, layout and contrast in Chromium', () => {
@@ -109,6 +109,20 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     await expect.poll(() => widget(page).locator('.end-bar.confirm').count()).toBe(0);
     expect(await widget(page).locator('.panel').isVisible()).toBe(true);
     expect(await widget(page).locator('.composer').count()).toBe(1);
+
+    // In Arabic, an English answer quoting the visitor ("أنت" heads the quote) stays left-to-right.
+    await page.evaluate(() => window.Confab!('locale', 'ar'));
+    await widget(page).locator('.panel[dir=rtl]').waitFor();
+    const console = operator.console;
+    await console
+      .locator('.msg.visitor', { hasText: 'how long does it take' })
+      .getByRole('button', { name: 'Reply' })
+      .click();
+    await console.locator('textarea[name=reply]').fill('About three days.');
+    await console.locator('textarea[name=reply]').press('Enter');
+    const answer = widget(page).locator('.msg.operator .bubble', { hasText: 'About three days.' });
+    await answer.locator('.quote').waitFor();
+    expect(await answer.evaluate((el) => el.matches(':dir(ltr)'))).toBe(true);
 
     await context.close();
     await operator.context.close();

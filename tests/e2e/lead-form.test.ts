@@ -43,7 +43,7 @@ describeInBrowser('availability and the request form', () => {
     await openWidget(page);
     await widget(page).locator('.composer').waitFor();
 
-    await setStatus(console, 'offline');
+    await setStatus(console, 'off');
     await widget(page).locator('form.lead').waitFor();
     expect(await widget(page).locator('.intro').textContent()).toContain('No one can answer right now');
 

@@ -64,11 +64,11 @@ describeInBrowser('the conversation lifecycle', () => {
     await c.close();
   });
 
-  it('a spam close tells the visitor the operator ended the dialogue, and offers nothing more', async () => {
+  it('a spam close tells the visitor the operator ended the chat, and offers nothing more', async () => {
     const c = await conversation('cheap pills here');
     await c.console.locator('button.spam').click();
     await c.console.getByRole('dialog').getByRole('button', { name: 'Mark as spam and block' }).click();
-    await widget(c.page).locator('.notice.ended', { hasText: 'The operator ended the dialogue.' }).waitFor();
+    await widget(c.page).locator('.notice.ended', { hasText: 'The operator ended the chat.' }).waitFor();
     expect(await widget(c.page).locator('.composer').count()).toBe(0);
     expect(await starsOf(c.page).count()).toBe(0);
     await c.page.reload();

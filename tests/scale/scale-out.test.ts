@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { VISITOR_NAMESPACE, newId, type Availability, type ChatMessage, type TeamMember } from '../../src/protocol';
+import {
+  OPERATOR_NAMESPACE,
+  VISITOR_NAMESPACE,
+  newId,
+  type Availability,
+  type ChatMessage,
+  type OnlineVisitor,
+  type TeamMember,
+  type VisitorSession,
+} from '../../src/protocol';
 import { ensureServerBuild, startNode, writeSitesFile, type ServerNode } from '../support/nodes';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 import { startProxy } from '../support/proxy';
@@ -17,10 +26,12 @@ import { redisSkipReason, startRedis, type RedisServer } from '../support/redis'
 import {
   connectOperator,
   connectVisitor,
+  loginOperator,
   nextEvent,
   socketTracker,
   testSites,
   visitorSend,
+  type OperatorClient,
   type VisitorClient,
 } from '../support/server';
 
@@ -149,6 +160,137 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect(annaStatuses.slice(before).filter((s) => s === 'offline')).toHaveLength(1);
     sockets.closeAll();
   });
+
+  it('a visitor with tabs on both nodes stays on site for a console on either until the last tab closes, then leaves once', async () => {
+    const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
+    const events: string[] = [];
+    const visitorId = newId();
+    operator.on('visitor:online', (visitor: OnlineVisitor) => {
+      if (visitor.visitorId === visitorId) events.push('online');
+    });
+    operator.on('visitor:offline', (visitor: { visitorId: string }) => {
+      if (visitor.visitorId === visitorId) events.push('offline');
+    });
+    // The first tab reaches node A, where no console is: the console on B hears of it.
+    const first = await connectVisitor(a.url, { visitorId });
+    await until(() => events.includes('online'), 5_000, 'the console on B sees the visitor who came to A');
+    const second = await connectVisitor(b.url, { visitorId });
+    await until(() => events.filter((e) => e === 'online').length === 2, 5_000, 'the second tab announced');
+
+    first.socket.disconnect();
+    // Nothing to wait for when nothing should happen: give node A time to have decided.
+    await sleep(1_500);
+    expect(events).not.toContain('offline');
+    const { socket: watcher, hello } = await connectOperator(a.url, 'max');
+    watcher.disconnect();
+    expect(hello.online.map((v) => v.visitorId)).toContain(visitorId);
+
+    second.socket.disconnect();
+    await until(() => events.includes('offline'), 5_000, 'the visitor left once the last tab closed');
+    await sleep(500);
+    expect(events.filter((e) => e === 'offline')).toHaveLength(1);
+    sockets.closeAll();
+  });
+
+  it('a node killed with a visitor only there: the console hears they left; one with a tab on another node stays', async () => {
+    const victim = await startNode({ env });
+    const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
+    const offline: string[] = [];
+    operator.on('visitor:offline', (visitor: { visitorId: string }) => offline.push(visitor.visitorId));
+    const onlyThere = await connectVisitor(victim.url);
+    const alsoOnA = newId();
+    await connectVisitor(victim.url, { visitorId: alsoOnA });
+    const tabOnA = sockets.track((await connectVisitor(a.url, { visitorId: alsoOnA })).socket);
+    await victim.kill();
+    // Dead once its heartbeat is 8 s old; the leader's next round tells.
+    await until(() => offline.includes(onlyThere.visitorId), 20_000, "the dead node's visitor gone");
+    // Both were settled in the same round of the leader.
+    expect(offline).not.toContain(alsoOnA);
+    const { socket: watcher, hello } = await connectOperator(b.url, 'max');
+    watcher.disconnect();
+    expect(hello.online.map((v) => v.visitorId)).toContain(alsoOnA);
+    expect(hello.online.map((v) => v.visitorId)).not.toContain(onlyThere.visitorId);
+    tabOnA.disconnect();
+    sockets.closeAll();
+  }, 60_000);
+
+  it('a node killed: its visitor and console reconnect to the survivor, the visitor catches up from its last change number', async () => {
+    const victim = await startNode({ env });
+    const proxy = await startProxy([victim.port, b.port], 'failover');
+    const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
+    // A console of max on the victim, through the one address, reconnecting as the console does.
+    const hellos: { conversations: { id: string }[] }[] = [];
+    const console_: OperatorClient = sockets.track(
+      io(proxy.url + OPERATOR_NAMESPACE, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnectionDelay: 500,
+        randomizationFactor: 0.5,
+        auth: { token: await loginOperator(b.url, 'max') },
+      }),
+    );
+    console_.on('hello', (hello) => hellos.push(hello));
+    // The visitor tells the server what it has on every (re)connection, as the widget does.
+    const visitorId = newId();
+    let conversationId: string | null = null;
+    let lastChange = 0;
+    const sessions: VisitorSession[] = [];
+    const visitor: VisitorClient = sockets.track(
+      io(proxy.url + VISITOR_NAMESPACE, {
+        transports: ['websocket'],
+        forceNew: true,
+        // Long enough for the operator's message below to be stored while it is away.
+        reconnectionDelay: 3_000,
+        randomizationFactor: 0,
+        auth: (give) => give({ site: 'shop', visitorId, conversationId, lastChange }),
+      }),
+    );
+    const seen = (message: ChatMessage) => {
+      conversationId = message.conversationId;
+      lastChange = Math.max(lastChange, message.changeSeq);
+    };
+    visitor.on('session', (session) => {
+      sessions.push(session);
+      session.messages.forEach(seen);
+    });
+    const live: string[] = [];
+    visitor.on('message:new', (message) => {
+      live.push(message.text);
+      seen(message);
+    });
+    await until(() => sessions.length === 1 && hellos.length === 1, 10_000, 'visitor and console on the victim');
+
+    const first = await visitorSend(visitor, 'before the crash');
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    seen(first.message);
+    const reply = await operator.timeout(5_000).emitWithAck('message:send', {
+      conversationId: first.message.conversationId,
+      clientId: newId(),
+      text: 'seen live',
+    });
+    expect(reply.ok).toBe(true);
+    await until(() => lastChange >= (reply.ok ? reply.message.changeSeq : 0), 5_000, 'reply seen');
+    const before = lastChange;
+
+    await victim.kill();
+    // Written while the visitor has no connection: it must come with the next session.
+    const inGap = await operator.timeout(5_000).emitWithAck('message:send', {
+      conversationId: first.message.conversationId,
+      clientId: newId(),
+      text: 'in the gap',
+    });
+    expect(inGap.ok).toBe(true);
+    await until(() => sessions.length === 2 && hellos.length === 2, 15_000, 'visitor and console back on the survivor');
+    // Only what changed after the visitor's last change number: the message of the gap, once.
+    expect(sessions[1]!.messages.every((m) => m.changeSeq > before)).toBe(true);
+    expect(sessions[1]!.messages.map((m) => m.text)).toEqual(['in the gap']);
+    await sleep(300);
+    expect(live).not.toContain('in the gap');
+    expect(hellos[1]!.conversations.map((c) => c.id)).toContain(first.message.conversationId);
+    await proxy.close();
+    sockets.closeAll();
+  }, 60_000);
 
   it('SIGKILL of the node holding 200 visitors while each sends: all reconnect to the survivor, every message stored once and delivered once, in order', async () => {
     const victim = await startNode({ env });
@@ -293,6 +435,58 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     expect(acked.length).toBeGreaterThan(20);
     expect(a.exited || b.exited).toBe(false);
     void failedAcks;
+    sockets.closeAll();
+  }, 60_000);
+  it('Redis restarted empty: operators keep their chosen status and presence, visitors stay on site', async () => {
+    const annaOnA = sockets.track((await connectOperator(a.url, 'anna')).socket);
+    const maxOnB = sockets.track((await connectOperator(b.url, 'max')).socket);
+    const away = await annaOnA.timeout(5_000).emitWithAck('status:set', { status: 'away' });
+    expect(away.ok).toBe(true);
+    const teamSeen: Record<string, string>[] = [];
+    maxOnB.on('team:updated', (team: TeamMember[]) =>
+      teamSeen.push(Object.fromEntries(team.map((m) => [m.id, m.status]))),
+    );
+    await until(() => teamSeen.at(-1)?.anna === 'away', 5_000, 'max sees anna away');
+
+    // A visitor with a tab on each node, and the availability a visitor on B is told.
+    const visitorId = newId();
+    const tabOnA = sockets.track((await connectVisitor(a.url, { visitorId })).socket);
+    const tabOnB = await connectVisitor(b.url, { visitorId });
+    sockets.track(tabOnB.socket);
+    const told: Availability[] = [await tabOnB.availability];
+    tabOnB.socket.on('availability', (availability) => told.push(availability));
+    expect(told.at(-1)?.online).toBe(true);
+    const offline: string[] = [];
+    maxOnB.on('visitor:offline', (visitor: { visitorId: string }) => offline.push(visitor.visitorId));
+
+    const seenBefore = teamSeen.length;
+    const toldBefore = told.length;
+    await redis.stop();
+    await redis.start();
+    // Nothing to await when nothing should change: three heartbeats (2 s each) have run.
+    await sleep(6_500);
+    expect(a.exited || b.exited).toBe(false);
+    // Nobody was shown a status they did not choose, not even for a moment.
+    expect(teamSeen.slice(seenBefore).filter((team) => team.anna !== 'away' || team.max !== 'available')).toEqual([]);
+    expect(told.slice(toldBefore).filter((availability) => !availability.online)).toEqual([]);
+    // Redis has the statuses again: a console opened now is told them.
+    const { socket: annaOnB, hello } = await connectOperator(b.url, 'anna');
+    annaOnB.disconnect();
+    expect(hello.status).toBe('away');
+    expect(Object.fromEntries(hello.team.map((m) => [m.id, m.status]))).toMatchObject({
+      anna: 'away',
+      max: 'available',
+    });
+    // The visitor's tabs were counted again: one closing does not take them off the site.
+    tabOnA.disconnect();
+    await sleep(1_500);
+    expect(offline).not.toContain(visitorId);
+    tabOnB.socket.disconnect();
+    await until(() => offline.includes(visitorId), 5_000, 'the visitor gone with the last tab');
+
+    // The leader is back too: the last console of anna closing takes her offline after the grace period.
+    annaOnA.disconnect();
+    await until(() => teamSeen.at(-1)?.anna === 'offline', GRACE_MS + 10_000, 'anna offline after her last console');
     sockets.closeAll();
   }, 60_000);
 });

@@ -6,7 +6,8 @@
  * `runuser`. Without the binaries the PostgreSQL tests are skipped with the install
  * command, except under CI=true, where they fail.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,13 +40,21 @@ export interface PostgresCluster {
   /** A new empty database; returns its URL. */
   createDatabase(name?: string): Promise<string>;
   dropDatabase(url: string): Promise<void>;
+  /**
+   * Stops the server at once (an immediate shutdown, as a crash looks to clients),
+   * keeping its data; `start()` brings it back on the same port.
+   */
+  kill(): Promise<void>;
+  /** Starts it again after `kill()`, with the data it had. */
+  start(): Promise<void>;
+  /** Stops it for good and removes its directory. */
   stop(): Promise<void>;
 }
 
 export interface ClusterOptions {
   /**
-   * Real durability (fsync, synchronous commit) for benchmarks. Tests turn fsync off:
-   * they check behaviour, not crash safety, and a cluster per test run must be quick.
+   * Real durability (fsync) for benchmarks. Tests turn fsync off: they survive the
+   * server's crash but not the machine's, and a cluster per test run must be quick.
    */
   durable?: boolean;
 }
@@ -61,11 +70,16 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
     chownSync(dir, uid, gid);
   }
+  const commandLine = (command: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args];
   const run = (command: string, args: string[]) => {
-    const [file, argv] = asRoot
-      ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
-      : [join(bin, command), args];
+    const [file, argv] = commandLine(command, args);
     return execFileSync(file, argv, { stdio: 'pipe', cwd: dir });
+  };
+  // While a test's clients and nodes keep running: the event loop must not stop meanwhile.
+  const runAsync = async (command: string, args: string[]) => {
+    const [file, argv] = commandLine(command, args);
+    await promisify(execFile)(file, argv, { cwd: dir });
   };
 
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'confab', '-E', 'UTF8', '--locale=C', '--no-sync']);
@@ -75,16 +89,21 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
     `-c listen_addresses=127.0.0.1`,
     `-c unix_socket_directories=${dir}`,
     `-c max_connections=200`,
-    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    // Commits are still written out before they are acknowledged (synchronous_commit
+    // stays on): a killed server (kill()) keeps every acknowledged row, as in production.
+    ...(options.durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
+  const startArgs = ['-D', data, '-l', join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start'];
+  const stopArgs = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+  let running = true;
+  run('pg_ctl', startArgs);
 
   let stopped = false;
   const stopNow = () => {
     if (stopped) return;
     stopped = true;
     try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      if (running) run('pg_ctl', stopArgs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -97,6 +116,16 @@ export async function startPostgres(options: ClusterOptions = {}): Promise<Postg
     url,
     createDatabase: (name) => createDatabase(url, name),
     dropDatabase: (databaseUrl) => dropDatabase(url, databaseUrl),
+    async kill() {
+      if (!running) return;
+      running = false;
+      await runAsync('pg_ctl', stopArgs);
+    },
+    async start() {
+      if (running) return;
+      await runAsync('pg_ctl', startArgs);
+      running = true;
+    },
     async stop() {
       process.removeListener('exit', stopNow);
       stopNow();

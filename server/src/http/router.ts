@@ -9,6 +9,8 @@ import Router from 'find-my-way';
 import type { ServerContext } from '../context';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import { registerCannedReplies } from '../routes/canned-replies';
+import { registerFiles } from '../routes/files';
 import { registerHealth } from '../routes/health';
 import { registerLeads } from '../routes/leads';
 import { registerMetrics } from '../routes/metrics';
@@ -43,6 +45,8 @@ export function createRouter(deps: HttpDeps, mounts: Mount[]): (req: IncomingMes
   registerOperatorLogin(router, deps);
   registerLeads(router, deps);
   registerOwner(router, deps);
+  registerCannedReplies(router, deps);
+  registerFiles(router, deps);
   router.all('/api/*', (_req, res) => sendJson(res, 404, { error: 'No such API.' }));
 
   return (req, res) => {

@@ -2,7 +2,7 @@
  * The site owner's API, behind the site API token:
  *   GET  /api/sites/:site/webhooks?status=failed&limit=<n>  deliveries with status and last error
  *   POST /api/sites/:site/visitors/export  {"visitorId": "..."}  everything stored about one visitor
- *   POST /api/sites/:site/visitors/erase   {"visitorId": "..."}  deletes it (GDPR erasure)
+ *   POST /api/sites/:site/visitors/erase   {"visitorId": "..."}  deletes it (GDPR erasure), files included
  * A visitor id unlocks that visitor's history, so it travels in a POST body only: never in
  * a path or query string, which proxies and access logs keep.
  */
@@ -13,6 +13,7 @@ import type { HttpDeps, HttpRouter } from '../http/router';
 import { readJson, sendJson, validated } from '../http/respond';
 import { siteByToken } from '../http/site-token';
 import { visitorTag } from '../log';
+import { storedAttachment } from '../store/kysely-attachments';
 
 const WEBHOOK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
@@ -65,7 +66,19 @@ export function registerOwner(router: HttpRouter, { ctx, logger }: HttpDeps) {
     const data = await ctx.store.exportVisitor(site.id, visitorId);
     if (!data) return sendJson(res, 404, { error: 'No such visitor on this site.' });
     logger.info({ site: site.id, visitor: visitorTag(visitorId) }, 'visitor exported');
-    sendJson(res, 200, data, { 'Content-Disposition': 'attachment; filename="confab-visitor.json"' });
+    // The files as signed links: their bytes stay in the file store, fetchable for a while.
+    const attachments = data.attachments.map(({ storageKey: _key, ...row }) => ({
+      ...row,
+      ...(row.status === 'ready' && ctx.uploads
+        ? { url: ctx.uploads.toAttachment(storedAttachment({ ...row, storageKey: null })).url }
+        : {}),
+    }));
+    sendJson(
+      res,
+      200,
+      { ...data, attachments },
+      { 'Content-Disposition': 'attachment; filename="confab-visitor.json"' },
+    );
   });
 
   router.post('/api/sites/:site/visitors/erase', async (req, res, params) => {
@@ -73,7 +86,9 @@ export function registerOwner(router: HttpRouter, { ctx, logger }: HttpDeps) {
     if (!site) return;
     const visitorId = await visitorOf(req, res);
     if (!visitorId) return;
-    const erased = await ctx.store.eraseVisitor(site.id, visitorId);
+    const erased = ctx.uploads
+      ? await ctx.uploads.eraseVisitor(site.id, visitorId)
+      : await ctx.store.eraseVisitor(site.id, visitorId);
     if (!erased) return sendJson(res, 404, { error: 'No such visitor on this site.' });
     logger.info({ site: site.id, visitor: visitorTag(visitorId) }, 'visitor erased');
     sendJson(res, 200, { erased: true });

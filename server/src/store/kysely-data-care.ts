@@ -3,7 +3,8 @@
  * address), and one visitor's data exported or erased.
  */
 import type { ContextSnapshot } from '../../../src/protocol';
-import type { ConversationRow, MessageRow, PageViewRow, Store, VisitorRow } from './types';
+import { ATTACHMENT } from './kysely-attachments';
+import type { AttachmentRow, ConversationRow, MessageRow, PageViewRow, Store, VisitorRow } from './types';
 import type { Db, Writer } from './writer';
 
 type DataCareMethods = Pick<Store, 'purgeBefore' | 'exportVisitor' | 'eraseVisitor'>;
@@ -99,6 +100,15 @@ export function dataCareMethods(
           ...(await store.listLeads(site, { limit: 100_000, spam: true })),
         ].filter((lead) => lead.visitorId === visitorId),
         pageViews: (await store.pageViews(site, visitorId)) as PageViewRow[],
+        attachments: (await db
+          .selectFrom('attachments')
+          .select(ATTACHMENT)
+          .where('site', '=', site)
+          .where((eb) =>
+            eb.or([eb('visitorId', '=', visitorId), eb('conversationId', 'in', [...contextOf.keys(), ''])]),
+          )
+          .orderBy('createdAt')
+          .execute()) as AttachmentRow[],
       };
     },
 
@@ -112,6 +122,12 @@ export function dataCareMethods(
             .where('visitorId', '=', visitorId)
             .execute()
         ).map((c) => c.id);
+        // The rows only: the caller deletes the files (Store.visitorFileKeys, read before).
+        await trx
+          .deleteFrom('attachments')
+          .where('site', '=', site)
+          .where((eb) => eb.or([eb('visitorId', '=', visitorId), eb('conversationId', 'in', [...conversationIds, ''])]))
+          .execute();
         if (conversationIds.length) {
           await trx.deleteFrom('messages').where('conversationId', 'in', conversationIds).execute();
           await trx.deleteFrom('conversations').where('id', 'in', conversationIds).execute();

@@ -11,6 +11,9 @@
  */
 import { sql, type Insertable } from 'kysely';
 import type { ContextSnapshot } from '../../../src/protocol';
+import { assignmentMethods } from './kysely-assignment';
+import { cannedMethods } from './kysely-canned';
+import { ATTACHMENT, attachmentMethods, storedAttachment } from './kysely-attachments';
 import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
 import { mailMethods } from './kysely-mail';
@@ -18,7 +21,18 @@ import { workspaceMethods } from './kysely-workspace';
 import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
-import type { ConversationListRow, ConversationRow, Engine, MessageRow, PageViewRow, Store, VisitorRow } from './types';
+import {
+  AttachmentUnavailableError,
+  type AttachmentRow,
+  type ConversationListRow,
+  type ConversationRow,
+  type Engine,
+  type MessageRow,
+  type NewMessage,
+  type PageViewRow,
+  type Store,
+  type VisitorRow,
+} from './types';
 import type { Db, Writer } from './writer';
 
 /** Idle time after which the next connection counts as a new visit. */
@@ -43,6 +57,9 @@ const CONVERSATION = [
   'c.ratingState',
   'c.ratingScore',
   'c.ratingComment',
+  'c.transferFrom',
+  'c.transferComment',
+  'c.transferAt',
   'c.createdAt',
   'c.updatedAt',
 ] as const;
@@ -143,6 +160,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         'm.editedAt',
         'm.deletedAt',
         'm.createdAt',
+        'm.attachments',
       ]);
   const messageById = prepare<{ id: string }, unknown>((q, s) => messages(q).where('m.id', '=', s.id));
   const message = (q: Db, id: string) => messageById.first(q, { id }) as Promise<MessageRow | undefined>;
@@ -167,7 +185,10 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       .where('id', '=', s.id)
       .returning(['lastSeq', 'lastChange']),
   );
-  type NewMessageRow = Omit<Insertable<Database['messages']>, 'editedAt' | 'deletedAt'> & { replyTo: string | null };
+  type NewMessageRow = Omit<Insertable<Database['messages']>, 'editedAt' | 'deletedAt' | 'attachments'> & {
+    replyTo: string | null;
+    attachments: string | null;
+  };
   const insertMessage = prepare<Required<NewMessageRow>, unknown>((q, s) =>
     q.insertInto('messages').values({
       id: s.id,
@@ -181,8 +202,39 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       text: s.text,
       replyTo: s.replyTo,
       createdAt: s.createdAt,
+      attachments: s.attachments,
     }),
   );
+
+  /**
+   * Ties the sender's finished, unsent uploads to a new message (in the write that stores
+   * it) and returns what the message shows of them; throws when any is not such an upload.
+   */
+  const takeAttachments = async (trx: Db, input: NewMessage, messageId: string) => {
+    const ids = input.attachments ?? [];
+    if (!ids.length) return null;
+    const rows = (await trx
+      .selectFrom('attachments')
+      .select(ATTACHMENT)
+      .where('id', 'in', ids)
+      .execute()) as AttachmentRow[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const usable = (row: AttachmentRow | undefined) =>
+      row?.sender === input.sender &&
+      row.status === 'ready' &&
+      row.messageId === null &&
+      (row.conversationId === null || row.conversationId === input.conversationId);
+    if (!ids.every((id) => usable(byId.get(id)))) throw new AttachmentUnavailableError();
+    // Two messages racing for one upload: only one of them takes it.
+    const taken = await trx
+      .updateTable('attachments')
+      .set({ messageId, conversationId: input.conversationId, updatedAt: now() })
+      .where('id', 'in', ids)
+      .where('messageId', 'is', null)
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== ids.length) throw new AttachmentUnavailableError();
+    return JSON.stringify(ids.map((id) => storedAttachment(byId.get(id)!)));
+  };
 
   const visitor = async (q: Db, site: string, id: string) => {
     const row = await q
@@ -373,17 +425,6 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         ConversationListRow[]
       >,
     getConversationListRow: (id) => listRowById.first(db, { id }) as Promise<ConversationListRow | undefined>,
-    assignOperator: (conversationId, operatorId) =>
-      writer.write(async (trx) =>
-        changed(
-          await trx
-            .updateTable('conversations')
-            .set({ operatorId, updatedAt: now() })
-            .where('id', '=', conversationId)
-            .where('operatorId', 'is', null)
-            .executeTakeFirst(),
-        ),
-      ),
     closeConversation: (conversationId, reason) =>
       writer.write(async (trx) =>
         changed(
@@ -435,8 +476,10 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         // The row lock taken here orders concurrent senders: numbers without gaps or repeats.
         const bumped = await bumpSeq.first(trx, { id: input.conversationId, at: createdAt });
         if (!bumped) throw new Error(`conversation ${input.conversationId} does not exist`);
+        const id = newId();
+        const attachments = await takeAttachments(trx, input, id);
         const row = {
-          id: newId(),
+          id,
           conversationId: input.conversationId,
           seq: bumped.lastSeq,
           changeSeq: bumped.lastChange,
@@ -446,6 +489,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           text: input.text,
           replyTo: input.replyTo ?? null,
           createdAt,
+          attachments,
         };
         await insertMessage.run(trx, { ...row, sender: input.sender });
         // The stored row is known; only a quoted message needs reading.
@@ -505,9 +549,12 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       ).reverse(),
 
     ...leadMethods(db, writer, newId, now),
+    ...attachmentMethods(db, writer, newId, now),
     ...webhookMethods(db, writer, newId, now),
     ...workspaceMethods(db, writer, engine),
     ...mailMethods(db, writer, newId, now),
+    ...assignmentMethods(db, writer, now),
+    ...cannedMethods(db, writer, newId, now),
 
     createSession: (tokenHash, site, operatorId, expiresAt) =>
       writer.write(async (trx) => {

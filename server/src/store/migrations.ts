@@ -81,6 +81,35 @@ export const MIGRATIONS = [
   // Requests judged as spam are kept, quarantined with the reason, until an operator says "Not spam".
   `ALTER TABLE leads ADD COLUMN spam_reason TEXT CHECK (spam_reason IN ('honeypot', 'too_fast', 'visitor_limit', 'ip_limit'));
    CREATE INDEX leads_spam ON leads (site, spam_reason, created_at);`,
+  // Assignment and canned replies: the latest hand-over of a conversation with its comment,
+  // and canned replies kept on the server (an operator's own, or the site's shared ones
+  // from the owner API: operator_id NULL).
+  `ALTER TABLE conversations ADD COLUMN transfer_from TEXT;
+   ALTER TABLE conversations ADD COLUMN transfer_comment TEXT;
+   ALTER TABLE conversations ADD COLUMN transfer_at BIGINT;
+   CREATE INDEX conversations_by_operator ON conversations (site, operator_id, status);
+   CREATE TABLE canned_replies (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, operator_id TEXT, title TEXT NOT NULL, text TEXT NOT NULL,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE INDEX canned_replies_by_owner ON canned_replies (site, operator_id, created_at);`,
+  // Attachments: one row per upload, from its grant to its message. A message keeps what it
+  // shows of its attachments (JSON) so history needs no second query; the row holds the file.
+  `CREATE TABLE attachments (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, sender TEXT NOT NULL, upload_key TEXT NOT NULL,
+     visitor_id TEXT NOT NULL, conversation_id TEXT, message_id TEXT,
+     status TEXT NOT NULL CHECK (status IN ('granted', 'uploading', 'ready')),
+     grant_hash TEXT, grant_expires_at BIGINT,
+     name TEXT NOT NULL, declared_mime TEXT NOT NULL, declared_size BIGINT NOT NULL,
+     mime TEXT, kind TEXT CHECK (kind IN ('image', 'file', 'voice')), size BIGINT,
+     width INTEGER, height INTEGER, duration_ms INTEGER, storage_key TEXT,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+     UNIQUE (sender, upload_key));
+   CREATE UNIQUE INDEX attachments_by_grant ON attachments (grant_hash);
+   CREATE INDEX attachments_by_message ON attachments (message_id);
+   CREATE INDEX attachments_by_visitor ON attachments (site, visitor_id);
+   CREATE INDEX attachments_by_conversation ON attachments (conversation_id);
+   CREATE INDEX attachments_unattached ON attachments (created_at) WHERE message_id IS NULL;
+   ALTER TABLE messages ADD COLUMN attachments TEXT;`,
   // Search: message text in an FTS5 index (external content: the text is stored once, in
   // messages; triggers keep the index in step with inserts, edits and deletes).
   `CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');

@@ -62,6 +62,11 @@ export async function openPostgresStore(
   // An idle connection the server closed (a restart, a failover) is dropped from the pool;
   // the next query opens a new one. Unhandled, the pool's error would end the process.
   pool.on('error', () => {});
+  // A connection lost while checked out (in a query or between a transaction's
+  // statements) emits 'error' on the client itself, which the pool does not listen to
+  // then: unhandled, that too would end the process. Its queries fail on their own (the
+  // caller answers `internal` and the client retries) and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await migratePostgres(pool);
   } catch (error) {

@@ -5,6 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type {
+  AttachmentKind,
   Author,
   CloseReason,
   ConversationStatus,
@@ -49,6 +50,10 @@ export interface ConversationsTable {
   ratingScore: number | null;
   ratingComment: string | null;
   context: string | null;
+  /** The latest hand-over: from whom (null: nobody had it), the comment, when. */
+  transferFrom: string | null;
+  transferComment: string | null;
+  transferAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -67,6 +72,33 @@ export interface MessagesTable {
   editedAt: number | null;
   deletedAt: number | null;
   createdAt: number;
+  /** JSON: what the message shows of its attachments (StoredAttachment[]); null without. */
+  attachments: Generated<string | null>;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  site: string;
+  sender: string;
+  uploadKey: string;
+  visitorId: string;
+  conversationId: string | null;
+  messageId: string | null;
+  status: 'granted' | 'uploading' | 'ready';
+  grantHash: string | null;
+  grantExpiresAt: number | null;
+  name: string;
+  declaredMime: string;
+  declaredSize: number;
+  mime: string | null;
+  kind: AttachmentKind | null;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  storageKey: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface OperatorSessionsTable {
@@ -142,6 +174,17 @@ export interface EmailOutboxTable {
   updatedAt: number;
 }
 
+export interface CannedRepliesTable {
+  id: string;
+  site: string;
+  /** The operator whose own reply it is; null for the site's shared replies (owner API). */
+  operatorId: string | null;
+  title: string;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface Database {
   visitors: VisitorsTable;
   conversations: ConversationsTable;
@@ -151,4 +194,6 @@ export interface Database {
   pageViews: PageViewsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   emailOutbox: EmailOutboxTable;
+  cannedReplies: CannedRepliesTable;
+  attachments: AttachmentsTable;
 }

@@ -4,7 +4,9 @@
  * embedded SQLite engine and on PostgreSQL.
  */
 import type {
+  AttachmentKind,
   Author,
+  CannedReply,
   CloseReason,
   ContextSnapshot,
   Environment,
@@ -34,6 +36,10 @@ export interface ConversationRow {
   ratingState: RatingState | null;
   ratingScore: number | null;
   ratingComment: string | null;
+  /** The latest hand-over to the current operator: from whom (null: nobody had it), the comment, when. */
+  transferFrom: string | null;
+  transferComment: string | null;
+  transferAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -55,6 +61,83 @@ export interface MessageRow {
   editedAt: number | null;
   deletedAt: number | null;
   createdAt: number;
+  /** What the message shows of its files: JSON of StoredAttachment[] (see readAttachments); null without. */
+  attachments: string | null;
+}
+
+/** The attachments a message row shows. */
+export function readAttachments(row: Pick<MessageRow, 'attachments'>): StoredAttachment[] {
+  return row.attachments ? (JSON.parse(row.attachments) as StoredAttachment[]) : [];
+}
+
+/** An attachment as a message shows it: everything but the signed URL. */
+export interface StoredAttachment {
+  id: string;
+  kind: AttachmentKind;
+  name: string;
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+  durationMs?: number;
+}
+
+export type UploadStatus = 'granted' | 'uploading' | 'ready';
+
+/** One upload, from its grant to the message it went out with. */
+export interface AttachmentRow {
+  id: string;
+  site: string;
+  /** Who uploads it ("v:<visitor>" or "o:<operator>"): keys are unique per sender. */
+  sender: string;
+  uploadKey: string;
+  /** The visitor whose data it is (quota, export, erase): the uploader, or the visitor an operator wrote to. */
+  visitorId: string;
+  /** Set at the grant for operators, when it is sent for visitors. */
+  conversationId: string | null;
+  messageId: string | null;
+  status: UploadStatus;
+  grantExpiresAt: number | null;
+  name: string;
+  declaredMime: string;
+  declaredSize: number;
+  /** Known once the bytes arrived and were sniffed. */
+  mime: string | null;
+  kind: AttachmentKind | null;
+  size: number | null;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  storageKey: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewUpload {
+  site: string;
+  sender: string;
+  uploadKey: string;
+  visitorId: string;
+  conversationId: string | null;
+  name: string;
+  declaredMime: string;
+  declaredSize: number;
+  durationMs: number | null;
+  /** SHA-256 (hex) of the single-use grant token. */
+  grantHash: string;
+  grantExpiresAt: number;
+}
+
+/** What the sniffed bytes turned out to be. */
+export interface FinishedUpload {
+  mime: string;
+  kind: AttachmentKind;
+  size: number;
+  width: number | null;
+  height: number | null;
+  /** Voice messages: the length the grant reported (clamped); null for other files. */
+  durationMs: number | null;
+  storageKey: string;
 }
 
 export interface VisitorRow {
@@ -117,6 +200,19 @@ export interface NewMessage {
   operatorId: string | null;
   text: string;
   replyTo?: string;
+  /**
+   * Ids of the sender's own finished, unsent uploads. Stored with the message in the same
+   * write; if any is not (any longer) such an upload, nothing is stored.
+   */
+  attachments?: string[];
+}
+
+/** Thrown by appendMessage when an attachment is not the sender's own finished, unsent upload. */
+export class AttachmentUnavailableError extends Error {
+  constructor() {
+    super('an attachment is not a finished upload of the sender');
+    this.name = 'AttachmentUnavailableError';
+  }
 }
 
 export interface NewLead {
@@ -161,6 +257,8 @@ export interface VisitorExport {
   conversations: (ConversationRow & { context: ContextSnapshot | null; messages: MessageRow[] })[];
   leads: Lead[];
   pageViews: PageViewRow[];
+  /** The files of the visitor's conversations and uploads (the bytes are in the file store). */
+  attachments: AttachmentRow[];
 }
 
 /** What a retention sweep removed. */
@@ -265,7 +363,21 @@ export interface Store {
   getConversation(id: string): Promise<ConversationRow | undefined>;
   listConversations(site: string, limit: number): Promise<ConversationListRow[]>;
   getConversationListRow(id: string): Promise<ConversationListRow | undefined>;
+  /**
+   * Pick-up: the conversation becomes `operatorId`'s if nobody has it. A conditional
+   * update: of concurrent pick-ups (in any process) exactly one returns true.
+   */
   assignOperator(conversationId: string, operatorId: string): Promise<boolean>;
+  /**
+   * Hands an open conversation from `from` (null: nobody had it) to `to`, only if it is
+   * still `from`'s, with the comment for the receiver. False when it was not (someone else
+   * took or passed it meanwhile, or it closed).
+   */
+  transferConversation(conversationId: string, from: string | null, to: string, comment: string): Promise<boolean>;
+  /** Off work: the operator's open conversations go back to the queue. Returns their ids. */
+  releaseConversations(site: string, operatorId: string): Promise<string[]>;
+  /** Open conversations per operator of the site (operators with none are absent). */
+  openLoad(site: string): Promise<Map<string, number>>;
   closeConversation(conversationId: string, reason: CloseReason): Promise<boolean>;
   /** Open conversations with nothing new since `before`. */
   idleConversations(before: number): Promise<ConversationRow[]>;
@@ -357,6 +469,41 @@ export interface Store {
   claimEmails(leaseMs: number, limit: number): Promise<OutgoingEmail[]>;
   finishEmail(id: string, outcome: EmailOutcome): Promise<void>;
   listEmails(site: string, status?: OutgoingEmail['status']): Promise<OutgoingEmail[]>;
+  /** An operator's own canned replies (`operatorId`), or the site's shared ones from the owner API (null), oldest first. */
+  listCannedReplies(site: string, operatorId: string | null): Promise<CannedReply[]>;
+  /** Adds (no `id`) or edits one of the operator's own replies; at most `limit` each. */
+  saveCannedReply(
+    site: string,
+    operatorId: string,
+    reply: { id?: string; title: string; text: string },
+    limit: number,
+  ): Promise<{ reply: CannedReply } | { error: 'not_found' | 'limit' }>;
+  deleteCannedReply(site: string, operatorId: string, id: string): Promise<boolean>;
+  /** The owner API's shared replies, replaced whole, in the order given. */
+  replaceSharedCannedReplies(site: string, replies: { title: string; text: string }[]): Promise<CannedReply[]>;
+  /**
+   * A grant for one upload, keyed by (sender, uploadKey): a new row, or the same row with
+   * a new grant while its bytes have not arrived. `ready`: that key was uploaded already
+   * (the grant is not renewed).
+   */
+  grantUpload(upload: NewUpload): Promise<{ attachment: AttachmentRow; ready: boolean }>;
+  /** Single use: the granted upload for this token hash, now marked as uploading; undefined if none or expired. */
+  claimUpload(grantHash: string): Promise<AttachmentRow | undefined>;
+  /** Marks a claimed upload ready; false when its grant was replaced or it was removed meanwhile. */
+  finishUpload(id: string, grantHash: string, done: FinishedUpload): Promise<AttachmentRow | undefined>;
+  /** Removes an upload that did not finish (refused, cut off, failed). */
+  dropUpload(id: string, grantHash: string): Promise<void>;
+  getAttachment(id: string): Promise<AttachmentRow | undefined>;
+  getAttachments(ids: string[]): Promise<AttachmentRow[]>;
+  /** Bytes a sender has uploaded or been granted (all their uploads). */
+  uploadedBytes(sender: string): Promise<number>;
+  /**
+   * Deletes up to `limit` attachments created before `before` (only unsent ones when
+   * `unsentOnly`), takes them off their messages, and returns their storage keys.
+   */
+  removeAttachments(before: number, unsentOnly: boolean, limit: number): Promise<string[]>;
+  /** The storage keys of a visitor's files (their uploads and those in their conversations). */
+  visitorFileKeys(site: string, visitorId: string): Promise<string[]>;
 
   createSession(tokenHash: string, site: string, operatorId: string, expiresAt: number): Promise<void>;
   findSession(tokenHash: string): Promise<{ site: string; operatorId: string } | undefined>;

@@ -35,7 +35,7 @@ const en = {
   'composer.cancelReply': 'Cancel reply',
   'end.button': 'End chat',
   'rating.thanks': 'Thank you for your rating!',
-  'blocked.text': 'The operator ended the dialogue.',
+  'blocked.text': 'The operator ended the chat.',
   'error.invalid': 'This message cannot be sent.',
   'error.too_long': 'This message is too long.',
   'error.rate_limited': 'You are sending messages too quickly. Wait a moment.',

@@ -9,7 +9,7 @@ const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function formatTime(ms: number, code: string): string {
   let format = timeFormats.get(code);
   if (!format) {
-    format = new Intl.DateTimeFormat(code, { hour: '2-digit', minute: '2-digit' });
+    format = new Intl.DateTimeFormat(code, { hour: 'numeric', minute: '2-digit' });
     timeFormats.set(code, format);
   }
   return format.format(ms);
@@ -23,7 +23,8 @@ function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; 
       : (widget.conversation.operator.value?.name ?? t('header.fallbackName'));
   return (
     <blockquote class="quote">
-      <strong>{who}</strong>
+      {/* Its own direction: the bubble's `dir="auto"` then follows the reply, not the quoted author's name. */}
+      <strong dir="auto">{who}</strong>
       <span dir="auto">{quote.deleted ? t('message.deleted') : quote.text}</span>
     </blockquote>
   );

@@ -64,3 +64,85 @@ describe('canned replies', () => {
     expect(model.personal.value.map((r) => r.id)).toEqual(['ok']);
   });
 });
+
+describe('canned replies kept on the server', () => {
+  /** The operator socket's side, answering as the server does (ids given on create). */
+  function server(refuse?: string) {
+    const calls: string[] = [];
+    let next = 0;
+    return {
+      calls,
+      remote: {
+        save: async (reply: { id?: string; title: string; text: string }) => {
+          calls.push(`save ${reply.title}`);
+          if (refuse) return { ok: false as const, error: { code: 'conflict' as const, message: refuse } };
+          return {
+            ok: true as const,
+            reply: { id: reply.id ?? `srv-${++next}`, title: reply.title, text: reply.text },
+          };
+        },
+        remove: async (id: string) => {
+          calls.push(`delete ${id}`);
+          return { ok: true as const, id };
+        },
+      },
+    };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it("moves this browser's old replies to the server once, then keeps none locally", async () => {
+    localStorage.clear();
+    localStorage.setItem(cannedKey('anna'), JSON.stringify([{ id: 'old', title: 'Old one', text: 'From before' }]));
+    const { remote, calls } = server();
+    const model = createCannedModel(localStorage, remote);
+    model.load('anna', [], [{ id: 'kept', title: 'Kept', text: 'On the server already' }]);
+    await settle();
+    expect(calls).toEqual(['save Old one']);
+    expect(model.personal.value.map((r) => [r.id, r.title])).toEqual([
+      ['kept', 'Kept'],
+      ['srv-1', 'Old one'],
+    ]);
+    expect(localStorage.getItem(cannedKey('anna'))).toBeNull();
+  });
+
+  it('shows a new reply at once with the id the server gives, and follows the other devices', async () => {
+    localStorage.clear();
+    const { remote } = server();
+    const model = createCannedModel(localStorage, remote);
+    model.load('anna', [], []);
+    expect(model.save('Thanks', 'Thank you!')).toBeNull();
+    expect(model.personal.value.map((r) => r.title)).toEqual(['Thanks']);
+    await settle();
+    expect(model.personal.value[0]!.id).toBe('srv-1');
+    expect(localStorage.getItem(cannedKey('anna'))).toBeNull();
+    model.replace({
+      personal: [{ id: 'p2', title: 'From the phone', text: 'x' }],
+      shared: [{ id: 's', title: 'T', text: 'y' }],
+    });
+    expect(model.all.value.map((r) => [r.title, r.shared ?? false])).toEqual([
+      ['T', true],
+      ['From the phone', false],
+    ]);
+  });
+
+  it('puts the list back and says why when the server refuses', async () => {
+    localStorage.clear();
+    const { remote } = server('you have 200 replies already: delete one first');
+    const model = createCannedModel(localStorage, remote);
+    model.load('anna', [], []);
+    expect(model.save('One too many', 'text')).toBeNull();
+    await settle();
+    expect(model.personal.value).toEqual([]);
+    expect(model.failure.value).toBe('Not saved: you have 200 replies already: delete one first');
+  });
+
+  it('stays in localStorage with a server that does not keep them', () => {
+    localStorage.clear();
+    const { remote, calls } = server();
+    const model = createCannedModel(localStorage, remote);
+    model.load('anna', []);
+    model.save('Local', 'only here');
+    expect(calls).toEqual([]);
+    expect(JSON.parse(localStorage.getItem(cannedKey('anna'))!)).toHaveLength(1);
+  });
+});

@@ -37,6 +37,13 @@ describe('configuration', () => {
     expect(config.sitesFile).toMatch(/demo\/sites\.json$/);
   });
 
+  it('keeps files in DATA_DIR/files unless FILES_DIR names a (shared) folder', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/confab' }, ['--demo']).filesDir).toBe('/srv/confab/files');
+    expect(loadConfig({ DATA_DIR: '/srv/confab', FILES_DIR: '/shared/files' }, ['--demo']).filesDir).toBe(
+      '/shared/files',
+    );
+  });
+
   it('does not serve the demo unless asked', () => {
     expect(loadConfig({ SITES_FILE: 'x.json' }, []).demo).toBe(false);
     expect(loadConfig({ SITES_FILE: 'x.json', DEMO: 'true' }, []).demo).toBe(true);

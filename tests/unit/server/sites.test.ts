@@ -44,6 +44,35 @@ describe('sites config', () => {
   });
 });
 
+describe('shared canned replies in the sites file', () => {
+  it('are trimmed, numbered when they have no id, and never reach visitors', async () => {
+    const [parsed] = parseSites({
+      sites: [
+        {
+          ...site,
+          cannedReplies: [
+            { title: ' Hours ', text: ' 9 to 18 ' },
+            { id: 'refunds', title: 'Refunds', text: 'Within 14 days.' },
+          ],
+        },
+      ],
+    });
+    expect(parsed!.cannedReplies).toEqual([
+      { id: 'config-1', title: 'Hours', text: '9 to 18' },
+      { id: 'refunds', title: 'Refunds', text: 'Within 14 days.' },
+    ]);
+    const { publicSiteInfo } = await import('../../../server/src/sites');
+    expect(publicSiteInfo(parsed!)).not.toHaveProperty('cannedReplies');
+  });
+
+  it.each([
+    [{ title: 'x' }, 'sites[0].cannedReplies[0].text'],
+    [{ title: 'x'.repeat(61), text: 'y' }, 'at most 60 characters'],
+  ])('name the place of a mistake (%#)', (reply, message) => {
+    expect(() => parseSites({ sites: [{ ...site, cannedReplies: [reply] }] })).toThrow(message);
+  });
+});
+
 describe('operator profiles', () => {
   it('show the operator’s own photo, or the department avatar where the site has one', () => {
     const [parsed] = parseSites({

@@ -176,11 +176,11 @@ describe('ending', () => {
     expect(w.widget.view.view.value).toBe('rating');
   });
 
-  it('after a spam close says the operator ended the dialogue, with no rating, chat or form', async () => {
+  it('after a spam close says the operator ended the chat, with no rating, chat or form', async () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'buy cheap pills')] });
     closed('spam');
-    expect(w.$('.notice.ended')!.textContent).toBe('The operator ended the dialogue.');
+    expect(w.$('.notice.ended')!.textContent).toBe('The operator ended the chat.');
     expect(w.$('.composer')).toBeNull();
     act(() => w.transport.emit('availability', { online: false, reason: 'nobody' }));
     expect(w.widget.view.view.value).toBe('blocked');

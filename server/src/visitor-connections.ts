@@ -1,0 +1,42 @@
+/**
+ * How many connections (tabs, devices) each visitor has open, so that the console hears
+ * `visitor:offline` once, when the last one closes. Two implementations of one interface:
+ * this one counts in the process (one node); redis-visitor-connections.ts counts per
+ * node in Redis, so a visitor with a tab on each of two nodes stays on site until both
+ * close, whichever node each tab reached.
+ */
+export interface VisitorConnections {
+  /** A connection of the visitor opened on this node. */
+  opened(site: string, visitorId: string): void;
+  /**
+   * One closed on this node: true when it was the visitor's last anywhere. A promise when
+   * the other nodes must be asked.
+   */
+  closed(site: string, visitorId: string): boolean | Promise<boolean>;
+  close(): void | Promise<void>;
+}
+
+export const connectionKey = (site: string, visitorId: string) => `${site}/${visitorId}`;
+
+export function localVisitorConnections(): VisitorConnections {
+  const counts = new Map<string, number>();
+  return {
+    opened(site, visitorId) {
+      const key = connectionKey(site, visitorId);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    },
+    closed(site, visitorId) {
+      const key = connectionKey(site, visitorId);
+      const left = (counts.get(key) ?? 1) - 1;
+      if (left > 0) {
+        counts.set(key, left);
+        return false;
+      }
+      counts.delete(key);
+      return true;
+    },
+    close() {
+      counts.clear();
+    },
+  };
+}
