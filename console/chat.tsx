@@ -140,6 +140,11 @@ export function Chat({ s }: { s: OperatorSession }) {
             </span>
           )}
         </span>
+        <span class="actions">
+          <button type="button" onClick={() => void s.downloadTranscript(conversation.id, 'html')}>
+            Transcript
+          </button>
+        </span>
         {conversation.status === 'open' && (
           <span class="actions">
             {mayWrite && (
@@ -222,7 +227,20 @@ export function Chat({ s }: { s: OperatorSession }) {
           <Composer s={s} onInput={typing.input} onSent={typing.stop} />
         </>
       ) : (
-        <p class="placeholder">This conversation is closed{conversation.closeReason === 'spam' ? ' as spam' : ''}.</p>
+        <p class="placeholder">
+          This conversation is closed{conversation.closeReason === 'spam' ? ' as spam' : ''}.
+          {conversation.closeReason === 'spam' &&
+            (s.unbanned.value.has(conversation.id) ? (
+              <span role="status"> The visitor may chat again.</span>
+            ) : (
+              <>
+                {' '}
+                <button type="button" class="unban" onClick={() => void s.unban(conversation.id)}>
+                  Undo spam (unblock the visitor)
+                </button>
+              </>
+            ))}
+        </p>
       )}
     </section>
   );

@@ -315,10 +315,19 @@ function FilterBar({ s }: { s: OperatorSession }) {
 function Conversations({ s }: { s: OperatorSession }) {
   const f = s.conversationFilter.value;
   const filtered = f.query.trim() !== '' || f.status !== 'any' || f.operator !== 'any' || f.period !== 'any';
+  const search = s.serverSearch.value;
   return (
-    <ul class="list" aria-label="Conversations">
+    <ul class="list" aria-label="Conversations" aria-busy={search.state === 'searching'}>
       {s.list.value.length === 0 && (
-        <li class="empty">{filtered ? 'Nothing loaded matches the search.' : 'No conversations here.'}</li>
+        <li class="empty">
+          {!filtered
+            ? 'No conversations here.'
+            : search.state === 'searching'
+              ? 'Searching all conversations…'
+              : search.state === 'failed'
+                ? 'Nothing loaded matches; the search of all conversations failed.'
+                : 'Nothing matches the search.'}
+        </li>
       )}
       {s.list.value.map((c) => {
         const label = conversationLabel(c);
@@ -366,6 +375,13 @@ function Conversations({ s }: { s: OperatorSession }) {
           </li>
         );
       })}
+      {filtered && search.next && search.state !== 'searching' && (
+        <li class="more">
+          <button type="button" class="link" onClick={() => void s.searchMore()}>
+            More results from all conversations
+          </button>
+        </li>
+      )}
     </ul>
   );
 }

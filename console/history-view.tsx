@@ -1,9 +1,9 @@
 /**
  * The visitor's earlier conversations and requests, inline above the current one (the
- * order they happened in). Each earlier conversation is folded; unfolding loads its
+ * order they happened in): the same browser's and, for a verified user, every device's. Each earlier conversation is folded; unfolding loads its
  * messages. Visitor text is rendered as text only.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ChatMessage, ConversationSummary, Lead } from '../src/protocol';
 import { earlierWith } from './models/history';
 import type { OperatorSession } from './session';
@@ -51,7 +51,14 @@ function EarlierConversation({ s, c }: { s: OperatorSession; c: ConversationSumm
 }
 
 export function VisitorHistoryView({ s, conversation }: { s: OperatorSession; conversation: ConversationSummary }) {
-  const history = earlierWith(conversation, s.conversations.value.values(), s.leads.value.values());
+  // The server adds what the console has not loaded: older chats, a verified user's other devices.
+  useEffect(() => void s.loadHistory(conversation.visitorId), [s, conversation.visitorId]);
+  const history = earlierWith(
+    conversation,
+    s.conversations.value.values(),
+    s.leads.value.values(),
+    s.histories.value.get(conversation.visitorId),
+  );
   if (history.conversations.length === 0 && history.leads.length === 0) return null;
   return (
     <section class="history" aria-label="Earlier with this visitor">

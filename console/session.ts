@@ -21,7 +21,9 @@ import {
   type TeamMember,
   type UploadSettings,
   type OperatorToServer,
+  type SearchQuery,
   type ServerToOperator,
+  type TranscriptFormat,
 } from '../src/protocol';
 import type { FileRef } from '../src/widget/attachments/files';
 import { uploadFiles } from '../src/widget/attachments/upload';
@@ -38,6 +40,7 @@ import {
   type ConversationFilter,
   type LeadFilter,
 } from './models/filter';
+import { sameSearch, searchQueryFor } from './models/server-search';
 import { createSettingsModel } from './models/settings';
 import { conversationLabel, leadLabel } from './models/visitor-label';
 
@@ -93,6 +96,19 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const uploads = signal<UploadSettings | null>(null);
   /** Bytes of files chosen or being sent, by upload key. */
   const fileBytes = new Map<string, Blob>();
+  /** The server's search for the current filter: its hits, and the cursor of the next page. */
+  const serverSearch = signal<{
+    query: SearchQuery | null;
+    hits: ReadonlySet<string>;
+    next: string | null;
+    state: 'idle' | 'searching' | 'done' | 'failed';
+  }>({ query: null, hits: new Set(), next: null, state: 'idle' });
+  /** Earlier conversations and requests of a visitor, from the server (across devices for a verified user). */
+  const histories = signal<ReadonlyMap<string, { conversations: ReadonlySet<string>; leads: ReadonlySet<string> }>>(
+    new Map(),
+  );
+  /** Conversations whose spam block was undone in this session. */
+  const unbanned = signal<ReadonlySet<string>>(new Set());
 
   const myId = computed(() => me.value?.id);
   const unread = createUnreadModel(localStorage, conversations, myId);
@@ -375,14 +391,51 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
             : c.status === 'open' && !c.operatorId;
     // Messages arrive outside signals; reading `messages` keeps the search fresh for the open chat.
     void messages.value;
-    return all.filter(
-      (c) =>
-        inTab(c) &&
-        matchesConversation(c, conversationFilter.value, mine, {
-          label: conversationLabel(c).name,
-          texts: searchTexts.get(c.id),
-        }),
-    );
+    const hits = serverSearch.value.hits;
+    const withoutText = { ...conversationFilter.value, query: '' };
+    return all.filter((c) => {
+      if (!inTab(c)) return false;
+      const searchable = { label: conversationLabel(c).name, texts: searchTexts.get(c.id) };
+      if (matchesConversation(c, conversationFilter.value, mine, searchable)) return true;
+      // Found by the server in text the console never loaded: the other filters still apply.
+      return hits.has(c.id) && matchesConversation(c, withoutText, mine, searchable);
+    });
+  });
+
+  /** Asks the server for (the next page of) what the filter finds; hits join the known conversations. */
+  async function searchServer(more = false) {
+    const query = searchQueryFor(conversationFilter.value, myId.value);
+    const current = serverSearch.value;
+    if (!query) {
+      serverSearch.value = { query: null, hits: new Set(), next: null, state: 'idle' };
+      return;
+    }
+    if (more && (!current.next || !sameSearch(current.query, query))) return;
+    serverSearch.value = { ...current, query, state: 'searching', ...(more ? {} : { hits: new Set(), next: null }) };
+    try {
+      const result = await socket
+        .timeout(LIMITS.ackTimeoutMs)
+        .emitWithAck('conversation:search', more ? { ...query, cursor: current.next! } : query);
+      if (!sameSearch(serverSearch.value.query, query)) return;
+      if (!result.ok) {
+        serverSearch.value = { ...serverSearch.value, state: 'failed' };
+        return;
+      }
+      const next = new Map(conversations.value);
+      for (const c of result.conversations) if (!next.has(c.id)) next.set(c.id, c);
+      conversations.value = next;
+      const hits = new Set(more ? serverSearch.value.hits : []);
+      for (const c of result.conversations) hits.add(c.id);
+      serverSearch.value = { query, hits, next: result.next, state: 'done' };
+    } catch {
+      if (sameSearch(serverSearch.value.query, query)) serverSearch.value = { ...serverSearch.value, state: 'failed' };
+    }
+  }
+  // The filter settles for a moment before the server is asked (typing a word is one search).
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  conversationFilter.subscribe(() => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => void searchServer(), 300);
   });
 
   return {
@@ -407,6 +460,50 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     canned,
     conversationFilter,
     leadFilter,
+    serverSearch,
+    /** The next page of the server's search for the current filter. */
+    searchMore: () => searchServer(true),
+    histories,
+    /** Asks the server for the visitor's earlier conversations and requests (all devices of a verified user). */
+    async loadHistory(visitorId: string) {
+      try {
+        const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('visitor:history', { visitorId });
+        if (!result.ok) return;
+        const known = new Map(conversations.value);
+        for (const c of result.conversations) if (!known.has(c.id)) known.set(c.id, c);
+        conversations.value = known;
+        const knownLeads = new Map(leads.value);
+        for (const lead of result.leads) if (!knownLeads.has(lead.id)) knownLeads.set(lead.id, lead);
+        leads.value = knownLeads;
+        const next = new Map(histories.value);
+        next.set(visitorId, {
+          conversations: new Set(result.conversations.map((c: ConversationSummary) => c.id)),
+          leads: new Set(result.leads.map((l: Lead) => l.id)),
+        });
+        histories.value = next;
+      } catch {
+        // The loaded list still answers; the server's history comes with the next opening.
+      }
+    },
+    unbanned,
+    /** Undoes Spam for the visitor of a conversation: they may chat again. */
+    async unban(conversationId: string) {
+      const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:unban', { conversationId });
+      if (result.ok) unbanned.value = new Set([...unbanned.value, conversationId]);
+      return result.ok;
+    },
+    /** Saves the conversation as a file: text, or HTML of escaped text only. */
+    async downloadTranscript(conversationId: string, format: TranscriptFormat) {
+      const result = await socket
+        .timeout(LIMITS.ackTimeoutMs)
+        .emitWithAck('transcript:get', { conversationId, format });
+      if (!result.ok) return false;
+      const url = URL.createObjectURL(new Blob([result.transcript.body], { type: result.transcript.mime }));
+      const link = Object.assign(document.createElement('a'), { href: url, download: result.transcript.filename });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      return true;
+    },
     pageVisible: visible,
     async setStatus(next: OperatorStatus) {
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('status:set', { status: next });

@@ -37,6 +37,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Page views, IP addresses and expired sessions older than this many days are deleted; unset keeps them. */
   retentionDays: number | undefined;
+  /** smtp(s)://…: e-mail follow-up (transcripts, missed replies) is on; unset, it is off. */
+  smtpUrl: string | undefined;
+  /** The From of follow-up e-mail. */
+  mailFrom: string | undefined;
   production: boolean;
 }
 
@@ -63,6 +67,8 @@ const SETTINGS = [
   'DEMO',
   'SHUTDOWN_TIMEOUT_MS',
   'RETENTION_DAYS',
+  'SMTP_URL',
+  'MAIL_FROM',
 ] as const;
 type Setting = (typeof SETTINGS)[number];
 type Raw = Partial<Record<Setting, string>>;
@@ -157,6 +163,18 @@ const schema = v.object({
   RETENTION_DAYS: v.optional(
     wholeNumber(1, 36_500, 'use a whole number of days from 1, or leave it unset to keep everything'),
   ),
+  SMTP_URL: v.optional(
+    v.pipe(
+      asText,
+      v.regex(
+        /^smtps?:\/\/[^\s]+$/i,
+        'use smtp://user:password@mail.example.com:587 (or smtps:// for TLS on connect), or leave it unset for no e-mail',
+      ),
+    ),
+  ),
+  MAIL_FROM: v.optional(
+    v.pipe(asText, v.regex(/^[^\r\n]{3,200}$/, 'use one line such as "Confab <chat@example.com>"')),
+  ),
 });
 
 /** `--config <file>` and `--demo` from the command line; everything else is a setting. */
@@ -233,6 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       'SITES_FILE: not set. Point it at your sites file (see README, Configuration), or run the demo with --demo.',
     );
   }
+  if (settings.SMTP_URL && !settings.MAIL_FROM) {
+    problems.push(
+      'MAIL_FROM: not set while SMTP_URL is. Set the sender, such as MAIL_FROM="Shop chat <chat@shop.example>".',
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -250,6 +273,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demo,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     retentionDays: settings.RETENTION_DAYS,
+    smtpUrl: settings.SMTP_URL,
+    mailFrom: settings.MAIL_FROM,
     production,
   };
 }

@@ -19,6 +19,8 @@ import type { VisitorConnections } from './visitor-connections';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
+import type { FollowUp } from './follow-up';
+import type { WaitingLine } from './waiting-line';
 import type { Uploads } from './uploads';
 import type { WebhookSender } from './webhook';
 
@@ -39,6 +41,10 @@ export interface ServerContext {
   /** Whether other nodes serve the same sites (REDIS_URL): some sockets live there. */
   clustered: boolean;
   log: (message: string) => void;
+  /** Queue positions and expected waits for visitors nobody has answered yet. */
+  waitingLine?: WaitingLine;
+  /** E-mail follow-up (transcripts, missed replies); its mailer is absent without SMTP. */
+  followUp?: FollowUp;
   /** Counters the gateways feed directly (the store's are fed by its wrapper). */
   metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
   /** Files: grants, uploads, signed download URLs (uploads.ts). */

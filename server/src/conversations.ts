@@ -72,6 +72,7 @@ export async function pickUp(
     broadcastMessage(ctx, conversation, message);
   }
   publishConversation(ctx, conversation.id);
+  ctx.waitingLine?.refresh(site.id);
   return true;
 }
 
@@ -87,6 +88,7 @@ export async function closeConversation(
     .to(rooms.owner(conversation.site, conversation.owner))
     .emit('conversation:closed', { conversationId: conversation.id, reason });
   publishConversation(ctx, conversation.id);
+  ctx.waitingLine?.refresh(conversation.site);
   refreshOnline(ctx, conversation.site, conversation.owner);
   return true;
 }

@@ -71,3 +71,38 @@ export function isOpen(hours: BusinessHours | undefined, now: Date): boolean {
   if (hours.holidays?.includes(date)) return false;
   return (hours.weekly[weekday] ?? []).some(([start, end]) => minute >= minutes(start) && minute < minutes(end));
 }
+
+/** Epoch ms of the wall-clock `minute` of `date` ("YYYY-MM-DD") in `timeZone` (DST-aware). */
+function zonedTime(date: string, minute: number, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d, 0, minute);
+  let guess = wall;
+  // The zone's offset at the guess, applied twice: right on both sides of a DST change.
+  for (let i = 0; i < 2; i++) {
+    const seen = localTime(new Date(guess), timeZone);
+    const [sy, sm, sd] = seen.date.split('-').map(Number) as [number, number, number];
+    guess += wall - Date.UTC(sy, sm - 1, sd, 0, seen.minute);
+  }
+  return guess;
+}
+
+/**
+ * When the site next opens after `now` (epoch ms), looking up to two weeks ahead past
+ * holidays; null when no hours are set (always open) or none come in that time.
+ */
+export function nextOpening(hours: BusinessHours | undefined, now: Date): number | null {
+  if (!hours) return null;
+  const today = localTime(now, hours.timeZone).date;
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  let best: number | null = null;
+  for (let offset = 0; offset <= 14 && best === null; offset++) {
+    const day = new Date(Date.UTC(y, m - 1, d + offset));
+    const date = day.toISOString().slice(0, 10);
+    if (hours.holidays?.includes(date)) continue;
+    for (const [start] of hours.weekly[WEEKDAYS[day.getUTCDay()]!] ?? []) {
+      const at = zonedTime(date, minutes(start), hours.timeZone);
+      if (at > now.getTime() && isOpen(hours, new Date(at)) && (best === null || at < best)) best = at;
+    }
+  }
+  return best;
+}

@@ -69,6 +69,7 @@ async function serve(): Promise<void> {
       retentionDays: config.retentionDays,
       redisUrl: config.redisUrl,
       presenceGraceMs: config.presenceGraceMs,
+      ...(config.smtpUrl && config.mailFrom ? { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } } : {}),
       sites,
       demoPages: config.demo,
       logger,

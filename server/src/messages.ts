@@ -17,6 +17,7 @@ import { publishConversation, toChatMessage, type ServerContext } from './contex
 import { heldByColleague, takeOverFromAbsent } from './assignment';
 import { takesNewChats } from './availability';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
+import { noteMissedReply } from './follow-up';
 import type { OperatorConfig, SiteConfig } from './sites';
 import { AttachmentUnavailableError, type ConversationRow } from './store';
 import { refreshOnline } from './visitor-presence';
@@ -119,12 +120,19 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     if (!duplicate) {
       broadcastMessage(ctx, conversation, message, except);
       if (created) {
+        // A new chat joins the waiting line (and leaves it at once if its last operator takes it).
+        ctx.waitingLine?.refresh(site.id);
         refreshOnline(ctx, site.id, conversation.owner);
         preferPreviousOperator(ctx, conversation).catch((error: unknown) =>
           ctx.log(`previous operator not assigned: ${String(error)}`),
         );
       }
       publishConversation(ctx, conversation.id);
+      if (from.kind === 'operator') {
+        noteMissedReply(ctx, site, conversation, message.text).catch((error: unknown) =>
+          ctx.log(`missed-reply e-mail not queued: ${String(error)}`),
+        );
+      }
     }
     return { ok: true, message };
   }

@@ -42,6 +42,7 @@ import {
 } from './payloads';
 import { publicProfile, uploadSettings, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, MessageRow } from './store';
+import { attachSearchHandlers } from './workspace-gateway';
 import { onlineVisitors, refreshOnline, snapshotOf } from './visitor-presence';
 import type { VisitorSocket } from './visitor-session';
 
@@ -80,6 +81,8 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
     socket.on('disconnect', () => {
       if (present) ctx.presence.disconnect(site.id, operator.id, socket.id);
     });
+
+    attachSearchHandlers(ctx, socket);
 
     /** Runs an async handler; a failure is logged and answered. */
     const guard = <T>(what: string, work: () => Promise<unknown>, ack?: (res: T) => void, failure?: T) =>

@@ -34,6 +34,9 @@ import { localRateLimiters } from './rate-limit';
 import { connectRedis } from './redis';
 import { createRedisPresence } from './redis-presence';
 import { redisRateLimiters } from './redis-rate-limit';
+import { MISSED_REPLY_DELAY_MS, stillWanted } from './follow-up';
+import { createMailer } from './mail';
+import { createWaitingLine } from './waiting-line';
 import { createRedisVisitorConnections } from './redis-visitor-connections';
 import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
 import { tellOffline } from './visitor-presence';
@@ -86,6 +89,8 @@ export interface ServerOptions {
   retentionDays?: number;
   /** How often idle conversations are looked for (sites set the timeout itself). */
   idleSweepMs?: number;
+  /** E-mail follow-up over SMTP (SMTP_URL, MAIL_FROM); off without it. */
+  mail?: { smtpUrl: string; from: string; retryDelaysMs?: number[]; pollMs?: number; missedReplyDelayMs?: number };
   /**
    * The folder of uploaded files (FILES_DIR), with the key that signs their download URLs;
    * `dataDir`/files when not given. Nodes of one deployment share it.
@@ -268,6 +273,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const site = ctx.sites.get(siteId);
     if (site) ctx.operators.local.to(rooms.operators(siteId)).emit('team:updated', team(ctx, site));
     ctx.refreshAvailability(siteId);
+    ctx.waitingLine?.refresh(siteId);
   };
   const graceMs = options.presenceGraceMs ?? 30_000;
   const presence: Presence = redis
@@ -313,6 +319,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clustered: redis !== undefined,
     log,
     metrics,
+  };
+  ctx.waitingLine = createWaitingLine(ctx);
+  const mail = options.mail;
+  ctx.followUp = {
+    missedReplyDelayMs: mail?.missedReplyDelayMs ?? MISSED_REPLY_DELAY_MS,
+    mailer:
+      mail &&
+      createMailer({
+        store,
+        log,
+        smtpUrl: mail.smtpUrl,
+        from: mail.from,
+        retryDelaysMs: mail.retryDelaysMs,
+        pollMs: mail.pollMs,
+        isLeader: leadership.isLeader,
+        stillWanted: (email) => stillWanted(ctx, email),
+      }),
   };
   const messages = createMessageService(
     ctx,
@@ -414,8 +437,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(hoursTimer);
         clearInterval(idleTimer);
         clearInterval(retentionTimer);
+        ctx.waitingLine?.close();
         clearInterval(fileTimer);
         await ctx.webhooks.close();
+        await ctx.followUp?.mailer?.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();

@@ -14,8 +14,11 @@ import {
   type Rating,
 } from '../../src/protocol';
 import { availabilityFor, groupForUrl, sameAvailability } from './availability';
+import { nextOpening } from './hours';
 import { rooms, type ServerContext } from './context';
 import { closeConversation, publishRating } from './conversations';
+import { attachFollowUpHandlers } from './follow-up-gateway';
+import { rememberTypedEmail } from './follow-up';
 import { createLeadHandler } from './lead-handler';
 import type { MessageService } from './messages';
 import { check, ratingPayload, readMark } from './payloads';
@@ -48,6 +51,9 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
     now = availabilityFor(socket.data.site, socket.data.group, ctx.presence),
   ) => {
     if (sameAvailability(socket.data.availability, now)) return;
+    // Closed by the clock: the widget says when the team is back (computed only on a change).
+    const opensAt = now.reason === 'hours' ? nextOpening(socket.data.site.hours, new Date()) : null;
+    if (opensAt !== null) now.opensAt = opensAt;
     socket.data.availability = now;
     socket.emit('availability', now);
   };
@@ -88,6 +94,7 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
     };
 
     // Listeners first: what the client sends right after `session` must find them.
+    attachFollowUpHandlers(ctx, socket);
     socket.on('disconnect', () => {
       announceOffline(ctx, socket);
       // Constant work per disconnect: the page view (if any) ends in the next group commit.
@@ -169,7 +176,13 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
         async () => {
           if (await store.isBlocked(site.id, owner, visitorId))
             return ack(fail('blocked', 'the operator ended the dialogue'));
-          ack(await submitLead(site, visitorId, socket.handshake.address, payload, () => snapshotOf(ctx, socket)));
+          const result = await submitLead(site, visitorId, socket.handshake.address, payload, () =>
+            snapshotOf(ctx, socket),
+          );
+          ack(result);
+          // An address typed into the form (not quarantined) may receive follow-up mail.
+          const lead = result.ok ? await store.getLead(result.leadId) : undefined;
+          if (lead && !lead.spam) await rememberTypedEmail(ctx, site.id, visitorId, lead.email);
         },
         ack,
         fail('internal', 'the request could not be stored; it will be retried'),
@@ -233,6 +246,7 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
       await inPageOrder(() => beginPageView(ctx, socket));
       socket.emit('session', session);
       tellAvailability(socket);
+      ctx.waitingLine?.refresh(site.id, owner);
       await announce(ctx, socket, 'visitor:online');
     })().catch((error: unknown) => {
       ctx.log(`visitor connection failed: ${String(error)}`);

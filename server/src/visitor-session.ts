@@ -9,6 +9,7 @@ import {
   LIMITS,
   cleanHint,
   cleanVisitorContext,
+  isEmail,
   isId,
   type Availability,
   type PageContext,
@@ -99,6 +100,8 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
     region: regionFromTimeZone(env?.timeZone),
   });
   if (user) await store.adoptConversations(site.id, visitorId, owner);
+  // A verified identity's address may receive follow-up mail; a data-email hint never does.
+  if (user?.email && isEmail(user.email)) await store.setFollowUpEmail(site.id, visitorId, user.email);
 
   const latest = await store.latestConversation(site.id, owner);
   const resumes =
@@ -115,9 +118,10 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
         .flat()
         .slice(-LIMITS.historyReplay);
   const operator = latest && findOperator(ctx, site.id, latest.operatorId);
+  const typicalReplyMs = await ctx.waitingLine?.typicalReplyMs(site.id);
   const rating = latest?.status === 'closed' ? toRating(latest) : null;
   return {
-    site: publicSiteInfo(site),
+    site: { ...publicSiteInfo(site), ...(typicalReplyMs ? { typicalReplyMs } : {}) },
     conversationId: latest?.id ?? null,
     status: latest?.status ?? null,
     closeReason: latest?.closeReason ?? null,

@@ -17,7 +17,11 @@ import type {
   LeadStatus,
   OperatorProfile,
   OperatorStatus,
+  QueueState,
   Rating,
+  SearchQuery,
+  Transcript,
+  TranscriptFormat,
   TransferNote,
   UploadSettings,
   VisitorSession,
@@ -133,6 +137,20 @@ export interface VisitorToServer {
   'rating:dismiss': (payload: { conversationId: string }, ack: (res: Ack<{ rating: Rating }>) => void) => void;
   /** The visitor has seen the conversation up to `seq`. */
   read: (payload: { conversationId: string; seq: number }) => void;
+  /** One of the owner's conversations as a file to save. */
+  'transcript:get': (
+    payload: { conversationId: string; format: TranscriptFormat },
+    ack: (res: Ack<{ transcript: Transcript }>) => void,
+  ) => void;
+  /**
+   * E-mails the transcript to `email` as typed by the visitor in the widget, or without it
+   * to the verified user's address or the one given in a request form. Never to a
+   * `data-email` hint.
+   */
+  'transcript:email': (
+    payload: { conversationId: string; email?: string },
+    ack: (res: Ack<{ queued: true }>) => void,
+  ) => void;
   'upload:grant': (payload: UploadGrantPayload, ack: (res: UploadGrantAck) => void) => void;
   /** A fresh signed download URL for an attachment of the visitor's own conversations. */
   'attachment:url': (payload: { attachmentId: string }, ack: (res: AttachmentUrlAck) => void) => void;
@@ -152,6 +170,8 @@ export interface ServerToVisitor {
   read: (payload: { conversationId: string; seq: number }) => void;
   /** The rating changed (another tab of the same visitor). */
   rating: (rating: Rating) => void;
+  /** While the chat waits for an operator: its place in line and the expected wait. */
+  queue: (queue: QueueState) => void;
 }
 
 /** Handshake `auth` of an operator connection: a token from POST /api/operator/login. */
@@ -247,6 +267,28 @@ export interface OperatorToServer {
   'lead:spam': (payload: { limit?: number }, ack: (res: Ack<{ leads: Lead[] }>) => void) => void;
   /** "Not spam": the request joins the others, operators hear `lead:new`, the webhook fires. */
   'lead:not-spam': (payload: { leadId: string }, ack: (res: Ack<{ lead: Lead }>) => void) => void;
+  /** Search across the site's whole history; `next` pages on (null: no more). */
+  'conversation:search': (
+    payload: SearchQuery,
+    ack: (res: Ack<{ conversations: ConversationSummary[]; next: string | null }>) => void,
+  ) => void;
+  /**
+   * The visitor's other conversations and requests, newest first: the same browser's, and
+   * for a verified user every device's. Never matched by a name or e-mail the visitor gave.
+   */
+  'visitor:history': (
+    payload: { visitorId: string },
+    ack: (res: Ack<{ conversations: ConversationSummary[]; leads: Lead[] }>) => void,
+  ) => void;
+  /** Undoes Spam: the visitor (and a verified user's every device) may chat again. */
+  'conversation:unban': (
+    payload: { conversationId: string },
+    ack: (res: Ack<{ conversation: ConversationSummary }>) => void,
+  ) => void;
+  'transcript:get': (
+    payload: { conversationId: string; format: TranscriptFormat },
+    ack: (res: Ack<{ transcript: Transcript }>) => void,
+  ) => void;
   /** Passes the conversation on; only its operator (or anyone, while nobody has it) may. */
   'conversation:transfer': (
     payload: TransferPayload,

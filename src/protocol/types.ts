@@ -110,6 +110,8 @@ export interface SiteInfo {
   titleAlert?: false;
   /** The site's theme from its config: the first source the page's settings override. */
   theme?: Theme;
+  /** Median time to an operator's reply over recent days; absent with too few replies to say. */
+  typicalReplyMs?: number;
   /** Uploads this site accepts; null when they are off. Optional: older servers leave it out. */
   uploads?: UploadSettings | null;
 }
@@ -137,6 +139,43 @@ export const CHOOSABLE_STATUSES: readonly OperatorStatus[] = ['available', 'busy
 export interface Availability {
   online: boolean;
   reason?: 'hours' | 'nobody';
+  /** With reason `hours`: when the site opens next (epoch ms, from its business hours); absent when it never does. */
+  opensAt?: number;
+}
+
+/**
+ * Where a visitor's chat stands while nobody has picked it up: its place among the site's
+ * waiting chats (1 = next) and the expected wait — the median pick-up time × position ÷
+ * operators available — or null when there are too few recent pick-ups to say.
+ */
+export interface QueueState {
+  conversationId: string;
+  position: number;
+  expectedWaitMs: number | null;
+}
+
+/** One page of the operators' server-side search, newest activity first. */
+export interface SearchQuery {
+  /** Words looked for in message text (full text, by word prefix) and in the visitor's name or e-mail. */
+  text?: string;
+  status?: 'open' | 'closed' | 'spam';
+  /** An operator id, or 'none' for chats nobody took. */
+  operatorId?: string;
+  /** Last activity from / before (epoch ms). */
+  from?: number;
+  to?: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
+  limit?: number;
+}
+
+export type TranscriptFormat = 'text' | 'html';
+
+/** A conversation written out as a file: plain text, or HTML made of escaped text only. */
+export interface Transcript {
+  filename: string;
+  mime: string;
+  body: string;
 }
 
 export type LeadStatus = 'new' | 'in_work' | 'done';

@@ -44,8 +44,7 @@ a{color:inherit}
 .msg.visitor{align-self:flex-end;align-items:flex-end}
 .bubble{padding:8px 12px;border-radius:calc(var(--confab-radius,16px) - 2px);max-width:100%;white-space:pre-wrap;overflow-wrap:anywhere;background:${v('operatorBubble')};color:${v('operatorText')}}
 .visitor .bubble{background:var(--confab-visitor-bubble,var(--confab-accent,${LIGHT.visitorBubble}));color:${v('visitorText')}}
-.msg.failed .bubble{opacity:.7}
-.meta{font-size:11px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
+.msg.failed .bubble,.meta{font-size:11px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
 .meta button{all:unset;cursor:pointer;color:${DANGER};font-weight:600;text-decoration:underline}
 .meta .error{color:${DANGER}}
 .author{font-size:12px;color:${v('mutedText')};margin:0 4px 2px}
@@ -62,7 +61,6 @@ a{color:inherit}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .quote{margin:0 0 6px;padding:4px 8px;border-inline-start:3px solid currentColor;opacity:.85;font-size:12px;display:flex;flex-direction:column}
 .quote span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.msg.deleted .bubble{opacity:.7}
 .meta .reply{color:inherit;font-weight:600;text-decoration:none}
 .meta .read{color:${SUCCESS}}
 .replying{display:flex;gap:8px;align-items:center;justify-content:space-between;padding:6px 12px;font-size:12px;border-top:1px solid rgba(0,0,0,.08)}

@@ -44,6 +44,7 @@ export function bindServerEvents(transport: Transport, targets: ConnectionTarget
     'operator:assigned': (operator) => conversation.setOperator(operator),
     'conversation:closed': ({ conversationId, reason }) => conversation.closed(conversationId, reason),
     availability: (availability) => targets.setAvailability(availability),
+    queue: (state) => conversation.setQueue(state),
   };
   const unsubscribe = (Object.keys(handlers) as (keyof ServerToVisitor)[]).map((event) =>
     transport.on(event, handlers[event]),

@@ -264,7 +264,7 @@ describeInBrowser('the operator console as a workspace', () => {
     await expect.poll(() => console.locator('.list button').count()).toBe(1);
     expect(await console.locator('.list button').textContent()).toContain('spam');
     await console.locator('#search').fill('keyboard');
-    await console.locator('.list .empty', { hasText: 'Nothing loaded matches' }).waitFor();
+    await console.locator('.list .empty', { hasText: 'Nothing matches the search.' }).waitFor();
     expect(await axeViolations(console)).toEqual([]);
 
     expect(operator.errors).toEqual([]);

@@ -660,6 +660,15 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
           type: 'lead.created',
           body: JSON.stringify({ lead: { visitorId: who.id } }),
         });
+        await store.enqueueEmail({
+          site: 'shop',
+          kind: 'transcript',
+          dedupeKey: `transcript:${c.id}`,
+          conversationId: c.id,
+          toAddress: `${who.id}@example.com`,
+          subject: 'Your chat',
+          text: `hi from ${who.id}`,
+        });
       }
       const exported = await store.exportVisitor('shop', v.id);
       expect(exported).toMatchObject({
@@ -670,6 +679,7 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
           { visitorId: v.id, message: 'again', spam: 'visitor_limit' },
         ],
         pageViews: [{ url: 'https://shop.example/p' }],
+        emails: [{ toAddress: `${v.id}@example.com`, kind: 'transcript' }],
       });
       const conversationId = exported!.conversations[0]!.id;
 
@@ -683,6 +693,8 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       );
       expect(await store.pageViews('shop', v.id)).toEqual([]);
       expect((await store.listWebhooks('shop', { limit: 1000 })).filter((w) => w.body.includes(v.id))).toEqual([]);
+      expect((await store.listEmails('shop')).filter((e) => e.toAddress.startsWith(v.id))).toEqual([]);
+      expect((await store.listEmails('shop')).filter((e) => e.toAddress.startsWith(bystander.id))).toHaveLength(1);
       expect(await store.eraseVisitor('shop', v.id)).toBe(false);
 
       const kept = await store.exportVisitor('shop', bystander.id);

@@ -4,7 +4,16 @@
  */
 import type { ContextSnapshot } from '../../../src/protocol';
 import { ATTACHMENT } from './kysely-attachments';
-import type { AttachmentRow, ConversationRow, MessageRow, PageViewRow, Store, VisitorRow } from './types';
+import { EMAIL_COLUMNS } from './kysely-mail';
+import type {
+  AttachmentRow,
+  ConversationRow,
+  MessageRow,
+  OutgoingEmail,
+  PageViewRow,
+  Store,
+  VisitorRow,
+} from './types';
 import type { Db, Writer } from './writer';
 
 type DataCareMethods = Pick<Store, 'purgeBefore' | 'exportVisitor' | 'eraseVisitor'>;
@@ -109,6 +118,13 @@ export function dataCareMethods(
           )
           .orderBy('createdAt')
           .execute()) as AttachmentRow[],
+        emails: (await db
+          .selectFrom('emailOutbox')
+          .select(EMAIL_COLUMNS)
+          .where('site', '=', site)
+          .where('conversationId', 'in', [...contextOf.keys(), ''])
+          .orderBy('createdAt')
+          .execute()) as OutgoingEmail[],
       };
     },
 
@@ -129,6 +145,8 @@ export function dataCareMethods(
           .where((eb) => eb.or([eb('visitorId', '=', visitorId), eb('conversationId', 'in', [...conversationIds, ''])]))
           .execute();
         if (conversationIds.length) {
+          // A follow-up carries the visitor's address and the transcript: it goes with the chat.
+          await trx.deleteFrom('emailOutbox').where('conversationId', 'in', conversationIds).execute();
           await trx.deleteFrom('messages').where('conversationId', 'in', conversationIds).execute();
           await trx.deleteFrom('conversations').where('id', 'in', conversationIds).execute();
         }

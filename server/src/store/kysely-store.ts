@@ -16,6 +16,8 @@ import { cannedMethods } from './kysely-canned';
 import { ATTACHMENT, attachmentMethods, storedAttachment } from './kysely-attachments';
 import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
+import { mailMethods } from './kysely-mail';
+import { workspaceMethods } from './kysely-workspace';
 import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
@@ -618,6 +620,8 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     ...leadMethods(db, writer, newId, now),
     ...attachmentMethods(db, writer, newId, now),
     ...webhookMethods(db, writer, newId, now),
+    ...workspaceMethods(db, writer, engine),
+    ...mailMethods(db, writer, newId, now),
     ...assignmentMethods(db, writer, now),
     ...cannedMethods(db, writer, newId, now),
 

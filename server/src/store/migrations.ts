@@ -110,4 +110,29 @@ export const MIGRATIONS = [
    CREATE INDEX attachments_by_conversation ON attachments (conversation_id);
    CREATE INDEX attachments_unattached ON attachments (created_at) WHERE message_id IS NULL;
    ALTER TABLE messages ADD COLUMN attachments TEXT;`,
+  // Search: message text in an FTS5 index (external content: the text is stored once, in
+  // messages; triggers keep the index in step with inserts, edits and deletes).
+  `CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+   INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+   CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+     INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
+   END;
+   CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+   END;
+   CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+     INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
+   END;`,
+  // E-mail follow-up goes through an outbox like webhooks; `follow_up_email` is the only
+  // address mail may go to: typed by the visitor (request form, transcript field) or from
+  // a verified identity, never a data-email hint.
+  `ALTER TABLE visitors ADD COLUMN follow_up_email TEXT;
+   CREATE TABLE email_outbox (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, kind TEXT NOT NULL, dedupe_key TEXT NOT NULL UNIQUE,
+     conversation_id TEXT, to_address TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'skipped')),
+     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE INDEX email_outbox_due ON email_outbox (status, next_attempt_at);`,
 ];

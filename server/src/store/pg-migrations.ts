@@ -84,4 +84,16 @@ export const PG_MIGRATIONS = [
    CREATE INDEX attachments_by_conversation ON attachments (conversation_id);
    CREATE INDEX attachments_unattached ON attachments (created_at) WHERE message_id IS NULL;
    ALTER TABLE messages ADD COLUMN attachments TEXT;`,
+  // Search: PostgreSQL full text over message text ('simple': no language's stemming, as
+  // sites chat in many languages), by an expression index the search query repeats.
+  `CREATE INDEX messages_fts ON messages USING GIN (to_tsvector('simple', text));`,
+  // E-mail follow-up goes through an outbox like webhooks (see migrations.ts).
+  `ALTER TABLE visitors ADD COLUMN follow_up_email TEXT;
+   CREATE TABLE email_outbox (
+     id TEXT PRIMARY KEY, site TEXT NOT NULL, kind TEXT NOT NULL, dedupe_key TEXT NOT NULL UNIQUE,
+     conversation_id TEXT, to_address TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'skipped')),
+     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
+     created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+   CREATE INDEX email_outbox_due ON email_outbox (status, next_attempt_at);`,
 ];

@@ -30,6 +30,8 @@ export interface VisitorsTable {
   visitStartedAt: number;
   createdAt: number;
   lastSeenAt: number;
+  /** The address follow-up mail may go to (never a data-email hint). */
+  followUpEmail: Generated<string | null>;
 }
 
 export interface ConversationsTable {
@@ -150,6 +152,28 @@ export interface WebhookDeliveriesTable {
   updatedAt: number;
 }
 
+export type EmailStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+export interface EmailOutboxTable {
+  id: string;
+  site: string;
+  /** 'transcript' or 'missed_reply'. */
+  kind: string;
+  /** One e-mail per key, however often it is asked for. */
+  dedupeKey: string;
+  conversationId: string | null;
+  toAddress: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  status: EmailStatus;
+  attempts: Generated<number>;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface CannedRepliesTable {
   id: string;
   site: string;
@@ -169,6 +193,7 @@ export interface Database {
   leads: LeadsTable;
   pageViews: PageViewsTable;
   webhookDeliveries: WebhookDeliveriesTable;
+  emailOutbox: EmailOutboxTable;
   cannedReplies: CannedRepliesTable;
   attachments: AttachmentsTable;
 }

@@ -270,6 +270,8 @@ export interface VisitorExport {
   pageViews: PageViewRow[];
   /** The files of the visitor's conversations and uploads (the bytes are in the file store). */
   attachments: AttachmentRow[];
+  /** E-mail follow-ups of the visitor's conversations (sent, waiting or given up). */
+  emails: OutgoingEmail[];
 }
 
 /** What a retention sweep removed. */
@@ -278,6 +280,63 @@ export interface Purged {
   /** Visitors, conversation snapshots and request snapshots whose IP address was cleared. */
   ipAddresses: number;
   sessions: number;
+}
+
+/** A search over a site's conversations (see SearchQuery in src/protocol). */
+export interface SearchFilters {
+  text?: string;
+  status?: 'open' | 'closed' | 'spam';
+  operatorId?: string;
+  from?: number;
+  to?: number;
+  cursor?: string;
+  limit?: number;
+}
+
+/** One message's place in time, for reply-time statistics. */
+export interface MessageTiming {
+  conversationId: string;
+  seq: number;
+  author: Author;
+  createdAt: number;
+}
+
+export type EmailOutcome =
+  | { status: 'sent' }
+  | { status: 'skipped'; error: string }
+  | { status: 'pending'; error: string; retryAt: number }
+  | { status: 'failed'; error: string };
+
+export interface NewEmail {
+  site: string;
+  kind: 'transcript' | 'missed_reply';
+  /** One e-mail per key, however often it is asked for. */
+  dedupeKey: string;
+  conversationId?: string;
+  toAddress: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Not sent before this time (epoch ms): a missed-reply mail waits to see if the visitor reads it. */
+  notBefore?: number;
+}
+
+export interface OutgoingEmail {
+  id: string;
+  site: string;
+  kind: string;
+  dedupeKey: string;
+  conversationId: string | null;
+  toAddress: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** Which database a store runs on. */
@@ -399,11 +458,41 @@ export interface Store {
   exportVisitor(site: string, visitorId: string): Promise<VisitorExport | undefined>;
   /**
    * Deletes everything about one visitor: the visitor, the conversations their device
-   * started (with every message), their requests, page views and the webhook deliveries
-   * that carried them. Returns false when there was no such visitor.
+   * started (with every message and e-mail follow-up), their requests, page views and the
+   * webhook deliveries that carried them. Returns false when there was no such visitor.
    */
   eraseVisitor(site: string, visitorId: string): Promise<boolean>;
 
+  /**
+   * A page of the site's conversations matching `filters`, newest activity first; text is
+   * matched by full text (FTS5 on SQLite, tsvector on PostgreSQL) and against the visitor's
+   * name and e-mail. `next` is the cursor of the following page, or null.
+   */
+  searchConversations(site: string, filters: SearchFilters): Promise<{ ids: string[]; next: string | null }>;
+  /**
+   * The conversations and requests of a visitor's browser and, for a verified user, of every
+   * device of theirs, newest first. Undefined for an unknown visitor.
+   */
+  visitorHistory(
+    site: string,
+    visitorId: string,
+    limit: number,
+  ): Promise<{ conversationIds: string[]; leadIds: string[] } | undefined>;
+  /** Lifts a spam block from the visitor and, for a verified user, from every device of theirs. */
+  unblockOwner(site: string, owner: string, visitorId: string): Promise<void>;
+  /** Open conversations nobody has taken in which the visitor wrote, first come first. */
+  waitingConversations(site: string): Promise<{ id: string; owner: string; createdAt: number }[]>;
+  /** Message times of the site's conversations active since `since`, by conversation and number. */
+  responseSamples(site: string, since: number, limit: number): Promise<MessageTiming[]>;
+  /** The address the visitor typed (request form, transcript field) or a verified identity's. */
+  setFollowUpEmail(site: string, visitorId: string, email: string): Promise<void>;
+  followUpEmail(site: string, owner: string, visitorId: string): Promise<string | undefined>;
+
+  /** Puts an e-mail in the outbox; false when one with the same dedupe key is there already. */
+  enqueueEmail(email: NewEmail): Promise<boolean>;
+  claimEmails(leaseMs: number, limit: number): Promise<OutgoingEmail[]>;
+  finishEmail(id: string, outcome: EmailOutcome): Promise<void>;
+  listEmails(site: string, status?: OutgoingEmail['status']): Promise<OutgoingEmail[]>;
   /** An operator's own canned replies (`operatorId`), or the site's shared ones from the owner API (null), oldest first. */
   listCannedReplies(site: string, operatorId: string | null): Promise<CannedReply[]>;
   /** Adds (no `id`) or edits one of the operator's own replies; at most `limit` each. */

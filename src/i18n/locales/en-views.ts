@@ -2,9 +2,17 @@
 import type { PluralForms } from './en';
 
 const enViews = {
+  'teaser.dismiss': 'Dismiss',
+  'end.confirm': 'End this chat?',
+  'end.yes': 'End chat',
+  'end.no': 'Keep chatting',
+  'reply.typical': 'We usually reply in about {minutes} min.',
+  'queue.place': 'Your place in line: {count}',
+  'queue.wait': 'about {minutes} min wait',
   'form.title': 'Leave a request',
   'form.intro.nobody': 'No one can answer right now. Leave your contacts and we will get back to you.',
   'form.intro.hours': 'We are closed now. Leave your contacts and we will get back to you during working hours.',
+  'form.opensAt': 'We open again: {time}.',
   'form.name': 'Name',
   'form.phone': 'Phone',
   'form.email': 'E-mail',

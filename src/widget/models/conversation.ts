@@ -11,6 +11,7 @@ import {
   type CloseReason,
   type ConversationStatus,
   type OperatorProfile,
+  type QueueState,
   type Rating,
   type SiteInfo,
   type VisitorSession,
@@ -36,6 +37,8 @@ export const ConversationModel = createModel((storage: Storage) => {
   const operatorReadSeq = signal(0);
   /** The rating asked for after a normal end, until given or dismissed. */
   const rating = signal<Rating | null>(null);
+  /** The chat's place in line while nobody has taken it (the server's `queue`). */
+  const queue = signal<QueueState | null>(null);
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
 
@@ -78,6 +81,7 @@ export const ConversationModel = createModel((storage: Storage) => {
     rating,
     lastChange,
     unread,
+    queue,
   } satisfies Record<string, ReadonlySignal<unknown>>;
   return {
     ...(readonly as { [K in keyof typeof readonly]: ReadonlySignal<(typeof readonly)[K]['value']> }),
@@ -92,6 +96,10 @@ export const ConversationModel = createModel((storage: Storage) => {
       rating.value = session.rating;
       blocked.value = session.blocked;
       merge(session.messages);
+    },
+
+    setQueue(state: QueueState) {
+      queue.value = state;
     },
 
     /** An operator edited or deleted a message. */

@@ -1,19 +1,22 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import type { WidgetModel } from '../widget';
+import { lazyView } from './lazy';
+
+/** The question itself is a chunk of its own, fetched on the first click (few visitors end a chat themselves). */
+const EndConfirm = lazyView(() => import('./end-confirm').then((m) => m.EndConfirm));
 
 /**
  * "End chat" with a confirmation, so a stray click does not end the conversation. Focus
- * follows the question: to its safe answer when asked (so Enter never ends a chat by
- * accident), back to "End chat" when the visitor keeps chatting. Escape keeps chatting.
+ * follows the question: to its safe answer when asked (end-confirm.tsx; so Enter never
+ * ends a chat by accident), back to "End chat" when the visitor keeps chatting.
  */
 export function EndChat({ widget }: { widget: WidgetModel }) {
   const [asking, setAsking] = useState(false);
-  const focusTarget = useRef<HTMLButtonElement>(null);
+  const endButton = useRef<HTMLButtonElement>(null);
   const answered = useRef(false);
-  // Layout effect: focus moves in the same task as the render, before the next key arrives.
   useLayoutEffect(() => {
-    if (answered.current) focusTarget.current?.focus();
+    if (answered.current && !asking) endButton.current?.focus();
   }, [asking]);
   const ask = (next: boolean) => {
     answered.current = true;
@@ -23,35 +26,11 @@ export function EndChat({ widget }: { widget: WidgetModel }) {
   if (!asking) {
     return (
       <div class="end-bar">
-        <button type="button" class="link" key="end" ref={focusTarget} onClick={() => ask(true)}>
+        <button type="button" class="link" key="end" ref={endButton} onClick={() => ask(true)}>
           {t('end.button')}
         </button>
       </div>
     );
   }
-  return (
-    <div
-      class="end-bar confirm"
-      role="alertdialog"
-      aria-label={t('end.confirm')}
-      onKeyDown={(event) => {
-        if (event.key !== 'Escape') return;
-        event.stopPropagation(); // the panel closes on Escape; here it only withdraws the question
-        ask(false);
-      }}
-    >
-      <span>{t('end.confirm')}</span>
-      <button
-        type="button"
-        class="link danger"
-        key="yes"
-        onClick={() => void widget.ending.endChat().then(() => setAsking(false))}
-      >
-        {t('end.yes')}
-      </button>
-      <button type="button" class="link" key="no" ref={focusTarget} onClick={() => ask(false)}>
-        {t('end.no')}
-      </button>
-    </div>
-  );
+  return <EndConfirm widget={widget} keep={() => ask(false)} ended={() => setAsking(false)} />;
 }

@@ -4,7 +4,7 @@ import type { LeadField } from '../../protocol';
 import { checkField, validateLead } from '../../protocol/lead';
 import { addLeadRules } from '../models/lead-rules';
 import enViews from '../../i18n/locales/en-views';
-import { addEnglish, t, type MessageKey } from '../../i18n';
+import { addEnglish, locale, t, type MessageKey } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import { CONTROLS_CSS } from '../../themes/controls-css';
 import { FORM_CSS } from '../../themes/form-css';
@@ -48,6 +48,16 @@ function holdChecksUntilRelease(check: (field: LeadField) => void) {
 }
 
 /** The request form shown when no one can chat; validated on blur and on submit. */
+/** When the team is back, in the visitor's time zone and language: the time today, else the day and time. */
+function formatOpening(at: number, lang: string): string {
+  const today = new Date().toDateString() === new Date(at).toDateString();
+  return new Intl.DateTimeFormat(lang, {
+    ...(today ? {} : { weekday: 'long' }),
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(at);
+}
+
 export function LeadForm({ widget }: { widget: WidgetModel }) {
   const form = useRef<HTMLFormElement>(null);
   const { request } = widget;
@@ -58,6 +68,7 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
   const errors = leadForm.errors.value;
   const { fields, privacyPolicyUrl } = leadForm.config.value;
   const reason = widget.availability.value?.reason;
+  const opensAt = widget.availability.value?.opensAt;
   const policy = privacyPolicyUrl ? safeHref(privacyPolicyUrl) : null;
   const errorText = (code: string) => t(`form.error.${code}` as MessageKey);
   // "A phone or an e-mail" is advice only when both are offered; said once, as the hint.
@@ -94,6 +105,9 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
       )}
       <h2 id="confab-form-title">{t('form.title')}</h2>
       <p class="intro">{t(reason === 'hours' ? 'form.intro.hours' : 'form.intro.nobody')}</p>
+      {reason === 'hours' && opensAt && opensAt > Date.now() && (
+        <p class="intro">{t('form.opensAt', { time: formatOpening(opensAt, locale.value.code) })}</p>
+      )}
       {Object.keys(errors).length > 0 && (
         <p class="summary" role="alert">
           {t('form.errorSummary')}

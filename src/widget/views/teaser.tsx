@@ -1,10 +1,12 @@
-import { t } from '../../i18n';
+import enViews from '../../i18n/locales/en-views';
+import { addEnglish, t } from '../../i18n';
 import { TEASER_CSS } from '../../themes/teaser-css';
 import type { WidgetModel } from '../widget';
 import { CloseIcon } from './icons';
 import { addStyles } from './styles';
 
 addStyles(TEASER_CSS);
+addEnglish(enViews);
 
 /** An operator's message beside the closed launcher (seed 003: the operator writes first). */
 export function Teaser({ widget: { panel } }: { widget: WidgetModel }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHours, isOpen, localTime, type BusinessHours } from '../../../server/src/hours';
+import { checkHours, isOpen, localTime, nextOpening, type BusinessHours } from '../../../server/src/hours';
 
 const moscow: BusinessHours = {
   timeZone: 'Europe/Moscow',
@@ -50,5 +50,38 @@ describe('business hours', () => {
     expect(checkHours({ ...moscow, weekly: { monday: [] } as never })).toMatch(/weekly.monday/);
     expect(checkHours({ ...moscow, holidays: ['31.12.2026'] })).toMatch(/YYYY-MM-DD/);
     expect(checkHours(moscow)).toBeNull();
+  });
+});
+
+describe('the next opening', () => {
+  it.each([
+    ['2026-11-23T05:00:00Z', '2026-11-23T06:00:00Z', 'Monday 08:00 → 09:00 the same day'],
+    ['2026-11-23T10:30:00Z', '2026-11-23T11:00:00Z', 'Monday lunch → 14:00'],
+    ['2026-11-23T16:00:00Z', '2026-11-28T07:00:00Z', 'Monday evening → Saturday 10:00'],
+    [
+      '2026-12-30T12:00:00Z',
+      '2027-01-02T07:00:00Z',
+      'Wednesday, past the 31 December holiday → Saturday 2 January 10:00',
+    ],
+  ])('from %s is %s (%s)', (now, expected) => {
+    expect(new Date(nextOpening(moscow, new Date(now))!).toISOString()).toBe(new Date(expected).toISOString());
+  });
+
+  it('skips holidays and follows a daylight-saving change', () => {
+    // Saturday 2026-12-26 is open from 10:00; make it a holiday: the next is Monday 28th 09:00.
+    const withHoliday = { ...moscow, holidays: ['2026-12-26'] };
+    expect(new Date(nextOpening(withHoliday, new Date('2026-12-25T12:00:00Z'))!).toISOString()).toBe(
+      '2026-12-28T06:00:00.000Z',
+    );
+    // Berlin leaves summer time on 2026-10-25: 09:00 on Monday 26th is 08:00 UTC, not 07:00.
+    const berlin: BusinessHours = { timeZone: 'Europe/Berlin', weekly: { mon: [['09:00', '17:00']] } };
+    expect(new Date(nextOpening(berlin, new Date('2026-10-24T12:00:00Z'))!).toISOString()).toBe(
+      '2026-10-26T08:00:00.000Z',
+    );
+  });
+
+  it('is null without hours, or with none in the next two weeks', () => {
+    expect(nextOpening(undefined, new Date())).toBeNull();
+    expect(nextOpening({ timeZone: 'UTC', weekly: {} }, new Date())).toBeNull();
   });
 });

@@ -107,10 +107,12 @@ describe('ending', () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'thanks, bye')] });
     await click('.end-bar .link');
-    expect(w.$('.end-bar.confirm')!.textContent).toContain('End this chat?');
+    // The question is a chunk of its own: it appears once loaded.
+    await vi.waitFor(() => expect(w.$('.end-bar.confirm')!.textContent).toContain('End this chat?'));
     await click('.end-bar .link:not(.danger)');
     expect(w.transport.ended).toEqual([]);
     await click('.end-bar .link');
+    await vi.waitFor(() => expect(w.$('.end-bar .danger')).not.toBeNull());
     await click('.end-bar .danger');
     await vi.waitFor(() => expect(w.transport.ended).toEqual(['c1']));
     expect(w.widget.view.view.value).toBe('rating');
@@ -123,7 +125,7 @@ describe('ending', () => {
     w.$('.end-bar .link')!.focus();
     await click('.end-bar .link');
     // Enter on the focused button must keep chatting, never end the chat.
-    expect(w.root.activeElement?.textContent).toBe('Keep chatting');
+    await vi.waitFor(() => expect(w.root.activeElement?.textContent).toBe('Keep chatting'));
 
     await act(() => {
       w.root.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));

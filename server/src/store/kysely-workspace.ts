@@ -1,0 +1,209 @@
+/**
+ * The operator workspace's reads and writes, on either engine: search over the whole
+ * history (the one place where the two engines' SQL differs: FTS5 on SQLite, full text
+ * with a GIN index on PostgreSQL), a visitor's history across devices, lifting a spam
+ * block, the waiting line and the reply times the visitor's expectations come from,
+ * and the address follow-up mail may go to.
+ *
+ * Conversations come back as ids in order; the caller reads each as a list row through
+ * the store's prepared lookup, so the list row is defined once (kysely-store.ts).
+ */
+import { sql, type SqlBool } from 'kysely';
+import type { Engine, Store } from './types';
+import type { Db, Writer } from './writer';
+
+type WorkspaceMethods = Pick<
+  Store,
+  | 'searchConversations'
+  | 'visitorHistory'
+  | 'unblockOwner'
+  | 'waitingConversations'
+  | 'responseSamples'
+  | 'setFollowUpEmail'
+  | 'followUpEmail'
+>;
+
+/** The words of a search, letters and digits only: safe inside either engine's query syntax. */
+export function searchWords(text: string | undefined): string[] {
+  return (
+    text
+      ?.normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, 8);
+}
+
+/** A page cursor: the last row's activity time and id, in the order the list is sorted. */
+export const encodeCursor = (updatedAt: number, id: string) => `${updatedAt}~${id}`;
+export function decodeCursor(cursor: string | undefined): { updatedAt: number; id: string } | undefined {
+  const match = cursor ? /^(\d{1,16})~([A-Za-z0-9_-]{1,64})$/.exec(cursor) : null;
+  return match ? { updatedAt: Number(match[1]), id: match[2]! } : undefined;
+}
+
+/** `%text%` for LIKE with the wildcards of `text` escaped (ESCAPE '\'). */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function workspaceMethods(db: Db, writer: Writer, engine: Engine): WorkspaceMethods {
+  /** Conversations with a message holding every word (each as a word prefix). */
+  const textMatch = (words: string[]) =>
+    engine === 'sqlite'
+      ? sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE m.rowid IN
+          (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}))`
+      : sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE
+          to_tsvector('simple', m.text) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}))`;
+
+  /** The visitors of an owner: the device itself, and for a verified user every device of theirs. */
+  const ownerVisitors = (q: Db, site: string, owner: string, visitorId: string) =>
+    q
+      .selectFrom('visitors')
+      .select('id')
+      .where('site', '=', site)
+      .where((eb) =>
+        owner.startsWith('u:')
+          ? eb.or([eb('id', '=', visitorId), eb('userId', '=', owner.slice(2))])
+          : eb('id', '=', visitorId),
+      );
+
+  return {
+    async searchConversations(site, query) {
+      const limit = Math.min(Math.max(query.limit ?? 30, 1), 100);
+      const words = searchWords(query.text);
+      const phrase = query.text?.trim().toLowerCase() ?? '';
+      let select = db
+        .selectFrom('conversations as c')
+        .leftJoin('visitors as v', (join) => join.onRef('v.site', '=', 'c.site').onRef('v.id', '=', 'c.visitorId'))
+        .select(['c.id', 'c.updatedAt'])
+        .where('c.site', '=', site);
+      if (words.length > 0) {
+        const like = containing(phrase);
+        select = select.where((eb) =>
+          eb.or([
+            textMatch(words),
+            sql<SqlBool>`lower(v.name) LIKE ${like} ESCAPE '\\'`,
+            sql<SqlBool>`lower(v.email) LIKE ${like} ESCAPE '\\'`,
+          ]),
+        );
+      }
+      if (query.status === 'open') select = select.where('c.status', '=', 'open');
+      if (query.status === 'closed') select = select.where('c.status', '=', 'closed');
+      if (query.status === 'spam') select = select.where('c.closeReason', '=', 'spam');
+      if (query.operatorId === 'none') select = select.where('c.operatorId', 'is', null);
+      else if (query.operatorId) select = select.where('c.operatorId', '=', query.operatorId);
+      if (query.from !== undefined) select = select.where('c.updatedAt', '>=', query.from);
+      if (query.to !== undefined) select = select.where('c.updatedAt', '<', query.to);
+      const after = decodeCursor(query.cursor);
+      if (after) {
+        select = select.where((eb) =>
+          eb.or([
+            eb('c.updatedAt', '<', after.updatedAt),
+            eb.and([eb('c.updatedAt', '=', after.updatedAt), eb('c.id', '<', after.id)]),
+          ]),
+        );
+      }
+      const rows = await select
+        .orderBy('c.updatedAt', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        ids: page.map((row) => row.id),
+        next: rows.length > limit && last ? encodeCursor(Number(last.updatedAt), last.id) : null,
+      };
+    },
+
+    async visitorHistory(site, visitorId, limit) {
+      const visitor = await db
+        .selectFrom('visitors')
+        .select(['id', 'userId'])
+        .where('site', '=', site)
+        .where('id', '=', visitorId)
+        .executeTakeFirst();
+      if (!visitor) return undefined;
+      // The keys are the browser's own id and a user id proven by a signed token: never an
+      // e-mail or name, which anyone can type.
+      const owner = visitor.userId ? `u:${visitor.userId}` : `v:${visitor.id}`;
+      const devices = ownerVisitors(db, site, owner, visitor.id);
+      const [conversations, leads] = await Promise.all([
+        db
+          .selectFrom('conversations as c')
+          .select('c.id')
+          .where('c.site', '=', site)
+          .where((eb) => eb.or([eb('c.owner', '=', owner), eb('c.visitorId', 'in', devices)]))
+          .orderBy('c.createdAt', 'desc')
+          .orderBy('c.id', 'desc')
+          .limit(limit)
+          .execute(),
+        db
+          .selectFrom('leads')
+          .select('id')
+          .where('site', '=', site)
+          .where('visitorId', 'in', devices)
+          .where('spamReason', 'is', null)
+          .orderBy('createdAt', 'desc')
+          .limit(limit)
+          .execute(),
+      ]);
+      return { conversationIds: conversations.map((c) => c.id), leadIds: leads.map((l) => l.id) };
+    },
+
+    unblockOwner: (site, owner, visitorId) =>
+      writer.write(async (trx) => {
+        await trx
+          .updateTable('visitors')
+          .set({ blockedAt: null })
+          .where('site', '=', site)
+          .where('id', 'in', ownerVisitors(trx, site, owner, visitorId))
+          .execute();
+      }),
+
+    waitingConversations: (site) =>
+      db
+        .selectFrom('conversations')
+        .select(['id', 'owner', 'createdAt'])
+        .where('site', '=', site)
+        .where('status', '=', 'open')
+        .where('operatorId', 'is', null)
+        .where('lastSeq', '>', 0)
+        .orderBy('createdAt')
+        .orderBy('id')
+        .execute(),
+
+    responseSamples: (site, since, limit) =>
+      db
+        .selectFrom('messages as m')
+        .innerJoin('conversations as c', 'c.id', 'm.conversationId')
+        .select(['m.conversationId', 'm.seq', 'm.author', 'm.createdAt'])
+        .where('c.site', '=', site)
+        .where('c.updatedAt', '>=', since)
+        .where('m.createdAt', '>=', since)
+        .orderBy('m.conversationId')
+        .orderBy('m.seq')
+        .limit(limit)
+        .execute(),
+
+    setFollowUpEmail: (site, visitorId, email) =>
+      writer.write(async (trx) => {
+        await trx
+          .updateTable('visitors')
+          .set({ followUpEmail: email })
+          .where('site', '=', site)
+          .where('id', '=', visitorId)
+          .execute();
+      }),
+
+    async followUpEmail(site, owner, visitorId) {
+      const rows = await db
+        .selectFrom('visitors')
+        .select(['followUpEmail', 'lastSeenAt'])
+        .where('site', '=', site)
+        .where('id', 'in', ownerVisitors(db, site, owner, visitorId))
+        .where('followUpEmail', 'is not', null)
+        .orderBy('lastSeenAt', 'desc')
+        .limit(1)
+        .execute();
+      return rows[0]?.followUpEmail ?? undefined;
+    },
+  };
+}

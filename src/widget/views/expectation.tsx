@@ -1,0 +1,32 @@
+/**
+ * What a visitor whose chat nobody has taken yet may expect, under the header's name: the
+ * place in line and the expected wait while the chat waits (the server's `queue`, live),
+ * otherwise the site's typical reply time — each only when the server had enough real
+ * pick-ups and replies to say (see server/src/expectations.ts). A chunk of its own.
+ */
+import enViews from '../../i18n/locales/en-views';
+import { addEnglish, t } from '../../i18n';
+import type { WidgetModel } from '../widget';
+
+addEnglish(enViews);
+
+const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
+
+export function Expectation({ widget }: { widget: WidgetModel }) {
+  const { queue, status, conversationId, site } = widget.conversation;
+  const line = queue.value;
+  const wait = line?.expectedWaitMs;
+  const typical = site.value?.typicalReplyMs;
+  const text =
+    line && status.value === 'open' && line.conversationId === conversationId.value
+      ? t('queue.place', { count: line.position }) +
+        (wait === null || wait === undefined ? '' : ` · ${t('queue.wait', { minutes: minutes(wait) })}`)
+      : typical
+        ? t('reply.typical', { minutes: minutes(typical) })
+        : '';
+  return (
+    <span class="expect" dir="auto" role="status">
+      {text}
+    </span>
+  );
+}

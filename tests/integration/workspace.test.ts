@@ -1,0 +1,333 @@
+/**
+ * The operator workspace on the server (both engines): search across the whole history
+ * with filters and a cursor, a visitor's history across devices (and never by e-mail),
+ * unban, the waiting line with its expected wait, typical reply time, the next opening
+ * of a closed site, and transcripts.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  newId,
+  type Availability,
+  type ConversationSummary,
+  type QueueState,
+  type SearchQuery,
+} from '../../src/protocol';
+import { responseTimes, median, WINDOW_MS } from '../../server/src/expectations';
+import { isOpen } from '../../server/src/hours';
+import { signIdentity } from '../../server/src/identity';
+import type { SiteConfig } from '../../server/src/sites';
+import {
+  connectOperator,
+  connectVisitor,
+  nextEvent,
+  socketTracker,
+  startHarness,
+  testSites,
+  visitorSend,
+  type Harness,
+  type OperatorClient,
+  type VisitorClient,
+} from '../support/server';
+
+const SECRET = 'a-very-long-identity-secret-for-tests-0123456789';
+const DAY_MS = 86_400_000;
+
+let harness: Harness;
+const sockets = socketTracker();
+const track = sockets.track;
+const url = () => harness.server.url;
+
+/** Opens two days from now, 09:00–10:00 UTC only: closed at any moment the test runs. */
+const opening = new Date(Date.now() + 2 * DAY_MS);
+opening.setUTCHours(9, 0, 0, 0);
+const weekday = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opening.getUTCDay()]!;
+
+beforeAll(async () => {
+  const [shop, other] = testSites();
+  const sites: SiteConfig[] = [
+    { ...shop!, identitySecret: SECRET },
+    other!,
+    {
+      ...other!,
+      id: 'closed',
+      name: 'Closed Shop',
+      operators: [],
+      hours: { timeZone: 'UTC', weekly: { [weekday]: [['09:00', '10:00']] } },
+    },
+  ];
+  harness = await startHarness({ sites });
+});
+afterEach(async () => {
+  sockets.closeAll();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+});
+afterAll(() => harness.cleanup());
+
+const token = (userId: string, email?: string) =>
+  signIdentity({ userId, ...(email ? { email } : {}), exp: Math.floor(Date.now() / 1000) + 600 }, SECRET);
+
+async function visitorWrites(text: string, auth: Parameters<typeof connectVisitor>[1] = {}) {
+  const connected = await connectVisitor(url(), auth);
+  track(connected.socket);
+  const ack = await visitorSend(connected.socket, text);
+  if (!ack.ok) throw new Error(`send failed: ${ack.error.message}`);
+  return { ...connected, conversationId: ack.message.conversationId };
+}
+
+const operatorSays = (operator: OperatorClient, conversationId: string, text: string) =>
+  operator.timeout(5000).emitWithAck('message:send', { conversationId, clientId: newId(), text });
+
+/** Malformed queries are sent on purpose too, so the payload is loosely typed here. */
+const search = (operator: OperatorClient, query: Record<string, unknown>) =>
+  operator.timeout(5000).emitWithAck('conversation:search', query as SearchQuery);
+
+const ids = (res: Awaited<ReturnType<typeof search>>) =>
+  res.ok ? res.conversations.map((c: ConversationSummary) => c.id).sort() : res;
+
+describe('search across the history', () => {
+  let anna: OperatorClient;
+  let zoe: string;
+  let bob: string;
+  let carl: string;
+  let foreign: string;
+  let edited: string;
+
+  beforeAll(async () => {
+    anna = (await connectOperator(url())).socket;
+    zoe = (await visitorWrites('My sofa arrived broken', { name: 'Zoë Quinn' })).conversationId;
+    bob = (await visitorWrites('A question about sofa delivery')).conversationId;
+    carl = (await visitorWrites('Send the invoice please')).conversationId;
+    foreign = (await visitorWrites('sofa on the other site', { site: 'other', origin: 'https://other.example' }))
+      .conversationId;
+    const reply = await operatorSays(anna, bob, 'Your refund is approved');
+    if (!reply.ok) throw new Error('reply failed');
+    edited = reply.message.id;
+    await anna.timeout(5000).emitWithAck('conversation:close', { conversationId: carl, spam: true });
+  });
+  afterAll(() => anna.disconnect());
+
+  it('finds message text by whole words and word prefixes, on the operator’s site only', async () => {
+    expect(ids(await search(anna, { text: 'sofa' }))).toEqual([zoe, bob].sort());
+    expect(ids(await search(anna, { text: 'SOF' }))).toEqual([zoe, bob].sort());
+    expect(ids(await search(anna, { text: 'sofa broken' }))).toEqual([zoe]);
+    expect(ids(await search(anna, { text: 'sofa' }))).not.toContain(foreign);
+  });
+
+  it('finds the visitor’s name, and follows edits of a message', async () => {
+    expect(ids(await search(anna, { text: 'quinn' }))).toEqual([zoe]);
+    expect(ids(await search(anna, { text: 'refund' }))).toEqual([bob]);
+    const change = await anna
+      .timeout(5000)
+      .emitWithAck('message:edit', { messageId: edited, text: 'Your credit is approved' });
+    expect(change.ok).toBe(true);
+    expect(ids(await search(anna, { text: 'refund' }))).toEqual([]);
+    expect(ids(await search(anna, { text: 'credit' }))).toEqual([bob]);
+  });
+
+  it('filters by status, operator and period', async () => {
+    expect(ids(await search(anna, { text: 'sofa', operatorId: 'anna' }))).toEqual([bob]);
+    expect(ids(await search(anna, { text: 'sofa', operatorId: 'none' }))).toEqual([zoe]);
+    expect(ids(await search(anna, { status: 'spam' }))).toEqual([carl]);
+    expect(ids(await search(anna, { text: 'invoice', status: 'open' }))).toEqual([]);
+    expect(ids(await search(anna, { text: 'sofa', from: Date.now() + DAY_MS }))).toEqual([]);
+    expect(ids(await search(anna, { text: 'sofa', to: Date.now() + DAY_MS }))).toEqual([zoe, bob].sort());
+  });
+
+  it('pages with a cursor, newest activity first, without repeats', async () => {
+    const first = await search(anna, { limit: 2 });
+    if (!first.ok) throw new Error('search failed');
+    expect(first.conversations).toHaveLength(2);
+    expect(first.next).toEqual(expect.any(String));
+    const seen = first.conversations.map((c: ConversationSummary) => c.id);
+    let next = first.next;
+    while (next) {
+      const page = await search(anna, { limit: 2, cursor: next });
+      if (!page.ok) throw new Error('search failed');
+      seen.push(...page.conversations.map((c: ConversationSummary) => c.id));
+      next = page.next;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining([zoe, bob, carl]));
+    expect(seen).not.toContain(foreign);
+  });
+
+  it('refuses a malformed query', async () => {
+    expect(await search(anna, { status: 'lost' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await search(anna, { limit: 1000 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+  });
+});
+
+describe('a visitor’s history', () => {
+  it('joins a verified user’s devices, and never visitors who only share an e-mail', async () => {
+    const laptop = await visitorWrites('From my laptop', { token: token('user-7', 'ann@example.com') });
+    const { socket: anna } = await connectOperator(url());
+    track(anna);
+    await anna.timeout(5000).emitWithAck('conversation:close', { conversationId: laptop.conversationId });
+    const phone = await visitorWrites('Now from my phone', { token: token('user-7') });
+    expect(phone.conversationId).not.toBe(laptop.conversationId);
+
+    const fromPhone = await anna.timeout(5000).emitWithAck('visitor:history', { visitorId: phone.visitorId });
+    expect(fromPhone.ok && fromPhone.conversations.map((c: ConversationSummary) => c.id)).toEqual([
+      phone.conversationId,
+      laptop.conversationId,
+    ]);
+
+    // Two browsers with the same data-email hint: strangers to each other.
+    const first = await visitorWrites('Hint one', { email: 'shared@example.com' });
+    const second = await visitorWrites('Hint two', { email: 'shared@example.com' });
+    const ofSecond = await anna.timeout(5000).emitWithAck('visitor:history', { visitorId: second.visitorId });
+    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).toEqual([
+      second.conversationId,
+    ]);
+    expect(ofSecond.ok && ofSecond.conversations.map((c: ConversationSummary) => c.id)).not.toContain(
+      first.conversationId,
+    );
+
+    // Another site's operator learns nothing about this visitor.
+    const { socket: olga } = await connectOperator(url(), 'olga');
+    track(olga);
+    expect(await olga.timeout(5000).emitWithAck('visitor:history', { visitorId: phone.visitorId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+});
+
+describe('unban', () => {
+  it('lets a visitor marked as spam chat again', async () => {
+    const spammer = await visitorWrites('buy cheap stuff');
+    const { socket: anna } = await connectOperator(url());
+    track(anna);
+    await anna.timeout(5000).emitWithAck('conversation:close', { conversationId: spammer.conversationId, spam: true });
+    expect(await visitorSend(spammer.socket, 'again')).toMatchObject({ ok: false, error: { code: 'blocked' } });
+
+    const undone = await anna
+      .timeout(5000)
+      .emitWithAck('conversation:unban', { conversationId: spammer.conversationId });
+    expect(undone).toMatchObject({ ok: true, conversation: { id: spammer.conversationId } });
+    const again = await visitorSend(spammer.socket, 'sorry, a real question');
+    expect(again.ok).toBe(true);
+    expect(again.ok && again.message.conversationId).not.toBe(spammer.conversationId);
+
+    const { socket: olga } = await connectOperator(url(), 'olga');
+    track(olga);
+    expect(
+      await olga.timeout(5000).emitWithAck('conversation:unban', { conversationId: spammer.conversationId }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
+
+describe('what a waiting visitor is told', () => {
+  const other = { site: 'other', origin: 'https://other.example' };
+  const queueOf = (socket: VisitorClient) => nextEvent<QueueState>(socket, 'queue', 5000);
+
+  it('a place in line, then the expected wait once enough chats were picked up, live', async () => {
+    const { socket: olga } = await connectOperator(url(), 'olga');
+    track(olga);
+    // An empty line to start with: chats left open on this site by other tests are ended.
+    const open = await olga.timeout(5000).emitWithAck('conversation:search', { status: 'open' });
+    for (const c of open.ok ? open.conversations : []) {
+      await olga.timeout(5000).emitWithAck('conversation:close', { conversationId: c.id });
+    }
+    // Too few pick-ups so far: a place in line, no promise.
+    const early = await visitorWrites('first in line', other);
+    const earlyQueue = await queueOf(early.socket);
+    expect(earlyQueue).toMatchObject({ conversationId: early.conversationId, position: 1, expectedWaitMs: null });
+
+    // Five chats picked up, each after a real wait.
+    for (const delay of [40, 60, 80, 100, 120]) {
+      const visitor = await visitorWrites(`help after ${delay}`, other);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      expect((await operatorSays(olga, visitor.conversationId, 'here')).ok).toBe(true);
+    }
+    const { pickups } = responseTimes(
+      await harness.server.store.responseSamples('other', Date.now() - WINDOW_MS, 20_000),
+    );
+    const medianPickup = median(pickups)!;
+    expect(medianPickup).toBeGreaterThanOrEqual(80);
+
+    // The early visitor is still first; a second one joins behind. One operator available.
+    const second = await connectVisitor(url(), other);
+    track(second.socket);
+    const secondQueue = queueOf(second.socket);
+    const firstQueue = queueOf(early.socket);
+    await visitorSend(second.socket, 'second in line');
+    expect(await secondQueue).toMatchObject({ position: 2, expectedWaitMs: Math.round(medianPickup * 2) });
+    expect(await firstQueue).toMatchObject({ position: 1, expectedWaitMs: Math.round(medianPickup) });
+
+    // The operator steps away: nobody available, so no promise.
+    const away = queueOf(second.socket);
+    await olga.timeout(5000).emitWithAck('status:set', { status: 'away' });
+    expect(await away).toMatchObject({ position: 2, expectedWaitMs: null });
+
+    // Back, and the first chat is taken: the second moves up.
+    await olga.timeout(5000).emitWithAck('status:set', { status: 'available' });
+    const movedUp = new Promise<QueueState>((resolve) =>
+      second.socket.on('queue', (state) => state.position === 1 && resolve(state)),
+    );
+    await operatorSays(olga, early.conversationId, 'your turn');
+    expect(await movedUp).toMatchObject({ position: 1, expectedWaitMs: Math.round(medianPickup) });
+
+    // A new visitor's session carries the typical reply time now that there are enough replies.
+    const fresh = await connectVisitor(url(), other);
+    track(fresh.socket);
+    expect(fresh.session.site.typicalReplyMs).toEqual(expect.any(Number));
+    expect(fresh.session.site.typicalReplyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('when a closed site opens next, from its business hours', async () => {
+    const { socket, availability } = await connectVisitor(url(), { site: 'closed', origin: 'https://other.example' });
+    track(socket);
+    const told: Availability = await availability;
+    expect(told).toEqual({ online: false, reason: 'hours', opensAt: opening.getTime() });
+    expect(isOpen({ timeZone: 'UTC', weekly: { [weekday]: [['09:00', '10:00']] } }, new Date(told.opensAt!))).toBe(
+      true,
+    );
+  });
+});
+
+describe('transcripts', () => {
+  it('for the visitor and the site’s operators only, with every text escaped in HTML', async () => {
+    const visitor = await visitorWrites('<script>alert(1)</script> & my order');
+    const { socket: anna } = await connectOperator(url());
+    track(anna);
+    await operatorSays(anna, visitor.conversationId, 'Looking at it');
+
+    const text = await visitor.socket.timeout(5000).emitWithAck('transcript:get', {
+      conversationId: visitor.conversationId,
+      format: 'text',
+    });
+    expect(text).toEqual(expect.objectContaining({ ok: true }));
+    if (!text.ok) return;
+    expect(text.transcript.mime).toBe('text/plain; charset=utf-8');
+    expect(text.transcript.body).toContain('You:\n<script>alert(1)</script> & my order');
+    expect(text.transcript.body).toContain('Anna:\nLooking at it');
+
+    const html = await anna.timeout(5000).emitWithAck('transcript:get', {
+      conversationId: visitor.conversationId,
+      format: 'html',
+    });
+    expect(html.ok).toBe(true);
+    if (!html.ok) return;
+    expect(html.transcript.filename).toMatch(/^chat-\d{4}-\d{2}-\d{2}\.html$/);
+    expect(html.transcript.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; my order');
+    expect(html.transcript.body).not.toContain('<script>');
+    expect(html.transcript.body).toContain("default-src 'none'");
+
+    const stranger = await connectVisitor(url());
+    track(stranger.socket);
+    expect(
+      await stranger.socket.timeout(5000).emitWithAck('transcript:get', {
+        conversationId: visitor.conversationId,
+        format: 'text',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const { socket: olga } = await connectOperator(url(), 'olga');
+    track(olga);
+    expect(
+      await olga
+        .timeout(5000)
+        .emitWithAck('transcript:get', { conversationId: visitor.conversationId, format: 'text' }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
