@@ -161,6 +161,7 @@ function Designer() {
         <legend>State</legend>
         <select
           name="state"
+          aria-label="Widget state"
           value={state.value}
           onChange={(e) => {
             state.value = e.currentTarget.value as PreviewState;
@@ -274,7 +275,7 @@ function Designer() {
       </fieldset>
       <fieldset>
         <legend>Snippet</legend>
-        <textarea name="snippet" readOnly rows={4} value={snippet.value} />
+        <textarea name="snippet" aria-label="Snippet for the site's pages" readOnly rows={4} value={snippet.value} />
         <button
           type="button"
           onClick={() =>
@@ -288,7 +289,7 @@ function Designer() {
         </button>{' '}
         <span role="status">{copied.value}</span>
         <p>Or put this in the site's config (demo/sites.json):</p>
-        <textarea name="config" readOnly rows={6} value={siteConfig.value} />
+        <textarea name="config" aria-label="Theme for the site's config" readOnly rows={6} value={siteConfig.value} />
       </fieldset>
     </main>
   );

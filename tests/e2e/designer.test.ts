@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadSites } from '../../server/src/sites';
 import { startHarness, startHostSite, type Harness } from '../support/server';
 import { describeInBrowser, launchBrowser, newContext, widget } from '../support/browser';
+import { axeViolations } from '../support/axe';
 
 const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
@@ -109,6 +110,15 @@ describeInBrowser('the designer', () => {
       }
     }
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('names every control of the designer itself (axe-core)', async () => {
+    const { context } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${harness.server.url}/designer/`);
+    await widget(page).locator('.panel .msg.operator').first().waitFor();
+    expect(await axeViolations(page, 'main')).toEqual([]);
     await context.close();
   });
 
