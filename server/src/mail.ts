@@ -49,6 +49,8 @@ export function createMailer({
   let closed = false;
   let draining = false;
   let again = false;
+  /** Settles when the drain in progress has handed every claimed mail to `inFlight`. */
+  let drained: Promise<void> = Promise.resolve();
 
   async function send(email: OutgoingEmail): Promise<void> {
     if (!(await stillWanted(email)))
@@ -96,6 +98,8 @@ export function createMailer({
       return;
     }
     draining = true;
+    let handedOver!: () => void;
+    drained = new Promise((resolve) => (handedOver = resolve));
     try {
       do {
         again = false;
@@ -109,6 +113,7 @@ export function createMailer({
       if (!closed) log(`e-mail outbox: ${String(error)}`);
     } finally {
       draining = false;
+      handedOver();
     }
   }
 
@@ -125,6 +130,9 @@ export function createMailer({
       closed = true;
       clearInterval(poll);
       timers.forEach(clearTimeout);
+      // A claim that committed just before closing must still be attempted and answered;
+      // left half-done, its lease would hold the mail back for leaseMs after a restart.
+      await drained;
       await Promise.allSettled([...inFlight]);
       transport.close();
     },
