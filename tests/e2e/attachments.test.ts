@@ -163,6 +163,9 @@ describeInBrowser('attachments', () => {
     const operator = await newContext(env.browser);
     await operatorLogin(operator.context, env.url, 'anna');
     const { page, context } = await visitorPage(env.browser);
+    // The page in front, as the person's would be: headless Chromium shows no file chooser
+    // for a page behind the earlier tests' ones.
+    await page.bringToFront();
     // Opening put the focus in the text field; the attach control is three steps back.
     expect(await shadowFocus(page)).toBe('Your message');
     for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+Tab');
