@@ -98,13 +98,14 @@ describeInBrowser('attachments', () => {
     await page.keyboard.press('Enter');
     const viewer = widget(page).locator('.viewer[role=dialog]');
     await viewer.waitFor();
-    expect(await shadowFocus(page)).toBe('button');
+    // The viewer takes focus once it has rendered.
+    await expect.poll(() => shadowFocus(page)).toBe('button');
     expect(await axeViolations(page, 'confab-widget')).toEqual([]);
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
     // Escape closed the image, not the chat; focus is back on the thumbnail.
     expect(await widget(page).locator('.panel').isVisible()).toBe(true);
-    expect(await shadowFocus(page)).toBe('Open image answer.png');
+    await expect.poll(() => shadowFocus(page)).toBe('Open image answer.png');
     expect(await axeViolations(page, 'confab-widget')).toEqual([]);
 
     expect(errors).toEqual([]);
