@@ -23,8 +23,8 @@ type Word =
   | { bye: string }
   | { claim: string }
   | { reconnect: true }
-  /** A server event (from the leader) or a message a tab sent (from that tab): for every tab's listeners. */
-  | { event: string; payload: unknown }
+  /** A server event, for every tab's listeners (but the one that asked, for a message it sent). */
+  | { event: string; payload: unknown; except?: string }
   /** For the server, without an ack. */
   | { emit: string; payload: unknown }
   | { ask: string; payload: unknown; id: number; from: string }
@@ -59,11 +59,44 @@ export function join(port: TabsPort, leading = false): void {
   // Leading ----------------------------------------------------------------------------
   const stateOf = (): ConnectionState => (socket.connected ? 'online' : socket.active ? 'connecting' : 'offline');
   const announce = () => post({ state: stateOf(), leader: me });
+  /**
+   * The server tells a stored message to the visitor's other connections only; with one
+   * connection for all tabs, the tabs that did not send it hear of it from the leader.
+   */
+  const tellSent = (event: string, answer: unknown, asker?: string) => {
+    const ack = answer as SendMessageAck;
+    if (event !== 'message:send' || !ack.ok) return;
+    post({ event: 'message:new', payload: ack.message, except: asker });
+    if (asker) dispatch('message:new', ack.message);
+  };
+  /** The socket as the leading tab's own transport uses it. */
+  const asLeader: Link = {
+    get connected() {
+      return socket.connected;
+    },
+    emit: (event, payload) => socket.emit(event as 'page', payload as never),
+    get volatile() {
+      return socket.volatile as unknown as Link;
+    },
+    timeout: (ms) => ({
+      emitWithAck: (event, payload) =>
+        socket
+          .timeout(ms)
+          .emitWithAck(event as 'attachment:url', payload as never)
+          .then((answer) => {
+            tellSent(event, answer);
+            return answer;
+          }),
+    }),
+    connect: () => socket.connect(),
+    disconnect: () => socket.disconnect(),
+  };
   const lead = () => {
     if (role !== 'follower') return;
     unfollow();
     role = 'leader';
-    port.route();
+    port.route(asLeader);
+    socket.connect();
     // Every event this tab listens to, but the session: it answers one connection's
     // handshake, and the other tabs ask for their own.
     const forwards = [...port.events]
@@ -98,7 +131,10 @@ export function join(port: TabsPort, leading = false): void {
         .timeout(LIMITS.ackTimeoutMs)
         .emitWithAck(word.ask as 'attachment:url', word.payload as never)
         .then(
-          (answer) => post({ to: from, id, answer }),
+          (answer) => {
+            post({ to: from, id, answer });
+            tellSent(word.ask, answer, from);
+          },
           () => post({ to: from, id, lost: true }),
         );
     } else if ('state' in word && !locks && word.leader < me) {
@@ -129,6 +165,9 @@ export function join(port: TabsPort, leading = false): void {
       return leaderState === 'online';
     },
     emit: (event, payload) => post({ emit: event, payload }),
+    get volatile() {
+      return viaLeader;
+    },
     timeout: (ms) => ({
       emitWithAck: (event, payload) =>
         new Promise((resolve, reject) => {
@@ -227,7 +266,10 @@ export function join(port: TabsPort, leading = false): void {
 
   // The channel ------------------------------------------------------------------------
   channel.onmessage = ({ data }: MessageEvent<Word>) => {
-    if ('event' in data) return dispatch(data.event, data.payload);
+    if ('event' in data) {
+      if (data.except !== me) dispatch(data.event, data.payload);
+      return;
+    }
     if ('claim' in data) {
       if (role === 'leader') announce();
       else claims?.push(data.claim);
@@ -235,10 +277,6 @@ export function join(port: TabsPort, leading = false): void {
     }
     if (role === 'leader') relay(data);
     else if (role === 'follower') heard(data);
-  };
-  // Other tabs learn of this tab's sent messages from it: the server tells only other connections.
-  port.sent = (ack: SendMessageAck) => {
-    if (ack.ok && role !== 'stopped') post({ event: 'message:new', payload: ack.message });
   };
 
   // The operator sees the page the visitor looks at: a tab coming to the front says where it is.
@@ -269,6 +307,7 @@ export function join(port: TabsPort, leading = false): void {
       post({ bye: me });
     }
     role = 'stopped';
+    port.route(socket as unknown as Link);
     giveUpAsks();
     clearInterval(watchdog);
     cleanups.forEach((cleanup) => cleanup());

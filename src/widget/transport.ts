@@ -48,6 +48,8 @@ export interface TransportOptions {
 export interface Link {
   readonly connected: boolean;
   emit(event: string, payload: unknown): unknown;
+  /** For what may be dropped rather than queued (typing). */
+  readonly volatile: Pick<Link, 'emit'>;
   timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
   connect(): unknown;
   disconnect(): unknown;
@@ -63,12 +65,10 @@ export interface TabsPort {
   onState: (state: ConnectionState) => void;
   /** The server events this tab listens to: what a leader relays (socket.io's catch-all is cut from the build). */
   events: Set<string>;
-  /** Sends this tab's traffic through `link`; without one, through its own socket, which connects. */
-  route(link?: Link): void;
+  /** Sends this tab's traffic through `link` (the socket itself, when alone again). */
+  route(link: Link): void;
   /** Set by the tabs chunk: gives up this tab's part (lock, channel) on pagehide and close. */
   stop?: () => void;
-  /** Set by the tabs chunk: tells the other tabs of a message this tab sent (the server tells only other connections). */
-  sent?: (ack: SendMessageAck) => void;
 }
 
 export type ServerEvents = ServerToVisitor;
@@ -131,9 +131,8 @@ export function createTransport({
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let wanted = autoConnect;
-  /** Set while another tab leads: this tab's traffic goes through it. */
-  let via: Link | undefined;
-  const link = () => via ?? (socket as unknown as Link);
+  /** Where this tab's traffic goes: its own socket, or through the tabs chunk (./tabs). */
+  let link = socket as unknown as Link;
 
   socket.on('connect', () => {
     refusals = 0;
@@ -164,10 +163,10 @@ export function createTransport({
    * jittered backoff through `connect_error`.
    */
   const reconnectAtOnce = () => {
-    if (closed || !wanted || link().connected) return;
+    if (closed || !wanted || link.connected) return;
     clearTimeout(retryTimer);
-    link().disconnect();
-    link().connect();
+    link.disconnect();
+    link.connect();
   };
   // The network is back, or the visitor is back on a tab whose connection the browser
   // may have throttled or dropped: neither should wait out a backoff of up to 30 s.
@@ -185,8 +184,7 @@ export function createTransport({
           onState,
           events: new Set(),
           route(next) {
-            via = next;
-            if (!next && wanted && !closed) socket.connect();
+            link = next;
           },
         }
       : undefined;
@@ -195,7 +193,7 @@ export function createTransport({
     navigator.locks
       ? navigator.locks.request(name!, { ifAvailable: true }, (lock) => {
           if (!lock) return join();
-          tabs!.route();
+          socket.connect();
           const hello = new BroadcastChannel(name!);
           // A tab arrived: the relay takes over from here.
           hello.onmessage = () => {
@@ -231,7 +229,7 @@ export function createTransport({
     event: E,
     payload: Parameters<VisitorToServer[E]>[0],
   ): Promise<Parameters<Parameters<VisitorToServer[E]>[1]>[0]> =>
-    link().timeout(LIMITS.ackTimeoutMs).emitWithAck(event, payload) as never;
+    link.timeout(LIMITS.ackTimeoutMs).emitWithAck(event, payload) as never;
 
   return {
     on(event, handler) {
@@ -239,35 +237,31 @@ export function createTransport({
       socket.on(event, handler as never);
       return () => void socket.off(event, handler as never);
     },
-    send: (payload) =>
-      ask('message:send', payload).then((ack) => {
-        tabs?.sent?.(ack);
-        return ack;
-      }),
+    send: (payload) => ask('message:send', payload),
     submitLead: (payload) => ask('lead:submit', payload),
     request: ask,
     page(page) {
-      if (link().connected) link().emit('page', page);
+      if (link.connected) link.emit('page', page);
     },
     endConversation: (conversationId) => ask('conversation:end', { conversationId }),
     rate: (payload) => ask('rating:submit', payload),
     dismissRating: (conversationId) => ask('rating:dismiss', { conversationId }),
     read(conversationId, seq) {
-      if (link().connected) link().emit('read', { conversationId, seq });
+      if (link.connected) link.emit('read', { conversationId, seq });
     },
     restart() {
-      link().disconnect();
-      if (!closed && wanted) link().connect();
+      link.disconnect();
+      if (!closed && wanted) link.connect();
     },
     connect() {
       wanted = true;
-      if (!closed && !link().connected) link().connect();
+      if (!closed && !link.connected) link.connect();
     },
     typing(typing) {
-      if (link().connected) (via ?? socket.volatile).emit('typing', { typing });
+      if (link.connected) link.volatile.emit('typing', { typing });
     },
     get connected() {
-      return link().connected;
+      return link.connected;
     },
     reconnectNow: reconnectAtOnce,
     close() {
