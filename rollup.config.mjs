@@ -7,22 +7,24 @@
 import { readFileSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { minify as terserMinify } from 'terser';
 import typescript from '@rollup/plugin-typescript';
 import { fileURLToPath } from 'node:url';
 
 /**
- * socket.io-client always builds engine.io's default transport map, which includes
- * WebTransport (~650 B gzip). Confab connects with `transports: ['websocket', 'polling']`
- * only, so the widget build gets a map of just those two, with the same classes.
+ * socket.io-client always builds engine.io's default transport map: polling, WebSocket and
+ * WebTransport. The widget connects with `transports: ['websocket']`, and engine.io only
+ * moves on to another transport with `tryAllTransports`, which Confab does not set, so the
+ * widget build gets a map of WebSocket alone (polling and WebTransport: ~1.8 kB gzip), and
+ * engine.io's upgrade probing, which only a polling connection does, goes too (below).
  */
 const TRANSPORTS = /engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/;
-const onlyWebSocketAndPolling = () => ({
+const onlyWebSocket = () => ({
   name: 'confab-transports',
   load(id) {
     if (!TRANSPORTS.test(id)) return null;
-    return `import { XHR } from './polling-xhr.js';
-import { WS } from './websocket.js';
-export const transports = { websocket: WS, polling: XHR };`;
+    return `import { WS } from './websocket.js';
+export const transports = { websocket: WS };`;
   },
 });
 
@@ -57,6 +59,9 @@ const REPLACED = {
   'engine.io-parser/build/esm/encodePacket.browser.js': `import { PACKET_TYPES } from "./commons.js";
 export const encodePacket = ({ type, data }, supportsBinary, callback) => callback(PACKET_TYPES[type] + (data || ""));
 export const encodePacketToBinary = () => { throw new Error("binary"); };`,
+  // Never constructed (see onlyWebSocket); its module would still open an XMLHttpRequest
+  // and add a pagehide listener as it loads, so rollup could not drop it.
+  'engine.io-client/build/esm/transports/polling-xhr.js': 'export const XHR = undefined;',
   'engine.io-parser/build/esm/decodePacket.browser.js': `import { ERROR_PACKET, PACKET_TYPES_REVERSE } from "./commons.js";
 export const decodePacket = (encoded) => {
   const type = typeof encoded === "string" && PACKET_TYPES_REVERSE[encoded.charAt(0)];
@@ -102,8 +107,16 @@ const UNUSED_SOCKET_METHODS = {
   _drainQueue: '_drainQueue() {}',
   notifyOutgoingListeners: 'notifyOutgoingListeners() {}',
 };
-/** engine.io's `send`, an alias of `write`, which socket.io's Manager calls instead. */
-const UNUSED_ENGINE_METHODS = { send: null };
+/**
+ * engine.io's `send`, an alias of `write`, which socket.io's Manager calls instead; the
+ * upgrade from polling to WebSocket; the payload batching of polling requests.
+ */
+const UNUSED_ENGINE_METHODS = {
+  send: null,
+  _probe: '_probe() {}',
+  _filterUpgrades: '_filterUpgrades() { return []; }',
+  _getWritablePackets: '_getWritablePackets() { return this.writeBuffer; }',
+};
 const SOCKET_CLASSES = [
   [/socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_SOCKET_METHODS],
   [/engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_ENGINE_METHODS],
@@ -149,8 +162,30 @@ const ts = () =>
     noEmit: false,
     types: [],
   });
-const minify = () =>
-  terser({ ecma: 2020, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } });
+const TERSER = { ecma: 2020, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } };
+const minify = () => terser(TERSER);
+
+/**
+ * The widget build's minifier. In the entry chunk it also shortens the `_private` members
+ * of socket.io's classes (~260 B gzip): one chunk holds every class that has them and
+ * every caller, so the new names agree. Only names of one underscore and a lower-case
+ * letter: Preact's internals (`__k`, `__b`…) are named in strings by @preact/signals,
+ * which a renamer cannot follow. The build fails if a lazy chunk uses such a name, as
+ * that chunk would then disagree with the entry.
+ */
+const PRIVATE_MEMBER = /^_[a-z]/;
+const minifyWidget = () => ({
+  name: 'confab-minify-widget',
+  async renderChunk(code, chunk) {
+    if (!chunk.isEntry && /[.]_[a-z]|\[["']_[a-z]/.test(code))
+      throw new Error(
+        `confab-minify-widget: ${chunk.fileName} uses a _private member; it would disagree with the entry`,
+      );
+    const mangle = chunk.isEntry ? { properties: { regex: PRIVATE_MEMBER } } : true;
+    const result = await terserMinify(code, { ...TERSER, mangle, sourceMap: { asObject: true } });
+    return { code: result.code, map: result.map };
+  },
+});
 
 export default [
   {
@@ -176,13 +211,13 @@ export default [
       sourcemap: true,
     },
     plugins: [
-      onlyWebSocketAndPolling(),
+      onlyWebSocket(),
       slimSocketIo(),
       slimSocketClass(),
       loaderPartsFromLoader(),
       nodeResolve({ browser: true }),
       ts(),
-      minify(),
+      minifyWidget(),
     ],
   },
   {
