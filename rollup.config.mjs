@@ -28,6 +28,28 @@ export const transports = { websocket: WS };`;
   },
 });
 
+/**
+ * The widget's base stylesheet is written one rule a line, indented, for people; the
+ * build drops those line breaks and indents (they are not needed between CSS tokens that
+ * end in `{`, `}` or `;`, and become one space elsewhere).
+ */
+const BASE_CSS_FILE = /src[\\/]themes[\\/]base-css\.ts$/;
+const compactBaseCss = () => ({
+  name: 'confab-compact-base-css',
+  transform(code, id) {
+    if (!BASE_CSS_FILE.test(id)) return null;
+    const start = code.indexOf('export const BASE_CSS = `');
+    const end = code.indexOf('`;', start);
+    if (start < 0 || end < 0) throw new Error('confab-compact-base-css: no BASE_CSS template in base-css.ts');
+    const css = code
+      .slice(start, end)
+      .replace(/([{};])\n\s*/g, '$1')
+      .replace(/`\n/, '`')
+      .replace(/\n\s*/g, ' ');
+    return { code: code.slice(0, start) + css + code.slice(end), map: null };
+  },
+});
+
 /** Emits static files beside a bundle, so its output folder is all the server serves. */
 const copy = (files) => ({
   name: 'confab-copy',
@@ -117,10 +139,132 @@ const UNUSED_ENGINE_METHODS = {
   _filterUpgrades: '_filterUpgrades() { return []; }',
   _getWritablePackets: '_getWritablePackets() { return this.writeBuffer; }',
 };
+/**
+ * socket.io-parser's binary packets (see REPLACED): the encoder's binary path goes, and
+ * the decoder takes text frames only; a binary event or a binary frame is a parse error,
+ * which closes the connection as any malformed packet does.
+ */
+const UNUSED_PARSER_METHODS = {
+  encodeAsBinary: null,
+  add: `add(obj) {
+        const packet = typeof obj === "string" && this.decodeString(obj);
+        if (!packet || packet.type === PacketType.BINARY_EVENT || packet.type === PacketType.BINARY_ACK)
+            throw new Error("Confab: text packets only");
+        super.emitReserved("decoded", packet);
+    }`,
+  destroy: 'destroy() {}',
+};
+/** engine.io's close without the wait for an upgrade, which a WebSocket-only connection never makes. */
+UNUSED_ENGINE_METHODS.close = `close() {
+        const close = () => {
+            this._onClose("forced close");
+            this.transport.close();
+        };
+        if ("opening" === this.readyState || "open" === this.readyState) {
+            this.readyState = "closing";
+            if (this.writeBuffer.length) this.once("drain", close);
+            else close();
+        }
+        return this;
+    }`;
 const SOCKET_CLASSES = [
+  [/socket\.io-parser[\\/]build[\\/]esm[\\/]index\.js$/, UNUSED_PARSER_METHODS],
   [/socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_SOCKET_METHODS],
   [/engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_ENGINE_METHODS],
 ];
+/**
+ * Exact edits of socket.io code paths the widget never takes; an edit whose text is not
+ * found any more (a new release) fails the build.
+ * - The Manager falls back to socket.io-parser's whole module when no parser is given;
+ *   the widget always gives its own (safe-encoder.ts), so the fallback, and the packet
+ *   validators it kept in the bundle, go.
+ * - engine.io's transports given as classes (`transportImplementations`): the widget names
+ *   them.
+ * - socket.io's connection state recovery, which the Confab server does not enable: the
+ *   session id (`pid`) it would send is never there, so nothing is recovered.
+ * - `io.Manager`, `io.connect` and the like, for code that calls socket.io through `io`
+ *   as a namespace; the widget imports `io` and calls it.
+ */
+const EDITS = [
+  [
+    /socket\.io-client[\\/]build[\\/]esm[\\/]index\.js$/,
+    [
+      [
+        `Object.assign(lookup, {
+    Manager,
+    Socket,
+    io: lookup,
+    connect: lookup,
+});`,
+        '',
+      ],
+    ],
+  ],
+  [
+    /socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/,
+    [
+      [
+        `            data: this._pid
+                ? Object.assign({ pid: this._pid, offset: this._lastOffset }, data)
+                : data,`,
+        '            data,',
+      ],
+      [
+        `        if (this._pid && args.length && typeof args[args.length - 1] === "string") {
+            this._lastOffset = args[args.length - 1];
+        }
+`,
+        '',
+      ],
+      [
+        `        this.recovered = pid && this._pid === pid;
+        this._pid = pid; // defined only if connection state recovery is enabled
+`,
+        '',
+      ],
+    ],
+  ],
+  [
+    /socket\.io-client[\\/]build[\\/]esm[\\/]manager\.js$/,
+    [['const _parser = opts.parser || parser;', 'const _parser = opts.parser;']],
+  ],
+  [
+    /engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/,
+    [
+      [
+        `        if (opts.transportImplementations && opts.transports) {
+            throw new Error("specifying both 'transportImplementations' and 'transports' options is not supported");
+        }
+        if (opts.transportImplementations ||
+            (((_a = opts.transports) === null || _a === void 0 ? void 0 : _a.length) && typeof opts.transports[0] === "function")) {
+            // 'transports' option as an array of transport implementations is kept for backward compatibility
+            this.transports = [];
+            this._transportsByName = Object.create(null);
+            ((_b = opts.transportImplementations) !== null && _b !== void 0 ? _b : opts.transports).forEach((t) => {
+                const transportName = t.prototype.name;
+                this.transports.push(transportName);
+                this._transportsByName[transportName] = t;
+            });
+        }
+        else {`,
+        '        {',
+      ],
+    ],
+  ],
+];
+const editSocketIo = () => ({
+  name: 'confab-edit-socket-io',
+  transform(code, id) {
+    const edits = EDITS.find(([file]) => file.test(id))?.[1];
+    if (!edits) return null;
+    let edited = code;
+    for (const [from, to] of edits) {
+      if (!edited.includes(from)) throw new Error(`confab-edit-socket-io: ${id} no longer has ${from.slice(0, 60)}…`);
+      edited = edited.replace(from, to);
+    }
+    return { code: edited, map: null };
+  },
+});
 const slimSocketClass = () => ({
   name: 'confab-slim-socket-class',
   transform(code, id) {
@@ -167,17 +311,29 @@ const minify = () => terser(TERSER);
 
 /**
  * The widget build's minifier. In the entry chunk it also shortens the `_private` members
- * of socket.io's classes (~260 B gzip): one chunk holds every class that has them and
- * every caller, so the new names agree. Only names of one underscore and a lower-case
- * letter: Preact's internals (`__k`, `__b`…) are named in strings by @preact/signals,
- * which a renamer cannot follow. The build fails if a lazy chunk uses such a name, as
- * that chunk would then disagree with the entry.
+ * of socket.io's classes and a few long internal names of theirs (~300 B gzip): one chunk
+ * holds every class that has them and every caller, so the new names agree. Only names
+ * of one underscore and a lower-case letter: Preact's internals (`__k`, `__b`…) are named
+ * in strings by @preact/signals, which a renamer cannot follow. The build fails if a lazy
+ * chunk uses such a name, as that chunk would then disagree with the entry.
  */
-const PRIVATE_MEMBER = /^_[a-z]/;
+const SOCKET_INTERNALS = [
+  'emitReserved',
+  'setTimeoutFn',
+  'clearTimeoutFn',
+  'writeBuffer',
+  'sendBuffer',
+  'receiveBuffer',
+  'skipReconnect',
+  'emitBuffered',
+  'subEvents',
+];
+const PRIVATE_MEMBER = new RegExp(`^(_[a-z]|(${SOCKET_INTERNALS.join('|')})$)`);
+const USES_PRIVATE_MEMBER = new RegExp(`[.]_[a-z]|\\[["']_[a-z]|[.](${SOCKET_INTERNALS.join('|')})\\b`);
 const minifyWidget = () => ({
   name: 'confab-minify-widget',
   async renderChunk(code, chunk) {
-    if (!chunk.isEntry && /[.]_[a-z]|\[["']_[a-z]/.test(code))
+    if (!chunk.isEntry && USES_PRIVATE_MEMBER.test(code))
       throw new Error(
         `confab-minify-widget: ${chunk.fileName} uses a _private member; it would disagree with the entry`,
       );
@@ -214,6 +370,8 @@ export default [
       onlyWebSocket(),
       slimSocketIo(),
       slimSocketClass(),
+      editSocketIo(),
+      compactBaseCss(),
       loaderPartsFromLoader(),
       nodeResolve({ browser: true }),
       ts(),
