@@ -116,8 +116,10 @@ export function createTransport({
   tabs: name,
 }: TransportOptions): Transport {
   const socket: VisitorSocket = io(server + VISITOR_NAMESPACE, {
-    // One round trip instead of the polling handshake and upgrade; polling stays as fallback.
-    transports: ['websocket', 'polling'],
+    // WebSocket only: one round trip, no polling handshake and upgrade. engine.io never fell
+    // back to polling after a failed WebSocket (that takes `tryAllTransports`), so the build
+    // leaves the polling transport out (rollup.config.mjs).
+    transports: ['websocket'],
     parser: safeParser,
     auth: (callback) => callback(auth() as unknown as Record<string, unknown>),
     // A shared connection connects only in the tab that leads.
