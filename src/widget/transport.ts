@@ -191,25 +191,28 @@ export function createTransport({
         }
       : undefined;
   const join = (leading?: boolean) => import('./tabs').then((m) => !closed && m.join(tabs!, leading));
+  /** Once the connection is wanted (consent): which tab connects is the lock's to say. */
   const elect = () =>
-    navigator.locks
-      ? navigator.locks.request(name!, { ifAvailable: true }, (lock) => {
-          if (!lock) return join();
-          socket.connect();
-          const hello = new BroadcastChannel(name!);
-          // A tab arrived: the relay takes over from here.
-          hello.onmessage = () => {
-            hello.close();
-            void join(true);
-          };
-          return new Promise<void>((release) => {
-            tabs!.stop = () => {
+    !wanted || closed
+      ? undefined
+      : navigator.locks
+        ? navigator.locks.request(name!, { ifAvailable: true }, (lock) => {
+            if (!lock) return join();
+            socket.connect();
+            const hello = new BroadcastChannel(name!);
+            // A tab arrived: the relay takes over from here.
+            hello.onmessage = () => {
               hello.close();
-              release();
+              void join(true);
             };
-          });
-        })
-      : join();
+            return new Promise<void>((release) => {
+              tabs!.stop = () => {
+                hello.close();
+                release();
+              };
+            });
+          })
+        : join();
   if (tabs) void elect();
 
   // Closing on pagehide keeps the page eligible for the back/forward cache, and lets
@@ -256,8 +259,11 @@ export function createTransport({
       if (!closed && wanted) link.connect();
     },
     connect() {
+      const first = !wanted;
       wanted = true;
-      if (!closed && !link.connected) link.connect();
+      if (!tabs) {
+        if (!closed && !socket.connected) socket.connect();
+      } else if (first) void elect();
     },
     typing(typing) {
       if (link.connected) link.volatile.emit('typing', { typing });
