@@ -78,6 +78,8 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
 
   // Persist the draft so a reload never loses what the visitor was typing.
   effect(() => storage.set('draft', draft.value));
+  // One draft for the visitor: what is typed in one tab shows in the others.
+  onDispose(storage.watch<string>('draft', (text) => (draft.value = text ?? '')));
   // A quote from a conversation that has ended is not something to answer any more.
   effect(() => {
     if (conversation.status.value !== 'open') replyingTo.value = null;
