@@ -162,15 +162,19 @@ export const mount = (({
     );
   };
 
-  const slices: Slices = runInSlices([models, () => connect(), looks, firstRender], deps?.nextSlice);
+  // A click on the launcher before load (the cold click): the visitor is waiting for the
+  // composer, so the view comes at once and the connection in the slice after it.
+  const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
+  const opening = () => connect();
+  const order = waiting ? [models, looks, firstRender, opening] : [models, opening, looks, firstRender];
+  const viewReady = order.indexOf(firstRender) + 1;
+  const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
-    // The models for any call; everything for one the visitor waits on.
-    slices.run(NEEDS_VIEW.includes(name) ? Number.POSITIVE_INFINITY : 1);
+    // The models for any call; the view too for one the visitor waits on.
+    slices.run(NEEDS_VIEW.includes(name) ? viewReady : 1);
     runCommand(target, name, args);
   }
-  // A click on the launcher before load: the visitor is waiting, so all of it now.
-  if (deps?.nextSlice === null || queued.some(([name]) => NEEDS_VIEW.includes(name)))
-    slices.run(Number.POSITIVE_INFINITY);
+  slices.run(deps?.nextSlice === null ? order.length : waiting ? viewReady : 0);
   return {
     command,
     get widget() {
