@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CamelCasePlugin, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { createKyselyStore } from './kysely-store';
 import { MIGRATIONS } from './migrations';
+import { sqliteAppender } from './sqlite-append';
 import type { Database } from './schema';
 import type { Store } from './types';
 import { coalescedFlush, groupCommitWriter } from './writer';
@@ -77,7 +78,20 @@ function walFlusher(raw: BetterSqlite3.Database, dataDir: string) {
   return { flush, close: () => closeSync(fd) };
 }
 
-export function openSqliteStore(dataDir: string, newId: () => string, now: () => number = Date.now): Store {
+export interface SqliteStoreOptions {
+  /**
+   * false: a visitor's message takes the portable Kysely path like on PostgreSQL, instead
+   * of the prepared statements of sqlite-append.ts (the test that compares the two).
+   */
+  preparedAppend?: boolean;
+}
+
+export function openSqliteStore(
+  dataDir: string,
+  newId: () => string,
+  now: () => number = Date.now,
+  options: SqliteStoreOptions = {},
+): Store {
   const raw = openSqliteDatabase(dataDir);
   const wal = walFlusher(raw, dataDir);
   const db = new Kysely<Database>({
@@ -85,7 +99,7 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
     plugins: [new CamelCasePlugin()],
   });
   const writer = groupCommitWriter(db, wal.flush);
-  return createKyselyStore({
+  const store = createKyselyStore({
     db,
     engine: 'sqlite',
     writer,
@@ -97,4 +111,10 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
       wal.close();
     },
   });
+  if (options.preparedAppend === false) return store;
+  const append = sqliteAppender(raw, newId, now);
+  return {
+    ...store,
+    appendToOpenConversation: (input) => writer.write(() => append(input), { undoesItself: true }),
+  };
 }
