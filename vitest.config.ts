@@ -39,6 +39,7 @@ export default defineConfig({
                 exclude: [
                   'tests/integration/store-contract.test.ts',
                   'tests/integration/sqlite-append.test.ts',
+                  'tests/integration/sqlite-checkpoint.test.ts',
                   'tests/integration/migrations.test.ts',
                   'tests/integration/static.test.ts',
                 ],

@@ -78,6 +78,8 @@ export function groupCommitWriter(
   db: Db,
   durable: () => Promise<void> = async () => {},
   turnBudgetMs = TURN_BUDGET_MS,
+  /** Before each transaction: a promise to wait for first (the log's checkpoint catching up), or undefined. */
+  ready: () => Promise<void> | undefined = () => undefined,
 ): Writer & { flushed(): Promise<void> } {
   let queue: Pending[] = [];
   let running: Promise<void> = Promise.resolve();
@@ -146,7 +148,10 @@ export function groupCommitWriter(
       queue = [];
       // flush() never rejects (each item is answered instead), so one failed batch
       // cannot stop the ones after it.
-      running = running.then(() => flush(batch));
+      running = running.then(async () => {
+        await ready();
+        return flush(batch);
+      });
     });
   };
 
