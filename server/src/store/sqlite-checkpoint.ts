@@ -82,6 +82,8 @@ export function workerCheckpointer(
     const started = new Worker(PROGRAM, { eval: true, workerData: { driver, file } });
     started.unref();
     started.on('message', (answer: { ok: boolean; error?: string; log?: number; checkpointed?: number }) => {
+      // Idle, the worker does not keep the process alive; while it works, it does (someone may wait for it).
+      started.unref();
       running = false;
       if (!answer.ok) onError(answer.error ?? 'checkpoint failed');
       behind = answer.ok && answer.log! > limitPages;
@@ -115,6 +117,7 @@ export function workerCheckpointer(
     running = true;
     lastStarted = performance.now();
     worker ??= start();
+    worker.ref();
     worker.postMessage('checkpoint');
   };
   /** Starts one once the last is done and `CHECKPOINT_EVERY_MS` have passed since it began. */
@@ -153,6 +156,7 @@ export function workerCheckpointer(
       if (!ending) return;
       await new Promise<void>((resolve) => {
         ending.once('exit', () => resolve());
+        ending.ref();
         ending.postMessage('close');
       });
     },
