@@ -2,7 +2,7 @@
  * A visitor's message into their open conversation, on SQLite only, as two prepared
  * better-sqlite3 statements. The portable path (`appendToOpenConversation` in
  * kysely-store.ts) is the reference and stays the path on PostgreSQL; this one must give
- * the same rows and the same answers (tests/integration/sqlite-append.test.ts runs both).
+ * the same rows and the same answers (tests/integration/append-paths.test.ts runs both).
  *
  * Why a path of its own: it is the one write every visitor message makes, and measured
  * on the store benchmark it was most of the server's time. The portable path runs a
