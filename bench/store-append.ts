@@ -1,11 +1,14 @@
 /**
  * The store alone on the visitor's message path, in this process, no sockets: 100
- * visitors with open conversations each append one message per turn (one group commit
- * per turn), on a fresh SQLite file. Two runs of each, interleaved so a change in the
+ * visitors with open conversations each append one message per turn (on SQLite one group
+ * commit per turn), on a fresh database. Two runs of each, interleaved so a change in the
  * machine's load falls on both:
  *
- *   - the portable Kysely path (the path PostgreSQL takes), the baseline;
- *   - the prepared better-sqlite3 statements of server/src/store/sqlite-append.ts.
+ *   - SQLite: the portable Kysely path, the baseline, against the prepared better-sqlite3
+ *     statements of server/src/store/sqlite-append.ts;
+ *   - PostgreSQL (a throwaway cluster with fsync on; left out when not installed): the
+ *     portable path (five round trips) against the one statement of
+ *     server/src/store/postgres-append.ts.
  *
  * Printed per message: the event loop's busy time (what one core allows at most is
  * 1,000,000 / that per second), the process's CPU time (all threads: the checkpoint
@@ -18,7 +21,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { newId } from '../src/protocol';
+import type { Store } from '../server/src/store';
+import { openPostgresStore } from '../server/src/store/postgres';
 import { openSqliteStore } from '../server/src/store/sqlite';
+import { postgresBin, startPostgres, type PostgresCluster } from '../tests/support/postgres';
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 300);
 const VISITORS = 100;
@@ -27,9 +33,14 @@ const load = () =>
     .map((v) => v.toFixed(1))
     .join(' ');
 
-async function run(preparedAppend: boolean) {
+let cluster: PostgresCluster | undefined;
+
+async function run(engine: 'sqlite' | 'postgres', ownPath: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'confab-bench-append-'));
-  const store = openSqliteStore(dir, newId, Date.now, { preparedAppend });
+  const store: Store =
+    engine === 'sqlite'
+      ? openSqliteStore(dir, newId, Date.now, { preparedAppend: ownPath })
+      : await openPostgresStore(await cluster!.createDatabase(), newId, Date.now, { oneStatementAppend: ownPath });
   try {
     const visitors = Array.from({ length: VISITORS }, () => newId());
     for (const id of visitors) {
@@ -69,23 +80,37 @@ async function run(preparedAppend: boolean) {
   }
 }
 
-console.log(`The store alone: ${VISITORS} visitors append one message per turn, ${TURNS} turns; load ${load()}`);
-const results = {
-  portable: [] as Awaited<ReturnType<typeof run>>[],
-  prepared: [] as Awaited<ReturnType<typeof run>>[],
-};
-for (let round = 0; round < 2; round++) {
-  results.portable.push(await run(false));
-  results.prepared.push(await run(true));
-}
-for (const [name, runs] of Object.entries(results)) {
+type Result = Awaited<ReturnType<typeof run>>;
+const print = (name: string, runs: Result[]) => {
   for (const r of runs) {
     console.log(
-      `  ${name.padEnd(9)} event loop ${r.loop.toFixed(0).padStart(4)} µs/message, CPU ${r.cpu.toFixed(0).padStart(4)} µs/message, ${r.rate.toFixed(0).padStart(5)} /s (load ${r.load})`,
+      `  ${name.padEnd(24)} event loop ${r.loop.toFixed(0).padStart(5)} µs/message, CPU ${r.cpu.toFixed(0).padStart(5)} µs/message, ${r.rate.toFixed(0).padStart(5)} /s (load ${r.load})`,
     );
   }
+};
+const best = (runs: Result[], key: 'loop' | 'rate') => Math[key === 'loop' ? 'min' : 'max'](...runs.map((r) => r[key]));
+
+async function compare(engine: 'sqlite' | 'postgres', names: [string, string]) {
+  const portable: Result[] = [];
+  const own: Result[] = [];
+  for (let round = 0; round < 2; round++) {
+    portable.push(await run(engine, false));
+    own.push(await run(engine, true));
+  }
+  print(names[0], portable);
+  print(names[1], own);
+  console.log(
+    `  ${names[1]} / ${names[0]} (best of each): event loop per message ${(best(own, 'loop') / best(portable, 'loop')).toFixed(2)}×, rate ${(best(own, 'rate') / best(portable, 'rate')).toFixed(2)}×`,
+  );
 }
-const best = (runs: { loop: number }[]) => Math.min(...runs.map((r) => r.loop));
-console.log(
-  `  prepared / portable, event loop per message (best of each): ${(best(results.prepared) / best(results.portable)).toFixed(2)}×`,
-);
+
+console.log(`The store alone: ${VISITORS} visitors append one message per turn, ${TURNS} turns; load ${load()}`);
+await compare('sqlite', ['SQLite portable', 'SQLite prepared']);
+if (postgresBin()) {
+  cluster = await startPostgres({ durable: true });
+  try {
+    await compare('postgres', ['PostgreSQL portable', 'PostgreSQL one statement']);
+  } finally {
+    await cluster.stop();
+  }
+} else console.log('  PostgreSQL skipped: apt-get install -y postgresql');
