@@ -326,7 +326,7 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir, 
           );
         }
         const storageKey = newId();
-        await files.put(storageKey, createReadStream(incoming));
+        await files.put(storageKey, createReadStream(incoming), size);
         const finished = await store.finishUpload(row.id, grantHash, {
           mime: sniffed.mime,
           kind: sniffed.kind,

@@ -143,8 +143,8 @@ describe('display names and storage keys', () => {
 
   it('stores files under server-chosen keys only', async () => {
     const store = diskFileStore(join(folder, 'store'));
-    await expect(store.put('../../etc/passwd', Readable.from([Buffer.from('x')]))).rejects.toThrow();
-    await store.put('Abcdefghijklmnop1234', Readable.from([Buffer.from('hello')]));
+    await expect(store.put('../../etc/passwd', Readable.from([Buffer.from('x')]), 1)).rejects.toThrow();
+    await store.put('Abcdefghijklmnop1234', Readable.from([Buffer.from('hello')]), 5);
     const got = await store.get('Abcdefghijklmnop1234', { start: 1, end: 3 });
     const chunks: Buffer[] = [];
     for await (const chunk of got!.body) chunks.push(chunk as Buffer);
