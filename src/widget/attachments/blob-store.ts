@@ -91,7 +91,9 @@ export function createBlobStore() {
     delete: remove,
     /** These files' message is in the outbox: `sweep` may let them go once no message names them. */
     async markQueued(keys: readonly string[]): Promise<void> {
-      const stored = keys.filter((key) => persisted.has(key));
+      // Bytes not in memory can only be in IndexedDB (a page before this one put them there);
+      // bytes kept in memory alone (no consent) get no mark, and IndexedDB stays unopened.
+      const stored = keys.filter((key) => persisted.has(key) || !memory.has(key));
       await Promise.all(stored.map((key) => run('readwrite', (store) => store.put(1, QUEUED + key))));
     },
     /**

@@ -97,6 +97,14 @@ describe('blob store', () => {
     await after.delete('in-a-composer');
   });
 
+  it('marks as queued the files of a message resumed after a reload, whose bytes only IndexedDB has', async () => {
+    await reloadedBlobStore().put('from-an-earlier-page', new Blob(['d']));
+    const page = reloadedBlobStore();
+    await page.markQueued(['from-an-earlier-page']);
+    await page.sweep(() => false);
+    expect(await reloadedBlobStore().get('from-an-earlier-page')).toBeUndefined();
+  });
+
   it('keeps bytes in memory only when told not to persist (no consent yet)', async () => {
     await putBlob('k2', new Blob(['x']), false);
     expect(await getBlob('k2')).toBeDefined();
