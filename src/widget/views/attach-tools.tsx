@@ -96,7 +96,7 @@ function Chosen({ file, widget }: { file: FileRef; widget: WidgetModel }) {
         type="button"
         class="icon-button"
         aria-label={t('attach.remove', { name: file.name })}
-        // Its bytes go with it: the chat model deletes what nothing names any more.
+        // Its bytes go with it: keeper.ts lets go of what nothing names any more.
         onClick={() => widget.chat.choose(widget.chat.files.peek().filter((other) => other.key !== file.key))}
       >
         <CloseIcon />

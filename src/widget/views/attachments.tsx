@@ -193,7 +193,7 @@ function PendingFiles({ item, widget }: { item: OutboxItem<MessageDraft>; widget
   const files = item.payload.files ?? [];
   const cancel = () => {
     cancelUploads(item.clientId);
-    // Out of the outbox, its files' bytes go too (the chat model sees to that).
+    // Out of the outbox, its files' bytes go too (keeper.ts sees to that).
     widget.chat.cancel(item.clientId);
   };
   return (
