@@ -5,7 +5,7 @@
 export function BackToList({ label, onBack }: { label: string; onBack: () => void }) {
   return (
     <button type="button" class="back" onClick={onBack}>
-      <span aria-hidden="true">← </span>
+      <span aria-hidden="true">←</span>
       {label}
     </button>
   );
