@@ -72,10 +72,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     },
     onState(state) {
       connection.value = state;
-      if (state !== 'online') {
-        chat.connectionLost();
-        request.connectionLost();
-      }
+      if (state !== 'online') request.connectionLost();
     },
   });
   onDispose(() => transport.close());
