@@ -70,10 +70,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
       );
       session.identify(undefined);
     },
-    onState(state) {
-      connection.value = state;
-      if (state !== 'online') request.connectionLost();
-    },
+    onState: (state) => (connection.value = state),
   });
   onDispose(() => transport.close());
 
@@ -110,7 +107,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
         panel.operatorMessage(message);
         // A reply to a hidden tab shows in the page title: its own chunk, as most
         // replies reach a visitor who is looking. The settings are read there.
-        if (document.hidden) void import('./attention').then((m) => m.attend(config, conversation, message, disposed));
+        if (document.hidden)
+          void import('./attention').then((m) => m.attend(config, conversation, message, disposed, panel.open));
       },
     }),
   );
@@ -126,6 +124,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
   );
 
   return {
+    /** The page's settings as written (attributes, `Confab('update', …)`), for the chunks that read them. */
+    settings: () => config.input,
     session,
     conversation,
     chat,
