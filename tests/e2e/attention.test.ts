@@ -139,6 +139,47 @@ describeInBrowser('a visitor looking elsewhere', () => {
     await context.close();
   });
 
+  it('three tabs, two hidden: each hidden tab shows the reply in its title and favicon, the notifications are one', async () => {
+    const { context, errors } = await newContext(browser);
+    await context.grantPermissions(['notifications'], { origin: url() });
+    await observeNotifications(context);
+    const [looking, away, farAway] = [await context.newPage(), await context.newPage(), await context.newPage()];
+    for (const page of [looking, away, farAway]) await page.goto(`${url()}/`);
+    const hostTitle = await looking.title();
+    await openWidget(looking);
+    const conversationId = await visitorWrites(looking, 'Three tabs open, one question');
+    // The other tabs know the conversation (the visitor's own message is in each).
+    for (const page of [away, farAway]) {
+      await widget(page).locator('button.launcher').click();
+      await widget(page).locator('.msg.visitor', { hasText: 'Three tabs open, one question' }).waitFor();
+      await widget(page).locator('.header button').click();
+      await setVisibility(page, 'hidden');
+    }
+
+    await operatorReplies(conversationId, 'One answer for all tabs');
+    for (const page of [away, farAway]) {
+      await expect.poll(() => page.title()).toMatch(/^\(1\) /);
+      await expect.poll(() => page.locator('link[data-confab=badge]').count()).toBe(1);
+    }
+    await widget(looking).locator('.msg.operator', { hasText: 'One answer for all tabs' }).waitFor();
+    expect(await looking.title()).toBe(hostTitle);
+    expect(await looking.locator('link[data-confab=badge]').count()).toBe(0);
+    expect((await notes(looking)).shown).toEqual([]);
+    // Each hidden tab may show it, always with the reply's tag: the system shows it once.
+    const shown = [...(await notes(away)).shown, ...(await notes(farAway)).shown];
+    expect(shown.length).toBeGreaterThan(0);
+    expect(new Set(shown.map((n) => n.tag)).size).toBe(1);
+    expect(shown.every((n) => n.title === 'Max' && n.body === 'One answer for all tabs')).toBe(true);
+
+    // The visitor comes back to one of them: its title and icon are the page's again.
+    await setVisibility(away, 'visible');
+    expect(await away.title()).toBe(hostTitle);
+    expect(await away.locator('link[data-confab=badge]').count()).toBe(0);
+    expect(await farAway.title()).toMatch(/^\(\d\) /);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('asks for permission only from the click on "Notify me of replies", never on load or on a reply', async () => {
     const { context, errors } = await newContext(browser);
     await observeNotifications(context);
