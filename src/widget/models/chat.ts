@@ -190,10 +190,6 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     flush() {
       void delivery.flush();
     },
-    /** Nothing in flight can still be called pending once the connection is lost. */
-    connectionLost() {
-      outbox.failAllPending();
-    },
     clear() {
       outbox.items.value = [];
       draft.value = '';
