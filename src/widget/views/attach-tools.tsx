@@ -191,6 +191,21 @@ export function Tools({ widget, inputRef }: { widget: WidgetModel; inputRef: Ref
     void keepFiles(widget);
     void dropLost(widget);
   }, [widget]);
+  useEffect(() => {
+    if (open !== 'emoji' && open !== 'voice') return;
+    const panel = inputRef && typeof inputRef === 'object' ? inputRef.current?.closest('.panel') : null;
+    // Capture, so the panel's own Escape (which closes it) never sees this one; only keys from
+    // the composer and its tools count, so the image viewer keeps its Escape.
+    const closeTool = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || !(event.target as Element).closest?.('.composer,.tray,.emoji')) return;
+      event.stopPropagation();
+      const button = panel?.querySelector<HTMLElement>('.tools [aria-expanded="true"]');
+      tool.value = '';
+      button?.focus();
+    };
+    panel?.addEventListener('keydown', closeTool, true);
+    return () => panel?.removeEventListener('keydown', closeTool, true);
+  }, [open, inputRef]);
   return (
     <>
       {uploads && (files.length > 0 || problem || open === 'voice') && (

@@ -14,7 +14,7 @@ import { formatDuration, formatSize, pickFiles, typeNames } from '../../../src/w
 import { stageFiles as stageChecked } from '../../../src/widget/views/attach-tools';
 import { stageFiles as handOver } from '../../../src/widget/views/composer';
 import { attachmentOf } from '../../support/fake-transport';
-import { mountWidget, type MountedWidget } from '../../support/widget';
+import { mountWidget, press, type MountedWidget } from '../../support/widget';
 
 const uploads: UploadSettings = {
   maxBytes: 1024,
@@ -162,6 +162,31 @@ describe('attaching in the widget', () => {
     expect(w.$$('.chosen li').map((li) => li.querySelector('.name')?.textContent)).toEqual(['terms.pdf']);
     // The send button is live with files and no text.
     expect(w.$('.send')?.getAttribute('aria-disabled')).toBe('false');
+  });
+
+  it('closes only the emoji picker or the recorder on Escape, with focus back on its button', async () => {
+    w.connect({ uploads });
+    await settle();
+    for (const [label, toolSelector] of [
+      ['Emoji', '.emoji button'],
+      ['Record voice', '.recorder > *'],
+    ] as const) {
+      const opener = w.$(`[aria-label="${label}"]`) as HTMLButtonElement;
+      act(() => opener.click());
+      await settle();
+      const inside = w.$(toolSelector);
+      expect(inside).not.toBeNull();
+      // happy-dom cannot record, so the recorder holds only its message: the key comes from there.
+      if (inside!.tabIndex >= 0) inside!.focus();
+      await press(inside, 'Escape');
+      expect(w.$(toolSelector)).toBeNull();
+      expect(w.$('.panel')?.hidden).toBe(false);
+      expect(w.root.activeElement).toBe(opener);
+      expect(opener.getAttribute('aria-expanded')).toBe('false');
+    }
+    // With no tool open, Escape still closes the panel.
+    await press(w.$('textarea'), 'Escape');
+    expect(w.$('.panel')?.hidden).toBe(true);
   });
 
   it('sends files and caption as one message through the outbox', async () => {
