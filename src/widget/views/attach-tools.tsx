@@ -86,11 +86,15 @@ function Chosen({ file, widget }: { file: FileRef; widget: WidgetModel }) {
   return (
     <li>
       {url && <img src={url} alt="" />}
-      <span class="name" dir="auto">
-        {file.name}
-      </span>
-      <span class="size">
-        {file.durationMs ? formatDuration(file.durationMs) : formatSize(file.size, locale.value.code)}
+      {/* The size on a line of its own leaves the name the item's width. */}
+      <span class="label">
+        <span class="name" dir="auto" title={file.name}>
+          {file.name}
+        </span>
+        {/* "100 KB" in a right-to-left language too: number and unit keep their order. */}
+        <bdi class="size" dir="ltr">
+          {file.durationMs ? formatDuration(file.durationMs) : formatSize(file.size, locale.value.code)}
+        </bdi>
       </span>
       <button
         type="button"
@@ -193,7 +197,7 @@ export function Tools({ widget, inputRef }: { widget: WidgetModel; inputRef: Ref
   }, [widget]);
   useEffect(() => {
     if (open !== 'emoji' && open !== 'voice') return;
-    const panel = inputRef && typeof inputRef === 'object' ? inputRef.current?.closest('.panel') : null;
+    const panel = inputRef && typeof inputRef === 'object' ? inputRef.current?.closest<HTMLElement>('.panel') : null;
     // Capture, so the panel's own Escape (which closes it) never sees this one; only keys from
     // the composer and its tools count, so the image viewer keeps its Escape.
     const closeTool = (event: KeyboardEvent) => {
