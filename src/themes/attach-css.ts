@@ -7,9 +7,10 @@ import { v } from './base-css';
 export const ATTACH_CSS = `
 .tray{display:flex;flex-direction:column;gap:6px;padding:6px 12px 0;border-top:1px solid rgba(0,0,0,.08)}
 .chosen{display:flex;gap:6px;overflow-x:auto;list-style:none;margin:0;padding:0}
-.chosen li{position:relative;flex:none;display:flex;align-items:center;gap:6px;max-width:160px;padding:4px 30px 4px 4px;border:1px solid #c5cbd6;border-radius:8px;font-size:12px}
+.chosen li{position:relative;flex:none;display:flex;align-items:center;gap:6px;max-width:220px;padding:4px;padding-inline-end:30px;border:1px solid #c5cbd6;border-radius:8px;font-size:12px}
+.chosen .label{display:flex;flex-direction:column;min-width:0}
 .chosen img{width:40px;height:40px;object-fit:cover;border-radius:6px}
-.chosen .icon-button{position:absolute;top:2px;right:2px;width:24px;height:24px}
+.chosen .icon-button{position:absolute;top:2px;inset-inline-end:2px;width:24px;height:24px}
 .chosen .icon-button svg{width:16px;height:16px}
 .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}
 .size{color:${v('mutedText')};white-space:nowrap}

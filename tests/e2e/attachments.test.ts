@@ -61,6 +61,34 @@ describeInBrowser('attachments', () => {
       ]);
     await widget(page).locator('.chosen li').nth(1).waitFor();
     expect(await widget(page).locator('.chosen .name').allTextContents()).toEqual(['photo.png', 'terms.pdf']);
+    // Each name shows whole beside its thumbnail, not cut to "ph…".
+    const cut = await widget(page)
+      .locator('.chosen .name')
+      .evaluateAll((names) => names.filter((name) => name.scrollWidth > name.clientWidth).map((name) => name.textContent));
+    expect(cut).toEqual([]);
+    // Right to left: the remove button sits at the item's inline end (its left), the size
+    // still reads "100 B" (number first), each one box, not reordered.
+    const rtl = await widget(page)
+      .locator('.panel')
+      .evaluate((panel) => {
+        panel.setAttribute('dir', 'rtl');
+        const item = panel.querySelector('.chosen li')!.getBoundingClientRect();
+        const remove = panel.querySelector('.chosen .icon-button')!.getBoundingClientRect();
+        const size = panel.querySelector('.chosen li:nth-child(2) .size')!;
+        const range = document.createRange();
+        range.selectNodeContents(size.firstChild!);
+        const text = size.textContent!;
+        // Where the number's first glyph is drawn: left of the unit in reading order "193 B".
+        range.setStart(size.firstChild!, 0);
+        range.setEnd(size.firstChild!, 1);
+        const digit = range.getBoundingClientRect().left;
+        range.setStart(size.firstChild!, text.length - 1);
+        range.setEnd(size.firstChild!, text.length);
+        const unit = range.getBoundingClientRect().left;
+        panel.setAttribute('dir', 'ltr');
+        return { removeAtStart: remove.left - item.left < 8, numberBeforeUnit: digit < unit };
+      });
+    expect(rtl).toEqual({ removeAtStart: true, numberBeforeUnit: true });
     expect(await axeViolations(page, 'confab-widget')).toEqual([]);
     await widget(page).locator('textarea').fill('Two files for you');
     await widget(page).locator('textarea').press('Enter');

@@ -137,7 +137,11 @@ function Voice({ attachment, widget }: { attachment: Attachment; widget: WidgetM
     <div class="voice">
       {/* biome-ignore lint/a11y/useMediaCaption: a voice message; the conversation has no captions to offer */}
       <audio controls preload="metadata" src={url} aria-label={t('attach.voice')} onError={onError} />
-      {attachment.durationMs ? <span class="size">{formatDuration(attachment.durationMs)}</span> : null}
+      {attachment.durationMs ? (
+        <bdi class="size" dir="ltr">
+          {formatDuration(attachment.durationMs)}
+        </bdi>
+      ) : null}
     </div>
   );
 }
@@ -149,7 +153,10 @@ function File({ attachment, widget }: { attachment: Attachment; widget: WidgetMo
       <span class="name" dir="auto">
         {attachment.name}
       </span>
-      <span class="size">{formatSize(attachment.size, locale.value.code)}</span>
+      {/* "100 KB" in a right-to-left language too. */}
+      <bdi class="size" dir="ltr">
+        {formatSize(attachment.size, locale.value.code)}
+      </bdi>
       <a href={url} download={attachment.name} target="_blank" rel="noopener noreferrer">
         {t('attach.download')}
         <span class="sr-only"> {attachment.name}</span>
@@ -206,9 +213,9 @@ function PendingFiles({ item, widget }: { item: OutboxItem<MessageDraft>; widget
               <span class="name" dir="auto">
                 {file.name}
               </span>
-              <span class="size">
+              <bdi class="size" dir="ltr">
                 {file.durationMs ? formatDuration(file.durationMs) : formatSize(file.size, locale.value.code)}
-              </span>
+              </bdi>
             </span>
             {share !== undefined && (
               <progress value={share} max={1} aria-label={t('attach.uploading', { name: file.name })} />
