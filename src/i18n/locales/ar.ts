@@ -118,6 +118,7 @@ const ar: Dictionary = {
     other: '{count} ملف كحد أقصى في الرسالة.',
   },
   'attach.error.empty': 'هذا الملف فارغ.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'كبير جدًا للإرسال.',
   'attach.refused.type_not_allowed': 'هذا النوع من الملفات غير مسموح.',
   'attach.refused.quota': 'لقد أرسلت أقصى عدد من الملفات المسموح به حاليًا.',

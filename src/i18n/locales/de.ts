@@ -104,6 +104,7 @@ const de: Dictionary = {
     other: 'Höchstens {count} Dateien pro Nachricht.',
   },
   'attach.error.empty': 'Diese Datei ist leer.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Zu groß zum Senden.',
   'attach.refused.type_not_allowed': 'Dieser Dateityp ist nicht erlaubt.',
   'attach.refused.quota': 'Sie haben vorerst so viele Dateien gesendet wie möglich.',

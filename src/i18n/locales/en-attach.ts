@@ -8,6 +8,7 @@ const enAttach = {
   'attach.error.size': 'This file is too large. The limit is {size}.',
   'attach.error.count': { one: 'At most {count} file per message.', other: 'At most {count} files per message.' },
   'attach.error.empty': 'This file is empty.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Too large to send.',
   'attach.refused.type_not_allowed': 'This type of file is not allowed.',
   'attach.refused.quota': 'You have sent as many files as you can for now.',

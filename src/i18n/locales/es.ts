@@ -106,6 +106,7 @@ const es: Dictionary = {
     other: 'Como máximo {count} archivos por mensaje.',
   },
   'attach.error.empty': 'Este archivo está vacío.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Demasiado grande para enviarlo.',
   'attach.refused.type_not_allowed': 'Este tipo de archivo no está permitido.',
   'attach.refused.quota': 'Ya has enviado todos los archivos que puedes por ahora.',

@@ -106,6 +106,7 @@ const fr: Dictionary = {
     other: 'Au plus {count} fichiers par message.',
   },
   'attach.error.empty': 'Ce fichier est vide.',
+  'attach.refusedFile': '{name} : {reason}',
   'attach.refused.too_large': 'Trop volumineux pour être envoyé.',
   'attach.refused.type_not_allowed': 'Ce type de fichier n’est pas autorisé.',
   'attach.refused.quota': 'Vous avez envoyé autant de fichiers que possible pour le moment.',

@@ -106,6 +106,7 @@ const he: Dictionary = {
     other: 'לכל היותר {count} קבצים בהודעה.',
   },
   'attach.error.empty': 'הקובץ ריק.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'גדול מדי לשליחה.',
   'attach.refused.type_not_allowed': 'סוג קובץ זה אינו מותר.',
   'attach.refused.quota': 'שלחת כבר את כל הקבצים האפשריים לעת עתה.',

@@ -99,6 +99,7 @@ const kk: Dictionary = {
   'attach.error.size': 'Файл тым үлкен. Шегі — {size}.',
   'attach.error.count': { one: 'Бір хабарда ең көбі {count} файл.', other: 'Бір хабарда ең көбі {count} файл.' },
   'attach.error.empty': 'Файл бос.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Жіберуге тым үлкен.',
   'attach.refused.type_not_allowed': 'Бұл файл түріне рұқсат жоқ.',
   'attach.refused.quota': 'Әзірге жіберуге болатын файлдың бәрін жібердіңіз.',

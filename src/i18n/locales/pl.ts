@@ -110,6 +110,7 @@ const pl: Dictionary = {
     other: 'Najwyżej {count} pliku na wiadomość.',
   },
   'attach.error.empty': 'Ten plik jest pusty.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Za duży, by go wysłać.',
   'attach.refused.type_not_allowed': 'Ten typ pliku jest niedozwolony.',
   'attach.refused.quota': 'Na razie wysłano już maksymalną liczbę plików.',

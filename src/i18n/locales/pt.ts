@@ -106,6 +106,7 @@ const pt: Dictionary = {
     other: 'No máximo {count} arquivos por mensagem.',
   },
   'attach.error.empty': 'Este arquivo está vazio.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Grande demais para enviar.',
   'attach.refused.type_not_allowed': 'Este tipo de arquivo não é permitido.',
   'attach.refused.quota': 'Você já enviou todos os arquivos possíveis por enquanto.',

@@ -105,6 +105,7 @@ const ru: Dictionary = {
     other: 'Не больше {count} файла в сообщении.',
   },
   'attach.error.empty': 'Файл пустой.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Слишком большой для отправки.',
   'attach.refused.type_not_allowed': 'Такой тип файла не разрешён.',
   'attach.refused.quota': 'Вы отправили столько файлов, сколько пока можно.',

@@ -99,6 +99,7 @@ const tr: Dictionary = {
   'attach.error.size': 'Bu dosya çok büyük. Sınır {size}.',
   'attach.error.count': { one: 'Mesaj başına en fazla {count} dosya.', other: 'Mesaj başına en fazla {count} dosya.' },
   'attach.error.empty': 'Bu dosya boş.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Göndermek için çok büyük.',
   'attach.refused.type_not_allowed': 'Bu dosya türüne izin verilmiyor.',
   'attach.refused.quota': 'Şimdilik gönderebileceğiniz kadar dosya gönderdiniz.',

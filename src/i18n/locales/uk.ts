@@ -110,6 +110,7 @@ const uk: Dictionary = {
     other: 'Не більше {count} файлу в повідомленні.',
   },
   'attach.error.empty': 'Файл порожній.',
+  'attach.refusedFile': '{name}: {reason}',
   'attach.refused.too_large': 'Завеликий для надсилання.',
   'attach.refused.type_not_allowed': 'Такий тип файлу не дозволено.',
   'attach.refused.quota': 'Ви надіслали стільки файлів, скільки поки можна.',

@@ -34,20 +34,22 @@ export function checkFile(file: { size: number; type: string }, uploads: UploadS
  * Splits picked files into those that may go and the first problem met, keeping the
  * per-message limit with the files already chosen.
  */
-export function pickFiles<F extends { size: number; type: string }>(
+export function pickFiles<F extends { size: number; type: string; name: string }>(
   files: readonly F[],
   uploads: UploadSettings,
   alreadyChosen: number,
-): { accepted: F[]; problem: FileProblem | null } {
+): { accepted: F[]; problem: FileProblem | null; refused: { name: string; problem: FileProblem }[] } {
   const accepted: F[] = [];
-  let problem: FileProblem | null = null;
+  // Each refused file with its own reason, so the person knows which ones did not go and why.
+  const refused: { name: string; problem: FileProblem }[] = [];
   for (const file of files) {
     const found = checkFile(file, uploads);
-    if (found) problem ??= found;
-    else if (alreadyChosen + accepted.length >= LIMITS.attachmentsPerMessage) problem ??= 'count';
+    if (found) refused.push({ name: file.name, problem: found });
+    else if (alreadyChosen + accepted.length >= LIMITS.attachmentsPerMessage)
+      refused.push({ name: file.name, problem: 'count' });
     else accepted.push(file);
   }
-  return { accepted, problem };
+  return { accepted, problem: refused[0]?.problem ?? null, refused };
 }
 
 /** 1536 → "1.5 KB", in the reader's number format. */

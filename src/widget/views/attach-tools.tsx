@@ -25,10 +25,11 @@ import { addStyles } from './styles';
 addStyles(ATTACH_CSS);
 addEnglish(enAttach);
 
-/** The last reason a file was not taken, per widget, until the next pick (worded when shown). */
-const problems = new WeakMap<WidgetModel, Signal<FileProblem | null>>();
+/** The files of the last pick that were not taken, each with why, per widget, until the next pick. */
+type Refused = { name: string; problem: FileProblem }[];
+const problems = new WeakMap<WidgetModel, Signal<Refused>>();
 const problemOf = (widget: WidgetModel) => {
-  const problem = problems.get(widget) ?? signal<FileProblem | null>(null);
+  const problem = problems.get(widget) ?? signal<Refused>([]);
   problems.set(widget, problem);
   return problem;
 };
@@ -48,8 +49,8 @@ export async function stageFiles(widget: WidgetModel, files: readonly File[]): P
   const uploads = widget.conversation.site.peek()?.uploads;
   if (!uploads) return;
   void keepFiles(widget);
-  const { accepted, problem } = pickFiles(files, uploads, widget.chat.files.peek().length);
-  problemOf(widget).value = problem;
+  const { accepted, refused } = pickFiles(files, uploads, widget.chat.files.peek().length);
+  problemOf(widget).value = refused;
   const persist = widget.session.consented.peek();
   const refs = await Promise.all(
     accepted.map(async (file, i): Promise<FileRef> => {
@@ -188,7 +189,7 @@ const EmojiPicker = lazyView(() => import('./emoji-picker').then((m) => m.EmojiP
 export function Tools({ widget, inputRef }: { widget: WidgetModel; inputRef: Ref<HTMLTextAreaElement> }) {
   const uploads = widget.conversation.site.value?.uploads;
   const files = widget.chat.files.value;
-  const problem = problemOf(widget).value;
+  const refused = problemOf(widget).value;
   const open = tool.value;
   const close = () => (tool.value = '');
   useEffect(() => {
@@ -212,12 +213,16 @@ export function Tools({ widget, inputRef }: { widget: WidgetModel; inputRef: Ref
   }, [open, inputRef]);
   return (
     <>
-      {uploads && (files.length > 0 || problem || open === 'voice') && (
+      {uploads && (files.length > 0 || refused.length > 0 || open === 'voice') && (
         <div class="tray">
-          {problem && (
-            <p class="problem" role="alert">
-              {describe(problem, uploads)}
-            </p>
+          {refused.length > 0 && (
+            <div role="alert">
+              {refused.map(({ name, problem }) => (
+                <p class="problem" dir="auto">
+                  {t('attach.refusedFile', { name, reason: describe(problem, uploads) })}
+                </p>
+              ))}
+            </div>
           )}
           {files.length > 0 && (
             <ul class="chosen" aria-label={t('attach.chosen')}>

@@ -141,12 +141,29 @@ describe('attaching in the widget', () => {
     w.connect({ uploads });
     await stageFiles(w.widget, [file('x.exe', 'application/x-msdownload')]);
     await settle();
-    expect(w.$('.tray .problem')?.textContent).toBe('This type of file cannot be sent. Allowed: PNG, PDF, audio.');
+    expect(w.$('.tray .problem')?.textContent).toBe(
+      'x.exe: This type of file cannot be sent. Allowed: PNG, PDF, audio.',
+    );
     await act(() => setLocale('de'));
     await stageFiles(w.widget, [file('big.pdf', 'application/pdf', 4096)]);
     await settle();
-    expect(w.$('.tray .problem')?.textContent).toBe('Diese Datei ist zu groß. Höchstens 1 KB.');
+    expect(w.$('.tray .problem')?.textContent).toBe('big.pdf: Diese Datei ist zu groß. Höchstens 1 KB.');
     expect(w.widget.chat.files.value).toEqual([]);
+  });
+
+  it('names each refused file with its own reason, and takes the rest', async () => {
+    w.connect({ uploads });
+    await stageFiles(w.widget, [
+      file('setup.exe', 'application/x-msdownload'),
+      file('big.png', 'image/png', 4096),
+      file('photo.png', 'image/png'),
+    ]);
+    await settle();
+    expect(w.$$('.tray [role=alert] .problem').map((p) => p.textContent)).toEqual([
+      'setup.exe: This type of file cannot be sent. Allowed: PNG, PDF, audio.',
+      'big.png: This file is too large. The limit is 1 KB.',
+    ]);
+    expect(w.widget.chat.files.value.map((f) => f.name)).toEqual(['photo.png']);
   });
 
   it('previews chosen files with name and size, and removes one', async () => {
