@@ -150,7 +150,7 @@ export function Chat({ s }: { s: OperatorSession }) {
           )}
         </span>
         <span class="actions">
-          <button type="button" onClick={() => void s.downloadTranscript(conversation.id, 'html')}>
+          <button type="button" class="transcript" onClick={() => void s.downloadTranscript(conversation.id, 'html')}>
             Transcript
           </button>
         </span>

@@ -100,6 +100,17 @@ describeInBrowser('attachments', () => {
 
     // The operator sees both, opens the image full size, and the PDF downloads as a file.
     await console.locator('.list button', { hasText: 'Two files for you' }).click();
+    // Transcript looks like Transfer beside it, and Attach like Voice and Canned replies.
+    const look = (selector: string) =>
+      console
+        .locator(selector)
+        .first()
+        .evaluate((element) => {
+          const style = getComputedStyle(element);
+          return [style.borderTopStyle, style.borderTopColor, style.backgroundColor, style.color].join(' ');
+        });
+    expect(await look('button.transcript')).toBe(await look('button.transfer-chat'));
+    expect(await look('.reply label.attach')).toBe(await look('.reply button.secondary'));
     const message = console.locator('.msg.visitor', { hasText: 'Two files for you' });
     await message.locator('.thumb img').waitFor();
     await expect
