@@ -214,12 +214,18 @@ describe.each([
     await until(() => second.link().connected && third.link().connected);
 
     // An ask in flight when the leader goes is given up at once, not left to time out.
-    first.socket.timeout = () => ({ emitWithAck: () => new Promise(() => {}) });
+    first.socket.timeout = () => ({
+      emitWithAck: (event: string, payload: unknown) => {
+        first.socket.sent.push({ event, payload });
+        return new Promise(() => {});
+      },
+    });
     const inFlight = second.link().timeout(60_000).emitWithAck('message:send', { text: 'lost ack' });
+    const given = expect(inFlight).rejects.toThrow('the leading tab went away');
     await until(() => first.socket.sent.some((s) => s.event === 'message:send'));
     const left = Date.now();
     first.port.stop!();
-    await expect(inFlight).rejects.toThrow();
+    await given;
 
     await until(() => second.socket.connected || third.socket.connected);
     const [leader, follower] = second.socket.connected ? [second, third] : [third, second];
