@@ -30,7 +30,16 @@ import { App } from './views/app';
 import { ErrorBoundary } from './views/error-boundary';
 import { setStyleTarget } from './views/styles';
 
-const UPDATABLE = ['lang', 'name', 'email', 'position', 'color', 'titleAlert'] as const;
+const UPDATABLE = [
+  'lang',
+  'name',
+  'email',
+  'position',
+  'color',
+  'titleAlert',
+  'notifications',
+  'faviconBadge',
+] as const;
 /** Commands replayed before `ready`: listeners queued before load must hear it. */
 const LISTENING = ['on', 'off'];
 /** Commands that need the look and the view in place: what is left of mounting runs first. */
@@ -162,15 +171,19 @@ export const mount = (({
     );
   };
 
-  const slices: Slices = runInSlices([models, () => connect(), looks, firstRender], deps?.nextSlice);
+  // A click on the launcher before load (the cold click): the visitor is waiting for the
+  // composer, so the view comes at once and the connection in the slice after it.
+  const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
+  const opening = () => connect();
+  const order = waiting ? [models, looks, firstRender, opening] : [models, opening, looks, firstRender];
+  const viewReady = order.indexOf(firstRender) + 1;
+  const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
-    // The models for any call; everything for one the visitor waits on.
-    slices.run(NEEDS_VIEW.includes(name) ? Number.POSITIVE_INFINITY : 1);
+    // The models for any call; the view too for one the visitor waits on.
+    slices.run(NEEDS_VIEW.includes(name) ? viewReady : 1);
     runCommand(target, name, args);
   }
-  // A click on the launcher before load: the visitor is waiting, so all of it now.
-  if (deps?.nextSlice === null || queued.some(([name]) => NEEDS_VIEW.includes(name)))
-    slices.run(Number.POSITIVE_INFINITY);
+  slices.run(deps?.nextSlice === null ? order.length : waiting ? viewReady : 0);
   return {
     command,
     get widget() {

@@ -72,13 +72,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
       );
       session.identify(undefined);
     },
-    onState(state) {
-      connection.value = state;
-      if (state !== 'online') {
-        chat.connectionLost();
-        request.connectionLost();
-      }
-    },
+    onState: (state) => (connection.value = state),
   });
   onDispose(() => transport.close());
 
@@ -115,7 +109,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
         panel.operatorMessage(message);
         // A reply to a hidden tab shows in the page title: its own chunk, as most
         // replies reach a visitor who is looking. The settings are read there.
-        if (document.hidden) void import('./attention').then((m) => m.attend(config, conversation, message, disposed));
+        if (document.hidden)
+          void import('./attention').then((m) => m.attend(config, conversation, message, disposed, panel.open));
       },
     }),
   );
@@ -131,6 +126,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
   );
 
   return {
+    /** The page's settings as written (attributes, `Confab('update', …)`), for the chunks that read them. */
+    settings: () => config.input,
     session,
     conversation,
     chat,
