@@ -155,13 +155,16 @@ describeInBrowser('a visitor looking elsewhere', () => {
       await widget(page).locator('.header button').click();
       await setVisibility(page, 'hidden');
     }
+    // Read marks are the visitor's, shared by the tabs: a reply on screen in the tab they
+    // look at would be read in all. Here it reaches that tab's closed launcher instead.
+    await widget(looking).locator('.header button').click();
 
     await operatorReplies(conversationId, 'One answer for all tabs');
     for (const page of [away, farAway]) {
       await expect.poll(() => page.title()).toMatch(/^\(1\) /);
       await expect.poll(() => page.locator('link[data-confab=badge]').count()).toBe(1);
     }
-    await widget(looking).locator('.msg.operator', { hasText: 'One answer for all tabs' }).waitFor();
+    await widget(looking).locator('.teaser', { hasText: 'One answer for all tabs' }).waitFor();
     expect(await looking.title()).toBe(hostTitle);
     expect(await looking.locator('link[data-confab=badge]').count()).toBe(0);
     expect((await notes(looking)).shown).toEqual([]);
