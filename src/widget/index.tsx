@@ -30,7 +30,16 @@ import { App } from './views/app';
 import { ErrorBoundary } from './views/error-boundary';
 import { setStyleTarget } from './views/styles';
 
-const UPDATABLE = ['lang', 'name', 'email', 'position', 'color', 'titleAlert'] as const;
+const UPDATABLE = [
+  'lang',
+  'name',
+  'email',
+  'position',
+  'color',
+  'titleAlert',
+  'notifications',
+  'faviconBadge',
+] as const;
 /** Commands replayed before `ready`: listeners queued before load must hear it. */
 const LISTENING = ['on', 'off'];
 /** Commands that need the look and the view in place: what is left of mounting runs first. */

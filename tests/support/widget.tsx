@@ -5,7 +5,13 @@
  * the models' actions, and read the models' signals.
  */
 import { act } from 'preact/test-utils';
-import { DEFAULT_LEAD_FORM, type LeadFormConfig, type UploadSettings, type VisitorSession } from '../../src/protocol';
+import {
+  DEFAULT_LEAD_FORM,
+  type LeadFormConfig,
+  type SiteInfo,
+  type UploadSettings,
+  type VisitorSession,
+} from '../../src/protocol';
 import { parseConfig, type ConfigInput } from '../../src/loader/config';
 import type { Command } from '../../src/loader/contract';
 import { createHost, styleHost } from '../../src/loader/launcher';
@@ -35,6 +41,8 @@ export interface MountedWidget {
       leadForm?: LeadFormConfig;
       sound?: boolean;
       uploads?: UploadSettings;
+      /** More of the site's settings (notifications, faviconBadge, titleAlert…). */
+      site?: Partial<SiteInfo>;
     },
   ): void;
   unmount(): void;
@@ -86,13 +94,13 @@ export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOp
     command,
     $: (selector) => root.querySelector<HTMLElement>(selector),
     $$: (selector) => [...root.querySelectorAll<HTMLElement>(selector)],
-    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, uploads, ...session } = {}) {
+    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, uploads, site, ...session } = {}) {
       act(() => {
         transport.setConnected(true);
         const base = sessionOf({ messages, ...session });
         transport.emit('session', {
           ...base,
-          site: { ...base.site, leadForm, ...(sound ? { sound } : {}), ...(uploads ? { uploads } : {}) },
+          site: { ...base.site, leadForm, ...(sound ? { sound } : {}), ...(uploads ? { uploads } : {}), ...site },
         });
       });
     },

@@ -40,15 +40,18 @@ const REFUSALS = ['invalid', 'too_long', 'rate_limited', 'closed', 'internal'];
 
 function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'outbox' }>; widget: WidgetModel }) {
   const { item } = entry;
+  // Without a connection an entry waits, as the banner promises; failed is only what the
+  // server refused or did not ack while connected.
+  const state = item.refused ? 'failed' : widget.connection.value === 'online' ? item.state : 'waiting';
   return (
-    <div class={`msg visitor ${item.state}`} data-state={item.state}>
+    <div class={`msg visitor ${state}`} data-state={state}>
       <div class="bubble" dir="auto">
         <RichText text={item.payload.text} />
         {item.payload.files && <Files item={item} widget={widget} />}
       </div>
       <div class="meta">
-        {item.state === 'pending' ? (
-          <span>{t('message.sending')}</span>
+        {state !== 'failed' ? (
+          <span>{t(state === 'pending' ? 'message.sending' : 'message.waiting')}</span>
         ) : (
           <>
             <span class="error">
