@@ -198,13 +198,18 @@ describe('unban', () => {
     const spammer = await visitorWrites('buy cheap stuff');
     const { socket: anna } = await connectOperator(url());
     track(anna);
+    const { socket: max } = await connectOperator(url(), 'max');
+    track(max);
     await anna.timeout(5000).emitWithAck('conversation:close', { conversationId: spammer.conversationId, spam: true });
+    // A colleague's console stops offering the undo the moment it is done.
+    const heard = nextEvent<{ conversationId: string }>(max, 'conversation:unbanned', 5000);
     expect(await visitorSend(spammer.socket, 'again')).toMatchObject({ ok: false, error: { code: 'blocked' } });
 
     const undone = await anna
       .timeout(5000)
       .emitWithAck('conversation:unban', { conversationId: spammer.conversationId });
     expect(undone).toMatchObject({ ok: true, conversation: { id: spammer.conversationId } });
+    expect(await heard).toEqual({ conversationId: spammer.conversationId });
     const again = await visitorSend(spammer.socket, 'sorry, a real question');
     expect(again.ok).toBe(true);
     expect(again.ok && again.message.conversationId).not.toBe(spammer.conversationId);
@@ -230,8 +235,14 @@ describe('what a waiting visitor is told', () => {
       await olga.timeout(5000).emitWithAck('conversation:close', { conversationId: c.id });
     }
     // Too few pick-ups so far: a place in line, no promise.
-    const early = await visitorWrites('first in line', other);
-    const earlyQueue = await queueOf(early.socket);
+    // Listening before writing: the line's first word may come in the same read as the ack.
+    const earlyClient = await connectVisitor(url(), other);
+    track(earlyClient.socket);
+    const firstWord = queueOf(earlyClient.socket);
+    const earlySent = await visitorSend(earlyClient.socket, 'first in line');
+    if (!earlySent.ok) throw new Error(earlySent.error.message);
+    const early = { ...earlyClient, conversationId: earlySent.message.conversationId };
+    const earlyQueue = await firstWord;
     expect(earlyQueue).toMatchObject({ conversationId: early.conversationId, position: 1, expectedWaitMs: null });
 
     // Five chats picked up, each after a real wait.
@@ -260,6 +271,20 @@ describe('what a waiting visitor is told', () => {
     await olga.timeout(5000).emitWithAck('status:set', { status: 'away' });
     expect(await away).toMatchObject({ position: 2, expectedWaitMs: null });
 
+    // Busy with other chats: the line hears that reason (still no promise), and a newcomer is
+    // told "busy", not "nobody there".
+    const busy = queueOf(second.socket);
+    await olga.timeout(5000).emitWithAck('status:set', { status: 'busy' });
+    expect(await busy).toEqual({
+      conversationId: expect.any(String),
+      position: 2,
+      expectedWaitMs: null,
+      busy: true,
+    });
+    const newcomer = await connectVisitor(url(), other);
+    track(newcomer.socket);
+    expect(await newcomer.availability).toEqual({ online: false, reason: 'busy' });
+
     // Back, and the first chat is taken: the second moves up.
     await olga.timeout(5000).emitWithAck('status:set', { status: 'available' });
     const movedUp = new Promise<QueueState>((resolve) =>
@@ -273,7 +298,7 @@ describe('what a waiting visitor is told', () => {
     track(fresh.socket);
     expect(fresh.session.site.typicalReplyMs).toEqual(expect.any(Number));
     expect(fresh.session.site.typicalReplyMs).toBeGreaterThanOrEqual(0);
-  });
+  }, 20_000); // a dozen round trips and real waits: more than the default on a loaded machine
 
   it('when a closed site opens next, from its business hours', async () => {
     const { socket, availability } = await connectVisitor(url(), { site: 'closed', origin: 'https://other.example' });
