@@ -32,6 +32,7 @@ export interface MountedWidget {
       leadForm?: LeadFormConfig;
       sound?: boolean;
       uploads?: UploadSettings;
+      transcriptByEmail?: true;
     },
   ): void;
   unmount(): void;
@@ -72,13 +73,19 @@ export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOp
     command,
     $: (selector) => root.querySelector<HTMLElement>(selector),
     $$: (selector) => [...root.querySelectorAll<HTMLElement>(selector)],
-    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, uploads, ...session } = {}) {
+    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, uploads, transcriptByEmail, ...session } = {}) {
       act(() => {
         transport.setConnected(true);
         const base = sessionOf({ messages, ...session });
         transport.emit('session', {
           ...base,
-          site: { ...base.site, leadForm, ...(sound ? { sound } : {}), ...(uploads ? { uploads } : {}) },
+          site: {
+            ...base.site,
+            leadForm,
+            ...(sound ? { sound } : {}),
+            ...(uploads ? { uploads } : {}),
+            ...(transcriptByEmail ? { transcriptByEmail } : {}),
+          },
         });
       });
     },
