@@ -101,11 +101,14 @@ describe('attaching in the widget', () => {
     await setLocale('en');
   });
 
-  it('shows the attach and voice buttons only when the site takes uploads', () => {
+  it('shows the attach and voice buttons only when the site takes uploads', async () => {
     w.connect();
+    // The tool buttons are a chunk of their own.
+    await settle();
     expect(w.$('input[type=file]')).toBeNull();
     expect(w.$('[aria-label="Emoji"]')).not.toBeNull();
     w.connect({ uploads });
+    await settle();
     const input = w.$('input[type=file]') as HTMLInputElement;
     expect(input.getAttribute('aria-label')).toBe('Attach files');
     expect(w.$('[aria-label="Record voice"]')).not.toBeNull();
