@@ -116,17 +116,17 @@ export function toRating(row: ConversationRow): Rating | null {
   };
 }
 
-/**
- * A conversation as one operator's console sees it. The transfer comment is between the
- * operator who passed the chat on and the one who received it: `viewer` is the operator
- * it is written for, and every other console (or none named) gets the hand-over without it.
- */
 /** The transfer comment, for the two operators of the hand-over; '' for anyone else. */
 function commentFor(row: ConversationListRow, viewer: string | undefined): string {
   const party = viewer !== undefined && (viewer === row.operatorId || viewer === row.transferFrom);
   return party ? (row.transferComment ?? '') : '';
 }
 
+/**
+ * A conversation as one operator's console sees it. The transfer comment is between the
+ * operator who passed the chat on and the one who received it: `viewer` is the operator
+ * it is written for, and every other console (or none named) gets the hand-over without it.
+ */
 export function toSummary(row: ConversationListRow, viewer?: string): ConversationSummary {
   return {
     id: row.id,
