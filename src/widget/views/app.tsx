@@ -13,6 +13,8 @@ const RatingView = lazyView(() => import('./rating').then((m) => m.RatingView));
 const Teaser = lazyView(() => import('./teaser').then((m) => m.Teaser));
 // End chat and Save chat: a chunk, loaded as the chat view first renders (few visitors use them).
 const EndChat = lazyView(() => import('./end-chat').then((m) => m.EndChat));
+// Phones' keyboard and the offer of notifications: a chunk loaded when the panel opens.
+const Attentive = lazyView(() => import('./attentive').then((m) => m.Attentive));
 
 export interface AppProps {
   widget: WidgetModel;
@@ -65,6 +67,7 @@ export function App({ widget, inputRef }: AppProps) {
                 count and the teaser read the models, and a long history costs no nodes. */}
             {open && <MessageList widget={widget} />}
             <Typing widget={widget} />
+            {open && <Attentive widget={widget} />}
             <Composer widget={widget} inputRef={inputRef} />
           </>
         ) : view === 'form' ? (

@@ -14,7 +14,10 @@ afterEach(async () => {
 
 async function openTools(transcriptByEmail: boolean) {
   w = mountWidget();
-  w.connect({ messages: [message(1, 'visitor', 'hi')], ...(transcriptByEmail ? { transcriptByEmail: true } : {}) });
+  w.connect({
+    messages: [message(1, 'visitor', 'hi')],
+    ...(transcriptByEmail ? { site: { transcriptByEmail: true } } : {}),
+  });
   w.command('open');
   // Opening puts the focus in the composer (a frame later); the visitor clicks after that.
   await vi.waitFor(() => expect(w.root.activeElement).toBe(w.$('.composer textarea')));
