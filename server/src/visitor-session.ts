@@ -135,7 +135,11 @@ export async function sessionAfter(
   const typicalReplyMs = await ctx.waitingLine?.typicalReplyMs(site.id);
   const rating = latest?.status === 'closed' ? toRating(latest) : null;
   return {
-    site: { ...publicSiteInfo(site), ...(typicalReplyMs ? { typicalReplyMs } : {}) },
+    site: {
+      ...publicSiteInfo(site),
+      ...(typicalReplyMs ? { typicalReplyMs } : {}),
+      ...(ctx.followUp?.mailer ? { transcriptByEmail: true as const } : {}),
+    },
     conversationId: latest?.id ?? null,
     status: latest?.status ?? null,
     closeReason: latest?.closeReason ?? null,

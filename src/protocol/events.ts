@@ -351,4 +351,6 @@ export interface ServerToOperator {
   /** The visitor moved to another page. */
   'visitor:page': (visitor: OnlineVisitor) => void;
   'visitor:offline': (payload: { visitorId: string }) => void;
+  /** A colleague undid Spam: the visitor of this conversation may chat again. */
+  'conversation:unbanned': (payload: { conversationId: string }) => void;
 }

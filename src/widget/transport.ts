@@ -21,8 +21,8 @@ import {
   type VisitorToServer,
 } from '../protocol';
 
-/** Visitor events answered with an ack that only lazily loaded code asks (files). */
-type Asked = 'upload:grant' | 'attachment:url';
+/** Visitor events answered with an ack that only lazily loaded code asks (files, transcripts). */
+type Asked = 'upload:grant' | 'attachment:url' | 'transcript:get' | 'transcript:email';
 type AckedEvent = Asked | 'message:send' | 'lead:submit' | 'conversation:end' | 'rating:submit' | 'rating:dismiss';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';

@@ -57,7 +57,7 @@ const ar: Dictionary = {
   'end.yes': 'إنهاء',
   'end.no': 'متابعة',
   'rating.thanks': 'شكرًا على تقييمك!',
-  'blocked.text': 'أنهى المشغّل الحوار.',
+  'blocked.text': 'أنهى المشغّل المحادثة.',
   'teaser.dismiss': 'إخفاء',
   'error.invalid': 'لا يمكن إرسال هذه الرسالة.',
   'error.too_long': 'هذه الرسالة طويلة جدًا.',
@@ -137,6 +137,19 @@ const ar: Dictionary = {
   'voice.denied': 'الميكروفون محظور. اسمح به في إعدادات الموقع في المتصفح.',
   'voice.unsupported': 'لا يستطيع هذا المتصفح تسجيل الصوت.',
   'voice.failed': 'فشل التسجيل. حاول مرة أخرى.',
+  'form.intro.busy': 'الجميع مشغولون بمحادثات أخرى الآن. اترك بيانات التواصل وسنعاود الاتصال بك.',
+  'queue.busy': 'الجميع مشغولون بمحادثات أخرى',
+  'system.transfer': 'نقل {from} المحادثة إلى {to}.',
+  'system.answering': 'سيجيبك {name}.',
+  'transcript.save': 'حفظ المحادثة',
+  'transcript.label': 'حفظ هذه المحادثة',
+  'transcript.text': 'تنزيل كنص',
+  'transcript.html': 'تنزيل كصفحة ويب',
+  'transcript.email': 'إرسال إلى بريدي الإلكتروني',
+  'transcript.address': 'بريدك الإلكتروني',
+  'transcript.send': 'إرسال',
+  'transcript.sent': 'تم الإرسال. ستصل إلى بريدك خلال دقائق.',
+  'transcript.failed': 'لم ينجح ذلك. يرجى المحاولة مرة أخرى.',
 };
 
 export default ar;

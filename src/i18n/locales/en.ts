@@ -37,7 +37,6 @@ const en = {
   'message.read': 'Read',
   'composer.replying': 'Replying to {name}',
   'composer.cancelReply': 'Cancel reply',
-  'end.button': 'End chat',
   'rating.thanks': 'Thank you for your rating!',
   'blocked.text': 'The operator ended the chat.',
   'error.invalid': 'This message cannot be sent.',

@@ -51,7 +51,7 @@ const es: Dictionary = {
   'end.yes': 'Terminar',
   'end.no': 'Seguir',
   'rating.thanks': '¡Gracias por tu valoración!',
-  'blocked.text': 'El operador ha finalizado el diálogo.',
+  'blocked.text': 'El operador ha finalizado el chat.',
   'teaser.dismiss': 'Ocultar',
   'error.invalid': 'Este mensaje no se puede enviar.',
   'error.too_long': 'Este mensaje es demasiado largo.',
@@ -125,6 +125,19 @@ const es: Dictionary = {
   'voice.denied': 'El micrófono está bloqueado. Permítelo en la configuración del sitio del navegador.',
   'voice.unsupported': 'Este navegador no puede grabar audio.',
   'voice.failed': 'La grabación falló. Inténtalo de nuevo.',
+  'form.intro.busy': 'Ahora todos están ocupados con otros chats. Deja tus datos y te contactaremos.',
+  'queue.busy': 'todos están ocupados con otros chats',
+  'system.transfer': '{from} ha pasado el chat a {to}.',
+  'system.answering': '{name} te responderá.',
+  'transcript.save': 'Guardar chat',
+  'transcript.label': 'Guardar este chat',
+  'transcript.text': 'Descargar como texto',
+  'transcript.html': 'Descargar como página web',
+  'transcript.email': 'Enviar a mi correo',
+  'transcript.address': 'Tu correo electrónico',
+  'transcript.send': 'Enviar',
+  'transcript.sent': 'Enviado. Llegará a tu bandeja en unos minutos.',
+  'transcript.failed': 'No ha funcionado. Inténtalo de nuevo.',
 };
 
 export default es;

@@ -49,7 +49,7 @@ const kk: Dictionary = {
   'end.yes': 'Аяқтау',
   'end.no': 'Жалғастыру',
   'rating.thanks': 'Бағаңызға рақмет!',
-  'blocked.text': 'Оператор диалогты аяқтады.',
+  'blocked.text': 'Оператор чатты аяқтады.',
   'teaser.dismiss': 'Жасыру',
   'error.invalid': 'Бұл хабарды жіберу мүмкін емес.',
   'error.too_long': 'Хабар тым ұзын.',
@@ -118,6 +118,19 @@ const kk: Dictionary = {
   'voice.denied': 'Микрофон бұғатталған. Браузердің сайт баптауларында рұқсат беріңіз.',
   'voice.unsupported': 'Бұл браузер дыбыс жаза алмайды.',
   'voice.failed': 'Жазу сәтсіз болды. Қайта көріңіз.',
+  'form.intro.busy': 'Қазір бәрі басқа чаттармен бос емес. Байланыс деректеріңізді қалдырыңыз, біз хабарласамыз.',
+  'queue.busy': 'бәрі басқа чаттармен бос емес',
+  'system.transfer': '{from} чатты {to} операторына берді.',
+  'system.answering': 'Сізге {name} жауап береді.',
+  'transcript.save': 'Чатты сақтау',
+  'transcript.label': 'Осы чатты сақтау',
+  'transcript.text': 'Мәтін ретінде жүктеу',
+  'transcript.html': 'Веб-бет ретінде жүктеу',
+  'transcript.email': 'Поштама жіберу',
+  'transcript.address': 'Сіздің e-mail',
+  'transcript.send': 'Жіберу',
+  'transcript.sent': 'Жіберілді. Бірнеше минутта поштаңызға келеді.',
+  'transcript.failed': 'Болмады. Қайталап көріңіз.',
 };
 
 export default kk;

@@ -51,7 +51,7 @@ const pt: Dictionary = {
   'end.yes': 'Encerrar',
   'end.no': 'Continuar',
   'rating.thanks': 'Obrigado pela avaliação!',
-  'blocked.text': 'O operador encerrou o diálogo.',
+  'blocked.text': 'O operador encerrou o chat.',
   'teaser.dismiss': 'Ocultar',
   'error.invalid': 'Esta mensagem não pode ser enviada.',
   'error.too_long': 'Esta mensagem é longa demais.',
@@ -125,6 +125,19 @@ const pt: Dictionary = {
   'voice.denied': 'O microfone está bloqueado. Permita-o nas configurações do site no navegador.',
   'voice.unsupported': 'Este navegador não consegue gravar áudio.',
   'voice.failed': 'A gravação falhou. Tente novamente.',
+  'form.intro.busy': 'Agora todos estão ocupados com outros chats. Deixe seus contatos e retornaremos.',
+  'queue.busy': 'todos estão ocupados com outros chats',
+  'system.transfer': '{from} passou o chat para {to}.',
+  'system.answering': '{name} vai responder você.',
+  'transcript.save': 'Salvar chat',
+  'transcript.label': 'Salvar este chat',
+  'transcript.text': 'Baixar como texto',
+  'transcript.html': 'Baixar como página web',
+  'transcript.email': 'Enviar para meu e-mail',
+  'transcript.address': 'Seu e-mail',
+  'transcript.send': 'Enviar',
+  'transcript.sent': 'Enviado. Chegará à sua caixa de entrada em alguns minutos.',
+  'transcript.failed': 'Não funcionou. Tente novamente.',
 };
 
 export default pt;

@@ -86,7 +86,7 @@ const ru: Dictionary = {
   'rating.skip': 'Нет, спасибо',
   'notify.offer': 'Сообщать об ответах',
   'rating.thanks': 'Спасибо за оценку!',
-  'blocked.text': 'Оператор завершил диалог.',
+  'blocked.text': 'Оператор завершил чат.',
   'teaser.dismiss': 'Скрыть',
   'error.invalid': 'Это сообщение нельзя отправить.',
   'error.too_long': 'Сообщение слишком длинное.',
@@ -124,6 +124,19 @@ const ru: Dictionary = {
   'voice.denied': 'Микрофон заблокирован. Разрешите его в настройках сайта в браузере.',
   'voice.unsupported': 'Этот браузер не умеет записывать звук.',
   'voice.failed': 'Запись не удалась. Попробуйте ещё раз.',
+  'form.intro.busy': 'Сейчас все заняты другими чатами. Оставьте контакты, и мы с вами свяжемся.',
+  'queue.busy': 'все заняты другими чатами',
+  'system.transfer': '{from} передаёт чат: вам ответит {to}.',
+  'system.answering': 'Вам ответит {name}.',
+  'transcript.save': 'Сохранить чат',
+  'transcript.label': 'Сохранить этот чат',
+  'transcript.text': 'Скачать текстом',
+  'transcript.html': 'Скачать веб-страницей',
+  'transcript.email': 'Отправить на мою почту',
+  'transcript.address': 'Ваш e-mail',
+  'transcript.send': 'Отправить',
+  'transcript.sent': 'Отправлено. Письмо придёт через несколько минут.',
+  'transcript.failed': 'Не получилось. Попробуйте ещё раз.',
 };
 
 export default ru;

@@ -53,7 +53,7 @@ const uk: Dictionary = {
   'end.yes': 'Завершити',
   'end.no': 'Продовжити',
   'rating.thanks': 'Дякуємо за оцінку!',
-  'blocked.text': 'Оператор завершив діалог.',
+  'blocked.text': 'Оператор завершив чат.',
   'teaser.dismiss': 'Сховати',
   'error.invalid': 'Це повідомлення не можна надіслати.',
   'error.too_long': 'Повідомлення задовге.',
@@ -129,6 +129,19 @@ const uk: Dictionary = {
   'voice.denied': 'Мікрофон заблоковано. Дозвольте його в налаштуваннях сайту в браузері.',
   'voice.unsupported': 'Цей браузер не вміє записувати звук.',
   'voice.failed': 'Запис не вдався. Спробуйте ще раз.',
+  'form.intro.busy': 'Зараз усі зайняті іншими чатами. Залиште контакти — ми з вами зв’яжемося.',
+  'queue.busy': 'усі зайняті іншими чатами',
+  'system.transfer': '{from} передає чат: вам відповість {to}.',
+  'system.answering': 'Вам відповість {name}.',
+  'transcript.save': 'Зберегти чат',
+  'transcript.label': 'Зберегти цей чат',
+  'transcript.text': 'Завантажити текстом',
+  'transcript.html': 'Завантажити веб-сторінкою',
+  'transcript.email': 'Надіслати на мою пошту',
+  'transcript.address': 'Ваш e-mail',
+  'transcript.send': 'Надіслати',
+  'transcript.sent': 'Надіслано. Лист прийде за кілька хвилин.',
+  'transcript.failed': 'Не вдалося. Спробуйте ще раз.',
 };
 
 export default uk;

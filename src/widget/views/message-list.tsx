@@ -81,7 +81,12 @@ function Message({
   readMark: boolean;
 }) {
   const { conversation } = widget;
-  if (message.author === 'system') return <p class="notice">{message.text}</p>;
+  if (message.author === 'system') {
+    // The server's line in the visitor's language when the locale has it; its English text otherwise.
+    const line = message.system;
+    const key = `system.${line?.code}` as MessageKey;
+    return <p class="notice">{line && locale.value.dictionary[key] ? t(key, line.params) : message.text}</p>;
+  }
   const mine = message.author === 'visitor';
   return (
     <div
