@@ -64,6 +64,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
       };
     },
     autoConnect: session.consented.peek(),
+    // One connection for all tabs that share the visitor (storage); alone otherwise, as before consent.
+    tabs: storage.persistent ? `confab:${config.site}` : undefined,
     onIdentityRefused(reason) {
       console.error(
         `Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`,

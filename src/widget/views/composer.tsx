@@ -34,7 +34,7 @@ export function Composer({ widget, inputRef }: { widget: WidgetModel; inputRef: 
   const replying = chat.replyingTo.value;
   return (
     <>
-      {tool.value && <Tools widget={widget} inputRef={inputRef} />}
+      {(tool.value || chat.files.value[0]) && <Tools widget={widget} inputRef={inputRef} />}
       {replying && (
         <div class="replying">
           <span>

@@ -9,9 +9,16 @@ import { RichText } from './rich-text';
 // Files, images and voice in the conversation: their own chunk, loaded when one shows.
 const Files = lazyView(() => import('./attachments').then((m) => m.Files));
 
-/** "10:42" in the reader's locale. */
-const formatTime = (ms: number, code: string): string =>
-  new Date(ms).toLocaleTimeString(code, { hour: 'numeric', minute: '2-digit' });
+/** "10:42" in the reader's locale: one formatter per locale, not one per message. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatTime = (ms: number, code: string): string => {
+  let format = formatters.get(code);
+  if (!format) {
+    format = new Intl.DateTimeFormat(code, { hour: 'numeric', minute: '2-digit' });
+    formatters.set(code, format);
+  }
+  return format.format(ms);
+};
 
 /** The quoted message above a reply (seed 000). */
 function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
