@@ -155,10 +155,10 @@ describeInBrowser('a visitor looking elsewhere', () => {
       await widget(page).locator('.header button').click();
       await setVisibility(page, 'hidden');
     }
-    // Read marks are the visitor's, shared by the tabs: a reply on screen in the tab they
-    // look at would be read in all. Here it reaches that tab's closed launcher instead.
-    await widget(looking).locator('.header button').click();
 
+    // The visitor is on the page in the first tab but has closed the chat: nothing is read yet.
+    // (With the chat open and in view there, the reply is read at once, in every tab.)
+    await widget(looking).locator('.header button').click();
     await operatorReplies(conversationId, 'One answer for all tabs');
     for (const page of [away, farAway]) {
       await expect.poll(() => page.title()).toMatch(/^\(1\) /);

@@ -55,7 +55,6 @@ const enViews = {
   'transcript.send': 'Send',
   'transcript.sent': 'Sent. It will be in your inbox in a few minutes.',
   'transcript.failed': 'That did not work. Please try again.',
-  'notify.offer': 'Notify me of replies',
 } satisfies Record<string, string | PluralForms>;
 
 export default enViews;

@@ -65,7 +65,8 @@ export type CoreKey = keyof typeof en;
 export type MessageKey =
   | CoreKey
   | keyof typeof import('./en-views').default
-  | keyof typeof import('./en-attach').default;
+  | keyof typeof import('./en-attach').default
+  | keyof typeof import('./en-attention').default;
 export type Dictionary = Record<MessageKey, string | PluralForms>;
 
 export default en as Record<CoreKey, string | PluralForms>;
