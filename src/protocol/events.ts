@@ -123,6 +123,21 @@ export interface LeadPayload {
 
 export type LeadAck = Ack<{ leadId: string }>;
 
+/** Asks for the messages just before the oldest the client holds (its conversation and sequence number). */
+export interface HistoryPagePayload {
+  conversationId: string;
+  beforeSeq: number;
+  /** At most LIMITS.historyPageMax; LIMITS.historyPage when left out. */
+  limit?: number;
+}
+
+/**
+ * Oldest first; when the conversation has no more before `beforeSeq`, the page goes on
+ * into the visitor's earlier conversations. `hasMore`: there are older still.
+ * Errors: invalid, not_found (not the visitor's conversation), rate_limited.
+ */
+export type HistoryPageAck = Ack<{ messages: ChatMessage[]; hasMore: boolean }>;
+
 export interface VisitorToServer {
   'message:send': (payload: SendMessagePayload, ack: (res: SendMessageAck) => void) => void;
   typing: (payload: { typing: boolean }) => void;
@@ -154,6 +169,8 @@ export interface VisitorToServer {
   'upload:grant': (payload: UploadGrantPayload, ack: (res: UploadGrantAck) => void) => void;
   /** A fresh signed download URL for an attachment of the visitor's own conversations. */
   'attachment:url': (payload: { attachmentId: string }, ack: (res: AttachmentUrlAck) => void) => void;
+  /** An older page of the visitor's own history (scrolling up in the widget). */
+  'history:page': (payload: HistoryPagePayload, ack: (res: HistoryPageAck) => void) => void;
 }
 
 export interface ServerToVisitor {
