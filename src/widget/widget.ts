@@ -14,6 +14,7 @@ import type { Emitter } from './events';
 import { EndingModel } from './lifecycle';
 import { ChatModel } from './models/chat';
 import { ConversationModel } from './models/conversation';
+import { HistoryModel } from './models/history';
 import { onDispose } from './models/dispose';
 import { PanelModel } from './models/panel';
 import { RequestModel } from './models/request';
@@ -97,6 +98,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     shown,
   });
   const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen });
+  const history = new HistoryModel({ conversation, ask: transport.request });
   const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
   onDispose(
@@ -131,6 +133,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
   return {
     session,
     conversation,
+    history,
     chat,
     request,
     ending,

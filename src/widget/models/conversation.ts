@@ -39,12 +39,16 @@ export const ConversationModel = createModel((storage: Storage) => {
   const rating = signal<Rating | null>(null);
   /** The chat's place in line while nobody has taken it (the server's `queue`). */
   const queue = signal<QueueState | null>(null);
+  /** The server has messages older than the oldest held here (ask with `history:page`). */
+  const hasOlder = signal(false);
+  /** The newest change that fell before what is held (not kept), and its conversation. */
+  const skipped = signal({ id: '', change: 0 });
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
 
   /** The change number the client holds for the current conversation; the server replays the rest. */
   const lastChange = computed(() => {
-    let change = 0;
+    let change = skipped.value.id === conversationId.value ? skipped.value.change : 0;
     for (const message of messages.value) {
       if (message.conversationId === conversationId.value) change = Math.max(change, message.changeSeq);
     }
@@ -63,9 +67,20 @@ export const ConversationModel = createModel((storage: Storage) => {
   };
   onDispose(() => clearTimeout(typingTimer));
 
-  /** Adds new messages and applies edits and deletes: the higher change number wins. */
+  /**
+   * Adds new messages and applies edits and deletes: the higher change number wins. A
+   * change to a message older than those held is not kept (a gap above it would go
+   * unseen); the page that later brings that message brings it as it is then.
+   */
   const merge = (incoming: readonly ChatMessage[]) => {
-    messages.value = mergeByChange(messages.value, incoming, byConversationThenSeq);
+    const oldest = hasOlder.peek() ? messages.peek()[0] : undefined;
+    const kept = oldest ? incoming.filter((m) => byConversationThenSeq(m, oldest) >= 0) : incoming;
+    for (const m of incoming) {
+      const { id, change } = skipped.peek();
+      if (!kept.includes(m) && (m.conversationId !== id || m.changeSeq > change))
+        skipped.value = { id: m.conversationId, change: m.changeSeq };
+    }
+    messages.value = mergeByChange(messages.value, kept, byConversationThenSeq);
   };
 
   const readonly = {
@@ -82,6 +97,7 @@ export const ConversationModel = createModel((storage: Storage) => {
     lastChange,
     unread,
     queue,
+    hasOlder,
   } satisfies Record<string, ReadonlySignal<unknown>>;
   return {
     ...(readonly as { [K in keyof typeof readonly]: ReadonlySignal<(typeof readonly)[K]['value']> }),
@@ -95,7 +111,18 @@ export const ConversationModel = createModel((storage: Storage) => {
       operatorReadSeq.value = session.operatorReadSeq;
       rating.value = session.rating;
       blocked.value = session.blocked;
-      merge(session.messages);
+      if (session.hasOlder === undefined) return merge(session.messages);
+      // The newest page instead of a catch-up: it replaces what was held.
+      hasOlder.value = session.hasOlder;
+      messages.value = session.messages;
+    },
+
+    /** An older page in front of the oldest message held; false (dropped) if that is no longer the oldest. */
+    prepend(beforeId: string, older: readonly ChatMessage[], more: boolean): boolean {
+      if (messages.peek()[0]?.id !== beforeId) return false;
+      hasOlder.value = more;
+      messages.value = mergeByChange(messages.peek(), older, byConversationThenSeq);
+      return true;
     },
 
     setQueue(state: QueueState) {
@@ -118,6 +145,7 @@ export const ConversationModel = createModel((storage: Storage) => {
     /** Forget everything (Confab('reset')): a new visitor starts with an empty chat. */
     clear() {
       messages.value = [];
+      hasOlder.value = false;
       conversationId.value = null;
       status.value = null;
       closeReason.value = null;
