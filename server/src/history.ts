@@ -4,8 +4,18 @@
  * back through the visitor's recent conversations, so a returning visitor can read the
  * earlier chats above the current one as before, without the server sending them all.
  */
-import { LIMITS } from '../../src/protocol';
 import type { MessageRow, Store } from './store';
+
+/** Bounds of paging (the widget only ever asks with the defaults, so they stay out of its bundle). */
+export const HISTORY_LIMITS = {
+  /** Messages in one page: the session's newest page, and each `history:page` by default. */
+  page: 50,
+  /** The most messages one `history:page` may ask for. */
+  pageMax: 100,
+  /** `history:page` requests a visitor may make in a burst, and how many per second refill it. */
+  burst: 20,
+  perSecond: 2,
+} as const;
 
 /** Conversations a visitor can read back through, newest last. */
 export const RECENT_CONVERSATIONS = 5;
@@ -31,7 +41,7 @@ export async function historyPage(
   site: string,
   owner: string,
   cursor: HistoryCursor | null,
-  limit: number = LIMITS.historyPage,
+  limit: number = HISTORY_LIMITS.page,
 ): Promise<HistoryPage | undefined> {
   const conversations = await store.recentConversations(site, owner, RECENT_CONVERSATIONS);
   let index = cursor ? conversations.findIndex((c) => c.id === cursor.conversationId) : conversations.length - 1;

@@ -6,7 +6,8 @@
  */
 import * as v from 'valibot';
 import { CANNED_LIMITS } from './canned';
-import { LEAD_STATUSES, LIMITS, OPERATOR_STATUSES, isId, type Checked, type ErrorCode } from '../../src/protocol';
+import { HISTORY_LIMITS } from './history';
+import { LEAD_STATUSES, OPERATOR_STATUSES, isId, type Checked, type ErrorCode } from '../../src/protocol';
 
 const RATING_COMMENT_MAX = 1000;
 
@@ -33,8 +34,8 @@ export const readMark = v.object({
   seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 
-const PAGE_LIMIT = `limit must be a whole number from 1 to ${LIMITS.historyPageMax}`;
-/** `history:page`: the messages before the client's oldest, at most LIMITS.historyPageMax. */
+const PAGE_LIMIT = `limit must be a whole number from 1 to ${HISTORY_LIMITS.pageMax}`;
+/** `history:page`: the messages before the client's oldest, at most HISTORY_LIMITS.pageMax. */
 export const historyPageRequest = v.object({
   conversationId: id('conversationId'),
   beforeSeq: v.pipe(
@@ -48,9 +49,9 @@ export const historyPageRequest = v.object({
       v.number(PAGE_LIMIT),
       v.integer(PAGE_LIMIT),
       v.minValue(1, PAGE_LIMIT),
-      v.maxValue(LIMITS.historyPageMax, PAGE_LIMIT),
+      v.maxValue(HISTORY_LIMITS.pageMax, PAGE_LIMIT),
     ),
-    LIMITS.historyPage,
+    HISTORY_LIMITS.page,
   ),
 });
 

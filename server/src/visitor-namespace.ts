@@ -8,7 +8,6 @@ import {
   checkSendMessage,
   cleanContext,
   fail,
-  LIMITS,
   readTyping,
   type Ack,
   type Availability,
@@ -22,7 +21,7 @@ import { attachFollowUpHandlers } from './follow-up-gateway';
 import { rememberTypedEmail } from './follow-up';
 import { createLeadHandler } from './lead-handler';
 import type { MessageService } from './messages';
-import { historyPage } from './history';
+import { HISTORY_LIMITS, historyPage } from './history';
 import { check, historyPageRequest, ratingPayload, readMark } from './payloads';
 import type { SiteConfig } from './sites';
 import type { ConversationRow } from './store';
@@ -43,7 +42,7 @@ type AckFn<T> = (res: T) => void;
 export function attachVisitorNamespace(ctx: ServerContext, messages: MessageService): void {
   const submitLead = createLeadHandler(ctx);
   const { store } = ctx;
-  const historyLimiter = ctx.rateLimiters('history', LIMITS.historyPageBurst, LIMITS.historyPagesPerSecond);
+  const historyLimiter = ctx.rateLimiters('history', HISTORY_LIMITS.burst, HISTORY_LIMITS.perSecond);
 
   ctx.visitors.use(identifyVisitor(ctx));
   answerOnlineRequests(ctx);

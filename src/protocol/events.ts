@@ -127,7 +127,7 @@ export type LeadAck = Ack<{ leadId: string }>;
 export interface HistoryPagePayload {
   conversationId: string;
   beforeSeq: number;
-  /** At most LIMITS.historyPageMax; LIMITS.historyPage when left out. */
+  /** At most 100; 50 when left out (the server's page size, as in the session). */
   limit?: number;
 }
 

@@ -24,13 +24,6 @@ export const LIMITS = {
   attachmentsPerMessage: 5,
   /** Characters of an attachment's display name (the original file name). */
   attachmentName: 200,
-  /** Messages in one page of history: the session's newest page, and each `history:page` by default. */
-  historyPage: 50,
-  /** The most messages one `history:page` may ask for. */
-  historyPageMax: 100,
-  /** `history:page` requests a visitor may make in a burst, and how many per second refill it. */
-  historyPageBurst: 20,
-  historyPagesPerSecond: 2,
 } as const;
 
 /**

@@ -14,7 +14,6 @@ import type { Emitter } from './events';
 import { EndingModel } from './lifecycle';
 import { ChatModel } from './models/chat';
 import { ConversationModel } from './models/conversation';
-import { HistoryModel } from './models/history';
 import { onDispose } from './models/dispose';
 import { PanelModel } from './models/panel';
 import { RequestModel } from './models/request';
@@ -98,7 +97,6 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     shown,
   });
   const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen });
-  const history = new HistoryModel({ conversation, ask: transport.request });
   const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
   onDispose(
@@ -133,7 +131,6 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
   return {
     session,
     conversation,
-    history,
     chat,
     request,
     ending,
@@ -142,7 +139,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     connection: connection as ReadonlySignal<ConnectionState>,
     availability: availability as ReadonlySignal<Availability | null>,
     reconnectNow: () => transport.reconnectNow(),
-    /** The acked attachment events (a fresh download URL), for the attachment chunks. */
+    /** The acked requests of the lazy chunks (a fresh download URL, an older page of history). */
     ask: transport.request,
     /** Consent given: from now on the widget may store and send (context goes once, on connect). */
     giveConsent,

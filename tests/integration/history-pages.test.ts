@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, newId, type ChatMessage, type HistoryPageAck, type HistoryPagePayload } from '../../src/protocol';
+import { HISTORY_LIMITS } from '../../server/src/history';
 import { connectVisitor, socketTracker, startHarness, type Harness, type VisitorClient } from '../support/server';
 
 let harness: Harness;
@@ -111,7 +112,7 @@ describe('history in pages', { timeout: 60_000 }, () => {
     const { socket } = await connectVisitor(url(), { visitorId });
     track(socket);
     for (const bad of [
-      { conversationId: current.id, beforeSeq: 50, limit: LIMITS.historyPageMax + 1 },
+      { conversationId: current.id, beforeSeq: 50, limit: HISTORY_LIMITS.pageMax + 1 },
       { conversationId: current.id, beforeSeq: 50, limit: 0 },
       { conversationId: current.id, beforeSeq: 1.5 },
       { conversationId: current.id, beforeSeq: 0 },
@@ -121,8 +122,8 @@ describe('history in pages', { timeout: 60_000 }, () => {
     ]) {
       expect(await page(socket, bad), JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'invalid' } });
     }
-    const most = await page(socket, { conversationId: current.id, beforeSeq: 121, limit: LIMITS.historyPageMax });
-    expect(most.ok && most.messages).toHaveLength(LIMITS.historyPageMax);
+    const most = await page(socket, { conversationId: current.id, beforeSeq: 121, limit: HISTORY_LIMITS.pageMax });
+    expect(most.ok && most.messages).toHaveLength(HISTORY_LIMITS.pageMax);
 
     const stranger = await connectVisitor(url());
     track(stranger.socket);
@@ -141,11 +142,11 @@ describe('history in pages', { timeout: 60_000 }, () => {
     const { socket } = await connectVisitor(url(), { visitorId });
     track(socket);
     const answers = await Promise.all(
-      Array.from({ length: LIMITS.historyPageBurst + 3 }, () =>
+      Array.from({ length: HISTORY_LIMITS.burst + 3 }, () =>
         page(socket, { conversationId: current.id, beforeSeq: 10, limit: 1 }),
       ),
     );
-    expect(answers.filter((a) => a.ok)).toHaveLength(LIMITS.historyPageBurst);
+    expect(answers.filter((a) => a.ok)).toHaveLength(HISTORY_LIMITS.burst);
     expect(answers.filter((a) => !a.ok && a.error.code === 'rate_limited')).toHaveLength(3);
   });
 

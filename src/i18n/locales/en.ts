@@ -12,8 +12,6 @@ const en = {
   'log.label': 'Messages',
   'log.empty': 'Ask us anything.',
   'log.newConversation': 'New conversation',
-  'log.loadingOlder': 'Loading earlier messages…',
-  'log.olderFailed': 'Earlier messages could not be loaded.',
   'message.you': 'You',
   'message.sending': 'Sending…',
   'message.sent': 'Sent',

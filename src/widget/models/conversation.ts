@@ -41,14 +41,12 @@ export const ConversationModel = createModel((storage: Storage) => {
   const queue = signal<QueueState | null>(null);
   /** The server has messages older than the oldest held here (ask with `history:page`). */
   const hasOlder = signal(false);
-  /** The newest change that fell before what is held (not kept), and its conversation. */
-  const skipped = signal({ id: '', change: 0 });
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
 
   /** The change number the client holds for the current conversation; the server replays the rest. */
   const lastChange = computed(() => {
-    let change = skipped.value.id === conversationId.value ? skipped.value.change : 0;
+    let change = 0;
     for (const message of messages.value) {
       if (message.conversationId === conversationId.value) change = Math.max(change, message.changeSeq);
     }
@@ -70,17 +68,21 @@ export const ConversationModel = createModel((storage: Storage) => {
   /**
    * Adds new messages and applies edits and deletes: the higher change number wins. A
    * change to a message older than those held is not kept (a gap above it would go
-   * unseen); the page that later brings that message brings it as it is then.
+   * unseen): the page that brings that message brings it as it is then.
    */
   const merge = (incoming: readonly ChatMessage[]) => {
-    const oldest = hasOlder.peek() ? messages.peek()[0] : undefined;
-    const kept = oldest ? incoming.filter((m) => byConversationThenSeq(m, oldest) >= 0) : incoming;
-    for (const m of incoming) {
-      const { id, change } = skipped.peek();
-      if (!kept.includes(m) && (m.conversationId !== id || m.changeSeq > change))
-        skipped.value = { id: m.conversationId, change: m.changeSeq };
-    }
-    messages.value = mergeByChange(messages.value, kept, byConversationThenSeq);
+    const oldest = hasOlder.value && messages.value[0];
+    messages.value = mergeByChange(
+      messages.value,
+      incoming.filter((m) => !oldest || byConversationThenSeq(m, oldest) >= 0),
+      byConversationThenSeq,
+    );
+  };
+
+  /** A page of history: older messages in front of those held, or the newest page instead of them. */
+  const page = (list: readonly ChatMessage[], more: boolean, replace?: boolean) => {
+    hasOlder.value = more;
+    messages.value = mergeByChange(replace ? [] : messages.value, list, byConversationThenSeq);
   };
 
   const readonly = {
@@ -111,19 +113,12 @@ export const ConversationModel = createModel((storage: Storage) => {
       operatorReadSeq.value = session.operatorReadSeq;
       rating.value = session.rating;
       blocked.value = session.blocked;
-      if (session.hasOlder === undefined) return merge(session.messages);
+      if (session.hasOlder === undefined) merge(session.messages);
       // The newest page instead of a catch-up: it replaces what was held.
-      hasOlder.value = session.hasOlder;
-      messages.value = session.messages;
+      else page(session.messages, session.hasOlder, true);
     },
 
-    /** An older page in front of the oldest message held; false (dropped) if that is no longer the oldest. */
-    prepend(beforeId: string, older: readonly ChatMessage[], more: boolean): boolean {
-      if (messages.peek()[0]?.id !== beforeId) return false;
-      hasOlder.value = more;
-      messages.value = mergeByChange(messages.peek(), older, byConversationThenSeq);
-      return true;
-    },
+    page,
 
     setQueue(state: QueueState) {
       queue.value = state;
@@ -145,7 +140,6 @@ export const ConversationModel = createModel((storage: Storage) => {
     /** Forget everything (Confab('reset')): a new visitor starts with an empty chat. */
     clear() {
       messages.value = [];
-      hasOlder.value = false;
       conversationId.value = null;
       status.value = null;
       closeReason.value = null;

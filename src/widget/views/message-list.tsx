@@ -1,4 +1,4 @@
-import { Fragment } from 'preact';
+import { Fragment, type VNode } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
@@ -105,46 +105,47 @@ function Message({
 }
 
 /** How many entries render at first, and how many each scroll to an edge adds. */
-export const WINDOW_PAGE = 50;
-/** The most entries in the DOM at once: the window slides, it does not grow. */
-const WINDOW_MAX = 2 * WINDOW_PAGE;
+const WINDOW_PAGE = 50;
 /** Within this many pixels of an edge, the window moves on. */
 const EDGE_PX = 80;
 
-/** Where an entry is on screen, to put it back there after the entries around it changed. */
-const topOf = (element: Element) => element.getBoundingClientRect().top;
+/** Which entries render, shared with the chunk that moves the window (./older). */
+export interface ListWindow {
+  /** Entries after the window (counted from the newest), and entries in it. */
+  skip: number;
+  count: number;
+  /** The newest entry's key when the window was set: a new one resets it. */
+  newest?: string | undefined;
+  /** An older page is being asked for. */
+  loading?: boolean;
+  /** Runs once after the next render: puts what the visitor was reading back in place. */
+  after?: (() => void) | undefined;
+  /** The row above the oldest entry: loading, or a retry. */
+  top?: VNode | null;
+}
 
 /**
  * The conversation as a polite live region; stays scrolled to the newest message. Only a
  * window of entries renders (a returning visitor's history can be thousands long): the
- * newest page first; scrolling up renders earlier ones above, and asks the server for
- * older pages once the held history is all shown; scrolling down again renders the later
- * ones. Entries leave at the far end, and what the visitor was reading stays in place.
+ * newest page on open; at the edges of the window the `older` chunk slides it, and asks
+ * the server for older pages once the held history is all shown.
  */
 export function MessageList({ widget }: { widget: WidgetModel }) {
   const log = useRef<HTMLDivElement>(null);
   const [, rerender] = useState(0);
-  /** The window: how many entries after it (from the newest), how many in it. */
-  const window = useRef({ skip: 0, count: WINDOW_PAGE });
-  /** An entry on screen before the window moved, and where it was. */
-  const anchor = useRef<{ id: string; top: number } | null>(null);
-  /** Entries are going in that are not new: the live region stays quiet meanwhile. */
-  const quiet = useRef(false);
+  const win = useRef<ListWindow>({ skip: 0, count: WINDOW_PAGE }).current;
   const all = widget.chat.timeline.value;
   const newest = all.at(-1)?.key;
-  const seen = useRef(newest);
-  if (seen.current !== newest) {
-    // Something new at the end (a message, a send): back to the newest page.
-    seen.current = newest;
-    window.current = { skip: 0, count: WINDOW_PAGE };
+  if (win.newest !== newest) {
+    // Something new at the end (a message, a send): the window goes back to the newest.
+    win.newest = newest;
+    win.skip = 0;
   }
-  const { skip, count } = window.current;
-  const end = all.length - skip;
-  const start = Math.max(0, end - count);
+  const end = all.length - win.skip;
+  const start = Math.max(0, end - win.count);
   const entries = all.slice(start, end);
   const code = locale.value.code;
-  const { status, conversationId, operatorReadSeq, blocked, hasOlder } = widget.conversation;
-  const older = widget.history.state.value;
+  const { status, conversationId, operatorReadSeq, blocked } = widget.conversation;
   const closed = status.value === 'closed';
   const greeting = widget.conversation.site.value?.greeting;
   // "Read" shows once, on the newest of the visitor's messages the operator has seen.
@@ -165,57 +166,17 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
     if (element) element.scrollTop = element.scrollHeight;
   }, [newest, closed]);
 
-  // Entries went in or left around what the visitor was reading: it stays where it was.
   useLayoutEffect(() => {
-    const element = log.current;
-    const kept = anchor.current;
-    if (!element || !kept) return;
-    anchor.current = null;
-    const now = element.querySelector(`[data-id="${kept.id}"]`);
-    if (now) element.scrollTop += topOf(now) - kept.top;
-    // Announcements resume for what arrives from now on.
-    setTimeout(() => {
-      quiet.current = false;
-      rerender((n) => n + 1);
-    });
+    const after = win.after;
+    win.after = undefined;
+    after?.();
   });
 
-  /** Moves the window a page up (earlier) or down (later), keeping an entry on screen in place. */
-  const move = (up: boolean) => {
-    const element = log.current;
-    const rendered = element?.querySelectorAll<HTMLElement>('.msg[data-id]');
-    const held = rendered?.[up ? 0 : rendered.length - 1];
-    if (!held || anchor.current) return;
-    const length = widget.chat.timeline.peek().length;
-    const { skip, count } = window.current;
-    const last = length - skip;
-    const first = Math.max(0, last - count);
-    const [from, to] = up
-      ? [Math.max(0, first - WINDOW_PAGE), Math.min(last, Math.max(0, first - WINDOW_PAGE) + WINDOW_MAX)]
-      : [Math.max(first, Math.min(length, last + WINDOW_PAGE) - WINDOW_MAX), Math.min(length, last + WINDOW_PAGE)];
-    if (from === first && to === last) return;
-    anchor.current = { id: held.dataset.id!, top: topOf(held) };
-    quiet.current = true;
-    window.current = { skip: length - to, count: to - from };
-    rerender((n) => n + 1);
-  };
-
-  /** The server's older page, then shown above once it is in. */
-  const loadOlder = () => {
-    quiet.current = true;
-    void widget.history.loadOlder().then((added) => {
-      if (added) move(true);
-      else rerender((n) => n + 1);
-    });
-  };
-
   const onScroll = () => {
-    const element = log.current;
-    if (!element || anchor.current) return;
-    if (element.scrollTop <= EDGE_PX) {
-      if (start > 0) move(true);
-      else if (hasOlder.peek() && older === 'idle') loadOlder();
-    } else if (skip > 0 && element.scrollHeight - element.scrollTop - element.clientHeight <= EDGE_PX) move(false);
+    const element = log.current!;
+    // Near the top, or anywhere below a window that left the newest behind.
+    if (element.scrollTop <= EDGE_PX || win.skip)
+      void import('./older').then((m) => m.scrolled(widget, element, win, () => rerender((n) => n + 1)));
   };
 
   return (
@@ -223,27 +184,13 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
       class="log"
       ref={log}
       role="log"
-      aria-live={quiet.current || older === 'loading' ? 'off' : 'polite'}
-      aria-busy={older === 'loading'}
+      aria-live="polite"
       aria-label={t('log.label')}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling log must be reachable by keyboard to scroll it (WCAG 2.1.1)
       tabIndex={0}
       onScroll={onScroll}
     >
-      {start === 0 && older !== 'idle' && (
-        <p class="divider">
-          {older === 'loading' ? (
-            t('log.loadingOlder')
-          ) : (
-            <>
-              {t('log.olderFailed')}{' '}
-              <button type="button" onClick={loadOlder}>
-                {t('message.retry')}
-              </button>
-            </>
-          )}
-        </p>
-      )}
+      {start === 0 && win.top}
       {all.length === 0 &&
         (greeting ? (
           <div class="msg operator greeting">
