@@ -7,22 +7,46 @@
 import { readFileSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { minify as terserMinify } from 'terser';
 import typescript from '@rollup/plugin-typescript';
 import { fileURLToPath } from 'node:url';
 
 /**
- * socket.io-client always builds engine.io's default transport map, which includes
- * WebTransport (~650 B gzip). Confab connects with `transports: ['websocket', 'polling']`
- * only, so the widget build gets a map of just those two, with the same classes.
+ * socket.io-client always builds engine.io's default transport map: polling, WebSocket and
+ * WebTransport. The widget connects with `transports: ['websocket']`, and engine.io only
+ * moves on to another transport with `tryAllTransports`, which Confab does not set, so the
+ * widget build gets a map of WebSocket alone (polling and WebTransport: ~1.8 kB gzip), and
+ * engine.io's upgrade probing, which only a polling connection does, goes too (below).
  */
 const TRANSPORTS = /engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/;
-const onlyWebSocketAndPolling = () => ({
+const onlyWebSocket = () => ({
   name: 'confab-transports',
   load(id) {
     if (!TRANSPORTS.test(id)) return null;
-    return `import { XHR } from './polling-xhr.js';
-import { WS } from './websocket.js';
-export const transports = { websocket: WS, polling: XHR };`;
+    return `import { WS } from './websocket.js';
+export const transports = { websocket: WS };`;
+  },
+});
+
+/**
+ * The widget's base stylesheet is written one rule a line, indented, for people; the
+ * build drops those line breaks and indents (they are not needed between CSS tokens that
+ * end in `{`, `}` or `;`, and become one space elsewhere).
+ */
+const BASE_CSS_FILE = /src[\\/]themes[\\/]base-css\.ts$/;
+const compactBaseCss = () => ({
+  name: 'confab-compact-base-css',
+  transform(code, id) {
+    if (!BASE_CSS_FILE.test(id)) return null;
+    const start = code.indexOf('export const BASE_CSS = `');
+    const end = code.indexOf('`;', start);
+    if (start < 0 || end < 0) throw new Error('confab-compact-base-css: no BASE_CSS template in base-css.ts');
+    const css = code
+      .slice(start, end)
+      .replace(/([{};])\n\s*/g, '$1')
+      .replace(/`\n/, '`')
+      .replace(/\n\s*/g, ' ');
+    return { code: code.slice(0, start) + css + code.slice(end), map: null };
   },
 });
 
@@ -57,6 +81,9 @@ const REPLACED = {
   'engine.io-parser/build/esm/encodePacket.browser.js': `import { PACKET_TYPES } from "./commons.js";
 export const encodePacket = ({ type, data }, supportsBinary, callback) => callback(PACKET_TYPES[type] + (data || ""));
 export const encodePacketToBinary = () => { throw new Error("binary"); };`,
+  // Never constructed (see onlyWebSocket); its module would still open an XMLHttpRequest
+  // and add a pagehide listener as it loads, so rollup could not drop it.
+  'engine.io-client/build/esm/transports/polling-xhr.js': 'export const XHR = undefined;',
   'engine.io-parser/build/esm/decodePacket.browser.js': `import { ERROR_PACKET, PACKET_TYPES_REVERSE } from "./commons.js";
 export const decodePacket = (encoded) => {
   const type = typeof encoded === "string" && PACKET_TYPES_REVERSE[encoded.charAt(0)];
@@ -102,12 +129,142 @@ const UNUSED_SOCKET_METHODS = {
   _drainQueue: '_drainQueue() {}',
   notifyOutgoingListeners: 'notifyOutgoingListeners() {}',
 };
-/** engine.io's `send`, an alias of `write`, which socket.io's Manager calls instead. */
-const UNUSED_ENGINE_METHODS = { send: null };
+/**
+ * engine.io's `send`, an alias of `write`, which socket.io's Manager calls instead; the
+ * upgrade from polling to WebSocket; the payload batching of polling requests.
+ */
+const UNUSED_ENGINE_METHODS = {
+  send: null,
+  _probe: '_probe() {}',
+  _filterUpgrades: '_filterUpgrades() { return []; }',
+  _getWritablePackets: '_getWritablePackets() { return this.writeBuffer; }',
+};
+/**
+ * socket.io-parser's binary packets (see REPLACED): the encoder's binary path goes, and
+ * the decoder takes text frames only; a binary event or a binary frame is a parse error,
+ * which closes the connection as any malformed packet does.
+ */
+const UNUSED_PARSER_METHODS = {
+  encodeAsBinary: null,
+  add: `add(obj) {
+        const packet = typeof obj === "string" && this.decodeString(obj);
+        if (!packet || packet.type === PacketType.BINARY_EVENT || packet.type === PacketType.BINARY_ACK)
+            throw new Error("Confab: text packets only");
+        super.emitReserved("decoded", packet);
+    }`,
+  destroy: 'destroy() {}',
+};
+/** engine.io's close without the wait for an upgrade, which a WebSocket-only connection never makes. */
+UNUSED_ENGINE_METHODS.close = `close() {
+        const close = () => {
+            this._onClose("forced close");
+            this.transport.close();
+        };
+        if ("opening" === this.readyState || "open" === this.readyState) {
+            this.readyState = "closing";
+            if (this.writeBuffer.length) this.once("drain", close);
+            else close();
+        }
+        return this;
+    }`;
 const SOCKET_CLASSES = [
+  [/socket\.io-parser[\\/]build[\\/]esm[\\/]index\.js$/, UNUSED_PARSER_METHODS],
   [/socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_SOCKET_METHODS],
   [/engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_ENGINE_METHODS],
 ];
+/**
+ * Exact edits of socket.io code paths the widget never takes; an edit whose text is not
+ * found any more (a new release) fails the build.
+ * - The Manager falls back to socket.io-parser's whole module when no parser is given;
+ *   the widget always gives its own (safe-encoder.ts), so the fallback, and the packet
+ *   validators it kept in the bundle, go.
+ * - engine.io's transports given as classes (`transportImplementations`): the widget names
+ *   them.
+ * - socket.io's connection state recovery, which the Confab server does not enable: the
+ *   session id (`pid`) it would send is never there, so nothing is recovered.
+ * - `io.Manager`, `io.connect` and the like, for code that calls socket.io through `io`
+ *   as a namespace; the widget imports `io` and calls it.
+ */
+const EDITS = [
+  [
+    /socket\.io-client[\\/]build[\\/]esm[\\/]index\.js$/,
+    [
+      [
+        `Object.assign(lookup, {
+    Manager,
+    Socket,
+    io: lookup,
+    connect: lookup,
+});`,
+        '',
+      ],
+    ],
+  ],
+  [
+    /socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/,
+    [
+      [
+        `            data: this._pid
+                ? Object.assign({ pid: this._pid, offset: this._lastOffset }, data)
+                : data,`,
+        '            data,',
+      ],
+      [
+        `        if (this._pid && args.length && typeof args[args.length - 1] === "string") {
+            this._lastOffset = args[args.length - 1];
+        }
+`,
+        '',
+      ],
+      [
+        `        this.recovered = pid && this._pid === pid;
+        this._pid = pid; // defined only if connection state recovery is enabled
+`,
+        '',
+      ],
+    ],
+  ],
+  [
+    /socket\.io-client[\\/]build[\\/]esm[\\/]manager\.js$/,
+    [['const _parser = opts.parser || parser;', 'const _parser = opts.parser;']],
+  ],
+  [
+    /engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/,
+    [
+      [
+        `        if (opts.transportImplementations && opts.transports) {
+            throw new Error("specifying both 'transportImplementations' and 'transports' options is not supported");
+        }
+        if (opts.transportImplementations ||
+            (((_a = opts.transports) === null || _a === void 0 ? void 0 : _a.length) && typeof opts.transports[0] === "function")) {
+            // 'transports' option as an array of transport implementations is kept for backward compatibility
+            this.transports = [];
+            this._transportsByName = Object.create(null);
+            ((_b = opts.transportImplementations) !== null && _b !== void 0 ? _b : opts.transports).forEach((t) => {
+                const transportName = t.prototype.name;
+                this.transports.push(transportName);
+                this._transportsByName[transportName] = t;
+            });
+        }
+        else {`,
+        '        {',
+      ],
+    ],
+  ],
+];
+const editSocketIo = () => ({
+  name: 'confab-edit-socket-io',
+  transform(code, id) {
+    const edits = EDITS.find(([file]) => file.test(id))?.[1];
+    if (!edits) return null;
+    let edited = code;
+    for (const [from, to] of edits) {
+      if (!edited.includes(from)) throw new Error(`confab-edit-socket-io: ${id} no longer has ${from.slice(0, 60)}…`);
+      edited = edited.replace(from, to);
+    }
+    return { code: edited, map: null };
+  },
+});
 const slimSocketClass = () => ({
   name: 'confab-slim-socket-class',
   transform(code, id) {
@@ -149,8 +306,42 @@ const ts = () =>
     noEmit: false,
     types: [],
   });
-const minify = () =>
-  terser({ ecma: 2020, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } });
+const TERSER = { ecma: 2020, module: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } };
+const minify = () => terser(TERSER);
+
+/**
+ * The widget build's minifier. In the entry chunk it also shortens the `_private` members
+ * of socket.io's classes and a few long internal names of theirs (~300 B gzip): one chunk
+ * holds every class that has them and every caller, so the new names agree. Only names
+ * of one underscore and a lower-case letter: Preact's internals (`__k`, `__b`…) are named
+ * in strings by @preact/signals, which a renamer cannot follow. The build fails if a lazy
+ * chunk uses such a name, as that chunk would then disagree with the entry.
+ */
+const SOCKET_INTERNALS = [
+  'emitReserved',
+  'setTimeoutFn',
+  'clearTimeoutFn',
+  'writeBuffer',
+  'sendBuffer',
+  'receiveBuffer',
+  'skipReconnect',
+  'emitBuffered',
+  'subEvents',
+];
+const PRIVATE_MEMBER = new RegExp(`^(_[a-z]|(${SOCKET_INTERNALS.join('|')})$)`);
+const USES_PRIVATE_MEMBER = new RegExp(`[.]_[a-z]|\\[["']_[a-z]|[.](${SOCKET_INTERNALS.join('|')})\\b`);
+const minifyWidget = () => ({
+  name: 'confab-minify-widget',
+  async renderChunk(code, chunk) {
+    if (!chunk.isEntry && USES_PRIVATE_MEMBER.test(code))
+      throw new Error(
+        `confab-minify-widget: ${chunk.fileName} uses a _private member; it would disagree with the entry`,
+      );
+    const mangle = chunk.isEntry ? { properties: { regex: PRIVATE_MEMBER } } : true;
+    const result = await terserMinify(code, { ...TERSER, mangle, sourceMap: { asObject: true } });
+    return { code: result.code, map: result.map };
+  },
+});
 
 export default [
   {
@@ -176,13 +367,15 @@ export default [
       sourcemap: true,
     },
     plugins: [
-      onlyWebSocketAndPolling(),
+      onlyWebSocket(),
       slimSocketIo(),
       slimSocketClass(),
+      editSocketIo(),
+      compactBaseCss(),
       loaderPartsFromLoader(),
       nodeResolve({ browser: true }),
       ts(),
-      minify(),
+      minifyWidget(),
     ],
   },
   {

@@ -38,6 +38,8 @@ export default defineConfig({
                 // files do not depend on the engine.
                 exclude: [
                   'tests/integration/store-contract.test.ts',
+                  'tests/integration/append-paths.test.ts',
+                  'tests/integration/sqlite-checkpoint.test.ts',
                   'tests/integration/migrations.test.ts',
                   'tests/integration/static.test.ts',
                 ],

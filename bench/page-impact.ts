@@ -9,7 +9,7 @@
  *   page impact   1× and 4× CPU throttle (a mid-range phone), IMPACT_RUNS runs (default 3)
  *   cold click    launcher clicked before the widget was imported → composer usable,
  *                 1× and 4×, CLICK_RUNS runs (default 3)
- *   returning     visitors with 200 and 2,000 stored messages at 4×, RETURNING_RUNS (default 2)
+ *   returning     visitors with 200 and 2,000 stored messages at 4×, RETURNING_RUNS (default 2; 0 skips)
  *
  *   npm run bench   (needs /usr/bin/chromium)
  */
@@ -26,10 +26,12 @@ import { buildFloor } from './floor/build';
 import { seedReturningVisitor } from './support/seed';
 import { median, printTable, ratio, rotate, spread } from './support/stats';
 
-const runs = (name: string, fallback: number) => Math.max(1, Math.min(50, Number(process.env[name] ?? fallback)));
+const runs = (name: string, fallback: number, least = 1) =>
+  Math.max(least, Math.min(50, Number(process.env[name] ?? fallback)));
 const IMPACT_RUNS = runs('IMPACT_RUNS', 3);
 const CLICK_RUNS = runs('CLICK_RUNS', 3);
-const RETURNING_RUNS = runs('RETURNING_RUNS', 2);
+/** 0 leaves the returning visitors out (they take longest). */
+const RETURNING_RUNS = runs('RETURNING_RUNS', 2, 0);
 const RATES = [1, 4];
 /** The window after `load` in which long tasks and main-thread work are counted. */
 const AFTER_LOAD_MS = 5000;
@@ -261,100 +263,104 @@ printTable(
 
 // ---- returning visitors, at 4×
 
-const RETURNING_RATE = 4;
-interface Returning {
-  variant: Variant;
-  messages: number;
-  visitorId?: string;
-}
-interface ReturningSample {
-  heapMb: number;
-  shadowNodes: number;
-  openMs: number;
-  newestInView: number;
-  longestScrollFrame: number;
-}
+if (RETURNING_RUNS > 0) await returningVisitors();
 
-const returning: Returning[] = [
-  { variant: 'none', messages: 0 },
-  ...[0, 200, 2000].map((messages) => ({ variant: 'confab' as const, messages })),
-  { variant: 'floor', messages: 2000 },
-];
-const visitorFor = new Map<number, string>();
-for (const count of [200, 2000])
-  visitorFor.set(count, await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, count));
+async function returningVisitors() {
+  const RETURNING_RATE = 4;
+  interface Returning {
+    variant: Variant;
+    messages: number;
+    visitorId?: string;
+  }
+  interface ReturningSample {
+    heapMb: number;
+    shadowNodes: number;
+    openMs: number;
+    newestInView: number;
+    longestScrollFrame: number;
+  }
 
-async function returningSample({ variant, messages }: Returning): Promise<ReturningSample> {
-  // A visitor with no messages gets a new id from the widget; the others are given theirs.
-  const id = visitorFor.get(messages);
-  const remember = id
-    ? `if (location.origin === ${JSON.stringify(host.origin)}) {
+  const returning: Returning[] = [
+    { variant: 'none', messages: 0 },
+    ...[0, 200, 2000].map((messages) => ({ variant: 'confab' as const, messages })),
+    { variant: 'floor', messages: 2000 },
+  ];
+  const visitorFor = new Map<number, string>();
+  for (const count of [200, 2000])
+    visitorFor.set(count, await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, count));
+
+  async function returningSample({ variant, messages }: Returning): Promise<ReturningSample> {
+    // A visitor with no messages gets a new id from the widget; the others are given theirs.
+    const id = visitorFor.get(messages);
+    const remember = id
+      ? `if (location.origin === ${JSON.stringify(host.origin)}) {
          localStorage.setItem(${JSON.stringify(`confab:${site.id}:visitor`)}, ${JSON.stringify(JSON.stringify(id))});
          localStorage.setItem('floor:visitor', ${JSON.stringify(id)});
        }`
-    : '';
-  const tab = await openTab(RETURNING_RATE, [remember]);
-  try {
-    await tab.page.goto(pages[variant], { waitUntil: 'load' });
-    await untilQuiet(tab);
-    await tab.cdp.send('HeapProfiler.collectGarbage');
-    const heapMb = (await tab.metrics()).JSHeapUsedSize! / 1024 / 1024;
-    const shadowNodes = (await tab.page.evaluate('window.__bench.shadowNodes()')) as number;
-    if (variant === 'none') return { heapMb, shadowNodes, openMs: NaN, newestInView: NaN, longestScrollFrame: NaN };
-    const openMs = (await tab.page.evaluate(`window.__bench.clickToComposer(${TIMEOUT_MS})`)) as number;
-    await tab.page.waitForTimeout(500);
-    const marker = `Message ${messages} of ${messages}`;
-    const newestInView = messages
-      ? Number(await tab.page.evaluate(`window.__bench.inView(${JSON.stringify(marker)})`))
-      : NaN;
-    const longest = (await tab.page.evaluate('window.__bench.scrollUp(40, 300)')) as number | null;
-    return { heapMb, shadowNodes, openMs, newestInView, longestScrollFrame: longest ?? NaN };
-  } finally {
-    await tab.close();
+      : '';
+    const tab = await openTab(RETURNING_RATE, [remember]);
+    try {
+      await tab.page.goto(pages[variant], { waitUntil: 'load' });
+      await untilQuiet(tab);
+      await tab.cdp.send('HeapProfiler.collectGarbage');
+      const heapMb = (await tab.metrics()).JSHeapUsedSize! / 1024 / 1024;
+      const shadowNodes = (await tab.page.evaluate('window.__bench.shadowNodes()')) as number;
+      if (variant === 'none') return { heapMb, shadowNodes, openMs: NaN, newestInView: NaN, longestScrollFrame: NaN };
+      const openMs = (await tab.page.evaluate(`window.__bench.clickToComposer(${TIMEOUT_MS})`)) as number;
+      await tab.page.waitForTimeout(500);
+      const marker = `Message ${messages} of ${messages}`;
+      const newestInView = messages
+        ? Number(await tab.page.evaluate(`window.__bench.inView(${JSON.stringify(marker)})`))
+        : NaN;
+      const longest = (await tab.page.evaluate('window.__bench.scrollUp(40, 300)')) as number | null;
+      return { heapMb, shadowNodes, openMs, newestInView, longestScrollFrame: longest ?? NaN };
+    } finally {
+      await tab.close();
+    }
   }
-}
 
-const returningSamples = returning.map(() => [] as ReturningSample[]);
-for (let run = 0; run < RETURNING_RUNS; run++) {
-  for (const index of rotate([...returning.keys()], run))
-    returningSamples[index]!.push(await returningSample(returning[index]!));
+  const returningSamples = returning.map(() => [] as ReturningSample[]);
+  for (let run = 0; run < RETURNING_RUNS; run++) {
+    for (const index of rotate([...returning.keys()], run))
+      returningSamples[index]!.push(await returningSample(returning[index]!));
+  }
+  const heapOfPlainPage = median(returningSamples[0]!.map((s) => s.heapMb));
+  const confabNew = returning.findIndex((r) => r.variant === 'confab' && r.messages === 0);
+  const heapOfNewVisitor = median(returningSamples[confabNew]!.map((s) => s.heapMb));
+  printTable(
+    `returning visitor at ${RETURNING_RATE}× CPU (the session brings the newest 50 messages, older pages come on scroll-up); the panel closed, then opened`,
+    [
+      'variant',
+      'heap +MB vs page',
+      '+MB vs new visitor',
+      'shadow nodes',
+      'open→frame ms',
+      'newest in view',
+      'longest scroll frame ms',
+    ],
+    returning.map((r, i) => {
+      const s = returningSamples[i]!;
+      return [
+        `${LABEL[r.variant]}${r.variant === 'none' ? '' : `, ${r.messages} messages`}`,
+        spread(
+          s.map((x) => x.heapMb - heapOfPlainPage),
+          2,
+        ),
+        r.variant === 'confab'
+          ? spread(
+              s.map((x) => x.heapMb - heapOfNewVisitor),
+              2,
+            )
+          : '',
+        spread(s.map((x) => x.shadowNodes)),
+        spread(s.map((x) => x.openMs)),
+        r.messages ? `${s.filter((x) => x.newestInView === 1).length}/${s.length} runs` : '',
+        spread(s.map((x) => x.longestScrollFrame)),
+      ];
+    }),
+    [26, 20, 20, 18, 18, 16, 24],
+  );
 }
-const heapOfPlainPage = median(returningSamples[0]!.map((s) => s.heapMb));
-const confabNew = returning.findIndex((r) => r.variant === 'confab' && r.messages === 0);
-const heapOfNewVisitor = median(returningSamples[confabNew]!.map((s) => s.heapMb));
-printTable(
-  `returning visitor at ${RETURNING_RATE}× CPU (the server replays up to 500 of the stored messages); the panel closed, then opened`,
-  [
-    'variant',
-    'heap +MB vs page',
-    '+MB vs new visitor',
-    'shadow nodes',
-    'open→frame ms',
-    'newest in view',
-    'longest scroll frame ms',
-  ],
-  returning.map((r, i) => {
-    const s = returningSamples[i]!;
-    return [
-      `${LABEL[r.variant]}${r.variant === 'none' ? '' : `, ${r.messages} messages`}`,
-      spread(
-        s.map((x) => x.heapMb - heapOfPlainPage),
-        2,
-      ),
-      r.variant === 'confab'
-        ? spread(
-            s.map((x) => x.heapMb - heapOfNewVisitor),
-            2,
-          )
-        : '',
-      spread(s.map((x) => x.shadowNodes)),
-      spread(s.map((x) => x.openMs)),
-      r.messages ? `${s.filter((x) => x.newestInView === 1).length}/${s.length} runs` : '',
-      spread(s.map((x) => x.longestScrollFrame)),
-    ];
-  }),
-  [26, 20, 20, 18, 18, 16, 24],
-);
 
 operator.socket.disconnect();
 await server.close();

@@ -9,7 +9,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { OPERATOR_NAMESPACE, VISITOR_NAMESPACE } from '../src/protocol';
 import { startServer } from '../server/src/server';
@@ -51,12 +51,18 @@ const served =
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
-type Request = { rss: true } | { lagReset: true } | { lag: true };
+type Request = { rss: true } | { lagReset: true } | { lag: true } | { cpu: true };
 process.on('message', ({ id, request }: { id: number; request: Request }) => {
   const answer = (value: unknown) => process.send!({ id, ok: true, value });
   if ('rss' in request) answer(process.memoryUsage().rss);
   if ('lagReset' in request) answer(loop.reset());
   if ('lag' in request) answer({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6 });
+  // CPU time (all threads) and the event loop's busy time so far, in microseconds: their
+  // growth per message moves far less with the machine's load than messages per second.
+  if ('cpu' in request) {
+    const { user, system } = process.cpuUsage();
+    answer({ cpu: user + system, loopBusy: performance.eventLoopUtilization().active * 1000 });
+  }
 });
 
 let closing = false;

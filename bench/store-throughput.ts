@@ -66,20 +66,37 @@ const generator = () =>
 const tell = <T>(gen: BenchChild, request: GeneratorRequest, timeoutMs: number) =>
   gen.ask<T>(request, timeoutMs, request.action);
 
+interface Throughput {
+  rate: number;
+  load: string;
+  /** The server's CPU time (all its threads) and its event loop's busy time per acknowledged message, µs. */
+  cpuPerMessage: number;
+  loopPerMessage: number;
+}
+
+type Usage = { cpu: number; loopBusy: number };
+
 /** Messages acknowledged per second by `SENDERS` visitors sending back to back. */
-async function throughput(name: string, env: Record<string, string>): Promise<{ rate: number; load: string }> {
+async function throughput(name: string, env: Record<string, string>): Promise<Throughput> {
   const server = await serve(name, env);
   const gen = await generator();
   try {
     const operatorToken = env.BENCH_RELAY === '1' ? undefined : await loginOperator(server.url);
     await tell(gen, { action: 'senders', url: server.url, count: SENDERS, operatorToken }, 90_000);
     const during = load();
+    const before = await server.ask<Usage>({ cpu: true }, 10_000, 'cpu');
     const { acked, seconds } = await tell<{ acked: number; seconds: number }>(
       gen,
       { action: 'blast', seconds: SECONDS },
       SECONDS * 1000 + 30_000,
     );
-    return { rate: acked / seconds, load: during };
+    const after = await server.ask<Usage>({ cpu: true }, 10_000, 'cpu');
+    return {
+      rate: acked / seconds,
+      load: during,
+      cpuPerMessage: (after.cpu - before.cpu) / acked,
+      loopPerMessage: (after.loopBusy - before.loopBusy) / acked,
+    };
   } finally {
     await gen.stop();
     await server.stop();
@@ -109,7 +126,7 @@ if (ONLY.has('throughput')) {
   const sqliteDir = temporaryDir();
   const sqlite = await throughput('SQLite server', { DATA_DIR: sqliteDir });
   rmSync(sqliteDir, { recursive: true, force: true });
-  let postgres: { rate: number; load: string } | undefined;
+  let postgres: Throughput | undefined;
   if (postgresBin()) {
     const cluster = await startPostgres({ durable: true });
     const pgDir = temporaryDir();
@@ -123,18 +140,21 @@ if (ONLY.has('throughput')) {
       rmSync(pgDir, { recursive: true, force: true });
     }
   }
+  // Per message, the server's CPU time and its event loop's busy time: what one core
+  // allows at most is 1,000,000 / loop µs per second, whatever else runs on the machine.
+  const cost = (t: Throughput) =>
+    `server per message: CPU ${t.cpuPerMessage.toFixed(0)} µs, event loop ${t.loopPerMessage.toFixed(0)} µs`;
+  const versus = (t: Throughput) =>
+    `${((t.rate / relay.rate) * 100).toFixed(0)} % of the relay; loop ${(t.loopPerMessage / relay.loopPerMessage).toFixed(1)}× the relay's`;
   console.log('\nmessages stored + acked per second (100 senders, one console listening)');
   line('  bare socket.io relay (baseline, nothing stored)', `${relay.rate.toFixed(0)} /s   (${relay.load})`);
-  line(
-    '  SQLite',
-    `${sqlite.rate.toFixed(0)} /s   (${sqlite.load})  ${((sqlite.rate / relay.rate) * 100).toFixed(0)} % of the relay`,
-  );
-  line(
-    '  PostgreSQL',
-    postgres
-      ? `${postgres.rate.toFixed(0)} /s   (${postgres.load})  ${((postgres.rate / relay.rate) * 100).toFixed(0)} % of the relay`
-      : 'skipped: apt-get install -y postgresql',
-  );
+  line('', cost(relay));
+  line('  SQLite', `${sqlite.rate.toFixed(0)} /s   (${sqlite.load})  ${versus(sqlite)}`);
+  line('', cost(sqlite));
+  if (postgres) {
+    line('  PostgreSQL', `${postgres.rate.toFixed(0)} /s   (${postgres.load})  ${versus(postgres)}`);
+    line('', cost(postgres));
+  } else line('  PostgreSQL', 'skipped: apt-get install -y postgresql');
 }
 
 if (ONLY.has('roundtrip')) {

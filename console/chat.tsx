@@ -8,13 +8,15 @@ import type { ChatMessage } from '../src/protocol';
 import { createTypingSignal } from '../src/widget/typing';
 import { progress } from '../src/widget/attachments/upload';
 import { Attachments } from './attachments';
+import { BackToList } from './back-to-list';
 import { Composer } from './composer';
 import { ContextFacts } from './context-view';
 import { VisitorHistoryView } from './history-view';
+import { LinkedText } from './linked-text';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 import { formatDateTime, formatDay, formatTime, withDaySeparators } from './time';
-import { askToClose, transferOpen } from './ui-state';
+import { askToClose, askToDelete, transferOpen } from './ui-state';
 
 function MessageItem({
   s,
@@ -70,7 +72,13 @@ function MessageItem({
         </time>
       </small>
       {m.replyTo && <blockquote class="quote">{m.replyTo.deleted ? 'message deleted' : m.replyTo.text}</blockquote>}
-      {m.deleted ? <em class="text">message deleted</em> : <span class="text">{m.text}</span>}
+      {m.deleted ? (
+        <em class="text">message deleted</em>
+      ) : (
+        <span class="text">
+          <LinkedText text={m.text} />
+        </span>
+      )}
       {m.attachments && !m.deleted && <Attachments s={s} list={m.attachments} />}
       <small class="actions">
         {m.editedAt && !m.deleted && <span>edited</span>}
@@ -85,7 +93,7 @@ function MessageItem({
             <button type="button" onClick={() => setEditing(true)}>
               Edit
             </button>
-            <button type="button" onClick={() => void s.remove(m.id)}>
+            <button type="button" onClick={() => askToDelete(s, m)}>
               Delete
             </button>
           </>
@@ -128,6 +136,7 @@ export function Chat({ s }: { s: OperatorSession }) {
   return (
     <section class="chat" aria-label={`Conversation with ${label.name}`}>
       <header>
+        <BackToList label="Chats" onBack={() => (s.selectedId.value = null)} />
         <span>
           <strong class="visitor-name">{label.name}</strong>{' '}
           <span class={`trust ${label.trust}`}>{TRUST_TEXT[label.trust]}</span>

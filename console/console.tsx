@@ -240,7 +240,7 @@ function FilterBar({ s }: { s: OperatorSession }) {
         type="search"
         aria-label={leadsTab ? 'Search loaded requests' : 'Search loaded conversations'}
         aria-keyshortcuts="/"
-        placeholder="Search name, e-mail, phone, text"
+        placeholder="Search people or text"
         value={leadsTab ? s.leadFilter.value.query : filter.query}
         onInput={(e) => {
           const query = e.currentTarget.value;
@@ -350,7 +350,7 @@ function Conversations({ s }: { s: OperatorSession }) {
                       ★{c.rating.score}
                     </span>
                   )}
-                  {c.closeReason === 'spam' && <span class="badge new">spam</span>}
+                  {c.closeReason === 'spam' && <span class="badge spam">spam</span>}
                 </strong>
                 {last && (
                   <time
@@ -431,8 +431,10 @@ function Console() {
   if (!s) return <Login />;
   const lead =
     s.tab.value === 'leads' && s.selectedLeadId.value ? s.leads.value.get(s.selectedLeadId.value) : undefined;
+  // On a phone one pane shows at a time: the list, or what was chosen from it.
+  const chosen = s.tab.value === 'leads' ? Boolean(lead) : Boolean(s.selectedId.value);
   return (
-    <div class="layout">
+    <div class="layout" data-pane={chosen ? 'detail' : 'list'}>
       <Sidebar s={s} />
       {s.tab.value === 'leads' ? (
         lead ? (

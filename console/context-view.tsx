@@ -4,6 +4,7 @@
  * strings are shown as text only.
  */
 import type { ContextSnapshot, Environment, OnlineVisitor, Touch } from '../src/protocol';
+import { pagesText } from './models/visitor-label';
 
 export function source(touch: Touch | null | undefined): string {
   if (!touch) return 'direct';
@@ -70,7 +71,7 @@ export function ContextFacts({ context, visitor }: { context: ContextSnapshot | 
       {visitor && (
         <Fact
           label="This visit"
-          value={`${minutes(Date.now() - visitor.visitStartedAt)}, ${visitor.pagesThisVisit} page(s), ${visitor.returning ? 'returning' : 'new'}`}
+          value={`${minutes(Date.now() - visitor.visitStartedAt)}, ${pagesText(visitor.pagesThisVisit)}, ${visitor.returning ? 'returning' : 'new'}`}
         />
       )}
     </dl>

@@ -3,6 +3,7 @@
  * order they happened in): the same browser's and, for a verified user, every device's. Each earlier conversation is folded; unfolding loads its
  * messages. Visitor text is rendered as text only.
  */
+import { LinkedText } from './linked-text';
 import { useEffect, useState } from 'preact/hooks';
 import type { ChatMessage, ConversationSummary, Lead } from '../src/protocol';
 import { earlierWith } from './models/history';
@@ -42,7 +43,7 @@ function EarlierConversation({ s, c }: { s: OperatorSession; c: ConversationSumm
                   : 'System'}{' '}
               <time dateTime={new Date(m.createdAt).toISOString()}>{formatTime(m.createdAt)}</time>
             </small>{' '}
-            {m.deleted ? <em>message deleted</em> : m.text}
+            {m.deleted ? <em>message deleted</em> : <LinkedText text={m.text} />}
           </p>
         ))
       )}

@@ -3,7 +3,9 @@
  * and campaign they came from. Everything here was typed by a visitor: text only.
  */
 import type { Lead, LeadStatus, SpamReason } from '../src/protocol';
+import { BackToList } from './back-to-list';
 import { ContextFacts } from './context-view';
+import { emptyLeadListText } from './models/filter';
 import { leadLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 import { formatDateTime } from './time';
@@ -21,9 +23,7 @@ export function LeadList({ s }: { s: OperatorSession }) {
   const list = s.leadList.value;
   return (
     <ul class="list" aria-label="Requests">
-      {list.length === 0 && (
-        <li class="empty">{s.leads.value.size > 0 ? 'Nothing loaded matches the search.' : 'No requests yet.'}</li>
-      )}
+      {list.length === 0 && <li class="empty">{emptyLeadListText(s.leadFilter.value, s.leads.value.size)}</li>}
       {list.map((lead) => (
         <li key={lead.id}>
           <button
@@ -65,6 +65,7 @@ export function LeadDetail({ s, lead }: { s: OperatorSession; lead: Lead }) {
   return (
     <section class="chat lead-detail" aria-label={`Request from ${leadLabel(lead)}`}>
       <header>
+        <BackToList label="Requests" onBack={() => (s.selectedLeadId.value = null)} />
         <strong>Request from {leadLabel(lead)}</strong>
         <span class="actions">
           {lead.spam && (

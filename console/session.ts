@@ -3,7 +3,7 @@
  * open on screen, who is typing, what is unread, what the search shows. The socket's
  * events feed small models (./models); the views read signals and call the actions here.
  */
-import { computed, signal } from '@preact/signals';
+import { computed, effect, signal, untracked } from '@preact/signals';
 import { io, type Socket } from 'socket.io-client';
 import {
   LIMITS,
@@ -295,6 +295,10 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     if (visible.value) markRead();
   };
   document.addEventListener('visibilitychange', onVisibility);
+  // Back from the Requests tab, the chat is on screen again: what arrived meanwhile is read.
+  const stopReadOnReturn = effect(() => {
+    if (tab.value !== 'leads') untracked(markRead);
+  });
 
   async function select(conversationId: string) {
     selectedId.value = conversationId;
@@ -314,11 +318,14 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     }
   }
 
-  /** The conversation on screen in a visible tab is read: up to its last message. */
+  /**
+   * The conversation on screen in a visible tab is read: up to its last message. On the
+   * Requests tab no chat is on screen, so nothing is read there.
+   */
   function markRead() {
     const id = selectedId.value;
     const last = messages.value.at(-1);
-    if (!id || !last || !pageVisible()) return;
+    if (!id || !last || !pageVisible() || tab.peek() === 'leads') return;
     unread.read(id, last.seq);
     socket.volatile.emit('read', { conversationId: id, seq: last.seq });
   }
@@ -595,6 +602,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     },
     disconnect: () => {
       document.removeEventListener('visibilitychange', onVisibility);
+      stopReadOnReturn();
       socket.disconnect();
     },
   };

@@ -18,13 +18,15 @@ export function TransferDialog({ s }: { s: OperatorSession }) {
   const colleagues = s.team.value.filter((m) => m.id !== me);
   const groups = [...new Set(s.team.value.flatMap((m) => m.groups ?? []))].sort();
   const firstAvailable = colleagues.find((m) => m.status === 'available');
+  // Controlled: Preact has no `defaultValue` for a select. The first available colleague
+  // is chosen when the dialog opens.
+  const [to, setTo] = useState(firstAvailable ? `operator:${firstAvailable.id}` : '');
   return (
     <Modal title="Transfer this chat" onClose={close} class="transfer">
       <form
         onSubmit={async (e) => {
           e.preventDefault();
           const form = e.currentTarget;
-          const to = (form.elements.namedItem('to') as HTMLSelectElement).value;
           const comment = (form.elements.namedItem('comment') as HTMLTextAreaElement).value;
           if (!to) return setProblem('Choose a colleague or a group.');
           setBusy(true);
@@ -40,7 +42,7 @@ export function TransferDialog({ s }: { s: OperatorSession }) {
         <p>The visitor is told the chat was passed on and sees the new operator. You can no longer write in it.</p>
         <label>
           To{' '}
-          <select name="to" data-autofocus defaultValue={firstAvailable ? `operator:${firstAvailable.id}` : ''}>
+          <select name="to" data-autofocus value={to} onChange={(e) => setTo(e.currentTarget.value)}>
             <option value="">Choose…</option>
             <optgroup label="Colleagues">
               {colleagues.map((m) => (

@@ -1,6 +1,7 @@
 /** What is on screen beyond the session's data: the open dialog. */
 import { signal } from '@preact/signals';
 import type { Confirmation } from './dialog';
+import type { ChatMessage } from '../src/protocol';
 import type { OperatorSession } from './session';
 
 export const confirmation = signal<Confirmation | null>(null);
@@ -28,4 +29,16 @@ export function askToClose(s: OperatorSession, spam: boolean) {
         danger: true,
         onConfirm: () => void s.closeSelected(false),
       };
+}
+
+/** Asks before deleting one's own message: the visitor sees it go, and there is no undo. */
+export function askToDelete(s: OperatorSession, message: ChatMessage) {
+  const excerpt = message.text.length > 80 ? `${message.text.slice(0, 80)}…` : message.text;
+  confirmation.value = {
+    title: 'Delete this message?',
+    body: `${excerpt ? `“${excerpt}” ` : ''}is removed for the visitor too, with its files. This cannot be undone.`,
+    confirm: 'Delete message',
+    danger: true,
+    onConfirm: () => void s.remove(message.id),
+  };
 }

@@ -1,7 +1,7 @@
 /** Visitors on the site now; the operator may write first to those without a chat (seed 003). */
 import { source } from './context-view';
 import { openConversationOf } from './models/history';
-import { onlineLabel } from './models/visitor-label';
+import { onlineLabel, pagesText } from './models/visitor-label';
 import type { OperatorSession } from './session';
 
 function openChat(s: OperatorSession, conversationId: string) {
@@ -23,7 +23,7 @@ export function OnlineList({ s }: { s: OperatorSession }) {
             <strong>{onlineLabel(v)}</strong>
             <span class="preview page-now">{v.page?.url ?? ''}</span>
             <span class="preview">
-              {v.returning ? 'returning' : 'new'} · {v.pagesThisVisit} page(s) · from{' '}
+              {v.returning ? 'returning' : 'new'} · {pagesText(v.pagesThisVisit)} · from{' '}
               <span class="first-touch">{source(v.firstTouch)}</span>
               {v.region ? ` · ${v.region}` : ''}
             </span>

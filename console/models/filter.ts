@@ -98,3 +98,24 @@ export function matchesLead(lead: Lead, filter: LeadFilter, label: string, now =
   if (filter.status !== 'any' && filter.status !== 'spam' && lead.status !== filter.status) return false;
   return matchesQuery(filter.query, [label, lead.name, lead.email, lead.phone, lead.message]);
 }
+
+const EMPTY_STATUS: Record<LeadFilter['status'], string> = {
+  any: 'No requests yet.',
+  new: 'No new requests.',
+  in_work: 'No requests in work.',
+  done: 'No requests done.',
+  spam: 'No requests in quarantine.',
+};
+
+/**
+ * What an empty request list says: the search when one was typed, the period when one was
+ * chosen, else the status filter itself ("No requests in quarantine.", not "Nothing
+ * matches the search." after the last spam was released).
+ */
+export function emptyLeadListText(filter: LeadFilter, loaded: number): string {
+  if (filter.query.trim()) return 'Nothing loaded matches the search.';
+  if (loaded > 0 && filter.period !== 'any') return 'No requests in this period.';
+  // Any status leaves the quarantine out: what is loaded is all spam.
+  if (loaded > 0 && filter.status === 'any') return 'No requests outside quarantine.';
+  return EMPTY_STATUS[filter.status];
+}

@@ -59,3 +59,6 @@ export const TRUST_TEXT: Record<Trust, string> = {
   unverified: 'unverified',
   anonymous: 'anonymous',
 };
+
+/** "1 page", "3 pages": how far a visitor has browsed this visit. */
+export const pagesText = (count: number): string => `${count} ${count === 1 ? 'page' : 'pages'}`;

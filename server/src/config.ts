@@ -3,6 +3,7 @@
  * (CONFIG_FILE or `--config <file>`, keys spelled like the variables), checked in one
  * place so a bad value stops start-up with the setting's name and the fix.
  */
+import type { S3Options } from './files/s3-file-store';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,8 @@ export interface Config {
   dataDir: string;
   /** Uploaded files and their URL-signing key; DATA_DIR/files unless set. Nodes of one deployment share it. */
   filesDir: string;
+  /** Uploaded files in an S3-compatible object store instead of FILES_DIR (FILES_S3_*); the signing key stays in FILES_DIR. */
+  s3: S3Options | undefined;
   /** Handed to the store opener as it is: postgres://... selects PostgreSQL. */
   databaseUrl: string | undefined;
   /** redis://...: this process is one node of several (README, Scale out). */
@@ -69,6 +72,12 @@ const SETTINGS = [
   'RETENTION_DAYS',
   'SMTP_URL',
   'MAIL_FROM',
+  'FILES_S3_ENDPOINT',
+  'FILES_S3_BUCKET',
+  'FILES_S3_REGION',
+  'FILES_S3_PREFIX',
+  'FILES_S3_ACCESS_KEY_ID',
+  'FILES_S3_SECRET_ACCESS_KEY',
 ] as const;
 type Setting = (typeof SETTINGS)[number];
 type Raw = Partial<Record<Setting, string>>;
@@ -175,6 +184,34 @@ const schema = v.object({
   MAIL_FROM: v.optional(
     v.pipe(asText, v.regex(/^[^\r\n]{3,200}$/, 'use one line such as "Confab <chat@example.com>"')),
   ),
+  FILES_S3_ENDPOINT: v.optional(
+    v.pipe(
+      asText,
+      v.regex(
+        /^https?:\/\/[^\s/@]+(\/[^\s]*)?$/i,
+        "use the store's address such as https://s3.eu-central-1.amazonaws.com",
+      ),
+    ),
+  ),
+  FILES_S3_BUCKET: v.optional(
+    v.pipe(
+      asText,
+      v.regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "use the bucket's name (3-63 lower-case letters, digits, dots, dashes)",
+      ),
+    ),
+  ),
+  FILES_S3_REGION: v.optional(
+    v.pipe(asText, v.regex(/^[a-z0-9-]{1,40}$/, 'use a region such as eu-central-1')),
+    'us-east-1',
+  ),
+  FILES_S3_PREFIX: v.optional(
+    v.pipe(asText, v.regex(/^[A-Za-z0-9._/-]{0,200}$/, 'use letters, digits and . _ / - such as confab/')),
+  ),
+  FILES_S3_ACCESS_KEY_ID: v.optional(v.pipe(asText, v.regex(/^[\x21-\x7e]{1,128}$/, 'use the access key id'))),
+  // Any text: a refused secret would be printed back in the error.
+  FILES_S3_SECRET_ACCESS_KEY: v.optional(asText),
 });
 
 /** `--config <file>` and `--demo` from the command line; everything else is a setting. */
@@ -256,6 +293,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       'MAIL_FROM: not set while SMTP_URL is. Set the sender, such as MAIL_FROM="Shop chat <chat@shop.example>".',
     );
   }
+  const s3Given = [
+    'FILES_S3_ENDPOINT',
+    'FILES_S3_BUCKET',
+    'FILES_S3_ACCESS_KEY_ID',
+    'FILES_S3_SECRET_ACCESS_KEY',
+  ] as const;
+  if (s3Given.some((key) => settings[key]) && !s3Given.every((key) => settings[key])) {
+    const missing = s3Given.filter((key) => !settings[key]);
+    problems.push(
+      `${missing.join(', ')}: not set while other FILES_S3_* settings are. An S3-compatible store needs the endpoint, the bucket and the key pair; unset all four to keep files on disk.`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -265,6 +314,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     trustProxy: settings.TRUST_PROXY,
     dataDir: resolve(settings.DATA_DIR),
     filesDir: resolve(settings.FILES_DIR ?? join(settings.DATA_DIR, 'files')),
+    s3:
+      settings.FILES_S3_ENDPOINT &&
+      settings.FILES_S3_BUCKET &&
+      settings.FILES_S3_ACCESS_KEY_ID &&
+      settings.FILES_S3_SECRET_ACCESS_KEY
+        ? {
+            endpoint: settings.FILES_S3_ENDPOINT,
+            bucket: settings.FILES_S3_BUCKET,
+            region: settings.FILES_S3_REGION,
+            prefix: settings.FILES_S3_PREFIX ?? '',
+            accessKeyId: settings.FILES_S3_ACCESS_KEY_ID,
+            secretAccessKey: settings.FILES_S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
     databaseUrl: settings.DATABASE_URL,
     redisUrl: settings.REDIS_URL,
     presenceGraceMs: settings.PRESENCE_GRACE_MS,

@@ -3,6 +3,7 @@
  * validated configuration (see config.ts), or runs a management command
  * (`confab-server hash-password`, `confab-server operator ...`).
  */
+import { s3FileStore } from './files/s3-file-store';
 import { backupCommand } from './backup';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './log';
@@ -65,6 +66,7 @@ async function serve(): Promise<void> {
       trustProxy: config.trustProxy,
       dataDir: config.dataDir,
       filesDir: config.filesDir,
+      ...(config.s3 ? { fileStore: s3FileStore(config.s3) } : {}),
       databaseUrl: config.databaseUrl,
       retentionDays: config.retentionDays,
       redisUrl: config.redisUrl,

@@ -12,6 +12,8 @@ export interface MetricSources {
   operatorsConnected: () => number;
   /** Webhook deliveries not yet made (waiting or retrying). */
   webhookBacklog: () => number | Promise<number>;
+  /** Bytes of the uploaded files the file store holds now. */
+  storedFileBytes: () => number | Promise<number>;
 }
 
 export function createMetrics(sources: MetricSources) {
@@ -43,6 +45,31 @@ export function createMetrics(sources: MetricSources) {
       // still answers, with this gauge as NaN.
       this.set(await (async () => sources.webhookBacklog())().catch(() => Number.NaN));
     },
+  });
+  new Gauge({
+    name: 'confab_upload_stored_bytes',
+    help: 'Bytes of uploaded files kept in the file store (finished uploads, sent or not yet).',
+    registers: [registry],
+    async collect() {
+      this.set(await (async () => sources.storedFileBytes())().catch(() => Number.NaN));
+    },
+  });
+  const uploadsAccepted = new Counter({
+    name: 'confab_uploads_accepted_total',
+    help: 'Uploads stored after their bytes were checked, by the kind the bytes showed.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const uploadBytes = new Counter({
+    name: 'confab_upload_bytes_total',
+    help: 'Bytes of the uploads accepted.',
+    registers: [registry],
+  });
+  const uploadsRefused = new Counter({
+    name: 'confab_uploads_refused_total',
+    help: 'Upload grants and uploads refused, by stage (grant, upload) and reason (the error code).',
+    labelNames: ['stage', 'reason'] as const,
+    registers: [registry],
   });
   const messagesStored = new Counter({
     name: 'confab_messages_stored_total',
@@ -99,6 +126,9 @@ export function createMetrics(sources: MetricSources) {
     loginFailures,
     spamQuarantined,
     spamNotStored,
+    uploadsAccepted,
+    uploadBytes,
+    uploadsRefused,
   };
 }
 

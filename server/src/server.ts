@@ -176,6 +176,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     visitorsConnected: () => countSockets(VISITOR_NAMESPACE),
     operatorsConnected: () => countSockets(OPERATOR_NAMESPACE),
     webhookBacklog: () => store?.webhookBacklog() ?? 0,
+    storedFileBytes: () => store?.storedFileBytes() ?? 0,
   });
   store = instrumentStore(
     await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId),
@@ -348,6 +349,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     files: options.fileStore ?? diskFileStore(join(filesDir, 'store')),
     signer: createUrlSigner(loadSigningKey(join(filesDir, 'url-signing.key')), publicUrl),
     incomingDir: join(filesDir, 'incoming'),
+    metrics,
   });
   ctx.uploads = uploads;
   attachVisitorNamespace(ctx, messages);

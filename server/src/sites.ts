@@ -195,6 +195,9 @@ export function parseSites(raw: unknown): SiteConfig[] {
       fail(`${at}.sound`, 'must be true or false');
     if (typeof site.titleAlert !== 'undefined' && typeof site.titleAlert !== 'boolean')
       fail(`${at}.titleAlert`, 'must be true or false');
+    for (const flag of ['notifications', 'faviconBadge'] as const)
+      if (typeof site[flag] !== 'undefined' && typeof site[flag] !== 'boolean')
+        fail(`${at}.${flag}`, 'must be true or false');
     const apiTokenSha256 = text(site.apiTokenSha256, `${at}.apiTokenSha256`, true);
     if (apiTokenSha256 && !/^[0-9a-f]{64}$/.test(apiTokenSha256)) {
       fail(`${at}.apiTokenSha256`, 'must be 64 hex digits: the SHA-256 of the token');
@@ -230,6 +233,8 @@ export function parseSites(raw: unknown): SiteConfig[] {
       ...(departmentAvatar ? { departmentAvatar } : {}),
       ...(site.sound ? { sound: true } : {}),
       ...(site.titleAlert === false ? { titleAlert: false as const } : {}),
+      ...(site.notifications ? { notifications: true as const } : {}),
+      ...(site.faviconBadge ? { faviconBadge: true as const } : {}),
       ...(theme ? { theme } : {}),
       ...(cannedReplies ? { cannedReplies } : {}),
     };
@@ -284,6 +289,8 @@ export function publicSiteInfo(site: SiteConfig): SiteInfo {
     uploads: uploadSettings(site),
     ...(site.sound ? { sound: true } : {}),
     ...(site.titleAlert === false ? { titleAlert: false as const } : {}),
+    ...(site.notifications ? { notifications: true as const } : {}),
+    ...(site.faviconBadge ? { faviconBadge: true as const } : {}),
     ...(site.theme ? { theme: site.theme } : {}),
   };
 }

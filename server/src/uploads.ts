@@ -28,6 +28,7 @@ import {
 } from '../../src/protocol';
 import type { ServerContext } from './context';
 import type { FileStore } from './files/file-store';
+import type { Metrics } from './metrics';
 import { INLINE_IMAGES, byteScanner, sniff } from './files/sniff';
 import type { UrlSigner } from './files/url-signer';
 import { sendJson } from './http/respond';
@@ -118,10 +119,13 @@ export interface UploadsOptions {
   signer: UrlSigner;
   /** Where bodies are written while they arrive and are checked (DATA_DIR/files/incoming). */
   incomingDir: string;
+  /** Counts accepted and refused uploads for `/metrics`. */
+  metrics?: Pick<Metrics, 'uploadsAccepted' | 'uploadBytes' | 'uploadsRefused'>;
 }
 
-export function createUploads(ctx: ServerContext, { files, signer, incomingDir }: UploadsOptions) {
+export function createUploads(ctx: ServerContext, { files, signer, incomingDir, metrics }: UploadsOptions) {
   const { store } = ctx;
+  const refused = (stage: 'grant' | 'upload', reason: string) => metrics?.uploadsRefused.inc({ stage, reason });
   const grants = ctx.rateLimiters('upload-grant', UPLOAD_DEFAULTS.grantBurst, UPLOAD_DEFAULTS.grantsPerSecond);
   // Per address, failures only (as logins): tokens are unguessable, but nobody gets to
   // hammer the route with made-up ones; valid uploads behind one office NAT are not limited.
@@ -147,6 +151,72 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
   const cors = (origin: string | undefined): Record<string, string> =>
     origin ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
 
+  /** Whether `from` may upload this file: the grant, the finished upload of the same key, or why not. */
+  async function decideGrant(from: Uploader, payload: unknown): Promise<UploadGrantAck> {
+    const settings = uploadSettings(from.site);
+    if (!settings) return fail('type_not_allowed', 'this site does not accept files');
+    const checked = check(from.kind === 'operator' ? operatorGrantPayload : grantPayload, payload);
+    if (!checked.ok) return checked;
+    const input: {
+      key: string;
+      name: string;
+      size: number;
+      mime: string;
+      durationMs?: number;
+      conversationId?: string;
+    } = checked.value;
+    let conversation: ConversationRow | undefined;
+    if (from.kind === 'operator') {
+      conversation = await store.getConversation(input.conversationId!);
+      if (conversation?.site !== from.site.id) return fail('not_found', 'no such conversation', 'conversationId');
+      if (conversation.status !== 'open') return fail('closed', 'the conversation is closed');
+    }
+    if (input.size > settings.maxBytes) {
+      return fail('too_large', `files may be at most ${settings.maxBytes} bytes`, 'size');
+    }
+    const name = displayName(input.name);
+    if (REFUSED_NAMES.test(name) || REFUSED_TYPES.test(input.mime.trim())) {
+      return fail('type_not_allowed', `allowed: ${settings.types.join(', ')}`, 'mime');
+    }
+    const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
+    // A key that finished (a resend after a lost ack, a reload) is answered before any
+    // limit, as a resent message is: nothing is uploaded again.
+    const earlier = await store.findUpload(sender, input.key);
+    if (earlier?.status === 'ready') return { ok: true, attachment: toAttachment(storedOf(earlier)) };
+    if (!(await grants.take(`${from.site.id}:${sender}`))) {
+      return fail('rate_limited', 'too many uploads at once; wait a moment');
+    }
+    if (from.kind === 'visitor') {
+      const quota = from.site.uploadQuotaBytes ?? UPLOAD_DEFAULTS.visitorQuotaBytes;
+      // An unfinished earlier grant of the same key is replaced, not added to.
+      const used = (await store.uploadedBytes(sender)) - (earlier?.declaredSize ?? 0);
+      if (used + input.size > quota) {
+        return fail('quota', `a visitor may upload at most ${quota} bytes in all`);
+      }
+    }
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = Date.now() + UPLOAD_DEFAULTS.grantTtlMs;
+    const { attachment, ready } = await store.grantUpload({
+      site: from.site.id,
+      sender,
+      uploadKey: input.key,
+      visitorId: from.kind === 'visitor' ? from.visitorId : conversation!.visitorId,
+      conversationId: conversation?.id ?? null,
+      name,
+      declaredMime: input.mime.trim().toLowerCase().slice(0, 200),
+      declaredSize: input.size,
+      durationMs: input.durationMs === undefined ? null : Math.round(Math.min(input.durationMs, settings.voiceMaxMs)),
+      grantHash: hashToken(token),
+      grantExpiresAt: expiresAt,
+    });
+    // The same key finished before (a resend after a lost ack, a reload): nothing is sent again.
+    if (ready) return { ok: true, attachment: toAttachment(storedOf(attachment)) };
+    return {
+      ok: true,
+      grant: { url: new URL('/api/uploads', ctx.publicUrl).href, token, expiresAt, maxBytes: input.size },
+    };
+  }
+
   return {
     /** The attachment as the wire carries it, with a fresh signed URL. */
     toAttachment,
@@ -159,68 +229,9 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
 
     /** `upload:grant` from a visitor or an operator (whose payload names the conversation). */
     async grant(from: Uploader, payload: unknown): Promise<UploadGrantAck> {
-      const settings = uploadSettings(from.site);
-      if (!settings) return fail('type_not_allowed', 'this site does not accept files');
-      const checked = check(from.kind === 'operator' ? operatorGrantPayload : grantPayload, payload);
-      if (!checked.ok) return checked;
-      const input: {
-        key: string;
-        name: string;
-        size: number;
-        mime: string;
-        durationMs?: number;
-        conversationId?: string;
-      } = checked.value;
-      let conversation: ConversationRow | undefined;
-      if (from.kind === 'operator') {
-        conversation = await store.getConversation(input.conversationId!);
-        if (conversation?.site !== from.site.id) return fail('not_found', 'no such conversation', 'conversationId');
-        if (conversation.status !== 'open') return fail('closed', 'the conversation is closed');
-      }
-      if (input.size > settings.maxBytes) {
-        return fail('too_large', `files may be at most ${settings.maxBytes} bytes`, 'size');
-      }
-      const name = displayName(input.name);
-      if (REFUSED_NAMES.test(name) || REFUSED_TYPES.test(input.mime.trim())) {
-        return fail('type_not_allowed', `allowed: ${settings.types.join(', ')}`, 'mime');
-      }
-      const sender = from.kind === 'visitor' ? `v:${from.visitorId}` : `o:${from.operator.id}`;
-      // A key that finished (a resend after a lost ack, a reload) is answered before any
-      // limit, as a resent message is: nothing is uploaded again.
-      const earlier = await store.findUpload(sender, input.key);
-      if (earlier?.status === 'ready') return { ok: true, attachment: toAttachment(storedOf(earlier)) };
-      if (!(await grants.take(`${from.site.id}:${sender}`))) {
-        return fail('rate_limited', 'too many uploads at once; wait a moment');
-      }
-      if (from.kind === 'visitor') {
-        const quota = from.site.uploadQuotaBytes ?? UPLOAD_DEFAULTS.visitorQuotaBytes;
-        // An unfinished earlier grant of the same key is replaced, not added to.
-        const used = (await store.uploadedBytes(sender)) - (earlier?.declaredSize ?? 0);
-        if (used + input.size > quota) {
-          return fail('quota', `a visitor may upload at most ${quota} bytes in all`);
-        }
-      }
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = Date.now() + UPLOAD_DEFAULTS.grantTtlMs;
-      const { attachment, ready } = await store.grantUpload({
-        site: from.site.id,
-        sender,
-        uploadKey: input.key,
-        visitorId: from.kind === 'visitor' ? from.visitorId : conversation!.visitorId,
-        conversationId: conversation?.id ?? null,
-        name,
-        declaredMime: input.mime.trim().toLowerCase().slice(0, 200),
-        declaredSize: input.size,
-        durationMs: input.durationMs === undefined ? null : Math.round(Math.min(input.durationMs, settings.voiceMaxMs)),
-        grantHash: hashToken(token),
-        grantExpiresAt: expiresAt,
-      });
-      // The same key finished before (a resend after a lost ack, a reload): nothing is sent again.
-      if (ready) return { ok: true, attachment: toAttachment(storedOf(attachment)) };
-      return {
-        ok: true,
-        grant: { url: new URL('/api/uploads', ctx.publicUrl).href, token, expiresAt, maxBytes: input.size },
-      };
+      const answer = await decideGrant(from, payload);
+      if (!answer.ok) refused('grant', answer.error.code);
+      return answer;
     },
 
     /** `attachment:url`: a fresh signed URL, for those who may see the file. */
@@ -251,6 +262,7 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
       const origin = req.headers.origin;
       // Whatever is refused before the body is read closes the connection: the rest of it is not wanted.
       const early = (status: number, code: string, message: string, site?: SiteConfig) => {
+        refused('upload', code);
         refuse(res, status, code, message, { ...cors(allowedOrigin(site, origin)), Connection: 'close' });
         res.once('finish', () => req.destroy());
       };
@@ -304,6 +316,7 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
             : undefined;
         if (!sniffed || !settings.types.includes(sniffed.mime)) {
           await drop();
+          refused('upload', 'type_not_allowed');
           return refuse(
             res,
             415,
@@ -313,7 +326,7 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
           );
         }
         const storageKey = newId();
-        await files.put(storageKey, createReadStream(incoming));
+        await files.put(storageKey, createReadStream(incoming), size);
         const finished = await store.finishUpload(row.id, grantHash, {
           mime: sniffed.mime,
           kind: sniffed.kind,
@@ -326,8 +339,11 @@ export function createUploads(ctx: ServerContext, { files, signer, incomingDir }
         if (!finished) {
           // A newer grant for the same key replaced this one while it uploaded.
           await files.delete(storageKey);
+          refused('upload', 'grant_invalid');
           return refuse(res, 401, 'grant_invalid', 'this grant was replaced by a newer one', headers);
         }
+        metrics?.uploadsAccepted.inc({ kind: sniffed.kind });
+        metrics?.uploadBytes.inc(size);
         sendJson(res, 201, { attachment: toAttachment(storedOf(finished)) }, headers);
       } finally {
         await rm(incoming, { force: true });

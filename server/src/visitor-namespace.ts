@@ -35,7 +35,7 @@ import {
   moveToPage,
   snapshotOf,
 } from './visitor-presence';
-import { identifyVisitor, openSession, type VisitorSocket } from './visitor-session';
+import { identifyVisitor, openSession, sessionAfter, type VisitorSocket } from './visitor-session';
 
 type AckFn<T> = (res: T) => void;
 
@@ -248,6 +248,22 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
     });
     socket.on('rating:dismiss', (payload, ack) => {
       if (typeof ack === 'function') guard('rating', () => rate(payload, ack, true), ack, rateFailed);
+    });
+
+    // Another tab of the visitor shares this connection (one per browser) and catches up
+    // by its own change number.
+    socket.on('session:resume', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const from = typeof payload === 'object' && payload !== null ? payload : {};
+      guard(
+        'resume',
+        async () => {
+          const session = await sessionAfter(ctx, socket, from);
+          ack({ ok: true, session, availability: socket.data.availability ?? null });
+        },
+        ack,
+        fail('internal', 'the session could not be read'),
+      );
     });
 
     socket.on('read', (payload) => {

@@ -100,11 +100,25 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
   if (user) await store.adoptConversations(site.id, visitorId, owner);
   // A verified identity's address may receive follow-up mail; a data-email hint never does.
   if (user?.email && isEmail(user.email)) await store.setFollowUpEmail(site.id, visitorId, user.email);
+  return sessionAfter(ctx, socket, auth);
+}
 
+/**
+ * The session as seen from a client that holds `from.lastChange` of `from.conversationId`:
+ * the changes after it, or the newest page of history. Also what another tab sharing
+ * this connection asks for (`session:resume`), with its own change number.
+ */
+export async function sessionAfter(
+  ctx: ServerContext,
+  socket: VisitorSocket,
+  from: { conversationId?: unknown; lastChange?: unknown },
+): Promise<VisitorSession> {
+  const { site, visitorId, owner, user } = socket.data;
+  const { store } = ctx;
   const latest = await store.latestConversation(site.id, owner);
-  const resumes =
-    latest && auth.conversationId === latest.id && typeof auth.lastChange === 'number' && auth.lastChange >= 0;
-  const changes = resumes ? await store.changesAfter(latest.id, auth.lastChange!, LIMITS.historyReplay) : [];
+  const { lastChange } = from;
+  const resumes = latest && from.conversationId === latest.id && typeof lastChange === 'number' && lastChange >= 0;
+  const changes = resumes ? await store.changesAfter(latest.id, lastChange, LIMITS.historyReplay) : [];
   // A long gap (as many changes as one replay holds) starts over from the newest page:
   // the client replaces its copy instead of holding a hole it cannot see.
   const page = resumes && changes.length < LIMITS.historyReplay ? null : await historyPage(store, site.id, owner, null);

@@ -17,6 +17,13 @@ export interface UpdateOptions {
   color?: string;
   /** "off": no unread count in the page title while the visitor is on another tab. */
   titleAlert?: 'on' | 'off';
+  /**
+   * "on": offer system notifications of replies while the visitor is on another tab
+   * (asked only after the visitor's own click in the widget); "off": never. Unset: the site's setting.
+   */
+  notifications?: 'on' | 'off';
+  /** "on": an unread count on the page's favicon while the visitor is on another tab; "off": never. Unset: the site's setting. */
+  faviconBadge?: 'on' | 'off';
 }
 
 export type HostListener<E extends HostEventName> = (detail: HostEvents[E]) => void;

@@ -27,6 +27,10 @@ export interface ConfigInput {
   consent?: string;
   /** data-title-alert="off": no unread count in the page title while the tab is hidden. */
   titleAlert?: string;
+  /** data-notifications="on"|"off": system notifications of replies; the page's word beats the site's. */
+  notifications?: string;
+  /** data-favicon-badge="on"|"off": an unread count on the favicon; the page's word beats the site's. */
+  faviconBadge?: string;
 }
 
 export interface WidgetConfig {

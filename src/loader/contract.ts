@@ -2,6 +2,7 @@
  * The typed envelope between the loader and the widget bundle. The widget's entry
  * exports `mount: MountWidget`; a change on either side fails the type check.
  */
+import type { NextSlice } from '../widget/slices';
 import type { Transport, TransportOptions } from '../widget/transport';
 import type { WidgetConfig, parseConfig } from './config';
 import type { styleHost } from './launcher';
@@ -32,8 +33,15 @@ export interface MountOptions {
   queue: Command[];
   /** Whoever mounts the widget hands these over: the script-tag build relies on them (src/loader/shared-parts.ts). */
   loader: LoaderParts;
-  /** Seams for the designer's preview: a transport that needs no server. */
-  deps?: { createTransport?: (options: TransportOptions) => Transport };
+  deps?: {
+    /** The designer's preview: a transport that needs no server. */
+    createTransport?: (options: TransportOptions) => Transport;
+    /**
+     * When the next slice of mounting runs (src/widget/slices.ts); null: all at once,
+     * within `mount` (the unit tests, which read the DOM right after it).
+     */
+    nextSlice?: NextSlice | null;
+  };
 }
 
 export interface WidgetInstance {

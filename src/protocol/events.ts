@@ -169,9 +169,22 @@ export interface VisitorToServer {
   'upload:grant': (payload: UploadGrantPayload, ack: (res: UploadGrantAck) => void) => void;
   /** A fresh signed download URL for an attachment of the visitor's own conversations. */
   'attachment:url': (payload: { attachmentId: string }, ack: (res: AttachmentUrlAck) => void) => void;
+  /**
+   * Another tab of this visitor shares this connection and catches up by its own change
+   * number: the session a connection of its own would have been greeted with, and the
+   * availability this connection was last told.
+   */
+  'session:resume': (payload: SessionResumePayload, ack: (res: SessionResumeAck) => void) => void;
   /** An older page of the visitor's own history (scrolling up in the widget). */
   'history:page': (payload: HistoryPagePayload, ack: (res: HistoryPageAck) => void) => void;
 }
+
+export interface SessionResumePayload {
+  conversationId: string | null;
+  lastChange: number;
+}
+
+export type SessionResumeAck = Ack<{ session: VisitorSession; availability: Availability | null }>;
 
 export interface ServerToVisitor {
   session: (session: VisitorSession) => void;

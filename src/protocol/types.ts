@@ -108,6 +108,10 @@ export interface SiteInfo {
   sound?: boolean;
   /** False: no unread count in the page title while the visitor is on another tab. */
   titleAlert?: false;
+  /** True: offer system notifications of replies while the visitor is on another tab (off by default). */
+  notifications?: true;
+  /** True: a count badge on the page's favicon while a reply is unread in a hidden tab (off by default). */
+  faviconBadge?: true;
   /** The site's theme from its config: the first source the page's settings override. */
   theme?: Theme;
   /** Median time to an operator's reply over recent days; absent with too few replies to say. */

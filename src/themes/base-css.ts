@@ -44,14 +44,16 @@ a{color:inherit}
 .msg.visitor{align-self:flex-end;align-items:flex-end}
 .bubble{padding:8px 12px;border-radius:calc(var(--confab-radius,16px) - 2px);max-width:100%;white-space:pre-wrap;overflow-wrap:anywhere;background:${v('operatorBubble')};color:${v('operatorText')}}
 .visitor .bubble{background:var(--confab-visitor-bubble,var(--confab-accent,${LIGHT.visitorBubble}));color:${v('visitorText')}}
-.msg.failed .bubble,.meta{font-size:11px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
+.msg.failed .bubble,.msg.deleted .bubble{opacity:.7}
+.meta{font-size:11px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
 .meta button{all:unset;cursor:pointer;color:${DANGER};font-weight:600;text-decoration:underline}
 .meta .error{color:${DANGER}}
 .author{font-size:12px;color:${v('mutedText')};margin:0 4px 2px}
 .typing{font-size:12px;color:${v('mutedText')};padding:0 16px 6px;min-height:18px}
-.composer{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid rgba(0,0,0,.08)}
+.composer{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:flex-end;padding:10px 12px;border-top:1px solid rgba(0,0,0,.08)}
 .composer textarea{flex:1;resize:none;border:1px solid #c5cbd6;border-radius:10px;padding:9px 12px;max-height:120px;min-height:42px;
   font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent}
+.composer .tools{display:flex;flex-basis:100%}
 .composer .send{all:unset;cursor:pointer;width:42px;height:42px;border-radius:50%;background:${v('accent')};color:${v('onAccent')};
   display:flex;align-items:center;justify-content:center;flex:none}
 .composer .send[aria-disabled=true]{opacity:.5;cursor:default}

@@ -1,7 +1,10 @@
 /**
  * A reply for a visitor who is on another tab: the page title shows the unread count,
  * alternating the operator's name with the page's own title, until the visitor comes
- * back. Its own chunk, loaded only when a reply reaches a hidden tab.
+ * back; where the site or page turned them on, the favicon shows the count too
+ * (favicon.ts) and a system notification shows the reply (notify.ts). Its own chunk,
+ * loaded only when a reply reaches a hidden tab; the favicon and notification code load
+ * from here only where they are on.
  *
  * The title belongs to the host page. Each tick first checks whether the page changed
  * it since we last wrote (a route change, its own counter): that title becomes the one
@@ -13,21 +16,42 @@ import type { WidgetConfig } from '../loader/config';
 import type { ConversationModel } from './models/conversation';
 
 const ALTERNATE_MS = 1500;
+/** A notification carries the start of a long reply; the panel has the rest. */
+const NOTIFICATION_TEXT = 200;
 
 let quiet: (() => void) | undefined;
 
+/** An optional way to get attention: the page's "on" or "off" wins, otherwise the site's setting. */
+export const wanted = (page: string | undefined, site: boolean | undefined): boolean =>
+  page === 'on' || (page !== 'off' && site === true);
+
 /**
- * Gets attention for `message`, unless the site (`titleAlert: false`) or the page
- * (`titleAlert: 'off'`) turned it off; `disposed` ends it with the widget.
+ * Gets attention for `message`, each way as the site and the page set it: the title
+ * unless `titleAlert` is off, the favicon badge and a notification only when turned on.
+ * `disposed` ends it with the widget; `open` opens the panel (a notification's click).
  */
 export function attend(
   config: WidgetConfig,
   conversation: ConversationModel,
   message: ChatMessage,
   disposed: ReadonlySignal<boolean>,
+  open?: () => void,
 ): void {
-  if (config.input.titleAlert === 'off' || conversation.site.peek()?.titleAlert === false) return;
-  startAttention(conversation.unread, message.operator?.name ?? '', disposed);
+  const site = conversation.site.peek();
+  const name = message.operator?.name ?? '';
+  if (config.input.titleAlert !== 'off' && site?.titleAlert !== false)
+    startAttention(conversation.unread, name, disposed);
+  if (wanted(config.input.faviconBadge, site?.faviconBadge))
+    void import('./favicon').then((m) => m.badgeFavicon(conversation.unread, disposed));
+  if (open && wanted(config.input.notifications, site?.notifications))
+    void import('./notify').then((m) =>
+      m.notifyReply({
+        title: name || site?.name || '',
+        body: message.text.slice(0, NOTIFICATION_TEXT),
+        tag: `confab-${message.id}`,
+        open,
+      }),
+    );
 }
 
 /** The title alternation itself, if the tab is hidden and it is not already running. */

@@ -30,12 +30,15 @@ export function createDelivery<P, R>({ outbox, isConnected, send, onSent, onRefu
     retryTimer = setTimeout(() => void flush(), RETRY_AFTER_MS);
   };
 
-  /** Items still pending when the ack timeout passes are shown as failed, never pending forever. */
+  /**
+   * Items still pending when the ack timeout passes while connected are shown as failed,
+   * never pending forever. Without a connection they wait for it (the view says so).
+   */
   const watch = (clientId: string) => {
     const timer = setTimeout(() => {
       watches.delete(timer);
       const item = outbox.items.value.find((i) => i.clientId === clientId);
-      if (item?.state === 'pending') outbox.markFailed(clientId);
+      if (item?.state === 'pending' && isConnected()) outbox.markFailed(clientId);
     }, LIMITS.ackTimeoutMs);
     watches.add(timer);
   };
@@ -50,8 +53,8 @@ export function createDelivery<P, R>({ outbox, isConnected, send, onSent, onRefu
         try {
           result = await send(item.clientId, item.payload);
         } catch {
-          // No ack in time: the connection is likely gone; reconnecting flushes again.
-          outbox.markFailed(item.clientId);
+          // No ack in time. With the connection gone it waits for reconnecting, which flushes again.
+          if (isConnected()) outbox.markFailed(item.clientId);
           scheduleRetry();
           return;
         }
@@ -77,10 +80,9 @@ export function createDelivery<P, R>({ outbox, isConnected, send, onSent, onRefu
     /** Queues an entry; it is persisted before anything is sent. Returns its client id. */
     enqueue(payload: P): string {
       const clientId = newId();
-      // Offline it is honestly "not sent yet"; it still goes out when the connection returns.
-      const state = isConnected() ? 'pending' : 'failed';
-      outbox.add({ clientId, payload, createdAt: Date.now(), state });
-      if (state === 'pending') watch(clientId);
+      // Offline it waits for the connection (the view shows that), then goes out by itself.
+      outbox.add({ clientId, payload, createdAt: Date.now(), state: 'pending' });
+      watch(clientId);
       void flush();
       return clientId;
     },

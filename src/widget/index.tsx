@@ -2,6 +2,12 @@
  * The widget bundle's entry. The loader imports this module and calls `mount` with the
  * shadow root it made and the calls queued before we arrived. `mount` only wires: the
  * behaviour lives in the models (`widget.ts`), the look in the views.
+ *
+ * Mounting is split into slices (slices.ts), so that it never is one long task on a slow
+ * phone: first the models and the queued calls; then the connection opens; then the
+ * stylesheet and the launcher's label and badge; then the first render of the (closed)
+ * panel. A call that needs the widget (a click on the launcher, `Confab('open')`, any
+ * command after load) runs what is left at once.
  */
 import { createRef, render } from 'preact';
 import { computed, effect } from '@preact/signals';
@@ -14,6 +20,8 @@ import { BASE_CSS } from '../themes/base-css';
 import { THEME_KEYS } from '../themes/tokens';
 import type { ThemeModel } from './models/theme';
 import { runCommand, type CommandTarget } from './commands';
+import { runInSlices, type Slices } from './slices';
+import { createTransport, type Transport, type TransportOptions } from './transport';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
 import { disposeModel } from './models/dispose';
@@ -22,9 +30,20 @@ import { App } from './views/app';
 import { ErrorBoundary } from './views/error-boundary';
 import { setStyleTarget } from './views/styles';
 
-const UPDATABLE = ['lang', 'name', 'email', 'position', 'color', 'titleAlert'] as const;
+const UPDATABLE = [
+  'lang',
+  'name',
+  'email',
+  'position',
+  'color',
+  'titleAlert',
+  'notifications',
+  'faviconBadge',
+] as const;
 /** Commands replayed before `ready`: listeners queued before load must hear it. */
 const LISTENING = ['on', 'off'];
+/** Commands that need the look and the view in place: what is left of mounting runs first. */
+const NEEDS_VIEW = ['open', 'toggle', 'theme', 'destroy'];
 
 /** The instance's models ride along for tests, which drive and inspect them. */
 export const mount = (({
@@ -34,27 +53,28 @@ export const mount = (({
   launcher,
   queue,
   deps,
-}: MountOptions): WidgetInstance & { widget: WidgetModel } => {
+}: MountOptions): WidgetInstance & { readonly widget: WidgetModel; mounted: Promise<void> } => {
   reportConfig(config, console.warn);
-  adoptStyles(root, BASE_CSS, config.nonce);
-  setStyleTarget((css) => adoptStyles(root, css, config.nonce));
+  // The locale's chunk, when it is not English, is on its way while the rest is made.
   void setLocale(config.lang ?? resolveLocale([document.documentElement.lang, ...navigator.languages]));
-
+  const queued: Command[] = queue.splice(0);
   const emitter = createEmitter();
   const inputRef = createRef<HTMLTextAreaElement>();
+  const container = document.createElement('div');
   let focusFrame = 0;
-  const widget = new WidgetModel({
-    config,
-    emitter,
-    createTransport: deps?.createTransport,
-    shown(open) {
-      host.toggleAttribute('data-open', open);
-      cancelAnimationFrame(focusFrame);
-      if (open) focusFrame = requestAnimationFrame(() => inputRef.current?.focus());
-      // Focus returns to the launcher, so keyboard users are not dropped at the page top.
-      else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
-    },
-  });
+  let widget!: WidgetModel;
+  let target!: CommandTarget;
+  let stopThemeWatch = () => {};
+  let stopLauncher = () => {};
+  // The transport is made with the models but connects in the next slice: socket.io's
+  // set-up and the models' together made one long task. A transport told to wait for
+  // consent still waits (giveConsent connects it).
+  let connect = () => {};
+  const connectingLater = (options: TransportOptions): Transport => {
+    const transport = (deps?.createTransport ?? createTransport)({ ...options, autoConnect: false });
+    if (options.autoConnect !== false) connect = () => transport.connect();
+    return transport;
+  };
 
   // Theme code loads only for sites that customise more than colour and position.
   const attributes = () => config.input as Record<string, unknown>;
@@ -69,68 +89,107 @@ export const mount = (({
         console.warn,
       ),
     ));
-  if (THEME_KEYS.some((key) => attributes()[key] !== undefined)) void theme();
-  const stopThemeWatch = effect(() => {
-    if (widget.conversation.site.value?.theme) void theme();
-  });
 
-  const container = document.createElement('div');
-  root.append(container);
-  const stopLauncher = bindLauncher(launcher, widget.panel.isOpen, widget.conversation.unread);
-
-  const target: CommandTarget = {
-    open: widget.panel.open,
-    close: widget.panel.close,
-    toggle: widget.panel.toggle,
-    update(options) {
-      // A run-time update goes through the same checks as the script tag's attributes.
-      const input = { ...config.input };
-      for (const key of UPDATABLE) if (typeof options[key] === 'string') input[key] = options[key];
-      const next = parseConfig(input, config.base, console.warn);
-      if (!next) return;
-      reportConfig(next, console.warn, (attr, value) =>
-        attr in options ? `Confab('update', { ${attr}: "${value}" })` : null,
-      );
-      Object.assign(config, next, { server: config.server, base: config.base, nonce: config.nonce });
-      styleHost(host, config);
-      if (next.lang) void setLocale(next.lang);
-    },
-    send(text) {
-      if (!widget.chat.send(text))
-        console.warn("Confab('send', …): the operator ended this dialogue; nothing was sent.");
-    },
-    identify: widget.identify,
-    consent: (given) => given && widget.giveConsent(),
-    theme: (input) => void theme().then((t) => t.set(input)),
-    locale: (code) => {
-      config.lang = code;
-      void setLocale(code);
-    },
-    destroy() {
-      render(null, container);
-      container.remove();
-      cancelAnimationFrame(focusFrame);
-      stopLauncher();
-      stopThemeWatch();
-      void themeModel?.then((t) => t.dispose());
-      disposeModel(widget);
-    },
-    reset: widget.reset,
-    emitter,
+  /** The first slice: the models, the commands' target, the calls queued before load. */
+  const models = () => {
+    widget = new WidgetModel({
+      config,
+      emitter,
+      createTransport: connectingLater,
+      shown(open) {
+        host.toggleAttribute('data-open', open);
+        cancelAnimationFrame(focusFrame);
+        if (open) focusFrame = requestAnimationFrame(() => inputRef.current?.focus());
+        // Focus returns to the launcher, so keyboard users are not dropped at the page top.
+        else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
+      },
+    });
+    target = {
+      open: widget.panel.open,
+      close: widget.panel.close,
+      toggle: widget.panel.toggle,
+      update(options) {
+        // A run-time update goes through the same checks as the script tag's attributes.
+        const input = { ...config.input };
+        for (const key of UPDATABLE) if (typeof options[key] === 'string') input[key] = options[key];
+        const next = parseConfig(input, config.base, console.warn);
+        if (!next) return;
+        reportConfig(next, console.warn, (attr, value) =>
+          attr in options ? `Confab('update', { ${attr}: "${value}" })` : null,
+        );
+        Object.assign(config, next, { server: config.server, base: config.base, nonce: config.nonce });
+        styleHost(host, config);
+        if (next.lang) void setLocale(next.lang);
+      },
+      send(text) {
+        if (!widget.chat.send(text))
+          console.warn("Confab('send', …): the operator ended this dialogue; nothing was sent.");
+      },
+      identify: widget.identify,
+      consent: (given) => given && widget.giveConsent(),
+      theme: (input) => void theme().then((t) => t.set(input)),
+      locale: (code) => {
+        config.lang = code;
+        void setLocale(code);
+      },
+      destroy() {
+        render(null, container);
+        container.remove();
+        cancelAnimationFrame(focusFrame);
+        stopLauncher();
+        stopThemeWatch();
+        void themeModel?.then((t) => t.dispose());
+        disposeModel(widget);
+      },
+      reset: widget.reset,
+      emitter,
+    };
+    // Listeners queued before load hear `ready`; every other queued call comes after it.
+    const replay = (calls: Command[]) => calls.forEach(([name, ...args]) => command(name, args));
+    replay(queued.filter(([name]) => LISTENING.includes(name)));
+    emitter.emit('ready', undefined);
+    replay(queued.filter(([name]) => !LISTENING.includes(name)));
+  };
+  /** The look: the stylesheet, a theme where the site has one, the launcher's label and badge. */
+  const looks = () => {
+    adoptStyles(root, BASE_CSS, config.nonce);
+    setStyleTarget((css) => adoptStyles(root, css, config.nonce));
+    if (THEME_KEYS.some((key) => attributes()[key] !== undefined)) void theme();
+    stopThemeWatch = effect(() => {
+      if (widget.conversation.site.value?.theme) void theme();
+    });
+    stopLauncher = bindLauncher(launcher, widget.panel.isOpen, widget.conversation.unread);
+  };
+  /** Preact's first render: the closed panel (nothing of the conversation while closed). */
+  const firstRender = () => {
+    root.append(container);
+    render(
+      <ErrorBoundary>
+        <App widget={widget} inputRef={inputRef} />
+      </ErrorBoundary>,
+      container,
+    );
   };
 
-  render(
-    <ErrorBoundary>
-      <App widget={widget} inputRef={inputRef} />
-    </ErrorBoundary>,
-    container,
-  );
-
-  // Listeners queued before load hear `ready`; every other queued call comes after it.
-  const queued: Command[] = queue.splice(0);
-  const replay = (calls: Command[]) => calls.forEach(([name, ...args]) => runCommand(target, name, args));
-  replay(queued.filter(([name]) => LISTENING.includes(name)));
-  emitter.emit('ready', undefined);
-  replay(queued.filter(([name]) => !LISTENING.includes(name)));
-  return { command: (name, args) => runCommand(target, name, args), widget };
+  // A click on the launcher before load (the cold click): the visitor is waiting for the
+  // composer, so the view comes at once and the connection in the slice after it.
+  const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
+  const opening = () => connect();
+  const order = waiting ? [models, looks, firstRender, opening] : [models, opening, looks, firstRender];
+  const viewReady = order.indexOf(firstRender) + 1;
+  const slices: Slices = runInSlices(order, deps?.nextSlice);
+  function command(name: string, args: unknown[]) {
+    // The models for any call; the view too for one the visitor waits on.
+    slices.run(NEEDS_VIEW.includes(name) ? viewReady : 1);
+    runCommand(target, name, args);
+  }
+  slices.run(deps?.nextSlice === null ? order.length : waiting ? viewReady : 0);
+  return {
+    command,
+    get widget() {
+      slices.run(1);
+      return widget;
+    },
+    mounted: slices.done,
+  };
 }) satisfies MountWidget;

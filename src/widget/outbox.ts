@@ -17,7 +17,7 @@ export interface OutboxItem<P> {
   clientId: string;
   payload: P;
   createdAt: number;
-  /** pending: on its way; failed: not acknowledged in time, or refused. */
+  /** pending: on its way, or waiting for the connection; failed: not acknowledged in time while connected, or refused. */
   state: 'pending' | 'failed';
   /** Why the server refused it; a refused item waits for the visitor's retry. */
   refused?: ErrorCode;
@@ -65,12 +65,6 @@ export function createOutbox<P>(storage: Storage, key: string) {
     },
     markFailed(clientId: string, refused?: ErrorCode) {
       update(clientId, { state: 'failed', refused });
-    },
-    /** After a lost connection: nothing in flight can still be called pending. */
-    failAllPending() {
-      if (valid<P>(storage.get(key)).some((item) => item.state === 'pending')) {
-        write((stored) => stored.map((item) => (item.state === 'pending' ? { ...item, state: 'failed' } : item)));
-      }
     },
   };
 }

@@ -2,8 +2,28 @@
  * A short two-note chime made with Web Audio: no audio file to fetch. Browsers that
  * have not seen a gesture on the page keep the context suspended; then nothing plays,
  * as it should.
+ *
+ * With `messageId`, once per message across the visitor's tabs (each gets the message):
+ * the first tab to take the message's Web Lock rings, and holds it long enough that the
+ * others find it taken. Without Web Locks each tab rings for itself.
  */
-export function chime(): void {
+export function chime(messageId?: string): void {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!messageId || !locks) {
+    ring();
+    return;
+  }
+  void locks.request(`confab:chime:${messageId}`, { ifAvailable: true }, (lock) => {
+    if (!lock) return;
+    ring();
+    return new Promise((resolve) => setTimeout(resolve, CLAIM_MS));
+  });
+}
+
+/** How long a message's chime stays claimed: far longer than the relay takes to reach every tab. */
+const CLAIM_MS = 10_000;
+
+function ring(): void {
   try {
     const audio = new AudioContext();
     if (audio.state !== 'running') {

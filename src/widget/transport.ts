@@ -36,6 +36,39 @@ export interface TransportOptions {
   onIdentityRefused?: (reason: string) => void;
   /** False in consent mode: nothing is sent until `connect()`. */
   autoConnect?: boolean;
+  /**
+   * Shares one connection among this visitor's tabs under this name (of a Web Lock and a
+   * BroadcastChannel, both same-origin by the browser's design): the tab holding the lock
+   * connects, the others go through it (./tabs). Left out, each tab connects on its own.
+   */
+  tabs?: string;
+}
+
+/** The few socket members the transport uses: its own socket's, or the leading tab's through ./tabs. */
+export interface Link {
+  readonly connected: boolean;
+  emit(event: string, payload: unknown): unknown;
+  /** For what may be dropped rather than queued (typing). */
+  readonly volatile: Pick<Link, 'emit'>;
+  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+  connect(): unknown;
+  disconnect(): unknown;
+}
+
+export type VisitorSocket = Socket<ServerToVisitor, VisitorToServer>;
+
+/** What the tabs chunk works with. */
+export interface TabsPort {
+  name: string;
+  socket: VisitorSocket;
+  auth: () => VisitorAuth;
+  onState: (state: ConnectionState) => void;
+  /** The server events this tab listens to: what a leader relays (socket.io's catch-all is cut from the build). */
+  events: Set<string>;
+  /** Sends this tab's traffic through `link` (the socket itself, when alone again). */
+  route(link: Link): void;
+  /** Set by the tabs chunk: gives up this tab's part (lock, channel) on pagehide and close. */
+  stop?: () => void;
 }
 
 export type ServerEvents = ServerToVisitor;
@@ -80,13 +113,17 @@ export function createTransport({
   onState,
   onIdentityRefused,
   autoConnect = true,
+  tabs: name,
 }: TransportOptions): Transport {
-  const socket: Socket<ServerToVisitor, VisitorToServer> = io(server + VISITOR_NAMESPACE, {
-    // One round trip instead of the polling handshake and upgrade; polling stays as fallback.
-    transports: ['websocket', 'polling'],
+  const socket: VisitorSocket = io(server + VISITOR_NAMESPACE, {
+    // WebSocket only: one round trip, no polling handshake and upgrade. engine.io never fell
+    // back to polling after a failed WebSocket (that takes `tryAllTransports`), so the build
+    // leaves the polling transport out (rollup.config.mjs).
+    transports: ['websocket'],
     parser: safeParser,
     auth: (callback) => callback(auth() as unknown as Record<string, unknown>),
-    autoConnect,
+    // A shared connection connects only in the tab that leads.
+    autoConnect: autoConnect && !name,
     reconnectionDelay: 1000,
     reconnectionDelayMax: 30_000,
     randomizationFactor: 0.5,
@@ -96,6 +133,8 @@ export function createTransport({
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let wanted = autoConnect;
+  /** Where this tab's traffic goes: its own socket, or through the tabs chunk (./tabs). */
+  let link = socket as unknown as Link;
 
   socket.on('connect', () => {
     refusals = 0;
@@ -126,20 +165,64 @@ export function createTransport({
    * jittered backoff through `connect_error`.
    */
   const reconnectAtOnce = () => {
-    if (closed || !wanted || socket.connected) return;
+    if (closed || !wanted || link.connected) return;
     clearTimeout(retryTimer);
-    socket.disconnect();
-    socket.connect();
+    link.disconnect();
+    link.connect();
   };
   // The network is back, or the visitor is back on a tab whose connection the browser
   // may have throttled or dropped: neither should wait out a backoff of up to 30 s.
   const onVisible = () => {
     if (document.visibilityState === 'visible') reconnectAtOnce();
   };
-  // Closing on pagehide keeps the page eligible for the back/forward cache.
-  const onPageHide = () => socket.disconnect();
+  // One connection per browser: the tab that gets the lock leads; the others follow with
+  // code loaded only then. Only the lock request and the channel's first word are here.
+  const tabs: TabsPort | undefined =
+    name && self.BroadcastChannel
+      ? {
+          name,
+          socket,
+          auth,
+          onState,
+          events: new Set(),
+          route(next) {
+            link = next;
+          },
+        }
+      : undefined;
+  const join = (leading?: boolean) => import('./tabs').then((m) => !closed && m.join(tabs!, leading));
+  /** Once the connection is wanted (consent): which tab connects is the lock's to say. */
+  const elect = () =>
+    !wanted || closed
+      ? undefined
+      : navigator.locks
+        ? navigator.locks.request(name!, { ifAvailable: true }, (lock) => {
+            if (!lock) return join();
+            socket.connect();
+            const hello = new BroadcastChannel(name!);
+            // A tab arrived: the relay takes over from here.
+            hello.onmessage = () => {
+              hello.close();
+              void join(true);
+            };
+            return new Promise<void>((release) => {
+              tabs!.stop = () => {
+                hello.close();
+                release();
+              };
+            });
+          })
+        : join();
+  if (tabs) void elect();
+
+  // Closing on pagehide keeps the page eligible for the back/forward cache, and lets
+  // another tab lead meanwhile.
+  const onPageHide = () => {
+    socket.disconnect();
+    tabs?.stop?.();
+  };
   const onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted) reconnectAtOnce();
+    if (event.persisted) tabs ? void elect() : reconnectAtOnce();
   };
   addEventListener('online', reconnectAtOnce);
   document.addEventListener('visibilitychange', onVisible);
@@ -151,10 +234,11 @@ export function createTransport({
     event: E,
     payload: Parameters<VisitorToServer[E]>[0],
   ): Promise<Parameters<Parameters<VisitorToServer[E]>[1]>[0]> =>
-    socket.timeout(LIMITS.ackTimeoutMs).emitWithAck(event as 'attachment:url', payload as never) as never;
+    link.timeout(LIMITS.ackTimeoutMs).emitWithAck(event, payload) as never;
 
   return {
     on(event, handler) {
+      tabs?.events.add(event);
       socket.on(event, handler as never);
       return () => void socket.off(event, handler as never);
     },
@@ -162,27 +246,30 @@ export function createTransport({
     submitLead: (payload) => ask('lead:submit', payload),
     request: ask,
     page(page) {
-      if (socket.connected) socket.emit('page', page);
+      if (link.connected) link.emit('page', page);
     },
     endConversation: (conversationId) => ask('conversation:end', { conversationId }),
     rate: (payload) => ask('rating:submit', payload),
     dismissRating: (conversationId) => ask('rating:dismiss', { conversationId }),
     read(conversationId, seq) {
-      if (socket.connected) socket.emit('read', { conversationId, seq });
+      if (link.connected) link.emit('read', { conversationId, seq });
     },
     restart() {
-      socket.disconnect();
-      if (!closed && wanted) socket.connect();
+      link.disconnect();
+      if (!closed && wanted) link.connect();
     },
     connect() {
+      const first = !wanted;
       wanted = true;
-      if (!closed && !socket.connected) socket.connect();
+      if (!tabs) {
+        if (!closed && !socket.connected) socket.connect();
+      } else if (first) void elect();
     },
     typing(typing) {
-      if (socket.connected) socket.volatile.emit('typing', { typing });
+      if (link.connected) link.volatile.emit('typing', { typing });
     },
     get connected() {
-      return socket.connected;
+      return link.connected;
     },
     reconnectNow: reconnectAtOnce,
     close() {
@@ -193,6 +280,7 @@ export function createTransport({
       removeEventListener('pagehide', onPageHide);
       removeEventListener('pageshow', onPageShow);
       socket.disconnect();
+      tabs?.stop?.();
     },
   };
 }

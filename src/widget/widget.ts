@@ -64,19 +64,15 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
       };
     },
     autoConnect: session.consented.peek(),
+    // One connection for all tabs that share the visitor (storage); alone otherwise, as before consent.
+    tabs: storage.persistent ? `confab:${config.site}` : undefined,
     onIdentityRefused(reason) {
       console.error(
         `Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`,
       );
       session.identify(undefined);
     },
-    onState(state) {
-      connection.value = state;
-      if (state !== 'online') {
-        chat.connectionLost();
-        request.connectionLost();
-      }
-    },
+    onState: (state) => (connection.value = state),
   });
   onDispose(() => transport.close());
 
@@ -113,7 +109,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
         panel.operatorMessage(message);
         // A reply to a hidden tab shows in the page title: its own chunk, as most
         // replies reach a visitor who is looking. The settings are read there.
-        if (document.hidden) void import('./attention').then((m) => m.attend(config, conversation, message, disposed));
+        if (document.hidden)
+          void import('./attention').then((m) => m.attend(config, conversation, message, disposed, panel.open));
       },
     }),
   );
@@ -129,6 +126,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
   );
 
   return {
+    /** The page's settings as written (attributes, `Confab('update', …)`), for the chunks that read them. */
+    settings: () => config.input,
     session,
     conversation,
     chat,

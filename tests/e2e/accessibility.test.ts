@@ -53,6 +53,14 @@ describeInBrowser('accessibility (axe-core, WCAG A/AA)', () => {
     await widget(page).locator('.msg.operator', { hasText: 'Yes.' }).waitFor();
     expect(await violations(page)).toEqual([]);
 
+    // A message written with no connection, as it shows until the network is back.
+    await context.setOffline(true);
+    await visitorSays(page, 'Written offline');
+    await widget(page).locator('.msg.visitor:not([data-state=sent])', { hasText: 'Written offline' }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await context.setOffline(false);
+    await widget(page).locator('.msg.visitor[data-state=sent]', { hasText: 'Written offline' }).waitFor();
+
     await console.locator('.chat header button', { hasText: 'End chat' }).click();
     await console.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
     await widget(page).locator('.star').first().waitFor();

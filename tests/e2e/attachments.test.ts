@@ -2,8 +2,14 @@
  * Files, images and voice both ways, in Chromium against the real server: the visitor
  * sends an image and a PDF, the operator sees and opens them and sends an image back; a
  * voice message recorded from Chromium's fake microphone is played in the console; a
- * reload in the middle of an upload still delivers the file once; the attach path works
- * from the keyboard alone; axe-core finds nothing in the widget's new parts.
+ * reload in the middle of an upload still delivers the file once; files chosen before a
+ * reload are still chosen after it (from IndexedDB), and leave it once sent; the attach path works
+ * from the keyboard alone; axe-core finds nothing in the widget's new parts. On the
+ * console's side: files dropped on and pasted into the reply (a refused type says why),
+ * and a voice message recorded, deleted, recorded again and sent, played by the visitor.
+ *
+ * Drop and paste are DOM events carrying a real DataTransfer of real File objects, made
+ * in the page: Playwright cannot drag a file from the desktop or fill the system clipboard.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -160,6 +166,62 @@ describeInBrowser('attachments', () => {
     await operator.context.close();
   });
 
+  it('a file chosen before a reload is still chosen after it, and its bytes leave IndexedDB once sent', async () => {
+    const operator = await newContext(env.browser);
+    const console = await operatorLogin(operator.context, env.url, 'anna');
+    const { page, context, errors } = await visitorPage(env.browser);
+    /** Entries in the widget's file database: bytes, and the marks of queued files. */
+    const storedEntries = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open('confab-files');
+            open.onsuccess = () => {
+              const count = open.result.transaction('files').objectStore('files').count();
+              count.onsuccess = () => resolve(count.result);
+            };
+          }),
+      );
+    await widget(page)
+      .locator('input[type=file]')
+      .setInputFiles([
+        { name: 'kept.png', mimeType: 'image/png', buffer: png(40, 30) },
+        { name: 'dropped-later.pdf', mimeType: 'application/pdf', buffer: pdf('later') },
+      ]);
+    await widget(page).locator('.chosen li').nth(1).waitFor();
+    expect(await storedEntries()).toBe(2);
+
+    await page.reload();
+    await openWidget(page);
+    const chosen = widget(page).locator('.chosen li');
+    await chosen.nth(1).waitFor();
+    expect(await widget(page).locator('.chosen .name').allTextContents()).toEqual(['kept.png', 'dropped-later.pdf']);
+    await expect
+      .poll(() =>
+        chosen
+          .first()
+          .locator('img')
+          .evaluate((img: HTMLImageElement) => img.naturalWidth),
+      )
+      .toBe(40);
+    await widget(page).getByRole('button', { name: 'Remove dropped-later.pdf' }).click();
+    await expect.poll(storedEntries).toBe(1);
+
+    await widget(page).locator('textarea').fill('Chosen before the reload');
+    await widget(page).locator('textarea').press('Enter');
+    await widget(page)
+      .locator('.msg.visitor[data-state=sent]', { hasText: 'Chosen before the reload' })
+      .locator('.thumb img')
+      .waitFor();
+    await console.locator('.list button', { hasText: 'Chosen before the reload' }).click();
+    await console.locator('.msg.visitor', { hasText: 'Chosen before the reload' }).locator('.thumb img').waitFor();
+    // Sent and stored by the server: nothing is left in the browser.
+    await expect.poll(storedEntries).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+    await operator.context.close();
+  });
+
   it('attaches and sends from the keyboard alone', async () => {
     const operator = await newContext(env.browser);
     await operatorLogin(operator.context, env.url, 'anna');
@@ -183,6 +245,55 @@ describeInBrowser('attachments', () => {
       .locator('.msg.visitor[data-state=sent]', { hasText: 'Sent without a mouse' })
       .locator('.file', { hasText: 'keyboard.pdf' })
       .waitFor();
+    await context.close();
+    await operator.context.close();
+  });
+  it('the operator drops and pastes files into the reply; the visitor gets them', async () => {
+    const operator = await newContext(env.browser);
+    const console = await operatorLogin(operator.context, env.url, 'anna');
+    const { page, context } = await visitorPage(env.browser);
+    await widget(page).locator('textarea').fill('Send me the papers');
+    await widget(page).locator('textarea').press('Enter');
+    await console.locator('.list button', { hasText: 'Send me the papers' }).click();
+    await console.locator('.msg.visitor', { hasText: 'Send me the papers' }).waitFor();
+
+    /** Drops (on the reply form) or pastes (into its field) files made in the page. */
+    const handOver = (how: 'drop' | 'paste', files: { name: string; type: string; bytes: number[] }[]) =>
+      console.evaluate(
+        ({ how, files }) => {
+          const data = new DataTransfer();
+          for (const f of files) data.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
+          const target = document.querySelector(how === 'drop' ? 'form.reply' : 'textarea[name=reply]')!;
+          if (how === 'paste') {
+            return target.dispatchEvent(
+              new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: data }),
+            );
+          }
+          target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: data }));
+          return target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+        },
+        { how, files },
+      );
+    // A handled drop or paste is the console's: the browser does not open or insert the file.
+    expect(
+      await handOver('drop', [
+        { name: 'dropped.pdf', type: 'application/pdf', bytes: [...pdf('dropped')] },
+        { name: 'page.html', type: 'text/html', bytes: [...Buffer.from('<p>hi</p>')] },
+      ]),
+    ).toBe(false);
+    await console.locator('.chosen-files [role=alert]', { hasText: 'This type of file cannot be sent' }).waitFor();
+    expect(await handOver('paste', [{ name: 'image.png', type: 'image/png', bytes: [...png(12, 8)] }])).toBe(false);
+    await console.locator('.chosen-files li', { hasText: 'image.png' }).waitFor();
+    expect(await console.locator('.chosen-files .name').allTextContents()).toEqual(['dropped.pdf', 'image.png']);
+    expect(await axeViolations(console)).toEqual([]);
+
+    await console.locator('textarea[name=reply]').fill('Dropped and pasted');
+    await console.locator('textarea[name=reply]').press('Enter');
+    const reply = widget(page).locator('.msg.operator', { hasText: 'Dropped and pasted' });
+    await reply.locator('.file', { hasText: 'dropped.pdf' }).waitFor();
+    await reply.locator('.thumb img').waitFor();
+    await expect.poll(() => reply.locator('.thumb img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(12);
+    expect(await console.locator('.chosen-files li').count()).toBe(0);
     await context.close();
     await operator.context.close();
   });
@@ -236,6 +347,49 @@ describeInBrowser('voice messages', () => {
       .toBeGreaterThan(0.3);
     expect(await audio.evaluate((element: HTMLAudioElement) => element.error)).toBeNull();
     expect(errors).toEqual([]);
+    await context.close();
+    await operator.context.close();
+  });
+  it('the operator records, deletes, records again and sends; the visitor plays it', async () => {
+    const operator = await newContext(voiceBrowser);
+    const console = await operatorLogin(operator.context, voiceEnv.url, 'anna');
+    const { page, context } = await visitorPage(voiceBrowser, voiceEnv.url);
+    await widget(page).locator('textarea').fill('Can you say it out loud?');
+    await widget(page).locator('textarea').press('Enter');
+    await console.locator('.list button', { hasText: 'Can you say it out loud?' }).click();
+    await console.locator('.msg.visitor', { hasText: 'Can you say it out loud?' }).waitFor();
+
+    await console.getByRole('button', { name: 'Voice' }).click();
+    const recorder = console.locator('form.reply .recorder');
+    await recorder.getByText('Up to 2:00').waitFor();
+    const record = async (ms: number) => {
+      await recorder.getByRole('button', { name: 'Record', exact: true }).click();
+      await recorder.locator('[role=timer]').waitFor();
+      await console.waitForTimeout(ms);
+      await recorder.getByRole('button', { name: 'Stop' }).click();
+      await recorder.locator('audio').waitFor();
+    };
+    // A first take, listened to and deleted: nothing is sent.
+    await record(1200);
+    expect(await recorder.locator('audio').getAttribute('src')).toMatch(/^blob:/);
+    await recorder.getByRole('button', { name: 'Delete' }).click();
+    await recorder.getByRole('button', { name: 'Record', exact: true }).waitFor();
+    await record(2200);
+    expect(await recorder.locator('span').first().textContent()).toMatch(/^0:0[2-3]$/);
+    await recorder.getByRole('button', { name: 'Send recording' }).click();
+
+    const voice = widget(page).locator('.msg.operator .voice');
+    await voice.waitFor();
+    expect(await voice.locator('.size').textContent()).toMatch(/^0:0[2-3]$/);
+    // One voice message arrived: the deleted take never left the console.
+    expect(await widget(page).locator('.msg.operator .voice').count()).toBe(1);
+    const audio = voice.locator('audio');
+    await audio.evaluate((element: HTMLAudioElement) => element.play());
+    await expect
+      .poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(0.3);
+    expect(await audio.evaluate((element: HTMLAudioElement) => element.error)).toBeNull();
+    expect(operator.errors).toEqual([]);
     await context.close();
     await operator.context.close();
   });

@@ -172,6 +172,19 @@ describeInBrowser('the operator console as a workspace', () => {
     await expect.poll(() => console.title()).toBe(`(1) ${BASE_TITLE}`);
     expect((await seen(console)).chimes).toBe(3);
 
+    // On the Requests tab the chat is not on screen: a message there stays unread until
+    // the operator is back on the chat.
+    await setVisibility(console, 'visible');
+    await expect.poll(() => console.title()).toBe(BASE_TITLE);
+    await console.locator('[data-tab=leads]').click();
+    await visitorSays(visitor.page, 'Anyone?');
+    await expect.poll(() => console.title()).toBe(`(1) ${BASE_TITLE}`);
+    await console.waitForTimeout(300);
+    expect(await widget(visitor.page).locator('.msg.visitor', { hasText: 'Anyone?' }).locator('.read').count()).toBe(0);
+    await console.locator('[data-tab=mine]').click();
+    await expect.poll(() => console.title()).toBe(BASE_TITLE);
+    await widget(visitor.page).locator('.msg.visitor', { hasText: 'Anyone?' }).locator('.read').waitFor();
+
     expect(operator.errors).toEqual([]);
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();

@@ -26,7 +26,7 @@ describeInBrowser('visitor context, live for the operator', () => {
     await page.evaluate(() => history.pushState({ id: 2 }, '', '/pricing?plan=pro'));
     await console.locator('.visitor-row .page-now', { hasText: '/pricing?plan=pro' }).waitFor();
     expect(await row.locator('.first-touch').textContent()).toBe('newsletter / email / spring');
-    expect(await row.textContent()).toContain('3 page(s)');
+    expect(await row.textContent()).toContain('3 pages');
 
     // A reload: no campaign in the URL now, and still the same first touch.
     await page.reload();

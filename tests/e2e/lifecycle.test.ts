@@ -93,6 +93,8 @@ describeInBrowser('the conversation lifecycle', () => {
       .locator('.msg.operator', { hasText: 'Only in blue, sorry' })
       .locator('button', { hasText: 'Delete' })
       .click();
+    // Deleting asks first (there is no undo).
+    await c.console.getByRole('dialog').getByRole('button', { name: 'Delete message' }).click();
     await widget(c.page).locator('.msg.operator.deleted', { hasText: 'Message deleted' }).waitFor();
     expect(await widget(c.page).getByText('Only in blue, sorry').count()).toBe(0);
     await c.close();

@@ -119,7 +119,10 @@ describeInBrowser('live chat on the sample site', () => {
     await visitor.context.setOffline(true);
     await widget(page).locator('.banner').waitFor();
     for (const text of ['offline one', 'offline two', 'offline three']) await visitorSays(page, text);
-    await expect.poll(() => widget(page).locator('.msg.visitor[data-state=failed]').count()).toBe(3);
+    // They wait, as the banner says, rather than show as failed.
+    await expect.poll(() => widget(page).locator('.msg.visitor[data-state=waiting]').count()).toBe(3);
+    expect(await widget(page).locator('.msg.visitor .meta', { hasText: 'Waiting for connection…' }).count()).toBe(3);
+    expect(await widget(page).locator('.msg.visitor .error').count()).toBe(0);
 
     await visitor.context.setOffline(false);
     await expect.poll(() => widget(page).locator('.msg.visitor[data-state=sent]').count(), { timeout: 20_000 }).toBe(4);

@@ -42,6 +42,44 @@ const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
     document.dispatchEvent(new Event('visibilitychange'));
   }, state);
 
+/** Counts the chimes a page rings: one chime is one Web Audio start() (the real path runs). */
+const COUNT_CHIMES = () => {
+  const w = window as unknown as { __chimes: number };
+  w.__chimes = 0;
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: Parameters<typeof start>) {
+    w.__chimes++;
+    return start.apply(this, args);
+  };
+};
+const chimes = (page: Page) => page.evaluate(() => (window as unknown as { __chimes: number }).__chimes);
+
+/** Opens `count` tabs of the demo site in one context, counting the widget's websockets across them. */
+async function openTabs(count: number) {
+  const { context, errors } = await newContext(browser);
+  await context.addInitScript(COUNT_CHIMES);
+  const sockets: string[] = [];
+  const tabs: Page[] = [];
+  for (let i = 0; i < count; i++) {
+    const page = await context.newPage();
+    page.on('websocket', (socket) => {
+      if (socket.url().includes('/socket.io/')) sockets.push(page.url());
+    });
+    await page.goto(`${url()}/`);
+    // The widget loads when the page is idle; it is there once the launcher has its label.
+    await widget(page).locator('button.launcher[aria-expanded]').waitFor();
+    tabs.push(page);
+  }
+  return { context, errors, sockets, tabs };
+}
+const badge = (page: Page) =>
+  widget(page)
+    .locator('button.launcher .badge')
+    .evaluate((el) => ((el as HTMLElement).hidden ? '' : el.textContent));
+const shown = (page: Page, text: string) => widget(page).locator('.msg.operator', { hasText: text }).count();
+const visitorIdOf = (page: Page) =>
+  page.evaluate(() => JSON.parse(localStorage.getItem('confab:demo:visitor')!) as string);
+
 describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () => {
   beforeAll(async () => {
     harness = await startHarness({ sites: DEMO_SITES });
@@ -93,6 +131,94 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
         .map((k) => localStorage.getItem(k)),
     );
     expect(outboxes).toEqual(['[]']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('three tabs share one websocket; unread and read follow the visitor across them', async () => {
+    const { context, errors, sockets, tabs } = await openTabs(3);
+    const [first, second, third] = tabs as [Page, Page, Page];
+    await openWidget(second);
+    const conversationId = await visitorWrites(second, 'Three tabs, one chat');
+    await second.locator('confab-widget button.launcher').click();
+    // Every tab shows the visitor's message: the others heard of it from the tab that sent it.
+    for (const tab of tabs)
+      await openWidget(tab).then(() =>
+        widget(tab).locator('.msg.visitor', { hasText: 'Three tabs, one chat' }).waitFor(),
+      );
+    for (const tab of tabs) await widget(tab).locator('button.launcher').click();
+    expect(sockets).toHaveLength(1);
+
+    await operatorReplies(conversationId, 'Hello to all your tabs');
+    for (const tab of tabs) await expect.poll(() => badge(tab)).toBe('1');
+    // Read in one tab: read in all, within a second.
+    const readAt = Date.now();
+    await openWidget(third);
+    await widget(third).locator('.msg.operator', { hasText: 'Hello to all your tabs' }).waitFor();
+    await expect.poll(() => badge(first), { interval: 50, timeout: 1000 }).toBe('');
+    await expect.poll(() => badge(second), { interval: 50, timeout: 1000 }).toBe('');
+    console.info(`read in the other tabs ${Date.now() - readAt} ms after opening one`);
+
+    // The draft follows the visitor too.
+    await widget(third).locator('textarea').fill('Half a thought');
+    await openWidget(first);
+    await expect.poll(() => widget(first).locator('textarea').inputValue(), { timeout: 1000 }).toBe('Half a thought');
+    expect(sockets).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the leading tab closes while the operator writes: another takes over, each tab shows the message once', async () => {
+    const { context, errors, sockets, tabs } = await openTabs(3);
+    const [leader, ...others] = tabs as [Page, Page, Page];
+    await openWidget(others[0]!);
+    const conversationId = await visitorWrites(others[0]!, 'Who leads?');
+    await openWidget(others[1]!);
+    expect(sockets).toEqual([leader.url()]);
+
+    const closedAt = Date.now();
+    const closed = leader.close();
+    await operatorReplies(conversationId, 'Sent during the takeover');
+    await closed;
+    for (const tab of others) {
+      await widget(tab).locator('.msg.operator', { hasText: 'Sent during the takeover' }).waitFor({ timeout: 2000 });
+      await expect.poll(() => online(tab)).toBe(true);
+    }
+    console.info(`takeover: every tab had the message ${Date.now() - closedAt} ms after the leader closed`);
+    await operatorReplies(conversationId, 'Sent after the takeover');
+    for (const tab of others)
+      await widget(tab).locator('.msg.operator', { hasText: 'Sent after the takeover' }).waitFor();
+    // Time for a double to show.
+    await others[0]!.waitForTimeout(1000);
+    for (const tab of others) {
+      expect(await shown(tab, 'Sent during the takeover')).toBe(1);
+      expect(await shown(tab, 'Sent after the takeover')).toBe(1);
+    }
+    // One new connection: the tab that took over.
+    expect(sockets).toHaveLength(2);
+    // The new leader relays the visitor's messages as before.
+    await visitorWrites(others[1]!, 'After the takeover');
+    expect(arrivals('After the takeover')).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('an operator writing first rings once, in one tab of three', async () => {
+    const { context, errors, tabs } = await openTabs(3);
+    // Web Audio plays only after a gesture on the page: a click in each tab, as a visitor's.
+    for (const tab of tabs) await tab.mouse.click(5, 5);
+    const visitorId = await visitorIdOf(tabs[0]!);
+    const started = await onDuty.socket.timeout(3000).emitWithAck('conversation:start', { visitorId });
+    if (!started.ok) throw new Error(`could not start: ${started.error.message}`);
+    await operatorReplies(started.conversation.id, 'Can I help you choose?');
+    for (const tab of tabs) await widget(tab).locator('.teaser', { hasText: 'Can I help you choose?' }).waitFor();
+    await tabs[0]!.waitForTimeout(1000);
+    const rung = await Promise.all(tabs.map(chimes));
+    // One chime is two notes.
+    expect(rung.reduce((a, b) => a + b, 0)).toBe(2);
+    // Dismissed in one tab: gone from all.
+    await widget(tabs[1]!).locator('.teaser .icon-button').click();
+    for (const tab of tabs) await widget(tab).locator('.teaser').waitFor({ state: 'detached', timeout: 1000 });
     expect(errors).toEqual([]);
     await context.close();
   });

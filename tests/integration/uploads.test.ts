@@ -29,6 +29,7 @@ import {
   type OperatorClient,
   type VisitorClient,
 } from '../support/server';
+import { jpeg, pdf, png, webm } from '../support/sample-files';
 
 const API_TOKEN = 'owner-token-uploads-0123456789';
 let harness: Harness;
@@ -47,61 +48,14 @@ afterEach(() => sockets.closeAll());
 afterAll(() => harness.cleanup());
 
 // ---- files ----------------------------------------------------------------------------
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-/** A JPEG header with a frame of 3 × 2 pixels. */
-const JPEG = Buffer.from([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-  0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x02, 0x00, 0x03, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11,
-  0x01, 0xff, 0xd9,
-]);
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const PNG = png(1, 1);
+const JPEG = jpeg(3, 2);
+const PDF = pdf();
+const WEBM = webm();
 const HTML = Buffer.from('<!doctype html><html><body><script>alert(document.domain)</script></body></html>');
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 const POLYGLOT = Buffer.concat([JPEG, Buffer.from('<html><script>alert(document.cookie)</script></html>')]);
 const TEXT = Buffer.from('Order 1234: the blue one, size M.\nThanks!\n');
-/** The EBML header of a WebM file, as MediaRecorder writes it. */
-const WEBM = Buffer.from([
-  0x1a,
-  0x45,
-  0xdf,
-  0xa3,
-  0x9f,
-  0x42,
-  0x86,
-  0x81,
-  0x01,
-  0x42,
-  0xf7,
-  0x81,
-  0x01,
-  0x42,
-  0xf2,
-  0x81,
-  0x04,
-  0x42,
-  0xf3,
-  0x81,
-  0x08,
-  0x42,
-  0x82,
-  0x84,
-  0x77,
-  0x65,
-  0x62,
-  0x6d,
-  0x42,
-  0x87,
-  0x81,
-  0x04,
-  0x42,
-  0x85,
-  0x81,
-  0x02,
-  ...Array(64).fill(0),
-]);
 
 /** A zip of uncompressed entries: enough of an office document for its type to be read. */
 function zip(entries: Record<string, string>): Buffer {
@@ -641,5 +595,43 @@ describe('files in data care', () => {
     expect((await fetch(sentFile.url)).status).toBe(404);
     const row = await harness.server.store.getMessage(sent.message.id);
     expect(row?.attachments).toBeNull();
+  });
+});
+
+describe('upload metrics', () => {
+  /** The `/metrics` figures, by series, read as Prometheus serves them. */
+  async function metrics(): Promise<(series: string) => number> {
+    const text = await (await fetch(`${url()}/metrics`)).text();
+    return (series) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line ? Number(line.slice(series.length + 1)) : 0;
+    };
+  }
+
+  it('counts accepted uploads and their bytes, refusals by stage and reason, and the bytes stored', async () => {
+    const before = await metrics();
+    const { socket } = await visitor();
+    const accepted = await send({ socket }, PNG, 'dot.png', 'image/png');
+    expect(accepted.res.status).toBe(201);
+    const large = await ask(
+      { socket },
+      { name: 'huge.pdf', size: UPLOAD_DEFAULTS.maxBytes + 1, mime: 'application/pdf' },
+    );
+    expect(!large.ok && large.error.code).toBe('too_large');
+    const disguised = await send({ socket }, HTML, 'page.png', 'image/png');
+    expect(disguised.res.status).toBe(415);
+    const stale = await fetch(`${url()}/api/uploads`, { method: 'POST', body: new Uint8Array(PNG) });
+    expect(stale.status).toBe(401);
+
+    const now = await metrics();
+    const delta = (series: string) => now(series) - before(series);
+    expect(delta('confab_uploads_accepted_total{kind="image"}')).toBe(1);
+    expect(delta('confab_upload_bytes_total')).toBe(PNG.length);
+    expect(delta('confab_uploads_refused_total{stage="grant",reason="too_large"}')).toBe(1);
+    expect(delta('confab_uploads_refused_total{stage="upload",reason="type_not_allowed"}')).toBe(1);
+    expect(delta('confab_uploads_refused_total{stage="upload",reason="grant_invalid"}')).toBe(1);
+    // The refused bodies never reached the file store; the accepted one did.
+    expect(delta('confab_upload_stored_bytes')).toBe(PNG.length);
+    expect(now('confab_upload_stored_bytes')).toBeGreaterThanOrEqual(PNG.length);
   });
 });

@@ -5,12 +5,19 @@
  * the models' actions, and read the models' signals.
  */
 import { act } from 'preact/test-utils';
-import { DEFAULT_LEAD_FORM, type LeadFormConfig, type UploadSettings, type VisitorSession } from '../../src/protocol';
+import {
+  DEFAULT_LEAD_FORM,
+  type LeadFormConfig,
+  type SiteInfo,
+  type UploadSettings,
+  type VisitorSession,
+} from '../../src/protocol';
 import { parseConfig, type ConfigInput } from '../../src/loader/config';
 import type { Command } from '../../src/loader/contract';
 import { createHost, styleHost } from '../../src/loader/launcher';
 import { adoptStyles } from '../../src/loader/styles';
 import { mount } from '../../src/widget/index';
+import type { NextSlice } from '../../src/widget/slices';
 import type { WidgetModel } from '../../src/widget/widget';
 import { createFakeTransport, type FakeTransport } from './fake-transport';
 import { sessionOf } from './fixtures';
@@ -18,6 +25,8 @@ import { sessionOf } from './fixtures';
 export interface MountedWidget {
   /** The instance's models. */
   widget: WidgetModel;
+  /** Resolves once every slice of mounting has run. */
+  mounted: Promise<void>;
   transport: FakeTransport;
   host: HTMLElement;
   root: ShadowRoot;
@@ -32,6 +41,8 @@ export interface MountedWidget {
       leadForm?: LeadFormConfig;
       sound?: boolean;
       uploads?: UploadSettings;
+      /** More of the site's settings (notifications, faviconBadge, titleAlert…). */
+      site?: Partial<SiteInfo>;
     },
   ): void;
   unmount(): void;
@@ -42,6 +53,8 @@ export interface MountWidgetOptions {
   queue?: Command[];
   /** Leave the panel closed (default: opened, as most view tests want it). */
   closed?: boolean;
+  /** When mounting's later slices run (default: all within `mount`). */
+  nextSlice?: NextSlice;
 }
 
 export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOptions = {}): MountedWidget {
@@ -58,27 +71,36 @@ export function mountWidget(attributes: ConfigInput = {}, options: MountWidgetOp
       launcher,
       queue: options.queue ?? [],
       loader: { parseConfig, adoptStyles, styleHost },
-      deps: { createTransport: (transportOptions) => (transport = createFakeTransport(transportOptions)) },
+      deps: {
+        createTransport: (transportOptions) => (transport = createFakeTransport(transportOptions)),
+        nextSlice: options.nextSlice ?? null,
+      },
     });
   });
   const command = (name: string, ...args: unknown[]) => act(() => instance.command(name, args));
   if (!options.closed) command('open');
   return {
-    widget: instance.widget,
-    transport,
+    // Getters: with held slices (options.nextSlice) the models come in the first slice.
+    get widget() {
+      return instance.widget;
+    },
+    mounted: instance.mounted,
+    get transport() {
+      return transport;
+    },
     host,
     root,
     launcher: launcher.button,
     command,
     $: (selector) => root.querySelector<HTMLElement>(selector),
     $$: (selector) => [...root.querySelectorAll<HTMLElement>(selector)],
-    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, uploads, ...session } = {}) {
+    connect({ messages = [], leadForm = DEFAULT_LEAD_FORM, sound, uploads, site, ...session } = {}) {
       act(() => {
         transport.setConnected(true);
         const base = sessionOf({ messages, ...session });
         transport.emit('session', {
           ...base,
-          site: { ...base.site, leadForm, ...(sound ? { sound } : {}), ...(uploads ? { uploads } : {}) },
+          site: { ...base.site, leadForm, ...(sound ? { sound } : {}), ...(uploads ? { uploads } : {}), ...site },
         });
       });
     },

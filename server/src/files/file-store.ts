@@ -1,7 +1,9 @@
 /**
- * Where uploaded files live, behind the three operations the server needs, so an
- * S3-compatible store can take the disk's place without the rest changing. Keys are
- * chosen by the server (random ids), never taken from a file name.
+ * Where uploaded files live, behind the three operations the server needs: on disk
+ * (below) or in an S3-compatible object store (s3-file-store.ts), chosen at start-up
+ * without the rest changing. Keys are chosen by the server (random ids), never taken
+ * from a file name. Another store (a database, another cloud's API) is one more
+ * implementation of this interface passed as `fileStore` to startServer.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -10,8 +12,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface FileStore {
-  /** Stores the stream's bytes under `key`, replacing nothing: keys are new each time. */
-  put(key: string, body: Readable): Promise<void>;
+  /**
+   * Stores the stream's bytes under `key`, replacing nothing: keys are new each time.
+   * @param size  the body's length in bytes (known: it was counted and checked before)
+   */
+  put(key: string, body: Readable, size: number): Promise<void>;
   /** The file's bytes (or those from `start` to `end`, inclusive) and its whole size; undefined when there is no such file. */
   get(key: string, range?: { start: number; end: number }): Promise<{ body: Readable; size: number } | undefined>;
   /** Deletes the file; a missing file is not an error. */

@@ -17,6 +17,7 @@ type AttachmentMethods = Pick<
   | 'getAttachment'
   | 'getAttachments'
   | 'uploadedBytes'
+  | 'storedFileBytes'
   | 'removeAttachments'
   | 'removeMessageAttachments'
   | 'visitorFileKeys'
@@ -168,6 +169,15 @@ export function attachmentMethods(db: Db, writer: Writer, newId: () => string, n
         .selectFrom('attachments')
         .select((eb) => eb.fn.sum<number | string | null>(eb.fn.coalesce('size', 'declaredSize')).as('bytes'))
         .where('sender', '=', sender)
+        .executeTakeFirst();
+      return Number(row?.bytes ?? 0);
+    },
+
+    storedFileBytes: async () => {
+      const row = await db
+        .selectFrom('attachments')
+        .select((eb) => eb.fn.sum<number | string | null>('size').as('bytes'))
+        .where('status', '=', 'ready')
         .executeTakeFirst();
       return Number(row?.bytes ?? 0);
     },

@@ -43,7 +43,7 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
 const parse = <T>(value: string | null): T | null => (value ? (JSON.parse(value) as T) : null);
 const changed = (result: { numUpdatedRows: bigint }) => result.numUpdatedRows > 0n;
 
-const CONVERSATION_COLUMNS = [
+export const CONVERSATION_COLUMNS = [
   'id',
   'site',
   'visitorId',

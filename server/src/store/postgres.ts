@@ -7,6 +7,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from './kysely-store';
 import { PG_MIGRATIONS } from './pg-migrations';
+import { postgresAppend } from './postgres-append';
 import type { Database } from './schema';
 import type { Store } from './types';
 import { transactionWriter } from './writer';
@@ -50,6 +51,11 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
 export interface PostgresOptions {
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /**
+   * false: a visitor's message takes the portable path (five round trips) instead of the
+   * one statement of postgres-append.ts (the test that compares the two).
+   */
+  oneStatementAppend?: boolean;
 }
 
 export async function openPostgresStore(
@@ -74,12 +80,8 @@ export async function openPostgresStore(
     throw error;
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-  return createKyselyStore({
-    db,
-    engine: 'postgres',
-    writer: transactionWriter(db),
-    newId,
-    now,
-    close: () => db.destroy(),
-  });
+  const writer = transactionWriter(db);
+  const store = createKyselyStore({ db, engine: 'postgres', writer, newId, now, close: () => db.destroy() });
+  if (options.oneStatementAppend === false) return store;
+  return { ...store, appendToOpenConversation: postgresAppend(writer, newId, now) };
 }

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { CamelCasePlugin, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { createKyselyStore } from './kysely-store';
 import { MIGRATIONS } from './migrations';
+import { sqliteAppender } from './sqlite-append';
+import { workerCheckpointer } from './sqlite-checkpoint';
 import type { Database } from './schema';
 import type { Store } from './types';
-import { coalescedFlush, groupCommitWriter } from './writer';
+import { TURN_BUDGET_MS, coalescedFlush, groupCommitWriter } from './writer';
 
 export const SQLITE_FILE = 'confab.sqlite';
 
@@ -77,15 +79,43 @@ function walFlusher(raw: BetterSqlite3.Database, dataDir: string) {
   return { flush, close: () => closeSync(fd) };
 }
 
-export function openSqliteStore(dataDir: string, newId: () => string, now: () => number = Date.now): Store {
+export interface SqliteStoreOptions {
+  /**
+   * false: a visitor's message takes the portable Kysely path like on PostgreSQL, instead
+   * of the prepared statements of sqlite-append.ts (the test that compares the two).
+   */
+  preparedAppend?: boolean;
+  /** Log pages past which writes wait for a checkpoint to catch up (sqlite-checkpoint.ts). */
+  logLimitPages?: number;
+}
+
+export function openSqliteStore(
+  dataDir: string,
+  newId: () => string,
+  now: () => number = Date.now,
+  options: SqliteStoreOptions = {},
+): Store {
   const raw = openSqliteDatabase(dataDir);
   const wal = walFlusher(raw, dataDir);
+  // Checkpoints run on a worker thread (sqlite-checkpoint.ts), never inside a commit here;
+  // a log that grew under load is cut back to 64 MB once it restarts.
+  raw.pragma('wal_autocheckpoint = 0');
+  raw.pragma(`journal_size_limit = ${64 * 2 ** 20}`);
+  const checkpointer = workerCheckpointer(join(dataDir, SQLITE_FILE), { limitPages: options.logLimitPages });
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(raw) }),
     plugins: [new CamelCasePlugin()],
   });
-  const writer = groupCommitWriter(db, wal.flush);
-  return createKyselyStore({
+  const writer = groupCommitWriter(
+    db,
+    async () => {
+      await wal.flush();
+      checkpointer.afterCommit();
+    },
+    TURN_BUDGET_MS,
+    checkpointer.caughtUp,
+  );
+  const store = createKyselyStore({
     db,
     engine: 'sqlite',
     writer,
@@ -95,6 +125,14 @@ export function openSqliteStore(dataDir: string, newId: () => string, now: () =>
       await writer.flushed();
       await db.destroy();
       wal.close();
+      // Last: its connection, closing after the store's, copies what is left of the log.
+      await checkpointer.close();
     },
   });
+  if (options.preparedAppend === false) return store;
+  const append = sqliteAppender(raw, newId, now);
+  return {
+    ...store,
+    appendToOpenConversation: (input) => writer.write(() => append(input), { undoesItself: true }),
+  };
 }

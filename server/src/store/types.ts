@@ -525,6 +525,8 @@ export interface Store {
   getAttachments(ids: string[]): Promise<AttachmentRow[]>;
   /** Bytes a sender has uploaded or been granted (all their uploads). */
   uploadedBytes(sender: string): Promise<number>;
+  /** Bytes of all finished uploads (what the file store holds). */
+  storedFileBytes(): Promise<number>;
   /**
    * Deletes up to `limit` attachments created before `before` (only unsent ones when
    * `unsentOnly`), takes them off their messages, and returns their storage keys.

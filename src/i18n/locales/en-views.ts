@@ -43,6 +43,7 @@ const enViews = {
   'rating.commentLow': 'What went wrong? It helps us do better.',
   'rating.send': 'Send',
   'rating.skip': 'No, thanks',
+  'notify.offer': 'Notify me of replies',
 } satisfies Record<string, string | PluralForms>;
 
 export default enViews;

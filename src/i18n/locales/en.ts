@@ -14,6 +14,7 @@ const en = {
   'log.newConversation': 'New conversation',
   'message.you': 'You',
   'message.sending': 'Sending…',
+  'message.waiting': 'Waiting for connection…',
   'message.sent': 'Sent',
   'message.failed': 'Not sent.',
   'message.retry': 'Retry',

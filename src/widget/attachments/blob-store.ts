@@ -7,6 +7,11 @@
  */
 const DATABASE = 'confab-files';
 const STORE = 'files';
+/**
+ * Beside a file's bytes, under this prefix and its key: the file's message has entered the
+ * outbox, so once no message names the key, nothing will send it again (see keeper.ts).
+ */
+const QUEUED = 'queued:';
 
 interface StoredFile {
   bytes: ArrayBuffer;
@@ -50,6 +55,19 @@ async function run<T>(mode: IDBTransactionMode, call: (store: IDBObjectStore) =>
  */
 export function createBlobStore() {
   const memory = new Map<string, Blob>();
+  /** Keys whose bytes are in IndexedDB (written or read there): only these are ever marked queued. */
+  const persisted = new Set<string>();
+
+  /** The file was sent or given up: its bytes go. */
+  const remove = async (key: string): Promise<void> => {
+    memory.delete(key);
+    persisted.delete(key);
+    // Nothing of this page view went to IndexedDB (no consent yet): do not even open it.
+    if (!opening) return;
+    await run('readwrite', (store) => store.delete(key));
+    await run('readwrite', (store) => store.delete(QUEUED + key));
+  };
+
   return {
     /**
      * Keeps `blob` under `key`; resolves once it is written (or kept in memory only).
@@ -60,20 +78,36 @@ export function createBlobStore() {
       if (!persist) return;
       const stored: StoredFile = { bytes: await blob.arrayBuffer(), type: blob.type };
       await run('readwrite', (store) => store.put(stored, key));
+      persisted.add(key);
     },
     async get(key: string): Promise<Blob | undefined> {
       const kept = memory.get(key);
       if (kept) return kept;
       const stored = await run<StoredFile>('readonly', (store) => store.get(key));
-      return stored?.bytes ? new Blob([stored.bytes], { type: stored.type }) : undefined;
+      if (!stored?.bytes) return undefined;
+      persisted.add(key);
+      return new Blob([stored.bytes], { type: stored.type });
     },
-    /** The file was sent or given up: its bytes go. */
-    async delete(key: string): Promise<void> {
-      memory.delete(key);
-      await run('readwrite', (store) => store.delete(key));
+    delete: remove,
+    /** These files' message is in the outbox: `sweep` may let them go once no message names them. */
+    async markQueued(keys: readonly string[]): Promise<void> {
+      // Bytes not in memory can only be in IndexedDB (a page before this one put them there);
+      // bytes kept in memory alone (no consent) get no mark, and IndexedDB stays unopened.
+      const stored = keys.filter((key) => persisted.has(key) || !memory.has(key));
+      await Promise.all(stored.map((key) => run('readwrite', (store) => store.put(1, QUEUED + key))));
     },
-    /** The blob already in memory (a thumbnail for a file picked in this page view). */
-    inMemory: (key: string): Blob | undefined => memory.get(key),
+    /**
+     * Deletes the files of messages that left the outbox while no page was watching (the
+     * server's replay settled them before the attachment chunks loaded). Only files marked
+     * queued: a file still waiting in a composer, this tab's or another's, is never swept.
+     */
+    async sweep(named: (key: string) => boolean): Promise<void> {
+      const keys = (await run<IDBValidKey[]>('readonly', (store) => store.getAllKeys())) ?? [];
+      for (const stored of keys) {
+        const key = typeof stored === 'string' && stored.startsWith(QUEUED) ? stored.slice(QUEUED.length) : '';
+        if (key && !named(key)) await remove(key);
+      }
+    },
   };
 }
 
@@ -81,4 +115,3 @@ export const blobs = createBlobStore();
 export const putBlob = blobs.put;
 export const getBlob = blobs.get;
 export const deleteBlob = blobs.delete;
-export const blobInMemory = blobs.inMemory;

@@ -32,16 +32,16 @@ export interface ChatPorts {
 }
 
 /** An answer whose conversation ended still goes out, in the next one, with its quote as text. */
-function withQuoteAsText({ text, quote }: MessageDraft): MessageDraft {
+function withQuoteAsText({ text, quote, files }: MessageDraft): MessageDraft {
   const quoted = quote ? `> ${quote.slice(0, 200).replace(/\s+/g, ' ')}\n` : '';
-  return { text: quoted.length + text.length <= LIMITS.messageText ? quoted + text : text };
+  return { text: quoted.length + text.length <= LIMITS.messageText ? quoted + text : text, files };
 }
 
 export const ChatModel = createModel(({ storage, conversation, transport, emitter, open }: ChatPorts) => {
   const outbox = createOutbox<MessageDraft>(storage, 'outbox');
   const draft = signal(storage.get<string>('draft') ?? '');
-  /** Files chosen for the next message; their bytes wait in the blob store. */
-  const files = signal<FileRef[]>([]);
+  /** Files chosen for the next message, kept like the draft; their bytes wait in the blob store. */
+  const files = signal<FileRef[]>(storage.get('files') ?? []);
   /** The operator message the visitor is answering. */
   const replyingTo = signal<ChatMessage | null>(null);
   const typing = createTypingSignal((value) => transport.typing(value));
@@ -78,6 +78,10 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
 
   // Persist the draft so a reload never loses what the visitor was typing.
   effect(() => storage.set('draft', draft.value));
+  // One draft for the visitor: what is typed in one tab shows in the others.
+  onDispose(storage.watch<string>('draft', (text) => (draft.value = text ?? '')));
+  // The chosen files too; their bytes are let go by the attachment chunks (attachments/keeper.ts).
+  effect(() => storage.set('files', files.value));
   // A quote from a conversation that has ended is not something to answer any more.
   effect(() => {
     if (conversation.status.value !== 'open') replyingTo.value = null;
@@ -185,10 +189,6 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     },
     flush() {
       void delivery.flush();
-    },
-    /** Nothing in flight can still be called pending once the connection is lost. */
-    connectionLost() {
-      outbox.failAllPending();
     },
     clear() {
       outbox.items.value = [];

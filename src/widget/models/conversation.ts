@@ -43,6 +43,8 @@ export const ConversationModel = createModel((storage: Storage) => {
   const hasOlder = signal(false);
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
+  // Read in another tab is read here too.
+  onDispose(storage.watch<number>('readUpTo', (seen) => (readUpTo.value = seen ?? 0)));
 
   /** The change number the client holds for the current conversation; the server replays the rest. */
   const lastChange = computed(() => {

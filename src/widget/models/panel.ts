@@ -42,6 +42,11 @@ export const PanelModel = createModel(({ conversation, emitter, thanks, giveCons
     emitter.emit(next ? 'open' : 'close', undefined);
   };
 
+  // Read anywhere (another tab too), the teaser has done its work.
+  effect(() => {
+    if (!conversation.unread.value) teaser.value = null;
+  });
+
   // Seed 000: after "Leave a request" the visitor is thanked and the widget closes itself.
   effect(() => {
     if (!thanks.value) return;
@@ -63,11 +68,14 @@ export const PanelModel = createModel(({ conversation, emitter, thanks, giveCons
       const visitorWrote = conversation.messages
         .peek()
         .some((m) => m.conversationId === message.conversationId && m.author === 'visitor');
-      // The chime is its own small chunk: most sites never ring.
-      if (!visitorWrote && conversation.site.peek()?.sound) void import('../sound').then((sound) => sound.chime());
+      // The chime is its own small chunk: most sites never ring. Once per message, in one tab.
+      if (!visitorWrote && conversation.site.peek()?.sound)
+        void import('../sound').then((sound) => sound.chime(message.id));
     },
+    /** The visitor has seen the message in the teaser: read, in every tab. */
     dismissTeaser() {
       teaser.value = null;
+      conversation.markRead();
     },
   };
 });

@@ -104,9 +104,6 @@ export const RequestModel = createModel(({ storage, transport, emitter, prefill 
     flush() {
       void delivery.flush();
     },
-    connectionLost() {
-      outbox.failAllPending();
-    },
     clear() {
       outbox.items.value = [];
       resetForm();

@@ -12,6 +12,8 @@ const LeadForm = lazyView(() => import('./lead-form').then((m) => m.LeadForm));
 const Thanks = lazyView(() => import('./lead-form').then((m) => m.Thanks));
 const RatingView = lazyView(() => import('./rating').then((m) => m.RatingView));
 const Teaser = lazyView(() => import('./teaser').then((m) => m.Teaser));
+// Phones' keyboard and the offer of notifications: a chunk loaded when the panel opens.
+const Attentive = lazyView(() => import('./attentive').then((m) => m.Attentive));
 
 export interface AppProps {
   widget: WidgetModel;
@@ -64,6 +66,7 @@ export function App({ widget, inputRef }: AppProps) {
                 count and the teaser read the models, and a long history costs no nodes. */}
             {open && <MessageList widget={widget} />}
             <Typing widget={widget} />
+            {open && <Attentive widget={widget} />}
             <Composer widget={widget} inputRef={inputRef} />
           </>
         ) : view === 'form' ? (

@@ -6,13 +6,14 @@
  */
 import { signal, type Signal } from '@preact/signals';
 import type { Ref } from 'preact';
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { addEnglish, locale, t } from '../../i18n';
 import enAttach from '../../i18n/locales/en-attach';
 import { LIMITS, newId, type UploadSettings } from '../../protocol';
 import { ATTACH_CSS } from '../../themes/attach-css';
-import { blobInMemory, deleteBlob, putBlob } from '../attachments/blob-store';
+import { getBlob, putBlob } from '../attachments/blob-store';
 import { formatDuration, formatSize, pickFiles, typeNames, type FileProblem, type FileRef } from '../attachments/files';
+import { keepFiles } from '../attachments/keeper';
 import { VoiceRecorder } from '../attachments/recorder';
 import { disposeModel } from '../models/dispose';
 import type { WidgetModel } from '../widget';
@@ -46,6 +47,7 @@ function describe(problem: FileProblem, uploads: UploadSettings): string {
 export async function stageFiles(widget: WidgetModel, files: readonly File[]): Promise<void> {
   const uploads = widget.conversation.site.peek()?.uploads;
   if (!uploads) return;
+  void keepFiles(widget);
   const { accepted, problem } = pickFiles(files, uploads, widget.chat.files.peek().length);
   problemOf(widget).value = problem;
   const persist = widget.session.consented.peek();
@@ -61,13 +63,26 @@ export async function stageFiles(widget: WidgetModel, files: readonly File[]): P
   if (refs.length) widget.chat.choose([...widget.chat.files.peek(), ...refs]);
 }
 
-/** A chosen file: a thumbnail for an image whose bytes are at hand, otherwise its name and size. */
+/**
+ * A chosen file: a thumbnail for an image, otherwise its name and size. After a reload the
+ * bytes come back from the blob store, so the row looks as it did.
+ */
 function Chosen({ file, widget }: { file: FileRef; widget: WidgetModel }) {
-  const url = useMemo(() => {
-    const blob = file.mime.startsWith('image/') ? blobInMemory(file.key) : undefined;
-    return blob && URL.createObjectURL(blob);
+  const [url, setUrl] = useState<string>();
+  useEffect(() => {
+    if (!file.mime.startsWith('image/')) return;
+    let live = true;
+    let made: string | undefined;
+    void getBlob(file.key).then((blob) => {
+      if (!live || !blob) return;
+      made = URL.createObjectURL(blob);
+      setUrl(made);
+    });
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
   }, [file.key]);
-  useEffect(() => () => url && URL.revokeObjectURL(url), [url]);
   return (
     <li>
       {url && <img src={url} alt="" />}
@@ -81,15 +96,26 @@ function Chosen({ file, widget }: { file: FileRef; widget: WidgetModel }) {
         type="button"
         class="icon-button"
         aria-label={t('attach.remove', { name: file.name })}
-        onClick={() => {
-          widget.chat.choose(widget.chat.files.peek().filter((other) => other.key !== file.key));
-          void deleteBlob(file.key);
-        }}
+        // Its bytes go with it: keeper.ts lets go of what nothing names any more.
+        onClick={() => widget.chat.choose(widget.chat.files.peek().filter((other) => other.key !== file.key))}
       >
         <CloseIcon />
       </button>
     </li>
   );
+}
+
+/**
+ * Files chosen before a reload whose bytes did not survive it (no IndexedDB, or it was
+ * cleared) cannot be sent: they leave the row instead of failing later.
+ */
+async function dropLost(widget: WidgetModel): Promise<void> {
+  const chosen = widget.chat.files.peek();
+  const present = await Promise.all(chosen.map(async (file) => (await getBlob(file.key)) !== undefined));
+  if (present.includes(false)) {
+    const lost = new Set(chosen.filter((_, i) => !present[i]).map((file) => file.key));
+    widget.chat.choose(widget.chat.files.peek().filter((file) => !lost.has(file.key)));
+  }
 }
 
 /** Record → stop → listen → delete (and record again) or send, with the time and the limit shown. */
@@ -161,6 +187,10 @@ export function Tools({ widget, inputRef }: { widget: WidgetModel; inputRef: Ref
   const problem = problemOf(widget).value;
   const open = tool.value;
   const close = () => (tool.value = '');
+  useEffect(() => {
+    void keepFiles(widget);
+    void dropLost(widget);
+  }, [widget]);
   return (
     <>
       {uploads && (files.length > 0 || problem || open === 'voice') && (

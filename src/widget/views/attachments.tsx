@@ -12,8 +12,8 @@ import { addEnglish, locale, t, type MessageKey } from '../../i18n';
 import enAttach from '../../i18n/locales/en-attach';
 import type { Attachment } from '../../protocol';
 import { ATTACH_CSS } from '../../themes/attach-css';
-import { deleteBlob } from '../attachments/blob-store';
 import { formatDuration, formatSize } from '../attachments/files';
+import { keepFiles } from '../attachments/keeper';
 import { cancelUploads, progress } from '../attachments/upload';
 import type { OutboxItem } from '../outbox';
 import type { MessageDraft } from '../models/chat';
@@ -168,6 +168,8 @@ export function Files({
   item?: OutboxItem<MessageDraft>;
   widget: WidgetModel;
 }) {
+  // Files are in play: from now on their bytes go once nothing names them.
+  useEffect(() => void keepFiles(widget), [widget]);
   if (item) return <PendingFiles item={item} widget={widget} />;
   return <Attachments list={list ?? []} widget={widget} />;
 }
@@ -191,8 +193,8 @@ function PendingFiles({ item, widget }: { item: OutboxItem<MessageDraft>; widget
   const files = item.payload.files ?? [];
   const cancel = () => {
     cancelUploads(item.clientId);
+    // Out of the outbox, its files' bytes go too (keeper.ts sees to that).
     widget.chat.cancel(item.clientId);
-    for (const file of files) void deleteBlob(file.key);
   };
   return (
     <div class="files">

@@ -1,12 +1,14 @@
 import { signal } from '@preact/signals';
 import { LIMITS } from '../../protocol';
-import { t, type MessageKey } from '../../i18n';
+import { t } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import { CloseIcon, SendIcon } from './icons';
 import { lazyView } from './lazy';
 
 /** Picking, recording and previewing files, and the emoji picker: chunks loaded on first use. */
 const Tools = lazyView(() => import('./attach-tools').then((m) => m.Tools));
+/** The buttons that open those tools: a chunk of its own, so typing and sending load first. */
+const ComposerTools = lazyView(() => import('./composer-tools').then((m) => m.ComposerTools));
 
 /**
  * The tool open above the composer: 'voice', 'emoji', or 'files' once files were picked,
@@ -26,14 +28,13 @@ export function stageFiles(widget: WidgetModel, files: FileList | null | undefin
 /** Enter sends, Shift+Enter breaks the line; the draft survives reloads. */
 export function Composer({ widget, inputRef }: { widget: WidgetModel; inputRef: preact.Ref<HTMLTextAreaElement> }) {
   const { chat } = widget;
-  const uploads = widget.conversation.site.value?.uploads;
   const text = chat.draft.value;
   const over = text.trim().length - LIMITS.messageText;
   const canSend = (text.trim().length > 0 || chat.files.value.length > 0) && over <= 0;
   const replying = chat.replyingTo.value;
   return (
     <>
-      {tool.value && <Tools widget={widget} inputRef={inputRef} />}
+      {(tool.value || chat.files.value[0]) && <Tools widget={widget} inputRef={inputRef} />}
       {replying && (
         <div class="replying">
           <span>
@@ -57,32 +58,10 @@ export function Composer({ widget, inputRef }: { widget: WidgetModel; inputRef: 
           chat.submit();
         }}
       >
-        {uploads && (
-          <label class="icon-button">
-            <input
-              type="file"
-              multiple
-              class="sr-only"
-              aria-label={t('composer.attach')}
-              onChange={(event) => {
-                stageFiles(widget, event.currentTarget.files);
-                event.currentTarget.value = '';
-              }}
-            />
-            📎
-          </label>
-        )}
-        {(uploads ? ['voice', 'emoji'] : ['emoji']).map((name) => (
-          <button
-            type="button"
-            class="icon-button"
-            aria-label={t(`composer.${name}` as MessageKey)}
-            aria-expanded={tool.value === name}
-            onClick={() => (tool.value = tool.value === name ? '' : name)}
-          >
-            {name === 'voice' ? '🎤' : '🙂'}
-          </button>
-        ))}
+        {/* The tools get a row of their own, so the text field keeps the panel's width. */}
+        <div class="tools">
+          <ComposerTools widget={widget} />
+        </div>
         <textarea
           ref={inputRef}
           rows={Math.min(5, text.split('\n').length)}

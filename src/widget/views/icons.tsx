@@ -1,5 +1,5 @@
 /** Inline SVG icons; decorative, so hidden from assistive technology. */
-const icon = (d: string) => () => (
+export const icon = (d: string) => () => (
   <svg viewBox="0 0 24 24" aria-hidden="true">
     <path d={d} />
   </svg>

@@ -9,9 +9,16 @@ import { RichText } from './rich-text';
 // Files, images and voice in the conversation: their own chunk, loaded when one shows.
 const Files = lazyView(() => import('./attachments').then((m) => m.Files));
 
-/** "10:42" in the reader's locale. */
-const formatTime = (ms: number, code: string): string =>
-  new Date(ms).toLocaleTimeString(code, { hour: 'numeric', minute: '2-digit' });
+/** "10:42" in the reader's locale: one formatter per locale, not one per message. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatTime = (ms: number, code: string): string => {
+  let format = formatters.get(code);
+  if (!format) {
+    format = new Intl.DateTimeFormat(code, { hour: 'numeric', minute: '2-digit' });
+    formatters.set(code, format);
+  }
+  return format.format(ms);
+};
 
 /** The quoted message above a reply (seed 000). */
 function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
@@ -33,15 +40,18 @@ const REFUSALS = ['invalid', 'too_long', 'rate_limited', 'closed', 'internal'];
 
 function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'outbox' }>; widget: WidgetModel }) {
   const { item } = entry;
+  // Without a connection an entry waits, as the banner promises; failed is only what the
+  // server refused or did not ack while connected.
+  const state = item.refused ? 'failed' : widget.connection.value === 'online' ? item.state : 'waiting';
   return (
-    <div class={`msg visitor ${item.state}`} data-state={item.state}>
+    <div class={`msg visitor ${state}`} data-state={state}>
       <div class="bubble" dir="auto">
         <RichText text={item.payload.text} />
         {item.payload.files && <Files item={item} widget={widget} />}
       </div>
       <div class="meta">
-        {item.state === 'pending' ? (
-          <span>{t('message.sending')}</span>
+        {state !== 'failed' ? (
+          <span>{t(state === 'pending' ? 'message.sending' : 'message.waiting')}</span>
         ) : (
           <>
             <span class="error">

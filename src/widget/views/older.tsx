@@ -48,8 +48,13 @@ export function scrolled(widget: WidgetModel, log: HTMLElement, win: ListWindow,
     return;
   }
   // At most two pages render: what comes in at one end leaves at the other.
-  if (up) last = Math.min(last, (first = Math.max(0, first - WINDOW_PAGE)) + 2 * WINDOW_PAGE);
-  else first = Math.max(first, (last = Math.min(length, last + WINDOW_PAGE)) - 2 * WINDOW_PAGE);
+  if (up) {
+    first = Math.max(0, first - WINDOW_PAGE);
+    last = Math.min(last, first + 2 * WINDOW_PAGE);
+  } else {
+    last = Math.min(length, last + WINDOW_PAGE);
+    first = Math.max(first, last - 2 * WINDOW_PAGE);
+  }
   const rows = log.querySelectorAll('.msg[data-id]');
   const held = rows[up ? 0 : rows.length - 1];
   const was = held && topOf(held);

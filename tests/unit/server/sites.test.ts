@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, isPasswordHash, verifyPassword } from '../../../server/src/passwords';
 import { createRateLimiter } from '../../../server/src/rate-limit';
-import { parseSites, publicProfile } from '../../../server/src/sites';
+import { parseSites, publicProfile, publicSiteInfo } from '../../../server/src/sites';
 
 // A hash of the first release's form (scrypt$<salt>$<hash>): still accepted.
 const operator = {
@@ -39,8 +39,20 @@ describe('sites config', () => {
     // An address with no host passes a prefix check; the shared rule parses it.
     [{ sites: [{ ...site, webhookUrl: 'https://' }] }, 'sites[0].webhookUrl: must be an http(s) URL'],
     [{ sites: [{ ...site, webhookUrl: 'ftp://hooks.example/in' }] }, 'sites[0].webhookUrl'],
+    [{ sites: [{ ...site, notifications: 'yes' }] }, 'sites[0].notifications: must be true or false'],
+    [{ sites: [{ ...site, faviconBadge: 1 }] }, 'sites[0].faviconBadge: must be true or false'],
   ])('names the place of a mistake (%#)', (raw, message) => {
     expect(() => parseSites(raw)).toThrow(message);
+  });
+});
+
+describe('optional attention settings', () => {
+  it('are off unless the file turns them on, and reach visitors only when on', () => {
+    const [off] = parseSites({ sites: [{ ...site, notifications: false }] });
+    expect(publicSiteInfo(off!)).not.toHaveProperty('notifications');
+    expect(publicSiteInfo(off!)).not.toHaveProperty('faviconBadge');
+    const [on] = parseSites({ sites: [{ ...site, notifications: true, faviconBadge: true }] });
+    expect(publicSiteInfo(on!)).toMatchObject({ notifications: true, faviconBadge: true });
   });
 });
 

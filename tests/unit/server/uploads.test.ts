@@ -18,6 +18,11 @@ import { createUrlSigner, loadSigningKey } from '../../../server/src/files/url-s
 import { parseSites, publicSiteInfo } from '../../../server/src/sites';
 import { displayName } from '../../../server/src/upload-payloads';
 import { downloadName } from '../../../server/src/uploads';
+import { jpeg, png, webm } from '../../support/sample-files';
+
+const PNG = png(1, 1);
+const JPEG = jpeg(640, 480);
+const WEBM = webm();
 
 const folder = mkdtempSync(join(tmpdir(), 'confab-uploads-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -32,56 +37,6 @@ async function sniffBytes(bytes: Buffer, hints: Partial<UploadHints> = {}) {
   await pipeline(Readable.from(chunks), scanner, new Writable({ write: (_c, _e, done) => done() }));
   return sniff(path, scanner.result, { name: 'file', declaredMime: '', voice: false, ...hints });
 }
-
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-const JPEG = Buffer.from([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
-  0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0xe0, 0x02, 0x80, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11,
-  0x01, 0xff, 0xd9,
-]);
-/** The EBML header of a WebM file, as MediaRecorder writes it (audio or video alike). */
-const WEBM = Buffer.from([
-  0x1a,
-  0x45,
-  0xdf,
-  0xa3,
-  0x9f,
-  0x42,
-  0x86,
-  0x81,
-  0x01,
-  0x42,
-  0xf7,
-  0x81,
-  0x01,
-  0x42,
-  0xf2,
-  0x81,
-  0x04,
-  0x42,
-  0xf3,
-  0x81,
-  0x08,
-  0x42,
-  0x82,
-  0x84,
-  0x77,
-  0x65,
-  0x62,
-  0x6d,
-  0x42,
-  0x87,
-  0x81,
-  0x04,
-  0x42,
-  0x85,
-  0x81,
-  0x02,
-  ...Array(64).fill(0),
-]);
 
 describe('sniffing', () => {
   it('names images by their bytes, with their size', async () => {
@@ -188,8 +143,8 @@ describe('display names and storage keys', () => {
 
   it('stores files under server-chosen keys only', async () => {
     const store = diskFileStore(join(folder, 'store'));
-    await expect(store.put('../../etc/passwd', Readable.from([Buffer.from('x')]))).rejects.toThrow();
-    await store.put('Abcdefghijklmnop1234', Readable.from([Buffer.from('hello')]));
+    await expect(store.put('../../etc/passwd', Readable.from([Buffer.from('x')]), 1)).rejects.toThrow();
+    await store.put('Abcdefghijklmnop1234', Readable.from([Buffer.from('hello')]), 5);
     const got = await store.get('Abcdefghijklmnop1234', { start: 1, end: 3 });
     const chunks: Buffer[] = [];
     for await (const chunk of got!.body) chunks.push(chunk as Buffer);

@@ -12,7 +12,7 @@ import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../server/src/store/schema';
 import { openSqliteDatabase } from '../../../server/src/store/sqlite';
-import { coalescedFlush, groupCommitWriter, type Db } from '../../../server/src/store/writer';
+import { TURN_BUDGET_MS, coalescedFlush, groupCommitWriter, type Db } from '../../../server/src/store/writer';
 
 const opened: { db: Db; dir: string }[] = [];
 afterEach(async () => {
@@ -64,7 +64,8 @@ describe('the group-commit writer', () => {
   it('answers a write only after the log flush that follows its commit', async () => {
     const db = database();
     const disk = heldFlush();
-    const writer = groupCommitWriter(db, disk.flush);
+    // No time budget: on a loaded machine the first write alone may take longer than one.
+    const writer = groupCommitWriter(db, disk.flush, Number.POSITIVE_INFINITY);
     const first = writer.write(insertSession('a'));
     const second = writer.write(insertSession('b'));
     // Committed (visible on the same connection) but not yet on disk: not answered.
@@ -126,6 +127,51 @@ describe('the group-commit writer', () => {
     await expect(writer.write(insertSession('four'))).resolves.toBeDefined();
     await writer.flushed();
     expect(await sessions(db)).toEqual(['four', 'one', 'two']);
+  });
+
+  it('runs a write that undoes itself without a savepoint: what it leaves is kept, its failure fails it alone', async () => {
+    const db = database();
+    const writer = groupCommitWriter(db);
+    const writesThenFails = async (trx: Db) => {
+      await insertSession('kept')(trx);
+      throw new Error('failed after its write');
+    };
+    const results = await Promise.allSettled([
+      writer.write(insertSession('one'), { undoesItself: true }),
+      writer.write(insertSession('one'), { undoesItself: true }), // fails; SQLite took the statement back
+      // No savepoint around it: a write that does not undo itself leaves its row (with
+      // one, the row would be rolled back; see the test above).
+      writer.write(writesThenFails, { undoesItself: true }),
+      writer.write(insertSession('two'), { undoesItself: true }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(await sessions(db)).toEqual(['kept', 'one', 'two']);
+  });
+
+  it('keeps one transaction within its time budget: what does not fit waits for the next turn, in order', async () => {
+    const db = database();
+    const writer = groupCommitWriter(db);
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const slow = (key: string) => async (trx: Db) => {
+      const until = performance.now() + TURN_BUDGET_MS / 2;
+      while (performance.now() < until) {}
+      return insertSession(key)(trx);
+    };
+    const keys = Array.from({ length: 12 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    const order: string[] = [];
+    await Promise.all(keys.map((key) => writer.write(slow(key)).then(() => order.push(key))));
+    ticking = false;
+    // Twelve writes of half a budget each: at least four transactions, with the event
+    // loop's other work run between them, answered in the order they were asked.
+    expect(turns).toBeGreaterThanOrEqual(4);
+    expect(order).toEqual(keys);
+    expect(await sessions(db)).toEqual(keys);
   });
 });
 

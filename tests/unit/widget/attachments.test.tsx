@@ -82,6 +82,29 @@ describe('blob store', () => {
     expect(await fresh.get('k1')).toBeUndefined();
   });
 
+  it('sweeps only files marked queued that no message names, never a file still in a composer', async () => {
+    const store = reloadedBlobStore();
+    await store.put('queued-settled', new Blob(['a']));
+    await store.put('queued-pending', new Blob(['b']));
+    await store.put('in-a-composer', new Blob(['c']));
+    await store.markQueued(['queued-settled', 'queued-pending']);
+    await reloadedBlobStore().sweep((key) => key === 'queued-pending');
+    const after = reloadedBlobStore();
+    expect(await after.get('queued-settled')).toBeUndefined();
+    expect(await (await after.get('queued-pending'))?.text()).toBe('b');
+    expect(await (await after.get('in-a-composer'))?.text()).toBe('c');
+    await after.delete('queued-pending');
+    await after.delete('in-a-composer');
+  });
+
+  it('marks as queued the files of a message resumed after a reload, whose bytes only IndexedDB has', async () => {
+    await reloadedBlobStore().put('from-an-earlier-page', new Blob(['d']));
+    const page = reloadedBlobStore();
+    await page.markQueued(['from-an-earlier-page']);
+    await page.sweep(() => false);
+    expect(await reloadedBlobStore().get('from-an-earlier-page')).toBeUndefined();
+  });
+
   it('keeps bytes in memory only when told not to persist (no consent yet)', async () => {
     await putBlob('k2', new Blob(['x']), false);
     expect(await getBlob('k2')).toBeDefined();
@@ -101,11 +124,14 @@ describe('attaching in the widget', () => {
     await setLocale('en');
   });
 
-  it('shows the attach and voice buttons only when the site takes uploads', () => {
+  it('shows the attach and voice buttons only when the site takes uploads', async () => {
     w.connect();
+    // The tool buttons are a chunk of their own.
+    await settle();
     expect(w.$('input[type=file]')).toBeNull();
     expect(w.$('[aria-label="Emoji"]')).not.toBeNull();
     w.connect({ uploads });
+    await settle();
     const input = w.$('input[type=file]') as HTMLInputElement;
     expect(input.getAttribute('aria-label')).toBe('Attach files');
     expect(w.$('[aria-label="Record voice"]')).not.toBeNull();
@@ -220,5 +246,146 @@ describe('attaching in the widget', () => {
       expect.objectContaining({ clientId: entry!.clientId, text: '', attachments: ['a1'] }),
     ]);
     expect(w.widget.chat.waiting.value).toEqual([]);
+  });
+
+  it('keeps chosen files across a reload: the row comes back from IndexedDB, with remove', async () => {
+    w.connect({ uploads });
+    await stageFiles(w.widget, [file('photo.png', 'image/png', 100), file('terms.pdf', 'application/pdf', 300)]);
+    const [photo, terms] = w.widget.chat.files.value;
+    w.unmount();
+    // What a new page view has: no bytes in memory, only what IndexedDB kept.
+    for (const chosen of [photo!, terms!]) {
+      const bytes = await getBlob(chosen.key);
+      await deleteBlob(chosen.key);
+      await reloadedBlobStore().put(chosen.key, bytes!);
+    }
+
+    w = mountWidget();
+    w.connect({ uploads });
+    await settle();
+    const items = w.$$('.chosen li');
+    expect(items.map((li) => li.querySelector('.name')?.textContent)).toEqual(['photo.png', 'terms.pdf']);
+    expect(items[0]!.querySelector('img')?.getAttribute('src')).toMatch(/^blob:/);
+    expect(items[1]!.querySelector('.size')?.textContent).toBe('300 B');
+    act(() => (w.$('[aria-label="Remove photo.png"]') as HTMLButtonElement).click());
+    await settle();
+    expect(w.$$('.chosen .name').map((name) => name.textContent)).toEqual(['terms.pdf']);
+    // A removed file's bytes leave the browser; the other's stay until it is sent.
+    expect(await reloadedBlobStore().get(photo!.key)).toBeUndefined();
+    expect((await reloadedBlobStore().get(terms!.key))?.size).toBe(300);
+  });
+
+  it('drops a chosen file whose bytes did not survive the reload, instead of failing later', async () => {
+    w.connect({ uploads });
+    await stageFiles(w.widget, [file('kept.pdf', 'application/pdf', 5), file('lost.pdf', 'application/pdf', 6)]);
+    const lost = w.widget.chat.files.value[1]!;
+    w.unmount();
+    await deleteBlob(lost.key);
+    w = mountWidget();
+    w.connect({ uploads });
+    await settle();
+    expect(w.widget.chat.files.value.map((f) => f.name)).toEqual(['kept.pdf']);
+    expect(w.$$('.chosen .name').map((name) => name.textContent)).toEqual(['kept.pdf']);
+  });
+
+  it('lets the bytes go when a message whose ack was lost is settled by the server’s replay', async () => {
+    w.connect({ uploads });
+    w.transport.answer = async () => ({ ok: true, attachment: attachmentOf('a1') });
+    // The message reaches the server; its answer does not reach the page.
+    w.transport.reply = () => Promise.reject(new Error('no ack in time'));
+    await stageFiles(w.widget, [file('terms.pdf', 'application/pdf', 42)]);
+    act(() => w.widget.chat.submit());
+    await settle();
+    const [entry] = w.widget.chat.waiting.value;
+    expect(entry).toMatchObject({ state: 'failed' });
+    const key = entry!.payload.files![0]!.key;
+    expect((await reloadedBlobStore().get(key))?.size).toBe(42);
+
+    // Reconnected, the server replays the stored message under the same client id.
+    w.connect({
+      uploads,
+      messages: [
+        {
+          id: 'm1',
+          conversationId: 'c1',
+          seq: 1,
+          changeSeq: 1,
+          clientId: entry!.clientId,
+          author: 'visitor',
+          text: '',
+          createdAt: 1000,
+          attachments: [attachmentOf('a1')],
+        },
+      ],
+    });
+    await settle();
+    expect(w.widget.chat.waiting.value).toEqual([]);
+    expect(await reloadedBlobStore().get(key)).toBeUndefined();
+    expect(await getBlob(key)).toBeUndefined();
+  });
+
+  it('sweeps the bytes of a message the replay settled in a page that never loaded the files’ code', async () => {
+    w.connect({ uploads });
+    w.transport.answer = async () => ({ ok: true, attachment: attachmentOf('a3') });
+    w.transport.reply = () => Promise.reject(new Error('no ack in time'));
+    await stageFiles(w.widget, [file('lost-ack.pdf', 'application/pdf', 9)]);
+    const [sent] = w.widget.chat.files.value;
+    act(() => w.widget.chat.submit());
+    await settle();
+    const [entry] = w.widget.chat.waiting.value;
+    w.unmount();
+    expect((await reloadedBlobStore().get(sent!.key))?.size).toBe(9);
+
+    // The replay settled it in a page that never loaded the files' code (its panel stayed
+    // closed): the entry left the stored outbox, its bytes stayed behind.
+    const outboxKey = Object.keys(localStorage).find((key) => key.endsWith(':outbox'))!;
+    localStorage.setItem(outboxKey, '[]');
+    expect((await reloadedBlobStore().get(sent!.key))?.size).toBe(9);
+    // The next page shows the message, which loads the files' code: its sweep lets them go.
+    w = mountWidget({}, { closed: true });
+    w.connect({
+      uploads,
+      messages: [
+        {
+          id: 'm3',
+          conversationId: 'c1',
+          seq: 1,
+          changeSeq: 1,
+          clientId: entry!.clientId,
+          author: 'visitor',
+          text: '',
+          createdAt: 1000,
+          attachments: [attachmentOf('a3')],
+        },
+      ],
+    });
+    await settle();
+    expect(w.widget.chat.waiting.value).toEqual([]);
+    w.command('open');
+    await settle();
+    expect(w.$('.msg.visitor .file .name')?.textContent).toBe('a3.pdf');
+    expect(await reloadedBlobStore().get(sent!.key)).toBeUndefined();
+  });
+
+  it('lets the bytes go when the server acks, and when the visitor cancels a refused message', async () => {
+    w.connect({ uploads });
+    w.transport.answer = async () => ({ ok: true, attachment: attachmentOf('a2') });
+    await stageFiles(w.widget, [file('sent.pdf', 'application/pdf', 7)]);
+    const sent = w.widget.chat.files.value[0]!.key;
+    act(() => w.widget.chat.submit());
+    await settle();
+    expect(w.widget.chat.waiting.value).toEqual([]);
+    expect(await reloadedBlobStore().get(sent)).toBeUndefined();
+
+    w.transport.answer = async () => ({ ok: false, error: { code: 'quota', message: 'quota' } });
+    await stageFiles(w.widget, [file('refused.pdf', 'application/pdf', 8)]);
+    const refused = w.widget.chat.files.value[0]!.key;
+    act(() => w.widget.chat.submit());
+    await settle();
+    expect((await reloadedBlobStore().get(refused))?.size).toBe(8);
+    const cancel = w.$$('.msg.failed button').find((b) => b.textContent === 'Cancel')!;
+    act(() => cancel.click());
+    await settle();
+    expect(await reloadedBlobStore().get(refused)).toBeUndefined();
   });
 });

@@ -86,6 +86,38 @@ describe('delivery', () => {
     expect(t.acked.map((m) => m.seq)).toEqual([1, 2, 3]);
   });
 
+  it('keeps an entry written offline pending past the ack timeout: it waits, it has not failed', async () => {
+    vi.useFakeTimers();
+    const t = setup();
+    t.setConnected(false);
+    t.delivery.enqueue({ text: 'in the tunnel' });
+    await vi.advanceTimersByTimeAsync(LIMITS.ackTimeoutMs * 3);
+    expect(t.outbox.items.value[0]!.state).toBe('pending');
+    expect(t.outbox.items.value[0]!.refused).toBeUndefined();
+    expect(t.sent).toEqual([]);
+  });
+
+  it('keeps an entry pending when its ack is lost with the connection, and sends it on return', async () => {
+    vi.useFakeTimers();
+    const t = setup();
+    t.answers.push(
+      () =>
+        new Promise((_, reject) =>
+          setTimeout(() => {
+            t.setConnected(false);
+            reject(new Error('disconnected'));
+          }, 100),
+        ),
+    );
+    t.delivery.enqueue({ text: 'cut off' });
+    await vi.advanceTimersByTimeAsync(LIMITS.ackTimeoutMs + 1);
+    expect(t.outbox.items.value[0]).toMatchObject({ state: 'pending' });
+    t.setConnected(true);
+    await t.delivery.flush();
+    expect(t.outbox.items.value).toEqual([]);
+    expect(t.sent).toEqual(['cut off', 'cut off']);
+  });
+
   it('sends one at a time: the next waits for the previous ack', async () => {
     const t = setup();
     let release!: () => void;

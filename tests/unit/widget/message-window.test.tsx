@@ -1,5 +1,5 @@
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, HistoryPagePayload } from '../../../src/protocol';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
@@ -54,14 +54,18 @@ function layOut(log: HTMLElement) {
 const ids = () => w.$$('.log .msg').map((m) => m.dataset.id);
 /** Where message `id` is on screen, from the top of the log's view. */
 const screenTop = (id: string) => w.$(`.msg[data-id="${id}"]`)!.getBoundingClientRect().top;
-const scrollTo = (log: HTMLElement, top: number) =>
-  act(() => {
+/** Lets the lazy chunk, the answer to a request, and the render after them, happen. */
+const settle = () => act(async () => void (await new Promise((resolve) => setTimeout(resolve, 0))));
+const scrollTo = async (log: HTMLElement, top: number) => {
+  await act(() => {
     log.scrollTop = top;
     log.dispatchEvent(new Event('scroll'));
   });
-/** Lets the answer to a request, and the render after it, happen. */
-const settle = () => act(async () => void (await new Promise((resolve) => setTimeout(resolve, 0))));
+  await settle();
+};
 
+// The chunk that moves the window, loaded once up front as a browser would have it cached.
+beforeAll(() => import('../../../src/widget/views/older'));
 beforeEach(() => localStorage.clear());
 afterEach(() => {
   Element.prototype.getBoundingClientRect = originalRect;
@@ -87,7 +91,7 @@ describe('a long history', () => {
     expect(w.$$('.log .msg').length).toBeGreaterThan(0);
   });
 
-  it('keeps about a page in the DOM with 2,000 in the model, sliding as the visitor scrolls, keeping the position', () => {
+  it('keeps about a page in the DOM with 2,000 in the model, sliding as the visitor scrolls, keeping the position', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(2000) });
     w.command('open');
@@ -101,11 +105,11 @@ describe('a long history', () => {
     expect(log.scrollTop).toBe(ROW * 50 - VIEW);
 
     // Reading in the middle: nothing more renders.
-    scrollTo(log, 600);
+    await scrollTo(log, 600);
     expect(ids()).toHaveLength(50);
 
     // Near the top: the 50 before render above, and message 1951 stays where it was on screen.
-    scrollTo(log, 20);
+    await scrollTo(log, 20);
     const was = screenTop('m1951');
     expect(was).toBe(-20);
     expect(ids()).toHaveLength(100);
@@ -113,7 +117,7 @@ describe('a long history', () => {
     expect(screenTop('m1951')).toBe(was);
 
     // Further up: the window slides instead of growing; the newest leave the DOM.
-    scrollTo(log, 10);
+    await scrollTo(log, 10);
     expect(ids()).toHaveLength(100);
     expect(ids()[0]).toBe('m1851');
     expect(ids().at(-1)).toBe('m1950');
@@ -121,26 +125,26 @@ describe('a long history', () => {
 
     // Back down to the end of the window: the later ones return below, and message 1950,
     // at the bottom of the view, stays there.
-    scrollTo(log, log.scrollHeight);
+    await scrollTo(log, log.scrollHeight);
     expect(ids().at(-1)).toBe('m2000');
     expect(ids()).toHaveLength(100);
     expect(screenTop('m1950')).toBe(VIEW - ROW);
 
-    // A new message: the view goes to the newest page again.
-    scrollTo(log, 0);
+    // A new message: the view goes to the newest again, the window still at most two pages.
+    await scrollTo(log, 0);
     act(() => w.transport.emit('message:new', history(2001)[2000]!));
     expect(ids().at(-1)).toBe('m2001');
-    expect(ids()).toHaveLength(50);
+    expect(ids().length).toBeLessThanOrEqual(100);
     expect(log.scrollTop).toBe(log.scrollHeight - VIEW);
   });
 
-  it('reaches the very beginning of what it holds, a window at a time', () => {
+  it('reaches the very beginning of what it holds, a window at a time', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(120) });
     w.command('open');
     const log = w.$('.log')!;
     layOut(log);
-    for (let i = 0; i < 5; i++) scrollTo(log, 0);
+    for (let i = 0; i < 5; i++) await scrollTo(log, 0);
     expect(ids()[0]).toBe('m1');
     expect(ids()).toHaveLength(100);
     expect(w.transport.requests).toEqual([]);
@@ -176,12 +180,12 @@ describe('older pages from the server', () => {
     });
     observer.observe(log, { childList: true });
 
-    scrollTo(log, 0);
+    await scrollTo(log, 0);
     expect(w.transport.requests).toEqual([
-      { event: 'history:page', payload: { conversationId: 'c1', beforeSeq: 1951, limit: 50 } },
+      { event: 'history:page', payload: { conversationId: 'c1', beforeSeq: 1951 } },
     ]);
     expect(w.$('.log .divider')?.textContent).toBe('Loading earlier messages…');
-    expect(log.getAttribute('aria-busy')).toBe('true');
+    expect(log.getAttribute('aria-live')).toBe('off');
     const was = screenTop('m1951');
 
     release();
@@ -190,7 +194,6 @@ describe('older pages from the server', () => {
     expect(ids()[0]).toBe('m1901');
     expect(screenTop('m1951')).toBe(was);
     expect(w.$('.log .divider')).toBeNull();
-    expect(log.getAttribute('aria-busy')).toBe('false');
     await settle();
     expect(log.getAttribute('aria-live')).toBe('polite');
     observer.disconnect();
@@ -219,7 +222,7 @@ describe('older pages from the server', () => {
     w.transport.answer = async () => {
       throw new Error('ack timeout');
     };
-    scrollTo(log, 0);
+    await scrollTo(log, 0);
     await settle();
     expect(w.$('.log .divider')?.textContent).toBe('Earlier messages could not be loaded. Retry');
     expect(ids()[0]).toBe('m71');
@@ -231,12 +234,12 @@ describe('older pages from the server', () => {
     expect(ids()[0]).toBe('m21');
     expect(w.widget.conversation.hasOlder.value).toBe(true);
 
-    scrollTo(log, 0);
+    await scrollTo(log, 0);
     await settle();
     expect(ids()[0]).toBe('m1');
     expect(w.widget.conversation.hasOlder.value).toBe(false);
     const asked = w.transport.requests.length;
-    scrollTo(log, 0);
+    await scrollTo(log, 0);
     await settle();
     expect(w.transport.requests).toHaveLength(asked);
   });

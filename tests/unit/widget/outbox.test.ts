@@ -59,7 +59,7 @@ describe('outbox shared by tabs', () => {
     a.markPending('two');
     expect(stored()).toEqual(['two']);
     expect(a.items.value).toEqual([{ ...entry('two', '2'), state: 'pending' }]);
-    a.failAllPending();
+    a.markFailed('two');
     expect(b.next()?.clientId).toBe('two');
     expect(JSON.parse(localStorage.getItem(`confab:demo:${KEY}`)!)[0].state).toBe('failed');
   });

@@ -172,6 +172,11 @@ describe('delivery states', () => {
     await type('written offline', { key: 'Enter' });
     expect(transport.sent).toEqual([]);
     expect($('.msg.visitor .bubble')!.textContent).toBe('written offline');
+    // What the banner promises: it waits, no red "Not sent", no retry to press.
+    expect($('.msg.visitor')!.getAttribute('data-state')).toBe('waiting');
+    expect($('.msg.visitor .meta')!.textContent).toBe('Waiting for connection…');
+    expect($('.msg.visitor .error')).toBeNull();
+    expect($('.msg.visitor .meta button')).toBeNull();
     act(() => transport.setConnected(true));
     expect($('.banner')).toBeNull();
   });

@@ -1,0 +1,56 @@
+/**
+ * Work in slices, each in its own task, so that mounting the widget after the page's
+ * `load` never holds the main thread for long: between two slices the browser can take
+ * the visitor's input and paint. A visitor who reaches for the widget meanwhile needs
+ * all of it at once, so the rest can be run now, in order (`run`).
+ */
+
+export type Slice = () => void;
+
+/** Waits for the moment to run the next slice. */
+export type NextSlice = () => Promise<void>;
+
+interface Scheduler {
+  yield?: () => Promise<void>;
+}
+
+/**
+ * `scheduler.yield()` where the browser has it: the rest continues as soon as pending
+ * input and rendering have had their turn, ahead of other queued tasks. Elsewhere the
+ * page's idle time (`requestIdleCallback`, at most a second away), or a new task.
+ */
+export const nextIdleSlice: NextSlice = () => {
+  const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
+  if (scheduler?.yield) return scheduler.yield();
+  return new Promise((resolve) =>
+    typeof requestIdleCallback === 'function'
+      ? requestIdleCallback(() => resolve(), { timeout: 1000 })
+      : setTimeout(resolve, 0),
+  );
+};
+
+export interface Slices {
+  /** Runs, now and in order, the slices up to the `count`th that have not run yet. */
+  run(count: number): void;
+  /** Resolves once every slice has run. */
+  done: Promise<void>;
+}
+
+/**
+ * Runs `slices` one per `next()`, the first after the first wait. With `next` null none
+ * runs by itself: the caller runs them (`run`).
+ */
+export function runInSlices(slices: Slice[], next: NextSlice | null = nextIdleSlice): Slices {
+  let ran = 0;
+  // The count goes up before a slice runs: a slice that asks for the ones before it gets them, not itself again.
+  const run = (count: number) => {
+    while (ran < Math.min(count, slices.length)) slices[ran++]!();
+  };
+  const done = (async () => {
+    while (next && ran < slices.length) {
+      await next();
+      run(ran + 1);
+    }
+  })();
+  return { run, done };
+}

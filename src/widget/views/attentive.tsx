@@ -1,0 +1,67 @@
+/**
+ * What the open panel does for a visitor whose attention moves elsewhere: on phones it
+ * follows the visual viewport (viewport.ts), and where the site or the page turned
+ * notifications on it offers "Notify me of replies" once the visitor has written — the
+ * browser's permission prompt comes only from that click. A chunk of its own, loaded
+ * when the panel opens.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import enViews from '../../i18n/locales/en-views';
+import { addEnglish, t } from '../../i18n';
+import { wanted } from '../attention';
+import { askPermission, canNotify } from '../notify';
+import { followViewport, PHONE_LAYOUT } from '../viewport';
+import type { WidgetModel } from '../widget';
+import { addStyles } from './styles';
+
+addEnglish(enViews);
+addStyles(
+  '.attend{display:flex;justify-content:center}.attend .link{margin:0 0 6px}' +
+    // Full-screen on a phone: clear of the notch and rounded corners too (with viewport-fit=cover).
+    `@media ${PHONE_LAYOUT}{.panel{padding:${['top', 'right', 'bottom', 'left'].map((side) => `env(safe-area-inset-${side})`).join(' ')}}}`,
+);
+
+/** Whether to offer notifications now: on for this page, possible here, not yet decided, and a reply is awaited. */
+export function offerNotifications(widget: WidgetModel): boolean {
+  // The signals are read first, always: each change to the chat looks again, also at a
+  // setting `Confab('update', …)` changed (the page's settings are not a signal).
+  const site = widget.conversation.site.value;
+  const written = widget.chat.timeline.value.some(
+    (entry) => entry.kind === 'outbox' || entry.message.author === 'visitor',
+  );
+  return (
+    written &&
+    wanted(widget.settings().notifications, site?.notifications) &&
+    canNotify() &&
+    Notification.permission === 'default'
+  );
+}
+
+export function Attentive({ widget }: { widget: WidgetModel }) {
+  const own = useRef<HTMLDivElement>(null);
+  /** Asked once per page: a prompt the visitor dismissed is an answer too. */
+  const [asked, setAsked] = useState(false);
+
+  useEffect(() => {
+    const panel = own.current?.closest<HTMLElement>('.panel');
+    return panel ? followViewport(panel) : undefined;
+  }, []);
+
+  return (
+    <div class="attend" ref={own}>
+      {!asked && offerNotifications(widget) && (
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            setAsked(true);
+            // In the click's own task: the browser allows the prompt only for the visitor's action.
+            void askPermission();
+          }}
+        >
+          {t('notify.offer')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,360 @@
+/**
+ * Getting a visitor's attention, in Chromium against the real server: a system
+ * notification for a hidden tab (Chromium's own `Notification`, observed by an init script
+ * that wraps the constructor and still calls it), the favicon badge and its restore, and on
+ * a phone the composer and the newest message kept in view when the keyboard takes space.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newId, type ChatMessage } from '../../src/protocol';
+import { connectOperator, startHarness, type Harness } from '../support/server';
+import {
+  DEMO_SITES,
+  describeInBrowser,
+  launchBrowser,
+  newContext,
+  openWidget,
+  visitorSays,
+  widget,
+} from '../support/browser';
+
+let browser: Browser;
+let harness: Harness;
+let sitesDir: string;
+let onDuty: Awaited<ReturnType<typeof connectOperator>>;
+const arrived: ChatMessage[] = [];
+const url = () => harness.server.url;
+
+/** The demo site with both optional kinds of attention turned on, as a site owner would. */
+function sitesWithAttention(): string {
+  const config = JSON.parse(readFileSync(DEMO_SITES, 'utf8')) as { sites: Record<string, unknown>[] };
+  for (const site of config.sites) Object.assign(site, { notifications: true, faviconBadge: true });
+  sitesDir = mkdtempSync(join(tmpdir(), 'confab-attention-'));
+  const file = join(sitesDir, 'sites.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+async function visitorWrites(page: Page, text: string): Promise<string> {
+  await visitorSays(page, text);
+  await expect.poll(() => arrived.filter((m) => m.text === text).length).toBe(1);
+  return arrived.find((m) => m.text === text)!.conversationId;
+}
+async function operatorReplies(conversationId: string, text: string) {
+  const ack = await onDuty.socket
+    .timeout(3000)
+    .emitWithAck('message:send', { conversationId, clientId: newId(), text });
+  expect(ack.ok).toBe(true);
+}
+/** Chromium keeps an automated page "visible": say it is hidden, or visible again. */
+const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((next) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+
+/** Wraps Chromium's `Notification`: each construction and permission request is recorded, and the real one still runs. */
+function observeNotifications(context: BrowserContext) {
+  return context.addInitScript(() => {
+    const Real = window.Notification;
+    const seen = {
+      shown: [] as { title: string; body?: string; tag?: string }[],
+      asked: 0,
+      last: null as Notification | null,
+    };
+    (window as unknown as { notes: typeof seen }).notes = seen;
+    class Observed extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        seen.shown.push({ title, body: options?.body, tag: options?.tag });
+        seen.last = this;
+      }
+      static override requestPermission(...args: Parameters<typeof Real.requestPermission>) {
+        seen.asked++;
+        return Real.requestPermission(...args);
+      }
+    }
+    window.Notification = Observed;
+  });
+}
+type Notes = { shown: { title: string; body?: string; tag?: string }[]; asked: number };
+const notes = (page: Page) =>
+  page.evaluate(() => {
+    const { shown, asked } = (window as unknown as { notes: Notes }).notes;
+    return { shown, asked };
+  });
+
+describeInBrowser('a visitor looking elsewhere', () => {
+  beforeAll(async () => {
+    harness = await startHarness({ sites: sitesWithAttention() });
+    onDuty = await connectOperator(harness.server.url, 'max', 'demo');
+    onDuty.socket.on('message:new', (message) => arrived.push(message));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    onDuty?.socket.disconnect();
+    await browser?.close();
+    await harness?.cleanup();
+    if (sitesDir) rmSync(sitesDir, { recursive: true, force: true });
+  });
+
+  it("shows a reply to a hidden tab as a notification with the operator's name; its click opens the panel", async () => {
+    const { context, errors } = await newContext(browser);
+    await context.grantPermissions(['notifications'], { origin: url() });
+    await observeNotifications(context);
+    const page = await context.newPage();
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    const conversationId = await visitorWrites(page, 'Is the blue one in stock?');
+    // Allowed already: nothing to offer, nothing asked.
+    await widget(page).locator('.attend').waitFor({ state: 'attached' });
+    expect(await widget(page).locator('.attend button').count()).toBe(0);
+
+    // Seen in a visible tab: no notification.
+    await operatorReplies(conversationId, 'Let me check.');
+    await widget(page).locator('.msg.operator', { hasText: 'Let me check.' }).waitFor();
+
+    await widget(page).locator('.header button').click();
+    await expect.poll(() => widget(page).getAttribute('data-open')).toBeNull();
+    await setVisibility(page, 'hidden');
+    await operatorReplies(conversationId, 'Yes, <b>two</b> left.');
+    await expect.poll(async () => (await notes(page)).shown.length).toBe(1);
+    const { shown, asked } = await notes(page);
+    expect(shown[0]).toMatchObject({ title: 'Max', body: 'Yes, <b>two</b> left.' });
+    expect(shown[0]!.tag).toMatch(/^confab-/);
+    expect(asked).toBe(0);
+
+    // The visitor clicks it: the panel opens (the tab is focused by the browser).
+    await page.evaluate(() => {
+      const last = (window as unknown as { notes: { last: Notification } }).notes.last;
+      last.dispatchEvent(new Event('click'));
+    });
+    await expect.poll(() => widget(page).getAttribute('data-open')).toBe('');
+    await widget(page).locator('.msg.operator', { hasText: 'Yes, <b>two</b> left.' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('three tabs, two hidden: each hidden tab shows the reply in its title and favicon, the notifications are one', async () => {
+    const { context, errors } = await newContext(browser);
+    await context.grantPermissions(['notifications'], { origin: url() });
+    await observeNotifications(context);
+    const [looking, away, farAway] = [await context.newPage(), await context.newPage(), await context.newPage()];
+    for (const page of [looking, away, farAway]) await page.goto(`${url()}/`);
+    const hostTitle = await looking.title();
+    await openWidget(looking);
+    const conversationId = await visitorWrites(looking, 'Three tabs open, one question');
+    // The other tabs know the conversation (the visitor's own message is in each).
+    for (const page of [away, farAway]) {
+      await widget(page).locator('button.launcher').click();
+      await widget(page).locator('.msg.visitor', { hasText: 'Three tabs open, one question' }).waitFor();
+      await widget(page).locator('.header button').click();
+      await setVisibility(page, 'hidden');
+    }
+
+    await operatorReplies(conversationId, 'One answer for all tabs');
+    for (const page of [away, farAway]) {
+      await expect.poll(() => page.title()).toMatch(/^\(1\) /);
+      await expect.poll(() => page.locator('link[data-confab=badge]').count()).toBe(1);
+    }
+    await widget(looking).locator('.msg.operator', { hasText: 'One answer for all tabs' }).waitFor();
+    expect(await looking.title()).toBe(hostTitle);
+    expect(await looking.locator('link[data-confab=badge]').count()).toBe(0);
+    expect((await notes(looking)).shown).toEqual([]);
+    // Each hidden tab may show it, always with the reply's tag: the system shows it once.
+    const shown = [...(await notes(away)).shown, ...(await notes(farAway)).shown];
+    expect(shown.length).toBeGreaterThan(0);
+    expect(new Set(shown.map((n) => n.tag)).size).toBe(1);
+    expect(shown.every((n) => n.title === 'Max' && n.body === 'One answer for all tabs')).toBe(true);
+
+    // The visitor comes back to one of them: its title and icon are the page's again.
+    await setVisibility(away, 'visible');
+    expect(await away.title()).toBe(hostTitle);
+    expect(await away.locator('link[data-confab=badge]').count()).toBe(0);
+    expect(await farAway.title()).toMatch(/^\(\d\) /);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('asks for permission only from the click on "Notify me of replies", never on load or on a reply', async () => {
+    const { context, errors } = await newContext(browser);
+    await observeNotifications(context);
+    const page = await context.newPage();
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    await widget(page).locator('.attend').waitFor({ state: 'attached' });
+    expect(await widget(page).locator('.attend button').count()).toBe(0);
+    const conversationId = await visitorWrites(page, 'Do you deliver on Sundays?');
+    const offer = widget(page).locator('.attend button', { hasText: 'Notify me of replies' });
+    await offer.waitFor();
+
+    await setVisibility(page, 'hidden');
+    await operatorReplies(conversationId, 'We do.');
+    await expect.poll(() => page.title()).toMatch(/^\(1\) /);
+    await setVisibility(page, 'visible');
+    expect(await notes(page)).toEqual({ shown: [], asked: 0 });
+
+    await offer.click();
+    await expect.poll(async () => (await notes(page)).asked).toBe(1);
+    await offer.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('badges the favicon of a hidden tab and gives the page its own icon back, or the one it changed to', async () => {
+    const { context, errors } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${url()}/`);
+    const hostIcon = `${url()}/assets/avatar-anna.svg`;
+    await page.evaluate((href) => {
+      document.querySelector<HTMLLinkElement>('link[rel~=icon]')!.href = href;
+    }, hostIcon);
+    const icons = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLLinkElement>('link[rel~=icon]')].map((link) => ({
+          href: link.href.startsWith('data:') ? link.href.slice(0, 22) : link.href,
+          ours: link.dataset.confab === 'badge',
+        })),
+      );
+    await openWidget(page);
+    const conversationId = await visitorWrites(page, 'Hello from the favicon test');
+
+    await setVisibility(page, 'hidden');
+    await operatorReplies(conversationId, 'Hello!');
+    await expect.poll(icons).toEqual([
+      { href: hostIcon, ours: false },
+      { href: 'data:image/png;base64,', ours: true },
+    ]);
+    // Drawn by the canvas: the page's icon with the red count in its corner.
+    const pixels = await page.evaluate(async () => {
+      const badge = document.querySelector<HTMLLinkElement>('link[data-confab=badge]')!;
+      const image = new Image();
+      image.src = badge.href;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 32;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const at = (x: number, y: number) => [...context.getImageData(x, y, 1, 1).data];
+      // Inside the red circle (centre 21,11; radius 11), clear of the digit; and low on the left, the icon.
+      return { corner: at(14, 8), middle: at(8, 24), size: [image.width, image.height] };
+    });
+    expect(pixels.size).toEqual([32, 32]);
+    expect(pixels.corner).toEqual([0xd9, 0x2d, 0x20, 255]);
+    // The avatar drawn underneath: not transparent.
+    expect(pixels.middle[3]).toBeGreaterThan(0);
+
+    await setVisibility(page, 'visible');
+    expect(await icons()).toEqual([{ href: hostIcon, ours: false }]);
+
+    // The page changes its icon while the visitor is away: that is the icon it keeps.
+    await setVisibility(page, 'hidden');
+    await operatorReplies(conversationId, 'Anything else?');
+    await expect.poll(async () => (await icons()).length).toBe(2);
+    const changed = `${url()}/assets/changed.svg`;
+    await page.evaluate((href) => {
+      document.querySelector<HTMLLinkElement>('link[rel~=icon]:not([data-confab])')!.href = href;
+    }, changed);
+    await setVisibility(page, 'visible');
+    expect(await icons()).toEqual([{ href: changed, ours: false }]);
+
+    // Turned off by the page: no badge.
+    await page.evaluate(() => window.Confab!('update', { faviconBadge: 'off' }));
+    await setVisibility(page, 'hidden');
+    await operatorReplies(conversationId, 'Quiet one');
+    await expect.poll(() => page.title()).toMatch(/^\(\d\) /);
+    await page.waitForTimeout(500);
+    expect(await icons()).toEqual([{ href: changed, ours: false }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('on a phone, keeps the composer above the keyboard and the newest message in view', async () => {
+    const { context, errors } = await newContext(browser, {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    const conversationId = await visitorWrites(page, 'A question from my phone');
+    for (let i = 1; i <= 14; i++) await operatorReplies(conversationId, `Line ${i} of a long answer`);
+    const newest = widget(page).locator('.msg.operator', { hasText: 'Line 14 of a long answer' });
+    await newest.waitFor();
+    await widget(page).locator('.attend').waitFor({ state: 'attached' });
+    await widget(page).locator('textarea').focus();
+
+    /** Where things are against what the visitor can see (the visual viewport). */
+    const layout = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('confab-widget')!.shadowRoot!;
+        const composer = root.querySelector('.composer')!.getBoundingClientRect();
+        const log = root.querySelector<HTMLElement>('.log')!;
+        const messages = root.querySelectorAll('.msg');
+        const last = messages[messages.length - 1]!.getBoundingClientRect();
+        const view = window.visualViewport!;
+        const seenBottom = view.offsetTop + view.height;
+        return {
+          composerVisible: composer.top >= view.offsetTop - 1 && composer.bottom <= seenBottom + 1,
+          newestVisible: last.bottom <= log.getBoundingClientRect().bottom + 1 && last.top >= view.offsetTop - 1,
+          atNewest: log.scrollTop + log.clientHeight >= log.scrollHeight - 2,
+          viewHeight: Math.round(view.height),
+        };
+      });
+    expect(await layout()).toEqual({ composerVisible: true, newestVisible: true, atNewest: true, viewHeight: 844 });
+
+    // The keyboard takes the lower part: the page is resized for it.
+    await cdp.send('Emulation.setDeviceMetricsOverride', {
+      width: 390,
+      height: 480,
+      deviceScaleFactor: 3,
+      mobile: true,
+    });
+    await expect.poll(layout).toEqual({ composerVisible: true, newestVisible: true, atNewest: true, viewHeight: 480 });
+
+    // The keyboard overlays the page (the layout viewport stays; only the visual one shrinks,
+    // as on iOS and in Chrome by default): zooming shrinks the visual viewport the same way.
+    await cdp.send('Emulation.setDeviceMetricsOverride', {
+      width: 390,
+      height: 844,
+      deviceScaleFactor: 3,
+      mobile: true,
+    });
+    await expect.poll(layout).toMatchObject({ viewHeight: 844, atNewest: true });
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 1.75 });
+    await expect.poll(layout).toEqual({
+      composerVisible: true,
+      newestVisible: true,
+      atNewest: true,
+      viewHeight: Math.round(844 / 1.75),
+    });
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 1 });
+    await expect.poll(layout).toMatchObject({ viewHeight: 844, composerVisible: true });
+
+    // A phone with a notch and a home bar, on a page laid out under them (viewport-fit=cover):
+    // the full-screen panel keeps its header and composer clear of both.
+    await page.evaluate(() =>
+      document
+        .querySelector('meta[name=viewport]')!
+        .setAttribute('content', 'width=device-width, initial-scale=1, viewport-fit=cover'),
+    );
+    await cdp.send('Emulation.setSafeAreaInsetsOverride', { insets: { top: 47, bottom: 34, left: 0, right: 0 } });
+    const padding = () =>
+      page.evaluate(() => {
+        const panel = document.querySelector('confab-widget')!.shadowRoot!.querySelector('.panel')!;
+        const { paddingTop, paddingBottom } = getComputedStyle(panel);
+        return [paddingTop, paddingBottom];
+      });
+    await expect.poll(padding).toEqual(['47px', '34px']);
+    expect(await layout()).toMatchObject({ composerVisible: true, atNewest: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * Each engine's own path for a visitor's message must agree with the portable Kysely
+ * path it stands in for: SQLite's prepared statements (server/src/store/sqlite-append.ts)
+ * and PostgreSQL's one statement (server/src/store/postgres-append.ts). The same
+ * operations, run on two stores of one engine with the same ids and clock, one on each
+ * path, give the same answers and leave the same rows (messages, conversations; on
+ * SQLite the full-text index too).
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore, openSqliteStore, type NewVisitorMessage, type Store } from '../../server/src/store';
+import { SQLITE_FILE } from '../../server/src/store/sqlite';
+import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+interface Subject {
+  store: Store;
+  clock: { at: number };
+  /** Every row the message path writes, in a stable order. */
+  rows(): Promise<unknown>;
+}
+
+/** Ids of its own for each store. */
+const ids = () => {
+  let n = 0;
+  return () => `id-${++n}`;
+};
+
+/** A SQLite store on a fresh file (rows read after it is closed). */
+function sqliteOn(preparedAppend: boolean): Subject {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-append-'));
+  dirs.push(dir);
+  const clock = { at: 1_700_000_000_000 };
+  const store = openSqliteStore(dir, ids(), () => clock.at, { preparedAppend });
+  return { store, clock, rows: async () => rowsOf(dir) };
+}
+
+let cluster: PostgresCluster | undefined;
+async function postgresOn(oneStatementAppend: boolean): Promise<Subject> {
+  const url = await cluster!.createDatabase();
+  const clock = { at: 1_700_000_000_000 };
+  const store = await openPostgresStore(url, ids(), () => clock.at, { oneStatementAppend });
+  const rows = async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return {
+        messages: (await client.query('SELECT * FROM messages ORDER BY created_at, sender, client_id')).rows,
+        conversations: (await client.query('SELECT * FROM conversations ORDER BY created_at, owner')).rows,
+      };
+    } finally {
+      await client.end();
+    }
+  };
+  return { store, clock, rows };
+}
+
+/**
+ * The two paths may draw ids in a different order (the prepared one draws the message id
+ * before it knows whether it stores one), so ids are compared by where they first appear.
+ */
+function sameIds(value: unknown): unknown {
+  const labels = new Map<string, string>();
+  const json = JSON.stringify(value).replace(/id-\d+/g, (id) => {
+    if (!labels.has(id)) labels.set(id, `#${labels.size + 1}`);
+    return labels.get(id)!;
+  });
+  return JSON.parse(json);
+}
+
+function rowsOf(dir: string) {
+  const db = new BetterSqlite3(join(dir, SQLITE_FILE), { readonly: true });
+  try {
+    return {
+      messages: db.prepare('SELECT * FROM messages ORDER BY created_at, sender, client_id').all(),
+      conversations: db.prepare('SELECT * FROM conversations ORDER BY created_at, owner').all(),
+      indexed: db
+        .prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'hello OR again' ORDER BY rowid`)
+        .all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** The same story on a store: first messages, resends, strangers, blocks, a closed chat, a crowded turn. */
+async function story({ store, clock }: Subject) {
+  const answers: unknown[] = [];
+  const send = async (message: NewVisitorMessage) => {
+    clock.at += 7;
+    answers.push(await store.appendToOpenConversation(message));
+  };
+  const from = (visitorId: string, owner = `v:${visitorId}`) => ({
+    message: (clientId: string, text: string): NewVisitorMessage => ({
+      site: 'shop',
+      owner,
+      visitorId,
+      sender: `v:${visitorId}`,
+      clientId,
+      text,
+    }),
+  });
+  const ann = from('ann');
+  const phone = from('phone', 'u:user-1');
+  const laptop = from('laptop', 'u:user-1');
+  const bob = from('bob');
+  await store.touchVisitor({ site: 'shop', id: 'ann' });
+  await store.touchVisitor({ site: 'shop', id: 'phone', userId: 'user-1' });
+  await store.touchVisitor({ site: 'shop', id: 'laptop', userId: 'user-1' });
+  await store.touchVisitor({ site: 'shop', id: 'bob' });
+
+  await send(ann.message('a0', 'hello before any chat'));
+  await store.openConversation('shop', 'v:ann', 'ann');
+  await store.openConversation('shop', 'u:user-1', 'phone');
+  await store.openConversation('shop', 'v:bob', 'bob');
+  await send(ann.message('a1', 'hello'));
+  await send(ann.message('a2', 'hello again'));
+  await send(ann.message('a1', 'hello, resent'));
+  await send(phone.message('p1', 'hello from the phone'));
+  await send(laptop.message('l1', 'hello from the laptop'));
+  // Several owners, the same owner twice, a resend among them. SQLite: in one turn (one
+  // group commit, in the order asked). PostgreSQL: one after the other, since concurrent
+  // writes there finish in any order (the store contract suite races them).
+  const crowd = [
+    ann.message('a3', 'again one'),
+    bob.message('b1', 'hello from bob'),
+    ann.message('a4', 'again two'),
+    bob.message('b1', 'hello from bob, twice'),
+    phone.message('p2', 'again from the phone'),
+  ];
+  if (store.engine === 'sqlite') await Promise.all(crowd.map(send));
+  else for (const message of crowd) await send(message);
+  await store.blockVisitor('shop', 'laptop');
+  await send(phone.message('p3', 'blocked on the other device'));
+  // The store trusts the owner it is given (the gateway decides it).
+  await send({ ...bob.message('b2', 'into the chat of the owner named'), owner: 'v:ann' });
+  const bobs = await store.latestConversation('shop', 'v:bob');
+  await store.closeConversation(bobs!.id, 'visitor');
+  await send(bob.message('b3', 'after the end'));
+  return answers;
+}
+
+async function compare(portable: Subject, fast: Subject) {
+  const expected = await story(portable);
+  const actual = await story(fast);
+  await Promise.all([portable.store.close(), fast.store.close()]);
+
+  // The story is not empty: messages stored, resends and blocked ones declined.
+  expect(expected.filter(Boolean)).toHaveLength(9);
+  expect(expected.filter((answer) => answer === undefined)).toHaveLength(5);
+  expect(sameIds(actual)).toEqual(sameIds(expected));
+
+  const rows = (await fast.rows()) as { messages: { conversation_id: string; seq: number }[] };
+  expect(sameIds(rows)).toEqual(sameIds(await portable.rows()));
+  expect(rows.messages).toHaveLength(9);
+  // Numbers without gaps within each conversation.
+  const seqs = new Map<string, number[]>();
+  for (const m of rows.messages) seqs.set(m.conversation_id, [...(seqs.get(m.conversation_id) ?? []), Number(m.seq)]);
+  for (const list of seqs.values()) expect(list.sort((a, b) => a - b)).toEqual(list.map((_, i) => i + 1));
+  return rows;
+}
+
+describe('the prepared SQLite append', () => {
+  it('answers and stores exactly what the portable path does', async () => {
+    const rows = (await compare(sqliteOn(false), sqliteOn(true))) as unknown as { indexed: unknown[] };
+    expect(rows.indexed.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the one-statement PostgreSQL append', () => {
+  const skip = postgresSkipReason();
+  if (skip) {
+    it.skip(`skipped: ${skip}`, () => {});
+    return;
+  }
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it('answers and stores exactly what the portable path does', async () => {
+    await compare(await postgresOn(false), await postgresOn(true));
+  });
+});

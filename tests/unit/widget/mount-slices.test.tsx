@@ -1,0 +1,139 @@
+/**
+ * Mounting after `load` comes in slices (src/widget/slices.ts): the models first, then
+ * the connection, then the look, then the first render, each in its own task. These
+ * tests hold every slice until told, so they check the order and that a visitor who
+ * reaches for the widget meanwhile gets all of it at once. They also check what the
+ * closed launcher never pays for: the request form's model and date formatting.
+ */
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { t } from '../../../src/i18n';
+import { messageOf } from '../../support/fixtures';
+import { mountWidget, type MountedWidget } from '../../support/widget';
+
+const loaded = vi.hoisted(() => ({ leadFormModel: 0 }));
+vi.mock('../../../src/widget/models/lead-form', async (importOriginal) => {
+  loaded.leadFormModel++;
+  return importOriginal();
+});
+
+let w: MountedWidget | undefined;
+const waiting: (() => void)[] = [];
+/** A slice waits until `step` lets it run. */
+const heldSlice = () => new Promise<void>((resolve) => waiting.push(resolve));
+/** Lets the next waiting slice run, and whatever it started settle. */
+const step = () =>
+  act(async () => {
+    expect(waiting.length).toBe(1);
+    waiting.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+
+beforeEach(() => {
+  localStorage.clear();
+  waiting.length = 0;
+});
+afterEach(() => {
+  w?.unmount();
+  w = undefined;
+  vi.restoreAllMocks();
+});
+
+describe('mounting in slices', () => {
+  it('waits a slice, then makes the models, then connects, then adopts the look, then renders the panel', async () => {
+    const ready = vi.fn();
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['on', 'ready', ready]] });
+    let mounted = false;
+    void w.mounted.then(() => (mounted = true));
+    expect(w.transport).toBeUndefined();
+    expect(ready).not.toHaveBeenCalled();
+
+    await step();
+    expect(ready).toHaveBeenCalledTimes(1);
+    expect(w.widget.panel.isOpen.value).toBe(false);
+    expect(w.transport.connects).toBe(0);
+    expect(w.$('.badge')).toBeNull();
+    expect(w.$('.panel')).toBeNull();
+
+    await step();
+    expect(w.transport.connects).toBe(1);
+    expect(w.$('.badge')).toBeNull();
+
+    await step();
+    expect(w.$('.badge')).not.toBeNull();
+    expect(w.launcher.getAttribute('aria-label')).toBe(t('launcher.open'));
+    expect(w.$('.panel')).toBeNull();
+    expect(mounted).toBe(false);
+
+    await step();
+    expect(w.$('.panel')?.hidden).toBe(true);
+    expect(waiting).toHaveLength(0);
+    expect(mounted).toBe(true);
+  });
+
+  it('runs what is left at once when the visitor opens the widget before the slices are through', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    await step();
+    w.command('toggle');
+    expect(w.$('.badge')).not.toBeNull();
+    expect(w.$('.panel')?.hidden).toBe(false);
+    expect(w.$('.composer textarea')).not.toBeNull();
+    // The connection comes before the view in this order, so it opened too.
+    expect(w.transport.connects).toBe(1);
+    // The slice that was waiting finds nothing left to do.
+    await step();
+    expect(waiting).toHaveLength(0);
+    expect(w.transport.connects).toBe(1);
+  });
+
+  it('shows the panel at once when a click on the launcher was queued before load, and connects right after', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['toggle']] });
+    expect(w.$('.panel')?.hidden).toBe(false);
+    expect(w.$('.composer textarea')).not.toBeNull();
+    expect(w.$('.badge')).not.toBeNull();
+    expect(w.transport.connects).toBe(0);
+    await step();
+    expect(w.transport.connects).toBe(1);
+    expect(waiting).toHaveLength(0);
+  });
+
+  it('makes the models for a call that needs no view, and leaves the rest to the slices', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    w.command('update', { name: 'Ann' });
+    expect(w.widget.panel.isOpen.value).toBe(false);
+    expect(w.transport.connects).toBe(0);
+    expect(w.$('.panel')).toBeNull();
+    await step();
+    expect(w.transport.connects).toBe(1);
+  });
+});
+
+describe('the closed launcher', () => {
+  it('neither loads the request form model nor formats a date, with a history; the open panel formats with one formatter', async () => {
+    const RealFormat = Intl.DateTimeFormat;
+    const formatter = vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (
+      this: unknown,
+      ...args: ConstructorParameters<typeof RealFormat>
+    ) {
+      return new RealFormat(...args);
+    } as unknown as typeof RealFormat);
+    const localeTime = vi.spyOn(Date.prototype, 'toLocaleTimeString');
+    const localeString = vi.spyOn(Date.prototype, 'toLocaleString');
+    w = mountWidget({}, { closed: true });
+    const messages = Array.from({ length: 30 }, (_, i) => messageOf(i + 1, i % 2 ? 'operator' : 'visitor', `m${i}`));
+    w.connect({ messages });
+    act(() => w!.transport.emit('availability', { online: true }));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(w.$('.panel')?.hidden).toBe(true);
+    expect(formatter).not.toHaveBeenCalled();
+    expect(localeTime).not.toHaveBeenCalled();
+    expect(localeString).not.toHaveBeenCalled();
+    expect(loaded.leadFormModel).toBe(0);
+
+    w.command('open');
+    expect(w.$$('.msg time').length).toBeGreaterThan(1);
+    expect(formatter).toHaveBeenCalledTimes(1);
+    expect(localeTime).not.toHaveBeenCalled();
+    expect(loaded.leadFormModel).toBe(0);
+  });
+});
