@@ -245,7 +245,8 @@ export interface VisitorSession {
   operator: OperatorProfile | null;
   /**
    * Changes after the change number the client said it had in the current conversation;
-   * without one, the recent conversations whole (earlier ones stay readable above).
+   * without one (or when there are too many), the newest page of the recent conversations,
+   * oldest first (see `hasOlder`).
    */
   messages: ChatMessage[];
   /** How far the operator has read the current conversation. */
@@ -256,6 +257,12 @@ export interface VisitorSession {
   blocked: boolean;
   /** Whether a verified identity token was accepted. */
   verified: boolean;
+  /**
+   * Present when `messages` is the newest page of history rather than the changes after
+   * the client's change number: the client replaces what it held with it, and true means
+   * older messages can be asked for with `history:page`. Older servers leave it out.
+   */
+  hasOlder?: boolean;
 }
 
 export interface ConversationSummary {

@@ -138,7 +138,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     connection: connection as ReadonlySignal<ConnectionState>,
     availability: availability as ReadonlySignal<Availability | null>,
     reconnectNow: () => transport.reconnectNow(),
-    /** The acked events of lazily loaded chunks (a fresh download URL, a transcript). */
+    /** The acked requests of the lazy chunks (a fresh download URL, a transcript, an older page of history). */
     ask: transport.request,
     /** Consent given: from now on the widget may store and send (context goes once, on connect). */
     giveConsent,

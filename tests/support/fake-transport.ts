@@ -31,7 +31,7 @@ export interface FakeTransport extends Transport {
   replyLead: (payload: LeadPayload) => Promise<LeadAck>;
   /** Answers the next sends; default: store and ack. */
   reply: (payload: SendMessagePayload) => Promise<SendMessageAck>;
-  /** Calls of `request` (upload grants, attachment URLs, transcripts), in order. */
+  /** Calls of `request` (upload grants, attachment URLs, transcripts, history pages), in order. */
   requests: { event: string; payload: unknown }[];
   /** Answers the next `request` calls; default: refused as invalid. */
   answer: (event: Parameters<Transport['request']>[0], payload: unknown) => Promise<unknown>;

@@ -621,6 +621,15 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           .limit(limit)
           .execute()) as MessageRow[]
       ).reverse(),
+    messagesBefore: async (conversationId, beforeSeq, limit) =>
+      (
+        (await messages(db)
+          .where('m.conversationId', '=', conversationId)
+          .where('m.seq', '<', beforeSeq)
+          .orderBy('m.seq', 'desc')
+          .limit(limit)
+          .execute()) as MessageRow[]
+      ).reverse(),
 
     ...leadMethods(db, writer, newId, now),
     ...attachmentMethods(db, writer, newId, now),

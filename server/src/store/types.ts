@@ -423,6 +423,8 @@ export interface Store {
   /** Messages inserted, edited or deleted after change `change`. */
   changesAfter(conversationId: string, change: number, limit: number): Promise<MessageRow[]>;
   lastMessages(conversationId: string, limit: number): Promise<MessageRow[]>;
+  /** The newest `limit` messages with a sequence number below `beforeSeq`, oldest first: one page of history. */
+  messagesBefore(conversationId: string, beforeSeq: number, limit: number): Promise<MessageRow[]>;
 
   /** Stores a request once per (site, visitor, clientId); a repeat returns the stored one. */
   insertLead(lead: NewLead): Promise<{ lead: Lead; duplicate: boolean }>;

@@ -23,6 +23,8 @@ const ar: Dictionary = {
   'queue.place': 'مكانك في الانتظار: {count}',
   'queue.wait': 'انتظار نحو {minutes} دقيقة',
   'log.newConversation': 'محادثة جديدة',
+  'log.loadingOlder': 'جارٍ تحميل الرسائل السابقة…',
+  'log.olderFailed': 'تعذّر تحميل الرسائل السابقة.',
   'message.you': 'أنت',
   'message.sending': 'جارٍ الإرسال…',
   'message.waiting': 'في انتظار الاتصال…',

@@ -19,6 +19,8 @@ const de: Dictionary = {
   'queue.place': 'Ihr Platz in der Warteschlange: {count}',
   'queue.wait': 'etwa {minutes} Min. Wartezeit',
   'log.newConversation': 'Neues Gespräch',
+  'log.loadingOlder': 'Frühere Nachrichten werden geladen…',
+  'log.olderFailed': 'Frühere Nachrichten konnten nicht geladen werden.',
   'message.you': 'Sie',
   'message.sending': 'Wird gesendet…',
   'message.waiting': 'Wartet auf Verbindung…',

@@ -2,6 +2,8 @@
 import type { PluralForms } from './en';
 
 const enViews = {
+  'log.loadingOlder': 'Loading earlier messages…',
+  'log.olderFailed': 'Earlier messages could not be loaded.',
   'teaser.dismiss': 'Dismiss',
   'end.button': 'End chat',
   'end.confirm': 'End this chat?',

@@ -20,6 +20,8 @@ const es: Dictionary = {
   'queue.place': 'Su lugar en la cola: {count}',
   'queue.wait': 'espera de unos {minutes} min',
   'log.newConversation': 'Nueva conversación',
+  'log.loadingOlder': 'Cargando mensajes anteriores…',
+  'log.olderFailed': 'No se pudieron cargar los mensajes anteriores.',
   'message.you': 'Tú',
   'message.sending': 'Enviando…',
   'message.waiting': 'Esperando conexión…',

@@ -20,6 +20,8 @@ const fr: Dictionary = {
   'queue.place': 'Votre place dans la file : {count}',
   'queue.wait': 'environ {minutes} min d’attente',
   'log.newConversation': 'Nouvelle conversation',
+  'log.loadingOlder': 'Chargement des messages précédents…',
+  'log.olderFailed': 'Impossible de charger les messages précédents.',
   'message.you': 'Vous',
   'message.sending': 'Envoi…',
   'message.waiting': 'En attente de connexion…',

@@ -20,6 +20,8 @@ const he: Dictionary = {
   'queue.place': 'מקומך בתור: {count}',
   'queue.wait': 'המתנה של כ-{minutes} דק׳',
   'log.newConversation': 'שיחה חדשה',
+  'log.loadingOlder': 'טוען הודעות קודמות…',
+  'log.olderFailed': 'לא ניתן היה לטעון הודעות קודמות.',
   'message.you': 'את/ה',
   'message.sending': 'שולח…',
   'message.waiting': 'ממתין לחיבור…',

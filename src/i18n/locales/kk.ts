@@ -19,6 +19,8 @@ const kk: Dictionary = {
   'queue.place': 'Кезектегі орныңыз: {count}',
   'queue.wait': 'шамамен {minutes} мин күту',
   'log.newConversation': 'Жаңа диалог',
+  'log.loadingOlder': 'Бұрынғы хабарламалар жүктелуде…',
+  'log.olderFailed': 'Бұрынғы хабарламаларды жүктеу мүмкін болмады.',
   'message.you': 'Сіз',
   'message.sending': 'Жіберілуде…',
   'message.waiting': 'Байланыс күтілуде…',

@@ -21,6 +21,8 @@ const pl: Dictionary = {
   'queue.place': 'Twoje miejsce w kolejce: {count}',
   'queue.wait': 'około {minutes} min czekania',
   'log.newConversation': 'Nowa rozmowa',
+  'log.loadingOlder': 'Wczytywanie wcześniejszych wiadomości…',
+  'log.olderFailed': 'Nie udało się wczytać wcześniejszych wiadomości.',
   'message.you': 'Ty',
   'message.sending': 'Wysyłanie…',
   'message.waiting': 'Oczekiwanie na połączenie…',

@@ -20,6 +20,8 @@ const pt: Dictionary = {
   'queue.place': 'Seu lugar na fila: {count}',
   'queue.wait': 'cerca de {minutes} min de espera',
   'log.newConversation': 'Nova conversa',
+  'log.loadingOlder': 'Carregando mensagens anteriores…',
+  'log.olderFailed': 'Não foi possível carregar as mensagens anteriores.',
   'message.you': 'Você',
   'message.sending': 'Enviando…',
   'message.waiting': 'Aguardando conexão…',

@@ -21,6 +21,8 @@ const ru: Dictionary = {
   'queue.place': 'Ваше место в очереди: {count}',
   'queue.wait': 'ожидание около {minutes} мин',
   'log.newConversation': 'Новый диалог',
+  'log.loadingOlder': 'Загружаем более ранние сообщения…',
+  'log.olderFailed': 'Не удалось загрузить более ранние сообщения.',
   'message.you': 'Вы',
   'message.sending': 'Отправляется…',
   'message.waiting': 'Ожидает подключения…',

@@ -19,6 +19,8 @@ const tr: Dictionary = {
   'queue.place': 'Sıradaki yeriniz: {count}',
   'queue.wait': 'yaklaşık {minutes} dk bekleme',
   'log.newConversation': 'Yeni sohbet',
+  'log.loadingOlder': 'Önceki mesajlar yükleniyor…',
+  'log.olderFailed': 'Önceki mesajlar yüklenemedi.',
   'message.you': 'Siz',
   'message.sending': 'Gönderiliyor…',
   'message.waiting': 'Bağlantı bekleniyor…',

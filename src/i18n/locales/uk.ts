@@ -21,6 +21,8 @@ const uk: Dictionary = {
   'queue.place': 'Ваше місце в черзі: {count}',
   'queue.wait': 'очікування близько {minutes} хв',
   'log.newConversation': 'Новий діалог',
+  'log.loadingOlder': 'Завантажуємо попередні повідомлення…',
+  'log.olderFailed': 'Не вдалося завантажити попередні повідомлення.',
   'message.you': 'Ви',
   'message.sending': 'Надсилається…',
   'message.waiting': 'Очікує на з’єднання…',
