@@ -6,7 +6,10 @@
  * module where the bundle's source map knows it). A tool for finding a long task's
  * cause, not a figure to compare: page-impact.ts measures, this explains.
  *
- *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor]
+ *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor] [click]
+ *
+ * With `click`, the widget is not loaded at idle time; the profile covers a click on the
+ * launcher (the cold click) until the composer is usable, and prints that time.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ import { buildFloor } from './floor/build';
 
 const rate = Number(process.argv[2] ?? 4);
 const variant = process.argv[3] ?? 'confab';
+const coldClick = process.argv[4] === 'click';
 const AFTER_LOAD_MS = 5000;
 const LONG_MS = 50;
 
@@ -61,14 +65,25 @@ const page = await context.newPage();
 await page.addInitScript({
   content: `window.__long = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });`,
 });
+await page.addInitScript({ content: readFileSync(new URL('./support/in-page.js', import.meta.url), 'utf8') });
+if (coldClick) await page.addInitScript({ content: 'window.requestIdleCallback = () => 0;' });
 const cdp = await context.newCDPSession(page);
 if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 await page.goto('about:blank');
-await cdp.send('Profiler.start');
-await page.goto(url, { waitUntil: 'load' });
-await page.waitForTimeout(AFTER_LOAD_MS);
+if (coldClick) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(1000);
+  await cdp.send('Profiler.start');
+  const ms = (await page.evaluate('window.__bench.clickToComposer(15000)')) as number;
+  console.log(`cold click → composer usable: ${ms.toFixed(0)} ms`);
+  await page.waitForTimeout(1000);
+} else {
+  await cdp.send('Profiler.start');
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(AFTER_LOAD_MS);
+}
 const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
 const { long, load } = (await page.evaluate(
   `({ long: window.__long, load: performance.getEntriesByType('navigation')[0].loadEventStart })`,

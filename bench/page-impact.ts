@@ -328,7 +328,7 @@ async function returningVisitors() {
   const confabNew = returning.findIndex((r) => r.variant === 'confab' && r.messages === 0);
   const heapOfNewVisitor = median(returningSamples[confabNew]!.map((s) => s.heapMb));
   printTable(
-    `returning visitor at ${RETURNING_RATE}× CPU (the server replays up to 500 of the stored messages); the panel closed, then opened`,
+    `returning visitor at ${RETURNING_RATE}× CPU (the session brings the newest 50 messages, older pages come on scroll-up); the panel closed, then opened`,
     [
       'variant',
       'heap +MB vs page',

@@ -16,7 +16,7 @@ import { LinkedText } from './linked-text';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 import { formatDateTime, formatDay, formatTime, withDaySeparators } from './time';
-import { askToClose, askToDelete, transferOpen } from './ui-state';
+import { askToClose, askToDelete, closeRefusal, transferOpen } from './ui-state';
 
 function MessageItem({
   s,
@@ -129,6 +129,8 @@ export function Chat({ s }: { s: OperatorSession }) {
   // An operator who has gone (no console) does not keep the chat: a reply takes it over.
   const holderGone = holder !== null && holder !== me && holderMember?.status === 'offline';
   const mayWrite = holder === null || holder === me || holderGone;
+  // Ending is the holder's alone, even when they are gone (a reply takes the chat over first).
+  const mayEnd = holder === null || holder === me;
   const transfer = conversation.transfer?.toOperatorId === me ? conversation.transfer : undefined;
   const transferFrom = transfer && s.team.value.find((m) => m.id === transfer.fromOperatorId)?.name;
   const now = Date.now();
@@ -161,15 +163,24 @@ export function Chat({ s }: { s: OperatorSession }) {
                 Transfer
               </button>
             )}
-            <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">
-              End chat
-            </button>
-            <button type="button" class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">
-              Spam
-            </button>
+            {mayEnd && (
+              <>
+                <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">
+                  End chat
+                </button>
+                <button type="button" class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">
+                  Spam
+                </button>
+              </>
+            )}
           </span>
         )}
       </header>
+      {closeRefusal.value?.conversationId === conversation.id && (
+        <p class="transfer-note" role="alert">
+          {closeRefusal.value.text}
+        </p>
+      )}
       {holderGone && conversation.status === 'open' && (
         <p class="transfer-note">{holderName} is offline: your reply takes this chat over.</p>
       )}

@@ -107,7 +107,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const histories = signal<ReadonlyMap<string, { conversations: ReadonlySet<string>; leads: ReadonlySet<string> }>>(
     new Map(),
   );
-  /** Conversations whose spam block was undone in this session. */
+  /** Conversations whose spam block was undone while this console was open (here or in a colleague's). */
   const unbanned = signal<ReadonlySet<string>>(new Set());
 
   const myId = computed(() => me.value?.id);
@@ -247,6 +247,9 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       online.value = next;
     },
     'canned:updated': (lists) => canned.replace(lists),
+    'conversation:unbanned': ({ conversationId }) => {
+      unbanned.value = new Set([...unbanned.value, conversationId]);
+    },
     // A colleague passed me a chat: a chime (the chat shows their comment from its summary).
     'conversation:transferred'(note) {
       if (note.toOperatorId !== myId.value) return;
@@ -545,11 +548,17 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     context,
     replyingTo,
     markRead,
-    async closeSelected(spam = false) {
-      if (selectedId.value)
-        await socket
+    /** Ends the open chat (as spam, too). Returns why it was refused (a colleague has it), or null. */
+    async closeSelected(spam = false): Promise<string | null> {
+      if (!selectedId.value) return null;
+      try {
+        const result = await socket
           .timeout(LIMITS.ackTimeoutMs)
           .emitWithAck('conversation:close', { conversationId: selectedId.value, spam });
+        return result.ok ? null : result.error.message;
+      } catch {
+        return 'The server did not answer; try again.';
+      }
     },
     async edit(messageId: string, text: string) {
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:edit', { messageId, text });

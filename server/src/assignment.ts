@@ -5,7 +5,14 @@
  * the queue. Every change of hands is a conditional update in the store, so two operators
  * acting at once (on any node) cannot both win.
  */
-import { fail, newId, type AckError, type ConversationSummary, type OperatorStatus } from '../../src/protocol';
+import {
+  fail,
+  newId,
+  type AckError,
+  type ConversationSummary,
+  type OperatorStatus,
+  type SystemLine,
+} from '../../src/protocol';
 import { operatorsFor, takesNewChats } from './availability';
 import { publishConversation, rooms, toSummary, type ServerContext } from './context';
 import { appendMessage, broadcastMessage } from './conversations';
@@ -29,6 +36,23 @@ export function heldByColleague(site: SiteConfig, conversation: ConversationRow,
   const holder = site.operators.find((op) => op.id === conversation.operatorId);
   return fail('conflict', `${holder?.name ?? 'A colleague'} is answering this chat`);
 }
+
+/** The refusal for ending a chat a colleague has, or null when this operator may end it. */
+export function endedOnlyByHolder(site: SiteConfig, conversation: ConversationRow, operator: OperatorConfig) {
+  if (conversation.operatorId === null || conversation.operatorId === operator.id) return null;
+  const holder = site.operators.find((op) => op.id === conversation.operatorId)?.name ?? 'A colleague';
+  return fail('conflict', `${holder} is answering this chat: only ${holder} can end it`);
+}
+
+/** The lines a change of hands writes: English text, and the code the widget translates. */
+const transferLine = (from: string, to: string) => ({
+  text: `${from} passed the chat to ${to}.`,
+  system: { code: 'transfer', params: { from, to } } satisfies SystemLine,
+});
+const answeringLine = (name: string) => ({
+  text: `${name} will answer you.`,
+  system: { code: 'answering', params: { name } } satisfies SystemLine,
+});
 
 export interface TransferRequest {
   conversationId: string;
@@ -87,25 +111,29 @@ export async function transferConversation(
     return fail('conflict', 'the chat changed hands or ended meanwhile: look again');
   }
 
-  const line = conversation.operatorId ? `${from.name} passed the chat to ${to.name}.` : `${to.name} will answer you.`;
   const { message } = await appendMessage(ctx, conversation, {
     sender: `o:${from.id}`,
     clientId: newId(),
     author: 'system',
     operatorId: null,
-    text: line,
+    ...(conversation.operatorId ? transferLine(from.name, to.name) : answeringLine(to.name)),
   });
   broadcastMessage(ctx, conversation, message);
   ctx.visitors
     .to(rooms.owner(site.id, conversation.owner))
     .emit('operator:assigned', publicProfile(to, ctx.publicUrl, site));
-  const summary = toSummary((await ctx.store.getConversationListRow(conversation.id))!);
-  ctx.operators.to(rooms.operators(site.id)).emit('conversation:transferred', {
-    conversationId: conversation.id,
-    ...summary.transfer!,
-  });
+  const row = (await ctx.store.getConversationListRow(conversation.id))!;
+  const parties = [to.id, from.id];
+  const note = (viewer?: string) => ({ conversationId: conversation.id, ...toSummary(row, viewer).transfer! });
+  // Every console learns who has the chat now; only the receiving operator (and the one
+  // who wrote it) reads the comment.
+  ctx.operators
+    .to(rooms.operators(site.id))
+    .except(parties.map((id) => rooms.operator(site.id, id)))
+    .emit('conversation:transferred', note());
+  for (const id of parties) ctx.operators.to(rooms.operator(site.id, id)).emit('conversation:transferred', note(id));
   publishConversation(ctx, conversation.id);
-  return { ok: true, conversation: summary };
+  return { ok: true, conversation: toSummary(row, from.id) };
 }
 
 /**
@@ -127,7 +155,7 @@ export async function takeOverFromAbsent(
     clientId: newId(),
     author: 'system',
     operatorId: null,
-    text: `${operator.name} will answer you.`,
+    ...answeringLine(operator.name),
   });
   broadcastMessage(ctx, conversation, message);
   ctx.visitors

@@ -40,8 +40,10 @@ export function availabilityFor(
   now: Date = new Date(),
 ): Availability {
   if (!isOpen(site.hours, now)) return { online: false, reason: 'hours' };
-  const someone = operatorsFor(site, group).some((op) => takesNewChats(presence.status(site.id, op.id)));
-  return someone ? { online: true } : { online: false, reason: 'nobody' };
+  const statuses = operatorsFor(site, group).map((op) => presence.status(site.id, op.id));
+  if (statuses.some(takesNewChats)) return { online: true };
+  // Someone is at work answering other chats: the visitor is told so, not "no one is here".
+  return { online: false, reason: statuses.includes('busy') ? 'busy' : 'nobody' };
 }
 
 export const sameAvailability = (a: Availability | undefined, b: Availability) =>

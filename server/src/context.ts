@@ -12,6 +12,7 @@ import type {
   ServerToVisitor,
   TeamMember,
   VisitorToServer,
+  SystemLine,
 } from '../../src/protocol';
 import type { Metrics } from './metrics';
 import type { Presence } from './presence';
@@ -101,6 +102,7 @@ export function toChatMessage(ctx: ServerContext, site: string, row: MessageRow)
     ...(row.deletedAt ? { deleted: true } : {}),
     createdAt: row.createdAt,
     ...(row.attachments && ctx.uploads ? { attachments: ctx.uploads.attachmentsOf(row) } : {}),
+    ...(row.system ? { system: JSON.parse(row.system) as SystemLine } : {}),
   };
 }
 
@@ -114,7 +116,18 @@ export function toRating(row: ConversationRow): Rating | null {
   };
 }
 
-export function toSummary(row: ConversationListRow): ConversationSummary {
+/** The transfer comment, for the two operators of the hand-over; '' for anyone else. */
+function commentFor(row: ConversationListRow, viewer: string | undefined): string {
+  const party = viewer !== undefined && (viewer === row.operatorId || viewer === row.transferFrom);
+  return party ? (row.transferComment ?? '') : '';
+}
+
+/**
+ * A conversation as one operator's console sees it. The transfer comment is between the
+ * operator who passed the chat on and the one who received it: `viewer` is the operator
+ * it is written for, and every other console (or none named) gets the hand-over without it.
+ */
+export function toSummary(row: ConversationListRow, viewer?: string): ConversationSummary {
   return {
     id: row.id,
     visitorId: row.visitorId,
@@ -132,7 +145,7 @@ export function toSummary(row: ConversationListRow): ConversationSummary {
           transfer: {
             fromOperatorId: row.transferFrom,
             toOperatorId: row.operatorId,
-            comment: row.transferComment ?? '',
+            comment: commentFor(row, viewer),
             at: row.transferAt,
           },
         }
@@ -165,8 +178,14 @@ export function publishConversation(ctx: ServerContext, conversationId: string):
     unpublished.delete(ctx);
     ctx.store.getConversationListRows([...ids]).then(
       (rows) => {
-        for (const row of rows)
-          ctx.operators.to(rooms.operators(row.site)).emit('conversation:updated', toSummary(row));
+        for (const row of rows) {
+          const parties = row.transferComment ? [row.operatorId, row.transferFrom].filter((id) => id !== null) : [];
+          // The comment of a hand-over reaches the consoles of its two operators only.
+          const partyRooms = parties.map((id) => rooms.operator(row.site, id));
+          ctx.operators.to(rooms.operators(row.site)).except(partyRooms).emit('conversation:updated', toSummary(row));
+          for (const id of parties)
+            ctx.operators.to(rooms.operator(row.site, id)).emit('conversation:updated', toSummary(row, id));
+        }
       },
       (error: unknown) => ctx.log(`conversation update not published: ${String(error)}`),
     );

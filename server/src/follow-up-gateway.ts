@@ -4,7 +4,7 @@
  */
 import { fail } from '../../src/protocol';
 import type { ServerContext } from './context';
-import { emailTranscript, operatorNames } from './follow-up';
+import { emailTranscript, fileLinks, operatorNames } from './follow-up';
 import { check } from './payloads';
 import { buildTranscript } from './transcript';
 import type { VisitorSocket } from './visitor-session';
@@ -37,6 +37,7 @@ export function attachFollowUpHandlers(ctx: ServerContext, socket: VisitorSocket
         messages,
         operatorName: operatorNames(site),
         visitorLabel: 'You',
+        files: fileLinks(ctx),
       };
       ack({ ok: true, transcript: buildTranscript(source, checked.value.format) });
     });

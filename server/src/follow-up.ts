@@ -13,7 +13,7 @@ import { fail, isEmail, type Ack } from '../../src/protocol';
 import { rooms, type ServerContext } from './context';
 import type { Mailer } from './mail';
 import type { SiteConfig } from './sites';
-import type { ConversationRow, OutgoingEmail } from './store';
+import type { ConversationRow, MessageRow, OutgoingEmail } from './store';
 import { buildTranscript } from './transcript';
 
 /** How long a missed reply waits for the visitor to come back before it is mailed. */
@@ -22,6 +22,12 @@ export const MISSED_REPLY_DELAY_MS = 120_000;
 export interface FollowUp {
   mailer: Mailer | undefined;
   missedReplyDelayMs: number;
+}
+
+/** A message's files as transcript links: the name, and a signed download URL (valid for an hour). */
+export function fileLinks(ctx: ServerContext) {
+  return (message: MessageRow) =>
+    ctx.uploads?.attachmentsOf(message)?.map((file) => ({ name: file.name, url: file.url })) ?? [];
 }
 
 export function operatorNames(site: SiteConfig) {
@@ -36,6 +42,7 @@ async function transcriptOf(ctx: ServerContext, site: SiteConfig, conversation: 
     messages,
     operatorName: operatorNames(site),
     visitorLabel: 'You',
+    files: fileLinks(ctx),
   };
   return { text: buildTranscript(source, 'text'), html: buildTranscript(source, 'html') };
 }

@@ -2,7 +2,7 @@
  * E-mail through an outbox, like webhooks: a mail is written to `email_outbox` first (one
  * per dedupe key), then sent over SMTP with nodemailer; a failed send is retried with
  * growing delays across restarts, by whichever server claims the row, and given up after
- * the last retry. Off (nothing queued, transcripts by e-mail refused) without SMTP_URL.
+ * the last retry (the outbox's worker: outbox.ts). Off (nothing queued, transcripts by e-mail refused) without SMTP_URL.
  *
  * Nothing a visitor typed reaches a header: the subject is made from the site's name,
  * the recipient passed the shared e-mail rule (no spaces or line breaks) before it was
@@ -10,6 +10,7 @@
  * of escaped text); nodemailer is told not to read files or URLs for them.
  */
 import { createTransport } from 'nodemailer';
+import { createOutboxWorker } from './outbox';
 import type { OutgoingEmail, Store } from './store';
 import { WEBHOOK_RETRY_DELAYS_MS } from './webhook';
 
@@ -43,97 +44,45 @@ export function createMailer({
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
   } as never);
-  const leaseMs = timeoutMs * 3;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  const inFlight = new Set<Promise<void>>();
-  let closed = false;
-  let draining = false;
-  let again = false;
-  /** Settles when the drain in progress has handed every claimed mail to `inFlight`. */
-  let drained: Promise<void> = Promise.resolve();
-
-  async function send(email: OutgoingEmail): Promise<void> {
-    if (!(await stillWanted(email)))
-      return store.finishEmail(email.id, { status: 'skipped', error: 'no longer needed' });
-    try {
-      await transport.sendMail({
-        from,
-        to: email.toAddress,
-        subject: email.subject,
-        text: email.text,
-        ...(email.html ? { html: email.html } : {}),
-        messageId: `<${email.id}@confab>`,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      });
-      await store.finishEmail(email.id, { status: 'sent' });
-    } catch (error) {
-      const reason = (error as { code?: string }).code ?? 'send failed';
-      const delay = retryDelaysMs[email.attempts - 1];
-      if (delay === undefined) {
-        log(`e-mail ${email.kind} for ${email.site}: gave up after ${email.attempts} attempts (${reason})`);
-        return store.finishEmail(email.id, { status: 'failed', error: reason });
+  const worker = createOutboxWorker<OutgoingEmail>({
+    name: 'e-mail',
+    log,
+    claim: (leaseMs, limit) => store.claimEmails(leaseMs, limit),
+    attempt: async (email) => {
+      if (!(await stillWanted(email))) return { skipped: 'no longer needed' };
+      try {
+        await transport.sendMail({
+          from,
+          to: email.toAddress,
+          subject: email.subject,
+          text: email.text,
+          ...(email.html ? { html: email.html } : {}),
+          messageId: `<${email.id}@confab>`,
+          disableFileAccess: true,
+          disableUrlAccess: true,
+        });
+        return { done: true };
+      } catch (error) {
+        return { error: (error as { code?: string }).code ?? 'send failed' };
       }
-      log(
-        `e-mail ${email.kind} for ${email.site}: attempt ${email.attempts} failed (${reason}); retrying in ${delay} ms`,
-      );
-      await store.finishEmail(email.id, { status: 'pending', error: reason, retryAt: Date.now() + delay });
-      later(delay);
-    }
-  }
-
-  function later(ms: number) {
-    if (closed) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      void drain();
-    }, ms);
-    timers.add(timer);
-  }
-
-  async function drain(): Promise<void> {
-    if (closed || !isLeader()) return;
-    if (draining) {
-      again = true;
-      return;
-    }
-    draining = true;
-    let handedOver!: () => void;
-    drained = new Promise((resolve) => (handedOver = resolve));
-    try {
-      do {
-        again = false;
-        for (const email of await store.claimEmails(leaseMs, 20)) {
-          const work = send(email).catch((error: unknown) => log(`e-mail outbox: ${String(error)}`));
-          inFlight.add(work);
-          void work.finally(() => inFlight.delete(work));
-        }
-      } while (again && !closed);
-    } catch (error) {
-      if (!closed) log(`e-mail outbox: ${String(error)}`);
-    } finally {
-      draining = false;
-      handedOver();
-    }
-  }
-
-  const poll = setInterval(() => void drain(), pollMs);
-  poll.unref();
-  void drain();
+    },
+    finish: (email, outcome) => store.finishEmail(email.id, outcome.status === 'done' ? { status: 'sent' } : outcome),
+    describe: (email) => `e-mail ${email.kind} for ${email.site}`,
+    retryDelaysMs,
+    leaseMs: timeoutMs * 3,
+    batch: 20,
+    pollMs,
+    isLeader,
+  });
 
   return {
     /** Looks at the outbox now (a mail was just queued). */
-    nudge: () => void drain(),
+    nudge: worker.nudge,
     /** A mail due later (a missed reply's grace period) is sent by the poll or this timer. */
-    nudgeAt: (ms: number) => later(ms),
+    nudgeAt: worker.nudgeAt,
+    /** Waits for the mails claimed (outbox.ts), then lets go of the SMTP connection. */
     async close(): Promise<void> {
-      closed = true;
-      clearInterval(poll);
-      timers.forEach(clearTimeout);
-      // A claim that committed just before closing must still be attempted and answered;
-      // left half-done, its lease would hold the mail back for leaseMs after a restart.
-      await drained;
-      await Promise.allSettled([...inFlight]);
+      await worker.close();
       transport.close();
     },
   };

@@ -22,7 +22,7 @@ import {
   type ServerToOperator,
 } from '../../src/protocol';
 import { publishConversation, rooms, team, toChatMessage, toSummary, type ServerContext } from './context';
-import { heldByColleague, releaseConversations } from './assignment';
+import { endedOnlyByHolder, heldByColleague, releaseConversations } from './assignment';
 import { personalReplies, sharedReplies } from './canned';
 import { closeConversation, pickUp } from './conversations';
 import type { MessageService } from './messages';
@@ -135,7 +135,7 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
           ]);
           ack({
             ok: true,
-            conversation: toSummary(summary!),
+            conversation: toSummary(summary!, operator.id),
             messages: history.map((m) => toChatMessage(ctx, site.id, m)),
             context,
           });
@@ -175,7 +175,10 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
           await pickUp(ctx, site, conversation, operator);
           refreshOnline(ctx, site.id, owner);
           publishConversation(ctx, conversation.id);
-          ack({ ok: true, conversation: toSummary((await store.getConversationListRow(conversation.id))!) });
+          ack({
+            ok: true,
+            conversation: toSummary((await store.getConversationListRow(conversation.id))!, operator.id),
+          });
         },
         ack,
         internal('conversation'),
@@ -254,8 +257,12 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         async () => {
           const row = await ownConversation(payload);
           if (!row) return ack(fail('not_found', 'no such conversation'));
+          // Only the operator who has the chat ends it (the site has no admin role); a chat
+          // nobody has taken yet may be ended by anyone, e.g. as spam.
+          const held = endedOnlyByHolder(site, row, operator);
+          if (held) return ack(held);
           await closeConversation(ctx, row, spam ? 'spam' : 'operator');
-          ack({ ok: true, conversation: toSummary((await store.getConversationListRow(row.id))!) });
+          ack({ ok: true, conversation: toSummary((await store.getConversationListRow(row.id))!, operator.id) });
         },
         ack,
         internal('close'),
@@ -372,7 +379,7 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         operator: publicProfile(operator, ctx.publicUrl, site),
         status: ctx.presence.chosen(site.id, operator.id),
         team: team(ctx, site),
-        conversations: conversations.map(toSummary),
+        conversations: conversations.map((row) => toSummary(row, operator.id)),
         leads,
         online,
         cannedReplies,

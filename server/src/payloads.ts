@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { CANNED_LIMITS } from './canned';
+import { HISTORY_LIMITS } from './history';
 import { LEAD_STATUSES, OPERATOR_STATUSES, isId, type Checked, type ErrorCode } from '../../src/protocol';
 
 const RATING_COMMENT_MAX = 1000;
@@ -31,6 +32,27 @@ export const ratingPayload = v.object({
 export const readMark = v.object({
   conversationId: id('conversationId'),
   seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+const PAGE_LIMIT = `limit must be a whole number from 1 to ${HISTORY_LIMITS.pageMax}`;
+/** `history:page`: the messages before the client's oldest, at most HISTORY_LIMITS.pageMax. */
+export const historyPageRequest = v.object({
+  conversationId: id('conversationId'),
+  beforeSeq: v.pipe(
+    v.number('beforeSeq must be a sequence number'),
+    v.integer(),
+    v.minValue(1),
+    v.maxValue(2 ** 31 - 1),
+  ),
+  limit: v.optional(
+    v.pipe(
+      v.number(PAGE_LIMIT),
+      v.integer(PAGE_LIMIT),
+      v.minValue(1, PAGE_LIMIT),
+      v.maxValue(HISTORY_LIMITS.pageMax, PAGE_LIMIT),
+    ),
+    HISTORY_LIMITS.page,
+  ),
 });
 
 export const visitorRef = v.object({ visitorId: id('visitorId') });

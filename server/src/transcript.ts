@@ -16,6 +16,8 @@ export interface TranscriptSource {
   visitorLabel: string;
   /** Times are written in UTC with the offset, so the file reads the same anywhere. */
   timeZone?: string;
+  /** A message's files as links (signed download URLs, valid for an hour); none when uploads are off. */
+  files?: (message: MessageRow) => { name: string; url: string }[];
 }
 
 const escapeHtml = (text: string) =>
@@ -44,6 +46,7 @@ function lines(source: TranscriptSource) {
           : 'Confab',
     when: stamp(m.createdAt, timeZone),
     text: m.deletedAt ? '(message deleted)' : m.text,
+    files: m.deletedAt ? [] : (source.files?.(m) ?? []),
   }));
 }
 
@@ -53,13 +56,20 @@ export function buildTranscript(source: TranscriptSource, format: TranscriptForm
   const day = new Date(source.conversation.createdAt).toISOString().slice(0, 10);
   const entries = lines(source);
   if (format === 'text') {
-    const body = [title, '', ...entries.map((e) => `[${e.when}] ${e.who}:\n${e.text}\n`)].join('\n');
+    const fileLines = (files: { name: string; url: string }[]) => files.map((f) => `[file] ${f.name}: ${f.url}\n`);
+    const body = [
+      title,
+      '',
+      ...entries.map((e) => `[${e.when}] ${e.who}:\n${e.text}\n${fileLines(e.files).join('')}`),
+    ].join('\n');
     return { filename: `chat-${day}.txt`, mime: 'text/plain; charset=utf-8', body };
   }
   const items = entries
     .map(
       (e) =>
-        `<li><p class="meta">${escapeHtml(e.who)} · <time>${escapeHtml(e.when)}</time></p><p class="text">${escapeHtml(e.text)}</p></li>`,
+        `<li><p class="meta">${escapeHtml(e.who)} · <time>${escapeHtml(e.when)}</time></p><p class="text">${escapeHtml(e.text)}</p>${e.files
+          .map((f) => `<p class="file"><a href="${escapeHtml(f.url)}" rel="noreferrer">${escapeHtml(f.name)}</a></p>`)
+          .join('')}</li>`,
     )
     .join('\n');
   const body = `<!doctype html>

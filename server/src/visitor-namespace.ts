@@ -15,13 +15,14 @@ import {
 } from '../../src/protocol';
 import { availabilityFor, groupForUrl, sameAvailability } from './availability';
 import { nextOpening } from './hours';
-import { rooms, type ServerContext } from './context';
+import { rooms, toChatMessage, type ServerContext } from './context';
 import { closeConversation, publishRating } from './conversations';
 import { attachFollowUpHandlers } from './follow-up-gateway';
 import { rememberTypedEmail } from './follow-up';
 import { createLeadHandler } from './lead-handler';
 import type { MessageService } from './messages';
-import { check, ratingPayload, readMark } from './payloads';
+import { HISTORY_LIMITS, historyPage } from './history';
+import { check, historyPageRequest, ratingPayload, readMark } from './payloads';
 import type { SiteConfig } from './sites';
 import type { ConversationRow } from './store';
 import {
@@ -41,6 +42,7 @@ type AckFn<T> = (res: T) => void;
 export function attachVisitorNamespace(ctx: ServerContext, messages: MessageService): void {
   const submitLead = createLeadHandler(ctx);
   const { store } = ctx;
+  const historyLimiter = ctx.rateLimiters('history', HISTORY_LIMITS.burst, HISTORY_LIMITS.perSecond);
 
   ctx.visitors.use(identifyVisitor(ctx));
   answerOnlineRequests(ctx);
@@ -145,6 +147,26 @@ export function attachVisitorNamespace(ctx: ServerContext, messages: MessageServ
           ack(ctx.uploads ? await ctx.uploads.renew(uploader, payload) : fail('not_found', 'no such attachment')),
         ack,
         fail('internal', 'no link could be made; try again'),
+      );
+    });
+
+    // Older history as the visitor scrolls up: only the owner's own recent conversations.
+    socket.on('history:page', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const checked = check(historyPageRequest, payload);
+      if (!checked.ok) return ack(checked);
+      guard(
+        'history page',
+        async () => {
+          if (!(await historyLimiter.take(`${site.id}:${visitorId}`)))
+            return ack(fail('rate_limited', 'too many history requests; wait a moment'));
+          const { limit, ...cursor } = checked.value;
+          const page = await historyPage(store, site.id, owner, cursor, limit);
+          if (!page) return ack(fail('not_found', 'no such conversation'));
+          ack({ ok: true, messages: page.rows.map((row) => toChatMessage(ctx, site.id, row)), hasMore: page.hasMore });
+        },
+        ack,
+        fail('internal', 'the history could not be read; try again'),
       );
     });
 

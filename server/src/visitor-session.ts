@@ -19,6 +19,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { groupForUrl } from './availability';
+import { historyPage } from './history';
 import { findOperator, toChatMessage, toRating, type ServerContext } from './context';
 import { verifyIdentity, type VerifiedUser } from './identity';
 import { cleanIp, regionFromTimeZone } from './region';
@@ -40,9 +41,6 @@ export interface VisitorData {
 }
 
 export type VisitorSocket = Socket<VisitorToServer, ServerToVisitor, Record<string, never>, VisitorData>;
-
-/** Conversations a fresh connection is shown, newest last: earlier ones stay readable. */
-const RECENT_CONVERSATIONS = 5;
 
 function originAllowed(site: SiteConfig, origin: string | undefined, publicUrl: string): boolean {
   // Browsers send Origin on every cross-origin request; without one the request is
@@ -107,7 +105,7 @@ export async function openSession(ctx: ServerContext, socket: VisitorSocket): Pr
 
 /**
  * The session as seen from a client that holds `from.lastChange` of `from.conversationId`:
- * the changes after it, or the recent conversations whole. Also what another tab sharing
+ * the changes after it, or the newest page of history. Also what another tab sharing
  * this connection asks for (`session:resume`), with its own change number.
  */
 export async function sessionAfter(
@@ -120,22 +118,20 @@ export async function sessionAfter(
   const latest = await store.latestConversation(site.id, owner);
   const { lastChange } = from;
   const resumes = latest && from.conversationId === latest.id && typeof lastChange === 'number' && lastChange >= 0;
-  const rows = resumes
-    ? await store.changesAfter(latest.id, lastChange, LIMITS.historyReplay)
-    : (
-        await Promise.all(
-          (
-            await store.recentConversations(site.id, owner, RECENT_CONVERSATIONS)
-          ).map((c) => store.lastMessages(c.id, LIMITS.historyReplay)),
-        )
-      )
-        .flat()
-        .slice(-LIMITS.historyReplay);
+  const changes = resumes ? await store.changesAfter(latest.id, lastChange, LIMITS.historyReplay) : [];
+  // A long gap (as many changes as one replay holds) starts over from the newest page:
+  // the client replaces its copy instead of holding a hole it cannot see.
+  const page = resumes && changes.length < LIMITS.historyReplay ? null : await historyPage(store, site.id, owner, null);
+  const rows = page ? page.rows : changes;
   const operator = latest && findOperator(ctx, site.id, latest.operatorId);
   const typicalReplyMs = await ctx.waitingLine?.typicalReplyMs(site.id);
   const rating = latest?.status === 'closed' ? toRating(latest) : null;
   return {
-    site: { ...publicSiteInfo(site), ...(typicalReplyMs ? { typicalReplyMs } : {}) },
+    site: {
+      ...publicSiteInfo(site),
+      ...(typicalReplyMs ? { typicalReplyMs } : {}),
+      ...(ctx.followUp?.mailer ? { transcriptByEmail: true as const } : {}),
+    },
     conversationId: latest?.id ?? null,
     status: latest?.status ?? null,
     closeReason: latest?.closeReason ?? null,
@@ -145,5 +141,6 @@ export async function sessionAfter(
     rating: rating && (rating.state === 'pending' || rating.state === 'draft') ? rating : null,
     blocked: await store.isBlocked(site.id, owner, visitorId),
     verified: user !== null,
+    ...(page ? { hasOlder: page.hasMore } : {}),
   };
 }

@@ -50,9 +50,10 @@ export function createWaitingLine(ctx: ServerContext): WaitingLine {
     if (!site) return;
     const [waiting, { pickup }] = await Promise.all([ctx.store.waitingConversations(siteId), siteStats(siteId)]);
     const open = isOpen(site.hours, new Date());
-    const available = open
-      ? site.operators.filter((op) => ctx.presence.status(siteId, op.id) === 'available').length
-      : 0;
+    const statuses = open ? site.operators.map((op) => ctx.presence.status(siteId, op.id)) : [];
+    const available = statuses.filter((status) => status === 'available').length;
+    // Nobody available but someone at work on other chats: the line waits for them to free up.
+    const busy = available === 0 && statuses.includes('busy');
     const last = told.get(siteId) ?? new Map<string, string>();
     const now = new Map<string, string>();
     waiting.forEach((conversation, index) => {
@@ -60,8 +61,9 @@ export function createWaitingLine(ctx: ServerContext): WaitingLine {
         conversationId: conversation.id,
         position: index + 1,
         expectedWaitMs: expectedWait(pickup, index + 1, available),
+        ...(busy ? { busy: true as const } : {}),
       };
-      const key = `${state.position}/${state.expectedWaitMs}`;
+      const key = `${state.position}/${state.expectedWaitMs}/${busy}`;
       now.set(conversation.id, key);
       if (last.get(conversation.id) === key && !force.has(conversation.owner)) return;
       ctx.visitors.to(rooms.owner(siteId, conversation.owner)).emit('queue', state);

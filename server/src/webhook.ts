@@ -1,8 +1,7 @@
 /**
  * Site webhooks, through an outbox in the store: an event is written first, then posted;
- * a failed post is retried with growing delays, across restarts (the row stays due), by
- * whichever server claims it first; after the last retry it is given up and stays
- * visible as failed. Each post is signed:
+ * a failed post is retried with growing delays, across restarts, and given up after the
+ * last retry, visible as failed (the outbox's worker: outbox.ts). Each post is signed:
  *
  *   Confab-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(webhookSecret, "<t>.<body>")>
  *   Confab-Delivery: <delivery id, the same on every retry of one event>
@@ -11,6 +10,7 @@
  * an old `t`, and may drop a delivery id it has seen (see the README's "Webhooks").
  */
 import { createHmac } from 'node:crypto';
+import { createOutboxWorker } from './outbox';
 import type { Store, WebhookDelivery } from './store';
 
 /** Default waits before each retry: about 16 hours in all, then the event is given up. */
@@ -45,13 +45,6 @@ export function createWebhookSender({
   pollMs = 5_000,
   isLeader = () => true,
 }: WebhookOptions) {
-  const leaseMs = timeoutMs + 5_000;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  const inFlight = new Set<Promise<void>>();
-  let closed = false;
-  let draining = false;
-  let again = false;
-
   /** The error of one attempt, or null when the receiver took it (2xx). */
   async function post(delivery: WebhookDelivery): Promise<string | null> {
     const secret = secretFor(delivery.site);
@@ -74,76 +67,47 @@ export function createWebhookSender({
     }
   }
 
-  async function deliver(delivery: WebhookDelivery): Promise<void> {
-    const error = await post(delivery);
-    if (!error) return store.finishWebhook(delivery.id, { status: 'delivered' });
-    const delay = retryDelaysMs[delivery.attempts - 1];
-    if (delay === undefined) {
-      log(`webhook ${delivery.type} for ${delivery.site}: gave up after ${delivery.attempts} attempts (${error})`);
-      return store.finishWebhook(delivery.id, { status: 'failed', error });
-    }
-    log(
-      `webhook ${delivery.type} for ${delivery.site}: attempt ${delivery.attempts} failed (${error}); retrying in ${delay} ms`,
-    );
-    await store.finishWebhook(delivery.id, { status: 'pending', error, retryAt: Date.now() + delay });
-    later(delay);
-  }
-
-  function later(ms: number) {
-    if (closed) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      void drain();
-    }, ms);
-    timers.add(timer);
-  }
-
-  /** Claims what is due and posts it; runs once at a time, and again if asked meanwhile. */
-  async function drain(): Promise<void> {
-    if (closed || !isLeader()) return;
-    if (draining) {
-      again = true;
-      return;
-    }
-    draining = true;
-    try {
-      do {
-        again = false;
-        for (const delivery of await store.claimWebhooks(leaseMs, 50)) {
-          const work = deliver(delivery).catch((error: unknown) => log(`webhook outbox: ${String(error)}`));
-          inFlight.add(work);
-          void work.finally(() => inFlight.delete(work));
-        }
-      } while (again && !closed);
-    } catch (error) {
-      if (!closed) log(`webhook outbox: ${String(error)}`);
-    } finally {
-      draining = false;
-    }
-  }
-
-  const poll = setInterval(() => void drain(), pollMs);
-  poll.unref();
-  // Deliveries left by an earlier run (or another server) that are due now.
-  void drain();
+  const worker = createOutboxWorker<WebhookDelivery>({
+    name: 'webhook',
+    log,
+    claim: (leaseMs, limit) => store.claimWebhooks(leaseMs, limit),
+    attempt: async (delivery) => {
+      const error = await post(delivery);
+      return error ? { error } : { done: true };
+    },
+    // A webhook is never skipped: every outcome but delivered and a retry is a failure.
+    finish: (delivery, outcome) =>
+      store.finishWebhook(
+        delivery.id,
+        outcome.status === 'done'
+          ? { status: 'delivered' }
+          : outcome.status === 'pending'
+            ? outcome
+            : { status: 'failed', error: outcome.error },
+      ),
+    describe: (delivery) => `webhook ${delivery.type} for ${delivery.site}`,
+    retryDelaysMs,
+    leaseMs: timeoutMs + 5_000,
+    batch: 50,
+    pollMs,
+    isLeader,
+  });
 
   return {
     /** Writes the event to the outbox (resolves once it is stored) and posts it soon after. */
     async send(url: string, event: { type: string; site: string; [key: string]: unknown }): Promise<void> {
       try {
         await store.enqueueWebhook({ site: event.site, url, type: event.type, body: JSON.stringify(event) });
-        void drain();
+        worker.nudge();
       } catch (error) {
         log(`webhook ${event.type} for ${event.site} not stored: ${String(error)}`);
       }
     },
-    /** Stops retrying here (due rows stay for the next start) and waits for posts in flight. */
-    async close(): Promise<void> {
-      closed = true;
-      clearInterval(poll);
-      timers.forEach(clearTimeout);
-      await Promise.allSettled([...inFlight]);
-    },
+    /**
+     * Stops retrying here (due rows stay for the next start) and waits for the posts
+     * claimed, including those of a drain that had just claimed them (outbox.ts).
+     */
+    close: () => worker.close(),
   };
 }
 

@@ -13,8 +13,8 @@ import {
   type OperatorToServer,
   type ServerToOperator,
 } from '../../src/protocol';
-import { publishConversation, toSummary, type ServerContext } from './context';
-import { operatorNames } from './follow-up';
+import { publishConversation, rooms, toSummary, type ServerContext } from './context';
+import { fileLinks, operatorNames } from './follow-up';
 import { check } from './payloads';
 import type { OperatorConfig, SiteConfig } from './sites';
 import { buildTranscript } from './transcript';
@@ -30,9 +30,10 @@ type OperatorSocket = Socket<
 /** How many earlier conversations (and requests) the console is given for one visitor. */
 const HISTORY_LIMIT = 50;
 
-export async function summaries(ctx: ServerContext, ids: string[]): Promise<ConversationSummary[]> {
+/** The conversations as `viewer`'s console sees them (see toSummary). */
+export async function summaries(ctx: ServerContext, ids: string[], viewer: string): Promise<ConversationSummary[]> {
   const rows = await Promise.all(ids.map((id) => ctx.store.getConversationListRow(id)));
-  return rows.flatMap((row) => (row ? [toSummary(row)] : []));
+  return rows.flatMap((row) => (row ? [toSummary(row, viewer)] : []));
 }
 
 export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket): void {
@@ -50,7 +51,7 @@ export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket)
     if (!checked.ok) return ack(checked);
     guard('search', ack, async () => {
       const { ids, next } = await store.searchConversations(site().id, checked.value);
-      ack({ ok: true, conversations: await summaries(ctx, ids), next });
+      ack({ ok: true, conversations: await summaries(ctx, ids, socket.data.operator.id), next });
     });
   });
 
@@ -64,7 +65,7 @@ export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket)
       const leads = await Promise.all(found.leadIds.map((id) => store.getLead(id)));
       ack({
         ok: true,
-        conversations: await summaries(ctx, found.conversationIds),
+        conversations: await summaries(ctx, found.conversationIds, socket.data.operator.id),
         leads: leads.flatMap((lead): Lead[] => {
           if (!lead) return [];
           const { site: _site, ...rest } = lead;
@@ -82,8 +83,13 @@ export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket)
       const row = await store.getConversation(checked.value.conversationId);
       if (row?.site !== site().id) return ack(fail('not_found', 'no such conversation'));
       await store.unblockOwner(row.site, row.owner, row.visitorId);
+      // Every console of the site (this operator's other devices too) stops offering the undo.
+      ctx.operators.to(rooms.operators(row.site)).emit('conversation:unbanned', { conversationId: row.id });
       publishConversation(ctx, row.id);
-      ack({ ok: true, conversation: toSummary((await store.getConversationListRow(row.id))!) });
+      ack({
+        ok: true,
+        conversation: toSummary((await store.getConversationListRow(row.id))!, socket.data.operator.id),
+      });
     });
   });
 
@@ -101,6 +107,7 @@ export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket)
         messages,
         operatorName: operatorNames(site()),
         visitorLabel: 'Visitor',
+        files: fileLinks(ctx),
       };
       ack({ ok: true, transcript: buildTranscript(source, checked.value.format) });
     });

@@ -123,6 +123,21 @@ export interface LeadPayload {
 
 export type LeadAck = Ack<{ leadId: string }>;
 
+/** Asks for the messages just before the oldest the client holds (its conversation and sequence number). */
+export interface HistoryPagePayload {
+  conversationId: string;
+  beforeSeq: number;
+  /** At most 100; 50 when left out (the server's page size, as in the session). */
+  limit?: number;
+}
+
+/**
+ * Oldest first; when the conversation has no more before `beforeSeq`, the page goes on
+ * into the visitor's earlier conversations. `hasMore`: there are older still.
+ * Errors: invalid, not_found (not the visitor's conversation), rate_limited.
+ */
+export type HistoryPageAck = Ack<{ messages: ChatMessage[]; hasMore: boolean }>;
+
 export interface VisitorToServer {
   'message:send': (payload: SendMessagePayload, ack: (res: SendMessageAck) => void) => void;
   typing: (payload: { typing: boolean }) => void;
@@ -160,6 +175,8 @@ export interface VisitorToServer {
    * availability this connection was last told.
    */
   'session:resume': (payload: SessionResumePayload, ack: (res: SessionResumeAck) => void) => void;
+  /** An older page of the visitor's own history (scrolling up in the widget). */
+  'history:page': (payload: HistoryPagePayload, ack: (res: HistoryPageAck) => void) => void;
 }
 
 export interface SessionResumePayload {
@@ -351,4 +368,6 @@ export interface ServerToOperator {
   /** The visitor moved to another page. */
   'visitor:page': (visitor: OnlineVisitor) => void;
   'visitor:offline': (payload: { visitorId: string }) => void;
+  /** A colleague undid Spam: the visitor of this conversation may chat again. */
+  'conversation:unbanned': (payload: { conversationId: string }) => void;
 }

@@ -6,6 +6,18 @@ import type { LeadErrors, LeadFormConfig } from './lead.js';
 
 export type Author = 'visitor' | 'operator' | 'system';
 
+/**
+ * What a server-written line says, as a code and its parameters, so the widget can say it
+ * in the visitor's language (`system.<code>` in src/i18n); `ChatMessage.text` has it in
+ * English for anyone who does not know the code.
+ * - `transfer`: `{from}` passed the chat to `{to}`;
+ * - `answering`: `{name}` will answer you (a chat taken over, or passed on before anyone had it).
+ */
+export interface SystemLine {
+  code: 'transfer' | 'answering';
+  params: Record<string, string>;
+}
+
 export interface OperatorProfile {
   id: string;
   name: string;
@@ -43,6 +55,8 @@ export interface ChatMessage {
   createdAt: number;
   /** Files, images and voice messages sent with the message. */
   attachments?: Attachment[];
+  /** On a server-written line (author `system`): what it says, for the widget to translate. */
+  system?: SystemLine;
 }
 
 /** image only for sniffed raster images (png, jpeg, gif, webp); voice for audio. */
@@ -118,6 +132,8 @@ export interface SiteInfo {
   typicalReplyMs?: number;
   /** Uploads this site accepts; null when they are off. Optional: older servers leave it out. */
   uploads?: UploadSettings | null;
+  /** The server can e-mail a transcript (it has SMTP); absent when it cannot. */
+  transcriptByEmail?: true;
 }
 
 /**
@@ -142,7 +158,11 @@ export const CHOOSABLE_STATUSES: readonly OperatorStatus[] = ['available', 'busy
 /** Whether a visitor on a given page can reach someone now, and if not, why not. */
 export interface Availability {
   online: boolean;
-  reason?: 'hours' | 'nobody';
+  /**
+   * Why nobody can take a new chat: closed (`hours`), every operator who answers this page
+   * is busy with other chats (`busy`: status busy), or nobody is there (`nobody`).
+   */
+  reason?: 'hours' | 'nobody' | 'busy';
   /** With reason `hours`: when the site opens next (epoch ms, from its business hours); absent when it never does. */
   opensAt?: number;
 }
@@ -156,6 +176,11 @@ export interface QueueState {
   conversationId: string;
   position: number;
   expectedWaitMs: number | null;
+  /**
+   * Nobody is available to take a chat from the line because every operator at work is
+   * busy with other chats (the expected wait is then null: nobody can say when one frees up).
+   */
+  busy?: true;
 }
 
 /** One page of the operators' server-side search, newest activity first. */
@@ -220,7 +245,8 @@ export interface VisitorSession {
   operator: OperatorProfile | null;
   /**
    * Changes after the change number the client said it had in the current conversation;
-   * without one, the recent conversations whole (earlier ones stay readable above).
+   * without one (or when there are too many), the newest page of the recent conversations,
+   * oldest first (see `hasOlder`).
    */
   messages: ChatMessage[];
   /** How far the operator has read the current conversation. */
@@ -231,6 +257,12 @@ export interface VisitorSession {
   blocked: boolean;
   /** Whether a verified identity token was accepted. */
   verified: boolean;
+  /**
+   * Present when `messages` is the newest page of history rather than the changes after
+   * the client's change number: the client replaces what it held with it, and true means
+   * older messages can be asked for with `history:page`. Older servers leave it out.
+   */
+  hasOlder?: boolean;
 }
 
 export interface ConversationSummary {

@@ -13,6 +13,7 @@
 import { effect, type ReadonlySignal } from '@preact/signals';
 import type { ChatMessage } from '../protocol';
 import type { WidgetConfig } from '../loader/config';
+import { wanted } from './attention-settings';
 import type { ConversationModel } from './models/conversation';
 
 const ALTERNATE_MS = 1500;
@@ -20,10 +21,6 @@ const ALTERNATE_MS = 1500;
 const NOTIFICATION_TEXT = 200;
 
 let quiet: (() => void) | undefined;
-
-/** An optional way to get attention: the page's "on" or "off" wins, otherwise the site's setting. */
-export const wanted = (page: string | undefined, site: boolean | undefined): boolean =>
-  page === 'on' || (page !== 'off' && site === true);
 
 /**
  * Gets attention for `message`, each way as the site and the page set it: the title

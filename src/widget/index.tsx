@@ -44,6 +44,7 @@ const UPDATABLE = [
 const LISTENING = ['on', 'off'];
 /** Commands that need the look and the view in place: what is left of mounting runs first. */
 const NEEDS_VIEW = ['open', 'toggle', 'theme', 'destroy'];
+const OPENING = ['open', 'toggle'];
 
 /** The instance's models ride along for tests, which drive and inspect them. */
 export const mount = (({
@@ -145,7 +146,12 @@ export const mount = (({
       emitter,
     };
     // Listeners queued before load hear `ready`; every other queued call comes after it.
-    const replay = (calls: Command[]) => calls.forEach(([name, ...args]) => command(name, args));
+    // A queued open or toggle only sets the model here: the slices that follow at once
+    // (see `waiting`) render the panel open, in one render instead of closed, then open.
+    const replay = (calls: Command[]) =>
+      calls.forEach(([name, ...args]) =>
+        OPENING.includes(name) ? runCommand(target, name, args) : command(name, args),
+      );
     replay(queued.filter(([name]) => LISTENING.includes(name)));
     emitter.emit('ready', undefined);
     replay(queued.filter(([name]) => !LISTENING.includes(name)));
@@ -174,6 +180,7 @@ export const mount = (({
   // A click on the launcher before load (the cold click): the visitor is waiting for the
   // composer, so the view comes at once and the connection in the slice after it.
   const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
+
   const opening = () => connect();
   const order = waiting ? [models, looks, firstRender, opening] : [models, opening, looks, firstRender];
   const viewReady = order.indexOf(firstRender) + 1;

@@ -54,6 +54,8 @@ export function join(port: TabsPort, leading = false): void {
     cleanups.push(() => target.removeEventListener(type, handler));
   };
   let role: 'leader' | 'follower' | 'stopped' = 'follower';
+  /** The leader's listeners that pass server events on: not this tab's own. */
+  const forwarders = new Set<unknown>();
   let stopRelay: (() => void) | undefined;
 
   // Leading ----------------------------------------------------------------------------
@@ -102,7 +104,10 @@ export function join(port: TabsPort, leading = false): void {
     const forwards = [...port.events]
       .filter((event) => event !== 'session')
       .map((event) => [event, (payload: unknown) => post({ event, payload })] as const);
-    forwards.forEach(([event, forward]) => socket.on(event as 'typing', forward));
+    forwards.forEach(([event, forward]) => {
+      forwarders.add(forward);
+      socket.on(event as 'typing', forward);
+    });
     socket.on('connect', announce);
     socket.on('disconnect', announce);
     socket.on('connect_error', announce);
@@ -110,6 +115,7 @@ export function join(port: TabsPort, leading = false): void {
     stopRelay = () => {
       clearInterval(heartbeat);
       forwards.forEach(([event, forward]) => socket.off(event as 'typing', forward));
+      forwarders.clear();
       socket.off('connect', announce);
       socket.off('disconnect', announce);
       socket.off('connect_error', announce);
@@ -193,9 +199,11 @@ export function join(port: TabsPort, leading = false): void {
     connect: () => post({ reconnect: true }),
     disconnect: () => {},
   };
-  /** Listeners of this tab get what the leader's socket got. */
+  /** This tab's own listeners get what the leader's socket got. */
   const dispatch = (event: string, payload: unknown) =>
-    (socket.listeners(event as 'session') as ((payload: unknown) => void)[]).forEach((handler) => handler(payload));
+    (socket.listeners(event as 'session') as ((payload: unknown) => void)[])
+      .filter((handler) => !forwarders.has(handler))
+      .forEach((handler) => handler(payload));
   /** Catches up by this tab's own change number, through the leader. */
   const resume = () => {
     const { conversationId = null, lastChange = 0 } = port.auth();

@@ -21,8 +21,8 @@ import {
   type VisitorToServer,
 } from '../protocol';
 
-/** Visitor events answered with an ack that only lazily loaded code asks (files). */
-type Asked = 'upload:grant' | 'attachment:url';
+/** Visitor events answered with an ack that go through `request` (files, transcripts, older history). */
+type Asked = 'upload:grant' | 'attachment:url' | 'transcript:get' | 'transcript:email' | 'history:page';
 type AckedEvent = Asked | 'message:send' | 'lead:submit' | 'conversation:end' | 'rating:submit' | 'rating:dismiss';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -79,7 +79,7 @@ export interface Transport {
   send(payload: SendMessagePayload): Promise<SendMessageAck>;
   /** Same contract as `send`, for a request from the offline form. */
   submitLead(payload: LeadPayload): Promise<LeadAck>;
-  /** Same contract as `send`, for the acked events of attachments. */
+  /** Same contract as `send`, for the acked events of attachments and older history. */
   request<E extends Asked>(
     event: E,
     payload: Parameters<VisitorToServer[E]>[0],

@@ -138,7 +138,7 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     connection: connection as ReadonlySignal<ConnectionState>,
     availability: availability as ReadonlySignal<Availability | null>,
     reconnectNow: () => transport.reconnectNow(),
-    /** The acked attachment events (a fresh download URL), for the attachment chunks. */
+    /** The acked requests of the lazy chunks (a fresh download URL, a transcript, an older page of history). */
     ask: transport.request,
     /** Consent given: from now on the widget may store and send (context goes once, on connect). */
     giveConsent,

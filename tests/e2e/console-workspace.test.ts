@@ -298,7 +298,7 @@ describeInBrowser('the operator console as a workspace', () => {
     await console.locator('.chat header button', { hasText: 'End chat' }).click();
     await console.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
     await widget(visitor.page).locator('.star').first().waitFor();
-    await widget(visitor.page).locator('.rating button.link').click();
+    await widget(visitor.page).locator('.rating button.link', { hasText: 'No, thanks' }).click();
 
     // The visitor comes back with a new question: the console shows the earlier chat above it.
     await visitorSays(visitor.page, 'A second question');

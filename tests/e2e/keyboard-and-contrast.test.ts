@@ -96,7 +96,7 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     expect(colours[0]).toBe(colours[1]);
 
     // End chat from the keyboard: Enter, Enter keeps chatting; Escape withdraws the question only.
-    const endChat = widget(page).locator('.end-bar .link');
+    const endChat = widget(page).locator('.end-bar .link', { hasText: 'End chat' });
     await endChat.focus();
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await focused(page)).text).toBe('Keep chatting');

@@ -5,7 +5,7 @@
  * although the SMTP server was down for a while and the Confab server restarted.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { LEAD_MIN_FILL_MS, newId } from '../../src/protocol';
 import { freePort } from '../support/engines';
 import {
@@ -16,35 +16,7 @@ import {
   visitorSend,
   type Harness,
 } from '../support/server';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A local SMTP receiver keeping every message it accepts. */
-function smtpReceiver(port: number, inbox: Received[]) {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  return new Promise<SMTPServer>((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
-const closeReceiver = (server: SMTPServer) => new Promise<void>((resolve) => server.close(() => resolve()));
+import { closeReceiver, header, smtpReceiver, type Received } from '../support/smtp-receiver';
 
 /** Waits until `check` holds, or fails after `ms`. */
 async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
@@ -54,9 +26,6 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-
-const header = (raw: string, name: string) =>
-  new RegExp(`^${name}: (.*)$`, 'im').exec(raw.split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' '))?.[1];
 
 let harness: Harness;
 let smtpPort: number;

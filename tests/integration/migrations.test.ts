@@ -79,3 +79,42 @@ describe('upgrading the store', () => {
     db.close();
   });
 });
+
+describe('search on SQLite', () => {
+  const search = (store: ReturnType<typeof openSqliteStore>, text: string) =>
+    store.searchConversations('shop', { text }).then((found) => found.ids);
+
+  it('finds messages written before the upgrade, and keeps finding them after VACUUM renumbers rows', async () => {
+    const dir = firstReleaseData();
+    let store = openSqliteStore(dir, newId);
+    // Indexed by the upgrade: messages from before it are found.
+    expect(await search(store, 'hello')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    const later = await store.appendMessage({
+      conversationId: 'conv-aaaaaaaaaaaaaaaaaa',
+      sender: 'o:anna',
+      clientId: newId(),
+      author: 'operator',
+      operatorId: 'anna',
+      text: 'your parcel ships tomorrow',
+    });
+    await store.close();
+
+    // VACUUM may renumber the rows of a table without an INTEGER PRIMARY KEY (messages has a
+    // TEXT key); this SQLite keeps them, so the test also renumbers them as VACUUM may.
+    const db = new Database(join(dir, 'confab.sqlite'));
+    db.exec('UPDATE messages SET rowid = rowid + 1000; VACUUM;');
+    expect(db.prepare('SELECT min(rowid) AS low FROM messages').get()).toEqual({ low: 1001 });
+    db.close();
+
+    store = openSqliteStore(dir, newId);
+    expect(await search(store, 'hello')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    expect(await search(store, 'parcel tomorrow')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    // Edits and deletes still reach the index under the message's own key.
+    await store.editMessage(later.message.id, 'your order ships on Monday');
+    expect(await search(store, 'parcel')).toEqual([]);
+    expect(await search(store, 'monday')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    await store.deleteMessage(later.message.id);
+    expect(await search(store, 'monday')).toEqual([]);
+    await store.close();
+  });
+});

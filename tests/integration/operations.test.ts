@@ -98,7 +98,7 @@ describe('health, readiness and metrics', () => {
   it('/readyz says no once the store fails', async () => {
     const broken = await startHarness();
     try {
-      broken.server.store.close();
+      await broken.server.store.close();
       const ready = await fetch(`${broken.server.url}/readyz`);
       expect([ready.status, await ready.json()]).toEqual([503, { status: 'store unreachable' }]);
       expect((await fetch(`${broken.server.url}/healthz`)).status).toBe(200);

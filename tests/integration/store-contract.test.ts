@@ -372,6 +372,28 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect((await store.getConversation(c.id))!.lastChange).toBe(5);
     });
 
+    it('reads history a page at a time, before a sequence number, with edits and deletes as they are now', async () => {
+      const c = await conversation();
+      const other = await conversation();
+      await send(other.id, 'not this conversation');
+      const sent = [];
+      for (let i = 1; i <= 7; i++) sent.push(await send(c.id, `m${i}`));
+      await store.editMessage(sent[1]!.message.id, 'm2, edited');
+      await store.deleteMessage(sent[2]!.message.id);
+      const page = (before: number, limit: number) =>
+        store.messagesBefore(c.id, before, limit).then((rows) => rows.map((m) => m.seq));
+      expect(await page(8, 3)).toEqual([5, 6, 7]);
+      expect(await page(5, 3)).toEqual([2, 3, 4]);
+      expect(await page(2, 3)).toEqual([1]);
+      expect(await page(1, 3)).toEqual([]);
+      expect(await page(2 ** 31 - 1, 100)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      const [two, three] = await store.messagesBefore(c.id, 4, 2);
+      expect(two).toMatchObject({ seq: 2, text: 'm2, edited', changeSeq: 8 });
+      expect(three).toMatchObject({ seq: 3, text: '', changeSeq: 9 });
+      expect(three!.deletedAt).not.toBeNull();
+      expect(await store.messagesBefore('no-such-conversation', 10, 10)).toEqual([]);
+    });
+
     it('numbers concurrent senders on several connections without gaps or repeats, and stores each resend once', async () => {
       const c = await conversation();
       const others = [await db.open(now), await db.open(now)];

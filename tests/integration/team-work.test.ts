@@ -251,9 +251,17 @@ describe('transfer', () => {
   it('passes a chat to an available colleague with a comment; the visitor is told, the sender loses the pen', async () => {
     const anna = (await operator('anna')).socket;
     const max = (await operator('max')).socket;
+    const bea = (await operator('bea')).socket;
     const chat = await openChat();
     await send(anna, chat.conversationId, 'Let me find out.');
     const line = until<ChatMessage>(chat.socket as never, 'message:new', (m) => m.author === 'system');
+    // A colleague outside the hand-over learns who has the chat, never the comment.
+    const beaNote = nextEvent<TransferNote & { conversationId: string }>(bea, 'conversation:transferred');
+    const beaUpdate = until<ConversationSummary>(
+      bea,
+      'conversation:updated',
+      (c) => c.id === chat.conversationId && c.operatorId === 'max',
+    );
     const assigned = nextEvent<OperatorProfile>(chat.socket, 'operator:assigned');
     const note = nextEvent<TransferNote & { conversationId: string }>(max, 'conversation:transferred');
     const result = await anna.timeout(3000).emitWithAck('conversation:transfer', {
@@ -268,7 +276,12 @@ describe('transfer', () => {
         transfer: { fromOperatorId: 'anna', toOperatorId: 'max', comment: 'Wants a bulk discount; order #12' },
       },
     });
-    expect((await line).text).toBe('Anna passed the chat to Max.');
+    const said = await line;
+    expect(said.text).toBe('Anna passed the chat to Max.');
+    // The widget says it in the visitor's language from the code.
+    expect(said.system).toEqual({ code: 'transfer', params: { from: 'Anna', to: 'Max' } });
+    expect(await beaNote).toMatchObject({ toOperatorId: 'max', fromOperatorId: 'anna', comment: '' });
+    expect((await beaUpdate).transfer).toMatchObject({ toOperatorId: 'max', comment: '' });
     expect(await assigned).toEqual({ id: 'max', name: 'Max' });
     expect(await note).toMatchObject({
       conversationId: chat.conversationId,
@@ -285,6 +298,30 @@ describe('transfer', () => {
         .timeout(3000)
         .emitWithAck('conversation:transfer', { conversationId: chat.conversationId, toOperatorId: 'bea' }),
     ).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('lets only the operator who has the chat end it; a colleague is told who', async () => {
+    const anna = (await operator('anna')).socket;
+    const max = (await operator('max')).socket;
+    const chat = await openChat();
+    await send(anna, chat.conversationId, 'Anna here');
+    for (const spam of [false, true]) {
+      expect(
+        await max.timeout(3000).emitWithAck('conversation:close', { conversationId: chat.conversationId, spam }),
+      ).toEqual({
+        ok: false,
+        error: { code: 'conflict', message: 'Anna is answering this chat: only Anna can end it' },
+      });
+    }
+    expect((await harness.server.store.getConversation(chat.conversationId))!.status).toBe('open');
+    expect(
+      await anna.timeout(3000).emitWithAck('conversation:close', { conversationId: chat.conversationId }),
+    ).toMatchObject({ ok: true, conversation: { status: 'closed', closeReason: 'operator' } });
+    // A chat nobody has taken yet may be ended by anyone (e.g. as spam).
+    const waiting = await openChat();
+    expect(
+      await max.timeout(3000).emitWithAck('conversation:close', { conversationId: waiting.conversationId, spam: true }),
+    ).toMatchObject({ ok: true, conversation: { status: 'closed', closeReason: 'spam' } });
   });
 
   it('is refused to a colleague who is not available, saying why, and to a group with nobody free', async () => {
@@ -349,7 +386,8 @@ describe('statuses', () => {
       const offline = nextEvent<Availability>(v.socket, 'availability');
       const team = until<TeamMember[]>(anna, 'team:updated', (t) => t.find((m) => m.id === 'anna')?.status === status);
       expect(await setStatus(anna, status)).toEqual({ ok: true, status });
-      expect(await offline).toEqual({ online: false, reason: 'nobody' });
+      // Busy (answering other chats) is told as such; the others as nobody there.
+      expect(await offline).toEqual({ online: false, reason: status === 'busy' ? 'busy' : 'nobody' });
       await team;
       const online = nextEvent<Availability>(v.socket, 'availability');
       await setStatus(anna, 'available');

@@ -477,6 +477,20 @@ describe('attachments on messages', () => {
     sockets.track(back.socket);
     const history = back.session.messages.find((m) => m.id === first.message.id);
     expect(history?.attachments?.map((a) => a.name)).toEqual(['dot.png', 'terms.pdf']);
+
+    // The transcript lists them as links (signed, working), in text and in HTML.
+    const text = await socket
+      .timeout(5000)
+      .emitWithAck('transcript:get', { conversationId: first.message.conversationId, format: 'text' });
+    if (!text.ok) throw new Error(text.error.message);
+    const links = [...text.transcript.body.matchAll(/^\[file\] (.+): (https?:\/\/\S+)$/gm)].map((m) => [m[1], m[2]]);
+    expect(links.map(([name]) => name)).toEqual(['dot.png', 'terms.pdf']);
+    expect((await fetch(links[1]![1]!)).status).toBe(200);
+    const html = await op
+      .timeout(5000)
+      .emitWithAck('transcript:get', { conversationId: first.message.conversationId, format: 'html' });
+    if (!html.ok) throw new Error(html.error.message);
+    expect(html.transcript.body).toMatch(/<a href="https?:\/\/[^"]+" rel="noreferrer">terms\.pdf<\/a>/);
   });
 
   it('keeps one visitor from another visitor’s files', async () => {

@@ -31,10 +31,10 @@ export interface FakeTransport extends Transport {
   replyLead: (payload: LeadPayload) => Promise<LeadAck>;
   /** Answers the next sends; default: store and ack. */
   reply: (payload: SendMessagePayload) => Promise<SendMessageAck>;
-  /** Calls of `request` (upload grants, attachment URLs), in order. */
+  /** Calls of `request` (upload grants, attachment URLs, transcripts, history pages), in order. */
   requests: { event: string; payload: unknown }[];
   /** Answers the next `request` calls; default: refused as invalid. */
-  answer: (event: 'upload:grant' | 'attachment:url', payload: unknown) => Promise<unknown>;
+  answer: (event: Parameters<Transport['request']>[0], payload: unknown) => Promise<unknown>;
   /** Plays a server event. */
   emit<E extends keyof ServerToVisitor>(event: E, ...args: Parameters<ServerToVisitor[E]>): void;
   setConnected(connected: boolean): void;

@@ -163,6 +163,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         'm.deletedAt',
         'm.createdAt',
         'm.attachments',
+        'm.system',
       ]);
   const messageById = prepare<{ id: string }, unknown>((q, s) => messages(q).where('m.id', '=', s.id));
   const message = (q: Db, id: string) => messageById.first(q, { id }) as Promise<MessageRow | undefined>;
@@ -187,9 +188,10 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       .where('id', '=', s.id)
       .returning(['lastSeq', 'lastChange']),
   );
-  type NewMessageRow = Omit<Insertable<Database['messages']>, 'editedAt' | 'deletedAt' | 'attachments'> & {
+  type NewMessageRow = Omit<Insertable<Database['messages']>, 'editedAt' | 'deletedAt' | 'attachments' | 'system'> & {
     replyTo: string | null;
     attachments: string | null;
+    system: string | null;
   };
   const insertMessage = prepare<Required<NewMessageRow>, unknown>((q, s) =>
     q.insertInto('messages').values({
@@ -205,6 +207,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       replyTo: s.replyTo,
       createdAt: s.createdAt,
       attachments: s.attachments,
+      system: s.system,
     }),
   );
   /**
@@ -527,6 +530,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           replyTo: input.replyTo ?? null,
           createdAt,
           attachments,
+          system: input.system ? JSON.stringify(input.system) : null,
         };
         await insertMessage.run(trx, { ...row, sender: input.sender });
         // The stored row is known; only a quoted message needs reading.
@@ -567,6 +571,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           replyTo: null,
           createdAt,
           attachments: null, // files take the careful path
+          system: null,
         };
         await insertMessage.run(trx, { ...row, sender: input.sender });
         const message: MessageRow = {
@@ -612,6 +617,15 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       (
         (await messages(db)
           .where('m.conversationId', '=', conversationId)
+          .orderBy('m.seq', 'desc')
+          .limit(limit)
+          .execute()) as MessageRow[]
+      ).reverse(),
+    messagesBefore: async (conversationId, beforeSeq, limit) =>
+      (
+        (await messages(db)
+          .where('m.conversationId', '=', conversationId)
+          .where('m.seq', '<', beforeSeq)
           .orderBy('m.seq', 'desc')
           .limit(limit)
           .execute()) as MessageRow[]

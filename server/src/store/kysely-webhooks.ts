@@ -1,4 +1,5 @@
-/** The webhook outbox part of the store, on either engine. */
+/** The webhook outbox part of the store, on either engine (claims and finishes: kysely-outbox.ts). */
+import { outboxMethods } from './kysely-outbox';
 import type { Store, WebhookDelivery } from './types';
 import type { Db, Writer } from './writer';
 
@@ -22,10 +23,7 @@ const COLUMNS = [
 ] as const;
 
 export function webhookMethods(db: Db, writer: Writer, newId: () => string, now: () => number): WebhookMethods {
-  const get = (q: Db, id: string) =>
-    q.selectFrom('webhookDeliveries').select(COLUMNS).where('id', '=', id).executeTakeFirst() as Promise<
-      WebhookDelivery | undefined
-    >;
+  const outbox = outboxMethods<WebhookDelivery>(db, writer, now, 'webhookDeliveries', COLUMNS);
 
   return {
     enqueueWebhook: (event) =>
@@ -36,50 +34,10 @@ export function webhookMethods(db: Db, writer: Writer, newId: () => string, now:
           .insertInto('webhookDeliveries')
           .values({ id, ...event, status: 'pending', nextAttemptAt: at, createdAt: at, updatedAt: at })
           .execute();
-        return (await get(trx, id))!;
+        return (await outbox.get(trx, id))!;
       }),
-    // A claim is a conditional update: of two workers that read the same due row, the
-    // one whose update still finds the old `next_attempt_at` has it. No lock is held
-    // while the HTTP request runs.
-    async claimWebhooks(leaseMs, limit) {
-      const at = now();
-      const due = await db
-        .selectFrom('webhookDeliveries')
-        .select(['id', 'nextAttemptAt'])
-        .where('status', '=', 'pending')
-        .where('nextAttemptAt', '<=', at)
-        .orderBy('nextAttemptAt')
-        .limit(limit)
-        .execute();
-      const claimed = await Promise.all(
-        due.map((row) =>
-          writer.write(async (trx) => {
-            const result = await trx
-              .updateTable('webhookDeliveries')
-              .set((eb) => ({ nextAttemptAt: at + leaseMs, attempts: eb('attempts', '+', 1), updatedAt: at }))
-              .where('id', '=', row.id)
-              .where('status', '=', 'pending')
-              .where('nextAttemptAt', '=', row.nextAttemptAt)
-              .executeTakeFirst();
-            return result.numUpdatedRows > 0n ? get(trx, row.id) : undefined;
-          }),
-        ),
-      );
-      return claimed.filter((row): row is WebhookDelivery => row !== undefined);
-    },
-    finishWebhook: (id, outcome) =>
-      writer.write(async (trx) => {
-        await trx
-          .updateTable('webhookDeliveries')
-          .set({
-            status: outcome.status,
-            lastError: outcome.status === 'delivered' ? null : outcome.error,
-            ...(outcome.status === 'pending' ? { nextAttemptAt: outcome.retryAt } : {}),
-            updatedAt: now(),
-          })
-          .where('id', '=', id)
-          .execute();
-      }),
+    claimWebhooks: outbox.claim,
+    finishWebhook: outbox.finish,
     listWebhooks: (site, { status, limit = 100 } = {}) => {
       let query = db.selectFrom('webhookDeliveries').select(COLUMNS).where('site', '=', site);
       if (status) query = query.where('status', '=', status);

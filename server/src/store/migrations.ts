@@ -9,6 +9,7 @@ import {
   ASSIGNMENT_AND_CANNED_REPLIES,
   ATTACHMENTS,
   EMAIL_OUTBOX,
+  SYSTEM_LINE_CODES,
 } from './portable-steps';
 
 export const MIGRATIONS = [
@@ -97,4 +98,32 @@ export const MIGRATIONS = [
      INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
    END;`,
   EMAIL_OUTBOX,
+  SYSTEM_LINE_CODES,
+  // Search keyed by a stable number: the index above points at messages' implicit rowid,
+  // which VACUUM may renumber (messages has a TEXT key), leaving search finding nothing.
+  // Each message now gets a key of its own (an INTEGER PRIMARY KEY, which VACUUM keeps)
+  // in message_search_keys, and a contentless index holds the words under that key.
+  `DROP TRIGGER messages_fts_insert;
+   DROP TRIGGER messages_fts_delete;
+   DROP TRIGGER messages_fts_update;
+   DROP TABLE messages_fts;
+   CREATE TABLE message_search_keys (key INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE);
+   CREATE VIRTUAL TABLE message_search USING fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+   INSERT INTO message_search_keys (message_id) SELECT id FROM messages ORDER BY created_at, id;
+   INSERT INTO message_search (rowid, text)
+     SELECT k.key, m.text FROM message_search_keys k JOIN messages m ON m.id = k.message_id;
+   CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+     INSERT INTO message_search_keys (message_id) VALUES (new.id);
+     INSERT INTO message_search (rowid, text)
+       VALUES ((SELECT key FROM message_search_keys WHERE message_id = new.id), new.text);
+   END;
+   CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+     DELETE FROM message_search WHERE rowid = (SELECT key FROM message_search_keys WHERE message_id = old.id);
+     DELETE FROM message_search_keys WHERE message_id = old.id;
+   END;
+   CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages BEGIN
+     DELETE FROM message_search WHERE rowid = (SELECT key FROM message_search_keys WHERE message_id = new.id);
+     INSERT INTO message_search (rowid, text)
+       VALUES ((SELECT key FROM message_search_keys WHERE message_id = new.id), new.text);
+   END;`,
 ];

@@ -11,6 +11,7 @@ import {
   ASSIGNMENT_AND_CANNED_REPLIES,
   ATTACHMENTS,
   EMAIL_OUTBOX,
+  SYSTEM_LINE_CODES,
 } from './portable-steps';
 
 export const PG_MIGRATIONS = [
@@ -60,4 +61,5 @@ export const PG_MIGRATIONS = [
   // sites chat in many languages), by an expression index the search query repeats.
   `CREATE INDEX messages_fts ON messages USING GIN (to_tsvector('simple', text));`,
   EMAIL_OUTBOX,
+  SYSTEM_LINE_CODES,
 ];

@@ -71,3 +71,10 @@ export const EMAIL_OUTBOX = `ALTER TABLE visitors ADD COLUMN follow_up_email TEX
      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, last_error TEXT,
      created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
    CREATE INDEX email_outbox_due ON email_outbox (status, next_attempt_at);`;
+
+/**
+ * Server-written lines ("Anna passed the chat to Max.") keep what they say as a code and
+ * parameters (JSON), so each visitor's widget can say it in the visitor's language; `text`
+ * keeps the English line for the console, transcripts and search.
+ */
+export const SYSTEM_LINE_CODES = `ALTER TABLE messages ADD COLUMN system TEXT;`;

@@ -121,6 +121,7 @@ export function postgresAppend(writer: Writer, newId: () => string, now: () => n
       deletedAt: null,
       createdAt: at,
       attachments: null,
+      system: null,
     };
     return { message, conversation };
   };

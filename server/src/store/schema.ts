@@ -74,6 +74,8 @@ export interface MessagesTable {
   createdAt: number;
   /** JSON: what the message shows of its attachments (StoredAttachment[]); null without. */
   attachments: Generated<string | null>;
+  /** JSON {code, params} of a server-written line (SystemLine); null for everyone else's messages. */
+  system: Generated<string | null>;
 }
 
 export interface AttachmentsTable {

@@ -95,6 +95,7 @@ export function sqliteAppender(raw: BetterSqlite3.Database, newId: () => string,
       deletedAt: null,
       createdAt: at,
       attachments: null,
+      system: null,
     };
     return { message, conversation: conversation! };
   };

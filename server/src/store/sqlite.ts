@@ -2,7 +2,9 @@
  * The embedded engine: one SQLite file in DATA_DIR, opened with better-sqlite3. Nothing
  * is acknowledged before it is on disk: the writes of one event-loop turn share one
  * commit (writer.ts), and the write-ahead log is flushed to disk after each commit
- * before any of its writes is answered.
+ * before any of its writes is answered. The log is copied into the database file by a
+ * worker thread (sqlite-checkpoint.ts), and a visitor's message takes the prepared
+ * statements of sqlite-append.ts.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';

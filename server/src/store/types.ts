@@ -17,6 +17,7 @@ import type {
   SpamReason,
   PageContext,
   RatingState,
+  SystemLine,
 } from '../../../src/protocol';
 
 export interface ConversationRow {
@@ -63,6 +64,8 @@ export interface MessageRow {
   createdAt: number;
   /** What the message shows of its files: JSON of StoredAttachment[] (see readAttachments); null without. */
   attachments: string | null;
+  /** A server-written line's code and parameters (JSON of SystemLine); null otherwise. */
+  system: string | null;
 }
 
 /** The attachments a message row shows. */
@@ -205,6 +208,8 @@ export interface NewMessage {
    * write; if any is not (any longer) such an upload, nothing is stored.
    */
   attachments?: string[];
+  /** A server-written line's code and parameters, for the widget to say in the visitor's language. */
+  system?: SystemLine;
 }
 
 /** Thrown by appendMessage when an attachment is not the sender's own finished, unsent upload. */
@@ -418,6 +423,8 @@ export interface Store {
   /** Messages inserted, edited or deleted after change `change`. */
   changesAfter(conversationId: string, change: number, limit: number): Promise<MessageRow[]>;
   lastMessages(conversationId: string, limit: number): Promise<MessageRow[]>;
+  /** The newest `limit` messages with a sequence number below `beforeSeq`, oldest first: one page of history. */
+  messagesBefore(conversationId: string, beforeSeq: number, limit: number): Promise<MessageRow[]>;
 
   /** Stores a request once per (site, visitor, clientId); a repeat returns the stored one. */
   insertLead(lead: NewLead): Promise<{ lead: Lead; duplicate: boolean }>;

@@ -19,6 +19,8 @@ const de: Dictionary = {
   'queue.place': 'Ihr Platz in der Warteschlange: {count}',
   'queue.wait': 'etwa {minutes} Min. Wartezeit',
   'log.newConversation': 'Neues Gespräch',
+  'log.loadingOlder': 'Frühere Nachrichten werden geladen…',
+  'log.olderFailed': 'Frühere Nachrichten konnten nicht geladen werden.',
   'message.you': 'Sie',
   'message.sending': 'Wird gesendet…',
   'message.waiting': 'Wartet auf Verbindung…',
@@ -49,7 +51,7 @@ const de: Dictionary = {
   'end.yes': 'Beenden',
   'end.no': 'Weiter chatten',
   'rating.thanks': 'Danke für Ihre Bewertung!',
-  'blocked.text': 'Der Operator hat den Dialog beendet.',
+  'blocked.text': 'Der Operator hat den Chat beendet.',
   'teaser.dismiss': 'Ausblenden',
   'error.invalid': 'Diese Nachricht kann nicht gesendet werden.',
   'error.too_long': 'Diese Nachricht ist zu lang.',
@@ -124,6 +126,20 @@ const de: Dictionary = {
   'voice.denied': 'Das Mikrofon ist blockiert. Erlauben Sie es in den Website-Einstellungen des Browsers.',
   'voice.unsupported': 'Dieser Browser kann keinen Ton aufnehmen.',
   'voice.failed': 'Die Aufnahme ist fehlgeschlagen. Versuchen Sie es erneut.',
+  'form.intro.busy':
+    'Gerade sind alle mit anderen Chats beschäftigt. Hinterlassen Sie Ihre Kontaktdaten, wir melden uns.',
+  'queue.busy': 'alle sind mit anderen Chats beschäftigt',
+  'system.transfer': '{from} hat den Chat an {to} übergeben.',
+  'system.answering': '{name} antwortet Ihnen.',
+  'transcript.save': 'Chat speichern',
+  'transcript.label': 'Diesen Chat speichern',
+  'transcript.text': 'Als Text herunterladen',
+  'transcript.html': 'Als Webseite herunterladen',
+  'transcript.email': 'An meine E-Mail senden',
+  'transcript.address': 'Ihre E-Mail',
+  'transcript.send': 'Senden',
+  'transcript.sent': 'Gesendet. Er ist in wenigen Minuten in Ihrem Postfach.',
+  'transcript.failed': 'Das hat nicht geklappt. Bitte versuchen Sie es erneut.',
 };
 
 export default de;

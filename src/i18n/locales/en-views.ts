@@ -2,7 +2,10 @@
 import type { PluralForms } from './en';
 
 const enViews = {
+  'log.loadingOlder': 'Loading earlier messages…',
+  'log.olderFailed': 'Earlier messages could not be loaded.',
   'teaser.dismiss': 'Dismiss',
+  'end.button': 'End chat',
   'end.confirm': 'End this chat?',
   'end.yes': 'End chat',
   'end.no': 'Keep chatting',
@@ -41,7 +44,19 @@ const enViews = {
   'rating.commentLow': 'What went wrong? It helps us do better.',
   'rating.send': 'Send',
   'rating.skip': 'No, thanks',
-  'notify.offer': 'Notify me of replies',
+  'form.intro.busy': 'Everyone is busy with other chats right now. Leave your contacts and we will get back to you.',
+  'queue.busy': 'everyone is busy with other chats',
+  'system.transfer': '{from} passed the chat to {to}.',
+  'system.answering': '{name} will answer you.',
+  'transcript.save': 'Save chat',
+  'transcript.label': 'Save this chat',
+  'transcript.text': 'Download as text',
+  'transcript.html': 'Download as web page',
+  'transcript.email': 'Send to my e-mail',
+  'transcript.address': 'Your e-mail',
+  'transcript.send': 'Send',
+  'transcript.sent': 'Sent. It will be in your inbox in a few minutes.',
+  'transcript.failed': 'That did not work. Please try again.',
 } satisfies Record<string, string | PluralForms>;
 
 export default enViews;

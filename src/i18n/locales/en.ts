@@ -37,7 +37,6 @@ const en = {
   'message.read': 'Read',
   'composer.replying': 'Replying to {name}',
   'composer.cancelReply': 'Cancel reply',
-  'end.button': 'End chat',
   'rating.thanks': 'Thank you for your rating!',
   'blocked.text': 'The operator ended the chat.',
   'error.invalid': 'This message cannot be sent.',
@@ -66,7 +65,8 @@ export type CoreKey = keyof typeof en;
 export type MessageKey =
   | CoreKey
   | keyof typeof import('./en-views').default
-  | keyof typeof import('./en-attach').default;
+  | keyof typeof import('./en-attach').default
+  | keyof typeof import('./en-attention').default;
 export type Dictionary = Record<MessageKey, string | PluralForms>;
 
 export default en as Record<CoreKey, string | PluralForms>;

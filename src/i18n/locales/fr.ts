@@ -20,6 +20,8 @@ const fr: Dictionary = {
   'queue.place': 'Votre place dans la file : {count}',
   'queue.wait': 'environ {minutes} min d’attente',
   'log.newConversation': 'Nouvelle conversation',
+  'log.loadingOlder': 'Chargement des messages précédents…',
+  'log.olderFailed': 'Impossible de charger les messages précédents.',
   'message.you': 'Vous',
   'message.sending': 'Envoi…',
   'message.waiting': 'En attente de connexion…',
@@ -51,7 +53,7 @@ const fr: Dictionary = {
   'end.yes': 'Terminer',
   'end.no': 'Continuer',
   'rating.thanks': 'Merci pour votre note !',
-  'blocked.text': 'L’opérateur a mis fin au dialogue.',
+  'blocked.text': 'L’opérateur a mis fin à la discussion.',
   'teaser.dismiss': 'Masquer',
   'error.invalid': 'Ce message ne peut pas être envoyé.',
   'error.too_long': 'Ce message est trop long.',
@@ -126,6 +128,20 @@ const fr: Dictionary = {
   'voice.denied': 'Le micro est bloqué. Autorisez-le dans les paramètres du site du navigateur.',
   'voice.unsupported': 'Ce navigateur ne peut pas enregistrer de son.',
   'voice.failed': 'L’enregistrement a échoué. Réessayez.',
+  'form.intro.busy':
+    'Tout le monde est occupé par d’autres discussions. Laissez vos coordonnées, nous vous recontacterons.',
+  'queue.busy': 'tout le monde est occupé par d’autres discussions',
+  'system.transfer': '{from} a transmis la discussion à {to}.',
+  'system.answering': '{name} va vous répondre.',
+  'transcript.save': 'Enregistrer la discussion',
+  'transcript.label': 'Enregistrer cette discussion',
+  'transcript.text': 'Télécharger en texte',
+  'transcript.html': 'Télécharger en page web',
+  'transcript.email': 'Envoyer à mon e-mail',
+  'transcript.address': 'Votre e-mail',
+  'transcript.send': 'Envoyer',
+  'transcript.sent': 'Envoyé. Il sera dans votre boîte de réception dans quelques minutes.',
+  'transcript.failed': 'Cela n’a pas fonctionné. Veuillez réessayer.',
 };
 
 export default fr;

@@ -20,6 +20,8 @@ const he: Dictionary = {
   'queue.place': 'מקומך בתור: {count}',
   'queue.wait': 'המתנה של כ-{minutes} דק׳',
   'log.newConversation': 'שיחה חדשה',
+  'log.loadingOlder': 'טוען הודעות קודמות…',
+  'log.olderFailed': 'לא ניתן היה לטעון הודעות קודמות.',
   'message.you': 'את/ה',
   'message.sending': 'שולח…',
   'message.waiting': 'ממתין לחיבור…',
@@ -126,6 +128,19 @@ const he: Dictionary = {
   'voice.denied': 'המיקרופון חסום. יש לאשר אותו בהגדרות האתר בדפדפן.',
   'voice.unsupported': 'הדפדפן הזה לא יכול להקליט קול.',
   'voice.failed': 'ההקלטה נכשלה. נסו שוב.',
+  'form.intro.busy': 'כולם עסוקים כרגע בשיחות אחרות. השאירו פרטים ונחזור אליכם.',
+  'queue.busy': 'כולם עסוקים בשיחות אחרות',
+  'system.transfer': '{from} העביר/ה את השיחה אל {to}.',
+  'system.answering': '{name} יענה/תענה לך.',
+  'transcript.save': 'שמירת השיחה',
+  'transcript.label': 'שמירת שיחה זו',
+  'transcript.text': 'הורדה כטקסט',
+  'transcript.html': 'הורדה כדף אינטרנט',
+  'transcript.email': 'שליחה לדוא״ל שלי',
+  'transcript.address': 'הדוא״ל שלך',
+  'transcript.send': 'שליחה',
+  'transcript.sent': 'נשלח. הוא יגיע לתיבת הדואר שלך בעוד כמה דקות.',
+  'transcript.failed': 'זה לא הצליח. נסו שוב.',
 };
 
 export default he;

@@ -21,6 +21,8 @@ const pl: Dictionary = {
   'queue.place': 'Twoje miejsce w kolejce: {count}',
   'queue.wait': 'około {minutes} min czekania',
   'log.newConversation': 'Nowa rozmowa',
+  'log.loadingOlder': 'Wczytywanie wcześniejszych wiadomości…',
+  'log.olderFailed': 'Nie udało się wczytać wcześniejszych wiadomości.',
   'message.you': 'Ty',
   'message.sending': 'Wysyłanie…',
   'message.waiting': 'Oczekiwanie na połączenie…',
@@ -130,6 +132,19 @@ const pl: Dictionary = {
   'voice.denied': 'Mikrofon jest zablokowany. Zezwól na niego w ustawieniach witryny w przeglądarce.',
   'voice.unsupported': 'Ta przeglądarka nie może nagrywać dźwięku.',
   'voice.failed': 'Nagrywanie nie powiodło się. Spróbuj ponownie.',
+  'form.intro.busy': 'Wszyscy są teraz zajęci innymi czatami. Zostaw kontakt, odezwiemy się.',
+  'queue.busy': 'wszyscy są zajęci innymi czatami',
+  'system.transfer': '{from} przekazuje czat do {to}.',
+  'system.answering': '{name} odpowie na Twoje pytanie.',
+  'transcript.save': 'Zapisz czat',
+  'transcript.label': 'Zapisz ten czat',
+  'transcript.text': 'Pobierz jako tekst',
+  'transcript.html': 'Pobierz jako stronę',
+  'transcript.email': 'Wyślij na mój e-mail',
+  'transcript.address': 'Twój e-mail',
+  'transcript.send': 'Wyślij',
+  'transcript.sent': 'Wysłano. Za kilka minut będzie w Twojej skrzynce.',
+  'transcript.failed': 'Nie udało się. Spróbuj ponownie.',
 };
 
 export default pl;

@@ -19,6 +19,8 @@ const tr: Dictionary = {
   'queue.place': 'Sıradaki yeriniz: {count}',
   'queue.wait': 'yaklaşık {minutes} dk bekleme',
   'log.newConversation': 'Yeni sohbet',
+  'log.loadingOlder': 'Önceki mesajlar yükleniyor…',
+  'log.olderFailed': 'Önceki mesajlar yüklenemedi.',
   'message.you': 'Siz',
   'message.sending': 'Gönderiliyor…',
   'message.waiting': 'Bağlantı bekleniyor…',
@@ -119,6 +121,19 @@ const tr: Dictionary = {
   'voice.denied': 'Mikrofon engelli. Tarayıcının site ayarlarından izin verin.',
   'voice.unsupported': 'Bu tarayıcı ses kaydedemiyor.',
   'voice.failed': 'Kayıt başarısız oldu. Tekrar deneyin.',
+  'form.intro.busy': 'Şu anda herkes başka sohbetlerle meşgul. İletişim bilgilerinizi bırakın, size dönelim.',
+  'queue.busy': 'herkes başka sohbetlerle meşgul',
+  'system.transfer': '{from} sohbeti {to} adlı kişiye aktardı.',
+  'system.answering': 'Size {name} yanıt verecek.',
+  'transcript.save': 'Sohbeti kaydet',
+  'transcript.label': 'Bu sohbeti kaydet',
+  'transcript.text': 'Metin olarak indir',
+  'transcript.html': 'Web sayfası olarak indir',
+  'transcript.email': 'E-postama gönder',
+  'transcript.address': 'E-postanız',
+  'transcript.send': 'Gönder',
+  'transcript.sent': 'Gönderildi. Birkaç dakika içinde gelen kutunuzda olacak.',
+  'transcript.failed': 'Olmadı. Lütfen tekrar deneyin.',
 };
 
 export default tr;

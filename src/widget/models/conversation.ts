@@ -39,6 +39,8 @@ export const ConversationModel = createModel((storage: Storage) => {
   const rating = signal<Rating | null>(null);
   /** The chat's place in line while nobody has taken it (the server's `queue`). */
   const queue = signal<QueueState | null>(null);
+  /** The server has messages older than the oldest held here (ask with `history:page`). */
+  const hasOlder = signal(false);
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
   // Read in another tab is read here too.
@@ -65,9 +67,24 @@ export const ConversationModel = createModel((storage: Storage) => {
   };
   onDispose(() => clearTimeout(typingTimer));
 
-  /** Adds new messages and applies edits and deletes: the higher change number wins. */
+  /**
+   * Adds new messages and applies edits and deletes: the higher change number wins. A
+   * change to a message older than those held is not kept (a gap above it would go
+   * unseen): the page that brings that message brings it as it is then.
+   */
   const merge = (incoming: readonly ChatMessage[]) => {
-    messages.value = mergeByChange(messages.value, incoming, byConversationThenSeq);
+    const oldest = hasOlder.value && messages.value[0];
+    messages.value = mergeByChange(
+      messages.value,
+      incoming.filter((m) => !oldest || byConversationThenSeq(m, oldest) >= 0),
+      byConversationThenSeq,
+    );
+  };
+
+  /** A page of history: older messages in front of those held, or the newest page instead of them. */
+  const page = (list: readonly ChatMessage[], more: boolean, replace?: boolean) => {
+    hasOlder.value = more;
+    messages.value = mergeByChange(replace ? [] : messages.value, list, byConversationThenSeq);
   };
 
   const readonly = {
@@ -84,6 +101,7 @@ export const ConversationModel = createModel((storage: Storage) => {
     lastChange,
     unread,
     queue,
+    hasOlder,
   } satisfies Record<string, ReadonlySignal<unknown>>;
   return {
     ...(readonly as { [K in keyof typeof readonly]: ReadonlySignal<(typeof readonly)[K]['value']> }),
@@ -97,8 +115,12 @@ export const ConversationModel = createModel((storage: Storage) => {
       operatorReadSeq.value = session.operatorReadSeq;
       rating.value = session.rating;
       blocked.value = session.blocked;
-      merge(session.messages);
+      if (session.hasOlder === undefined) merge(session.messages);
+      // The newest page instead of a catch-up: it replaces what was held.
+      else page(session.messages, session.hasOlder, true);
     },
+
+    page,
 
     setQueue(state: QueueState) {
       queue.value = state;

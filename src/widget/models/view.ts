@@ -61,12 +61,16 @@ export const ViewModel = createModel(({ conversation, chat, request, availabilit
   return {
     view,
     chatOffer,
-    /** "Chat instead": the form's message moves to the composer (one copy, never two). */
+    /**
+     * "Chat instead": the form's message moves to the composer (one copy, never two), with
+     * the phone the visitor typed, so the operator gets the number too; the form keeps its contacts.
+     */
     chooseChat() {
       request.unpin();
       const form = request.form.peek();
       if (!form) return;
-      const moved = form.draft.peek().message;
+      const { message, phone } = form.draft.peek();
+      const moved = phone.trim() ? `${message.trim()}\n${phone.trim()}`.trim() : message;
       if (!moved.trim()) return;
       const typed = chat.draft.peek().trim();
       chat.setDraft(typed && typed !== moved.trim() ? `${typed}\n${moved}` : moved);

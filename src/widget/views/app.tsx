@@ -4,7 +4,6 @@ import type { WidgetModel } from '../widget';
 import { Composer, stageFiles } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { Header } from './header';
-import { EndChat } from './end-chat';
 import { lazyView } from './lazy';
 import { MessageList } from './message-list';
 
@@ -12,6 +11,8 @@ const LeadForm = lazyView(() => import('./lead-form').then((m) => m.LeadForm));
 const Thanks = lazyView(() => import('./lead-form').then((m) => m.Thanks));
 const RatingView = lazyView(() => import('./rating').then((m) => m.RatingView));
 const Teaser = lazyView(() => import('./teaser').then((m) => m.Teaser));
+// End chat and Save chat: a chunk, loaded as the chat view first renders (few visitors use them).
+const EndChat = lazyView(() => import('./end-chat').then((m) => m.EndChat));
 // Phones' keyboard and the offer of notifications: a chunk loaded when the panel opens.
 const Attentive = lazyView(() => import('./attentive').then((m) => m.Attentive));
 

@@ -6,15 +6,15 @@
  * when the panel opens.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import enViews from '../../i18n/locales/en-views';
+import enAttention from '../../i18n/locales/en-attention';
 import { addEnglish, t } from '../../i18n';
-import { wanted } from '../attention';
+import { wanted } from '../attention-settings';
 import { askPermission, canNotify } from '../notify';
 import { followViewport, PHONE_LAYOUT } from '../viewport';
 import type { WidgetModel } from '../widget';
 import { addStyles } from './styles';
 
-addEnglish(enViews);
+addEnglish(enAttention);
 addStyles(
   '.attend{display:flex;justify-content:center}.attend .link{margin:0 0 6px}' +
     // Full-screen on a phone: clear of the notch and rounded corners too (with viewport-fit=cover).

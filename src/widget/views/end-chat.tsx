@@ -1,18 +1,22 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../../i18n';
-import type { WidgetModel } from '../widget';
-import { lazyView } from './lazy';
-
-/** The question itself is a chunk of its own, fetched on the first click (few visitors end a chat themselves). */
-const EndConfirm = lazyView(() => import('./end-confirm').then((m) => m.EndConfirm));
-
 /**
- * "End chat" with a confirmation, so a stray click does not end the conversation. Focus
- * follows the question: to its safe answer when asked (end-confirm.tsx; so Enter never
- * ends a chat by accident), back to "End chat" when the visitor keeps chatting.
+ * The bar above an open chat: "End chat" with a confirmation, so a stray click does not
+ * end the conversation, and "Save chat" (transcript.tsx). A chunk of its own, loaded as
+ * the chat view first renders (usually while the panel is still closed). Focus follows
+ * the question: to its safe answer when asked (end-confirm.tsx; so Enter never ends a
+ * chat by accident), back to "End chat" when the visitor keeps chatting.
  */
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import enViews from '../../i18n/locales/en-views';
+import { addEnglish, t } from '../../i18n';
+import type { WidgetModel } from '../widget';
+import { EndConfirm } from './end-confirm';
+import { TranscriptTools } from './transcript';
+
+addEnglish(enViews);
+
 export function EndChat({ widget }: { widget: WidgetModel }) {
   const [asking, setAsking] = useState(false);
+  const [saving, setSaving] = useState(false);
   const endButton = useRef<HTMLButtonElement>(null);
   const answered = useRef(false);
   useLayoutEffect(() => {
@@ -22,15 +26,20 @@ export function EndChat({ widget }: { widget: WidgetModel }) {
     answered.current = true;
     setAsking(next);
   };
-  if (widget.conversation.status.value !== 'open' || widget.view.view.value !== 'chat') return null;
-  if (!asking) {
-    return (
+  const conversationId = widget.conversation.conversationId.value;
+  if (widget.conversation.status.value !== 'open' || widget.view.view.value !== 'chat' || !conversationId) return null;
+  if (asking) return <EndConfirm widget={widget} keep={() => ask(false)} ended={() => setAsking(false)} />;
+  return (
+    <>
       <div class="end-bar">
         <button type="button" class="link" key="end" ref={endButton} onClick={() => ask(true)}>
           {t('end.button')}
         </button>
+        <button type="button" class="link" key="save" aria-expanded={saving} onClick={() => setSaving(!saving)}>
+          {t('transcript.save')}
+        </button>
       </div>
-    );
-  }
-  return <EndConfirm widget={widget} keep={() => ask(false)} ended={() => setAsking(false)} />;
+      {saving && <TranscriptTools widget={widget} conversationId={conversationId} />}
+    </>
+  );
 }

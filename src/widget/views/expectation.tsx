@@ -20,7 +20,12 @@ export function Expectation({ widget }: { widget: WidgetModel }) {
   const text =
     line && status.value === 'open' && line.conversationId === conversationId.value
       ? t('queue.place', { count: line.position }) +
-        (wait === null || wait === undefined ? '' : ` · ${t('queue.wait', { minutes: minutes(wait) })}`)
+        // Everyone busy with other chats: said so, and no wait promised (nobody can say when one frees up).
+        (line.busy
+          ? ` · ${t('queue.busy')}`
+          : wait === null || wait === undefined
+            ? ''
+            : ` · ${t('queue.wait', { minutes: minutes(wait) })}`)
       : typical
         ? t('reply.typical', { minutes: minutes(typical) })
         : '';

@@ -98,13 +98,22 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
       {widget.view.chatOffer.value && (
         <div class="offer" role="status">
           <span>{t('offer.text')}</span>
-          <button type="button" onClick={widget.view.chooseChat}>
+          <button
+            type="button"
+            onClick={() => {
+              // The form gives way to the chat: the visitor goes on in the composer.
+              const root = form.current?.getRootNode() as ParentNode | undefined;
+              widget.view.chooseChat();
+              requestAnimationFrame(() => root?.querySelector<HTMLElement>('.composer textarea')?.focus());
+            }}
+          >
             {t('offer.chat')}
           </button>
         </div>
       )}
       <h2 id="confab-form-title">{t('form.title')}</h2>
-      <p class="intro">{t(reason === 'hours' ? 'form.intro.hours' : 'form.intro.nobody')}</p>
+      {/* Closed, everyone busy with other chats, or nobody there: the visitor reads which. */}
+      <p class="intro">{t(`form.intro.${reason ?? 'nobody'}` as const)}</p>
       {reason === 'hours' && opensAt && opensAt > Date.now() && (
         <p class="intro">{t('form.opensAt', { time: formatOpening(opensAt, locale.value.code) })}</p>
       )}

@@ -1,4 +1,4 @@
-import { Fragment } from 'preact';
+import { Fragment, type VNode } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
@@ -81,7 +81,12 @@ function Message({
   readMark: boolean;
 }) {
   const { conversation } = widget;
-  if (message.author === 'system') return <p class="notice">{message.text}</p>;
+  if (message.author === 'system') {
+    // The server's line in the visitor's language when the locale has it; its English text otherwise.
+    const line = message.system;
+    const key = `system.${line?.code}` as MessageKey;
+    return <p class="notice">{line && locale.value.dictionary[key] ? t(key, line.params) : message.text}</p>;
+  }
   const mine = message.author === 'visitor';
   return (
     <div
@@ -114,24 +119,46 @@ function Message({
   );
 }
 
-/** How many entries render at first, and how many more each scroll to the top adds. */
-export const WINDOW_PAGE = 50;
-/** Within this many pixels of the top, earlier entries are rendered. */
-const TOP_EDGE_PX = 80;
+/** How many entries render at first, and how many each scroll to an edge adds. */
+const WINDOW_PAGE = 50;
+/** Within this many pixels of an edge, the window moves on. */
+const EDGE_PX = 80;
+
+/** Which entries render, shared with the chunk that moves the window (./older). */
+export interface ListWindow {
+  /** Entries after the window (counted from the newest), and entries in it. */
+  skip: number;
+  count: number;
+  /** The newest entry's key when the window was set: a new one resets it. */
+  newest?: string | undefined;
+  /** An older page is being asked for. */
+  loading?: boolean;
+  /** Runs once after the next render: puts what the visitor was reading back in place. */
+  after?: (() => void) | undefined;
+  /** The row above the oldest entry: loading, or a retry. */
+  top?: VNode | null;
+}
 
 /**
- * The conversation as a polite live region; stays scrolled to the newest message. Only
- * the newest entries render (a returning visitor's history can be thousands long);
- * scrolling to the top renders earlier ones above, keeping what was in view in place.
+ * The conversation as a polite live region; stays scrolled to the newest message. Only a
+ * window of entries renders (a returning visitor's history can be thousands long): the
+ * newest page on open; at the edges of the window the `older` chunk slides it, and asks
+ * the server for older pages once the held history is all shown.
  */
 export function MessageList({ widget }: { widget: WidgetModel }) {
   const log = useRef<HTMLDivElement>(null);
-  const [windowSize, setWindowSize] = useState(WINDOW_PAGE);
-  /** Distance from the bottom of the content to the top of the view before earlier entries were added. */
-  const anchor = useRef<number | null>(null);
+  const [, rerender] = useState(0);
+  const win = useRef<ListWindow>({ skip: 0, count: WINDOW_PAGE }).current;
   const all = widget.chat.timeline.value;
-  const start = Math.max(0, all.length - windowSize);
-  const entries = start ? all.slice(start) : all;
+  const newest = all.at(-1)?.key;
+  if (win.newest !== newest) {
+    // Something new at the end (a message, a send): the window goes back to the newest.
+    win.newest = newest;
+    win.skip = 0;
+  }
+  const end = all.length - win.skip;
+  const start = Math.max(0, end - win.count);
+  const entries = all.slice(start, end);
   const code = locale.value.code;
   const { status, conversationId, operatorReadSeq, blocked } = widget.conversation;
   const closed = status.value === 'closed';
@@ -152,21 +179,19 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   useLayoutEffect(() => {
     const element = log.current;
     if (element) element.scrollTop = element.scrollHeight;
-  }, [all.length, closed]);
+  }, [newest, closed]);
 
-  // Earlier entries went in above: what the visitor was reading stays where it was.
   useLayoutEffect(() => {
-    const element = log.current;
-    if (!element || anchor.current === null) return;
-    element.scrollTop = element.scrollHeight - anchor.current;
-    anchor.current = null;
-  }, [windowSize]);
+    const after = win.after;
+    win.after = undefined;
+    after?.();
+  });
 
-  const showEarlier = () => {
-    const element = log.current;
-    if (!element || start === 0 || anchor.current !== null || element.scrollTop > TOP_EDGE_PX) return;
-    anchor.current = element.scrollHeight - element.scrollTop;
-    setWindowSize(windowSize + WINDOW_PAGE);
+  const onScroll = () => {
+    const element = log.current!;
+    // Near the top, or anywhere below a window that left the newest behind.
+    if (element.scrollTop <= EDGE_PX || win.skip)
+      void import('./older').then((m) => m.scrolled(widget, element, win, () => rerender((n) => n + 1)));
   };
 
   return (
@@ -178,8 +203,9 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
       aria-label={t('log.label')}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling log must be reachable by keyboard to scroll it (WCAG 2.1.1)
       tabIndex={0}
-      onScroll={showEarlier}
+      onScroll={onScroll}
     >
+      {start === 0 && win.top}
       {all.length === 0 &&
         (greeting ? (
           <div class="msg operator greeting">

@@ -77,9 +77,12 @@ describe('switching between chat and form', () => {
     expect(w.$('form.lead')).not.toBeNull();
     expect(w.$('.offer')!.textContent).toContain('An operator is online now.');
     await act(() => (w.$('.offer button') as HTMLButtonElement).click());
-    expect((w.$('.composer textarea') as HTMLTextAreaElement).value).toBe('Call me about the sofa');
-    // The text moved: one copy, in the chat; the form keeps the contacts (defect 8).
+    // The text moved with the phone (review m6): one copy, in the chat; the form keeps the contacts (defect 8).
+    const composer = w.$('.composer textarea') as HTMLTextAreaElement;
+    expect(composer.value).toBe('Call me about the sofa\n+7 701 123 45 67');
     expect(w.widget.request.form.value!.draft.value).toMatchObject({ phone: '+7 701 123 45 67', message: '' });
+    // The visitor goes on typing where the chat is.
+    await vi.waitFor(() => expect(w.root.activeElement).toBe(composer));
   });
 
   it('brings back what was typed in the chat when the form returns, not the old text (defect 8)', async () => {

@@ -106,6 +106,8 @@ describe('ending', () => {
   it('asks before the visitor ends a chat', async () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'thanks, bye')] });
+    // The bar is a chunk of its own, loaded as the chat renders.
+    await vi.waitFor(() => expect(w.$('.end-bar .link')).not.toBeNull());
     await click('.end-bar .link');
     // The question is a chunk of its own: it appears once loaded.
     await vi.waitFor(() => expect(w.$('.end-bar.confirm')!.textContent).toContain('End this chat?'));
@@ -122,6 +124,7 @@ describe('ending', () => {
     w = mountWidget();
     w.connect({ messages: [message(1, 'visitor', 'thanks, bye')] });
     w.command('open');
+    await vi.waitFor(() => expect(w.$('.end-bar .link')).not.toBeNull());
     w.$('.end-bar .link')!.focus();
     await click('.end-bar .link');
     // Enter on the focused button must keep chatting, never end the chat.

@@ -1,6 +1,6 @@
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../../src/protocol';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatMessage, HistoryPagePayload } from '../../../src/protocol';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
 let w: MountedWidget;
@@ -24,17 +24,19 @@ function history(count: number): ChatMessage[] {
   });
 }
 
+const ROW = 40;
+const VIEW = 400;
+const originalRect = Element.prototype.getBoundingClientRect;
+
 /**
  * happy-dom has no layout: the log's geometry is defined here, 40 px a message in a
  * 400 px view, so the list's scroll arithmetic meets numbers a browser would give it.
  */
 function layOut(log: HTMLElement) {
   let top = 0;
-  Object.defineProperty(log, 'clientHeight', { configurable: true, get: () => 400 });
-  Object.defineProperty(log, 'scrollHeight', {
-    configurable: true,
-    get: () => log.querySelectorAll('.msg').length * 40,
-  });
+  const rows = () => [...log.querySelectorAll('.msg')];
+  Object.defineProperty(log, 'clientHeight', { configurable: true, get: () => VIEW });
+  Object.defineProperty(log, 'scrollHeight', { configurable: true, get: () => rows().length * ROW });
   Object.defineProperty(log, 'scrollTop', {
     configurable: true,
     get: () => top,
@@ -42,12 +44,33 @@ function layOut(log: HTMLElement) {
       top = Math.max(0, Math.min(value, log.scrollHeight - log.clientHeight));
     },
   });
+  Element.prototype.getBoundingClientRect = function (this: Element) {
+    const index = rows().indexOf(this);
+    const y = index < 0 ? 0 : index * ROW - top;
+    return { top: y, bottom: y + ROW, left: 0, right: 0, width: 0, height: ROW, x: 0, y } as DOMRect;
+  };
 }
 
 const ids = () => w.$$('.log .msg').map((m) => m.dataset.id);
+/** Where message `id` is on screen, from the top of the log's view. */
+const screenTop = (id: string) => w.$(`.msg[data-id="${id}"]`)!.getBoundingClientRect().top;
+/** Lets the lazy chunk, the answer to a request, and the render after them, happen. */
+const settle = () => act(async () => void (await new Promise((resolve) => setTimeout(resolve, 0))));
+const scrollTo = async (log: HTMLElement, top: number) => {
+  await act(() => {
+    log.scrollTop = top;
+    log.dispatchEvent(new Event('scroll'));
+  });
+  await settle();
+};
 
+// The chunk that moves the window, loaded once up front as a browser would have it cached.
+beforeAll(() => import('../../../src/widget/views/older'));
 beforeEach(() => localStorage.clear());
-afterEach(() => w.unmount());
+afterEach(() => {
+  Element.prototype.getBoundingClientRect = originalRect;
+  w.unmount();
+});
 
 describe('a long history', () => {
   it('renders nothing of the conversation while the panel is closed', () => {
@@ -68,7 +91,7 @@ describe('a long history', () => {
     expect(w.$$('.log .msg').length).toBeGreaterThan(0);
   });
 
-  it('opens with only the newest entries, and renders earlier ones on scroll-up keeping the position', () => {
+  it('keeps about a page in the DOM with 2,000 in the model, sliding as the visitor scrolls, keeping the position', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(2000) });
     w.command('open');
@@ -78,40 +101,161 @@ describe('a long history', () => {
 
     const log = w.$('.log')!;
     layOut(log);
-    log.scrollTop = 40 * 50; // at the newest
-    expect(log.scrollTop).toBe(40 * 50 - 400);
+    log.scrollTop = ROW * 50; // at the newest
+    expect(log.scrollTop).toBe(ROW * 50 - VIEW);
 
     // Reading in the middle: nothing more renders.
-    log.scrollTop = 600;
-    act(() => void log.dispatchEvent(new Event('scroll')));
+    await scrollTo(log, 600);
     expect(ids()).toHaveLength(50);
 
     // Near the top: the 50 before render above, and message 1951 stays where it was on screen.
-    log.scrollTop = 20;
-    const offsetOf1951 = 0 * 40 - log.scrollTop;
-    act(() => void log.dispatchEvent(new Event('scroll')));
+    await scrollTo(log, 20);
+    const was = screenTop('m1951');
+    expect(was).toBe(-20);
     expect(ids()).toHaveLength(100);
     expect(ids()[0]).toBe('m1901');
-    const indexOf1951 = ids().indexOf('m1951');
-    expect(indexOf1951 * 40 - log.scrollTop).toBe(offsetOf1951);
+    expect(screenTop('m1951')).toBe(was);
 
-    // A new message: the view goes to the newest again.
+    // Further up: the window slides instead of growing; the newest leave the DOM.
+    await scrollTo(log, 10);
+    expect(ids()).toHaveLength(100);
+    expect(ids()[0]).toBe('m1851');
+    expect(ids().at(-1)).toBe('m1950');
+    expect(screenTop('m1901')).toBe(-10);
+
+    // Back down to the end of the window: the later ones return below, and message 1950,
+    // at the bottom of the view, stays there.
+    await scrollTo(log, log.scrollHeight);
+    expect(ids().at(-1)).toBe('m2000');
+    expect(ids()).toHaveLength(100);
+    expect(screenTop('m1950')).toBe(VIEW - ROW);
+
+    // A new message: the view goes to the newest again, the window still at most two pages.
+    await scrollTo(log, 0);
     act(() => w.transport.emit('message:new', history(2001)[2000]!));
     expect(ids().at(-1)).toBe('m2001');
-    expect(log.scrollTop).toBe(log.scrollHeight - 400);
+    expect(ids().length).toBeLessThanOrEqual(100);
+    expect(log.scrollTop).toBe(log.scrollHeight - VIEW);
   });
 
-  it('shows everything once scrolled to the very beginning', () => {
+  it('reaches the very beginning of what it holds, a window at a time', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(120) });
     w.command('open');
     const log = w.$('.log')!;
     layOut(log);
-    for (let i = 0; i < 5; i++) {
-      log.scrollTop = 0;
-      act(() => void log.dispatchEvent(new Event('scroll')));
-    }
-    expect(ids()).toHaveLength(120);
+    for (let i = 0; i < 5; i++) await scrollTo(log, 0);
     expect(ids()[0]).toBe('m1');
+    expect(ids()).toHaveLength(100);
+    expect(w.transport.requests).toEqual([]);
+  });
+});
+
+describe('older pages from the server', () => {
+  const page = (payload: HistoryPagePayload, all = history(2000)) => ({
+    ok: true,
+    messages: all.filter((m) => m.seq < payload.beforeSeq).slice(-(payload.limit ?? 50)),
+    hasMore: payload.beforeSeq - (payload.limit ?? 50) > 1,
+  });
+
+  it('asks for the page before the oldest held when scrolled to the top, and shows it above without a jump or an announcement', async () => {
+    w = mountWidget({}, { closed: true });
+    w.connect({ messages: history(2000).slice(-50), hasOlder: true });
+    w.command('open');
+    const log = w.$('.log')!;
+    layOut(log);
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    w.transport.answer = async (_event, payload) => {
+      await answered;
+      return page(payload as HistoryPagePayload);
+    };
+    // What a screen reader would be told: entries added while the region is live.
+    const announced: string[] = [];
+    const observer = new MutationObserver((records) => {
+      if (log.getAttribute('aria-live') !== 'polite') return;
+      for (const record of records) {
+        for (const node of record.addedNodes) if (node instanceof HTMLElement) announced.push(node.textContent ?? '');
+      }
+    });
+    observer.observe(log, { childList: true });
+
+    await scrollTo(log, 0);
+    expect(w.transport.requests).toEqual([
+      { event: 'history:page', payload: { conversationId: 'c1', beforeSeq: 1951 } },
+    ]);
+    expect(w.$('.log .divider')?.textContent).toBe('Loading earlier messages…');
+    expect(log.getAttribute('aria-live')).toBe('off');
+    const was = screenTop('m1951');
+
+    release();
+    await settle();
+    expect(ids()).toHaveLength(100);
+    expect(ids()[0]).toBe('m1901');
+    expect(screenTop('m1951')).toBe(was);
+    expect(w.$('.log .divider')).toBeNull();
+    await settle();
+    expect(log.getAttribute('aria-live')).toBe('polite');
+    observer.disconnect();
+    expect(announced).toEqual([]);
+
+    // A new message is still announced.
+    const live: string[] = [];
+    const listener = new MutationObserver((records) => {
+      if (log.getAttribute('aria-live') === 'polite')
+        for (const r of records) for (const n of r.addedNodes) live.push(n.textContent ?? '');
+    });
+    listener.observe(log, { childList: true, subtree: true });
+    act(() => w.transport.emit('message:new', { ...history(2001)[2000]!, text: 'Anything else?' }));
+    await settle();
+    listener.disconnect();
+    expect(live.join(' ')).toContain('Anything else?');
+  });
+
+  it('offers to try again when a page cannot be had, and stops asking at the beginning', async () => {
+    w = mountWidget({}, { closed: true });
+    const all = history(120);
+    w.connect({ messages: all.slice(-50), hasOlder: true });
+    w.command('open');
+    const log = w.$('.log')!;
+    layOut(log);
+    w.transport.answer = async () => {
+      throw new Error('ack timeout');
+    };
+    await scrollTo(log, 0);
+    await settle();
+    expect(w.$('.log .divider')?.textContent).toBe('Earlier messages could not be loaded. Retry');
+    expect(ids()[0]).toBe('m71');
+
+    w.transport.answer = async (_event, payload) => page(payload as HistoryPagePayload, all);
+    await act(() => w.$('.log .divider button')!.click());
+    await settle();
+    expect(w.$('.log .divider')).toBeNull();
+    expect(ids()[0]).toBe('m21');
+    expect(w.widget.conversation.hasOlder.value).toBe(true);
+
+    await scrollTo(log, 0);
+    await settle();
+    expect(ids()[0]).toBe('m1');
+    expect(w.widget.conversation.hasOlder.value).toBe(false);
+    const asked = w.transport.requests.length;
+    await scrollTo(log, 0);
+    await settle();
+    expect(w.transport.requests).toHaveLength(asked);
+  });
+
+  it('keeps edits and read marks working, and does not hold changes to messages it has not loaded', () => {
+    w = mountWidget({}, { closed: true });
+    w.connect({ messages: history(2000).slice(-50), hasOlder: true, operatorReadSeq: 1990 });
+    w.command('open');
+    // An edit of a message held shows; one of a message not held is left for its page.
+    act(() => w.transport.emit('message:updated', { ...history(2000)[1979]!, text: 'edited', changeSeq: 2001 }));
+    act(() => w.transport.emit('message:updated', { ...history(2000)[9]!, text: 'old edit', changeSeq: 2002 }));
+    expect(w.$('.msg[data-id="m1980"] .bubble')?.textContent).toBe('edited');
+    expect(w.$('.msg[data-id="m10"]')).toBeNull();
+    expect(w.widget.conversation.messages.value[0]!.id).toBe('m1951');
+    // The catch-up on reconnect starts after the change held; the other comes again and is left again.
+    expect(w.widget.conversation.lastChange.value).toBe(2001);
+    expect(w.$$('.msg .read').map((m) => m.closest('.msg')!.getAttribute('data-id'))).toEqual(['m1990']);
   });
 });

@@ -6,7 +6,7 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../../src/protocol';
-import { wanted } from '../../../src/widget/attention';
+import { wanted } from '../../../src/widget/attention-settings';
 import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
 
 class RecordingNotification {

@@ -1,0 +1,94 @@
+/**
+ * Moving through a long conversation, in its own chunk (most visits never leave the
+ * newest page): slides the message list's window a page up or down, keeping what the
+ * visitor reads in place, and asks the server for the page before the oldest message
+ * held, through the widget's acked request port (the one every connection path carries).
+ */
+import enViews from '../../i18n/locales/en-views';
+import { addEnglish, t } from '../../i18n';
+import type { WidgetModel } from '../widget';
+import type { ListWindow } from './message-list';
+
+addEnglish(enViews);
+
+/** As in the message list: the page it opens with, and how near an edge the window moves. */
+const WINDOW_PAGE = 50;
+const EDGE_PX = 80;
+
+const topOf = (element: Element) => element.getBoundingClientRect().top;
+
+/**
+ * Entries going in that are not new are not announced: the live region is off while
+ * they do, and polite again for what arrives after. (Set on the element: the list's
+ * own render keeps it polite.)
+ */
+const quiet = (log: HTMLElement, on: boolean) => log.setAttribute('aria-live', on ? 'off' : 'polite');
+
+/** True once the page is in the model; throws when it could not be had. */
+async function fetchOlder({ conversation, ask }: WidgetModel): Promise<boolean> {
+  const oldest = conversation.messages.peek()[0]!;
+  const page = await ask('history:page', { conversationId: oldest.conversationId, beforeSeq: oldest.seq });
+  if (!page.ok) throw new Error(page.error.code);
+  // Dropped if the history was replaced meanwhile (a new session, a reset).
+  if (conversation.messages.peek()[0] !== oldest) return false;
+  conversation.page(page.messages, page.hasMore);
+  return true;
+}
+
+/** The list was scrolled near an edge of its window. */
+export function scrolled(widget: WidgetModel, log: HTMLElement, win: ListWindow, rerender: () => void): void {
+  if (win.after || win.loading) return;
+  const length = widget.chat.timeline.peek().length;
+  let last = length - win.skip;
+  let first = Math.max(0, last - win.count);
+  const up = log.scrollTop <= EDGE_PX;
+  if (!up && log.scrollHeight - log.scrollTop - log.clientHeight > EDGE_PX) return;
+  if (up && first === 0) {
+    if (widget.conversation.hasOlder.peek()) void load(widget, log, win, rerender);
+    return;
+  }
+  // At most two pages render: what comes in at one end leaves at the other.
+  if (up) {
+    first = Math.max(0, first - WINDOW_PAGE);
+    last = Math.min(last, first + 2 * WINDOW_PAGE);
+  } else {
+    last = Math.min(length, last + WINDOW_PAGE);
+    first = Math.max(first, last - 2 * WINDOW_PAGE);
+  }
+  const rows = log.querySelectorAll('.msg[data-id]');
+  const held = rows[up ? 0 : rows.length - 1];
+  const was = held && topOf(held);
+  win.skip = length - last;
+  win.count = last - first;
+  quiet(log, true);
+  win.after = () => {
+    if (held?.isConnected) log.scrollTop += topOf(held) - was!;
+    setTimeout(() => quiet(log, false));
+  };
+  rerender();
+}
+
+async function load(widget: WidgetModel, log: HTMLElement, win: ListWindow, rerender: () => void) {
+  win.loading = true;
+  quiet(log, true);
+  win.top = <p class="divider">{t('log.loadingOlder')}</p>;
+  rerender();
+  try {
+    const added = await fetchOlder(widget);
+    win.loading = false;
+    win.top = null;
+    if (added) return scrolled(widget, log, win, rerender);
+  } catch {
+    win.loading = false;
+    win.top = (
+      <p class="divider">
+        {t('log.olderFailed')}{' '}
+        <button type="button" onClick={() => void load(widget, log, win, rerender)}>
+          {t('message.retry')}
+        </button>
+      </p>
+    );
+  }
+  quiet(log, false);
+  rerender();
+}
