@@ -81,7 +81,7 @@ function rowsOf(dir: string) {
       messages: db.prepare('SELECT * FROM messages ORDER BY created_at, sender, client_id').all(),
       conversations: db.prepare('SELECT * FROM conversations ORDER BY created_at, owner').all(),
       indexed: db
-        .prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'hello OR again' ORDER BY rowid`)
+        .prepare(`SELECT rowid FROM message_search WHERE message_search MATCH 'hello OR again' ORDER BY rowid`)
         .all(),
     };
   } finally {
