@@ -55,7 +55,11 @@ const ids = () => w.$$('.log .msg').map((m) => m.dataset.id);
 /** Where message `id` is on screen, from the top of the log's view. */
 const screenTop = (id: string) => w.$(`.msg[data-id="${id}"]`)!.getBoundingClientRect().top;
 /** Lets the lazy chunk, the answer to a request, and the render after them, happen. */
-const settle = () => act(async () => void (await new Promise((resolve) => setTimeout(resolve, 0))));
+// Several turns: an answered page goes through the transport's promise, the lazy chunk and
+// a render; one turn was not always enough on a loaded machine.
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await act(async () => void (await new Promise((resolve) => setTimeout(resolve, 5))));
+};
 const scrollTo = async (log: HTMLElement, top: number) => {
   await act(() => {
     log.scrollTop = top;
