@@ -14,7 +14,8 @@
  *
  *   npm run bench                        BENCH_SECONDS=5 BENCH_IDLE=10000
  *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts     (or roundtrip, idle; comma-separated)
- *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof;
+ *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof, and
+ *       the mass disconnect profiled alone, relay and server: /tmp/prof/disconnect-*.cpuprofile;
  *       then npx tsx bench/support/profile-summary.ts /tmp/prof/<file>.cpuprofile)
  *
  * Two cores shared with other work move every absolute figure: each is printed with the
@@ -202,6 +203,11 @@ async function crowd(name: string, env: Record<string, string>): Promise<Crowd> 
   const probe = await generator();
   try {
     const before = await server.ask<number>({ rss: true }, 10_000, 'rss');
+    // A console of the site is open, as on a real site: it hears each visitor come and go.
+    if (env.BENCH_RELAY !== '1') {
+      const operatorToken = await loginOperator(server.url);
+      await tell(crowdGen, { action: 'console', url: server.url, operatorToken }, 30_000);
+    }
     await tell(crowdGen, { action: 'idle', url: server.url, count: IDLE }, 240_000);
     const after = await server.ask<number>({ rss: true }, 10_000, 'rss');
     await tell(probe, { action: 'probe', url: server.url, count: 50, warmUp: 0 }, 60_000);
@@ -209,15 +215,21 @@ async function crowd(name: string, env: Record<string, string>): Promise<Crowd> 
     const acks = await tell<number[]>(probe, { action: 'probe', url: server.url, count: 1000, warmUp: 0 }, 120_000);
     const during = load();
     const { p99: loopP99 } = await server.ask<{ p99: number }>({ lag: true }, 10_000, 'lag');
-    if (env.BENCH_RELAY === '1') return { rss: { before, after }, acks, loopP99, load: during };
-    // Half of them leave at once; the probe keeps sending, its slowest answer is kept.
+    // Half of them leave at once; the probe keeps sending, its slowest answer is kept. The
+    // relay does the same, so its stall is what socket.io and ws cost by themselves.
     await server.ask({ lagReset: true }, 10_000, 'lag reset');
     await tell(probe, { action: 'probeUntilStopped', url: server.url }, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
+    if (PROFILE) await server.ask({ profileStart: true }, 10_000, 'profile start');
     const left = await tell<number>(crowdGen, { action: 'leave', count: Math.floor(IDLE / 2) }, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const slowestAckWhileLeaving = await tell<number>(probe, { action: 'stopProbing' }, 30_000);
     const { max: stall } = await server.ask<{ max: number }>({ lag: true }, 10_000, 'lag');
+    if (PROFILE) {
+      const file = join(PROFILE, `disconnect-${env.BENCH_RELAY === '1' ? 'relay' : 'server'}.cpuprofile`);
+      await server.ask({ profileStop: file }, 30_000, 'profile stop');
+      console.log(`profile of the disconnect: ${file}`);
+    }
     return { rss: { before, after }, acks, loopP99, stall, slowestAckWhileLeaving, left, load: during };
   } finally {
     await Promise.all([crowdGen.stop(), probe.stop()]);
@@ -240,9 +252,13 @@ if (ONLY.has('idle')) {
   );
   line('  ack, bare relay (baseline, nothing stored)', acks(relay));
   line('  ack, SQLite (stored, on disk)', `${acks(confab)}  target p99 ≤ 10 ms`);
+  const leaving = (c: Crowd) =>
+    `longest event-loop stall ${ms(c.stall!)}; slowest probe ack ${ms(c.slowestAckWhileLeaving!)}`;
+  console.log(`  while ${confab.left!.toLocaleString('en')} of them disconnect at once`);
+  line('    bare relay (baseline, no disconnect handlers)', leaving(relay));
   line(
-    `  while ${confab.left!.toLocaleString('en')} disconnect at once`,
-    `server's longest event-loop stall ${ms(confab.stall!)}; slowest probe ack ${ms(confab.slowestAckWhileLeaving!)}`,
+    '    SQLite server, one console listening',
+    `${leaving(confab)}  ${(confab.stall! / relay.stall!).toFixed(1)}× the relay's stall`,
   );
 }
 process.exit(0);
