@@ -15,7 +15,8 @@
  *   npm run bench                        BENCH_SECONDS=5 BENCH_IDLE=10000
  *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts     (or roundtrip, idle; comma-separated)
  *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof, and
- *       the mass disconnect profiled alone, relay and server: /tmp/prof/disconnect-*.cpuprofile;
+ *       the idle crowd's two moments profiled alone, relay and server: /tmp/prof/connected-*.cpuprofile
+ *       (the probe's acks) and /tmp/prof/disconnect-*.cpuprofile (the mass disconnect);
  *       then npx tsx bench/support/profile-summary.ts /tmp/prof/<file>.cpuprofile)
  *
  * Two cores shared with other work move every absolute figure: each is printed with the
@@ -212,9 +213,13 @@ async function crowd(name: string, env: Record<string, string>): Promise<Crowd> 
     const after = await server.ask<number>({ rss: true }, 10_000, 'rss');
     await tell(probe, { action: 'probe', url: server.url, count: 50, warmUp: 0 }, 60_000);
     await server.ask({ lagReset: true }, 10_000, 'lag reset');
+    const role = env.BENCH_RELAY === '1' ? 'relay' : 'server';
+    if (PROFILE) await server.ask({ profileStart: true }, 10_000, 'profile start');
     const acks = await tell<number[]>(probe, { action: 'probe', url: server.url, count: 1000, warmUp: 0 }, 120_000);
     const during = load();
     const { p99: loopP99 } = await server.ask<{ p99: number }>({ lag: true }, 10_000, 'lag');
+    if (PROFILE)
+      await server.ask({ profileStop: join(PROFILE, `connected-${role}.cpuprofile`) }, 30_000, 'profile stop');
     // Half of them leave at once; the probe keeps sending, its slowest answer is kept. The
     // relay does the same, so its stall is what socket.io and ws cost by themselves.
     await server.ask({ lagReset: true }, 10_000, 'lag reset');
@@ -226,9 +231,7 @@ async function crowd(name: string, env: Record<string, string>): Promise<Crowd> 
     const slowestAckWhileLeaving = await tell<number>(probe, { action: 'stopProbing' }, 30_000);
     const { max: stall } = await server.ask<{ max: number }>({ lag: true }, 10_000, 'lag');
     if (PROFILE) {
-      const file = join(PROFILE, `disconnect-${env.BENCH_RELAY === '1' ? 'relay' : 'server'}.cpuprofile`);
-      await server.ask({ profileStop: file }, 30_000, 'profile stop');
-      console.log(`profile of the disconnect: ${file}`);
+      await server.ask({ profileStop: join(PROFILE, `disconnect-${role}.cpuprofile`) }, 30_000, 'profile stop');
     }
     return { rss: { before, after }, acks, loopP99, stall, slowestAckWhileLeaving, left, load: during };
   } finally {
@@ -246,10 +249,10 @@ if (ONLY.has('idle')) {
   const acks = (c: Crowd) =>
     `p50 ${ms(percentile(c.acks, 0.5))}  p99 ${ms(percentile(c.acks, 0.99))}  (server loop delay p99 ${ms(c.loopP99)}; ${c.load})`;
   console.log(`\n${IDLE.toLocaleString('en')} idle visitors connected to one server process, one more sending`);
-  line(
-    '  server RSS (SQLite)',
-    `${mb(confab.rss.after)} (${mb(((confab.rss.after - confab.rss.before) / IDLE) * 10_000)} per 10,000 above the empty server's ${mb(confab.rss.before)})`,
-  );
+  const rss = (c: Crowd) =>
+    `${mb(c.rss.after)} (${mb(((c.rss.after - c.rss.before) / IDLE) * 10_000)} per 10,000 above the empty server's ${mb(c.rss.before)})`;
+  line('  RSS, bare relay (baseline)', rss(relay));
+  line('  RSS, SQLite server', rss(confab));
   line('  ack, bare relay (baseline, nothing stored)', acks(relay));
   line('  ack, SQLite (stored, on disk)', `${acks(confab)}  target p99 ≤ 10 ms`);
   const leaving = (c: Crowd) =>

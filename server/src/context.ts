@@ -15,6 +15,7 @@ import type {
   SystemLine,
 } from '../../src/protocol';
 import type { Metrics } from './metrics';
+import type { PageViewEnds } from './page-view-ends';
 import type { Presence } from './presence';
 import type { VisitorConnections } from './visitor-connections';
 import type { VisitorLeaves } from './visitor-leaves';
@@ -37,6 +38,8 @@ export interface ServerContext {
   visitorConnections: VisitorConnections;
   /** Visitors who left, told to the consoles together (visitor-leaves.ts). */
   visitorLeaves: VisitorLeaves;
+  /** Page views ended, written together (page-view-ends.ts). */
+  pageViewEnds: PageViewEnds;
   webhooks: WebhookSender;
   /** Re-tells visitors of one site (or all) their availability where it changed. */
   refreshAvailability: (site?: string) => void;

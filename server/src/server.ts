@@ -39,6 +39,7 @@ import { createMailer } from './mail';
 import { createWaitingLine } from './waiting-line';
 import { createRedisVisitorConnections } from './redis-visitor-connections';
 import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
+import { createPageViewEnds } from './page-view-ends';
 import { createVisitorLeaves } from './visitor-leaves';
 import { tellLeft } from './visitor-presence';
 import { createWebhookSender } from './webhook';
@@ -309,6 +310,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     presence,
     visitorConnections,
     visitorLeaves: createVisitorLeaves((siteId, visitorIds) => tellLeft(ctx, siteId, visitorIds)),
+    pageViewEnds: createPageViewEnds(store),
     webhooks: createWebhookSender({
       store,
       log,
@@ -452,6 +454,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ctx.visitorLeaves.close();
         await leadership.close();
         await redis?.close();
+        // The page views the closed sockets ended are stored before the store closes.
+        await ctx.pageViewEnds.settled();
         await openedStore.close();
         logger.flush();
       })();

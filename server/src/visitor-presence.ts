@@ -25,7 +25,8 @@ export async function beginPageView(ctx: ServerContext, socket: VisitorSocket): 
 export async function endPageView(ctx: ServerContext, socket: VisitorSocket): Promise<void> {
   const id = socket.data.pageViewId;
   socket.data.pageViewId = undefined;
-  if (id !== undefined) await ctx.store.endPageView(id);
+  // With the other ends of this turn, in one statement (page-view-ends.ts).
+  if (id !== undefined) await ctx.pageViewEnds.end(id);
 }
 
 /** A navigation: returns false when the URL did not really change. */

@@ -1,7 +1,8 @@
 /**
  * Visitors leaving in numbers: the consoles hear every one of them, in a few events
- * rather than one per visitor, and a visitor who is back within the moment is not
- * reported gone. (Per-visitor events were most of a mass disconnect's own cost.)
+ * rather than one per visitor, their page views end in a few statements rather than
+ * one write each, and a visitor who is back within the moment is not reported gone.
+ * (Per-visitor events and writes were most of a mass disconnect's own cost.)
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/protocol';
@@ -19,6 +20,12 @@ beforeAll(async () => {
 afterEach(() => sockets.closeAll());
 afterAll(() => harness.cleanup());
 
+/** How many times the store has ended page views so far (each call is one statement or a few). */
+async function pageViewEndCalls(): Promise<number> {
+  const text = await (await fetch(`${url()}/metrics`)).text();
+  return Number(/^confab_store_seconds_count\{operation="endPageViews"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
 /** Every "left" event a console hears, as the list of visitors each one names. */
 async function listeningConsole() {
   const { socket } = await connectOperator(url(), 'anna');
@@ -30,13 +37,17 @@ async function listeningConsole() {
 }
 
 describe('visitors leaving together', () => {
-  it('200 who leave at once reach the console in a few events, each of them once', async () => {
+  it('200 who leave at once reach the console in a few events, each of them once; their page views end together', async () => {
     const console = await listeningConsole();
     const visitors = [];
+    const page = { url: 'https://shop.example/sofas' };
     for (let i = 0; i < 200; i += 50) {
-      visitors.push(...(await Promise.all(Array.from({ length: 50 }, () => connectVisitor(url())))));
+      const batch = await Promise.all(Array.from({ length: 50 }, () => connectVisitor(url(), { page })));
+      for (const visitor of batch) sockets.track(visitor.socket);
+      visitors.push(...batch);
     }
     const ids = visitors.map((v) => v.visitorId);
+    const endsBefore = await pageViewEndCalls();
 
     for (const visitor of visitors) visitor.socket.disconnect();
     await until(() => console.gone().length >= ids.length, 10_000, 'every visitor reported gone');
@@ -44,7 +55,13 @@ describe('visitors leaving together', () => {
 
     expect(console.gone().sort()).toEqual([...ids].sort());
     expect(console.events.length).toBeLessThanOrEqual(5);
-  });
+
+    const { store } = harness.server;
+    const views = (await Promise.all(ids.map((id) => store.pageViews('shop', id)))).flat();
+    expect(views).toHaveLength(ids.length);
+    expect(views.filter((view) => view.endedAt === null)).toEqual([]);
+    expect((await pageViewEndCalls()) - endsBefore).toBeLessThanOrEqual(20);
+  }, 30_000);
 
   it('one who leaves alone is told as before, with visitor:offline', async () => {
     const console = await listeningConsole();
