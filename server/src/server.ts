@@ -39,7 +39,9 @@ import { createMailer } from './mail';
 import { createWaitingLine } from './waiting-line';
 import { createRedisVisitorConnections } from './redis-visitor-connections';
 import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
-import { tellOffline } from './visitor-presence';
+import { createPageViewEnds } from './page-view-ends';
+import { createVisitorLeaves } from './visitor-leaves';
+import { tellLeft } from './visitor-presence';
 import { createWebhookSender } from './webhook';
 import { join } from 'node:path';
 import { diskFileStore, type FileStore } from './files/file-store';
@@ -295,7 +297,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         nodeId,
         leadership,
         // The leader tells every node's consoles of visitors who were only on a dead node.
-        onGone: (siteId, visitorId) => tellOffline(ctx, siteId, visitorId),
+        onGone: (siteId, visitorId) => ctx.visitorLeaves.left(siteId, visitorId),
         log,
       })
     : localVisitorConnections();
@@ -307,6 +309,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
     visitorConnections,
+    visitorLeaves: createVisitorLeaves((siteId, visitorIds) => tellLeft(ctx, siteId, visitorIds)),
+    pageViewEnds: createPageViewEnds(store),
     webhooks: createWebhookSender({
       store,
       log,
@@ -447,8 +451,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();
         await visitorConnections.close();
+        ctx.visitorLeaves.close();
         await leadership.close();
         await redis?.close();
+        // The page views the closed sockets ended are stored before the store closes.
+        await ctx.pageViewEnds.settled();
         await openedStore.close();
         logger.flush();
       })();
