@@ -22,7 +22,10 @@ import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
 import {
+  appendArgs,
+  visitorMessageRow,
   AttachmentUnavailableError,
+  type AppendArgs,
   type AttachmentRow,
   type ConversationListRow,
   type ConversationRow,
@@ -216,7 +219,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
    * No row comes back when either is not so. The outer `status = 'open'` is checked again
    * on PostgreSQL after waiting for the row lock, so a conversation closed meanwhile is left.
    */
-  type OpenBump = { site: string; owner: string; visitorId: string; userId: string | null; at: number };
+  type OpenBump = Pick<AppendArgs, 'site' | 'owner' | 'visitorId' | 'userId' | 'at'>;
   const blockedBy = (q: Db, site: string, column: 'id' | 'userId', value: string | null) =>
     q
       .selectFrom('visitors')
@@ -555,33 +558,15 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       writer.write(async (trx) => {
         // A resend is answered by the caller's careful path, which also says `blocked` first.
         if (await messageBySender(trx, input.sender, input.clientId)) return undefined;
-        const createdAt = now();
-        const userId = input.owner.startsWith('u:') ? input.owner.slice(2) : null;
-        const conversation = await bumpOpen.first(trx, { ...input, userId, at: createdAt });
+        const args = appendArgs(input, newId(), now());
+        const conversation = await bumpOpen.first(trx, args);
         if (!conversation) return undefined;
-        const row = {
-          id: newId(),
+        const message = visitorMessageRow(args, {
           conversationId: conversation.id,
           seq: conversation.lastSeq,
           changeSeq: conversation.lastChange,
-          clientId: input.clientId,
-          author: 'visitor' as const,
-          operatorId: null,
-          text: input.text,
-          replyTo: null,
-          createdAt,
-          attachments: null, // files take the careful path
-          system: null,
-        };
-        await insertMessage.run(trx, { ...row, sender: input.sender });
-        const message: MessageRow = {
-          ...row,
-          replyAuthor: null,
-          replyText: null,
-          replyDeletedAt: null,
-          editedAt: null,
-          deletedAt: null,
-        };
+        });
+        await insertMessage.run(trx, { ...message, sender: input.sender });
         return { message, conversation };
       }),
     editMessage: (id, text) =>
