@@ -39,6 +39,9 @@ import {
 } from './types';
 import type { Db, Writer } from './writer';
 
+/** Conversations read per prepared list-row query. */
+const LIST_ROWS_AT_ONCE = 16;
+
 /** Idle time after which the next connection counts as a new visit. */
 const VISIT_GAP_MS = 30 * 60 * 1000;
 
@@ -176,6 +179,29 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
   const messageBySender = (q: Db, sender: string, clientId: string) =>
     messageBySenderQuery.first(q, { sender, clientId }) as Promise<MessageRow | undefined>;
   const listRowById = prepare<{ id: string }, unknown>((q, s) => listRows(q).where('c.id', '=', s.id));
+  /**
+   * Many list rows at once (every conversation a turn changed, told to the consoles): an
+   * `in` list of `LIST_ROWS_AT_ONCE` slots, prepared once; unused slots hold null, which
+   * matches nothing. Built and compiled per call, that read was a large part of a busy
+   * server's time.
+   */
+  const listRowsByIds = prepare<Record<string, string | null>, unknown>((q, s) =>
+    listRows(q).where(
+      'c.id',
+      'in',
+      Array.from({ length: LIST_ROWS_AT_ONCE }, (_, i) => s[`id${i}`] as string),
+    ),
+  );
+  const listRowsOf = async (wanted: string[]): Promise<ConversationListRow[]> => {
+    const ids = [...new Set(wanted)];
+    const reads: Promise<unknown[]>[] = [];
+    for (let start = 0; start < ids.length; start += LIST_ROWS_AT_ONCE) {
+      const slots: Record<string, string | null> = {};
+      for (let i = 0; i < LIST_ROWS_AT_ONCE; i++) slots[`id${i}`] = ids[start + i] ?? null;
+      reads.push(listRowsByIds.all(db, slots));
+    }
+    return (await Promise.all(reads)).flat() as ConversationListRow[];
+  };
   const blocked = (q: Db) => q.selectFrom('visitors').select('id').where('blockedAt', 'is not', null);
   const blockedVisitor = prepare<{ site: string; id: string }, unknown>((q, s) =>
     blocked(q).where('site', '=', s.site).where('id', '=', s.id),
@@ -466,8 +492,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         ConversationListRow[]
       >,
     getConversationListRow: (id) => listRowById.first(db, { id }) as Promise<ConversationListRow | undefined>,
-    getConversationListRows: async (ids) =>
-      ids.length ? ((await listRows(db).where('c.id', 'in', ids).execute()) as ConversationListRow[]) : [],
+    getConversationListRows: listRowsOf,
     closeConversation: (conversationId, reason) =>
       writer.write(async (trx) =>
         changed(
