@@ -157,7 +157,9 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   const code = locale.value.code;
   const { status, conversationId, operatorReadSeq, blocked } = widget.conversation;
   const closed = status.value === 'closed';
-  const greeting = widget.conversation.site.value?.greeting;
+  const site = widget.conversation.site.value;
+  // The greeting in the widget's language where the site has one (m12), the site's own otherwise.
+  const greeting = site?.greetings?.[code] ?? site?.greeting;
   // "Read" shows once, on the newest of the visitor's messages the operator has seen.
   const current = conversationId.value;
   const readSeq = all.reduce(
