@@ -21,6 +21,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { clientIp, type TrustProxy } from './client-ip';
+import { newServerId } from './ids';
 import { rooms, team, type ServerContext } from './context';
 import { closeIdleConversations } from './conversations';
 import { createRouter } from './http/router';
@@ -181,7 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storedFileBytes: () => store?.storedFileBytes() ?? 0,
   });
   store = instrumentStore(
-    await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId),
+    await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newServerId),
     metrics,
   );
 
