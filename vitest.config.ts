@@ -40,6 +40,7 @@ export default defineConfig({
                   'tests/integration/store-contract.test.ts',
                   'tests/integration/append-paths.test.ts',
                   'tests/integration/sqlite-checkpoint.test.ts',
+                  'tests/integration/search-index.test.ts',
                   'tests/integration/migrations.test.ts',
                   'tests/integration/static.test.ts',
                 ],

@@ -126,4 +126,37 @@ export const MIGRATIONS = [
      INSERT INTO message_search (rowid, text)
        VALUES ((SELECT key FROM message_search_keys WHERE message_id = new.id), new.text);
    END;`,
+  // Search indexed a moment later, in batches (sqlite-search-index.ts): words went into
+  // the index inside each message's own write, the largest part of storing a message.
+  // A message still gets its key at once; the index holds every key up to
+  // `indexed_through`, and the keys above it wait for the next batch. Keys only grow (one
+  // above both the largest key and the mark), so a key the index has seen is never given
+  // to another message. Edits and deletes touch the index only for keys it holds; a
+  // waiting message is indexed with whatever text it has when its batch runs.
+  `CREATE TABLE message_search_progress (
+     id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
+   INSERT INTO message_search_progress (id, indexed_through)
+     VALUES (1, COALESCE((SELECT max(key) FROM message_search_keys), 0));
+   DROP TRIGGER message_search_insert;
+   DROP TRIGGER message_search_delete;
+   DROP TRIGGER message_search_update;
+   CREATE TRIGGER message_search_insert AFTER INSERT ON messages BEGIN
+     INSERT INTO message_search_keys (key, message_id)
+       VALUES (1 + max(COALESCE((SELECT max(key) FROM message_search_keys), 0),
+                       (SELECT indexed_through FROM message_search_progress)), new.id);
+   END;
+   CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+     DELETE FROM message_search
+       WHERE rowid = (SELECT key FROM message_search_keys WHERE message_id = old.id)
+         AND rowid <= (SELECT indexed_through FROM message_search_progress);
+     DELETE FROM message_search_keys WHERE message_id = old.id;
+   END;
+   CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages
+     WHEN (SELECT key FROM message_search_keys WHERE message_id = new.id)
+          <= (SELECT indexed_through FROM message_search_progress)
+   BEGIN
+     DELETE FROM message_search WHERE rowid = (SELECT key FROM message_search_keys WHERE message_id = new.id);
+     INSERT INTO message_search (rowid, text)
+       VALUES ((SELECT key FROM message_search_keys WHERE message_id = new.id), new.text);
+   END;`,
 ];

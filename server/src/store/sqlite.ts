@@ -3,17 +3,20 @@
  * is acknowledged before it is on disk: the writes of one event-loop turn share one
  * commit (writer.ts), and the write-ahead log is flushed to disk after each commit
  * before any of its writes is answered. The log is copied into the database file by a
- * worker thread (sqlite-checkpoint.ts), and a visitor's message takes the prepared
- * statements of sqlite-append.ts.
+ * worker thread (sqlite-checkpoint.ts), a visitor's message takes the prepared
+ * statements of sqlite-append.ts, and the search index is filled in batches a moment
+ * after messages are stored (sqlite-search-index.ts).
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { CamelCasePlugin, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { createKyselyStore } from './kysely-store';
+import { searchWords } from './kysely-workspace';
 import { MIGRATIONS } from './migrations';
 import { sqliteAppender } from './sqlite-append';
 import { workerCheckpointer } from './sqlite-checkpoint';
+import { sqliteSearchIndexer } from './sqlite-search-index';
 import type { Database } from './schema';
 import type { Store } from './types';
 import { TURN_BUDGET_MS, coalescedFlush, groupCommitWriter } from './writer';
@@ -117,6 +120,7 @@ export function openSqliteStore(
     TURN_BUDGET_MS,
     checkpointer.caughtUp,
   );
+  const searchIndex = sqliteSearchIndexer(raw, writer);
   const store = createKyselyStore({
     db,
     engine: 'sqlite',
@@ -124,6 +128,7 @@ export function openSqliteStore(
     newId,
     now,
     async close() {
+      await searchIndex.close();
       await writer.flushed();
       await db.destroy();
       wal.close();
@@ -131,10 +136,18 @@ export function openSqliteStore(
       await checkpointer.close();
     },
   });
-  if (options.preparedAppend === false) return store;
+  const searchable: Store = {
+    ...store,
+    // A search finds every message stored before it, indexed or still waiting for its batch.
+    async searchConversations(site, query) {
+      if (searchWords(query.text).length > 0) await searchIndex.catchUp();
+      return store.searchConversations(site, query);
+    },
+  };
+  if (options.preparedAppend === false) return searchable;
   const append = sqliteAppender(raw, newId, now);
   return {
-    ...store,
+    ...searchable,
     appendToOpenConversation: (input) => writer.write(() => append(input), { undoesItself: true }),
   };
 }
