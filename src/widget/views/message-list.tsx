@@ -2,6 +2,7 @@ import { Fragment, type VNode } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
+import { afterNextFrame } from '../slices';
 import type { TimelineEntry, WidgetModel } from '../widget';
 import { clockTime } from './clock';
 import { lazyView } from './lazy';
@@ -179,11 +180,8 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   }, [newest, closed]);
 
   const refresh = () => rerender((n) => n + 1);
-  // The rest of the opening page, above what the visitor sees, in a task after the opening
-  // frame (./older; it does nothing once the list is gone).
-  useEffect(() => {
-    requestAnimationFrame(() => setTimeout(() => import('./older').then((m) => m.grow(log.current, win, refresh))));
-  }, []);
+  // The rest of the opening page, above what the visitor sees, after the opening frame (./older).
+  useEffect(() => afterNextFrame(() => void import('./older').then((m) => m.grow(log.current, win, refresh))), []);
 
   useLayoutEffect(() => {
     const after = win.after;

@@ -15,7 +15,10 @@ import type { ListWindow } from './message-list';
  * re-renders every view that reads the locale, which opening the panel need not pay for.
  */
 let english = false;
-const addStrings = () => (english ||= (addEnglish(enViews), true));
+const addStrings = () => {
+  if (!english) addEnglish(enViews);
+  english = true;
+};
 
 /** The page the list shows once open, and how many entries each scroll to an edge adds. */
 const WINDOW_PAGE = 50;

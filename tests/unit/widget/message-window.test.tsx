@@ -60,10 +60,10 @@ const screenTop = (id: string) => w.$(`.msg[data-id="${id}"]`)!.getBoundingClien
 const settle = async () => {
   for (let i = 0; i < 10; i++) await act(async () => void (await new Promise((resolve) => setTimeout(resolve, 5))));
 };
-/** Opens the panel and lets the rest of the opening page render after the first frame. */
+/** Opens the panel and lets the rest of the opening page (50) render after the first frame. */
 const open = async () => {
   w.command('open');
-  await settle();
+  for (let turn = 0; turn < 20 && ids().length < 50; turn++) await settle();
 };
 const scrollTo = async (log: HTMLElement, top: number) => {
   await act(() => {
@@ -117,7 +117,7 @@ describe('a long history', () => {
     });
     observer.observe(log, { childList: true });
 
-    await settle();
+    for (let turn = 0; turn < 20 && ids().length < 50; turn++) await settle();
     expect(ids()).toHaveLength(50);
     expect(ids()[0]).toBe('m1951');
     expect(screenTop('m2000')).toBe(VIEW - ROW);

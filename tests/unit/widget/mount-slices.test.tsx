@@ -9,6 +9,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { t } from '../../../src/i18n';
 import { messageOf } from '../../support/fixtures';
+import { afterNextFrame } from '../../../src/widget/slices';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
 const loaded = vi.hoisted(() => ({ leadFormModel: 0 }));
@@ -136,5 +137,26 @@ describe('the closed launcher', () => {
     expect(formatter).not.toHaveBeenCalled();
     expect(localeTime).not.toHaveBeenCalled();
     expect(loaded.leadFormModel).toBe(0);
+  });
+});
+
+describe('after the next frame', () => {
+  it('runs in a task after the frame, not in it, and not at all once cancelled', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame'] });
+    try {
+      const ran: string[] = [];
+      afterNextFrame(() => ran.push('kept'));
+      const cancelBeforeFrame = afterNextFrame(() => ran.push('cancelled before the frame'));
+      const cancelAfterFrame = afterNextFrame(() => ran.push('cancelled after the frame'));
+      requestAnimationFrame(() => ran.push('frame'));
+      cancelBeforeFrame();
+      vi.advanceTimersToNextFrame();
+      expect(ran).toEqual(['frame']);
+      cancelAfterFrame();
+      vi.runAllTimers();
+      expect(ran).toEqual(['frame', 'kept']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
