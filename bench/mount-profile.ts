@@ -29,7 +29,8 @@ const variant = process.argv[3] ?? 'confab';
 const coldClick = process.argv[4] === 'click';
 const returningCount = Number(process.argv[4]?.match(/^returning=(\d+)$/)?.[1] ?? 0);
 const AFTER_LOAD_MS = 5000;
-const LONG_MS = 50;
+/** Busy stretches from this long are listed (LONG_MS=20 to see the shorter ones too). */
+const LONG_MS = Number(process.env.LONG_MS ?? 50);
 
 interface Node {
   id: number;

@@ -10,15 +10,7 @@ import { addEnglish, t } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import type { ListWindow } from './message-list';
 
-/**
- * The English of the rows this chunk shows, added when one first shows: adding strings
- * re-renders every view that reads the locale, which opening the panel need not pay for.
- */
-let english = false;
-const addStrings = () => {
-  if (!english) addEnglish(enViews);
-  english = true;
-};
+addEnglish(enViews);
 
 /** The page the list shows once open, and how many entries each scroll to an edge adds. */
 const WINDOW_PAGE = 50;
@@ -98,7 +90,6 @@ export function grow(log: HTMLElement | null, win: ListWindow, rerender: () => v
 }
 
 async function load(widget: WidgetModel, log: HTMLElement, win: ListWindow, rerender: () => void) {
-  addStrings();
   win.loading = true;
   quiet(log, true);
   win.top = <p class="divider">{t('log.loadingOlder')}</p>;

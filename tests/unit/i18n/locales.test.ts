@@ -62,3 +62,19 @@ describe('t()', () => {
     expect(resolveLocale([])).toBe('en');
   });
 });
+
+describe("a chunk's English strings", () => {
+  it('are there for its views without telling every view that reads the locale', async () => {
+    const { addEnglish } = await import('../../../src/i18n');
+    await setLocale('en');
+    const before = locale.value;
+    let told = 0;
+    const stop = locale.subscribe(() => told++);
+    addEnglish(views);
+    stop();
+    // Told once: the subscription's first call. A change would re-render the whole panel.
+    expect(told).toBe(1);
+    expect(locale.value).toBe(before);
+    expect(t('end.button')).toBe(views['end.button']);
+  });
+});
