@@ -184,6 +184,12 @@ const SOCKET_CLASSES = [
  *   session id (`pid`) it would send is never there, so nothing is recovered.
  * - `io.Manager`, `io.connect` and the like, for code that calls socket.io through `io`
  *   as a namespace; the widget imports `io` and calls it.
+ * - engine.io options the widget does not set (its transport.ts gives socket.io
+ *   `transports`, `parser`, `auth`, `autoConnect` and the reconnection delays only):
+ *   closeOnBeforeunload, withCredentials, rememberUpgrade, tryAllTransports,
+ *   timestampRequests, a query string (the server URL is an origin, see validServer),
+ *   and what only Node.js or React Native read (autoUnref, extraHeaders, the socket
+ *   options of the `ws` package). ~0.5 kB gzip.
  */
 const EDITS = [
   [
@@ -248,6 +254,134 @@ const EDITS = [
         }
         else {`,
         '        {',
+      ],
+      // A query given as a string: the widget gives none, and its server URL is an origin.
+      [
+        `        if (typeof this.opts.query === "string") {
+            this.opts.query = decode(this.opts.query);
+        }
+`,
+        '',
+      ],
+      // Options the widget does not set: closeOnBeforeunload, withCredentials (a cookie
+      // jar outside browsers), rememberUpgrade, tryAllTransports, autoUnref (Node.js).
+      [
+        `            if (this.opts.closeOnBeforeunload) {
+                // Firefox closes the connection when the "beforeunload" event is emitted but not Chrome. This event listener
+                // ensures every browser behaves the same (no "disconnect" event at the Socket.IO level when the page is
+                // closed/reloaded)
+                this._beforeunloadEventListener = () => {
+                    if (this.transport) {
+                        // silently close the transport
+                        this.transport.removeAllListeners();
+                        this.transport.close();
+                    }
+                };
+                addEventListener("beforeunload", this._beforeunloadEventListener, false);
+            }
+`,
+        '',
+      ],
+      [
+        `                if (this._beforeunloadEventListener) {
+                    removeEventListener("beforeunload", this._beforeunloadEventListener, false);
+                }
+`,
+        '',
+      ],
+      [
+        `        if (this.opts.withCredentials) {
+            this._cookieJar = createCookieJar();
+        }
+`,
+        '',
+      ],
+      [
+        `        const transportName = this.opts.rememberUpgrade &&
+            Socket.priorWebsocketSuccess &&
+            this.transports.indexOf("websocket") !== -1
+            ? "websocket"
+            : this.transports[0];`,
+        '        const transportName = this.transports[0];',
+      ],
+      // With no upgrade (see UNUSED_ENGINE_METHODS) nothing reads which transport last worked.
+      [
+        `        Socket.priorWebsocketSuccess = "websocket" === this.transport.name;
+        this.emitReserved("open");
+        this.flush();
+        if ("open" === this.readyState && this.opts.upgrade) {
+            for (let i = 0; i < this._upgrades.length; i++) {
+                this._probe(this._upgrades[i]);
+            }
+        }`,
+        `        this.emitReserved("open");
+        this.flush();`,
+      ],
+      [
+        `        Socket.priorWebsocketSuccess = false;
+        if (this.opts.tryAllTransports &&
+            this.transports.length > 1 &&
+            this.readyState === "opening") {
+            this.transports.shift();
+            return this._open();
+        }
+`,
+        '',
+      ],
+      [
+        `        if (this.opts.autoUnref) {
+            this._pingTimeoutTimer.unref();
+        }
+`,
+        '',
+      ],
+    ],
+  ],
+  [
+    // The browser's WebSocket: what only React Native or Node.js read goes (their socket
+    // options, extra headers, autoUnref), and the timestampRequests option the widget does not set.
+    /engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]websocket\.js$/,
+    [
+      [
+        `const isReactNative = typeof navigator !== "undefined" &&
+    typeof navigator.product === "string" &&
+    navigator.product.toLowerCase() === "reactnative";
+`,
+        '',
+      ],
+      [
+        `        const opts = isReactNative
+            ? {}
+            : pick(this.opts, "agent", "perMessageDeflate", "pfx", "key", "passphrase", "cert", "ca", "ciphers", "rejectUnauthorized", "localAddress", "protocolVersion", "origin", "maxPayload", "family", "checkServerIdentity");
+        if (this.opts.extraHeaders) {
+            opts.headers = this.opts.extraHeaders;
+        }
+        try {
+            this.ws = this.createSocket(uri, protocols, opts);`,
+        `        try {
+            this.ws = this.createSocket(uri, protocols);`,
+      ],
+      [
+        `            if (this.opts.autoUnref) {
+                this.ws._socket.unref();
+            }
+`,
+        '',
+      ],
+      [
+        `        if (this.opts.timestampRequests) {
+            query[this.opts.timestampParam] = randomString();
+        }
+`,
+        '',
+      ],
+      [
+        `        return !isReactNative
+            ? protocols
+                ? new WebSocketCtor(uri, protocols)
+                : new WebSocketCtor(uri)
+            : new WebSocketCtor(uri, protocols, opts);`,
+        '        return protocols ? new WebSocketCtor(uri, protocols) : new WebSocketCtor(uri);',
       ],
     ],
   ],

@@ -75,7 +75,7 @@ function MessageItem({
       {m.deleted ? (
         <em class="text">message deleted</em>
       ) : (
-        <span class="text">
+        <span class="text" dir="auto">
           <LinkedText text={m.text} />
         </span>
       )}
@@ -151,30 +151,27 @@ export function Chat({ s }: { s: OperatorSession }) {
             </span>
           )}
         </span>
+        {/* One group, so on a phone the actions wrap together rather than a row each. */}
         <span class="actions">
           <button type="button" class="transcript" onClick={() => void s.downloadTranscript(conversation.id, 'html')}>
             Transcript
           </button>
-        </span>
-        {conversation.status === 'open' && (
-          <span class="actions">
-            {mayWrite && (
-              <button type="button" class="transfer-chat" onClick={() => (transferOpen.value = true)}>
-                Transfer
+          {conversation.status === 'open' && mayWrite && (
+            <button type="button" class="transfer-chat" onClick={() => (transferOpen.value = true)}>
+              Transfer
+            </button>
+          )}
+          {conversation.status === 'open' && mayEnd && (
+            <>
+              <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">
+                End chat
               </button>
-            )}
-            {mayEnd && (
-              <>
-                <button type="button" class="close-chat" onClick={() => askToClose(s, false)} aria-keyshortcuts="e">
-                  End chat
-                </button>
-                <button type="button" class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">
-                  Spam
-                </button>
-              </>
-            )}
-          </span>
-        )}
+              <button type="button" class="close-chat spam" onClick={() => askToClose(s, true)} aria-keyshortcuts="s">
+                Spam
+              </button>
+            </>
+          )}
+        </span>
       </header>
       {closeRefusal.value?.conversationId === conversation.id && (
         <p class="transfer-note" role="alert">

@@ -371,7 +371,8 @@ function Conversations({ s }: { s: OperatorSession }) {
                   </span>
                 )}
               </span>
-              <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'}>
+              {/* dir="auto": a preview in Hebrew or Arabic reads right to left, its punctuation in place. */}
+              <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'} dir="auto">
                 {s.typing.value.has(c.id) ? (
                   'typing…'
                 ) : match ? (

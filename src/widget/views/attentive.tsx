@@ -18,7 +18,12 @@ addEnglish(enAttention);
 addStyles(
   '.attend{display:flex;justify-content:center}.attend .link{margin:0 0 6px}' +
     // Full-screen on a phone: clear of the notch and rounded corners too (with viewport-fit=cover).
-    `@media ${PHONE_LAYOUT}{.panel{padding:${['top', 'right', 'bottom', 'left'].map((side) => `env(safe-area-inset-${side})`).join(' ')}}}`,
+    `@media ${PHONE_LAYOUT}{.panel{padding:${['top', 'right', 'bottom', 'left'].map((side) => `env(safe-area-inset-${side})`).join(' ')}}` +
+    // and every control a 44 px target for a finger. Here, not in the base sheet: this chunk
+    // comes with the open panel, so the phone rules cost the closed widget nothing. Reply and
+    // Retry under a message grow their target, not the row.
+    '.icon-button,.composer .send{width:44px;height:44px}.link{display:inline-flex;align-items:center;min-height:44px}' +
+    '.meta button{padding:14px 8px;margin:-14px -8px}}',
 );
 
 /** Whether to offer notifications now: on for this page, possible here, not yet decided, and a reply is awaited. */
