@@ -34,12 +34,13 @@ describe('visitor leaves, gathered per site and window', () => {
     expect(told).toEqual([['blog', ['x']]]);
   });
 
-  it('tells what is pending at once when closed', () => {
+  it('tells what is pending at once when closed, and nothing after', () => {
     const told: [string, string[]][] = [];
     const leaves = createVisitorLeaves((site, ids) => told.push([site, ids]));
     leaves.left('shop', 'a');
     leaves.close();
     expect(told).toEqual([['shop', ['a']]]);
+    leaves.left('shop', 'b');
     vi.advanceTimersByTime(LEAVE_WINDOW_MS);
     expect(told).toHaveLength(1);
   });
