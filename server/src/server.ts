@@ -21,6 +21,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { clientIp, type TrustProxy } from './client-ip';
+import { newServerId } from './ids';
 import { rooms, team, type ServerContext } from './context';
 import { closeIdleConversations } from './conversations';
 import { createRouter } from './http/router';
@@ -181,7 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storedFileBytes: () => store?.storedFileBytes() ?? 0,
   });
   store = instrumentStore(
-    await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId),
+    await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newServerId),
     metrics,
   );
 
@@ -197,7 +198,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   ];
 
   let handleHttp: ReturnType<typeof createRouter> | undefined;
-  const http = createServer((req, res) => handleHttp?.(req, res));
+  /**
+   * Set once the gateways and the router are in place. The listener opens first (the port
+   * is needed for the public URL), and Redis, presence and the gateways take a while on a
+   * loaded machine: meanwhile a request is answered 503 and a socket.io handshake refused,
+   * both at once, instead of a request left without an answer or a connection never greeted.
+   */
+  let started = false;
+  const http = createServer((req, res) => {
+    if (handleHttp) return handleHttp(req, res);
+    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+    res.end(JSON.stringify({ error: 'Starting; try again in a moment.' }));
+  });
   // Keep-alive connections outlive close(); drain ends the idle ones itself.
   http.keepAliveTimeout = 5000;
 
@@ -220,6 +232,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // CORS does not guard WebSockets: the Origin header is checked here for every transport.
     // A draining server takes no new connections: clients retry and find its successor.
     allowRequest: (req, callback) => {
+      if (!started) return callback('server starting', false);
       const allowed = !draining && originAllowed(req.headers.origin);
       callback(draining ? 'server restarting' : allowed ? null : 'origin not allowed', allowed);
     },
@@ -270,7 +283,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // Every node whose view of a site's team changed tells its own sockets (hence `local`):
   // with several nodes, each hears of the change and each holds its share of the sockets.
-  let started = false;
   const onPresenceChange = (siteId: string) => {
     if (!started) return;
     const site = ctx.sites.get(siteId);

@@ -350,6 +350,15 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.getConversationListRows([])).toEqual([]);
     });
 
+    it('lists more conversations in one call than one prepared read holds, each once, with its last message', async () => {
+      const many = await Promise.all(Array.from({ length: 37 }, () => conversation()));
+      await send(many[36]!.id, 'the last one speaks');
+      const ids = [...many.map((c) => c.id), many[0]!.id, 'no-such-conversation'];
+      const rows = await store.getConversationListRows(ids);
+      expect(rows.map((row) => row.id).sort()).toEqual(many.map((c) => c.id).sort());
+      expect(rows.find((row) => row.id === many[36]!.id)).toMatchObject({ lastText: 'the last one speaks' });
+    });
+
     it('numbers edits and deletes as changes, and replays every change after a number', async () => {
       const c = await conversation();
       const a = await send(c.id, 'one');

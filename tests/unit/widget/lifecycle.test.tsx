@@ -100,6 +100,27 @@ describe('inside a conversation', () => {
     expect(w.widget.panel.isOpen.value).toBe(true);
     expect(w.$('.teaser')).toBeNull();
   });
+
+  it('takes a message told twice (a resend the server tells again) as one: one event, one teaser, one chime', async () => {
+    vi.mocked(chime).mockClear();
+    w = mountWidget();
+    w.connect({ sound: true });
+    const heard: string[] = [];
+    w.command('on', 'message', (event: { text: string }) => heard.push(event.text));
+    w.command('close');
+    act(() => w.transport.emit('message:new', message(1, 'operator', 'Need help choosing?')));
+    await vi.waitFor(() => expect(w.$('.teaser')?.textContent).toContain('Need help choosing?'));
+    await vi.waitFor(() => expect(chime).toHaveBeenCalledTimes(1));
+    await click('.teaser .icon-button');
+    expect(w.$('.teaser')).toBeNull();
+
+    act(() => w.transport.emit('message:new', message(1, 'operator', 'Need help choosing?')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(w.$('.teaser')).toBeNull();
+    expect(chime).toHaveBeenCalledTimes(1);
+    expect(heard).toEqual(['Need help choosing?']);
+    expect(w.widget.conversation.messages.value.map((m) => m.id)).toEqual(['m1']);
+  });
 });
 
 describe('ending', () => {
@@ -189,6 +210,21 @@ describe('ending', () => {
     expect(w.widget.view.view.value).toBe('blocked');
     expect(w.$('form.lead')).toBeNull();
     expect(w.$('.rating')).toBeNull();
+  });
+
+  it('returns to the chat without a reload when an operator undoes the spam mark', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'not spam, honestly')] });
+    closed('spam');
+    expect(w.$('.composer')).toBeNull();
+    act(() => w.transport.emit('unblocked'));
+    expect(w.widget.view.view.value).toBe('chat');
+    expect(w.$('.notice.ended')).toBeNull();
+    await typeInto(w.$('.composer textarea'), 'Thanks for letting me back');
+    await press(w.$('.composer textarea'), 'Enter');
+    await vi.waitFor(() =>
+      expect(w.transport.sent).toEqual([expect.objectContaining({ text: 'Thanks for letting me back' })]),
+    );
   });
 });
 
