@@ -246,6 +246,12 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       next.delete(visitorId);
       online.value = next;
     },
+    // Many left together: the list is copied once for all of them.
+    'visitors:offline': ({ visitorIds }) => {
+      const next = new Map(online.value);
+      for (const visitorId of visitorIds) next.delete(visitorId);
+      online.value = next;
+    },
     'canned:updated': (lists) => canned.replace(lists),
     'conversation:unbanned': ({ conversationId }) => {
       unbanned.value = new Set([...unbanned.value, conversationId]);

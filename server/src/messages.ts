@@ -12,7 +12,7 @@
  * write declines (a resend, a blocked visitor, no open conversation, a reply) takes
  * the careful path below, which reads and decides step by step as before.
  */
-import { fail, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
+import { fail, type ChatMessage, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
 import { publishConversation, toChatMessage, type ServerContext } from './context';
 import { heldByColleague, takeOverFromAbsent } from './assignment';
 import { takesNewChats } from './availability';
@@ -74,6 +74,21 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     return store.openConversation(from.site.id, from.owner, from.visitorId, await from.snapshot());
   }
 
+  /**
+   * A resend found its message stored: everyone who must hear of it is told again. The
+   * node that stored it may have died between the commit and the broadcast, and then
+   * this is the only time the operators and the visitor's other tabs hear of it live.
+   * Clients merge by message id, so those who heard it the first time see it once.
+   */
+  async function tellAgain(message: ChatMessage, except?: string): Promise<ChatMessage> {
+    const conversation = await store.getConversation(message.conversationId);
+    if (conversation) {
+      broadcastMessage(ctx, conversation, message, except);
+      publishConversation(ctx, conversation.id);
+    }
+    return message;
+  }
+
   /** Step by step: blocked, resend, limit, conversation, reply, store. */
   async function postCarefully(from: MessageSender, input: PostedMessage, except?: string): Promise<SendMessageAck> {
     const site = from.site;
@@ -84,7 +99,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     ]);
     if (blocked) return fail('blocked', 'the operator ended the dialogue');
     // A resend whose first ack was lost gets the stored message, limiter or not.
-    if (stored) return { ok: true, message: toChatMessage(ctx, site.id, stored) };
+    if (stored) return { ok: true, message: await tellAgain(toChatMessage(ctx, site.id, stored), except) };
 
     const found = await target(from, input);
     if ('error' in found) return found.error!;
@@ -117,7 +132,9 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       return fail('invalid', 'attach only your own finished uploads, each once', 'attachments');
     }
     const { message, duplicate } = appended;
-    if (!duplicate) {
+    // Two sends of one client id raced and the other one stored it.
+    if (duplicate) await tellAgain(message, except);
+    else {
       broadcastMessage(ctx, conversation, message, except);
       if (created) {
         // A new chat joins the waiting line (and leaves it at once if its last operator takes it).

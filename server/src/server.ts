@@ -40,7 +40,9 @@ import { createMailer } from './mail';
 import { createWaitingLine } from './waiting-line';
 import { createRedisVisitorConnections } from './redis-visitor-connections';
 import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
-import { tellOffline } from './visitor-presence';
+import { createPageViewEnds } from './page-view-ends';
+import { createVisitorLeaves } from './visitor-leaves';
+import { tellLeft } from './visitor-presence';
 import { createWebhookSender } from './webhook';
 import { join } from 'node:path';
 import { diskFileStore, type FileStore } from './files/file-store';
@@ -196,7 +198,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   ];
 
   let handleHttp: ReturnType<typeof createRouter> | undefined;
-  const http = createServer((req, res) => handleHttp?.(req, res));
+  /**
+   * Set once the gateways and the router are in place. The listener opens first (the port
+   * is needed for the public URL), and Redis, presence and the gateways take a while on a
+   * loaded machine: meanwhile a request is answered 503 and a socket.io handshake refused,
+   * both at once, instead of a request left without an answer or a connection never greeted.
+   */
+  let started = false;
+  const http = createServer((req, res) => {
+    if (handleHttp) return handleHttp(req, res);
+    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+    res.end(JSON.stringify({ error: 'Starting; try again in a moment.' }));
+  });
   // Keep-alive connections outlive close(); drain ends the idle ones itself.
   http.keepAliveTimeout = 5000;
 
@@ -219,6 +232,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // CORS does not guard WebSockets: the Origin header is checked here for every transport.
     // A draining server takes no new connections: clients retry and find its successor.
     allowRequest: (req, callback) => {
+      if (!started) return callback('server starting', false);
       const allowed = !draining && originAllowed(req.headers.origin);
       callback(draining ? 'server restarting' : allowed ? null : 'origin not allowed', allowed);
     },
@@ -269,7 +283,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   // Every node whose view of a site's team changed tells its own sockets (hence `local`):
   // with several nodes, each hears of the change and each holds its share of the sockets.
-  let started = false;
   const onPresenceChange = (siteId: string) => {
     if (!started) return;
     const site = ctx.sites.get(siteId);
@@ -296,7 +309,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         nodeId,
         leadership,
         // The leader tells every node's consoles of visitors who were only on a dead node.
-        onGone: (siteId, visitorId) => tellOffline(ctx, siteId, visitorId),
+        onGone: (siteId, visitorId) => ctx.visitorLeaves.left(siteId, visitorId),
         log,
       })
     : localVisitorConnections();
@@ -308,6 +321,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
     visitorConnections,
+    visitorLeaves: createVisitorLeaves((siteId, visitorIds) => tellLeft(ctx, siteId, visitorIds)),
+    pageViewEnds: createPageViewEnds(store),
     webhooks: createWebhookSender({
       store,
       log,
@@ -448,8 +463,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();
         await visitorConnections.close();
+        ctx.visitorLeaves.close();
         await leadership.close();
         await redis?.close();
+        // The page views the closed sockets ended are stored before the store closes.
+        await ctx.pageViewEnds.settled();
         await openedStore.close();
         logger.flush();
       })();

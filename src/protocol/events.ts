@@ -370,4 +370,9 @@ export interface ServerToOperator {
   'visitor:offline': (payload: { visitorId: string }) => void;
   /** A colleague undid Spam: the visitor of this conversation may chat again. */
   'conversation:unbanned': (payload: { conversationId: string }) => void;
+  /**
+   * Several visitors left the site together (`visitor:offline` is one who left alone):
+   * the server gathers those who leave within a short window into one event.
+   */
+  'visitors:offline': (payload: { visitorIds: string[] }) => void;
 }

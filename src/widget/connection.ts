@@ -31,7 +31,8 @@ export function bindServerEvents(transport: Transport, targets: ConnectionTarget
     },
     'message:new'(message) {
       if (message.author === 'visitor') chat.reconcile([message.clientId]);
-      conversation.receive(message);
+      // A message told twice is shown, announced and rung once.
+      if (!conversation.receive(message)) return;
       if (message.author === 'operator') targets.operatorMessage(message);
       if (message.author !== 'system') {
         emitter.emit('message', { author: message.author, text: message.text, conversationId: message.conversationId });

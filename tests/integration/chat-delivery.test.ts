@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newId, type ChatMessage } from '../../src/protocol';
+import { newId, type ChatMessage, type ConversationSummary } from '../../src/protocol';
 import {
   connectOperator,
   connectVisitor,
@@ -10,6 +10,7 @@ import {
   type Harness,
   type VisitorClient,
 } from '../support/server';
+import { until } from '../support/until';
 
 let harness: Harness;
 const sockets = socketTracker();
@@ -55,6 +56,54 @@ describe('visitor messages', () => {
     const again = await connectVisitor(url(), { visitorId });
     track(again.socket);
     expect(again.session.messages.map((m) => m.text)).toEqual(['only once']);
+  });
+
+  it('stored by a server that died before telling anyone reach the operators and other tabs live on their resend, once', async () => {
+    const { socket, visitorId } = await connectVisitor(url());
+    track(socket);
+    const first = await visitorSend(socket, 'opens the conversation');
+    if (!first.ok) throw new Error('the first message was refused');
+    // What a node killed between its commit and its broadcast leaves: the row, and nobody told.
+    const clientId = newId();
+    const { message: orphan } = await harness.server.store.appendMessage({
+      conversationId: first.message.conversationId,
+      sender: `v:${visitorId}`,
+      clientId,
+      author: 'visitor',
+      operatorId: null,
+      text: 'stored, never broadcast',
+    });
+    const operator = track((await connectOperator(url())).socket);
+    const otherTab = track((await connectVisitor(url(), { visitorId })).socket);
+    const arrivals = { operator: [] as string[], otherTab: [] as string[], sender: [] as string[] };
+    operator.on('message:new', (m: ChatMessage) => arrivals.operator.push(m.id));
+    otherTab.on('message:new', (m) => arrivals.otherTab.push(m.id));
+    socket.on('message:new', (m) => arrivals.sender.push(m.id));
+    const listed: ConversationSummary[] = [];
+    operator.on('conversation:updated', (summary: ConversationSummary) => listed.push(summary));
+
+    // The widget's outbox resends it under the same client id, to a node that is alive.
+    const resent = await visitorSend(socket, 'stored, never broadcast', clientId);
+
+    expect(resent).toMatchObject({ ok: true, message: { id: orphan.id } });
+    await until(
+      () => arrivals.operator.length > 0 && arrivals.otherTab.length > 0,
+      3_000,
+      `the resent message ${orphan.id} at the operator (${arrivals.operator.length}) and the other tab (${arrivals.otherTab.length})`,
+    );
+    // The console's list learns its last message too.
+    await until(
+      () => listed.some((c) => c.lastMessage?.text === 'stored, never broadcast'),
+      3_000,
+      'the conversation listed with the resent message last',
+    );
+    // Nothing more is on its way: one more message sent after it arrives, and nothing else did.
+    const after = await visitorSend(socket, 'after the resend');
+    await until(() => arrivals.operator.length >= 2, 3_000, 'the next message at the operator');
+    expect(arrivals.operator).toEqual([orphan.id, after.ok && after.message.id]);
+    expect(arrivals.otherTab).toEqual([orphan.id, after.ok && after.message.id]);
+    // The sending tab has the acknowledgement.
+    expect(arrivals.sender).toEqual([]);
   });
 
   it('are numbered 1, 2, 3 … in their conversation', async () => {

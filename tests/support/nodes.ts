@@ -63,6 +63,8 @@ export interface NodeOptions {
   env: Record<string, string>;
   port?: number;
   readyWithinMs?: number;
+  /** False: return as soon as the process runs, to watch it while it starts. */
+  waitUntilReady?: boolean;
 }
 
 async function waitReady(url: string, child: ChildProcess, ms: number, output: () => string) {
@@ -123,6 +125,7 @@ export async function startNode(options: NodeOptions): Promise<ServerNode> {
   const reap = () => child.kill('SIGKILL');
   process.once('exit', reap);
   void exit.then(() => process.removeListener('exit', reap));
+  if (options.waitUntilReady === false) return node;
   try {
     await waitReady(url, child, options.readyWithinMs ?? 20_000, node.output);
   } catch (error) {

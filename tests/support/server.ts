@@ -151,10 +151,7 @@ export async function connectVisitor(
   });
   // The server sends availability right after the session: listen before either arrives.
   const availability = new Promise<Availability>((resolve) => socket.once('availability', resolve));
-  const session = await new Promise<VisitorSession>((resolve, reject) => {
-    socket.once('session', resolve);
-    socket.once('connect_error', reject);
-  });
+  const session = await greeting<VisitorSession>(socket, 'session', `visitor ${visitorId} at ${url}`);
   return { socket, session, visitorId, availability };
 }
 
@@ -163,6 +160,7 @@ export async function loginOperator(url: string, login = 'anna', password = PASS
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ login, password }),
+    signal: AbortSignal.timeout(20_000),
   });
   const body = (await res.json()) as { token?: string; error?: string };
   if (!body.token) throw new Error(`login failed: ${body.error}`);
@@ -177,17 +175,46 @@ export async function connectOperator(url: string, login = 'anna', password = PA
     forceNew: true,
     auth: { token },
   });
-  const hello = await new Promise<Parameters<ServerToOperator['hello']>[0]>((resolve, reject) => {
-    socket.once('hello', resolve);
-    socket.once('connect_error', reject);
-  });
+  const hello = await greeting<Parameters<ServerToOperator['hello']>[0]>(
+    socket,
+    'hello',
+    `console of ${login} at ${url}`,
+  );
   return { socket, hello, token };
 }
 
-/** The next `event` on `socket`, or a rejection after `ms`. */
-export function nextEvent<T>(socket: Socket, event: string, ms = 3000): Promise<T> {
+/**
+ * The server's first event on a new connection (`session`, `hello`). Without reconnection
+ * a connection the server closes before greeting would wait forever, and a test would only
+ * time out: this fails at once, or after `ms`, saying who was not greeted and why.
+ */
+function greeting<T>(socket: Socket, event: string, who: string, ms = 20_000): Promise<T> {
+  const startedAt = Date.now();
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      socket.off(event, onGreeting).off('connect_error', onConnectError).off('disconnect', onDisconnect);
+    };
+    const fail = (why: string) => {
+      done();
+      socket.disconnect();
+      reject(new Error(`${who}: no "${event}" after ${Date.now() - startedAt} ms: ${why}`));
+    };
+    const onGreeting = (payload: T) => {
+      done();
+      resolve(payload);
+    };
+    const onConnectError = (error: Error) => fail(`connect_error ${error.message}`);
+    const onDisconnect = (reason: string) => fail(`disconnected (${reason})`);
+    const timer = setTimeout(() => fail(socket.connected ? 'connected, never greeted' : 'never connected'), ms);
+    socket.once(event, onGreeting).once('connect_error', onConnectError).once('disconnect', onDisconnect);
+  });
+}
+
+/** The next `event` on `socket`, or a rejection after `ms` naming `who` did not hear it. */
+export function nextEvent<T>(socket: Socket, event: string, ms = 3000, who = 'the socket'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(`${who}: no "${event}" within ${ms} ms`)), ms);
     socket.once(event, (payload: T) => {
       clearTimeout(timer);
       resolve(payload);

@@ -1,8 +1,15 @@
-/** Resolves once `check` holds (polling every 20 ms); fails naming `what` after `ms`. */
-export async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+/**
+ * Resolves once `check` holds (polling every 20 ms); fails after `ms` with `what`, which
+ * may be a function so that the message says what was still missing at the deadline.
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string | (() => string),
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -436,15 +436,19 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           .executeTakeFirstOrThrow();
         return Number(row.id);
       }),
-    endPageView: (id) =>
-      writer.write(async (trx) => {
-        await trx
-          .updateTable('pageViews')
-          .set({ endedAt: now() })
-          .where('id', '=', id)
-          .where('endedAt', 'is', null)
-          .execute();
-      }),
+    endPageViews: (ids) =>
+      writer.write(
+        async (trx) => {
+          if (ids.length === 0) return;
+          await trx
+            .updateTable('pageViews')
+            .set({ endedAt: now() })
+            .where('id', 'in', ids)
+            .where('endedAt', 'is', null)
+            .execute();
+        },
+        { oneStatement: true },
+      ),
     resumePageView: (site, visitorId, url, withinMs) =>
       writer.write(async (trx) => {
         const last = await trx

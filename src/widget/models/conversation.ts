@@ -152,7 +152,9 @@ export const ConversationModel = createModel((storage: Storage) => {
       setOperatorTyping(false);
     },
 
-    receive(message: ChatMessage) {
+    /** Takes a live message; false when it was held already (told twice: a resend the server told again). */
+    receive(message: ChatMessage): boolean {
+      const held = messages.value;
       if (message.conversationId !== conversationId.value) {
         // The first message of a new conversation (the previous one was closed).
         conversationId.value = message.conversationId;
@@ -166,6 +168,7 @@ export const ConversationModel = createModel((storage: Storage) => {
         if (message.operator) operator.value = message.operator;
       }
       merge([message]);
+      return messages.value !== held;
     },
 
     setOperator(profile: OperatorProfile) {

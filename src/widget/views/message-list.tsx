@@ -1,24 +1,15 @@
 import { Fragment, type VNode } from 'preact';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
+import { afterNextFrame } from '../slices';
 import type { TimelineEntry, WidgetModel } from '../widget';
+import { clockTime } from './clock';
 import { lazyView } from './lazy';
 import { RichText } from './rich-text';
 
 // Files, images and voice in the conversation: their own chunk, loaded when one shows.
 const Files = lazyView(() => import('./attachments').then((m) => m.Files));
-
-/** "10:42" in the reader's locale: one formatter per locale, not one per message. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatTime = (ms: number, code: string): string => {
-  let format = formatters.get(code);
-  if (!format) {
-    format = new Intl.DateTimeFormat(code, { hour: 'numeric', minute: '2-digit' });
-    formatters.set(code, format);
-  }
-  return format.format(ms);
-};
 
 /** The quoted message above a reply (seed 000). */
 function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
@@ -102,7 +93,7 @@ function Message({
         {message.attachments && !message.deleted && <Files list={message.attachments} widget={widget} />}
       </div>
       <div class="meta">
-        <time dateTime={new Date(message.createdAt).toISOString()}>{formatTime(message.createdAt, code)}</time>
+        <time dateTime={new Date(message.createdAt).toISOString()}>{clockTime(message.createdAt, code)}</time>
         {message.editedAt && !message.deleted && <span class="edited">{t('message.edited')}</span>}
         {mine && <span class={readMark ? 'read' : 'sr-only'}>{readMark ? t('message.read') : t('message.sent')}</span>}
         {/* Only the open conversation's messages can be answered. */}
@@ -119,8 +110,14 @@ function Message({
   );
 }
 
-/** How many entries render at first, and how many each scroll to an edge adds. */
+/** How many entries render once open, and how many each scroll to an edge adds. */
 const WINDOW_PAGE = 50;
+/**
+ * How many of them are in the opening frame: more than the tallest panel shows, few
+ * enough that opening on a phone is one short task. The rest of the page renders above
+ * them in the task after that frame.
+ */
+const OPENING_ENTRIES = 20;
 /** Within this many pixels of an edge, the window moves on. */
 const EDGE_PX = 80;
 
@@ -148,7 +145,7 @@ export interface ListWindow {
 export function MessageList({ widget }: { widget: WidgetModel }) {
   const log = useRef<HTMLDivElement>(null);
   const [, rerender] = useState(0);
-  const win = useRef<ListWindow>({ skip: 0, count: WINDOW_PAGE }).current;
+  const win = useRef<ListWindow>({ skip: 0, count: OPENING_ENTRIES }).current;
   const all = widget.chat.timeline.value;
   const newest = all.at(-1)?.key;
   if (win.newest !== newest) {
@@ -180,6 +177,26 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
     const element = log.current;
     if (element) element.scrollTop = element.scrollHeight;
   }, [newest, closed]);
+
+  // The rest of the opening page, above what the visitor sees: where they are stays put,
+  // and the entries are not announced (they are not new).
+  useEffect(
+    () =>
+      afterNextFrame(() => {
+        // A scroll to the top already moved the window (older.tsx): nothing left to do.
+        if (win.after || win.count >= WINDOW_PAGE) return;
+        const element = log.current!;
+        const fromBottom = element.scrollHeight - element.scrollTop;
+        element.setAttribute('aria-live', 'off');
+        win.count = WINDOW_PAGE;
+        win.after = () => {
+          element.scrollTop = element.scrollHeight - fromBottom;
+          setTimeout(() => element.setAttribute('aria-live', 'polite'));
+        };
+        rerender((n) => n + 1);
+      }),
+    [],
+  );
 
   useLayoutEffect(() => {
     const after = win.after;

@@ -100,6 +100,27 @@ describe('inside a conversation', () => {
     expect(w.widget.panel.isOpen.value).toBe(true);
     expect(w.$('.teaser')).toBeNull();
   });
+
+  it('takes a message told twice (a resend the server tells again) as one: one event, one teaser, one chime', async () => {
+    vi.mocked(chime).mockClear();
+    w = mountWidget();
+    w.connect({ sound: true });
+    const heard: string[] = [];
+    w.command('on', 'message', (event: { text: string }) => heard.push(event.text));
+    w.command('close');
+    act(() => w.transport.emit('message:new', message(1, 'operator', 'Need help choosing?')));
+    await vi.waitFor(() => expect(w.$('.teaser')?.textContent).toContain('Need help choosing?'));
+    await vi.waitFor(() => expect(chime).toHaveBeenCalledTimes(1));
+    await click('.teaser .icon-button');
+    expect(w.$('.teaser')).toBeNull();
+
+    act(() => w.transport.emit('message:new', message(1, 'operator', 'Need help choosing?')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(w.$('.teaser')).toBeNull();
+    expect(chime).toHaveBeenCalledTimes(1);
+    expect(heard).toEqual(['Need help choosing?']);
+    expect(w.widget.conversation.messages.value.map((m) => m.id)).toEqual(['m1']);
+  });
 });
 
 describe('ending', () => {
