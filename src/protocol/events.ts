@@ -202,6 +202,8 @@ export interface ServerToVisitor {
   rating: (rating: Rating) => void;
   /** While the chat waits for an operator: its place in line and the expected wait. */
   queue: (queue: QueueState) => void;
+  /** An operator undid the spam mark: the visitor may chat again. */
+  unblocked: () => void;
 }
 
 /** Handshake `auth` of an operator connection: a token from POST /api/operator/login. */

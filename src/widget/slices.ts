@@ -54,16 +54,3 @@ export function runInSlices(slices: Slice[], next: NextSlice | null = nextIdleSl
   })();
   return { run, done };
 }
-
-/**
- * Runs `then` in a task of its own once the next frame is rendered, so what it adds is
- * not part of that frame. Returns the cancel.
- */
-export function afterNextFrame(then: () => void): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const frame = requestAnimationFrame(() => (timer = setTimeout(then)));
-  return () => {
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-  };
-}

@@ -8,13 +8,13 @@
  * for every supported locale and hour, so a new locale with another rule fails there.
  */
 
-/** The day-half marks (before noon, after noon) of the locales with a twelve-hour clock. */
-const TWELVE_HOUR: Record<string, [string, string]> = { en: ['AM', 'PM'], ar: ['ص', 'م'] };
+/** The day-half marks, before and after noon, of the locales with a twelve-hour clock. */
+const HALVES: Record<string, string> = { en: 'AM PM', ar: 'ص م' };
 
-export function clockTime(ms: number, code: string): string {
-  const date = new Date(ms);
+export function clockTime(date: Date, code: string): string {
   const hours = date.getHours();
-  const minutes = `:${`${date.getMinutes()}`.padStart(2, '0')}`;
-  const marks = TWELVE_HOUR[code];
-  return marks ? `${hours % 12 || 12}${minutes} ${marks[+(hours > 11)]}` : hours + minutes;
+  const minutes = date.getMinutes();
+  const halves = HALVES[code]?.split(' ');
+  const time = `${halves ? hours % 12 || 12 : hours}:${minutes < 10 ? 0 : ''}${minutes}`;
+  return halves ? `${time} ${halves[+(hours > 11)]}` : time;
 }

@@ -2,7 +2,6 @@ import { Fragment, type VNode } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
-import { afterNextFrame } from '../slices';
 import type { TimelineEntry, WidgetModel } from '../widget';
 import { clockTime } from './clock';
 import { lazyView } from './lazy';
@@ -79,6 +78,7 @@ function Message({
     return <p class="notice">{line && locale.value.dictionary[key] ? t(key, line.params) : message.text}</p>;
   }
   const mine = message.author === 'visitor';
+  const sent = new Date(message.createdAt);
   return (
     <div
       class={`msg ${message.author}${message.deleted ? ' deleted' : ''}`}
@@ -93,7 +93,7 @@ function Message({
         {message.attachments && !message.deleted && <Files list={message.attachments} widget={widget} />}
       </div>
       <div class="meta">
-        <time dateTime={new Date(message.createdAt).toISOString()}>{clockTime(message.createdAt, code)}</time>
+        <time dateTime={sent.toISOString()}>{clockTime(sent, code)}</time>
         {message.editedAt && !message.deleted && <span class="edited">{t('message.edited')}</span>}
         {mine && <span class={readMark ? 'read' : 'sr-only'}>{readMark ? t('message.read') : t('message.sent')}</span>}
         {/* Only the open conversation's messages can be answered. */}
@@ -110,12 +110,10 @@ function Message({
   );
 }
 
-/** How many entries render once open, and how many each scroll to an edge adds. */
-const WINDOW_PAGE = 50;
 /**
- * How many of them are in the opening frame: more than the tallest panel shows, few
- * enough that opening on a phone is one short task. The rest of the page renders above
- * them in the task after that frame.
+ * How many entries are in the opening frame: more than the tallest panel shows, few
+ * enough that opening on a phone is one short task. The rest of the newest page renders
+ * above them after that frame (./older).
  */
 const OPENING_ENTRIES = 20;
 /** Within this many pixels of an edge, the window moves on. */
@@ -159,7 +157,9 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   const code = locale.value.code;
   const { status, conversationId, operatorReadSeq, blocked } = widget.conversation;
   const closed = status.value === 'closed';
-  const greeting = widget.conversation.site.value?.greeting;
+  const site = widget.conversation.site.value;
+  // The greeting in the widget's language where the site has one (m12), the site's own otherwise.
+  const greeting = site?.greetings?.[code] ?? site?.greeting;
   // "Read" shows once, on the newest of the visitor's messages the operator has seen.
   const current = conversationId.value;
   const readSeq = all.reduce(
@@ -178,25 +178,12 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
     if (element) element.scrollTop = element.scrollHeight;
   }, [newest, closed]);
 
-  // The rest of the opening page, above what the visitor sees: where they are stays put,
-  // and the entries are not announced (they are not new).
-  useEffect(
-    () =>
-      afterNextFrame(() => {
-        // A scroll to the top already moved the window (older.tsx): nothing left to do.
-        if (win.after || win.count >= WINDOW_PAGE) return;
-        const element = log.current!;
-        const fromBottom = element.scrollHeight - element.scrollTop;
-        element.setAttribute('aria-live', 'off');
-        win.count = WINDOW_PAGE;
-        win.after = () => {
-          element.scrollTop = element.scrollHeight - fromBottom;
-          setTimeout(() => element.setAttribute('aria-live', 'polite'));
-        };
-        rerender((n) => n + 1);
-      }),
-    [],
-  );
+  const refresh = () => rerender((n) => n + 1);
+  // The rest of the opening page, above what the visitor sees, in a task after the opening
+  // frame (./older; it does nothing once the list is gone).
+  useEffect(() => {
+    requestAnimationFrame(() => setTimeout(() => import('./older').then((m) => m.grow(log.current, win, refresh))));
+  }, []);
 
   useLayoutEffect(() => {
     const after = win.after;
@@ -208,7 +195,7 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
     const element = log.current!;
     // Near the top, or anywhere below a window that left the newest behind.
     if (element.scrollTop <= EDGE_PX || win.skip)
-      void import('./older').then((m) => m.scrolled(widget, element, win, () => rerender((n) => n + 1)));
+      void import('./older').then((m) => m.scrolled(widget, element, win, refresh));
   };
 
   return (
