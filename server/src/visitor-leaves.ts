@@ -13,7 +13,7 @@ export interface VisitorLeaves {
   left(siteId: string, visitorId: string): void;
   /** A connection of the visitor opened: a leave not told yet is dropped. */
   returned(siteId: string, visitorId: string): void;
-  /** Tells what is pending now (shutting down) and stops. */
+  /** Tells what is pending now (shutting down) and stops: a leave after it is not told (no console is left). */
   close(): void;
 }
 
@@ -30,6 +30,7 @@ export function createVisitorLeaves(
   /** Per site, the visitors gone since the window opened (a Set: leaving and returning is O(1)). */
   let pending = new Map<string, Set<string>>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
 
   const flush = () => {
     timer = undefined;
@@ -40,6 +41,7 @@ export function createVisitorLeaves(
 
   return {
     left(siteId, visitorId) {
+      if (closed) return;
       const site = pending.get(siteId) ?? new Set<string>();
       pending.set(siteId, site);
       site.add(visitorId);
@@ -49,6 +51,7 @@ export function createVisitorLeaves(
       pending.get(siteId)?.delete(visitorId);
     },
     close() {
+      closed = true;
       clearTimeout(timer);
       flush();
     },
