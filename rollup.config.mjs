@@ -252,19 +252,65 @@ const EDITS = [
     ],
   ],
 ];
-const editSocketIo = () => ({
-  name: 'confab-edit-socket-io',
+/** A plugin making exact edits, [file pattern, [[from, to], …]]; an edit not found fails the build. */
+const editExactly = (name, table) => ({
+  name,
   transform(code, id) {
-    const edits = EDITS.find(([file]) => file.test(id))?.[1];
+    const edits = table.find(([file]) => file.test(id))?.[1];
     if (!edits) return null;
     let edited = code;
     for (const [from, to] of edits) {
-      if (!edited.includes(from)) throw new Error(`confab-edit-socket-io: ${id} no longer has ${from.slice(0, 60)}…`);
+      if (!edited.includes(from)) throw new Error(`${name}: ${id} no longer has ${from.slice(0, 60)}…`);
       edited = edited.replace(from, to);
     }
     return { code: edited, map: null };
   },
 });
+const editSocketIo = () => editExactly('confab-edit-socket-io', EDITS);
+
+/**
+ * @preact/signals can bind a signal straight to the DOM: a signal given as a child
+ * renders as a text node that it updates itself, and one given as an element's
+ * attribute is set by an effect of its own, both without a render. The widget's views
+ * read `.value` and render instead (tests/unit/widget/signal-bindings.test.ts keeps it
+ * so), so the widget build leaves that machinery out (~0.5 kB gzip): the text node
+ * component and the vnode look it gives Signal.prototype, the attribute bindings made
+ * as elements are created and diffed, and their clean-up on unmount. Components still
+ * re-render when a signal they read changes (the `__r` hook and shouldComponentUpdate
+ * stay). Edits of @preact/signals' published (minified) module, 2.11.4.
+ */
+const SIGNAL_DOM_BINDINGS = [
+  [
+    /@preact[\\/]signals[\\/]dist[\\/]signals\.module\.js$/,
+    [
+      // The text node a signal child renders as, and what makes a signal look like a vnode.
+      [
+        'function w(i){var n=this,r=i.data,t=useSignal(r);t.name="ReactiveDom";t.value=r;var e=o(function(){var i=n,r=n.__v;while(r=r.__)if(r.__c){r.__c.__$f|=4;break}var o=v(function(){var i=t.value.value;return 0===i?0:!0===i?"":i||""}),e=v(function(){return!Array.isArray(o.value)&&!f(o.value)}),u=a(function(){this.N=M;if(e.value){var n=o.value;if(i.__v&&i.__v.__e&&3===i.__v.__e.nodeType)i.__v.__e.data=n}}),c=n.__$u.d;n.__$u.d=function(){u();c.call(this)};return[e,o]},[]),u=e[0],c=e[1];return u.value?c.peek():c.value}w.displayName="ReactiveTextNode";Object.defineProperties(c.prototype,{constructor:{configurable:!0,value:i(n,null).constructor},type:{configurable:!0,value:w},props:{configurable:!0,get:function(){var i=this;return{data:{get value(){return i.value}}}}},__b:{configurable:!0,value:1}});',
+        '',
+      ],
+      // Before an element's diff: its signal attributes set aside for binding.
+      [
+        'if("string"==typeof n.type){var r,t=n.props;for(var f in t)if("children"!==f){var o=t[f];if(o instanceof c){if(!r)n.__np=r={};r[f]=o;t[f]=o.peek()}}}',
+        '',
+      ],
+      // After it: the bindings made or moved to their new values.
+      [
+        'var r;if("string"==typeof n.type&&(r=n.__e)){var t=n.__np,f=n.props,o=r.U;if(o)for(var e in o){var u=o[e];if(!(void 0===u||t&&e in t)){u.d();o[e]=void 0}}if(t){if(!o){o={};r.U=o}for(var a in t){var c=o[a],v=t[a];if(void 0===c){c=k(r,a,v,f);o[a]=c}else c.o(v,f)}}}',
+        '',
+      ],
+      [
+        'function k(i,n,r,t){var f=n in i&&void 0===i.ownerSVGElement,o=s(r);return{o:function(i,n){o.value=i;t=n},d:a(function(){this.N=M;var r=o.value.value;if(t[n]!==r){t[n]=r;if(f)i[n]=r;else if(null!=r&&(!1!==r||"-"===n[4]))i.setAttribute(n,r);else i.removeAttribute(n)}})}}',
+        '',
+      ],
+      // On unmount, only a component's own effect is left to dispose.
+      [
+        'if("string"==typeof n.type){var r=n.__e;if(r){var t=r.U;if(t){r.U=void 0;for(var f in t){var o=t[f];if(o)o.d()}}}var e=n.__np;if(e){var u=n.props;for(var a in e)u[a]=e[a]}n.__np=void 0}else{var c=n.__c;',
+        'if("string"!=typeof n.type){var c=n.__c;',
+      ],
+    ],
+  ],
+];
+const signalsWithoutDomBindings = () => editExactly('confab-signals-dom-bindings', SIGNAL_DOM_BINDINGS);
 const slimSocketClass = () => ({
   name: 'confab-slim-socket-class',
   transform(code, id) {
@@ -371,6 +417,7 @@ export default [
       slimSocketIo(),
       slimSocketClass(),
       editSocketIo(),
+      signalsWithoutDomBindings(),
       compactBaseCss(),
       loaderPartsFromLoader(),
       nodeResolve({ browser: true }),

@@ -6,10 +6,12 @@
  * module where the bundle's source map knows it). A tool for finding a long task's
  * cause, not a figure to compare: page-impact.ts measures, this explains.
  *
- *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor] [click]
+ *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor] [click|returning=N]
  *
  * With `click`, the widget is not loaded at idle time; the profile covers a click on the
- * launcher (the cold click) until the composer is usable, and prints that time.
+ * launcher (the cold click) until the composer is usable, and prints that time. With
+ * `returning=N`, a visitor with N stored messages loads the page, the widget mounts and
+ * settles, and the profile covers opening the panel (open → first frame).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,10 +22,12 @@ import { loadSites } from '../server/src/sites';
 import { connectOperator, startHostSite } from '../tests/support/server';
 import { launchBrowser } from '../tests/support/browser';
 import { buildFloor } from './floor/build';
+import { seedReturningVisitor } from '../tests/support/seed';
 
 const rate = Number(process.argv[2] ?? 4);
 const variant = process.argv[3] ?? 'confab';
 const coldClick = process.argv[4] === 'click';
+const returningCount = Number(process.argv[4]?.match(/^returning=(\d+)$/)?.[1] ?? 0);
 const AFTER_LOAD_MS = 5000;
 const LONG_MS = 50;
 
@@ -67,6 +71,12 @@ await page.addInitScript({
 });
 await page.addInitScript({ content: readFileSync(new URL('./support/in-page.js', import.meta.url), 'utf8') });
 if (coldClick) await page.addInitScript({ content: 'window.requestIdleCallback = () => 0;' });
+if (returningCount) {
+  const id = await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, returningCount);
+  await page.addInitScript({
+    content: `localStorage.setItem(${JSON.stringify(`confab:${site.id}:visitor`)}, ${JSON.stringify(JSON.stringify(id))}); localStorage.setItem('floor:visitor', ${JSON.stringify(id)});`,
+  });
+}
 const cdp = await context.newCDPSession(page);
 if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
 await cdp.send('Profiler.enable');
@@ -78,6 +88,15 @@ if (coldClick) {
   await cdp.send('Profiler.start');
   const ms = (await page.evaluate('window.__bench.clickToComposer(15000)')) as number;
   console.log(`cold click → composer usable: ${ms.toFixed(0)} ms`);
+  await page.waitForTimeout(1000);
+} else if (returningCount) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(AFTER_LOAD_MS);
+  await cdp.send('Profiler.start');
+  const ms = (await page.evaluate('window.__bench.clickToComposer(15000)')) as number;
+  console.log(
+    `returning visitor (${returningCount} messages): open → composer usable, frame rendered: ${ms.toFixed(0)} ms`,
+  );
   await page.waitForTimeout(1000);
 } else {
   await cdp.send('Profiler.start');

@@ -6,9 +6,9 @@
  * figures are medians with (min–max). Ratios are to the floor, so a noisy machine still
  * shows the trend. Asserts nothing: timing stays out of the test suite.
  *
- *   page impact   1× and 4× CPU throttle (a mid-range phone), IMPACT_RUNS runs (default 3)
+ *   page impact   1× and 4× CPU throttle (a mid-range phone), IMPACT_RUNS runs (default 3; 0 skips)
  *   cold click    launcher clicked before the widget was imported → composer usable,
- *                 1× and 4×, CLICK_RUNS runs (default 3)
+ *                 1× and 4×, CLICK_RUNS runs (default 3; 0 skips)
  *   returning     visitors with 200 and 2,000 stored messages at 4×, RETURNING_RUNS (default 2; 0 skips)
  *
  *   npm run bench   (needs /usr/bin/chromium)
@@ -23,13 +23,14 @@ import { loadSites } from '../server/src/sites';
 import { connectOperator, startHostSite } from '../tests/support/server';
 import { launchBrowser } from '../tests/support/browser';
 import { buildFloor } from './floor/build';
-import { seedReturningVisitor } from './support/seed';
+import { seedReturningVisitor } from '../tests/support/seed';
 import { median, printTable, ratio, rotate, spread } from './support/stats';
 
 const runs = (name: string, fallback: number, least = 1) =>
   Math.max(least, Math.min(50, Number(process.env[name] ?? fallback)));
-const IMPACT_RUNS = runs('IMPACT_RUNS', 3);
-const CLICK_RUNS = runs('CLICK_RUNS', 3);
+/** 0 leaves a section out (while working on another). */
+const IMPACT_RUNS = runs('IMPACT_RUNS', 3, 0);
+const CLICK_RUNS = runs('CLICK_RUNS', 3, 0);
 /** 0 leaves the returning visitors out (they take longest). */
 const RETURNING_RUNS = runs('RETURNING_RUNS', 2, 0);
 const RATES = [1, 4];
@@ -185,7 +186,7 @@ async function impactSample(variant: Variant, rate: number): Promise<ImpactSampl
 }
 
 const VARIANTS: Variant[] = ['none', 'confab', 'floor'];
-for (const rate of RATES) {
+for (const rate of IMPACT_RUNS ? RATES : []) {
   const samples: Record<Variant, ImpactSample[]> = { none: [], confab: [], floor: [] };
   for (let run = 0; run < IMPACT_RUNS; run++) {
     for (const variant of rotate(VARIANTS, run)) samples[variant].push(await impactSample(variant, rate));
@@ -242,7 +243,7 @@ async function clickSample(variant: Variant, rate: number): Promise<number> {
 
 const CLICKED: Variant[] = ['confab', 'floor'];
 const clickRows: string[][] = [];
-for (const rate of RATES) {
+for (const rate of CLICK_RUNS ? RATES : []) {
   const samples: Record<string, number[]> = { confab: [], floor: [] };
   for (let run = 0; run < CLICK_RUNS; run++) {
     for (const variant of rotate(CLICKED, run)) samples[variant]!.push(await clickSample(variant, rate));
@@ -254,12 +255,13 @@ for (const rate of RATES) {
     ratio(median(samples.confab!), median(samples.floor!)),
   ]);
 }
-printTable(
-  'cold click (widget not imported before the click)',
-  ['figure', 'Confab', 'floor', 'Confab/floor'],
-  clickRows,
-  [44, 20, 20, 14],
-);
+if (CLICK_RUNS)
+  printTable(
+    'cold click (widget not imported before the click)',
+    ['figure', 'Confab', 'floor', 'Confab/floor'],
+    clickRows,
+    [44, 20, 20, 14],
+  );
 
 // ---- returning visitors, at 4×
 

@@ -5,9 +5,13 @@
  * each message and passes it on to the operators, storing nothing.
  *
  * BENCH_PROFILE=<dir> runs it under `--cpu-prof` (see bench/support/profile-summary.ts);
- * SIGTERM closes the server and exits normally, so the profile is written.
+ * SIGTERM closes the server and exits normally, so the profile is written. Asked over
+ * IPC, it also profiles one stretch on its own (`profileStart`, then `profileStop` with
+ * the file to write): the relay too, and only the moment measured, such as a mass disconnect.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
@@ -47,13 +51,42 @@ const served =
         visitorMessageLimit: null,
       });
 
+// As in production (\`node dist/main.js\`, no --enable-source-maps): tsx maps stack traces
+// to the TypeScript, which makes every Error the libraries create while thousands of
+// sockets close cost a source-map lookup that production never pays.
+process.setSourceMapsEnabled(false);
+
 // The server's own event-loop delay: a stall here is the server's, not the clients'.
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
-type Request = { rss: true } | { lagReset: true } | { lag: true } | { cpu: true };
+const inspector = new Session();
+inspector.connect();
+
+/** A CPU profile of this process from `profileStart` to `profileStop`, written to `file`. */
+async function profile(request: { profileStart: true } | { profileStop: string }): Promise<true> {
+  if ('profileStart' in request) {
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  } else {
+    const { profile: taken } = await inspector.post('Profiler.stop');
+    writeFileSync(request.profileStop, JSON.stringify(taken));
+  }
+  return true;
+}
+
+type Request =
+  | { rss: true }
+  | { lagReset: true }
+  | { lag: true }
+  | { cpu: true }
+  | { profileStart: true }
+  | { profileStop: string };
 process.on('message', ({ id, request }: { id: number; request: Request }) => {
   const answer = (value: unknown) => process.send!({ id, ok: true, value });
+  if ('profileStart' in request || 'profileStop' in request) {
+    void profile(request).then(answer, (error: unknown) => process.send!({ id, ok: false, error: String(error) }));
+  }
   if ('rss' in request) answer(process.memoryUsage().rss);
   if ('lagReset' in request) answer(loop.reset());
   if ('lag' in request) answer({ max: loop.max / 1e6, p99: loop.percentile(99) / 1e6 });

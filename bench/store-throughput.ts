@@ -14,7 +14,9 @@
  *
  *   npm run bench                        BENCH_SECONDS=5 BENCH_IDLE=10000
  *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts     (or roundtrip, idle; comma-separated)
- *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof;
+ *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof, and
+ *       the idle crowd's two moments profiled alone, relay and server: /tmp/prof/connected-*.cpuprofile
+ *       (the probe's acks) and /tmp/prof/disconnect-*.cpuprofile (the mass disconnect);
  *       then npx tsx bench/support/profile-summary.ts /tmp/prof/<file>.cpuprofile)
  *
  * Two cores shared with other work move every absolute figure: each is printed with the
@@ -202,22 +204,35 @@ async function crowd(name: string, env: Record<string, string>): Promise<Crowd> 
   const probe = await generator();
   try {
     const before = await server.ask<number>({ rss: true }, 10_000, 'rss');
+    // A console of the site is open, as on a real site: it hears each visitor come and go.
+    if (env.BENCH_RELAY !== '1') {
+      const operatorToken = await loginOperator(server.url);
+      await tell(crowdGen, { action: 'console', url: server.url, operatorToken }, 30_000);
+    }
     await tell(crowdGen, { action: 'idle', url: server.url, count: IDLE }, 240_000);
     const after = await server.ask<number>({ rss: true }, 10_000, 'rss');
     await tell(probe, { action: 'probe', url: server.url, count: 50, warmUp: 0 }, 60_000);
     await server.ask({ lagReset: true }, 10_000, 'lag reset');
+    const role = env.BENCH_RELAY === '1' ? 'relay' : 'server';
+    if (PROFILE) await server.ask({ profileStart: true }, 10_000, 'profile start');
     const acks = await tell<number[]>(probe, { action: 'probe', url: server.url, count: 1000, warmUp: 0 }, 120_000);
     const during = load();
     const { p99: loopP99 } = await server.ask<{ p99: number }>({ lag: true }, 10_000, 'lag');
-    if (env.BENCH_RELAY === '1') return { rss: { before, after }, acks, loopP99, load: during };
-    // Half of them leave at once; the probe keeps sending, its slowest answer is kept.
+    if (PROFILE)
+      await server.ask({ profileStop: join(PROFILE, `connected-${role}.cpuprofile`) }, 30_000, 'profile stop');
+    // Half of them leave at once; the probe keeps sending, its slowest answer is kept. The
+    // relay does the same, so its stall is what socket.io and ws cost by themselves.
     await server.ask({ lagReset: true }, 10_000, 'lag reset');
     await tell(probe, { action: 'probeUntilStopped', url: server.url }, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
+    if (PROFILE) await server.ask({ profileStart: true }, 10_000, 'profile start');
     const left = await tell<number>(crowdGen, { action: 'leave', count: Math.floor(IDLE / 2) }, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const slowestAckWhileLeaving = await tell<number>(probe, { action: 'stopProbing' }, 30_000);
     const { max: stall } = await server.ask<{ max: number }>({ lag: true }, 10_000, 'lag');
+    if (PROFILE) {
+      await server.ask({ profileStop: join(PROFILE, `disconnect-${role}.cpuprofile`) }, 30_000, 'profile stop');
+    }
     return { rss: { before, after }, acks, loopP99, stall, slowestAckWhileLeaving, left, load: during };
   } finally {
     await Promise.all([crowdGen.stop(), probe.stop()]);
@@ -234,15 +249,19 @@ if (ONLY.has('idle')) {
   const acks = (c: Crowd) =>
     `p50 ${ms(percentile(c.acks, 0.5))}  p99 ${ms(percentile(c.acks, 0.99))}  (server loop delay p99 ${ms(c.loopP99)}; ${c.load})`;
   console.log(`\n${IDLE.toLocaleString('en')} idle visitors connected to one server process, one more sending`);
-  line(
-    '  server RSS (SQLite)',
-    `${mb(confab.rss.after)} (${mb(((confab.rss.after - confab.rss.before) / IDLE) * 10_000)} per 10,000 above the empty server's ${mb(confab.rss.before)})`,
-  );
+  const rss = (c: Crowd) =>
+    `${mb(c.rss.after)} (${mb(((c.rss.after - c.rss.before) / IDLE) * 10_000)} per 10,000 above the empty server's ${mb(c.rss.before)})`;
+  line('  RSS, bare relay (baseline)', rss(relay));
+  line('  RSS, SQLite server', rss(confab));
   line('  ack, bare relay (baseline, nothing stored)', acks(relay));
   line('  ack, SQLite (stored, on disk)', `${acks(confab)}  target p99 ≤ 10 ms`);
+  const leaving = (c: Crowd) =>
+    `longest event-loop stall ${ms(c.stall!)}; slowest probe ack ${ms(c.slowestAckWhileLeaving!)}`;
+  console.log(`  while ${confab.left!.toLocaleString('en')} of them disconnect at once`);
+  line('    bare relay (baseline, no disconnect handlers)', leaving(relay));
   line(
-    `  while ${confab.left!.toLocaleString('en')} disconnect at once`,
-    `server's longest event-loop stall ${ms(confab.stall!)}; slowest probe ack ${ms(confab.slowestAckWhileLeaving!)}`,
+    '    SQLite server, one console listening',
+    `${leaving(confab)}  ${(confab.stall! / relay.stall!).toFixed(1)}× the relay's stall`,
   );
 }
 process.exit(0);

@@ -9,6 +9,7 @@ import { CannedDialog } from './canned-dialog';
 import { Chat } from './chat';
 import { ConfirmDialog, Modal } from './dialog';
 import { LeadDetail, LeadList } from './leads';
+import { MatchPreview } from './match-preview';
 import type { ConversationStatusFilter, LeadFilter, PeriodFilter } from './models/filter';
 import { titleWithCount } from './models/unread';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
@@ -333,6 +334,8 @@ function Conversations({ s }: { s: OperatorSession }) {
         const label = conversationLabel(c);
         const unread = s.unread.count(c.id);
         const last = c.lastMessage;
+        // Found by the server's search in a message: that message, not the last one.
+        const match = f.query.trim() ? search.matches.get(c.id) : undefined;
         return (
           <li key={c.id}>
             <button
@@ -369,7 +372,13 @@ function Conversations({ s }: { s: OperatorSession }) {
                 )}
               </span>
               <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'}>
-                {s.typing.value.has(c.id) ? 'typing…' : (last?.text ?? 'no messages yet')}
+                {s.typing.value.has(c.id) ? (
+                  'typing…'
+                ) : match ? (
+                  <MatchPreview text={match.text} query={f.query} />
+                ) : (
+                  (last?.text ?? 'no messages yet')
+                )}
               </span>
             </button>
           </li>

@@ -100,9 +100,11 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   const serverSearch = signal<{
     query: SearchQuery | null;
     hits: ReadonlySet<string>;
+    /** The message that matched in each hit, where the server found one (the list shows it). */
+    matches: ReadonlyMap<string, NonNullable<ConversationSummary['match']>>;
     next: string | null;
     state: 'idle' | 'searching' | 'done' | 'failed';
-  }>({ query: null, hits: new Set(), next: null, state: 'idle' });
+  }>({ query: null, hits: new Set(), matches: new Map(), next: null, state: 'idle' });
   /** Earlier conversations and requests of a visitor, from the server (across devices for a verified user). */
   const histories = signal<ReadonlyMap<string, { conversations: ReadonlySet<string>; leads: ReadonlySet<string> }>>(
     new Map(),
@@ -244,6 +246,12 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     'visitor:offline': ({ visitorId }) => {
       const next = new Map(online.value);
       next.delete(visitorId);
+      online.value = next;
+    },
+    // Many left together: the list is copied once for all of them.
+    'visitors:offline': ({ visitorIds }) => {
+      const next = new Map(online.value);
+      for (const visitorId of visitorIds) next.delete(visitorId);
       online.value = next;
     },
     'canned:updated': (lists) => canned.replace(lists),
@@ -417,11 +425,16 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     const query = searchQueryFor(conversationFilter.value, myId.value);
     const current = serverSearch.value;
     if (!query) {
-      serverSearch.value = { query: null, hits: new Set(), next: null, state: 'idle' };
+      serverSearch.value = { query: null, hits: new Set(), matches: new Map(), next: null, state: 'idle' };
       return;
     }
     if (more && (!current.next || !sameSearch(current.query, query))) return;
-    serverSearch.value = { ...current, query, state: 'searching', ...(more ? {} : { hits: new Set(), next: null }) };
+    serverSearch.value = {
+      ...current,
+      query,
+      state: 'searching',
+      ...(more ? {} : { hits: new Set(), matches: new Map(), next: null }),
+    };
     try {
       const result = await socket
         .timeout(LIMITS.ackTimeoutMs)
@@ -435,8 +448,12 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       for (const c of result.conversations) if (!next.has(c.id)) next.set(c.id, c);
       conversations.value = next;
       const hits = new Set(more ? serverSearch.value.hits : []);
-      for (const c of result.conversations) hits.add(c.id);
-      serverSearch.value = { query, hits, next: result.next, state: 'done' };
+      const matches = new Map(more ? serverSearch.value.matches : []);
+      for (const c of result.conversations) {
+        hits.add(c.id);
+        if (c.match) matches.set(c.id, c.match);
+      }
+      serverSearch.value = { query, hits, matches, next: result.next, state: 'done' };
     } catch {
       if (sameSearch(serverSearch.value.query, query)) serverSearch.value = { ...serverSearch.value, state: 'failed' };
     }

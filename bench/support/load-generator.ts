@@ -15,11 +15,13 @@ import { OPERATOR_NAMESPACE, VISITOR_NAMESPACE, newId } from '../../src/protocol
 export type GeneratorRequest =
   /** `count` visitors that will send (the "senders"), and, with a token, one operator console listening. */
   | { action: 'senders'; url: string; count: number; operatorToken?: string }
+  /** One operator console listening (it hears every visitor come and go). */
+  | { action: 'console'; url: string; operatorToken: string }
   /** Every sender sends back to back for `seconds`; each waits for its ack before the next. */
   | { action: 'blast'; seconds: number }
   /** One visitor, `count` sequential send → ack round trips (after `warmUp` unmeasured ones). */
   | { action: 'probe'; url: string; count: number; warmUp: number }
-  /** `count` connected visitors that do nothing (each waits for its `session`). */
+  /** `count` connected visitors on a page that do nothing (each waits for its `session`). */
   | { action: 'idle'; url: string; count: number }
   /** Disconnects `count` of the idle visitors at once. */
   | { action: 'leave'; count: number }
@@ -47,12 +49,12 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
 }
 
 /** A visitor that has its `session`; fails (never waits forever) on refusal, drop or silence. */
-function visitor(url: string): Promise<Socket> {
+function visitor(url: string, page?: { url: string; title: string }): Promise<Socket> {
   const socket = io(url + VISITOR_NAMESPACE, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    auth: { site: 'shop', visitorId: newId() },
+    auth: { site: 'shop', visitorId: newId(), ...(page ? { page } : {}) },
   });
   const ready = new Promise<Socket>((resolve, reject) => {
     socket.once('session', () => resolve(socket));
@@ -65,12 +67,30 @@ function visitor(url: string): Promise<Socket> {
   });
 }
 
-async function connectMany(url: string, count: number): Promise<Socket[]> {
+async function connectMany(url: string, count: number, page?: { url: string; title: string }): Promise<Socket[]> {
   const sockets: Socket[] = [];
   for (let i = 0; i < count; i += 200) {
-    sockets.push(...(await Promise.all(Array.from({ length: Math.min(200, count - i) }, () => visitor(url)))));
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(200, count - i) }, () => visitor(url, page)))));
   }
   return sockets;
+}
+
+async function operatorConsole(url: string, token: string): Promise<Socket> {
+  const console = io(url + OPERATOR_NAMESPACE, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { token },
+  });
+  await within(
+    CONNECT_MS,
+    'operator connect',
+    new Promise<void>((resolve, reject) => {
+      console.once('connect', () => resolve());
+      console.once('connect_error', reject);
+    }),
+  );
+  return console;
 }
 
 async function send(socket: Socket, text: string): Promise<void> {
@@ -91,27 +111,14 @@ async function handle(request: GeneratorRequest): Promise<unknown> {
   switch (request.action) {
     case 'senders': {
       senders = await connectMany(request.url, request.count);
-      if (request.operatorToken) {
-        const console = io(request.url + OPERATOR_NAMESPACE, {
-          transports: ['websocket'],
-          reconnection: false,
-          forceNew: true,
-          auth: { token: request.operatorToken },
-        });
-        await within(
-          CONNECT_MS,
-          'operator connect',
-          new Promise<void>((resolve, reject) => {
-            console.once('connect', () => resolve());
-            console.once('connect_error', reject);
-          }),
-        );
-        operator = console;
-      }
+      if (request.operatorToken) operator = await operatorConsole(request.url, request.operatorToken);
       // Warm-up (statement caches, JIT), not counted.
       await Promise.all(senders.map((s) => send(s, 'warm-up')));
       return senders.length;
     }
+    case 'console':
+      operator = await operatorConsole(request.url, request.operatorToken);
+      return true;
     case 'blast': {
       let acked = 0;
       const start = performance.now();
@@ -137,7 +144,10 @@ async function handle(request: GeneratorRequest): Promise<unknown> {
       return samples;
     }
     case 'idle':
-      idle.push(...(await connectMany(request.url, request.count)));
+      // On a page, as the widget connects: each has a page view, ended when they leave.
+      idle.push(
+        ...(await connectMany(request.url, request.count, { url: 'https://shop.example/sofas', title: 'Sofas' })),
+      );
       return idle.length;
     case 'leave': {
       const leaving = idle.splice(0, request.count);

@@ -15,8 +15,10 @@ import type {
   SystemLine,
 } from '../../src/protocol';
 import type { Metrics } from './metrics';
+import type { PageViewEnds } from './page-view-ends';
 import type { Presence } from './presence';
 import type { VisitorConnections } from './visitor-connections';
+import type { VisitorLeaves } from './visitor-leaves';
 import type { RateLimiters } from './rate-limit';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationListRow, ConversationRow, MessageRow, Store } from './store';
@@ -34,6 +36,10 @@ export interface ServerContext {
   presence: Presence;
   /** Each visitor's open connections: on this node, or on every node through Redis. */
   visitorConnections: VisitorConnections;
+  /** Visitors who left, told to the consoles together (visitor-leaves.ts). */
+  visitorLeaves: VisitorLeaves;
+  /** Page views ended, written together (page-view-ends.ts). */
+  pageViewEnds: PageViewEnds;
   webhooks: WebhookSender;
   /** Re-tells visitors of one site (or all) their availability where it changed. */
   refreshAvailability: (site?: string) => void;

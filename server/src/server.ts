@@ -21,6 +21,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { clientIp, type TrustProxy } from './client-ip';
+import { newServerId } from './ids';
 import { rooms, team, type ServerContext } from './context';
 import { closeIdleConversations } from './conversations';
 import { createRouter } from './http/router';
@@ -39,7 +40,9 @@ import { createMailer } from './mail';
 import { createWaitingLine } from './waiting-line';
 import { createRedisVisitorConnections } from './redis-visitor-connections';
 import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
-import { tellOffline } from './visitor-presence';
+import { createPageViewEnds } from './page-view-ends';
+import { createVisitorLeaves } from './visitor-leaves';
+import { tellLeft } from './visitor-presence';
 import { createWebhookSender } from './webhook';
 import { join } from 'node:path';
 import { diskFileStore, type FileStore } from './files/file-store';
@@ -179,7 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     storedFileBytes: () => store?.storedFileBytes() ?? 0,
   });
   store = instrumentStore(
-    await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newId),
+    await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? paths.data }, newServerId),
     metrics,
   );
 
@@ -306,7 +309,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         nodeId,
         leadership,
         // The leader tells every node's consoles of visitors who were only on a dead node.
-        onGone: (siteId, visitorId) => tellOffline(ctx, siteId, visitorId),
+        onGone: (siteId, visitorId) => ctx.visitorLeaves.left(siteId, visitorId),
         log,
       })
     : localVisitorConnections();
@@ -318,6 +321,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
     visitorConnections,
+    visitorLeaves: createVisitorLeaves((siteId, visitorIds) => tellLeft(ctx, siteId, visitorIds)),
+    pageViewEnds: createPageViewEnds(store),
     webhooks: createWebhookSender({
       store,
       log,
@@ -458,8 +463,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();
         await visitorConnections.close();
+        ctx.visitorLeaves.close();
         await leadership.close();
         await redis?.close();
+        // The page views the closed sockets ended are stored before the store closes.
+        await ctx.pageViewEnds.settled();
         await openedStore.close();
         logger.flush();
       })();

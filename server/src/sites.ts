@@ -103,6 +103,20 @@ function parseUploads(raw: unknown, at: string): { uploads: UploadSettings | nul
   return { uploads: { maxBytes, types, voiceMaxMs }, ...(quota ? { quota } : {}) };
 }
 
+/** `greetings`: the greeting by widget language code, e.g. { "de": "Hallo!" }. */
+function parseGreetings(raw: unknown, at: string): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail(at, 'must be an object such as { "de": "Hallo!" }');
+  const greetings: Record<string, string> = {};
+  for (const [code, greeting] of Object.entries(raw)) {
+    // The widget looks greetings up by its language code: "de", "pt", never "de-AT".
+    if (!/^[a-z]{2,3}$/.test(code)) fail(`${at}.${code}`, 'must be a language code such as "de"');
+    greetings[code] = text(greeting, `${at}.${code}`)!;
+  }
+  return greetings;
+}
+
 export interface SitesFile {
   sites: SiteConfig[];
 }
@@ -218,6 +232,7 @@ export function parseSites(raw: unknown): SiteConfig[] {
       uploads,
       ...(quota ? { uploadQuotaBytes: quota } : {}),
       greeting: text(site.greeting, `${at}.greeting`, true) ?? '',
+      ...(site.greetings ? { greetings: parseGreetings(site.greetings, `${at}.greetings`) } : {}),
       allowedOrigins,
       operators,
       leadForm: parseLeadForm(site.leadForm, `${at}.leadForm`),
@@ -285,6 +300,7 @@ export function publicSiteInfo(site: SiteConfig): SiteInfo {
     id: site.id,
     name: site.name,
     greeting: site.greeting,
+    ...(site.greetings ? { greetings: site.greetings } : {}),
     leadForm: site.leadForm,
     uploads: uploadSettings(site),
     ...(site.sound ? { sound: true } : {}),

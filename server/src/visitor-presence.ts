@@ -25,7 +25,8 @@ export async function beginPageView(ctx: ServerContext, socket: VisitorSocket): 
 export async function endPageView(ctx: ServerContext, socket: VisitorSocket): Promise<void> {
   const id = socket.data.pageViewId;
   socket.data.pageViewId = undefined;
-  if (id !== undefined) await ctx.store.endPageView(id);
+  // With the other ends of this turn, in one statement (page-view-ends.ts).
+  if (id !== undefined) await ctx.pageViewEnds.end(id);
 }
 
 /** A navigation: returns false when the URL did not really change. */
@@ -174,18 +175,26 @@ export function refreshOnline(ctx: ServerContext, siteId: string, owner: string)
 
 export function countConnection(ctx: ServerContext, socket: VisitorSocket): void {
   ctx.visitorConnections.opened(socket.data.site.id, socket.data.visitorId);
+  ctx.visitorLeaves.returned(socket.data.site.id, socket.data.visitorId);
 }
 
-/** Tells the consoles the visitor left the site (their last connection anywhere closed). */
-export function tellOffline(ctx: ServerContext, siteId: string, visitorId: string): void {
-  // Encoding a packet for nobody is most of a disconnect's own cost: skip it when no console listens.
-  if (consolesListening(ctx, siteId)) ctx.operators.to(rooms.operators(siteId)).emit('visitor:offline', { visitorId });
+/**
+ * Tells the consoles these visitors left the site (their last connection anywhere
+ * closed): one event for all of them (visitor-leaves.ts gathers them), `visitor:offline`
+ * when one left alone.
+ */
+export function tellLeft(ctx: ServerContext, siteId: string, visitorIds: string[]): void {
+  // Encoding a packet for nobody is wasted: skip it when no console listens.
+  if (!consolesListening(ctx, siteId)) return;
+  const consoles = ctx.operators.to(rooms.operators(siteId));
+  if (visitorIds.length === 1) consoles.emit('visitor:offline', { visitorId: visitorIds[0]! });
+  else consoles.emit('visitors:offline', { visitorIds });
 }
 
-/** Gone once the visitor's last tab is gone, on any node. */
+/** Gone once the visitor's last tab is gone, on any node; the consoles hear it with the others who left meanwhile. */
 export function announceOffline(ctx: ServerContext, socket: VisitorSocket): void {
   const { site, visitorId } = socket.data;
   const last = ctx.visitorConnections.closed(site.id, visitorId);
-  if (last === true) tellOffline(ctx, site.id, visitorId);
-  else if (last !== false) void last.then((gone) => gone && tellOffline(ctx, site.id, visitorId));
+  if (last === true) ctx.visitorLeaves.left(site.id, visitorId);
+  else if (last !== false) void last.then((gone) => gone && ctx.visitorLeaves.left(site.id, visitorId));
 }

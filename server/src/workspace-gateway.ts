@@ -17,6 +17,7 @@ import { publishConversation, rooms, toSummary, type ServerContext } from './con
 import { fileLinks, operatorNames } from './follow-up';
 import { check } from './payloads';
 import type { OperatorConfig, SiteConfig } from './sites';
+import { withMatches } from './search-match';
 import { buildTranscript } from './transcript';
 import { historyRequest, searchQuery, transcriptRequest } from './workspace-payloads';
 
@@ -51,7 +52,8 @@ export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket)
     if (!checked.ok) return ack(checked);
     guard('search', ack, async () => {
       const { ids, next } = await store.searchConversations(site().id, checked.value);
-      ack({ ok: true, conversations: await summaries(ctx, ids, socket.data.operator.id), next });
+      const hits = await summaries(ctx, ids, socket.data.operator.id);
+      ack({ ok: true, conversations: await withMatches(store, hits, checked.value.text), next });
     });
   });
 
@@ -85,6 +87,8 @@ export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket)
       await store.unblockOwner(row.site, row.owner, row.visitorId);
       // Every console of the site (this operator's other devices too) stops offering the undo.
       ctx.operators.to(rooms.operators(row.site)).emit('conversation:unbanned', { conversationId: row.id });
+      // The visitor's open widgets (every tab, every device of a verified user) offer the chat again.
+      ctx.visitors.to(rooms.owner(row.site, row.owner)).emit('unblocked');
       publishConversation(ctx, row.id);
       ack({
         ok: true,

@@ -202,6 +202,8 @@ export interface ServerToVisitor {
   rating: (rating: Rating) => void;
   /** While the chat waits for an operator: its place in line and the expected wait. */
   queue: (queue: QueueState) => void;
+  /** An operator undid the spam mark: the visitor may chat again. */
+  unblocked: () => void;
 }
 
 /** Handshake `auth` of an operator connection: a token from POST /api/operator/login. */
@@ -370,4 +372,9 @@ export interface ServerToOperator {
   'visitor:offline': (payload: { visitorId: string }) => void;
   /** A colleague undid Spam: the visitor of this conversation may chat again. */
   'conversation:unbanned': (payload: { conversationId: string }) => void;
+  /**
+   * Several visitors left the site together (`visitor:offline` is one who left alone):
+   * the server gathers those who leave within a short window into one event.
+   */
+  'visitors:offline': (payload: { visitorIds: string[] }) => void;
 }

@@ -117,6 +117,8 @@ export interface SiteInfo {
   id: string;
   name: string;
   greeting: string;
+  /** The greeting in other languages, by the widget's language code ("de", "ar"): `greeting` is for the rest. */
+  greetings?: Record<string, string>;
   leadForm: LeadFormConfig;
   /** Play a short sound when an operator writes first (where the browser allows it). */
   sound?: boolean;
@@ -287,6 +289,8 @@ export interface ConversationSummary {
   transfer?: TransferNote;
   rating: Rating | null;
   lastMessage: Pick<ChatMessage, 'author' | 'text' | 'createdAt'> | null;
+  /** In a search's answer: the newest message whose text holds the words looked for. */
+  match?: Pick<ChatMessage, 'author' | 'text' | 'createdAt'>;
   lastSeq: number;
   updatedAt: number;
   createdAt: number;

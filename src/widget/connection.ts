@@ -46,6 +46,7 @@ export function bindServerEvents(transport: Transport, targets: ConnectionTarget
     'conversation:closed': ({ conversationId, reason }) => conversation.closed(conversationId, reason),
     availability: (availability) => targets.setAvailability(availability),
     queue: (state) => conversation.setQueue(state),
+    unblocked: conversation.unblock,
   };
   const unsubscribe = (Object.keys(handlers) as (keyof ServerToVisitor)[]).map((event) =>
     transport.on(event, handlers[event]),

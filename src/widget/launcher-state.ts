@@ -6,22 +6,28 @@ import { effect, type ReadonlySignal } from '@preact/signals';
 import { t } from '../i18n';
 import type { Launcher } from '../loader/contract';
 import { CHAT_ICON } from '../loader/launcher';
+import { CLOSE_PATH } from './views/icons';
 
-const CLOSE_ICON = 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z';
-
-export function bindLauncher(launcher: Launcher, open: ReadonlySignal<boolean>, unread: ReadonlySignal<number>) {
+export function bindLauncher(
+  { button, icon }: Launcher,
+  open: ReadonlySignal<boolean>,
+  unread: ReadonlySignal<number>,
+) {
   const badge = document.createElement('span');
   badge.className = 'badge';
-  launcher.button.append(badge);
+  button.append(badge);
   return effect(() => {
     const isOpen = open.value;
     const count = isOpen ? 0 : unread.value;
-    launcher.button.setAttribute('aria-expanded', String(isOpen));
-    launcher.button.setAttribute(
+    button.setAttribute('aria-expanded', String(isOpen));
+    // Open, the panel's own close button is the one tab stop for closing (two in a row
+    // confused keyboard users); a click still closes, and focus comes back here.
+    button.tabIndex = isOpen ? -1 : 0;
+    button.setAttribute(
       'aria-label',
       isOpen ? t('launcher.close') : count ? t('launcher.unread', { count }) : t('launcher.open'),
     );
-    launcher.icon.setAttribute('d', isOpen ? CLOSE_ICON : CHAT_ICON);
+    icon.setAttribute('d', isOpen ? CLOSE_PATH : CHAT_ICON);
     badge.hidden = count < 1;
     badge.textContent = count > 99 ? '99+' : String(count);
   });

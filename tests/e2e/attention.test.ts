@@ -9,23 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newId, type ChatMessage } from '../../src/protocol';
-import { connectOperator, startHarness, type Harness } from '../support/server';
+import { startHarness, type Harness } from '../support/server';
 import {
   DEMO_SITES,
   describeInBrowser,
   launchBrowser,
   newContext,
   openWidget,
-  visitorSays,
+  setVisibility,
   widget,
 } from '../support/browser';
+import { operatorOnDuty } from '../support/on-duty';
 
 let browser: Browser;
 let harness: Harness;
 let sitesDir: string;
-let onDuty: Awaited<ReturnType<typeof connectOperator>>;
-const arrived: ChatMessage[] = [];
+let onDuty: Awaited<ReturnType<typeof operatorOnDuty>>;
 const url = () => harness.server.url;
 
 /** The demo site with both optional kinds of attention turned on, as a site owner would. */
@@ -37,25 +36,6 @@ function sitesWithAttention(): string {
   writeFileSync(file, JSON.stringify(config));
   return file;
 }
-
-async function visitorWrites(page: Page, text: string): Promise<string> {
-  await visitorSays(page, text);
-  await expect.poll(() => arrived.filter((m) => m.text === text).length).toBe(1);
-  return arrived.find((m) => m.text === text)!.conversationId;
-}
-async function operatorReplies(conversationId: string, text: string) {
-  const ack = await onDuty.socket
-    .timeout(3000)
-    .emitWithAck('message:send', { conversationId, clientId: newId(), text });
-  expect(ack.ok).toBe(true);
-}
-/** Chromium keeps an automated page "visible": say it is hidden, or visible again. */
-const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
-  page.evaluate((next) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, state);
 
 /** Wraps Chromium's `Notification`: each construction and permission request is recorded, and the real one still runs. */
 function observeNotifications(context: BrowserContext) {
@@ -91,12 +71,11 @@ const notes = (page: Page) =>
 describeInBrowser('a visitor looking elsewhere', () => {
   beforeAll(async () => {
     harness = await startHarness({ sites: sitesWithAttention() });
-    onDuty = await connectOperator(harness.server.url, 'max', 'demo');
-    onDuty.socket.on('message:new', (message) => arrived.push(message));
+    onDuty = await operatorOnDuty(harness.server.url);
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    onDuty?.socket.disconnect();
+    onDuty?.disconnect();
     await browser?.close();
     await harness?.cleanup();
     if (sitesDir) rmSync(sitesDir, { recursive: true, force: true });
@@ -109,19 +88,19 @@ describeInBrowser('a visitor looking elsewhere', () => {
     const page = await context.newPage();
     await page.goto(`${url()}/`);
     await openWidget(page);
-    const conversationId = await visitorWrites(page, 'Is the blue one in stock?');
+    const conversationId = await onDuty.visitorWrites(page, 'Is the blue one in stock?');
     // Allowed already: nothing to offer, nothing asked.
     await widget(page).locator('.attend').waitFor({ state: 'attached' });
     expect(await widget(page).locator('.attend button').count()).toBe(0);
 
     // Seen in a visible tab: no notification.
-    await operatorReplies(conversationId, 'Let me check.');
+    await onDuty.operatorReplies(conversationId, 'Let me check.');
     await widget(page).locator('.msg.operator', { hasText: 'Let me check.' }).waitFor();
 
     await widget(page).locator('.header button').click();
     await expect.poll(() => widget(page).getAttribute('data-open')).toBeNull();
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'Yes, <b>two</b> left.');
+    await onDuty.operatorReplies(conversationId, 'Yes, <b>two</b> left.');
     await expect.poll(async () => (await notes(page)).shown.length).toBe(1);
     const { shown, asked } = await notes(page);
     expect(shown[0]).toMatchObject({ title: 'Max', body: 'Yes, <b>two</b> left.' });
@@ -147,7 +126,7 @@ describeInBrowser('a visitor looking elsewhere', () => {
     for (const page of [looking, away, farAway]) await page.goto(`${url()}/`);
     const hostTitle = await looking.title();
     await openWidget(looking);
-    const conversationId = await visitorWrites(looking, 'Three tabs open, one question');
+    const conversationId = await onDuty.visitorWrites(looking, 'Three tabs open, one question');
     // The other tabs know the conversation (the visitor's own message is in each).
     for (const page of [away, farAway]) {
       await widget(page).locator('button.launcher').click();
@@ -159,7 +138,7 @@ describeInBrowser('a visitor looking elsewhere', () => {
     // The visitor is on the page in the first tab but has closed the chat: nothing is read yet.
     // (With the chat open and in view there, the reply is read at once, in every tab.)
     await widget(looking).locator('.header button').click();
-    await operatorReplies(conversationId, 'One answer for all tabs');
+    await onDuty.operatorReplies(conversationId, 'One answer for all tabs');
     for (const page of [away, farAway]) {
       await expect.poll(() => page.title()).toMatch(/^\(1\) /);
       await expect.poll(() => page.locator('link[data-confab=badge]').count()).toBe(1);
@@ -191,12 +170,12 @@ describeInBrowser('a visitor looking elsewhere', () => {
     await openWidget(page);
     await widget(page).locator('.attend').waitFor({ state: 'attached' });
     expect(await widget(page).locator('.attend button').count()).toBe(0);
-    const conversationId = await visitorWrites(page, 'Do you deliver on Sundays?');
+    const conversationId = await onDuty.visitorWrites(page, 'Do you deliver on Sundays?');
     const offer = widget(page).locator('.attend button', { hasText: 'Notify me of replies' });
     await offer.waitFor();
 
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'We do.');
+    await onDuty.operatorReplies(conversationId, 'We do.');
     await expect.poll(() => page.title()).toMatch(/^\(1\) /);
     await setVisibility(page, 'visible');
     expect(await notes(page)).toEqual({ shown: [], asked: 0 });
@@ -224,10 +203,10 @@ describeInBrowser('a visitor looking elsewhere', () => {
         })),
       );
     await openWidget(page);
-    const conversationId = await visitorWrites(page, 'Hello from the favicon test');
+    const conversationId = await onDuty.visitorWrites(page, 'Hello from the favicon test');
 
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'Hello!');
+    await onDuty.operatorReplies(conversationId, 'Hello!');
     await expect.poll(icons).toEqual([
       { href: hostIcon, ours: false },
       { href: 'data:image/png;base64,', ours: true },
@@ -256,7 +235,7 @@ describeInBrowser('a visitor looking elsewhere', () => {
 
     // The page changes its icon while the visitor is away: that is the icon it keeps.
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'Anything else?');
+    await onDuty.operatorReplies(conversationId, 'Anything else?');
     await expect.poll(async () => (await icons()).length).toBe(2);
     const changed = `${url()}/assets/changed.svg`;
     await page.evaluate((href) => {
@@ -268,7 +247,7 @@ describeInBrowser('a visitor looking elsewhere', () => {
     // Turned off by the page: no badge.
     await page.evaluate(() => window.Confab!('update', { faviconBadge: 'off' }));
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'Quiet one');
+    await onDuty.operatorReplies(conversationId, 'Quiet one');
     await expect.poll(() => page.title()).toMatch(/^\(\d\) /);
     await page.waitForTimeout(500);
     expect(await icons()).toEqual([{ href: changed, ours: false }]);
@@ -287,8 +266,8 @@ describeInBrowser('a visitor looking elsewhere', () => {
     const cdp = await context.newCDPSession(page);
     await page.goto(`${url()}/`);
     await openWidget(page);
-    const conversationId = await visitorWrites(page, 'A question from my phone');
-    for (let i = 1; i <= 14; i++) await operatorReplies(conversationId, `Line ${i} of a long answer`);
+    const conversationId = await onDuty.visitorWrites(page, 'A question from my phone');
+    for (let i = 1; i <= 14; i++) await onDuty.operatorReplies(conversationId, `Line ${i} of a long answer`);
     const newest = widget(page).locator('.msg.operator', { hasText: 'Line 14 of a long answer' });
     await newest.waitFor();
     await widget(page).locator('.attend').waitFor({ state: 'attached' });

@@ -6,12 +6,13 @@
  */
 import { expect, it } from 'vitest';
 import {
+  consoleAs,
   describeInBrowser,
   newContext,
-  openWidget,
   operatorLogin,
   useBrowserAndServer,
   visitorSays,
+  visitorWithChatOpen,
   widget,
 } from '../support/browser';
 import { axeViolations } from '../support/axe';
@@ -22,12 +23,8 @@ describeInBrowser('console review fixes', () => {
   env = useBrowserAndServer();
 
   it('shows links safely and asks before deleting one’s own message', async () => {
-    const operator = await newContext(env.browser);
-    const console = await operatorLogin(operator.context, env.url, 'anna');
-    const visitor = await newContext(env.browser);
-    const page = await visitor.context.newPage();
-    await page.goto(`${env.url}/`);
-    await openWidget(page);
+    const { page: console, ...operator } = await consoleAs(env.browser, env.url, 'anna');
+    const { page, ...visitor } = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(page, 'See https://example.com/shipping?size=M, and javascript:alert(1) <b>bold</b>');
 
     await console.locator('.list button', { hasText: 'See https://example.com' }).click();
@@ -77,10 +74,7 @@ describeInBrowser('console review fixes', () => {
     });
     const console = await operatorLogin(operator.context, env.url, 'anna');
     // With an operator online the visitor gets the chat (not the request form).
-    const visitor = await newContext(env.browser);
-    const page = await visitor.context.newPage();
-    await page.goto(`${env.url}/`);
-    await openWidget(page);
+    const { page, ...visitor } = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(page, 'Hello from a phone test');
     const sidebar = console.locator('.sidebar');
     const chat = console.locator('section.chat');

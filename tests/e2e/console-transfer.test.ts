@@ -9,12 +9,11 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { axeViolations } from '../support/axe';
 import {
+  consoleAs,
   describeInBrowser,
-  newContext,
-  openWidget,
-  operatorLogin,
   useBrowserAndServer,
   visitorSays,
+  visitorWithChatOpen,
   widget,
 } from '../support/browser';
 
@@ -24,15 +23,10 @@ describeInBrowser('transfer and the assignment lock in the console', () => {
   env = useBrowserAndServer();
 
   it('locks a chat to its operator and passes it on with a comment', async () => {
-    const annaContext = await newContext(env.browser);
-    const maxContext = await newContext(env.browser);
-    const anna = await operatorLogin(annaContext.context, env.url, 'anna');
-    const max = await operatorLogin(maxContext.context, env.url, 'max');
+    const { page: anna, ...annaContext } = await consoleAs(env.browser, env.url, 'anna');
+    const { page: max, ...maxContext } = await consoleAs(env.browser, env.url, 'max');
 
-    const visitor = await newContext(env.browser);
-    const page = await visitor.context.newPage();
-    await page.goto(`${env.url}/`);
-    await openWidget(page);
+    const { page, ...visitor } = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(page, 'I need an invoice for my order');
     const visitorId = await page.evaluate(() => {
       const key = Object.keys(localStorage).find((k) => k.endsWith(':visitor'))!;

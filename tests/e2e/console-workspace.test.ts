@@ -18,12 +18,14 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { visitorNumber } from '../../console/models/visitor-label';
 import {
+  consoleAs,
   describeInBrowser,
   newContext,
-  openWidget,
   operatorLogin,
+  setVisibility,
   useBrowserAndServer,
   visitorSays,
+  visitorWithChatOpen,
   widget,
 } from '../support/browser';
 import { axeViolations } from '../support/axe';
@@ -72,22 +74,6 @@ const seen = (page: Page) =>
     return { chimes: w.__chimes, notes: w.__notes, asked: w.__permissionAsked };
   });
 
-function setVisibility(page: Page, state: 'hidden' | 'visible') {
-  return page.evaluate((state) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, state);
-}
-
-async function visitorPage() {
-  const visitor = await newContext(env.browser);
-  const page = await visitor.context.newPage();
-  await page.goto(`${env.url}/`);
-  await openWidget(page);
-  return { ...visitor, page };
-}
-
 /** The visitor id the widget keeps for this site: the credential the console must never show. */
 const visitorIdOf = (page: Page) =>
   page.evaluate(() => {
@@ -115,7 +101,7 @@ describeInBrowser('the operator console as a workspace', () => {
     });
 
     await setVisibility(console, 'hidden');
-    const visitor = await visitorPage();
+    const visitor = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(visitor.page, 'First question');
     await visitorSays(visitor.page, 'Second question');
 
@@ -192,11 +178,10 @@ describeInBrowser('the operator console as a workspace', () => {
   });
 
   it('asks before End and Spam, works from the keyboard, searches, and passes axe', async () => {
-    const operator = await newContext(env.browser);
-    const console = await operatorLogin(operator.context, env.url, 'max');
-    const first = await visitorPage();
+    const { page: console, ...operator } = await consoleAs(env.browser, env.url, 'max');
+    const first = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(first.page, 'Keyboard person here');
-    const second = await visitorPage();
+    const second = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(second.page, 'Buy cheap pills');
     await console.locator('.list button', { hasText: 'Buy cheap pills' }).waitFor();
     await console.locator('.list button', { hasText: 'Keyboard person here' }).waitFor();
@@ -287,9 +272,8 @@ describeInBrowser('the operator console as a workspace', () => {
   });
 
   it("shows the visitor's earlier chat inline and offers no second chat beside an open one", async () => {
-    const operator = await newContext(env.browser);
-    const console = await operatorLogin(operator.context, env.url, 'anna');
-    const visitor = await visitorPage();
+    const { page: console, ...operator } = await consoleAs(env.browser, env.url, 'anna');
+    const visitor = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(visitor.page, 'My first chat');
     await console.locator('.list button', { hasText: 'My first chat' }).click();
     await console.locator('textarea[name=reply]').fill('Answered in the first chat.');
@@ -328,9 +312,8 @@ describeInBrowser('the operator console as a workspace', () => {
   });
 
   it('inserts a canned reply with "/" and a search, editable before sending', async () => {
-    const operator = await newContext(env.browser);
-    const console = await operatorLogin(operator.context, env.url, 'max');
-    const visitor = await visitorPage();
+    const { page: console, ...operator } = await consoleAs(env.browser, env.url, 'max');
+    const visitor = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(visitor.page, 'Do you ship abroad?');
     await console.locator('.list button', { hasText: 'Do you ship abroad?' }).click();
 
@@ -402,12 +385,10 @@ describeInBrowser('the operator console as a workspace', () => {
   });
 
   it("two operators see each other's moves live: a pick-up leaves New, an end reaches Closed", async () => {
-    const annaContext = await newContext(env.browser);
-    const maxContext = await newContext(env.browser);
-    const anna = await operatorLogin(annaContext.context, env.url, 'anna');
-    const max = await operatorLogin(maxContext.context, env.url, 'max');
+    const { page: anna, ...annaContext } = await consoleAs(env.browser, env.url, 'anna');
+    const { page: max, ...maxContext } = await consoleAs(env.browser, env.url, 'max');
     await anna.locator('select[name=status]').selectOption('available');
-    const visitor = await visitorPage();
+    const visitor = await visitorWithChatOpen(env.browser, env.url);
     await visitorSays(visitor.page, 'Who will answer me?');
     const visitorId = await visitorIdOf(visitor.page);
     // The row of this very chat: labels are short and can repeat across the visitors of the run.

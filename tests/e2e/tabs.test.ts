@@ -1,46 +1,31 @@
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newId, type ChatMessage } from '../../src/protocol';
-import { connectOperator, startHarness, type Harness } from '../support/server';
-import { describeInBrowser, launchBrowser, newContext, openWidget, visitorSays, widget } from '../support/browser';
-
-const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
+import { startHarness, type Harness } from '../support/server';
+import {
+  DEMO_SITES,
+  describeInBrowser,
+  launchBrowser,
+  newContext,
+  openWidget,
+  setVisibility,
+  visitorSays,
+  widget,
+} from '../support/browser';
+import { operatorOnDuty } from '../support/on-duty';
 
 let browser: Browser;
 /** Playwright turns the back/forward cache off by default; the visitor's Chromium has it on. */
 let bfcacheBrowser: Browser;
 let harness: Harness;
 /** An operator on duty for the whole file: visitors get the chat, and we see what arrives. */
-let onDuty: Awaited<ReturnType<typeof connectOperator>>;
-const arrived: ChatMessage[] = [];
+let onDuty: Awaited<ReturnType<typeof operatorOnDuty>>;
 const url = () => harness.server.url;
-const arrivals = (text: string) => arrived.filter((message) => message.text === text).length;
+const arrivals = (text: string) => onDuty.arrived.filter((message) => message.text === text).length;
 const online = (page: Page) =>
   widget(page)
     .locator('.banner')
     .count()
     .then((n) => n === 0);
-
-/** The visitor writes `text`; resolves with the conversation it went to, once the operator has it. */
-async function visitorWrites(page: Page, text: string): Promise<string> {
-  await visitorSays(page, text);
-  await expect.poll(() => arrivals(text)).toBe(1);
-  return arrived.find((message) => message.text === text)!.conversationId;
-}
-async function operatorReplies(conversationId: string, text: string) {
-  const ack = await onDuty.socket
-    .timeout(3000)
-    .emitWithAck('message:send', { conversationId, clientId: newId(), text });
-  expect(ack.ok).toBe(true);
-}
-/** Chromium keeps a background tab "visible" for an automated page: say it is hidden, or visible again. */
-const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
-  page.evaluate((next) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, state);
 
 /** Counts the chimes a page rings: one chime is one Web Audio start() (the real path runs). */
 const COUNT_CHIMES = () => {
@@ -83,13 +68,12 @@ const visitorIdOf = (page: Page) =>
 describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () => {
   beforeAll(async () => {
     harness = await startHarness({ sites: DEMO_SITES });
-    onDuty = await connectOperator(harness.server.url, 'max', 'demo');
-    onDuty.socket.on('message:new', (message) => arrived.push(message));
+    onDuty = await operatorOnDuty(harness.server.url);
     browser = await launchBrowser();
     bfcacheBrowser = await launchBrowser({ ignoreDefaultArgs: ['--disable-back-forward-cache'] });
   });
   afterAll(async () => {
-    onDuty?.socket.disconnect();
+    onDuty?.disconnect();
     await browser?.close();
     await bfcacheBrowser?.close();
     await harness?.cleanup();
@@ -100,7 +84,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     const tabA = await context.newPage();
     await tabA.goto(`${url()}/`);
     await openWidget(tabA);
-    await visitorWrites(tabA, 'Hello from the first tab');
+    await onDuty.visitorWrites(tabA, 'Hello from the first tab');
     const tabB = await context.newPage();
     await tabB.goto(`${url()}/`);
     await openWidget(tabB);
@@ -139,7 +123,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     const { context, errors, sockets, tabs } = await openTabs(3);
     const [first, second, third] = tabs as [Page, Page, Page];
     await openWidget(second);
-    const conversationId = await visitorWrites(second, 'Three tabs, one chat');
+    const conversationId = await onDuty.visitorWrites(second, 'Three tabs, one chat');
     await second.locator('confab-widget button.launcher').click();
     // Every tab shows the visitor's message: the others heard of it from the tab that sent it.
     for (const tab of tabs)
@@ -149,7 +133,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     for (const tab of tabs) await widget(tab).locator('button.launcher').click();
     expect(sockets).toHaveLength(1);
 
-    await operatorReplies(conversationId, 'Hello to all your tabs');
+    await onDuty.operatorReplies(conversationId, 'Hello to all your tabs');
     for (const tab of tabs) await expect.poll(() => badge(tab)).toBe('1');
     // Read in one tab: read in all, within a second.
     const readAt = Date.now();
@@ -172,20 +156,20 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     const { context, errors, sockets, tabs } = await openTabs(3);
     const [leader, ...others] = tabs as [Page, Page, Page];
     await openWidget(others[0]!);
-    const conversationId = await visitorWrites(others[0]!, 'Who leads?');
+    const conversationId = await onDuty.visitorWrites(others[0]!, 'Who leads?');
     await openWidget(others[1]!);
     expect(sockets).toEqual([leader.url()]);
 
     const closedAt = Date.now();
     const closed = leader.close();
-    await operatorReplies(conversationId, 'Sent during the takeover');
+    await onDuty.operatorReplies(conversationId, 'Sent during the takeover');
     await closed;
     for (const tab of others) {
       await widget(tab).locator('.msg.operator', { hasText: 'Sent during the takeover' }).waitFor({ timeout: 2000 });
       await expect.poll(() => online(tab)).toBe(true);
     }
     console.info(`takeover: every tab had the message ${Date.now() - closedAt} ms after the leader closed`);
-    await operatorReplies(conversationId, 'Sent after the takeover');
+    await onDuty.operatorReplies(conversationId, 'Sent after the takeover');
     for (const tab of others)
       await widget(tab).locator('.msg.operator', { hasText: 'Sent after the takeover' }).waitFor();
     // Time for a double to show.
@@ -197,7 +181,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     // One new connection: the tab that took over.
     expect(sockets).toHaveLength(2);
     // The new leader relays the visitor's messages as before.
-    await visitorWrites(others[1]!, 'After the takeover');
+    await onDuty.visitorWrites(others[1]!, 'After the takeover');
     expect(arrivals('After the takeover')).toBe(1);
     expect(errors).toEqual([]);
     await context.close();
@@ -210,7 +194,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     const visitorId = await visitorIdOf(tabs[0]!);
     const started = await onDuty.socket.timeout(3000).emitWithAck('conversation:start', { visitorId });
     if (!started.ok) throw new Error(`could not start: ${started.error.message}`);
-    await operatorReplies(started.conversation.id, 'Can I help you choose?');
+    await onDuty.operatorReplies(started.conversation.id, 'Can I help you choose?');
     for (const tab of tabs) await widget(tab).locator('.teaser', { hasText: 'Can I help you choose?' }).waitFor();
     await tabs[0]!.waitForTimeout(1000);
     const rung = await Promise.all(tabs.map(chimes));
@@ -249,10 +233,10 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     await page.goto(`${url()}/`);
     const hostTitle = await page.title();
     await openWidget(page);
-    const conversationId = await visitorWrites(page, 'Is the blue one in stock?');
+    const conversationId = await onDuty.visitorWrites(page, 'Is the blue one in stock?');
 
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'Let me check.');
+    await onDuty.operatorReplies(conversationId, 'Let me check.');
     await expect.poll(() => page.title()).toMatch(/^\(1\) /);
     const seen = new Set<string>();
     for (let i = 0; i < 8; i++) {
@@ -263,7 +247,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
 
     // The host page changes its title meanwhile: the count follows it, and it is what comes back.
     await page.evaluate(() => (document.title = 'Checkout'));
-    await operatorReplies(conversationId, 'Yes, two left.');
+    await onDuty.operatorReplies(conversationId, 'Yes, two left.');
     await expect.poll(() => page.title(), { timeout: 4000 }).toBe('(2) Checkout');
     await setVisibility(page, 'visible');
     expect(await page.title()).toBe('Checkout');
@@ -272,7 +256,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
 
     // Returning right after the host set a title of its own: the host's title stays.
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'Anything else?');
+    await onDuty.operatorReplies(conversationId, 'Anything else?');
     await expect.poll(() => page.title()).toMatch(/^\(\d\) /);
     await page.evaluate(() => (document.title = 'Paid'));
     await setVisibility(page, 'visible');
@@ -281,7 +265,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     // Turned off by the page: a hidden tab's title is left alone.
     await page.evaluate(() => window.Confab!('update', { titleAlert: 'off' }));
     await setVisibility(page, 'hidden');
-    await operatorReplies(conversationId, 'Quiet reply');
+    await onDuty.operatorReplies(conversationId, 'Quiet reply');
     await widget(page).locator('.msg.operator', { hasText: 'Quiet reply' }).waitFor();
     await page.waitForTimeout(2000);
     expect(await page.title()).toBe('Paid');
@@ -294,7 +278,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     const page = await context.newPage();
     await page.goto(`${url()}/`);
     await openWidget(page);
-    const conversationId = await visitorWrites(page, 'I will be right back');
+    const conversationId = await onDuty.visitorWrites(page, 'I will be right back');
     await page.evaluate(() =>
       addEventListener(
         'pageshow',
@@ -303,7 +287,7 @@ describeInBrowser('a visitor in several tabs, offline or looking elsewhere', () 
     );
 
     await page.goto(`${url()}/operator/`);
-    await operatorReplies(conversationId, 'Sent while you were away');
+    await onDuty.operatorReplies(conversationId, 'Sent while you were away');
     // A page restored from the cache fires no load event: wait for the commit only.
     await page.goBack({ waitUntil: 'commit' });
     await page.waitForFunction(

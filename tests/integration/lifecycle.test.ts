@@ -1,56 +1,37 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, type ChatMessage, type Rating } from '../../src/protocol';
 import { signIdentity } from '../../server/src/identity';
 import type { SiteConfig } from '../../server/src/sites';
 import {
-  connectOperator,
   connectVisitor,
   nextEvent,
-  socketTracker,
-  startHarness,
   testSites,
   visitorSend,
-  type Harness,
+  type ConnectOptions,
   type OperatorClient,
   type VisitorClient,
 } from '../support/server';
+import { useTestServer } from '../support/test-server';
 
 const SECRET = 'a-very-long-identity-secret-for-tests-0123456789';
 
-let harness: Harness;
-const sockets = socketTracker();
-const track = sockets.track;
-const url = () => harness.server.url;
+const [shop, other] = testSites();
+const sites: SiteConfig[] = [
+  {
+    ...shop!,
+    identitySecret: SECRET,
+    // Long enough that the operator's and the visitor's own endings below come first even
+    // on a busy machine, short enough to watch the sweep close the third chat.
+    inactivityTimeoutMinutes: 0.03, // 1.8 s
+    operators: [{ ...shop!.operators[0]!, greeting: "Hi, I'm Anna — how can I help?" }, shop!.operators[1]!],
+  },
+  other!,
+];
+const server = useTestServer({ sites, idleSweepMs: 100 }, { settleMs: 150 });
+const url = server.url;
 
-beforeAll(async () => {
-  const [shop, other] = testSites();
-  const sites: SiteConfig[] = [
-    {
-      ...shop!,
-      identitySecret: SECRET,
-      // Long enough that the operator's and the visitor's own endings below come first even
-      // on a busy machine, short enough to watch the sweep close the third chat.
-      inactivityTimeoutMinutes: 0.03, // 1.8 s
-      operators: [{ ...shop!.operators[0]!, greeting: "Hi, I'm Anna — how can I help?" }, shop!.operators[1]!],
-    },
-    other!,
-  ];
-  harness = await startHarness({ sites, idleSweepMs: 100 });
-});
-afterEach(async () => {
-  sockets.closeAll();
-  await new Promise((resolve) => setTimeout(resolve, 150));
-});
-afterAll(() => harness.cleanup());
-
-async function chat(text = 'hello', auth: Parameters<typeof connectVisitor>[1] = {}) {
-  const visitor = await connectVisitor(url(), auth);
-  track(visitor.socket);
-  const sent = await visitorSend(visitor.socket, text);
-  if (!sent.ok) throw new Error('send failed');
-  return { ...visitor, message: sent.message, conversationId: sent.message.conversationId };
-}
-const operator = async (login = 'anna') => track((await connectOperator(url(), login)).socket);
+const chat = (text = 'hello', auth: ConnectOptions = {}) => server.visitorWrites(text, auth);
+const operator = async (login = 'anna') => (await server.operator(login)).socket;
 const reply = (op: OperatorClient, conversationId: string, text: string, replyTo?: string) =>
   op
     .timeout(3000)
@@ -69,7 +50,7 @@ describe('ending a conversation', () => {
     const b = await chat('two');
     const ended = await b.socket.timeout(3000).emitWithAck('conversation:end', { conversationId: b.conversationId });
     expect(ended).toEqual({ ok: true, conversationId: b.conversationId });
-    expect(await harness.server.store.getConversation(b.conversationId)).toMatchObject({
+    expect(await server.harness.server.store.getConversation(b.conversationId)).toMatchObject({
       status: 'closed',
       closeReason: 'visitor',
     });
@@ -83,7 +64,7 @@ describe('ending a conversation', () => {
 
   it('a visitor cannot end someone else’s conversation', async () => {
     const a = await chat('mine');
-    const stranger = track((await connectVisitor(url())).socket);
+    const stranger = (await server.visitor()).socket;
     expect(
       await stranger.timeout(3000).emitWithAck('conversation:end', { conversationId: a.conversationId }),
     ).toMatchObject({
@@ -98,7 +79,7 @@ describe('rating', () => {
     const anna = await operator();
     const a = await chat();
     await anna.timeout(3000).emitWithAck('conversation:close', { conversationId: a.conversationId });
-    const stranger = track((await connectVisitor(url())).socket);
+    const stranger = (await server.visitor()).socket;
     expect(await rate(stranger, a.conversationId, 5, true)).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await rate(a.socket, a.conversationId, 0, false)).toMatchObject({
       ok: false,
@@ -124,12 +105,10 @@ describe('rating', () => {
     const anna = await operator();
     const a = await chat();
     await anna.timeout(3000).emitWithAck('conversation:close', { conversationId: a.conversationId });
-    const fresh = await connectVisitor(url(), { visitorId: a.visitorId });
-    track(fresh.socket);
+    const fresh = await server.visitor({ visitorId: a.visitorId });
     expect(fresh.session.rating).toEqual({ conversationId: a.conversationId, state: 'pending' });
     await fresh.socket.timeout(3000).emitWithAck('rating:dismiss', { conversationId: a.conversationId });
-    const later = await connectVisitor(url(), { visitorId: a.visitorId });
-    track(later.socket);
+    const later = await server.visitor({ visitorId: a.visitorId });
     expect(later.session.rating).toBeNull();
   });
 });
@@ -149,8 +128,7 @@ describe('spam', () => {
       elapsedMs: 10_000,
     });
     expect(lead).toMatchObject({ ok: false, error: { code: 'blocked' } });
-    const back = await connectVisitor(url(), { visitorId: a.visitorId });
-    track(back.socket);
+    const back = await server.visitor({ visitorId: a.visitorId });
     expect(back.session).toMatchObject({ blocked: true, rating: null, closeReason: 'spam' });
   });
 });
@@ -179,12 +157,11 @@ describe('inside a conversation', () => {
     await anna.timeout(3000).emitWithAck('message:delete', { messageId: other.message.id });
 
     // Back with the change number it had: it is sent exactly what changed since.
-    const back = await connectVisitor(url(), {
+    const back = await server.visitor({
       visitorId: a.visitorId,
       conversationId: a.conversationId,
       lastChange: known,
     });
-    track(back.socket);
     const byId = new Map(back.session.messages.map((m) => [m.id, m]));
     expect(byId.get(first.message.id)).toMatchObject({ text: 'Yes, 2 left' });
     expect(byId.get(other.message.id)).toMatchObject({ deleted: true, text: '' });
@@ -235,7 +212,7 @@ describe('inside a conversation', () => {
     expect(await readByOperator).toEqual({ conversationId: a.conversationId, seq: 1 });
     // Marks beyond the conversation are ignored.
     a.socket.emit('read', { conversationId: a.conversationId, seq: 99 });
-    expect((await harness.server.store.getConversation(a.conversationId))!.visitorReadSeq).toBe(1);
+    expect((await server.harness.server.store.getConversation(a.conversationId))!.visitorReadSeq).toBe(1);
   });
 
   it('picking a chat up posts the operator’s greeting before their reply', async () => {
@@ -253,8 +230,7 @@ describe('inside a conversation', () => {
 
 describe('proactive messages', () => {
   it('reach a visitor who has not written', async () => {
-    const visitor = await connectVisitor(url());
-    track(visitor.socket);
+    const visitor = await server.visitor();
     expect(visitor.session.conversationId).toBeNull();
     const max = await operator('max');
     const started = await max.timeout(3000).emitWithAck('conversation:start', { visitorId: visitor.visitorId });
@@ -271,8 +247,7 @@ describe('proactive messages', () => {
   it('are listed: the console sees who is on the site now', async () => {
     const max = await operator('max');
     const joined = nextEvent<{ visitorId: string }>(max, 'visitor:online');
-    const visitor = await connectVisitor(url(), { page: { url: 'https://shop.example/sofas' } });
-    track(visitor.socket);
+    const visitor = await server.visitor({ page: { url: 'https://shop.example/sofas' } });
     expect(await joined).toMatchObject({ visitorId: visitor.visitorId, page: { url: 'https://shop.example/sofas' } });
     const left = nextEvent<{ visitorId: string }>(max, 'visitor:offline');
     visitor.socket.disconnect();
@@ -293,7 +268,7 @@ describe('returning visitors', () => {
     if (!second.ok) throw new Error('send failed');
     expect(second.message.conversationId).not.toBe(first.conversationId);
     expect(await assigned).toMatchObject({ id: 'max' });
-    expect((await harness.server.store.getConversation(second.message.conversationId))!.operatorId).toBe('max');
+    expect((await server.harness.server.store.getConversation(second.message.conversationId))!.operatorId).toBe('max');
   });
 });
 
@@ -304,8 +279,7 @@ describe('identity', () => {
   it('a valid token links conversations across devices', async () => {
     const laptop = await chat('from my laptop', { token: token({ userId: 'u-42', email: 'ann@example.com' }) });
     expect(laptop.session.verified).toBe(true);
-    const phone = await connectVisitor(url(), { token: token({ userId: 'u-42' }) });
-    track(phone.socket);
+    const phone = await server.visitor({ token: token({ userId: 'u-42' }) });
     expect(phone.session.messages.map((m) => m.text)).toEqual(['from my laptop']);
     const sent = await visitorSend(phone.socket, 'and from my phone');
     expect(sent.ok && sent.message.conversationId).toBe(laptop.conversationId);
@@ -329,13 +303,12 @@ describe('identity', () => {
     const customer = await chat('my address is 1 Main St', {
       token: token({ userId: 'u-7', email: 'vip@example.com' }),
     });
-    const impostor = await connectVisitor(url(), { email: 'vip@example.com', name: 'VIP' });
-    track(impostor.socket);
+    const impostor = await server.visitor({ email: 'vip@example.com', name: 'VIP' });
     expect(impostor.session.messages).toEqual([]);
     expect(impostor.session.verified).toBe(false);
     const sent = await visitorSend(impostor.socket, 'show me my orders');
     expect(sent.ok && sent.message.conversationId).not.toBe(customer.conversationId);
-    const anna = (await connectOperator(url(), 'anna')).hello;
+    const anna = (await server.operator('anna')).hello;
     const listed = anna.conversations.find((c) => sent.ok && c.id === sent.message.conversationId);
     expect(listed).toMatchObject({ visitorEmail: 'vip@example.com', verified: false });
   });

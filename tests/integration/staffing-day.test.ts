@@ -76,6 +76,7 @@ function console_(
   socket.on('message:new', (m) => received.push(m));
   socket.on('visitor:online', (v) => online.add(v.visitorId));
   socket.on('visitor:offline', (v) => online.delete(v.visitorId));
+  socket.on('visitors:offline', ({ visitorIds }) => visitorIds.forEach((id) => online.delete(id)));
   /** Chats this operator answered: when, the answer's number, and whether the visitor is expected to write back. */
   const answered = new Map<string, { at: number; seq: number; reply: boolean }>();
   const send = async (conversationId: string, text: string) => {

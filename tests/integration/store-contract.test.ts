@@ -350,6 +350,15 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.getConversationListRows([])).toEqual([]);
     });
 
+    it('lists more conversations in one call than one prepared read holds, each once, with its last message', async () => {
+      const many = await Promise.all(Array.from({ length: 37 }, () => conversation()));
+      await send(many[36]!.id, 'the last one speaks');
+      const ids = [...many.map((c) => c.id), many[0]!.id, 'no-such-conversation'];
+      const rows = await store.getConversationListRows(ids);
+      expect(rows.map((row) => row.id).sort()).toEqual(many.map((c) => c.id).sort());
+      expect(rows.find((row) => row.id === many[36]!.id)).toMatchObject({ lastText: 'the last one speaks' });
+    });
+
     it('numbers edits and deletes as changes, and replays every change after a number', async () => {
       const c = await conversation();
       const a = await send(c.id, 'one');
@@ -448,10 +457,10 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       await store.touchVisitor(v);
       const a = await store.startPageView('shop', v.id, { url: 'https://shop.example/a', title: 'A' });
       clock += 1000;
-      await store.endPageView(a);
+      await store.endPageViews([a]);
       expect(await store.resumePageView('shop', v.id, 'https://shop.example/b', 60_000)).toBeUndefined();
       expect(await store.resumePageView('shop', v.id, 'https://shop.example/a', 60_000)).toBe(a);
-      await store.endPageView(a);
+      await store.endPageViews([a]);
       clock += 120_000;
       expect(await store.resumePageView('shop', v.id, 'https://shop.example/a', 60_000)).toBeUndefined();
       const since = clock;
@@ -480,6 +489,29 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       ]);
       expect((await store.pageViews('shop', v.id, since)).map((p) => p.id)).toEqual([b]);
       expect(await store.getVisitor('shop', v.id)).toMatchObject({ lastSeenAt: since });
+    });
+
+    it('ends many at once (visitors leaving together); one already ended keeps its end', async () => {
+      const [v, w] = [visitor(), visitor()];
+      await store.touchVisitor(v);
+      await store.touchVisitor(w);
+      const endedBefore = await store.startPageView('shop', v.id, { url: 'https://shop.example/a' });
+      await store.endPageViews([endedBefore]);
+      const endedAt = clock;
+      clock += 5_000;
+      const open = [
+        await store.startPageView('shop', v.id, { url: 'https://shop.example/b' }),
+        await store.startPageView('shop', w.id, { url: 'https://shop.example/c' }),
+      ];
+      clock += 1_000;
+      await store.endPageViews([endedBefore, ...open]);
+      await store.endPageViews([]);
+      const views = [...(await store.pageViews('shop', v.id)), ...(await store.pageViews('shop', w.id))];
+      expect(views.map((view) => [view.id, view.endedAt])).toEqual([
+        [endedBefore, endedAt],
+        [open[0], clock],
+        [open[1], clock],
+      ]);
     });
   });
 

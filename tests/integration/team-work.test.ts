@@ -4,7 +4,8 @@
  * shared by every console, and canned replies kept on the server. Real server, real
  * socket.io clients; the integration tier runs this on SQLite and again on PostgreSQL.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import {
   newId,
   type Availability,
@@ -17,59 +18,29 @@ import {
   type TransferNote,
 } from '../../src/protocol';
 import type { SiteConfig } from '../../server/src/sites';
-import {
-  connectOperator,
-  connectVisitor,
-  nextEvent,
-  socketTracker,
-  startHarness,
-  testSites,
-  visitorSend,
-  type Harness,
-  type OperatorClient,
-} from '../support/server';
+import { nextEvent, testSites, visitorSend, type ConnectOptions, type OperatorClient } from '../support/server';
+import { useTestServer } from '../support/test-server';
 
 const API_TOKEN = 'team-work-api-token';
 
-let harness: Harness;
-const sockets = socketTracker();
-const url = () => harness.server.url;
+const [shop, other] = testSites();
+const sites: SiteConfig[] = [
+  {
+    ...shop!,
+    apiTokenSha256: createHash('sha256').update(API_TOKEN).digest('hex'),
+    cannedReplies: [{ id: 'hours', title: 'Opening hours', text: 'We answer from 9 to 18, Monday to Friday.' }],
+    operators: [
+      { ...shop!.operators[0]!, groups: ['support'] },
+      { ...shop!.operators[1]!, groups: ['sales'] },
+      { ...shop!.operators[1]!, id: 'bea', login: 'bea', name: 'Bea', groups: ['sales'] },
+    ],
+  },
+  other!,
+];
+// Grace periods of a test's consoles run out before the next test.
+const server = useTestServer({ sites, presenceGraceMs: 100 }, { settleMs: 250 });
+const { url, operator, visitor } = server;
 
-beforeAll(async () => {
-  const [shop, other] = testSites();
-  const { createHash } = await import('node:crypto');
-  const sites: SiteConfig[] = [
-    {
-      ...shop!,
-      apiTokenSha256: createHash('sha256').update(API_TOKEN).digest('hex'),
-      cannedReplies: [{ id: 'hours', title: 'Opening hours', text: 'We answer from 9 to 18, Monday to Friday.' }],
-      operators: [
-        { ...shop!.operators[0]!, groups: ['support'] },
-        { ...shop!.operators[1]!, groups: ['sales'] },
-        { ...shop!.operators[1]!, id: 'bea', login: 'bea', name: 'Bea', groups: ['sales'] },
-      ],
-    },
-    other!,
-  ];
-  harness = await startHarness({ sites, presenceGraceMs: 100 });
-});
-afterEach(async () => {
-  sockets.closeAll();
-  // Grace periods of this test's consoles run out before the next test.
-  await new Promise((resolve) => setTimeout(resolve, 250));
-});
-afterAll(() => harness.cleanup());
-
-const operator = async (login = 'anna') => {
-  const connected = await connectOperator(url(), login);
-  sockets.track(connected.socket);
-  return connected;
-};
-const visitor = async (options: Parameters<typeof connectVisitor>[1] = {}) => {
-  const connected = await connectVisitor(url(), options);
-  sockets.track(connected.socket);
-  return connected;
-};
 const send = (op: OperatorClient, conversationId: string, text: string) =>
   op.timeout(5000).emitWithAck('message:send', { conversationId, clientId: newId(), text });
 const setStatus = (op: OperatorClient, status: TeamMember['status']) =>
@@ -99,11 +70,9 @@ function until<T>(
 }
 
 /** A visitor who wrote once: an open chat nobody has taken. */
-async function openChat(auth: Parameters<typeof connectVisitor>[1] = {}) {
-  const v = await visitor(auth);
-  const sent = await visitorSend(v.socket, 'hello, anyone?');
-  if (!sent.ok) throw new Error(sent.error.message);
-  return { ...v, conversationId: sent.message.conversationId, seq: sent.message.seq };
+async function openChat(auth: ConnectOptions = {}) {
+  const chat = await server.visitorWrites('hello, anyone?', auth);
+  return { ...chat, seq: chat.message.seq };
 }
 
 describe('summaries and read marks', () => {
@@ -112,7 +81,7 @@ describe('summaries and read marks', () => {
     void hello;
     const named = await openChat({ name: 'Ada' });
     const anonymous = await openChat();
-    const row = async (id: string) => (await harness.server.store.getConversationListRow(id))!;
+    const row = async (id: string) => (await server.harness.server.store.getConversationListRow(id))!;
     const { toSummary } = await import('../../server/src/context');
     expect(toSummary(await row(named.conversationId))).toMatchObject({
       visitorName: 'Ada',
@@ -151,7 +120,7 @@ describe('the assignment lock', () => {
     const refused = await send(max, chat.conversationId, 'Max barging in');
     expect(refused).toEqual({ ok: false, error: { code: 'conflict', message: 'Anna is answering this chat' } });
     // Nothing of Max's reached the conversation.
-    const texts = (await harness.server.store.lastMessages(chat.conversationId, 50)).map((m) => m.text);
+    const texts = (await server.harness.server.store.lastMessages(chat.conversationId, 50)).map((m) => m.text);
     expect(texts).toEqual(['hello, anyone?', 'Anna here']);
     expect(await send(anna, chat.conversationId, 'still me')).toMatchObject({ ok: true });
   });
@@ -169,13 +138,13 @@ describe('the assignment lock', () => {
       const winners = results.filter((r) => r.ok);
       const refused = results.filter((r) => !r.ok);
       // Two consoles of Max may both succeed when Max wins: the chat is his, on any device.
-      const holder = (await harness.server.store.getConversation(chat.conversationId))!.operatorId;
+      const holder = (await server.harness.server.store.getConversation(chat.conversationId))!.operatorId;
       expect(holder).not.toBeNull();
       for (const r of winners) expect(r.ok && r.message.operator?.id).toBe(holder);
       for (const r of refused) expect(!r.ok && r.error.code).toBe('conflict');
       expect(winners.length).toBe(holder === 'max' ? 2 : 1);
       const authors = new Set(
-        (await harness.server.store.lastMessages(chat.conversationId, 50))
+        (await server.harness.server.store.lastMessages(chat.conversationId, 50))
           .filter((m) => m.author === 'operator')
           .map((m) => m.operatorId),
       );
@@ -238,11 +207,11 @@ describe('an operator who has gone', () => {
     expect(await send(max, chat.conversationId, 'Max takes it from here')).toMatchObject({ ok: true });
     expect((await line).text).toBe('Max will answer you.');
     expect(await assigned).toEqual({ id: 'max', name: 'Max' });
-    expect(await harness.server.store.getConversation(chat.conversationId)).toMatchObject({
+    expect(await server.harness.server.store.getConversation(chat.conversationId)).toMatchObject({
       operatorId: 'max',
       transferFrom: 'anna',
     });
-    const texts = (await harness.server.store.lastMessages(chat.conversationId, 50)).map((m) => m.text);
+    const texts = (await server.harness.server.store.lastMessages(chat.conversationId, 50)).map((m) => m.text);
     expect(texts.slice(-2)).toEqual(['Max will answer you.', 'Max takes it from here']);
   });
 });
@@ -313,7 +282,7 @@ describe('transfer', () => {
         error: { code: 'conflict', message: 'Anna is answering this chat: only Anna can end it' },
       });
     }
-    expect((await harness.server.store.getConversation(chat.conversationId))!.status).toBe('open');
+    expect((await server.harness.server.store.getConversation(chat.conversationId))!.status).toBe('open');
     expect(
       await anna.timeout(3000).emitWithAck('conversation:close', { conversationId: chat.conversationId }),
     ).toMatchObject({ ok: true, conversation: { status: 'closed', closeReason: 'operator' } });
@@ -352,7 +321,7 @@ describe('transfer', () => {
       toGroupId: 'sales',
     } as never);
     expect(both).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect((await harness.server.store.getConversation(chat.conversationId))!.operatorId).toBe('anna');
+    expect((await server.harness.server.store.getConversation(chat.conversationId))!.operatorId).toBe('anna');
     await setStatus(max, 'available');
   });
 
@@ -363,7 +332,7 @@ describe('transfer', () => {
     // Max already holds a chat; Bea holds none of this test's.
     const busyOne = await openChat();
     await send(max, busyOne.conversationId, 'Max on it');
-    const load = await harness.server.store.openLoad('shop');
+    const load = await server.harness.server.store.openLoad('shop');
     const chat = await openChat();
     await send(anna, chat.conversationId, 'hi');
     const result = await anna
@@ -412,7 +381,7 @@ describe('statuses', () => {
     await setStatus(anna, 'off');
     await released;
     expect(await send(max, chat.conversationId, 'Max takes over')).toMatchObject({ ok: true });
-    expect((await harness.server.store.getConversation(chat.conversationId))!.operatorId).toBe('max');
+    expect((await server.harness.server.store.getConversation(chat.conversationId))!.operatorId).toBe('max');
     await setStatus(anna, 'available');
   });
 });

@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
   UPLOAD_DEFAULTS,
@@ -17,35 +17,19 @@ import {
   type UploadGrant,
   type UploadGrantAck,
 } from '../../src/protocol';
-import type { SiteConfig } from '../../server/src/sites';
-import {
-  connectOperator,
-  connectVisitor,
-  nextEvent,
-  socketTracker,
-  startHarness,
-  testSites,
-  type Harness,
-  type OperatorClient,
-  type VisitorClient,
-} from '../support/server';
+import { nextEvent, startHarness, testSites, type OperatorClient, type VisitorClient } from '../support/server';
 import { jpeg, pdf, png, webm } from '../support/sample-files';
+import { useTestServer } from '../support/test-server';
 
 const API_TOKEN = 'owner-token-uploads-0123456789';
-let harness: Harness;
-const sockets = socketTracker();
-const url = () => harness.server.url;
-
-beforeAll(async () => {
-  const [shop, other] = testSites();
-  const sites: SiteConfig[] = [
+const [shop, other] = testSites();
+const server = useTestServer({
+  sites: [
     { ...shop!, apiTokenSha256: createHash('sha256').update(API_TOKEN).digest('hex') },
     { ...other!, uploads: { maxBytes: 2048, types: ['image/png'], voiceMaxMs: 1000 }, uploadQuotaBytes: 3000 },
-  ];
-  harness = await startHarness({ sites });
+  ],
 });
-afterEach(() => sockets.closeAll());
-afterAll(() => harness.cleanup());
+const { url, visitor } = server;
 
 // ---- files ----------------------------------------------------------------------------
 const PNG = png(1, 1);
@@ -129,12 +113,6 @@ async function send(who: Who, body: Buffer, name: string, mime: string, key?: st
   return { res, body: (await res.json()) as { attachment?: Attachment; error?: { code: string } }, grant };
 }
 
-async function visitor() {
-  const connected = await connectVisitor(url());
-  sockets.track(connected.socket);
-  return connected;
-}
-
 describe('upload grants', () => {
   it('sends the upload settings with the site and the operator hello', async () => {
     const { session } = await visitor();
@@ -143,8 +121,7 @@ describe('upload grants', () => {
       types: [...UPLOAD_DEFAULTS.types],
       voiceMaxMs: UPLOAD_DEFAULTS.voiceMaxMs,
     });
-    const { socket, hello } = await connectOperator(url());
-    sockets.track(socket);
+    const { hello } = await server.operator();
     expect(hello.uploads?.types).toContain('application/pdf');
   });
 
@@ -182,8 +159,7 @@ describe('upload grants', () => {
     }
 
     // The other site: 2 KB per file, 3000 bytes per visitor in all.
-    const { socket: small } = await connectVisitor(url(), { site: 'other' });
-    sockets.track(small);
+    const { socket: small } = await server.visitor({ site: 'other' });
     const firstKey = newId();
     const first = await send(
       { socket: small },
@@ -209,11 +185,10 @@ describe('upload grants', () => {
   });
 
   it('scopes operator grants to an open conversation of their own site', async () => {
-    const { socket: olga } = await connectOperator(url(), 'olga');
-    sockets.track(olga);
+    const { socket: olga } = await server.operator('olga');
     const { socket: v } = await visitor();
     await v.timeout(5000).emitWithAck('message:send', { clientId: newId(), text: 'hi' });
-    const [row] = await harness.server.store.listConversations('shop', 1);
+    const [row] = await server.harness.server.store.listConversations('shop', 1);
     const foreign = await ask(
       { socket: olga, conversationId: row!.id },
       { name: 'a.png', size: 10, mime: 'image/png' },
@@ -444,8 +419,7 @@ describe('downloads', () => {
 
 describe('attachments on messages', () => {
   it('goes from visitor to operator once, even when the ack was lost and the message resent', async () => {
-    const { socket: op } = await connectOperator(url(), 'max');
-    sockets.track(op);
+    const { socket: op } = await server.operator('max');
     const { socket, visitorId } = await visitor();
     const image = (await send({ socket }, PNG, 'dot.png', 'image/png')).body.attachment!;
     const doc = (await send({ socket }, PDF, 'terms.pdf', 'application/pdf')).body.attachment!;
@@ -462,7 +436,7 @@ describe('attachments on messages', () => {
     const seen = await arrived;
     expect(seen.attachments?.[0]).toMatchObject({ id: image.id, kind: 'image', mime: 'image/png' });
     expect((await fetch(seen.attachments![1]!.url)).status).toBe(200);
-    const exported = await harness.server.store.exportVisitor('shop', visitorId);
+    const exported = await server.harness.server.store.exportVisitor('shop', visitorId);
     expect(exported!.attachments.filter((a) => a.messageId === first.message.id)).toHaveLength(2);
     expect(exported!.conversations.flatMap((c) => c.messages)).toHaveLength(1);
 
@@ -473,8 +447,7 @@ describe('attachments on messages', () => {
     expect(!reuse.ok && reuse.error.code).toBe('invalid');
 
     // History carries them, with fresh links.
-    const back = await connectVisitor(url(), { visitorId });
-    sockets.track(back.socket);
+    const back = await server.visitor({ visitorId });
     const history = back.session.messages.find((m) => m.id === first.message.id);
     expect(history?.attachments?.map((a) => a.name)).toEqual(['dot.png', 'terms.pdf']);
 
@@ -510,8 +483,7 @@ describe('attachments on messages', () => {
   it('lets operators of another site neither renew a link nor send the file', async () => {
     const { socket } = await visitor();
     const file = (await send({ socket }, PDF, 'shop-only.pdf', 'application/pdf')).body.attachment!;
-    const { socket: olga } = await connectOperator(url(), 'olga');
-    sockets.track(olga);
+    const { socket: olga } = await server.operator('olga');
     const renewed = await olga.timeout(5000).emitWithAck('attachment:url', { attachmentId: file.id });
     expect(!renewed.ok && renewed.error.code).toBe('not_found');
   });
@@ -520,8 +492,7 @@ describe('attachments on messages', () => {
     const { socket: v } = await visitor();
     const started = await v.timeout(5000).emitWithAck('message:send', { clientId: newId(), text: 'hello' });
     if (!started.ok) throw new Error('not sent');
-    const { socket: op } = await connectOperator(url(), 'anna');
-    sockets.track(op);
+    const { socket: op } = await server.operator('anna');
     const who = { socket: op, conversationId: started.message.conversationId };
     const wrong = (await send(who, PDF, 'wrong.pdf', 'application/pdf')).body.attachment!;
     const sent = await op.timeout(5000).emitWithAck('message:send', {
@@ -534,15 +505,14 @@ describe('attachments on messages', () => {
     const deleted = await op.timeout(5000).emitWithAck('message:delete', { messageId: sent.message.id });
     expect(deleted.ok && deleted.message.attachments).toBeUndefined();
     expect((await fetch(wrong.url)).status).toBe(404);
-    expect(await harness.server.store.getAttachment(wrong.id)).toBeUndefined();
+    expect(await server.harness.server.store.getAttachment(wrong.id)).toBeUndefined();
   });
 
   it('goes from operator to visitor, and both may renew its link', async () => {
     const { socket: v, visitorId } = await visitor();
     const started = await v.timeout(5000).emitWithAck('message:send', { clientId: newId(), text: 'send me the form' });
     if (!started.ok) throw new Error('not sent');
-    const { socket: op } = await connectOperator(url(), 'anna');
-    sockets.track(op);
+    const { socket: op } = await server.operator('anna');
     const who = { socket: op, conversationId: started.message.conversationId };
     const form = (await send(who, PDF, 'form.pdf', 'application/pdf')).body.attachment!;
     const arrived = nextEvent<ChatMessage>(v, 'message:new');
@@ -559,7 +529,7 @@ describe('attachments on messages', () => {
     expect(renewed.ok).toBe(true);
     if (renewed.ok) expect((await fetch(renewed.url)).status).toBe(200);
     // The operator's file is the visitor's data too.
-    const exported = await harness.server.store.exportVisitor('shop', visitorId);
+    const exported = await server.harness.server.store.exportVisitor('shop', visitorId);
     expect(exported!.attachments.map((a) => a.id)).toContain(form.id);
   });
 });
@@ -589,7 +559,7 @@ describe('files in data care', () => {
 
     expect((await owner('erase', visitorId)).status).toBe(200);
     expect((await fetch(file.url)).status).toBe(404);
-    expect(await harness.server.store.getAttachment(file.id)).toBeUndefined();
+    expect(await server.harness.server.store.getAttachment(file.id)).toBeUndefined();
   });
 
   it('removes unsent uploads after a day, and sent files past the retention period', async () => {
@@ -601,13 +571,13 @@ describe('files in data care', () => {
       .emitWithAck('message:send', { clientId: newId(), text: 'file', attachments: [sentFile.id] });
     if (!sent.ok) throw new Error('not sent');
 
-    await harness.server.uploads.sweep(Date.now() + UPLOAD_DEFAULTS.unattachedTtlMs + 60_000);
+    await server.harness.server.uploads.sweep(Date.now() + UPLOAD_DEFAULTS.unattachedTtlMs + 60_000);
     expect((await fetch(unsent.url)).status).toBe(404);
     expect((await fetch(sentFile.url)).status).toBe(200);
 
-    await harness.server.uploads.sweep(Date.now() + 2 * 86_400_000, 1);
+    await server.harness.server.uploads.sweep(Date.now() + 2 * 86_400_000, 1);
     expect((await fetch(sentFile.url)).status).toBe(404);
-    const row = await harness.server.store.getMessage(sent.message.id);
+    const row = await server.harness.server.store.getMessage(sent.message.id);
     expect(row?.attachments).toBeNull();
   });
 });

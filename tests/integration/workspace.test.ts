@@ -4,7 +4,7 @@
  * unban, the waiting line with its expected wait, typical reply time, the next opening
  * of a closed site, and transcripts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   newId,
   type Availability,
@@ -18,61 +18,39 @@ import { signIdentity } from '../../server/src/identity';
 import type { SiteConfig } from '../../server/src/sites';
 import {
   connectOperator,
-  connectVisitor,
   nextEvent,
-  socketTracker,
-  startHarness,
   testSites,
   visitorSend,
-  type Harness,
   type OperatorClient,
   type VisitorClient,
 } from '../support/server';
+import { useTestServer } from '../support/test-server';
 
 const SECRET = 'a-very-long-identity-secret-for-tests-0123456789';
 const DAY_MS = 86_400_000;
-
-let harness: Harness;
-const sockets = socketTracker();
-const track = sockets.track;
-const url = () => harness.server.url;
 
 /** Opens two days from now, 09:00–10:00 UTC only: closed at any moment the test runs. */
 const opening = new Date(Date.now() + 2 * DAY_MS);
 opening.setUTCHours(9, 0, 0, 0);
 const weekday = (['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const)[opening.getUTCDay()]!;
 
-beforeAll(async () => {
-  const [shop, other] = testSites();
-  const sites: SiteConfig[] = [
-    { ...shop!, identitySecret: SECRET },
-    other!,
-    {
-      ...other!,
-      id: 'closed',
-      name: 'Closed Shop',
-      operators: [],
-      hours: { timeZone: 'UTC', weekly: { [weekday]: [['09:00', '10:00']] } },
-    },
-  ];
-  harness = await startHarness({ sites });
-});
-afterEach(async () => {
-  sockets.closeAll();
-  await new Promise((resolve) => setTimeout(resolve, 50));
-});
-afterAll(() => harness.cleanup());
+const [shop, other] = testSites();
+const sites: SiteConfig[] = [
+  { ...shop!, identitySecret: SECRET },
+  other!,
+  {
+    ...other!,
+    id: 'closed',
+    name: 'Closed Shop',
+    operators: [],
+    hours: { timeZone: 'UTC', weekly: { [weekday]: [['09:00', '10:00']] } },
+  },
+];
+const server = useTestServer({ sites }, { settleMs: 50 });
+const { url, visitorWrites } = server;
 
 const token = (userId: string, email?: string) =>
   signIdentity({ userId, ...(email ? { email } : {}), exp: Math.floor(Date.now() / 1000) + 600 }, SECRET);
-
-async function visitorWrites(text: string, auth: Parameters<typeof connectVisitor>[1] = {}) {
-  const connected = await connectVisitor(url(), auth);
-  track(connected.socket);
-  const ack = await visitorSend(connected.socket, text);
-  if (!ack.ok) throw new Error(`send failed: ${ack.error.message}`);
-  return { ...connected, conversationId: ack.message.conversationId };
-}
 
 const operatorSays = (operator: OperatorClient, conversationId: string, text: string) =>
   operator.timeout(5000).emitWithAck('message:send', { conversationId, clientId: newId(), text });
@@ -111,6 +89,18 @@ describe('search across the history', () => {
     expect(ids(await search(anna, { text: 'SOF' }))).toEqual([zoe, bob].sort());
     expect(ids(await search(anna, { text: 'sofa broken' }))).toEqual([zoe]);
     expect(ids(await search(anna, { text: 'sofa' }))).not.toContain(foreign);
+  });
+
+  it('shows with each hit the newest message that matched, not the last one', async () => {
+    const found = await search(anna, { text: 'DELIV sofa' });
+    if (!found.ok) throw new Error('search failed');
+    const hit = found.conversations.find((c: ConversationSummary) => c.id === bob)!;
+    // The operator's reply came last; the visitor's message is what holds the words.
+    expect(hit.lastMessage?.text).toBe('Your refund is approved');
+    expect(hit.match).toMatchObject({ author: 'visitor', text: 'A question about sofa delivery' });
+    // Found by the visitor's name: no message matched, so none is named.
+    const byName = await search(anna, { text: 'quinn' });
+    expect(byName.ok && byName.conversations.map((c: ConversationSummary) => c.match)).toEqual([undefined]);
   });
 
   it('finds the visitor’s name, and follows edits of a message', async () => {
@@ -160,8 +150,7 @@ describe('search across the history', () => {
 describe('a visitor’s history', () => {
   it('joins a verified user’s devices, and never visitors who only share an e-mail', async () => {
     const laptop = await visitorWrites('From my laptop', { token: token('user-7', 'ann@example.com') });
-    const { socket: anna } = await connectOperator(url());
-    track(anna);
+    const { socket: anna } = await server.operator();
     await anna.timeout(5000).emitWithAck('conversation:close', { conversationId: laptop.conversationId });
     const phone = await visitorWrites('Now from my phone', { token: token('user-7') });
     expect(phone.conversationId).not.toBe(laptop.conversationId);
@@ -184,8 +173,7 @@ describe('a visitor’s history', () => {
     );
 
     // Another site's operator learns nothing about this visitor.
-    const { socket: olga } = await connectOperator(url(), 'olga');
-    track(olga);
+    const { socket: olga } = await server.operator('olga');
     expect(await olga.timeout(5000).emitWithAck('visitor:history', { visitorId: phone.visitorId })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
@@ -196,13 +184,13 @@ describe('a visitor’s history', () => {
 describe('unban', () => {
   it('lets a visitor marked as spam chat again', async () => {
     const spammer = await visitorWrites('buy cheap stuff');
-    const { socket: anna } = await connectOperator(url());
-    track(anna);
-    const { socket: max } = await connectOperator(url(), 'max');
-    track(max);
+    const { socket: anna } = await server.operator();
+    const { socket: max } = await server.operator('max');
     await anna.timeout(5000).emitWithAck('conversation:close', { conversationId: spammer.conversationId, spam: true });
     // A colleague's console stops offering the undo the moment it is done.
     const heard = nextEvent<{ conversationId: string }>(max, 'conversation:unbanned', 5000);
+    // The visitor's open widget is told too, so it returns to the chat without a reload.
+    const told = nextEvent<undefined>(spammer.socket, 'unblocked', 5000);
     expect(await visitorSend(spammer.socket, 'again')).toMatchObject({ ok: false, error: { code: 'blocked' } });
 
     const undone = await anna
@@ -210,12 +198,12 @@ describe('unban', () => {
       .emitWithAck('conversation:unban', { conversationId: spammer.conversationId });
     expect(undone).toMatchObject({ ok: true, conversation: { id: spammer.conversationId } });
     expect(await heard).toEqual({ conversationId: spammer.conversationId });
+    await told;
     const again = await visitorSend(spammer.socket, 'sorry, a real question');
     expect(again.ok).toBe(true);
     expect(again.ok && again.message.conversationId).not.toBe(spammer.conversationId);
 
-    const { socket: olga } = await connectOperator(url(), 'olga');
-    track(olga);
+    const { socket: olga } = await server.operator('olga');
     expect(
       await olga.timeout(5000).emitWithAck('conversation:unban', { conversationId: spammer.conversationId }),
     ).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -236,16 +224,14 @@ describe('what a waiting visitor is told', () => {
   const poll = { timeout: 5000 };
 
   it('a place in line, then the expected wait once enough chats were picked up, live', async () => {
-    const { socket: olga } = await connectOperator(url(), 'olga');
-    track(olga);
+    const { socket: olga } = await server.operator('olga');
     // An empty line to start with: chats left open on this site by other tests are ended.
     const open = await olga.timeout(5000).emitWithAck('conversation:search', { status: 'open' });
     for (const c of open.ok ? open.conversations : []) {
       await olga.timeout(5000).emitWithAck('conversation:close', { conversationId: c.id });
     }
     // Too few pick-ups so far: a place in line, no promise.
-    const earlyClient = await connectVisitor(url(), other);
-    track(earlyClient.socket);
+    const earlyClient = await server.visitor(other);
     const earlyTold = toldTo(earlyClient.socket);
     const earlySent = await visitorSend(earlyClient.socket, 'first in line');
     if (!earlySent.ok) throw new Error(earlySent.error.message);
@@ -261,14 +247,13 @@ describe('what a waiting visitor is told', () => {
       expect((await operatorSays(olga, visitor.conversationId, 'here')).ok).toBe(true);
     }
     const { pickups } = responseTimes(
-      await harness.server.store.responseSamples('other', Date.now() - WINDOW_MS, 20_000),
+      await server.harness.server.store.responseSamples('other', Date.now() - WINDOW_MS, 20_000),
     );
     const medianPickup = median(pickups)!;
     expect(medianPickup).toBeGreaterThanOrEqual(80);
 
     // The early visitor is still first; a second one joins behind. One operator available.
-    const second = await connectVisitor(url(), other);
-    track(second.socket);
+    const second = await server.visitor(other);
     const secondTold = toldTo(second.socket);
     await visitorSend(second.socket, 'second in line');
     await expect.poll(secondTold, poll).toMatchObject({ position: 2, expectedWaitMs: Math.round(medianPickup * 2) });
@@ -289,8 +274,7 @@ describe('what a waiting visitor is told', () => {
       expectedWaitMs: null,
       busy: true,
     });
-    const newcomer = await connectVisitor(url(), other);
-    track(newcomer.socket);
+    const newcomer = await server.visitor(other);
     expect(await newcomer.availability).toEqual({ online: false, reason: 'busy' });
 
     // Back, and the first chat is taken: the second moves up.
@@ -299,15 +283,13 @@ describe('what a waiting visitor is told', () => {
     await expect.poll(secondTold, poll).toMatchObject({ position: 1, expectedWaitMs: Math.round(medianPickup) });
 
     // A new visitor's session carries the typical reply time now that there are enough replies.
-    const fresh = await connectVisitor(url(), other);
-    track(fresh.socket);
+    const fresh = await server.visitor(other);
     expect(fresh.session.site.typicalReplyMs).toEqual(expect.any(Number));
     expect(fresh.session.site.typicalReplyMs).toBeGreaterThanOrEqual(0);
   }, 20_000); // a dozen round trips and real waits: more than the default on a loaded machine
 
   it('when a closed site opens next, from its business hours', async () => {
-    const { socket, availability } = await connectVisitor(url(), { site: 'closed', origin: 'https://other.example' });
-    track(socket);
+    const { availability } = await server.visitor({ site: 'closed', origin: 'https://other.example' });
     const told: Availability = await availability;
     expect(told).toEqual({ online: false, reason: 'hours', opensAt: opening.getTime() });
     expect(isOpen({ timeZone: 'UTC', weekly: { [weekday]: [['09:00', '10:00']] } }, new Date(told.opensAt!))).toBe(
@@ -319,8 +301,7 @@ describe('what a waiting visitor is told', () => {
 describe('transcripts', () => {
   it('for the visitor and the site’s operators only, with every text escaped in HTML', async () => {
     const visitor = await visitorWrites('<script>alert(1)</script> & my order');
-    const { socket: anna } = await connectOperator(url());
-    track(anna);
+    const { socket: anna } = await server.operator();
     await operatorSays(anna, visitor.conversationId, 'Looking at it');
 
     const text = await visitor.socket.timeout(5000).emitWithAck('transcript:get', {
@@ -344,16 +325,14 @@ describe('transcripts', () => {
     expect(html.transcript.body).not.toContain('<script>');
     expect(html.transcript.body).toContain("default-src 'none'");
 
-    const stranger = await connectVisitor(url());
-    track(stranger.socket);
+    const stranger = await server.visitor();
     expect(
       await stranger.socket.timeout(5000).emitWithAck('transcript:get', {
         conversationId: visitor.conversationId,
         format: 'text',
       }),
     ).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const { socket: olga } = await connectOperator(url(), 'olga');
-    track(olga);
+    const { socket: olga } = await server.operator('olga');
     expect(
       await olga
         .timeout(5000)

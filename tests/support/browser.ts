@@ -71,6 +71,29 @@ export async function operatorLogin(context: BrowserContext, baseUrl: string, lo
   return page;
 }
 
+/** A fresh context (failing on page errors) with the operator console logged in as `login`. */
+export async function consoleAs(browser: Browser, baseUrl: string, login = 'anna') {
+  const operator = await newContext(browser);
+  return { ...operator, page: await operatorLogin(operator.context, baseUrl, login) };
+}
+
+/** A fresh context (failing on page errors) with a visitor on the demo site, the chat open. */
+export async function visitorWithChatOpen(browser: Browser, baseUrl: string, path = '/') {
+  const visitor = await newContext(browser);
+  const page = await visitor.context.newPage();
+  await page.goto(`${baseUrl}${path}`);
+  await openWidget(page);
+  return { ...visitor, page };
+}
+
+/** Chromium keeps an automated page "visible": say it is hidden, or visible again. */
+export const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((next) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+
 export const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
 /**

@@ -22,7 +22,10 @@ import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
 import {
+  appendArgs,
+  visitorMessageRow,
   AttachmentUnavailableError,
+  type AppendArgs,
   type AttachmentRow,
   type ConversationListRow,
   type ConversationRow,
@@ -35,6 +38,9 @@ import {
   type VisitorRow,
 } from './types';
 import type { Db, Writer } from './writer';
+
+/** Conversations read per prepared list-row query. */
+const LIST_ROWS_AT_ONCE = 16;
 
 /** Idle time after which the next connection counts as a new visit. */
 const VISIT_GAP_MS = 30 * 60 * 1000;
@@ -173,6 +179,29 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
   const messageBySender = (q: Db, sender: string, clientId: string) =>
     messageBySenderQuery.first(q, { sender, clientId }) as Promise<MessageRow | undefined>;
   const listRowById = prepare<{ id: string }, unknown>((q, s) => listRows(q).where('c.id', '=', s.id));
+  /**
+   * Many list rows at once (every conversation a turn changed, told to the consoles): an
+   * `in` list of `LIST_ROWS_AT_ONCE` slots, prepared once; unused slots hold null, which
+   * matches nothing. Built and compiled per call, that read was a large part of a busy
+   * server's time.
+   */
+  const listRowsByIds = prepare<Record<string, string | null>, unknown>((q, s) =>
+    listRows(q).where(
+      'c.id',
+      'in',
+      Array.from({ length: LIST_ROWS_AT_ONCE }, (_, i) => s[`id${i}`] as string),
+    ),
+  );
+  const listRowsOf = async (wanted: string[]): Promise<ConversationListRow[]> => {
+    const ids = [...new Set(wanted)];
+    const reads: Promise<unknown[]>[] = [];
+    for (let start = 0; start < ids.length; start += LIST_ROWS_AT_ONCE) {
+      const slots: Record<string, string | null> = {};
+      for (let i = 0; i < LIST_ROWS_AT_ONCE; i++) slots[`id${i}`] = ids[start + i] ?? null;
+      reads.push(listRowsByIds.all(db, slots));
+    }
+    return (await Promise.all(reads)).flat() as ConversationListRow[];
+  };
   const blocked = (q: Db) => q.selectFrom('visitors').select('id').where('blockedAt', 'is not', null);
   const blockedVisitor = prepare<{ site: string; id: string }, unknown>((q, s) =>
     blocked(q).where('site', '=', s.site).where('id', '=', s.id),
@@ -216,7 +245,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
    * No row comes back when either is not so. The outer `status = 'open'` is checked again
    * on PostgreSQL after waiting for the row lock, so a conversation closed meanwhile is left.
    */
-  type OpenBump = { site: string; owner: string; visitorId: string; userId: string | null; at: number };
+  type OpenBump = Pick<AppendArgs, 'site' | 'owner' | 'visitorId' | 'userId' | 'at'>;
   const blockedBy = (q: Db, site: string, column: 'id' | 'userId', value: string | null) =>
     q
       .selectFrom('visitors')
@@ -407,15 +436,19 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           .executeTakeFirstOrThrow();
         return Number(row.id);
       }),
-    endPageView: (id) =>
-      writer.write(async (trx) => {
-        await trx
-          .updateTable('pageViews')
-          .set({ endedAt: now() })
-          .where('id', '=', id)
-          .where('endedAt', 'is', null)
-          .execute();
-      }),
+    endPageViews: (ids) =>
+      writer.write(
+        async (trx) => {
+          if (ids.length === 0) return;
+          await trx
+            .updateTable('pageViews')
+            .set({ endedAt: now() })
+            .where('id', 'in', ids)
+            .where('endedAt', 'is', null)
+            .execute();
+        },
+        { oneStatement: true },
+      ),
     resumePageView: (site, visitorId, url, withinMs) =>
       writer.write(async (trx) => {
         const last = await trx
@@ -463,8 +496,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         ConversationListRow[]
       >,
     getConversationListRow: (id) => listRowById.first(db, { id }) as Promise<ConversationListRow | undefined>,
-    getConversationListRows: async (ids) =>
-      ids.length ? ((await listRows(db).where('c.id', 'in', ids).execute()) as ConversationListRow[]) : [],
+    getConversationListRows: listRowsOf,
     closeConversation: (conversationId, reason) =>
       writer.write(async (trx) =>
         changed(
@@ -555,33 +587,15 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       writer.write(async (trx) => {
         // A resend is answered by the caller's careful path, which also says `blocked` first.
         if (await messageBySender(trx, input.sender, input.clientId)) return undefined;
-        const createdAt = now();
-        const userId = input.owner.startsWith('u:') ? input.owner.slice(2) : null;
-        const conversation = await bumpOpen.first(trx, { ...input, userId, at: createdAt });
+        const args = appendArgs(input, newId(), now());
+        const conversation = await bumpOpen.first(trx, args);
         if (!conversation) return undefined;
-        const row = {
-          id: newId(),
+        const message = visitorMessageRow(args, {
           conversationId: conversation.id,
           seq: conversation.lastSeq,
           changeSeq: conversation.lastChange,
-          clientId: input.clientId,
-          author: 'visitor' as const,
-          operatorId: null,
-          text: input.text,
-          replyTo: null,
-          createdAt,
-          attachments: null, // files take the careful path
-          system: null,
-        };
-        await insertMessage.run(trx, { ...row, sender: input.sender });
-        const message: MessageRow = {
-          ...row,
-          replyAuthor: null,
-          replyText: null,
-          replyDeletedAt: null,
-          editedAt: null,
-          deletedAt: null,
-        };
+        });
+        await insertMessage.run(trx, { ...message, sender: input.sender });
         return { message, conversation };
       }),
     editMessage: (id, text) =>

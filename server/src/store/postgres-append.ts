@@ -16,22 +16,11 @@
 import { sql } from 'kysely';
 import { CONVERSATION_COLUMNS } from './kysely-store';
 import { prepare } from './prepared';
-import type { ConversationRow, MessageRow, NewVisitorMessage } from './types';
+import { appendArgs, visitorMessageRow } from './types';
+import type { AppendArgs, AppendResult, ConversationRow, NewVisitorMessage } from './types';
 import type { Writer } from './writer';
 
-type Args = {
-  id: string;
-  site: string;
-  owner: string;
-  visitorId: string;
-  userId: string | null;
-  sender: string;
-  clientId: string;
-  text: string;
-  at: number;
-};
-
-const appendQuery = prepare<Args, ConversationRow>((q, s) => {
+const appendQuery = prepare<AppendArgs, ConversationRow>((q, s) => {
   const blocked = (column: 'id' | 'userId', value: string | null) =>
     q
       .selectFrom('visitors')
@@ -92,37 +81,11 @@ const appendQuery = prepare<Args, ConversationRow>((q, s) => {
 });
 
 export function postgresAppend(writer: Writer, newId: () => string, now: () => number) {
-  return async (
-    input: NewVisitorMessage,
-  ): Promise<{ message: MessageRow; conversation: ConversationRow } | undefined> => {
-    const id = newId();
-    const at = now();
-    const userId = input.owner.startsWith('u:') ? input.owner.slice(2) : null;
-    const { site, owner, visitorId, sender, clientId, text } = input;
-    const conversation = await writer.write(
-      (q) => appendQuery.first(q, { id, site, owner, visitorId, userId, sender, clientId, text, at }),
-      { oneStatement: true },
-    );
+  return async (input: NewVisitorMessage): Promise<AppendResult> => {
+    const args = appendArgs(input, newId(), now());
+    const conversation = await writer.write((q) => appendQuery.first(q, args), { oneStatement: true });
     if (!conversation) return undefined;
-    const message: MessageRow = {
-      id,
-      conversationId: conversation.id,
-      seq: conversation.lastSeq,
-      changeSeq: conversation.lastChange,
-      clientId,
-      author: 'visitor',
-      operatorId: null,
-      text,
-      replyTo: null,
-      replyAuthor: null,
-      replyText: null,
-      replyDeletedAt: null,
-      editedAt: null,
-      deletedAt: null,
-      createdAt: at,
-      attachments: null,
-      system: null,
-    };
-    return { message, conversation };
+    const numbers = { conversationId: conversation.id, seq: conversation.lastSeq, changeSeq: conversation.lastChange };
+    return { message: visitorMessageRow(args, numbers), conversation };
   };
 }

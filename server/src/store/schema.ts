@@ -38,11 +38,13 @@ export interface ConversationsTable {
   id: string;
   site: string;
   visitorId: string;
+  /** Whose conversation it is: "v:<visitor id>", or "u:<user id>" for a verified user. */
   owner: string;
   status: ConversationStatus;
   closeReason: CloseReason | null;
   operatorId: string | null;
   lastSeq: Generated<number>;
+  /** Numbers every insert, edit and delete in the conversation. */
   lastChange: Generated<number>;
   visitorReadSeq: Generated<number>;
   operatorReadSeq: Generated<number>;
@@ -81,17 +83,22 @@ export interface MessagesTable {
 export interface AttachmentsTable {
   id: string;
   site: string;
+  /** Who uploads it ("v:<visitor>" or "o:<operator>"): keys are unique per sender. */
   sender: string;
   uploadKey: string;
+  /** The visitor whose data it is (quota, export, erase): the uploader, or the visitor an operator wrote to. */
   visitorId: string;
+  /** Set at the grant for operators, when it is sent for visitors. */
   conversationId: string | null;
   messageId: string | null;
   status: 'granted' | 'uploading' | 'ready';
+  /** SHA-256 (hex) of the single-use grant token. */
   grantHash: string | null;
   grantExpiresAt: number | null;
   name: string;
   declaredMime: string;
   declaredSize: number;
+  /** Known once the bytes arrived and were sniffed. */
   mime: string | null;
   kind: AttachmentKind | null;
   size: number | null;

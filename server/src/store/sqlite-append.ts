@@ -21,23 +21,12 @@
  * update failed, the insert is deleted), so it runs without a savepoint of its own.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ConversationRow, MessageRow, NewVisitorMessage } from './types';
-
-export type AppendResult = { message: MessageRow; conversation: ConversationRow } | undefined;
+import { appendArgs, visitorMessageRow } from './types';
+import type { AppendArgs, AppendResult, ConversationRow, NewVisitorMessage } from './types';
 
 export function sqliteAppender(raw: BetterSqlite3.Database, newId: () => string, now: () => number) {
   const insert = raw.prepare<
-    {
-      id: string;
-      site: string;
-      owner: string;
-      visitorId: string;
-      userId: string | null;
-      sender: string;
-      clientId: string;
-      text: string;
-      at: number;
-    },
+    AppendArgs,
     { seq: number; changeSeq: number; conversationId: string }
   >(`INSERT INTO messages
        (id, conversation_id, seq, change_seq, sender, client_id, author, operator_id, text, reply_to, created_at, attachments)
@@ -65,38 +54,21 @@ export function sqliteAppender(raw: BetterSqlite3.Database, newId: () => string,
 
   /** Runs inside the group commit's transaction (writer.ts). */
   return (input: NewVisitorMessage): AppendResult => {
-    const id = newId();
-    const at = now();
-    const userId = input.owner.startsWith('u:') ? input.owner.slice(2) : null;
-    const { site, owner, visitorId, sender, clientId, text } = input;
-    const numbered = insert.get({ id, site, owner, visitorId, userId, sender, clientId, text, at });
+    const args = appendArgs(input, newId(), now());
+    const numbered = insert.get(args);
     if (!numbered) return undefined;
     let conversation: ConversationRow | undefined;
     try {
-      conversation = bump.get({ id: numbered.conversationId, seq: numbered.seq, change: numbered.changeSeq, at });
+      conversation = bump.get({
+        id: numbered.conversationId,
+        seq: numbered.seq,
+        change: numbered.changeSeq,
+        at: args.at,
+      });
     } catch (error) {
-      remove.run(id);
+      remove.run(args.id);
       throw error;
     }
-    const message: MessageRow = {
-      id,
-      conversationId: numbered.conversationId,
-      seq: numbered.seq,
-      changeSeq: numbered.changeSeq,
-      clientId: input.clientId,
-      author: 'visitor',
-      operatorId: null,
-      text: input.text,
-      replyTo: null,
-      replyAuthor: null,
-      replyText: null,
-      replyDeletedAt: null,
-      editedAt: null,
-      deletedAt: null,
-      createdAt: at,
-      attachments: null,
-      system: null,
-    };
-    return { message, conversation: conversation! };
+    return { message: visitorMessageRow(args, numbered), conversation: conversation! };
   };
 }

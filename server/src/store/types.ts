@@ -3,6 +3,7 @@
  * which one. Every method is async: one implementation (kysely-store.ts) runs on the
  * embedded SQLite engine and on PostgreSQL.
  */
+import type { Selectable } from 'kysely';
 import type {
   AttachmentKind,
   Author,
@@ -11,7 +12,6 @@ import type {
   ContextSnapshot,
   Environment,
   Touch,
-  ConversationStatus,
   Lead,
   LeadStatus,
   SpamReason,
@@ -19,53 +19,66 @@ import type {
   RatingState,
   SystemLine,
 } from '../../../src/protocol';
+import type { AttachmentsTable, ConversationsTable, MessagesTable } from './schema';
 
-export interface ConversationRow {
-  id: string;
-  site: string;
-  visitorId: string;
-  /** Whose conversation it is: "v:<visitor id>", or "u:<user id>" for a verified user. */
-  owner: string;
-  status: ConversationStatus;
-  closeReason: CloseReason | null;
-  operatorId: string | null;
-  lastSeq: number;
-  /** Numbers every insert, edit and delete in the conversation. */
-  lastChange: number;
-  visitorReadSeq: number;
-  operatorReadSeq: number;
-  ratingState: RatingState | null;
-  ratingScore: number | null;
-  ratingComment: string | null;
-  /** The latest hand-over to the current operator: from whom (null: nobody had it), the comment, when. */
-  transferFrom: string | null;
-  transferComment: string | null;
-  transferAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/**
+ * The rows the store answers with are the tables' own columns (schema.ts), as Kysely
+ * reads them, less what only the store itself looks at.
+ */
+export type ConversationRow = Omit<Selectable<ConversationsTable>, 'context'>;
 
-export interface MessageRow {
-  id: string;
-  conversationId: string;
-  seq: number;
-  changeSeq: number;
-  clientId: string;
-  author: Author;
-  operatorId: string | null;
-  text: string;
-  replyTo: string | null;
+export type MessageRow = Omit<Selectable<MessagesTable>, 'sender'> & {
   /** The quoted message, joined in. */
   replyAuthor: Author | null;
   replyText: string | null;
   replyDeletedAt: number | null;
-  editedAt: number | null;
-  deletedAt: number | null;
-  createdAt: number;
-  /** What the message shows of its files: JSON of StoredAttachment[] (see readAttachments); null without. */
-  attachments: string | null;
-  /** A server-written line's code and parameters (JSON of SystemLine); null otherwise. */
-  system: string | null;
+};
+
+/** A visitor's message into their open conversation: the values each engine's one write takes. */
+export type AppendArgs = {
+  id: string;
+  site: string;
+  owner: string;
+  visitorId: string;
+  /** The verified user whose block also stops this visitor (owner "u:<user id>"), or null. */
+  userId: string | null;
+  sender: string;
+  clientId: string;
+  text: string;
+  at: number;
+};
+
+/** What a visitor's message into their open conversation gives: undefined when it was not stored there. */
+export type AppendResult = { message: MessageRow; conversation: ConversationRow } | undefined;
+
+export function appendArgs(input: NewVisitorMessage, id: string, at: number): AppendArgs {
+  const { site, owner, visitorId, sender, clientId, text } = input;
+  const userId = owner.startsWith('u:') ? owner.slice(2) : null;
+  return { id, site, owner, visitorId, userId, sender, clientId, text, at };
+}
+
+/** The row of a visitor's plain-text message as it was just stored (no reply, no files, never edited). */
+export function visitorMessageRow(
+  args: Pick<AppendArgs, 'id' | 'clientId' | 'text' | 'at'>,
+  numbers: { conversationId: string; seq: number; changeSeq: number },
+): MessageRow {
+  return {
+    id: args.id,
+    ...numbers,
+    clientId: args.clientId,
+    author: 'visitor',
+    operatorId: null,
+    text: args.text,
+    replyTo: null,
+    replyAuthor: null,
+    replyText: null,
+    replyDeletedAt: null,
+    editedAt: null,
+    deletedAt: null,
+    createdAt: args.at,
+    attachments: null,
+    system: null,
+  };
 }
 
 /** The attachments a message row shows. */
@@ -87,34 +100,8 @@ export interface StoredAttachment {
 
 export type UploadStatus = 'granted' | 'uploading' | 'ready';
 
-/** One upload, from its grant to the message it went out with. */
-export interface AttachmentRow {
-  id: string;
-  site: string;
-  /** Who uploads it ("v:<visitor>" or "o:<operator>"): keys are unique per sender. */
-  sender: string;
-  uploadKey: string;
-  /** The visitor whose data it is (quota, export, erase): the uploader, or the visitor an operator wrote to. */
-  visitorId: string;
-  /** Set at the grant for operators, when it is sent for visitors. */
-  conversationId: string | null;
-  messageId: string | null;
-  status: UploadStatus;
-  grantExpiresAt: number | null;
-  name: string;
-  declaredMime: string;
-  declaredSize: number;
-  /** Known once the bytes arrived and were sniffed. */
-  mime: string | null;
-  kind: AttachmentKind | null;
-  size: number | null;
-  width: number | null;
-  height: number | null;
-  durationMs: number | null;
-  storageKey: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/** One upload, from its grant to the message it went out with (its grant's hash stays in the store). */
+export type AttachmentRow = Omit<Selectable<AttachmentsTable>, 'grantHash'>;
 
 export interface NewUpload {
   site: string;
@@ -372,7 +359,8 @@ export interface Store {
     visitorId: string,
     page: { url: string; title?: string; referrer?: string },
   ): Promise<number>;
-  endPageView(id: number): Promise<void>;
+  /** Ends these page views (one statement for all: a mass disconnect ends thousands); an ended one keeps its end. */
+  endPageViews(ids: number[]): Promise<void>;
   /** Reuses the visitor's latest page view if it is this URL and ended less than `withinMs` ago. */
   resumePageView(site: string, visitorId: string, url: string, withinMs: number): Promise<number | undefined>;
   pageViews(site: string, visitorId: string, since?: number): Promise<PageViewRow[]>;
@@ -415,9 +403,7 @@ export interface Store {
    * (no open conversation, blocked, a resend) writes nothing and answers undefined, and
    * the caller decides with the separate calls above.
    */
-  appendToOpenConversation(
-    message: NewVisitorMessage,
-  ): Promise<{ message: MessageRow; conversation: ConversationRow } | undefined>;
+  appendToOpenConversation(message: NewVisitorMessage): Promise<AppendResult>;
   editMessage(id: string, text: string): Promise<MessageRow | undefined>;
   deleteMessage(id: string): Promise<MessageRow | undefined>;
   /** Messages inserted, edited or deleted after change `change`. */

@@ -186,6 +186,11 @@ export const ConversationModel = createModel((storage: Storage) => {
       else rating.value = { conversationId: id, state: 'pending' };
     },
 
+    /** The spam mark was undone: the visitor may start a new chat, no reload needed. */
+    unblock() {
+      blocked.value = false;
+    },
+
     markRead() {
       const newest = messages.value.reduce(
         (max, m) => (m.author === 'operator' ? Math.max(max, m.createdAt) : max),

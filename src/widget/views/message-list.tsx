@@ -1,24 +1,14 @@
 import { Fragment, type VNode } from 'preact';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../protocol';
 import { locale, t, type MessageKey } from '../../i18n';
 import type { TimelineEntry, WidgetModel } from '../widget';
+import { clockTime } from './clock';
 import { lazyView } from './lazy';
 import { RichText } from './rich-text';
 
 // Files, images and voice in the conversation: their own chunk, loaded when one shows.
 const Files = lazyView(() => import('./attachments').then((m) => m.Files));
-
-/** "10:42" in the reader's locale: one formatter per locale, not one per message. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatTime = (ms: number, code: string): string => {
-  let format = formatters.get(code);
-  if (!format) {
-    format = new Intl.DateTimeFormat(code, { hour: 'numeric', minute: '2-digit' });
-    formatters.set(code, format);
-  }
-  return format.format(ms);
-};
 
 /** The quoted message above a reply (seed 000). */
 function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; widget: WidgetModel }) {
@@ -88,6 +78,7 @@ function Message({
     return <p class="notice">{line && locale.value.dictionary[key] ? t(key, line.params) : message.text}</p>;
   }
   const mine = message.author === 'visitor';
+  const sent = new Date(message.createdAt);
   return (
     <div
       class={`msg ${message.author}${message.deleted ? ' deleted' : ''}`}
@@ -102,7 +93,7 @@ function Message({
         {message.attachments && !message.deleted && <Files list={message.attachments} widget={widget} />}
       </div>
       <div class="meta">
-        <time dateTime={new Date(message.createdAt).toISOString()}>{formatTime(message.createdAt, code)}</time>
+        <time dateTime={sent.toISOString()}>{clockTime(sent, code)}</time>
         {message.editedAt && !message.deleted && <span class="edited">{t('message.edited')}</span>}
         {mine && <span class={readMark ? 'read' : 'sr-only'}>{readMark ? t('message.read') : t('message.sent')}</span>}
         {/* Only the open conversation's messages can be answered. */}
@@ -119,8 +110,12 @@ function Message({
   );
 }
 
-/** How many entries render at first, and how many each scroll to an edge adds. */
-const WINDOW_PAGE = 50;
+/**
+ * How many entries are in the opening frame: more than the tallest panel shows, few
+ * enough that opening on a phone is one short task. The rest of the newest page renders
+ * above them after that frame (./older).
+ */
+const OPENING_ENTRIES = 20;
 /** Within this many pixels of an edge, the window moves on. */
 const EDGE_PX = 80;
 
@@ -148,7 +143,7 @@ export interface ListWindow {
 export function MessageList({ widget }: { widget: WidgetModel }) {
   const log = useRef<HTMLDivElement>(null);
   const [, rerender] = useState(0);
-  const win = useRef<ListWindow>({ skip: 0, count: WINDOW_PAGE }).current;
+  const win = useRef<ListWindow>({ skip: 0, count: OPENING_ENTRIES }).current;
   const all = widget.chat.timeline.value;
   const newest = all.at(-1)?.key;
   if (win.newest !== newest) {
@@ -162,7 +157,9 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   const code = locale.value.code;
   const { status, conversationId, operatorReadSeq, blocked } = widget.conversation;
   const closed = status.value === 'closed';
-  const greeting = widget.conversation.site.value?.greeting;
+  const site = widget.conversation.site.value;
+  // The greeting in the widget's language where the site has one (m12), the site's own otherwise.
+  const greeting = site?.greetings?.[code] ?? site?.greeting;
   // "Read" shows once, on the newest of the visitor's messages the operator has seen.
   const current = conversationId.value;
   const readSeq = all.reduce(
@@ -181,6 +178,13 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
     if (element) element.scrollTop = element.scrollHeight;
   }, [newest, closed]);
 
+  const refresh = () => rerender((n) => n + 1);
+  // The rest of the opening page, above what the visitor sees, in a task after the opening
+  // frame (./older; it does nothing once the list is gone).
+  useEffect(() => {
+    requestAnimationFrame(() => setTimeout(() => import('./older').then((m) => m.grow(log.current, win, refresh))));
+  }, []);
+
   useLayoutEffect(() => {
     const after = win.after;
     win.after = undefined;
@@ -191,7 +195,7 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
     const element = log.current!;
     // Near the top, or anywhere below a window that left the newest behind.
     if (element.scrollTop <= EDGE_PX || win.skip)
-      void import('./older').then((m) => m.scrolled(widget, element, win, () => rerender((n) => n + 1)));
+      void import('./older').then((m) => m.scrolled(widget, element, win, refresh));
   };
 
   return (

@@ -1,18 +1,25 @@
 /**
  * Moving through a long conversation, in its own chunk (most visits never leave the
- * newest page): slides the message list's window a page up or down, keeping what the
- * visitor reads in place, and asks the server for the page before the oldest message
- * held, through the widget's acked request port (the one every connection path carries).
+ * newest page): renders the rest of the newest page after the opening frame, slides the
+ * message list's window a page up or down, keeping what the visitor reads in place, and
+ * asks the server for the page before the oldest message held, through the widget's
+ * acked request port (the one every connection path carries).
  */
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, t } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import type { ListWindow } from './message-list';
 
-addEnglish(enViews);
+/**
+ * The English of the rows this chunk shows, added when one first shows: adding strings
+ * re-renders every view that reads the locale, which opening the panel need not pay for.
+ */
+let english = false;
+const addStrings = () => (english ||= (addEnglish(enViews), true));
 
-/** As in the message list: the page it opens with, and how near an edge the window moves. */
+/** The page the list shows once open, and how many entries each scroll to an edge adds. */
 const WINDOW_PAGE = 50;
+/** As in the message list: how near an edge the window moves. */
 const EDGE_PX = 80;
 
 const topOf = (element: Element) => element.getBoundingClientRect().top;
@@ -55,20 +62,40 @@ export function scrolled(widget: WidgetModel, log: HTMLElement, win: ListWindow,
     last = Math.min(length, last + WINDOW_PAGE);
     first = Math.max(first, last - 2 * WINDOW_PAGE);
   }
-  const rows = log.querySelectorAll('.msg[data-id]');
-  const held = rows[up ? 0 : rows.length - 1];
-  const was = held && topOf(held);
   win.skip = length - last;
   win.count = last - first;
+  keepInPlace(log, win, !up);
+  rerender();
+}
+
+/**
+ * Entries are about to go in: the one at the top of the window (`atBottom`: at its bottom)
+ * stays where it is on screen, and what goes in is not announced.
+ */
+function keepInPlace(log: HTMLElement, win: ListWindow, atBottom: boolean) {
+  const rows = log.querySelectorAll('.msg[data-id]');
+  const held = rows[atBottom ? rows.length - 1 : 0];
+  const was = held && topOf(held);
   quiet(log, true);
   win.after = () => {
     if (held?.isConnected) log.scrollTop += topOf(held) - was!;
     setTimeout(() => quiet(log, false));
   };
+}
+
+/**
+ * After the opening frame, which holds only the newest few: the rest of the newest page
+ * renders above them, the visitor's view unmoved. Not when a scroll moved the window first.
+ */
+export function grow(log: HTMLElement | null, win: ListWindow, rerender: () => void): void {
+  if (!log || win.after || win.count >= WINDOW_PAGE) return;
+  win.count = WINDOW_PAGE;
+  keepInPlace(log, win, true);
   rerender();
 }
 
 async function load(widget: WidgetModel, log: HTMLElement, win: ListWindow, rerender: () => void) {
+  addStrings();
   win.loading = true;
   quiet(log, true);
   win.top = <p class="divider">{t('log.loadingOlder')}</p>;

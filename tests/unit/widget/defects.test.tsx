@@ -254,3 +254,39 @@ describe('the honeypot', () => {
     expect(trap.closest('label')).toBeNull();
   });
 });
+
+describe('review m10: one "Close chat" tab stop', () => {
+  it('takes the launcher out of the tab order while the panel is open, and gives focus back to it on close', async () => {
+    w = mountWidget({}, { closed: true });
+    w.connect();
+    expect(w.launcher.tabIndex).toBe(0);
+    w.command('open');
+    expect(w.launcher.getAttribute('aria-expanded')).toBe('true');
+    expect(w.launcher.tabIndex).toBe(-1);
+    expect(w.$('.header .icon-button')!.getAttribute('aria-label')).toBe('Close chat');
+    await vi.waitFor(() => expect(w.root.activeElement).toBe(w.$('.composer textarea')));
+    w.command('close');
+    expect(w.launcher.tabIndex).toBe(0);
+    expect(w.root.activeElement).toBe(w.launcher);
+  });
+});
+
+describe('review m12: the greeting in the widget’s language', () => {
+  const greetings = { de: 'Hallo! Fragen Sie uns alles.', ar: 'مرحبًا! اسألنا عن أي شيء.' };
+
+  it('greets in the language of data-lang where the site has it, and follows a switch live', async () => {
+    w = mountWidget({ lang: 'de' });
+    await setLocale('de');
+    w.connect({ site: { greetings } });
+    expect(w.$('.msg.greeting .bubble')!.textContent).toBe('Hallo! Fragen Sie uns alles.');
+    await act(() => setLocale('ar'));
+    expect(w.$('.msg.greeting .bubble')!.textContent).toBe('مرحبًا! اسألنا عن أي شيء.');
+  });
+
+  it("keeps the site's own greeting for a language the site did not translate", async () => {
+    w = mountWidget({ lang: 'fr' });
+    await setLocale('fr');
+    w.connect({ site: { greetings } });
+    expect(w.$('.msg.greeting .bubble')!.textContent).toBe('We reply in minutes');
+  });
+});

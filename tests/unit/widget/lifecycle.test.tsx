@@ -211,6 +211,21 @@ describe('ending', () => {
     expect(w.$('form.lead')).toBeNull();
     expect(w.$('.rating')).toBeNull();
   });
+
+  it('returns to the chat without a reload when an operator undoes the spam mark', async () => {
+    w = mountWidget();
+    w.connect({ messages: [message(1, 'visitor', 'not spam, honestly')] });
+    closed('spam');
+    expect(w.$('.composer')).toBeNull();
+    act(() => w.transport.emit('unblocked'));
+    expect(w.widget.view.view.value).toBe('chat');
+    expect(w.$('.notice.ended')).toBeNull();
+    await typeInto(w.$('.composer textarea'), 'Thanks for letting me back');
+    await press(w.$('.composer textarea'), 'Enter');
+    await vi.waitFor(() =>
+      expect(w.transport.sent).toEqual([expect.objectContaining({ text: 'Thanks for letting me back' })]),
+    );
+  });
 });
 
 describe('identity', () => {

@@ -60,6 +60,11 @@ const screenTop = (id: string) => w.$(`.msg[data-id="${id}"]`)!.getBoundingClien
 const settle = async () => {
   for (let i = 0; i < 10; i++) await act(async () => void (await new Promise((resolve) => setTimeout(resolve, 5))));
 };
+/** Opens the panel and lets the rest of the opening page render after the first frame. */
+const open = async () => {
+  w.command('open');
+  await settle();
+};
 const scrollTo = async (log: HTMLElement, top: number) => {
   await act(() => {
     log.scrollTop = top;
@@ -95,10 +100,36 @@ describe('a long history', () => {
     expect(w.$$('.log .msg').length).toBeGreaterThan(0);
   });
 
-  it('keeps about a page in the DOM with 2,000 in the model, sliding as the visitor scrolls, keeping the position', async () => {
+  it('opens with the newest few in the first frame and the rest of the page above them after it, in place and unannounced', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(2000) });
     w.command('open');
+    expect(ids()).toHaveLength(20);
+    expect(ids()[0]).toBe('m1981');
+    const log = w.$('.log')!;
+    layOut(log);
+    log.scrollTop = log.scrollHeight; // at the newest, as the list puts it
+    expect(screenTop('m2000')).toBe(VIEW - ROW);
+    const announced: string[] = [];
+    const observer = new MutationObserver((records) => {
+      if (log.getAttribute('aria-live') !== 'polite') return;
+      for (const record of records) for (const node of record.addedNodes) announced.push(node.textContent ?? '');
+    });
+    observer.observe(log, { childList: true });
+
+    await settle();
+    expect(ids()).toHaveLength(50);
+    expect(ids()[0]).toBe('m1951');
+    expect(screenTop('m2000')).toBe(VIEW - ROW);
+    expect(log.getAttribute('aria-live')).toBe('polite');
+    observer.disconnect();
+    expect(announced).toEqual([]);
+  });
+
+  it('keeps about a page in the DOM with 2,000 in the model, sliding as the visitor scrolls, keeping the position', async () => {
+    w = mountWidget({}, { closed: true });
+    w.connect({ messages: history(2000) });
+    await open();
     expect(ids()).toHaveLength(50);
     expect(ids()[0]).toBe('m1951');
     expect(ids().at(-1)).toBe('m2000');
@@ -145,7 +176,7 @@ describe('a long history', () => {
   it('reaches the very beginning of what it holds, a window at a time', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(120) });
-    w.command('open');
+    await open();
     const log = w.$('.log')!;
     layOut(log);
     for (let i = 0; i < 5; i++) await scrollTo(log, 0);
@@ -165,7 +196,7 @@ describe('older pages from the server', () => {
   it('asks for the page before the oldest held when scrolled to the top, and shows it above without a jump or an announcement', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(2000).slice(-50), hasOlder: true });
-    w.command('open');
+    await open();
     const log = w.$('.log')!;
     layOut(log);
     let release!: () => void;
@@ -220,7 +251,7 @@ describe('older pages from the server', () => {
     w = mountWidget({}, { closed: true });
     const all = history(120);
     w.connect({ messages: all.slice(-50), hasOlder: true });
-    w.command('open');
+    await open();
     const log = w.$('.log')!;
     layOut(log);
     w.transport.answer = async () => {
@@ -248,10 +279,10 @@ describe('older pages from the server', () => {
     expect(w.transport.requests).toHaveLength(asked);
   });
 
-  it('keeps edits and read marks working, and does not hold changes to messages it has not loaded', () => {
+  it('keeps edits and read marks working, and does not hold changes to messages it has not loaded', async () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(2000).slice(-50), hasOlder: true, operatorReadSeq: 1990 });
-    w.command('open');
+    await open();
     // An edit of a message held shows; one of a message not held is left for its page.
     act(() => w.transport.emit('message:updated', { ...history(2000)[1979]!, text: 'edited', changeSeq: 2001 }));
     act(() => w.transport.emit('message:updated', { ...history(2000)[9]!, text: 'old edit', changeSeq: 2002 }));

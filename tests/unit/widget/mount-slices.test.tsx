@@ -109,7 +109,7 @@ describe('mounting in slices', () => {
 });
 
 describe('the closed launcher', () => {
-  it('neither loads the request form model nor formats a date, with a history; the open panel formats with one formatter', async () => {
+  it('neither loads the request form model nor formats a date, with a history; the open panel writes times without Intl', async () => {
     const RealFormat = Intl.DateTimeFormat;
     const formatter = vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(function (
       this: unknown,
@@ -132,7 +132,8 @@ describe('the closed launcher', () => {
 
     w.command('open');
     expect(w.$$('.msg time').length).toBeGreaterThan(1);
-    expect(formatter).toHaveBeenCalledTimes(1);
+    // The first Intl object in a fresh renderer costs a long task on a phone (views/clock.ts).
+    expect(formatter).not.toHaveBeenCalled();
     expect(localeTime).not.toHaveBeenCalled();
     expect(loaded.leadFormModel).toBe(0);
   });

@@ -1,0 +1,40 @@
+/**
+ * A search hit's message as the list row shows it: the words that begin with a word of
+ * the search marked, and the start cut off when the first of them would fall past the
+ * row's single line. Pieces of plain text only: the view renders them as text nodes (a
+ * matched word in <mark>), so a message holding markup stays text.
+ */
+import { fold } from './filter';
+
+export interface SnippetPiece {
+  text: string;
+  /** A word the search matched (it begins with one of the search's words). */
+  hit: boolean;
+}
+
+/** How many characters may stand before the first hit before the start is cut. */
+const LEAD = 24;
+
+const searchWords = (query: string) => fold(query).match(/[\p{L}\p{N}]+/gu) ?? [];
+
+export function snippet(text: string, query: string): SnippetPiece[] {
+  const wanted = searchWords(query);
+  const pieces: SnippetPiece[] = [];
+  let from = 0;
+  for (const word of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
+    const folded = fold(word[0]);
+    if (!wanted.some((prefix) => folded.startsWith(prefix))) continue;
+    if (word.index > from) pieces.push({ text: text.slice(from, word.index), hit: false });
+    pieces.push({ text: word[0], hit: true });
+    from = word.index + word[0].length;
+  }
+  if (from < text.length) pieces.push({ text: text.slice(from), hit: false });
+  const first = pieces[0];
+  if (first && !first.hit && pieces.length > 1 && first.text.length > LEAD) {
+    // Cut after a space, so no word is shown in part.
+    const cut = first.text.length - LEAD;
+    const space = first.text.indexOf(' ', cut - 1);
+    first.text = `…${first.text.slice(space >= 0 ? space + 1 : cut)}`;
+  }
+  return pieces;
+}

@@ -1,0 +1,56 @@
+/**
+ * A search hit's row: the message that matched, its matched words marked, cut at the
+ * start so the first of them is in view; a message holding markup stays text.
+ */
+import { render } from 'preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MatchPreview } from '../../../console/match-preview';
+import { snippet } from '../../../console/models/snippet';
+import { holdsWords, wordsOf } from '../../../server/src/search-match';
+
+const host = document.createElement('div');
+document.body.append(host);
+afterEach(() => render(null, host));
+
+describe('the snippet of a search hit', () => {
+  it('marks each word that begins with a word of the search, accents and case folded', () => {
+    expect(snippet('Zoë ordered a sofa; SOFAS arrive Monday', 'zoe sofa')).toEqual([
+      { text: 'Zoë', hit: true },
+      { text: ' ordered a ', hit: false },
+      { text: 'sofa', hit: true },
+      { text: '; ', hit: false },
+      { text: 'SOFAS', hit: true },
+      { text: ' arrive Monday', hit: false },
+    ]);
+  });
+
+  it('cuts a long start at a space so the first hit is in view', () => {
+    const pieces = snippet(
+      'Hello, I have a question about the order I placed last week: the wardrobe door',
+      'wardrobe',
+    );
+    expect(pieces[0]).toEqual({ text: '…I placed last week: the ', hit: false });
+    expect(pieces[1]).toEqual({ text: 'wardrobe', hit: true });
+  });
+
+  it('leaves a text with no hit whole', () => {
+    expect(snippet('Nothing to see here', 'sofa')).toEqual([{ text: 'Nothing to see here', hit: false }]);
+  });
+
+  it('renders markup in a message as text, the matched word in <mark>', () => {
+    render(<MatchPreview text={'<b>sofa</b> <img src=x onerror=alert(1)> sofa'} query="sofa" />, host);
+    expect(host.querySelector('b, img')).toBeNull();
+    expect([...host.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['sofa', 'sofa']);
+    expect(host.textContent).toBe('<b>sofa</b> <img src=x onerror=alert(1)> sofa');
+  });
+});
+
+describe('which message the server names as matched', () => {
+  it('needs every word of the search, each as the start of a word', () => {
+    expect(wordsOf('DELIV, Sofa!')).toEqual(['deliv', 'sofa']);
+    expect(holdsWords('A question about sofa delivery', ['deliv', 'sofa'])).toBe(true);
+    expect(holdsWords('A question about sofa', ['deliv', 'sofa'])).toBe(false);
+    expect(holdsWords('redelivery of the sofa', ['deliv', 'sofa'])).toBe(false);
+    expect(holdsWords('Zoë', ['zoe'])).toBe(true);
+  });
+});
