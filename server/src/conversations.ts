@@ -17,7 +17,7 @@ import { refreshOnline } from './visitor-presence';
  */
 export function broadcastMessage(
   ctx: ServerContext,
-  conversation: ConversationRow,
+  conversation: Pick<ConversationRow, 'site' | 'owner'>,
   message: ChatMessage,
   except?: string,
 ) {

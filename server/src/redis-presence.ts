@@ -59,15 +59,21 @@ end
 return 1`;
 
 // KEYS[1]; ARGV node prefix 's:<node>:', grace end, the chosen status and whether the
-// operator is gone ('1'/'0') as this node knows them ('' when it does not), then this
-// node's socket fields for the operator. Fills in what a Redis restarted empty lost from
-// what the node knows (never overwriting what is there), and makes the node's sockets in
-// Redis exactly those it holds.
+// operator is gone ('1'/'0') as this node knows them ('' when it does not), the end of
+// the wait for the other nodes' sockets, then this node's socket fields for the operator.
+// Fills in what a Redis restarted empty lost from what the node knows (never overwriting
+// what is there), and makes the node's sockets in Redis exactly those it holds. An
+// operator put back as present by a node that holds none of their consoles starts a
+// grace period long enough for the other nodes' next heartbeats: until the node that
+// holds them says so, the leader's sweep would otherwise find them present without a
+// socket and take them offline for a moment.
 const RESYNC = `${hasSockets}
 if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[1], 'chosen', ARGV[3]) end
-if ARGV[4] ~= '' then redis.call('HSETNX', KEYS[1], 'gone', ARGV[4]) end
+if ARGV[4] ~= '' and redis.call('HSETNX', KEYS[1], 'gone', ARGV[4]) == 1 and ARGV[4] == '0' then
+  redis.call('HSET', KEYS[1], 'graceUntil', ARGV[5])
+end
 local mine = {}
-for i = 5, #ARGV do mine[ARGV[i]] = true end
+for i = 6, #ARGV do mine[ARGV[i]] = true end
 local had = false
 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(f, 1, #ARGV[1]) == ARGV[1] then
@@ -77,7 +83,7 @@ for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
 end
 local changed = 0
 for f in pairs(mine) do redis.call('HSET', KEYS[1], f, '1') end
-if #ARGV >= 5 then
+if #ARGV >= 6 then
   redis.call('HDEL', KEYS[1], 'graceUntil')
   if redis.call('HGET', KEYS[1], 'gone') ~= '0' then redis.call('HSET', KEYS[1], 'gone', '0') changed = 1 end
 elseif had and not sockets(KEYS[1]) and redis.call('HGET', KEYS[1], 'gone') == '0' and not redis.call('HGET', KEYS[1], 'graceUntil') then
@@ -181,6 +187,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
               graceEnd(),
               known?.chosen ?? '',
               known ? (known.gone ? '1' : '0') : '',
+              String(Date.now() + Math.max(graceMs, heartbeatMs * 2)),
               ...(byOperator.get(k) ?? []),
             ],
           })) === 1 || changed;

@@ -181,6 +181,39 @@ describe('operator replies', () => {
     expect((await harness.server.store.getConversation(sent.message.conversationId))?.operatorId).toBe('anna');
   });
 
+  it('stored by a server that died before telling anyone reach the visitor and the other consoles on their resend', async () => {
+    const { socket: visitor } = await connectVisitor(url());
+    track(visitor);
+    const sent = await visitorSend(visitor, 'hello?');
+    if (!sent.ok) throw new Error('send failed');
+    const { conversationId } = sent.message;
+    // The reply as a node killed between its commit and its broadcast leaves it.
+    const clientId = newId();
+    await harness.server.store.assignOperator(conversationId, 'anna');
+    const { message: orphan } = await harness.server.store.appendMessage({
+      conversationId,
+      sender: 'o:anna',
+      clientId,
+      author: 'operator',
+      operatorId: 'anna',
+      text: 'stored, never broadcast',
+    });
+    const anna = track((await connectOperator(url(), 'anna')).socket);
+    const max = track((await connectOperator(url(), 'max')).socket);
+    const atVisitor = nextEvent<ChatMessage>(visitor, 'message:new', 3_000, 'the visitor');
+    const atMax = nextEvent<ChatMessage>(max, 'message:new', 3_000, "max's console");
+
+    const resent = await anna.timeout(3_000).emitWithAck('message:send', {
+      conversationId,
+      clientId,
+      text: 'stored, never broadcast',
+    });
+
+    expect(resent).toMatchObject({ ok: true, message: { id: orphan.id } });
+    expect((await atVisitor).id).toBe(orphan.id);
+    expect((await atMax).id).toBe(orphan.id);
+  });
+
   it('relay typing both ways', async () => {
     const { socket: visitor } = await connectVisitor(url());
     track(visitor);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import {
+  LIMITS,
   OPERATOR_NAMESPACE,
   VISITOR_NAMESPACE,
   newId,
@@ -20,7 +21,7 @@ import {
   type VisitorSession,
 } from '../../src/protocol';
 import { ensureServerBuild, startNode, writeSitesFile, type ServerNode } from '../support/nodes';
-import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
+import { databaseActivity, postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 import { startProxy } from '../support/proxy';
 import { redisSkipReason, startRedis, type RedisServer } from '../support/redis';
 import { startTimeline } from '../support/timeline';
@@ -68,14 +69,12 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     b = await startNode({ env });
   }, 60_000);
 
-  // A failing test's log carries what the nodes printed.
+  // A failing test's log carries what the nodes printed and what the database was doing.
   beforeEach(({ onTestFailed }) =>
-    onTestFailed(() => {
-      for (const [name, node] of [
-        ['A', a],
-        ['B', b],
-      ] as const)
-        console.log(`--- node ${name}'s output:\n${node?.output().slice(-3_000)}`);
+    onTestFailed(async () => {
+      console.log(`--- node A's output:\n${a?.output().slice(-3_000)}`);
+      console.log(`--- node B's output:\n${b?.output().slice(-3_000)}`);
+      console.log(`--- the database's connections:\n${await databaseActivity(env.DATABASE_URL!)}`);
     }),
   );
 
@@ -348,7 +347,12 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     const nodeOf = (v: number) => (reconnects[v] ? 'B' : 'victim');
     /** Every attempt of every message, for the report of one that went missing. */
     const attempts = new Map<string, string[]>();
-    /** Sends until acknowledged, resending with the same clientId as the widget's outbox does. */
+    /**
+     * Sends until acknowledged, resending with the same clientId after the widget's own
+     * wait (a shorter one made a storm of resends the widget never makes: the survivor,
+     * given 200 reconnections at once on a loaded machine, answered each after its
+     * sender had given up and sent it again).
+     */
     const sendUntilStored = async (v: number, text: string) => {
       const clientId = newId();
       const tried: string[] = [];
@@ -357,7 +361,7 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
         const node = nodeOf(v);
         const sentAt = timeline.now();
         try {
-          const ack = await visitors[v]!.timeout(2_000).emitWithAck('message:send', { clientId, text });
+          const ack = await visitors[v]!.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', { clientId, text });
           tried.push(`${sentAt} ms to ${node}: ${ack.ok ? `stored ${ack.message.id}` : `refused ${ack.error.code}`}`);
           if (ack.ok) return ack.message;
         } catch {
@@ -388,7 +392,7 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
         );
     await until(
       () => finished === VISITORS,
-      90_000,
+      120_000,
       () =>
         `every visitor's messages acknowledged; ${VISITORS - finished} not:\n${unfinished().slice(0, 10).join('\n')}`,
     );
@@ -447,8 +451,9 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     console.log(timeline.print());
     await proxy.close();
     sockets.closeAll();
-    // 20-40 s alone; the deadlines above add up to less than this, so a slow step names itself.
-  }, 240_000);
+    // 20-40 s alone, 130 s at a load of 20 on two cores; the deadlines above add up to less
+    // than this, so a slow step names itself.
+  }, 270_000);
 
   it('Redis away for 10 s under steady traffic: no node crashes, nothing is lost, delivery resumes within 5 s', async ({
     onTestFailed,
@@ -544,11 +549,9 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     const away = await annaOnA.timeout(5_000).emitWithAck('status:set', { status: 'away' });
     expect(away.ok).toBe(true);
     const teamSeen: Record<string, string>[] = [];
-    const seenAt: number[] = [];
-    maxOnB.on('team:updated', (team: TeamMember[]) => {
-      teamSeen.push(Object.fromEntries(team.map((m) => [m.id, m.status])));
-      seenAt.push(Date.now());
-    });
+    maxOnB.on('team:updated', (team: TeamMember[]) =>
+      teamSeen.push(Object.fromEntries(team.map((m) => [m.id, m.status]))),
+    );
     await until(() => teamSeen.at(-1)?.anna === 'away', CROSS_NODE_MS, 'max sees anna away');
 
     // A visitor with a tab on each node, and the availability a visitor on B is told.
@@ -566,20 +569,17 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     const toldBefore = told.length;
     await redis.stop();
     await redis.start();
-    const restartedAt = Date.now();
     // Max changes his status before any node has given Redis back what it held.
     const dnd = await maxOnB.timeout(5_000).emitWithAck('status:set', { status: 'dnd' });
     expect(dnd.ok).toBe(true);
     // Nothing to await when nothing should change: three heartbeats (2 s each) have run.
     await sleep(6_500);
     expect(a.exited || b.exited).toBe(false);
-    // Nobody is shown a status they did not choose once the first heartbeat (2 s) has given
-    // the empty Redis back what the nodes hold; before it, a console can briefly read one
-    // as offline (the window docs/architecture.md describes).
+    // Nobody is shown a status they did not choose, at any moment: an operator put back
+    // by a node without their console waits for the node that has it (redis-presence.ts).
     const unchosen = (team: Record<string, string>) =>
       team.anna !== 'away' || !['available', 'dnd'].includes(team.max!);
-    const afterHeartbeat = (_: unknown, i: number) => seenAt[seenBefore + i]! > restartedAt + 3_000;
-    expect(teamSeen.slice(seenBefore).filter(afterHeartbeat).filter(unchosen)).toEqual([]);
+    expect(teamSeen.slice(seenBefore).filter(unchosen)).toEqual([]);
     expect(teamSeen.at(-1)).toMatchObject({ anna: 'away', max: 'dnd' });
     // One change only, the one max's choice made: with anna away and max busy, nobody is available.
     expect(told.slice(toldBefore)).toEqual([{ online: false, reason: 'nobody' }]);

@@ -155,3 +155,25 @@ export async function dropDatabase(clusterUrl: string, databaseUrl: string) {
   const name = new URL(databaseUrl).pathname.slice(1);
   await admin(clusterUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
+
+/**
+ * What the database's connections are doing now, one line each (state, what it waits on,
+ * how long its transaction has been open, the start of its query): printed when a test on
+ * several nodes fails, so a node stuck on the store shows what it is stuck on.
+ */
+export async function databaseActivity(databaseUrl: string): Promise<string> {
+  try {
+    return await admin(databaseUrl, async (client) => {
+      const { rows } = await client.query<Record<string, unknown>>(
+        `SELECT pid, application_name, client_port, state, wait_event_type, wait_event,
+                round(extract(epoch FROM now() - xact_start) * 1000) AS transaction_ms,
+                left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+          ORDER BY xact_start NULLS LAST`,
+      );
+      return rows.map((row) => JSON.stringify(row)).join('\n') || '(no connections)';
+    });
+  } catch (error) {
+    return `(not read: ${String(error)})`;
+  }
+}
