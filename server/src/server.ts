@@ -7,6 +7,7 @@
  * through trusted proxies, timing of every store call and acknowledgement, and the drain
  * on SIGTERM (acknowledgements in flight are awaited, new events wait for the next server).
  */
+import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
@@ -124,37 +125,55 @@ export interface RunningServer {
 
 /**
  * Times every store call (synchronous or not) and counts stored messages, without the
- * store knowing: a Proxy over whatever engine is open.
+ * store knowing: a Proxy over whatever engine is open. Each method's timed wrapper and
+ * its label set are made once, not on every call: the visitor's message path calls the
+ * store for every message, and a fresh wrapper, timer and label object per call was a
+ * measurable part of it (bench/store-throughput.ts, profiled).
  */
 function instrumentStore(store: Store, metrics: Metrics): Store {
+  const timedMethods = new Map<string, { method: unknown; timed: (...args: unknown[]) => unknown }>();
+  const timedMethod = (target: Store, operation: string, method: (...args: unknown[]) => unknown) => {
+    const labels = { operation };
+    const countsMessages = operation === 'appendMessage' || operation === 'appendToOpenConversation';
+    const observe = (started: number) => metrics.storeSeconds.observe(labels, (performance.now() - started) / 1000);
+    const count = (started: number, result: unknown) => {
+      observe(started);
+      if (!countsMessages) return result;
+      const appended = result as { duplicate?: boolean; message?: { author?: string } } | undefined;
+      const stored = operation === 'appendMessage' ? appended?.duplicate === false : appended !== undefined;
+      if (stored) metrics.messagesStored.inc({ author: appended?.message?.author ?? 'unknown' });
+      return result;
+    };
+    const failed = (started: number, error: unknown) => {
+      observe(started);
+      metrics.storeErrors.inc(labels);
+      throw error;
+    };
+    return (...args: unknown[]) => {
+      const started = performance.now();
+      let result: unknown;
+      try {
+        result = method.apply(target, args);
+      } catch (error) {
+        return failed(started, error);
+      }
+      return result instanceof Promise
+        ? result.then(
+            (value: unknown) => count(started, value),
+            (error: unknown) => failed(started, error),
+          )
+        : count(started, result);
+    };
+  };
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function' || typeof property !== 'string') return value;
-      return (...args: unknown[]) => {
-        const stop = metrics.storeSeconds.startTimer({ operation: property });
-        const count = (result: unknown) => {
-          stop();
-          const appended = result as { duplicate?: boolean; message?: { author?: string } } | undefined;
-          const stored =
-            (property === 'appendMessage' && appended?.duplicate === false) ||
-            (property === 'appendToOpenConversation' && appended !== undefined);
-          if (stored) metrics.messagesStored.inc({ author: appended?.message?.author ?? 'unknown' });
-          return result;
-        };
-        const failed = (error: unknown) => {
-          stop();
-          metrics.storeErrors.inc({ operation: property });
-          throw error;
-        };
-        let result: unknown;
-        try {
-          result = (value as (...a: unknown[]) => unknown).apply(target, args);
-        } catch (error) {
-          return failed(error);
-        }
-        return result instanceof Promise ? result.then(count, failed) : count(result);
-      };
+      const known = timedMethods.get(property);
+      if (known?.method === value) return known.timed;
+      const timed = timedMethod(target, property, value as (...args: unknown[]) => unknown);
+      timedMethods.set(property, { method: value, timed });
+      return timed;
     },
   });
 }
