@@ -20,6 +20,7 @@ export function broadcastMessage(
   conversation: Pick<ConversationRow, 'site' | 'owner'>,
   message: ChatMessage,
   except?: string,
+  { visitor = true }: { visitor?: boolean } = {},
 ) {
   const othersIn = (namespace: ServerContext['visitors'] | ServerContext['operators'], room: string) => {
     if (ctx.clustered) return true;
@@ -27,7 +28,7 @@ export function broadcastMessage(
     return members !== undefined && members.size > (except && members.has(except) ? 1 : 0);
   };
   const ownerRoom = rooms.owner(conversation.site, conversation.owner);
-  if (othersIn(ctx.visitors, ownerRoom)) {
+  if (visitor && othersIn(ctx.visitors, ownerRoom)) {
     const owner = ctx.visitors.to(ownerRoom);
     (except ? owner.except(except) : owner).emit('message:new', message);
   }

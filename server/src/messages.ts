@@ -79,16 +79,15 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
    * node that stored it may have died between the commit and the broadcast, and then
    * this is the only time the operators and the visitor's other tabs hear of it live.
    * Clients merge by message id, so those who heard it the first time see it once.
+   * The visitor's tabs are told only while its conversation is still the open one: a
+   * widget takes a message of another conversation for a new chat and switches to it,
+   * so a late resend from a closed chat must not pull the other tabs back there.
    */
-  async function tellAgain(from: MessageSender, message: ChatMessage, except?: string): Promise<ChatMessage> {
-    // A visitor's resend costs no read: the rooms are the visitor's own. Resends come in
-    // bursts (a node's visitors all reconnect at once), so this path stays cheap.
-    const conversation =
-      from.kind === 'visitor'
-        ? { site: from.site.id, owner: from.owner }
-        : await store.getConversation(message.conversationId);
+  async function tellAgain(message: ChatMessage, except?: string): Promise<ChatMessage> {
+    // One read: a visitor has at most one open conversation, its current one.
+    const conversation = await store.getConversation(message.conversationId);
     if (conversation) {
-      broadcastMessage(ctx, conversation, message, except);
+      broadcastMessage(ctx, conversation, message, except, { visitor: conversation.status === 'open' });
       publishConversation(ctx, message.conversationId);
     }
     return message;
@@ -104,7 +103,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     ]);
     if (blocked) return fail('blocked', 'the operator ended the dialogue');
     // A resend whose first ack was lost gets the stored message, limiter or not.
-    if (stored) return { ok: true, message: await tellAgain(from, toChatMessage(ctx, site.id, stored), except) };
+    if (stored) return { ok: true, message: await tellAgain(toChatMessage(ctx, site.id, stored), except) };
 
     const found = await target(from, input);
     if ('error' in found) return found.error!;
@@ -138,7 +137,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     }
     const { message, duplicate } = appended;
     // Two sends of one client id raced and the other one stored it.
-    if (duplicate) await tellAgain(from, message, except);
+    if (duplicate) await tellAgain(message, except);
     else {
       broadcastMessage(ctx, conversation, message, except);
       if (created) {

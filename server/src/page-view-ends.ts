@@ -10,7 +10,11 @@ import type { Store } from './store';
 export interface PageViewEnds {
   /** Ends the page view; settles once that is stored. */
   end(id: number): Promise<void>;
-  /** Settles once every end asked for so far is stored (before the store closes). */
+  /**
+   * Settles once every end asked for so far is stored (before the store closes). An end
+   * asked for after it (a page view a slow start left behind) is refused, never written
+   * to the closed store.
+   */
   settled(): Promise<void>;
 }
 
@@ -21,6 +25,7 @@ export function createPageViewEnds(store: Pick<Store, 'endPageViews'>): PageView
   let ids: number[] = [];
   let written: Promise<void> | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
+  let closing = false;
 
   const write = async (batch: number[]) => {
     for (let i = 0; i < batch.length; i += IDS_PER_STATEMENT) {
@@ -30,6 +35,7 @@ export function createPageViewEnds(store: Pick<Store, 'endPageViews'>): PageView
 
   return {
     end(id) {
+      if (closing) return Promise.reject(new Error(`page view ${id} not ended: the server is shutting down`));
       ids.push(id);
       written ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         const batch = ids;
@@ -42,6 +48,7 @@ export function createPageViewEnds(store: Pick<Store, 'endPageViews'>): PageView
       return written;
     },
     async settled() {
+      closing = true;
       await written?.catch(() => {});
       await inFlight;
     },

@@ -30,6 +30,21 @@ for _, node in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], ARGV[3], '+inf')) do
 end
 return 1`;
 
+// KEYS[1] the node heartbeats; ARGV oldest living heartbeat, then the fields. Returns
+// the fields some living node has (a batch of leaves checked in one round trip).
+const CONNECTED = `
+local living = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+local here = {}
+for i = 2, #ARGV do
+  for _, node in ipairs(living) do
+    if tonumber(redis.call('HGET', 'confab:node-visitors:' .. node, ARGV[i]) or '0') > 0 then
+      table.insert(here, ARGV[i])
+      break
+    end
+  end
+end
+return here`;
+
 // KEYS[1] the set of nodes with a hash, KEYS[2] the heartbeats; ARGV oldest living
 // heartbeat. Drops dead nodes' hashes; returns the fields no living node has.
 const FORGET_DEAD = `
@@ -128,6 +143,14 @@ export async function createRedisVisitorConnections(
           return true;
         },
       );
+    },
+    async connected(keys) {
+      if (keys.length === 0) return new Set();
+      const here = (await redis.eval(CONNECTED, {
+        keys: [NODES],
+        arguments: [String(Date.now() - deadAfterMs), ...keys],
+      })) as string[];
+      return new Set(here);
     },
     async close() {
       clearInterval(timer);

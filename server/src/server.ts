@@ -42,7 +42,7 @@ import { createWaitingLine } from './waiting-line';
 import { createRedisVisitorConnections } from './redis-visitor-connections';
 import { localVisitorConnections, type VisitorConnections } from './visitor-connections';
 import { createPageViewEnds } from './page-view-ends';
-import { createVisitorLeaves } from './visitor-leaves';
+import { createVisitorLeaves, LEAVE_WINDOW_MS } from './visitor-leaves';
 import { tellLeft } from './visitor-presence';
 import { createWebhookSender } from './webhook';
 import { join } from 'node:path';
@@ -340,7 +340,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     operators: io.of(OPERATOR_NAMESPACE) as unknown as ServerContext['operators'],
     presence,
     visitorConnections,
-    visitorLeaves: createVisitorLeaves((siteId, visitorIds) => tellLeft(ctx, siteId, visitorIds)),
+    visitorLeaves: createVisitorLeaves(
+      (siteId, visitorIds) => tellLeft(ctx, siteId, visitorIds),
+      LEAVE_WINDOW_MS,
+      // A visitor back on another node within the window (this one drains or died) is not told gone.
+      (keys) => visitorConnections.connected(keys),
+    ),
     pageViewEnds: createPageViewEnds(store),
     webhooks: createWebhookSender({
       store,

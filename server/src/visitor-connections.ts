@@ -13,6 +13,11 @@ export interface VisitorConnections {
    * the other nodes must be asked.
    */
   closed(site: string, visitorId: string): boolean | Promise<boolean>;
+  /**
+   * Of these `connectionKey`s, the visitors with a connection open anywhere now: one
+   * lookup for a whole batch of leaves (a promise when the other nodes must be asked).
+   */
+  connected(keys: string[]): Set<string> | Promise<Set<string>>;
   close(): void | Promise<void>;
 }
 
@@ -34,6 +39,9 @@ export function localVisitorConnections(): VisitorConnections {
       }
       counts.delete(key);
       return true;
+    },
+    connected(keys) {
+      return new Set(keys.filter((key) => counts.has(key)));
     },
     close() {
       counts.clear();

@@ -106,6 +106,44 @@ describe('visitor messages', () => {
     expect(arrivals.sender).toEqual([]);
   });
 
+  it('resent late from a closed conversation reach the operators but do not pull the other tabs back to it', async () => {
+    const { socket, visitorId } = await connectVisitor(url());
+    track(socket);
+    const first = await visitorSend(socket, 'the old chat');
+    if (!first.ok) throw new Error('the first message was refused');
+    const oldConversation = first.message.conversationId;
+    // Stored by a node that died before telling anyone; the chat is closed before the resend.
+    const clientId = newId();
+    const { message: orphan } = await harness.server.store.appendMessage({
+      conversationId: oldConversation,
+      sender: `v:${visitorId}`,
+      clientId,
+      author: 'visitor',
+      operatorId: null,
+      text: 'late from the old chat',
+    });
+    await harness.server.store.closeConversation(oldConversation, 'visitor');
+    const fresh = await visitorSend(socket, 'the new chat');
+    if (!fresh.ok) throw new Error('the new chat was refused');
+    expect(fresh.message.conversationId).not.toBe(oldConversation);
+    const operator = track((await connectOperator(url())).socket);
+    const otherTab = track((await connectVisitor(url(), { visitorId })).socket);
+    const arrivals = { operator: [] as string[], otherTab: [] as string[] };
+    operator.on('message:new', (m: ChatMessage) => arrivals.operator.push(m.id));
+    otherTab.on('message:new', (m: ChatMessage) => arrivals.otherTab.push(m.id));
+
+    const resent = await visitorSend(socket, 'late from the old chat', clientId);
+
+    expect(resent).toMatchObject({ ok: true, message: { id: orphan.id } });
+    await until(() => arrivals.operator.length > 0, 3_000, 'the resent message at the operator');
+    // One more message of the open chat arrives after it, and the other tab heard only that.
+    const after = await visitorSend(socket, 'still the new chat');
+    await until(() => arrivals.otherTab.length > 0, 3_000, 'the next message at the other tab');
+    expect(arrivals.otherTab).toEqual([after.ok && after.message.id]);
+    await until(() => arrivals.operator.length >= 2, 3_000, 'the next message at the operator');
+    expect(arrivals.operator).toEqual([orphan.id, after.ok && after.message.id]);
+  });
+
   it('are numbered 1, 2, 3 … in their conversation', async () => {
     const { socket } = await connectVisitor(url());
     track(socket);

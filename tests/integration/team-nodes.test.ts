@@ -102,4 +102,31 @@ describe.skipIf(skip)('across two nodes', () => {
     expect(await send(anna, 'me again')).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await send(max, 'Max from node B')).toMatchObject({ ok: true });
   });
+
+  it('does not report gone a visitor back on the other node within the leave window (a node drains)', async () => {
+    const anna = sockets.track((await connectOperator(nodeA.server.url, 'anna')).socket);
+    const first = await connectVisitor(nodeA.server.url);
+    sockets.track(first.socket);
+    const { visitorId } = first;
+    const heard: string[] = [];
+    anna.on('visitor:online', (v: { visitorId: string }) => v.visitorId === visitorId && heard.push('online'));
+    anna.on('visitor:offline', (v: { visitorId: string }) => v.visitorId === visitorId && heard.push('offline'));
+    anna.on(
+      'visitors:offline',
+      (v: { visitorIds: string[] }) => v.visitorIds.includes(visitorId) && heard.push('offline'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    heard.length = 0;
+
+    // Its node lets it go; it reconnects to the other node while node A still gathers leaves.
+    first.socket.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = await connectVisitor(nodeB.server.url, { visitorId });
+    sockets.track(again.socket);
+    await expect.poll(() => heard.includes('online'), { timeout: 4000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    // Whatever the order the console heard things in, it ends with the visitor on site.
+    expect(heard.at(-1)).toBe('online');
+  });
 });

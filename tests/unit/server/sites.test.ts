@@ -41,6 +41,10 @@ describe('sites config', () => {
     [{ sites: [{ ...site, webhookUrl: 'ftp://hooks.example/in' }] }, 'sites[0].webhookUrl'],
     [{ sites: [{ ...site, notifications: 'yes' }] }, 'sites[0].notifications: must be true or false'],
     [{ sites: [{ ...site, faviconBadge: 1 }] }, 'sites[0].faviconBadge: must be true or false'],
+    // A falsy greetings is a mistake too, not a site without them.
+    [{ sites: [{ ...site, greetings: null }] }, 'sites[0].greetings: must be an object'],
+    [{ sites: [{ ...site, greetings: '' }] }, 'sites[0].greetings: must be an object'],
+    [{ sites: [{ ...site, greetings: false }] }, 'sites[0].greetings: must be an object'],
   ])('names the place of a mistake (%#)', (raw, message) => {
     expect(() => parseSites(raw)).toThrow(message);
   });

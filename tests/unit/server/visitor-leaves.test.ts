@@ -44,4 +44,48 @@ describe('visitor leaves, gathered per site and window', () => {
     vi.advanceTimersByTime(LEAVE_WINDOW_MS);
     expect(told).toHaveLength(1);
   });
+
+  it('drops, in one lookup per window, the visitors connected again on another node', async () => {
+    const told: [string, string[]][] = [];
+    const lookups: string[][] = [];
+    const leaves = createVisitorLeaves(
+      (site, ids) => told.push([site, ids]),
+      LEAVE_WINDOW_MS,
+      async (keys) => {
+        lookups.push(keys);
+        return new Set(['shop/a', 'blog/x']);
+      },
+    );
+    leaves.left('shop', 'a');
+    leaves.left('shop', 'b');
+    leaves.left('blog', 'x');
+    await vi.advanceTimersByTimeAsync(LEAVE_WINDOW_MS);
+    expect(lookups).toEqual([['shop/a', 'shop/b', 'blog/x']]);
+    expect(told).toEqual([['shop', ['b']]]);
+  });
+
+  it('drops a visitor who returns here while the lookup is under way, and tells all when it fails', async () => {
+    const told: [string, string[]][] = [];
+    let answer!: (here: Set<string>) => void;
+    let fail = false;
+    const leaves = createVisitorLeaves(
+      (site, ids) => told.push([site, ids]),
+      LEAVE_WINDOW_MS,
+      (keys) =>
+        fail
+          ? Promise.reject(new Error(`redis away for ${keys.length}`))
+          : new Promise((resolve) => (answer = resolve)),
+    );
+    leaves.left('shop', 'a');
+    leaves.left('shop', 'b');
+    vi.advanceTimersByTime(LEAVE_WINDOW_MS);
+    leaves.returned('shop', 'a');
+    answer(new Set());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual([['shop', ['b']]]);
+    fail = true;
+    leaves.left('shop', 'c');
+    await vi.advanceTimersByTimeAsync(LEAVE_WINDOW_MS);
+    expect(told.at(-1)).toEqual(['shop', ['c']]);
+  });
 });
