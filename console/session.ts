@@ -243,11 +243,8 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       next.set(visitor.visitorId, visitor);
       online.value = next;
     },
-    'visitor:offline': ({ visitorId }) => {
-      const next = new Map(online.value);
-      next.delete(visitorId);
-      online.value = next;
-    },
+    // One who left alone is the one-visitor case of many leaving together.
+    'visitor:offline': ({ visitorId }) => handlers['visitors:offline']({ visitorIds: [visitorId] }),
     // Many left together: the list is copied once for all of them.
     'visitors:offline': ({ visitorIds }) => {
       const next = new Map(online.value);

@@ -3,15 +3,15 @@
  * text holds every word looked for, each as a word prefix, as the store's full-text index
  * matches them (letters and digits, case and accents folded). Without it the console
  * could only show the conversation's last message, where the words are often nowhere.
- * Only the newest pages are read: a match further back leaves the hit without one, and
- * the console then shows the last message as before.
+ * Only the newest page (100 messages) of a hit a message matched is read, one read per
+ * such hit and none for a hit found by the visitor's name or e-mail alone: a match
+ * further back leaves the hit without one, and the console then shows the last message.
  */
 import type { ConversationSummary } from '../../src/protocol';
 import type { Store } from './store';
 
-/** How many messages of one conversation are read at a time, and how many pages at most. */
+/** How many of a conversation's newest messages are read for its snippet: one page. */
 const PAGE = 100;
-const PAGES = 5;
 
 const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
@@ -26,38 +26,38 @@ export function holdsWords(text: string, wanted: readonly string[]): boolean {
 
 export type SearchMatch = NonNullable<ConversationSummary['match']>;
 
-/** The newest message of `conversation` holding `wanted`, among its newest pages. */
+/** The newest message of `conversation` holding `wanted`, among its newest page. */
 export async function newestMatch(
   store: Pick<Store, 'messagesBefore'>,
   conversation: Pick<ConversationSummary, 'id' | 'lastSeq'>,
   wanted: readonly string[],
 ): Promise<SearchMatch | undefined> {
-  let before = conversation.lastSeq + 1;
-  for (let page = 0; page < PAGES && before > 1; page++) {
-    const rows = await store.messagesBefore(conversation.id, before, PAGE);
-    for (let i = rows.length - 1; i >= 0; i--) {
-      const row = rows[i]!;
-      if (row.deletedAt === null && row.author !== 'system' && holdsWords(row.text, wanted)) {
-        return { author: row.author, text: row.text, createdAt: row.createdAt };
-      }
+  const rows = await store.messagesBefore(conversation.id, conversation.lastSeq + 1, PAGE);
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    if (row.deletedAt === null && row.author !== 'system' && holdsWords(row.text, wanted)) {
+      return { author: row.author, text: row.text, createdAt: row.createdAt };
     }
-    if (rows.length < PAGE) break;
-    before = rows[0]!.seq;
   }
   return undefined;
 }
 
-/** Search hits with the message that matched, where one did (a name or e-mail may be what matched). */
+/**
+ * Search hits with the message that matched, where one did: only the hits `byText` names
+ * (a message matched) are read; one found by its name or e-mail alone is left as it is.
+ */
 export function withMatches(
   store: Pick<Store, 'messagesBefore'>,
   hits: ConversationSummary[],
   text: string | undefined,
+  byText: readonly string[],
 ): Promise<ConversationSummary[]> {
   const wanted = wordsOf(text ?? '').slice(0, 8);
-  if (wanted.length === 0) return Promise.resolve(hits);
+  const matched = new Set(byText);
+  if (wanted.length === 0 || matched.size === 0) return Promise.resolve(hits);
   return Promise.all(
     hits.map(async (hit) => {
-      const match = await newestMatch(store, hit, wanted);
+      const match = matched.has(hit.id) ? await newestMatch(store, hit, wanted) : undefined;
       return match ? { ...hit, match } : hit;
     }),
   );

@@ -51,9 +51,9 @@ export function attachSearchHandlers(ctx: ServerContext, socket: OperatorSocket)
     const checked = check(searchQuery, payload);
     if (!checked.ok) return ack(checked);
     guard('search', ack, async () => {
-      const { ids, next } = await store.searchConversations(site().id, checked.value);
+      const { ids, byText, next } = await store.searchConversations(site().id, checked.value);
       const hits = await summaries(ctx, ids, socket.data.operator.id);
-      ack({ ok: true, conversations: await withMatches(store, hits, checked.value.text), next });
+      ack({ ok: true, conversations: await withMatches(store, hits, checked.value.text, byText), next });
     });
   });
 

@@ -74,6 +74,8 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
         .selectFrom('conversations as c')
         .leftJoin('visitors as v', (join) => join.onRef('v.site', '=', 'c.site').onRef('v.id', '=', 'c.visitorId'))
         .select(['c.id', 'c.updatedAt'])
+        // Whether a message matched, not only the name or e-mail: only those hits get a snippet.
+        .select(words.length > 0 ? textMatch(words).as('byText') : sql<SqlBool>`0`.as('byText'))
         .where('c.site', '=', site);
       if (words.length > 0) {
         const like = containing(phrase);
@@ -110,6 +112,7 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
       const last = page.at(-1);
       return {
         ids: page.map((row) => row.id),
+        byText: page.flatMap((row) => (row.byText ? [row.id] : [])),
         next: rows.length > limit && last ? encodeCursor(Number(last.updatedAt), last.id) : null,
       };
     },

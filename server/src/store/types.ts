@@ -459,9 +459,13 @@ export interface Store {
   /**
    * A page of the site's conversations matching `filters`, newest activity first; text is
    * matched by full text (FTS5 on SQLite, tsvector on PostgreSQL) and against the visitor's
-   * name and e-mail. `next` is the cursor of the following page, or null.
+   * name and e-mail. `byText` are those of `ids` a message matched (not only the name or
+   * e-mail). `next` is the cursor of the following page, or null.
    */
-  searchConversations(site: string, filters: SearchFilters): Promise<{ ids: string[]; next: string | null }>;
+  searchConversations(
+    site: string,
+    filters: SearchFilters,
+  ): Promise<{ ids: string[]; byText: string[]; next: string | null }>;
   /**
    * The conversations and requests of a visitor's browser and, for a verified user, of every
    * device of theirs, newest first. Undefined for an unknown visitor.

@@ -4,8 +4,11 @@
  * which made opening a returning visitor's chat one long task. For the languages the
  * widget speaks the rule is short (CLDR's hour:minute pattern): English and Arabic count
  * the hours to twelve with a day-half mark after them, the others to twenty-four; hours
- * without a leading zero, minutes with one. A unit test holds this to `Intl`'s output
- * for every supported locale and hour, so a new locale with another rule fails there.
+ * without a leading zero, minutes with one, Latin digits in every language. That is the
+ * text CLDR 46 (current Chrome, Node) writes, whatever ICU the visitor's browser has: one
+ * older than CLDR 46 writes Arabic-Indic digits for Arabic through `Intl` ("٩:٠٧ م"), the
+ * widget does not. A unit test states the strings and holds this to `Intl`'s output (CLDR
+ * 46+) for every supported locale and hour, so a new locale with another rule fails there.
  */
 
 /** The day-half marks, before and after noon, of the locales with a twelve-hour clock. */

@@ -180,8 +180,14 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   }, [newest, closed]);
 
   const refresh = () => rerender((n) => n + 1);
-  // The rest of the opening page, above what the visitor sees, after the opening frame (./older).
-  useEffect(() => afterNextFrame(() => void import('./older').then((m) => m.grow(log.current, win, refresh))), []);
+  // The rest of the opening page, above what the visitor sees, after the opening frame (./older):
+  // only when there is more than that frame shows, so a short conversation never fetches the chunk.
+  const more = all.length > OPENING_ENTRIES;
+  useEffect(
+    () =>
+      more ? afterNextFrame(() => void import('./older').then((m) => m.grow(log.current, win, refresh))) : undefined,
+    [more],
+  );
 
   useLayoutEffect(() => {
     const after = win.after;

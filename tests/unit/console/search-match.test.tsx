@@ -6,7 +6,8 @@ import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MatchPreview } from '../../../console/match-preview';
 import { snippet } from '../../../console/models/snippet';
-import { holdsWords, wordsOf } from '../../../server/src/search-match';
+import type { ConversationSummary } from '../../../src/protocol';
+import { holdsWords, withMatches, wordsOf } from '../../../server/src/search-match';
 
 const host = document.createElement('div');
 document.body.append(host);
@@ -52,5 +53,38 @@ describe('which message the server names as matched', () => {
     expect(holdsWords('A question about sofa', ['deliv', 'sofa'])).toBe(false);
     expect(holdsWords('redelivery of the sofa', ['deliv', 'sofa'])).toBe(false);
     expect(holdsWords('Zoë', ['zoe'])).toBe(true);
+  });
+});
+
+describe('what the server reads for a hit', () => {
+  const row = (seq: number, text: string) => ({ seq, text, author: 'visitor', deletedAt: null, createdAt: seq });
+  /** A store of `count` messages, the one at `at` about sofa delivery, counting its reads. */
+  function store(count: number, at: number) {
+    const reads: number[] = [];
+    return {
+      reads,
+      messagesBefore: async (_id: string, before: number, limit: number) => {
+        reads.push(before);
+        const rows = [];
+        for (let seq = Math.max(1, before - limit); seq < before && seq <= count; seq++)
+          rows.push(row(seq, seq === at ? 'sofa delivery' : `message ${seq}`));
+        return rows as never;
+      },
+    };
+  }
+  const hit = (id: string, lastSeq: number) => ({ id, lastSeq }) as ConversationSummary;
+
+  it('reads one page, the newest 100, and only of hits a message matched', async () => {
+    const s = store(300, 250);
+    const [byText, byName] = await withMatches(s, [hit('a', 300), hit('b', 300)], 'sofa', ['a']);
+    expect(byText!.match).toMatchObject({ text: 'sofa delivery' });
+    expect(byName!.match).toBeUndefined();
+    expect(s.reads).toEqual([301]);
+
+    // Further back than the newest page: no snippet, and no second read.
+    const old = store(300, 150);
+    const [far] = await withMatches(old, [hit('a', 300)], 'sofa', ['a']);
+    expect(far!.match).toBeUndefined();
+    expect(old.reads).toEqual([301]);
   });
 });

@@ -18,4 +18,15 @@ describe('the time of a message', () => {
     expect(clockTime(evening, 'en')).toBe('9:07 PM');
     expect(clockTime(evening, 'de')).toBe('21:07');
   });
+
+  // Stated here, not only compared with this machine's Intl: the text is CLDR 46's, whatever
+  // ICU the visitor's browser has (an older one writes Arabic-Indic digits, "٩:٠٧ م").
+  it('writes the times CLDR 46 writes: Latin digits in Arabic too', () => {
+    const morning = new Date(2026, 10, 22, 0, 5);
+    const noon = new Date(2026, 10, 22, 12, 42);
+    const evening = new Date(2026, 10, 22, 21, 7);
+    expect([morning, noon, evening].map((at) => clockTime(at, 'en'))).toEqual(['12:05 AM', '12:42 PM', '9:07 PM']);
+    expect([morning, noon, evening].map((at) => clockTime(at, 'ar'))).toEqual(['12:05 ص', '12:42 م', '9:07 م']);
+    expect([morning, noon, evening].map((at) => clockTime(at, 'ru'))).toEqual(['0:05', '12:42', '21:07']);
+  });
 });
