@@ -222,6 +222,25 @@ export function nextEvent<T>(socket: Socket, event: string, ms = 3000, who = 'th
   });
 }
 
+/**
+ * Resolves when a console hears that `visitorId` left: alone (`visitor:offline`) or with
+ * others who left in the same 100 ms window (`visitors:offline`), which leaves from an
+ * earlier test's clean-up can share.
+ */
+export function visitorLeft(socket: Socket, visitorId: string, ms = 3000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('visitor:offline', alone).off('visitors:offline', together);
+      resolve();
+    };
+    const alone = (left: { visitorId: string }) => left.visitorId === visitorId && done();
+    const together = (left: { visitorIds: string[] }) => left.visitorIds.includes(visitorId) && done();
+    const timer = setTimeout(() => reject(new Error(`no offline event naming the visitor within ${ms} ms`)), ms);
+    socket.on('visitor:offline', alone).on('visitors:offline', together);
+  });
+}
+
 /** Sends a visitor message and returns the ack. */
 export function visitorSend(socket: VisitorClient, text: string, clientId = newId()) {
   return socket.timeout(5000).emitWithAck('message:send', { clientId, text });
