@@ -14,6 +14,7 @@ import type {
   VisitorToServer,
   SystemLine,
 } from '../../src/protocol';
+import { createConversationUpdates, type ConversationUpdates } from './conversation-updates';
 import type { Metrics } from './metrics';
 import type { PageViewEnds } from './page-view-ends';
 import type { Presence } from './presence';
@@ -167,33 +168,30 @@ export function toSummary(row: ConversationListRow, viewer?: string): Conversati
   };
 }
 
-const unpublished = new WeakMap<ServerContext, Set<string>>();
+const conversationUpdates = new WeakMap<ServerContext, ConversationUpdates>();
 
 /**
- * Tells every operator of the site that a conversation changed. Changes within one
- * event-loop turn are told once, with the state after all of them, and read in one
- * query: a busy server costs one list read per turn, not one per message or per
- * conversation.
+ * Tells every operator of the site that a conversation changed, with its state after
+ * the change (conversation-updates.ts: read together per turn, one read at a time).
  */
 export function publishConversation(ctx: ServerContext, conversationId: string): void {
-  const pending = unpublished.get(ctx);
-  if (pending) return void pending.add(conversationId);
-  unpublished.set(ctx, new Set([conversationId]));
-  setImmediate(() => {
-    const ids = unpublished.get(ctx)!;
-    unpublished.delete(ctx);
-    ctx.store.getConversationListRows([...ids]).then(
-      (rows) => {
-        for (const row of rows) {
-          const parties = row.transferComment ? [row.operatorId, row.transferFrom].filter((id) => id !== null) : [];
-          // The comment of a hand-over reaches the consoles of its two operators only.
-          const partyRooms = parties.map((id) => rooms.operator(row.site, id));
-          ctx.operators.to(rooms.operators(row.site)).except(partyRooms).emit('conversation:updated', toSummary(row));
-          for (const id of parties)
-            ctx.operators.to(rooms.operator(row.site, id)).emit('conversation:updated', toSummary(row, id));
-        }
-      },
-      (error: unknown) => ctx.log(`conversation update not published: ${String(error)}`),
+  let updates = conversationUpdates.get(ctx);
+  if (!updates) {
+    updates = createConversationUpdates(
+      (ids) => ctx.store.getConversationListRows(ids),
+      (rows) => rows.forEach((row) => tellOperators(ctx, row)),
+      ctx.log,
     );
-  });
+    conversationUpdates.set(ctx, updates);
+  }
+  updates.changed(conversationId);
+}
+
+/** The comment of a hand-over reaches the consoles of its two operators only. */
+function tellOperators(ctx: ServerContext, row: ConversationListRow): void {
+  const parties = row.transferComment ? [row.operatorId, row.transferFrom].filter((id) => id !== null) : [];
+  const partyRooms = parties.map((id) => rooms.operator(row.site, id));
+  ctx.operators.to(rooms.operators(row.site)).except(partyRooms).emit('conversation:updated', toSummary(row));
+  for (const id of parties)
+    ctx.operators.to(rooms.operator(row.site, id)).emit('conversation:updated', toSummary(row, id));
 }

@@ -29,7 +29,14 @@ import {
   type QueueState,
 } from '../../src/protocol';
 import { median, responseTimes, WINDOW_MS } from '../../server/src/expectations';
-import { connectOperator, connectVisitor, startHarness, type Harness, type OperatorClient } from '../support/server';
+import {
+  connectOperator,
+  connectVisitor,
+  onVisitorsLeft,
+  startHarness,
+  type Harness,
+  type OperatorClient,
+} from '../support/server';
 
 const VISITORS = Number(process.env.STAFFING_VISITORS ?? 200);
 /** The arrivals are spread over this long; the day's busy spell sits in its middle. */
@@ -75,8 +82,7 @@ function console_(
   socket.on('conversation:updated', (c) => chats.set(c.id, c));
   socket.on('message:new', (m) => received.push(m));
   socket.on('visitor:online', (v) => online.add(v.visitorId));
-  socket.on('visitor:offline', (v) => online.delete(v.visitorId));
-  socket.on('visitors:offline', ({ visitorIds }) => visitorIds.forEach((id) => online.delete(id)));
+  onVisitorsLeft(socket, (id) => online.delete(id));
   /** Chats this operator answered: when, the answer's number, and whether the visitor is expected to write back. */
   const answered = new Map<string, { at: number; seq: number; reply: boolean }>();
   const send = async (conversationId: string, text: string) => {
@@ -183,6 +189,22 @@ it(`${VISITORS} visitors in a day: no chat lost, no message lost or doubled, eve
     return run;
   };
 
+  /** Fails after `ms`, naming each open chat whose console view differs from the store's. */
+  const stuck = async (ms: number): Promise<never> => {
+    await sleep(ms);
+    const store = harness.server.store;
+    const lines: string[] = [];
+    for (const [id, seen] of anna.chats) {
+      if (seen.status !== 'open') continue;
+      const row = await store.getConversation(id);
+      const views = consoles.map((c) => {
+        const s = c.chats.get(id);
+        return `${c.me}: ${s?.status} op=${s?.operatorId} seq=${s?.lastSeq} last=${s?.lastMessage?.author} desk=${c.answered.has(id)}`;
+      });
+      lines.push(`${id} store: ${row?.status} op=${row?.operatorId} seq=${row?.lastSeq}; ${views.join('; ')}`);
+    }
+    throw new Error(`visitors still waiting after ${ms} ms:\n${lines.join('\n')}`);
+  };
   const desks = [staff(anna, max), staff(max, anna)];
   const runs: Promise<VisitorRun>[] = [];
   const started = Date.now();
@@ -216,7 +238,7 @@ it(`${VISITORS} visitors in a day: no chat lost, no message lost or doubled, eve
         `t=${Date.now() - started} arrived=${runs.length} open=${[...anna.chats.values()].filter((c) => c.status === 'open').length} waiting=${[...anna.chats.values()].filter((c) => c.status === 'open' && c.operatorId === null).length} annaDesk=${anna.answered.size} maxDesk=${max.answered.size}`,
       );
   }, 2000);
-  const visits = await Promise.all(runs);
+  const visits = await Promise.race([Promise.all(runs), stuck(60_000)]);
   clearInterval(progress);
   // The day's last chats are answered and ended, and the desks close.
   await expect

@@ -31,6 +31,7 @@ import {
   connectVisitor,
   loginOperator,
   nextEvent,
+  onVisitorsLeft,
   socketTracker,
   testSites,
   visitorSend,
@@ -177,9 +178,7 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     operator.on('visitor:online', (visitor: OnlineVisitor) => {
       if (visitor.visitorId === visitorId) events.push('online');
     });
-    operator.on('visitor:offline', (visitor: { visitorId: string }) => {
-      if (visitor.visitorId === visitorId) events.push('offline');
-    });
+    onVisitorsLeft(operator, (id) => id === visitorId && events.push('offline'));
     // The first tab reaches node A, where no console is: the console on B hears of it.
     const first = await connectVisitor(a.url, { visitorId });
     await until(() => events.includes('online'), CROSS_NODE_MS, 'the console on B sees the visitor who came to A');
@@ -205,7 +204,7 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     const victim = await startNode({ env });
     const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
     const offline: string[] = [];
-    operator.on('visitor:offline', (visitor: { visitorId: string }) => offline.push(visitor.visitorId));
+    onVisitorsLeft(operator, (id) => offline.push(id));
     const onlyThere = await connectVisitor(victim.url);
     const alsoOnA = newId();
     await connectVisitor(victim.url, { visitorId: alsoOnA });
@@ -563,7 +562,7 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     tabOnB.socket.on('availability', (availability) => told.push(availability));
     expect(told.at(-1)?.online).toBe(true);
     const offline: string[] = [];
-    maxOnB.on('visitor:offline', (visitor: { visitorId: string }) => offline.push(visitor.visitorId));
+    onVisitorsLeft(maxOnB, (id) => offline.push(id));
 
     const seenBefore = teamSeen.length;
     const toldBefore = told.length;

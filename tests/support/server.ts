@@ -223,21 +223,32 @@ export function nextEvent<T>(socket: Socket, event: string, ms = 3000, who = 'th
 }
 
 /**
- * Resolves when a console hears that `visitorId` left: alone (`visitor:offline`) or with
- * others who left in the same 100 ms window (`visitors:offline`), which leaves from an
- * earlier test's clean-up can share.
+ * Calls `left` for each visitor a console hears leave: alone (`visitor:offline`) or with
+ * others who left in the same 100 ms window (`visitors:offline`). Returns the unsubscribe.
+ */
+export function onVisitorsLeft(socket: Socket, left: (visitorId: string) => void): () => void {
+  const alone = (event: { visitorId: string }) => left(event.visitorId);
+  const together = (event: { visitorIds: string[] }) => event.visitorIds.forEach(left);
+  socket.on('visitor:offline', alone).on('visitors:offline', together);
+  return () => void socket.off('visitor:offline', alone).off('visitors:offline', together);
+}
+
+/**
+ * Resolves when a console hears that `visitorId` left, alone or in a batch: a leave from an
+ * earlier test's clean-up can share the batch.
  */
 export function visitorLeft(socket: Socket, visitorId: string, ms = 3000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const done = () => {
+    const stop = onVisitorsLeft(socket, (id) => {
+      if (id !== visitorId) return;
       clearTimeout(timer);
-      socket.off('visitor:offline', alone).off('visitors:offline', together);
+      stop();
       resolve();
-    };
-    const alone = (left: { visitorId: string }) => left.visitorId === visitorId && done();
-    const together = (left: { visitorIds: string[] }) => left.visitorIds.includes(visitorId) && done();
-    const timer = setTimeout(() => reject(new Error(`no offline event naming the visitor within ${ms} ms`)), ms);
-    socket.on('visitor:offline', alone).on('visitors:offline', together);
+    });
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no offline event naming the visitor within ${ms} ms`));
+    }, ms);
   });
 }
 
