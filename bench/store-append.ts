@@ -40,7 +40,7 @@ async function run(engine: 'sqlite' | 'postgres', ownPath: boolean) {
   const store: Store =
     engine === 'sqlite'
       ? openSqliteStore(dir, newId, Date.now, { preparedAppend: ownPath })
-      : await openPostgresStore(await cluster!.createDatabase(), newId, Date.now, { oneStatementAppend: ownPath });
+      : await openPostgresStore(await cluster!.createDatabase(), newId, Date.now, { batchedAppend: ownPath });
   try {
     const visitors = Array.from({ length: VISITORS }, () => newId());
     for (const id of visitors) {

@@ -44,10 +44,10 @@ function sqliteOn(preparedAppend: boolean): Subject {
 }
 
 let cluster: PostgresCluster | undefined;
-async function postgresOn(oneStatementAppend: boolean): Promise<Subject> {
+async function postgresOn(batchedAppend: boolean): Promise<Subject> {
   const url = await cluster!.createDatabase();
   const clock = { at: 1_700_000_000_000 };
-  const store = await openPostgresStore(url, ids(), () => clock.at, { oneStatementAppend });
+  const store = await openPostgresStore(url, ids(), () => clock.at, { batchedAppend });
   const rows = async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -60,7 +60,7 @@ async function postgresOn(oneStatementAppend: boolean): Promise<Subject> {
       await client.end();
     }
   };
-  return { store, clock, inOneTurn: oneStatementAppend, rows };
+  return { store, clock, inOneTurn: batchedAppend, rows };
 }
 
 /**

@@ -23,9 +23,9 @@
  * A message with no row back was not stored ("not here": the caller's careful path
  * decides what to say). Two nodes storing the same resend at once: the later statement
  * fails on UNIQUE (sender, client_id) as a whole, nothing of it written, and the writer
- * runs it again, when that message is found stored and declined. Any other error fails
- * the statement as a whole too: then each message of the batch is tried alone, so only
- * the one at fault fails.
+ * runs it again, when that message is found stored and declined. A row PostgreSQL
+ * refuses (a data error) fails the statement as a whole too: then each message of the
+ * batch is tried alone, so only the one at fault fails.
  */
 import { CompiledQuery } from 'kysely';
 import { batches } from './batches';
@@ -119,12 +119,21 @@ async function storeBatch(writer: Writer, batch: AppendArgs[]): Promise<AppendRe
   return answers;
 }
 
+/**
+ * Whether PostgreSQL refused the statement for what one of its rows holds (a data
+ * exception, class 22, such as a NUL character in a text; or an integrity constraint,
+ * class 23, still violated after the writer's retries). Anything else — the connection
+ * lost, the server shutting down — would fail each message alone just the same, only
+ * slower, so the batch fails as a whole and its clients resend.
+ */
+const refusedForARow = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
+
 export function postgresAppend(writer: Writer, newId: () => string, now: () => number) {
   const queue = batches<AppendArgs, AppendResult>(async (batch) => {
     try {
       return await storeBatch(writer, batch);
     } catch (error) {
-      if (batch.length === 1) throw error;
+      if (batch.length === 1 || !refusedForARow(error)) throw error;
       // One message at fault must not fail the others: each alone, in the order asked.
       const answers: (AppendResult | Error)[] = [];
       for (const args of batch) {

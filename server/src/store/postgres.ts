@@ -56,7 +56,7 @@ export interface PostgresOptions {
    * false: a visitor's message takes the portable path (five round trips) instead of the
    * batched statement of postgres-append.ts (the test that compares the two).
    */
-  oneStatementAppend?: boolean;
+  batchedAppend?: boolean;
 }
 
 export async function openPostgresStore(
@@ -89,6 +89,6 @@ export async function openPostgresStore(
     await db.destroy();
   };
   const store = createKyselyStore({ db, engine: 'postgres', writer, newId, now, close });
-  if (options.oneStatementAppend === false) return store;
+  if (options.batchedAppend === false) return store;
   return { ...store, appendToOpenConversation: appends.append };
 }
