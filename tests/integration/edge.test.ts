@@ -107,6 +107,21 @@ describe('bad payloads get an error ack and the server stays up', () => {
     expect(ack).toMatchObject({ ok: false, error: { code: 'too_long', field: 'text' } });
   });
 
+  it('no NUL character, which PostgreSQL cannot store: the message is kept without it, from either side', async () => {
+    const { socket } = await connectVisitor(url());
+    track(socket);
+    const ack = await visitorSend(socket, 'one\u0000two');
+    expect(ack).toMatchObject({ ok: true, message: { text: 'onetwo' } });
+    if (!ack.ok) return;
+    const operator = track((await connectOperator(url(), 'anna')).socket);
+    const reply = await operator
+      .timeout(5000)
+      .emitWithAck('message:send', { conversationId: ack.message.conversationId, clientId: newId(), text: '\u0000ok' });
+    expect(reply).toMatchObject({ ok: true, message: { text: 'ok' } });
+    const stored = await harness.server.store.lastMessages(ack.message.conversationId, 10);
+    expect(stored.map((m) => m.text)).toEqual(['onetwo', 'ok']);
+  });
+
   it('a message with no ack callback is ignored, and the next one still works', async () => {
     const { socket } = await connectVisitor(url());
     track(socket);
