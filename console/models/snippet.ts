@@ -4,7 +4,7 @@
  * row's single line. Pieces of plain text only: the view renders them as text nodes (a
  * matched word in <mark>), so a message holding markup stays text.
  */
-import { fold } from './filter';
+import { foldForSearch, searchWordsOf } from '../../src/protocol';
 
 export interface SnippetPiece {
   text: string;
@@ -15,14 +15,12 @@ export interface SnippetPiece {
 /** How many characters may stand before the first hit before the start is cut. */
 const LEAD = 24;
 
-const searchWords = (query: string) => fold(query).match(/[\p{L}\p{N}]+/gu) ?? [];
-
 export function snippet(text: string, query: string): SnippetPiece[] {
-  const wanted = searchWords(query);
+  const wanted = searchWordsOf(query);
   const pieces: SnippetPiece[] = [];
   let from = 0;
   for (const word of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
-    const folded = fold(word[0]);
+    const folded = foldForSearch(word[0]);
     if (!wanted.some((prefix) => folded.startsWith(prefix))) continue;
     if (word.index > from) pieces.push({ text: text.slice(from, word.index), hit: false });
     pieces.push({ text: word[0], hit: true });

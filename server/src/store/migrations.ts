@@ -11,6 +11,7 @@ import {
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
 } from './portable-steps';
+import { sqliteFoldedText } from './search-folding';
 
 export const MIGRATIONS = [
   `CREATE TABLE visitors (
@@ -159,4 +160,25 @@ export const MIGRATIONS = [
      INSERT INTO message_search (rowid, text)
        VALUES ((SELECT key FROM message_search_keys WHERE message_id = new.id), new.text);
    END;`,
+  // Search folds ё into е (src/protocol/search-words.ts). FTS5's tokenizer drops Latin
+  // accents but not this one, so text is folded on its way in (search-folding.ts): the
+  // batch indexer and the edit trigger both, and what the index already holds with ё or
+  // Ё is indexed again, folded. The messages themselves are not changed.
+  `DROP TRIGGER message_search_update;
+   CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages
+     WHEN (SELECT key FROM message_search_keys WHERE message_id = new.id)
+          <= (SELECT indexed_through FROM message_search_progress)
+   BEGIN
+     DELETE FROM message_search WHERE rowid = (SELECT key FROM message_search_keys WHERE message_id = new.id);
+     INSERT INTO message_search (rowid, text)
+       VALUES ((SELECT key FROM message_search_keys WHERE message_id = new.id), ${sqliteFoldedText('new.text')});
+   END;
+   CREATE TEMP TABLE refolded AS
+     SELECT k.key, ${sqliteFoldedText('m.text')} AS text
+     FROM message_search_keys k JOIN messages m ON m.id = k.message_id
+     WHERE k.key <= (SELECT indexed_through FROM message_search_progress)
+       AND (instr(m.text, 'ё') > 0 OR instr(m.text, 'Ё') > 0);
+   DELETE FROM message_search WHERE rowid IN (SELECT key FROM refolded);
+   INSERT INTO message_search (rowid, text) SELECT key, text FROM refolded;
+   DROP TABLE refolded;`,
 ];

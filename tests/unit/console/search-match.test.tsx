@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MatchPreview } from '../../../console/match-preview';
 import { snippet } from '../../../console/models/snippet';
 import type { ConversationSummary } from '../../../src/protocol';
-import { holdsWords, withMatches, wordsOf } from '../../../server/src/search-match';
+import { searchWordsOf } from '../../../src/protocol';
+import { holdsWords, withMatches } from '../../../server/src/search-match';
 
 const host = document.createElement('div');
 document.body.append(host);
@@ -48,7 +49,7 @@ describe('the snippet of a search hit', () => {
 
 describe('which message the server names as matched', () => {
   it('needs every word of the search, each as the start of a word', () => {
-    expect(wordsOf('DELIV, Sofa!')).toEqual(['deliv', 'sofa']);
+    expect(searchWordsOf('DELIV, Sofa!')).toEqual(['deliv', 'sofa']);
     expect(holdsWords('A question about sofa delivery', ['deliv', 'sofa'])).toBe(true);
     expect(holdsWords('A question about sofa', ['deliv', 'sofa'])).toBe(false);
     expect(holdsWords('redelivery of the sofa', ['deliv', 'sofa'])).toBe(false);
