@@ -86,7 +86,7 @@ describe('history in pages', { timeout: 60_000 }, () => {
     const owner = `v:${visitorId}`;
     const { conversation } = await server.harness.server.store.openConversation('shop', owner, visitorId);
     await fill(conversation.id, owner, 7, 'm');
-    const { socket, session } = await server.visitor({ visitorId });
+    const { session } = await server.visitor({ visitorId });
     expect(texts(session.messages)).toEqual(range('m', 1, 7));
     expect(session.hasOlder).toBe(false);
     // A new visitor: an empty page.
@@ -161,7 +161,7 @@ describe('catching up by change number beside pages', { timeout: 120_000 }, () =
     // While the visitor was away: an old message edited, one new message.
     await server.harness.server.store.editMessage(messages[2]!.id, 'b3, edited');
     const [added] = await fill(current.id, `v:${visitorId}`, 1, 'late');
-    const { socket, session } = await server.visitor({
+    const { session } = await server.visitor({
       visitorId,
       conversationId: current.id,
       lastChange: held,
@@ -176,7 +176,7 @@ describe('catching up by change number beside pages', { timeout: 120_000 }, () =
   it('starts over from the newest page after a gap longer than one replay', async () => {
     const { visitorId, current } = await returningVisitor();
     await fill(current.id, `v:${visitorId}`, LIMITS.historyReplay, 'gap');
-    const { socket, session } = await server.visitor({ visitorId, conversationId: current.id, lastChange: 1 });
+    const { session } = await server.visitor({ visitorId, conversationId: current.id, lastChange: 1 });
     expect(session.hasOlder).toBe(true);
     expect(texts(session.messages)).toEqual(range('gap', LIMITS.historyReplay - 49, LIMITS.historyReplay));
   });
