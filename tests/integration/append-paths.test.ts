@@ -74,15 +74,31 @@ function sameIds(value: unknown): unknown {
   return JSON.parse(json);
 }
 
+/**
+ * A message's search key (SQLite) is only ever unique and growing, and a resend the
+ * prepared path declines (ON CONFLICT DO NOTHING) uses one up where the portable path's
+ * rolled-back savepoint does not: keys are compared by their place in the order.
+ */
+function keysByPlace(keys: number[]): (key: number) => string {
+  const places = new Map([...new Set(keys)].sort((a, b) => a - b).map((key, i) => [key, `key ${i + 1}`]));
+  return (key) => places.get(key) ?? `unknown key ${key}`;
+}
+
 function rowsOf(dir: string) {
   const db = new BetterSqlite3(join(dir, SQLITE_FILE), { readonly: true });
   try {
+    const messages = db.prepare('SELECT * FROM messages ORDER BY created_at, sender, client_id').all() as {
+      search_key: number;
+    }[];
+    const place = keysByPlace(messages.map((m) => m.search_key));
     return {
-      messages: db.prepare('SELECT * FROM messages ORDER BY created_at, sender, client_id').all(),
+      messages: messages.map((m) => ({ ...m, search_key: place(m.search_key) })),
       conversations: db.prepare('SELECT * FROM conversations ORDER BY created_at, owner').all(),
-      indexed: db
-        .prepare(`SELECT rowid FROM message_search WHERE message_search MATCH 'hello OR again' ORDER BY rowid`)
-        .all(),
+      indexed: (
+        db
+          .prepare(`SELECT rowid FROM message_search WHERE message_search MATCH 'hello OR again' ORDER BY rowid`)
+          .all() as { rowid: number }[]
+      ).map((row) => place(row.rowid)),
     };
   } finally {
     db.close();
