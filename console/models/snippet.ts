@@ -36,3 +36,18 @@ export function snippet(text: string, query: string): SnippetPiece[] {
   }
   return pieces;
 }
+
+/** A letter of a script written right to left. */
+const RIGHT_TO_LEFT = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
+/**
+ * The direction a hit's one-line preview is laid out in: that of its first matched word,
+ * so the word stands at the line's start and the cut (the ellipsis) falls after it. By the
+ * message's own first letter ("auto") an English word in a Hebrew or Arabic message was
+ * laid out at the line's far end and cut off.
+ */
+export function previewDirection(text: string, query: string): 'ltr' | 'rtl' | 'auto' {
+  const hit = snippet(text, query).find((piece) => piece.hit);
+  if (!hit) return 'auto';
+  return RIGHT_TO_LEFT.test(hit.text) ? 'rtl' : 'ltr';
+}

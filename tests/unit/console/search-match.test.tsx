@@ -5,7 +5,7 @@
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MatchPreview } from '../../../console/match-preview';
-import { snippet } from '../../../console/models/snippet';
+import { previewDirection, snippet } from '../../../console/models/snippet';
 import type { ConversationSummary } from '../../../src/protocol';
 import { searchWordsOf } from '../../../src/protocol';
 import { holdsWords, withMatches } from '../../../server/src/search-match';
@@ -33,6 +33,13 @@ describe('the snippet of a search hit', () => {
     );
     expect(pieces[0]).toEqual({ text: '…I placed last week: the ', hit: false });
     expect(pieces[1]).toEqual({ text: 'wardrobe', hit: true });
+  });
+
+  it('lays a preview out in its first matched word’s direction, so that word is not cut off', () => {
+    expect(previewDirection('مرحبا، متى يصل التوصيل؟ delivery to Riyadh please', 'delivery')).toBe('ltr');
+    expect(previewDirection('שלום, מתי המשלוח של ההזמנה שלי יגיע? delivery 4471', 'delivery')).toBe('ltr');
+    expect(previewDirection('Order 4471: מתי משלוח יגיע?', 'משלוח')).toBe('rtl');
+    expect(previewDirection('Nothing to see here', 'sofa')).toBe('auto');
   });
 
   it('leaves a text with no hit whole', () => {
