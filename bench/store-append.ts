@@ -7,7 +7,7 @@
  *   - SQLite: the portable Kysely path, the baseline, against the prepared better-sqlite3
  *     statements of server/src/store/sqlite-append.ts;
  *   - PostgreSQL (a throwaway cluster with fsync on; left out when not installed): the
- *     portable path (five round trips) against the one statement of
+ *     portable path (five round trips) against the batched statement of
  *     server/src/store/postgres-append.ts.
  *
  * Printed per message: the event loop's busy time (what one core allows at most is
@@ -109,7 +109,7 @@ await compare('sqlite', ['SQLite portable', 'SQLite prepared']);
 if (postgresBin()) {
   cluster = await startPostgres({ durable: true });
   try {
-    await compare('postgres', ['PostgreSQL portable', 'PostgreSQL one statement']);
+    await compare('postgres', ['PostgreSQL portable', 'PostgreSQL batched']);
   } finally {
     await cluster.stop();
   }
