@@ -10,6 +10,7 @@ import { Chat } from './chat';
 import { ConfirmDialog, Modal } from './dialog';
 import { LeadDetail, LeadList } from './leads';
 import { MatchPreview } from './match-preview';
+import { previewDirection } from './models/snippet';
 import type { ConversationStatusFilter, LeadFilter, PeriodFilter } from './models/filter';
 import { titleWithCount } from './models/unread';
 import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
@@ -371,8 +372,12 @@ function Conversations({ s }: { s: OperatorSession }) {
                   </span>
                 )}
               </span>
-              {/* dir="auto": a preview in Hebrew or Arabic reads right to left, its punctuation in place. */}
-              <span class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'} dir="auto">
+              {/* dir="auto": a preview in Hebrew or Arabic reads right to left, its punctuation in
+                  place; a hit's preview takes its matched word's direction, so the word is in view. */}
+              <span
+                class={s.typing.value.has(c.id) ? 'preview typing' : 'preview'}
+                dir={match ? previewDirection(match.text, f.query) : 'auto'}
+              >
                 {s.typing.value.has(c.id) ? (
                   'typing…'
                 ) : match ? (

@@ -6,8 +6,8 @@
  * Inserted into the reply field with "/" and a search, and editable there before sending.
  */
 import { computed, signal } from '@preact/signals';
-import { LIMITS, newId, type Ack, type CannedReply, type CannedReplyInput } from '../../src/protocol';
-import { fold, matchesQuery } from './filter';
+import { foldForSearch, LIMITS, newId, type Ack, type CannedReply, type CannedReplyInput } from '../../src/protocol';
+import { matchesQuery } from './filter';
 
 /** Bounds for personal replies: a short title, a text that fits one message. */
 export const CANNED_LIMITS = { title: 60, text: LIMITS.messageText, count: 200 } as const;
@@ -16,9 +16,9 @@ export const cannedKey = (operatorId: string) => `confab-console:canned:${operat
 
 /** Matches by title and text; titles that start with the query come first, then A–Z. */
 export function searchCanned(replies: readonly CannedReply[], query: string): CannedReply[] {
-  const q = fold(query.trim());
+  const q = foldForSearch(query.trim());
   const found = replies.filter((r) => matchesQuery(query, [r.title, r.text]));
-  const rank = (r: CannedReply) => (q && fold(r.title).startsWith(q) ? 0 : 1);
+  const rank = (r: CannedReply) => (q && foldForSearch(r.title).startsWith(q) ? 0 : 1);
   return found.sort((a, b) => rank(a) - rank(b) || a.title.localeCompare(b.title));
 }
 

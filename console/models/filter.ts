@@ -3,11 +3,11 @@
  * summaries, the messages seen this session, requests). It does not ask the server, so
  * it cannot find a conversation the console never received.
  *
- * The query is split into words; every word must occur (case- and accent-insensitive) in
- * the visitor label, name, e-mail, phone or loaded text. A word with three or more digits
+ * The query is split into words; every word must occur (folded as the server's search folds
+ * it: src/protocol/search-words.ts) in the visitor label, name, e-mail, phone or loaded text. A word with three or more digits
  * also matches a phone number written with spaces, dashes or brackets.
  */
-import type { ConversationSummary, Lead, LeadStatus } from '../../src/protocol';
+import { foldForSearch, type ConversationSummary, type Lead, type LeadStatus } from '../../src/protocol';
 
 export type ConversationStatusFilter = 'any' | 'open' | 'closed' | 'spam';
 /** 'any', 'me', 'none' (nobody took it yet) or an operator id. */
@@ -46,17 +46,14 @@ export function periodStart(period: PeriodFilter, now: number): number {
   return now - (period === '7d' ? 7 : 30) * DAY_MS;
 }
 
-/** Lower case without accents, so "Zoë" is found by "zoe". */
-export const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-
 const digits = (text: string) => text.replace(/\D/g, '');
 
 /** Whether every word of `query` is in one of `fields`. */
 export function matchesQuery(query: string, fields: readonly (string | null | undefined)[]): boolean {
-  const words = fold(query).split(/\s+/).filter(Boolean);
+  const words = foldForSearch(query).split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
   const present = fields.filter((f): f is string => !!f);
-  const haystack = fold(present.join('\n'));
+  const haystack = foldForSearch(present.join('\n'));
   const numbers = present.map(digits).filter((d) => d.length > 0);
   return words.every((word) => {
     if (haystack.includes(word)) return true;

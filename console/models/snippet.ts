@@ -4,7 +4,7 @@
  * row's single line. Pieces of plain text only: the view renders them as text nodes (a
  * matched word in <mark>), so a message holding markup stays text.
  */
-import { fold } from './filter';
+import { foldForSearch, searchWordsOf } from '../../src/protocol';
 
 export interface SnippetPiece {
   text: string;
@@ -15,14 +15,12 @@ export interface SnippetPiece {
 /** How many characters may stand before the first hit before the start is cut. */
 const LEAD = 24;
 
-const searchWords = (query: string) => fold(query).match(/[\p{L}\p{N}]+/gu) ?? [];
-
 export function snippet(text: string, query: string): SnippetPiece[] {
-  const wanted = searchWords(query);
+  const wanted = searchWordsOf(query);
   const pieces: SnippetPiece[] = [];
   let from = 0;
   for (const word of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
-    const folded = fold(word[0]);
+    const folded = foldForSearch(word[0]);
     if (!wanted.some((prefix) => folded.startsWith(prefix))) continue;
     if (word.index > from) pieces.push({ text: text.slice(from, word.index), hit: false });
     pieces.push({ text: word[0], hit: true });
@@ -37,4 +35,19 @@ export function snippet(text: string, query: string): SnippetPiece[] {
     first.text = `…${first.text.slice(space >= 0 ? space + 1 : cut)}`;
   }
   return pieces;
+}
+
+/** A letter of a script written right to left. */
+const RIGHT_TO_LEFT = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
+/**
+ * The direction a hit's one-line preview is laid out in: that of its first matched word,
+ * so the word stands at the line's start and the cut (the ellipsis) falls after it. By the
+ * message's own first letter ("auto") an English word in a Hebrew or Arabic message was
+ * laid out at the line's far end and cut off.
+ */
+export function previewDirection(text: string, query: string): 'ltr' | 'rtl' | 'auto' {
+  const hit = snippet(text, query).find((piece) => piece.hit);
+  if (!hit) return 'auto';
+  return RIGHT_TO_LEFT.test(hit.text) ? 'rtl' : 'ltr';
 }

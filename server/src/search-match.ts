@@ -7,20 +7,15 @@
  * such hit and none for a hit found by the visitor's name or e-mail alone: a match
  * further back leaves the hit without one, and the console then shows the last message.
  */
-import type { ConversationSummary } from '../../src/protocol';
+import { searchWordsOf, type ConversationSummary } from '../../src/protocol';
 import type { Store } from './store';
 
 /** How many of a conversation's newest messages are read for its snippet: one page. */
 const PAGE = 100;
 
-const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-
-/** The words of a search or a message: letters and digits, folded. */
-export const wordsOf = (text: string): string[] => fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-
 /** Whether every word of `wanted` begins a word of `text`. */
 export function holdsWords(text: string, wanted: readonly string[]): boolean {
-  const words = wordsOf(text);
+  const words = searchWordsOf(text);
   return wanted.every((prefix) => words.some((word) => word.startsWith(prefix)));
 }
 
@@ -52,7 +47,7 @@ export function withMatches(
   text: string | undefined,
   byText: readonly string[],
 ): Promise<ConversationSummary[]> {
-  const wanted = wordsOf(text ?? '').slice(0, 8);
+  const wanted = searchWordsOf(text ?? '').slice(0, 8);
   const matched = new Set(byText);
   if (wanted.length === 0 || matched.size === 0) return Promise.resolve(hits);
   return Promise.all(

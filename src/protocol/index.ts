@@ -5,5 +5,6 @@ export * from './lead';
 export * from './limits';
 export * from './merge';
 export * from './rules';
+export * from './search-words';
 export * from './types';
 export * from './validate';

@@ -20,6 +20,7 @@ import {
   widget,
 } from '../support/browser';
 import { operatorOnDuty } from '../support/on-duty';
+import { seedReturningVisitor } from '../support/seed';
 
 let browser: Browser;
 let harness: Harness;
@@ -251,6 +252,48 @@ describeInBrowser('a visitor looking elsewhere', () => {
     await expect.poll(() => page.title()).toMatch(/^\(\d\) /);
     await page.waitForTimeout(500);
     expect(await icons()).toEqual([{ href: changed, ours: false }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('on a phone, opens a long chat on its newest message in every frame, as the phone rules arrive after it', async () => {
+    const visitorId = await seedReturningVisitor(harness.server.store, 'demo', 'max', 60);
+    const { context, errors } = await newContext(browser, {
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    await context.addInitScript(
+      ([origin, key, value]) => location.origin === origin && localStorage.setItem(key!, value!),
+      [new URL(url()).origin, 'confab:demo:visitor', JSON.stringify(visitorId)],
+    );
+    const page = await context.newPage();
+    await page.goto(`${url()}/`);
+    await widget(page).locator('.panel').waitFor({ state: 'attached' });
+    // Every frame from the click on: how much of the list lies below what it shows. The
+    // chunk with the phone's 44 px targets comes after the first frame and makes the list
+    // shorter; the newest message must stay in view through that, not be cut for a frame.
+    const hidden = page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const below: number[] = [];
+          const start = performance.now();
+          const frame = () => {
+            const root = document.querySelector('confab-widget')!.shadowRoot!;
+            const log = root.querySelector('.log');
+            const phoneRules = root.querySelector('.attend') && root.querySelector('.composer')!.clientHeight > 0;
+            if (log?.querySelector('.msg')) below.push(Math.round(log.scrollHeight - log.scrollTop - log.clientHeight));
+            if (performance.now() - start < 1500 || !phoneRules) requestAnimationFrame(frame);
+            else resolve(below);
+          };
+          requestAnimationFrame(frame);
+        }),
+    );
+    await widget(page).locator('button.launcher').click();
+    const frames = await hidden;
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.filter((px) => px > 1)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -17,15 +17,7 @@ import {
   type Harness,
 } from '../support/server';
 import { closeReceiver, header, smtpReceiver, type Received } from '../support/smtp-receiver';
-
-/** Waits until `check` holds, or fails after `ms`. */
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until } from '../support/until';
 
 let harness: Harness;
 let smtpPort: number;

@@ -3,26 +3,17 @@
  * conversations, `history:page` reads further back, across conversations, only the
  * visitor's own, within its limits; catch-up by change number keeps working beside it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS, newId, type ChatMessage, type HistoryPageAck, type HistoryPagePayload } from '../../src/protocol';
 import { HISTORY_LIMITS } from '../../server/src/history';
-import { connectVisitor, socketTracker, startHarness, type Harness, type VisitorClient } from '../support/server';
+import type { VisitorClient } from '../support/server';
+import { useTestServer } from '../support/test-server';
 
-let harness: Harness;
-const sockets = socketTracker();
-const track = sockets.track;
-
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterEach(() => sockets.closeAll());
-afterAll(() => harness.cleanup());
-
-const url = () => harness.server.url;
+const server = useTestServer();
 
 /** Writes `count` messages straight into the store, alternating visitor and operator. */
 async function fill(conversationId: string, owner: string, count: number, label: string) {
-  const { store } = harness.server;
+  const { store } = server.harness.server;
   const stored = [];
   for (let i = 1; i <= count; i++) {
     const operator = i % 2 === 0;
@@ -41,10 +32,10 @@ async function fill(conversationId: string, owner: string, count: number, label:
 
 /** A visitor with an ended conversation of 30 messages and an open one of 120. */
 async function returningVisitor() {
-  const { visitorId, socket } = await connectVisitor(url());
+  const { visitorId, socket } = await server.visitor();
   socket.disconnect();
   const owner = `v:${visitorId}`;
-  const { store } = harness.server;
+  const { store } = server.harness.server;
   const earlier = (await store.openConversation('shop', owner, visitorId)).conversation;
   await fill(earlier.id, owner, 30, 'a');
   await store.closeConversation(earlier.id, 'visitor');
@@ -63,8 +54,7 @@ const range = (label: string, from: number, to: number) =>
 describe('history in pages', { timeout: 60_000 }, () => {
   it('starts with the newest page and reads back through the conversations, oldest first in each page', async () => {
     const { visitorId, earlier, current } = await returningVisitor();
-    const { socket, session } = await connectVisitor(url(), { visitorId });
-    track(socket);
+    const { socket, session } = await server.visitor({ visitorId });
     expect(session.conversationId).toBe(current.id);
     expect(texts(session.messages)).toEqual(range('b', 71, 120));
     expect(session.hasOlder).toBe(true);
@@ -91,26 +81,23 @@ describe('history in pages', { timeout: 60_000 }, () => {
   });
 
   it('sends a short history whole, saying there is nothing older', async () => {
-    const { visitorId, socket: first } = await connectVisitor(url());
+    const { visitorId, socket: first } = await server.visitor();
     first.disconnect();
     const owner = `v:${visitorId}`;
-    const { conversation } = await harness.server.store.openConversation('shop', owner, visitorId);
+    const { conversation } = await server.harness.server.store.openConversation('shop', owner, visitorId);
     await fill(conversation.id, owner, 7, 'm');
-    const { socket, session } = await connectVisitor(url(), { visitorId });
-    track(socket);
+    const { session } = await server.visitor({ visitorId });
     expect(texts(session.messages)).toEqual(range('m', 1, 7));
     expect(session.hasOlder).toBe(false);
     // A new visitor: an empty page.
-    const fresh = await connectVisitor(url());
-    track(fresh.socket);
+    const fresh = await server.visitor();
     expect(fresh.session.messages).toEqual([]);
     expect(fresh.session.hasOlder).toBe(false);
   });
 
   it('refuses pages out of bounds, and another visitor’s conversation', async () => {
     const { visitorId, current } = await returningVisitor();
-    const { socket } = await connectVisitor(url(), { visitorId });
-    track(socket);
+    const { socket } = await server.visitor({ visitorId });
     for (const bad of [
       { conversationId: current.id, beforeSeq: 50, limit: HISTORY_LIMITS.pageMax + 1 },
       { conversationId: current.id, beforeSeq: 50, limit: 0 },
@@ -125,8 +112,7 @@ describe('history in pages', { timeout: 60_000 }, () => {
     const most = await page(socket, { conversationId: current.id, beforeSeq: 121, limit: HISTORY_LIMITS.pageMax });
     expect(most.ok && most.messages).toHaveLength(HISTORY_LIMITS.pageMax);
 
-    const stranger = await connectVisitor(url());
-    track(stranger.socket);
+    const stranger = await server.visitor();
     expect(await page(stranger.socket, { conversationId: current.id, beforeSeq: 121 })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
@@ -139,8 +125,7 @@ describe('history in pages', { timeout: 60_000 }, () => {
 
   it('limits how often a visitor asks', async () => {
     const { visitorId, current } = await returningVisitor();
-    const { socket } = await connectVisitor(url(), { visitorId });
-    track(socket);
+    const { socket } = await server.visitor({ visitorId });
     const answers = await Promise.all(
       Array.from({ length: HISTORY_LIMITS.burst + 3 }, () =>
         page(socket, { conversationId: current.id, beforeSeq: 10, limit: 1 }),
@@ -152,11 +137,10 @@ describe('history in pages', { timeout: 60_000 }, () => {
 
   it('shows edits and deletes of older messages in the page that reads them', async () => {
     const { visitorId, current, messages } = await returningVisitor();
-    const { store } = harness.server;
+    const { store } = server.harness.server;
     await store.editMessage(messages[4]!.id, 'b5, edited');
     await store.deleteMessage(messages[5]!.id);
-    const { socket } = await connectVisitor(url(), { visitorId });
-    track(socket);
+    const { socket } = await server.visitor({ visitorId });
     const older = await page(socket, { conversationId: current.id, beforeSeq: 8, limit: 4 });
     expect(older.ok && older.messages.map((m) => [m.seq, m.text, m.deleted ?? false])).toEqual([
       [4, 'b4', false],
@@ -165,35 +149,32 @@ describe('history in pages', { timeout: 60_000 }, () => {
       [7, 'b7', false],
     ]);
   });
+
   it('counts the operator messages the visitor has not read before the page, by the read marks it keeps', async () => {
     const { visitorId, earlier, current } = await returningVisitor();
-    const first = await connectVisitor(url(), { visitorId });
-    track(first.socket);
+    const first = await server.visitor({ visitorId });
     const inPage = first.session.messages.filter((m) => m.author === 'operator').length;
     expect(inPage).toBe(25);
     // Nothing read yet: the earlier chat's 15 and the 35 of b1–b70 are unread, 75 with the page's own.
     expect(first.session.olderUnread).toBe(50);
 
     // Read up to b100 on another device: of what lies before the page, only the earlier chat is left.
-    await harness.server.store.markRead(current.id, 'visitor', 100);
-    const second = await connectVisitor(url(), { visitorId });
-    track(second.socket);
+    await server.harness.server.store.markRead(current.id, 'visitor', 100);
+    const second = await server.visitor({ visitorId });
     expect(second.session.olderUnread).toBe(15);
 
-    await harness.server.store.markRead(earlier.id, 'visitor', 30);
-    const third = await connectVisitor(url(), { visitorId });
-    track(third.socket);
+    await server.harness.server.store.markRead(earlier.id, 'visitor', 30);
+    const third = await server.visitor({ visitorId });
     expect(third.session.olderUnread).toBe(0);
   });
 
   it('counts nothing older for a history that fits in the page', async () => {
-    const { visitorId, socket } = await connectVisitor(url());
+    const { visitorId, socket } = await server.visitor();
     socket.disconnect();
     const owner = `v:${visitorId}`;
-    const { conversation } = await harness.server.store.openConversation('shop', owner, visitorId);
+    const { conversation } = await server.harness.server.store.openConversation('shop', owner, visitorId);
     await fill(conversation.id, owner, 20, 'c');
-    const again = await connectVisitor(url(), { visitorId });
-    track(again.socket);
+    const again = await server.visitor({ visitorId });
     expect(again.session.messages.filter((m) => m.author === 'operator')).toHaveLength(10);
     expect(again.session.olderUnread).toBe(0);
   });
@@ -202,19 +183,18 @@ describe('history in pages', { timeout: 60_000 }, () => {
 describe('catching up by change number beside pages', { timeout: 120_000 }, () => {
   it('replays only the changes after the client’s number, edits of older messages too', async () => {
     const { visitorId, current, messages } = await returningVisitor();
-    const first = await connectVisitor(url(), { visitorId });
+    const first = await server.visitor({ visitorId });
     const held = Math.max(...first.session.messages.map((m) => m.changeSeq));
     first.socket.disconnect();
 
     // While the visitor was away: an old message edited, one new message.
-    await harness.server.store.editMessage(messages[2]!.id, 'b3, edited');
+    await server.harness.server.store.editMessage(messages[2]!.id, 'b3, edited');
     const [added] = await fill(current.id, `v:${visitorId}`, 1, 'late');
-    const { socket, session } = await connectVisitor(url(), {
+    const { session } = await server.visitor({
       visitorId,
       conversationId: current.id,
       lastChange: held,
     });
-    track(socket);
     expect(session.hasOlder).toBeUndefined();
     expect(session.messages.map((m) => [m.seq, m.text])).toEqual([
       [3, 'b3, edited'],
@@ -225,8 +205,7 @@ describe('catching up by change number beside pages', { timeout: 120_000 }, () =
   it('starts over from the newest page after a gap longer than one replay', async () => {
     const { visitorId, current } = await returningVisitor();
     await fill(current.id, `v:${visitorId}`, LIMITS.historyReplay, 'gap');
-    const { socket, session } = await connectVisitor(url(), { visitorId, conversationId: current.id, lastChange: 1 });
-    track(socket);
+    const { session } = await server.visitor({ visitorId, conversationId: current.id, lastChange: 1 });
     expect(session.hasOlder).toBe(true);
     expect(texts(session.messages)).toEqual(range('gap', LIMITS.historyReplay - 49, LIMITS.historyReplay));
   });

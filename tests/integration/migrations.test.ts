@@ -2,10 +2,14 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/protocol';
-import { openSqliteStore } from '../../server/src/store';
+import { openPostgresStore, openSqliteStore, type Store } from '../../server/src/store';
 import { MIGRATIONS } from '../../server/src/store/migrations';
+import { PG_MIGRATIONS } from '../../server/src/store/pg-migrations';
+import { postgresFoldedText } from '../../server/src/store/search-folding';
+import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -124,12 +128,100 @@ describe('search on SQLite', () => {
   });
 });
 
+/** A chat in words search used not to fold (ё, capitals, accents), written by the release before. */
+const UNFOLDED_CHAT = `
+  INSERT INTO visitors (site, id, created_at, last_seen_at) VALUES ('shop', 'visitor-ёлка', 1000, 2000);
+  INSERT INTO conversations (id, site, visitor_id, owner, status, last_seq, last_change, created_at, updated_at)
+    VALUES ('conv-folding', 'shop', 'visitor-ёлка', 'v:visitor-ёлка', 'open', 2, 2, 1000, 2000);
+  INSERT INTO messages (id, conversation_id, seq, change_seq, sender, client_id, author, text, created_at) VALUES
+    ('msg-folding-1', 'conv-folding', 1, 1, 'v:visitor-ёлка', 'client-folding-1', 'visitor', 'Ещё одна Ёлка', 1500),
+    ('msg-folding-2', 'conv-folding', 2, 2, 'o:anna', 'client-folding-2', 'operator', 'Кофе в Café Noir', 1600);`;
+
+/** What search must find in that chat once the store is upgraded, and what the chat still says. */
+async function expectFoldedSearch(store: Store) {
+  const found = async (text: string) => (await store.searchConversations('shop', { text })).ids;
+  expect(await found('еще елка')).toEqual(['conv-folding']);
+  expect(await found('ЁЛКА')).toEqual(['conv-folding']);
+  expect(await found('кофе cafe')).toEqual(['conv-folding']);
+  expect(await found('мои')).toEqual([]);
+  // The messages themselves keep their letters: only the index is folded.
+  expect((await store.lastMessages('conv-folding', 10)).map((m) => m.text)).toEqual([
+    'Ещё одна Ёлка',
+    'Кофе в Café Noir',
+  ]);
+  // An edit after the upgrade is indexed folded too.
+  await store.editMessage('msg-folding-2', 'Чай с мёдом');
+  expect(await found('кофе')).toEqual([]);
+  expect(await found('мед')).toEqual(['conv-folding']);
+}
+
+describe('search folding on a database from before it', () => {
+  it('on SQLite: indexes again what the index held with ё, and keeps every message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
+    dirs.push(dir);
+    const db = new Database(join(dir, 'confab.sqlite'));
+    MIGRATIONS.slice(0, -1).forEach((step, i) => {
+      db.exec(step);
+      db.pragma(`user_version = ${i + 1}`);
+    });
+    db.exec(UNFOLDED_CHAT);
+    // As the release before indexed them: the text as it is, the mark moved past it.
+    db.exec(`INSERT INTO message_search (rowid, text) SELECT search_key, text FROM messages;
+             UPDATE message_search_progress SET indexed_through = (SELECT max(search_key) FROM messages);`);
+    db.close();
+
+    const store = openSqliteStore(dir, newId);
+    await expectFoldedSearch(store);
+    await store.close();
+  });
+
+  const skip = postgresSkipReason();
+  let cluster: PostgresCluster | undefined;
+  beforeAll(async () => {
+    if (!skip) cluster = await startPostgres();
+  }, 60_000);
+  afterAll(async () => cluster?.stop());
+
+  it.skipIf(skip)('on PostgreSQL: builds the folded index, drops the old one and keeps every message', async () => {
+    const url = await cluster!.createDatabase();
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE confab_schema (version INTEGER NOT NULL)');
+      for (const step of PG_MIGRATIONS.slice(0, -1)) await client.query(step);
+      await client.query('INSERT INTO confab_schema (version) VALUES ($1)', [PG_MIGRATIONS.length - 1]);
+      await client.query(UNFOLDED_CHAT);
+
+      const store = await openPostgresStore(url, newId);
+      await expectFoldedSearch(store);
+      await store.close();
+
+      const indexes = await client.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE tablename = 'messages'`,
+      );
+      const names = indexes.rows.map((row) => row.indexname);
+      expect(names).toContain('messages_search_folded');
+      expect(names).not.toContain('messages_fts');
+      // The search's expression is the index's: PostgreSQL can answer it from the index.
+      await client.query('SET enable_seqscan = off');
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT id FROM messages m
+         WHERE to_tsvector('simple', ${postgresFoldedText('m.text')}) @@ to_tsquery('simple', 'елка:*')`,
+      );
+      expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('messages_search_folded');
+    } finally {
+      await client.end();
+      await cluster!.dropDatabase(url);
+    }
+  });
+});
+
 /** The schema just before the search key moved onto the message row, as a running server left it. */
 function separateSearchKeysData(): string {
   const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-keys-'));
   dirs.push(dir);
   const db = new Database(join(dir, 'confab.sqlite'));
-  const before = MIGRATIONS.length - 1;
+  const before = MIGRATIONS.findIndex((step) => step.includes('CREATE TABLE messages_keyed'));
   MIGRATIONS.slice(0, before).forEach((step) => db.exec(step));
   db.pragma(`user_version = ${before}`);
   const message = db.prepare(`INSERT INTO messages

@@ -1,11 +1,11 @@
 /**
- * Resolves once `check` holds (polling every 20 ms); fails after `ms` with `what`, which
- * may be a function so that the message says what was still missing at the deadline.
+ * Resolves once `check` holds (polling every 20 ms); fails after `ms` (10 s unless told)
+ * with `what`, which may be a function so that the message says what was still missing at the deadline.
  */
 export async function until(
   check: () => boolean | Promise<boolean>,
-  ms: number,
-  what: string | (() => string),
+  ms = 10_000,
+  what: string | (() => string) = 'the awaited state',
 ): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {

@@ -9,6 +9,8 @@
  * the store's prepared lookup, so the list row is defined once (kysely-store.ts).
  */
 import { sql, type SqlBool } from 'kysely';
+import { searchWordsOf } from '../../../src/protocol';
+import { postgresFoldedText } from './search-folding';
 import type { Engine, Store } from './types';
 import type { Db, Writer } from './writer';
 
@@ -23,15 +25,14 @@ type WorkspaceMethods = Pick<
   | 'followUpEmail'
 >;
 
-/** The words of a search, letters and digits only: safe inside either engine's query syntax. */
-export function searchWords(text: string | undefined): string[] {
-  return (
-    text
-      ?.normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).slice(0, 8);
-}
+/**
+ * The words of a search, folded as the index folds messages (search-folding.ts), letters
+ * and digits only: safe inside either engine's query syntax.
+ */
+export const searchWords = (text: string | undefined): string[] => searchWordsOf(text ?? '').slice(0, 8);
+
+/** Message text as PostgreSQL's search index holds it: the index's own expression (pg-migrations.ts). */
+const POSTGRES_SEARCH_VECTOR = sql.raw(`to_tsvector('simple', ${postgresFoldedText('m.text')})`);
 
 /** A page cursor: the last row's activity time and id, in the order the list is sorted. */
 export const encodeCursor = (updatedAt: number, id: string) => `${updatedAt}~${id}`;
@@ -50,7 +51,7 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
       ? sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE m.search_key IN
           (SELECT rowid FROM message_search WHERE message_search MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}))`
       : sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE
-          to_tsvector('simple', m.text) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}))`;
+          ${POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}))`;
 
   /** The visitors of an owner: the device itself, and for a verified user every device of theirs. */
   const ownerVisitors = (q: Db, site: string, owner: string, visitorId: string) =>

@@ -13,6 +13,7 @@ import {
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
 } from './portable-steps';
+import { postgresFoldedText } from './search-folding';
 
 export const PG_MIGRATIONS = [
   `CREATE TABLE visitors (
@@ -62,4 +63,9 @@ export const PG_MIGRATIONS = [
   `CREATE INDEX messages_fts ON messages USING GIN (to_tsvector('simple', text));`,
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
+  // Search folds as SQLite's does (src/protocol/search-words.ts): case whatever the
+  // database's locale, Latin accents, ё. The index is built on the folded text, by the
+  // expression the search repeats (search-folding.ts says why `translate`, not `unaccent`).
+  `DROP INDEX messages_fts;
+   CREATE INDEX messages_search_folded ON messages USING GIN (to_tsvector('simple', ${postgresFoldedText('text')}));`,
 ];

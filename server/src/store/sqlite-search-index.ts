@@ -15,6 +15,7 @@
  * restart (the mark is in the database). Deleted and edited messages: see the triggers.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { sqliteFoldedText } from './search-folding';
 import type { Writer } from './writer';
 
 /** How long a stored message may wait before the index holds it (a search never waits for it). */
@@ -43,7 +44,7 @@ export function sqliteSearchIndexer(
   );
   const index = raw.prepare<{ after: number; through: number }>(
     `INSERT INTO message_search (rowid, text)
-     SELECT search_key, text FROM messages WHERE search_key > @after AND search_key <= @through`,
+     SELECT search_key, ${sqliteFoldedText('text')} FROM messages WHERE search_key > @after AND search_key <= @through`,
   );
   const mark = raw.prepare<[number]>('UPDATE message_search_progress SET indexed_through = ?');
 

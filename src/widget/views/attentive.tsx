@@ -15,16 +15,20 @@ import type { WidgetModel } from '../widget';
 import { addStyles } from './styles';
 
 addEnglish(enAttention);
-addStyles(
+/**
+ * Added as the panel's list is pinned to its newest message (below), not as the chunk
+ * loads: the phone rules make the controls taller and the list shorter, and added on their
+ * own they would be painted with the newest message cut off for a frame.
+ */
+const ATTENTIVE_CSS =
   '.attend{display:flex;justify-content:center}.attend .link{margin:0 0 6px}' +
-    // Full-screen on a phone: clear of the notch and rounded corners too (with viewport-fit=cover).
-    `@media ${PHONE_LAYOUT}{.panel{padding:${['top', 'right', 'bottom', 'left'].map((side) => `env(safe-area-inset-${side})`).join(' ')}}` +
-    // and every control a 44 px target for a finger. Here, not in the base sheet: this chunk
-    // comes with the open panel, so the phone rules cost the closed widget nothing. Reply and
-    // Retry under a message grow their target, not the row.
-    '.icon-button,.composer .send{width:44px;height:44px}.link{display:inline-flex;align-items:center;min-height:44px}' +
-    '.meta button{padding:14px 8px;margin:-14px -8px}}',
-);
+  // Full-screen on a phone: clear of the notch and rounded corners too (with viewport-fit=cover).
+  `@media ${PHONE_LAYOUT}{.panel{padding:${['top', 'right', 'bottom', 'left'].map((side) => `env(safe-area-inset-${side})`).join(' ')}}` +
+  // and every control a 44 px target for a finger. Here, not in the base sheet: this chunk
+  // comes with the open panel, so the phone rules cost the closed widget nothing. Reply and
+  // Retry under a message grow their target, not the row.
+  '.icon-button,.composer .send{width:44px;height:44px}.link{display:inline-flex;align-items:center;min-height:44px}' +
+  '.meta button{padding:14px 8px;margin:-14px -8px}}';
 
 /** Whether to offer notifications now: on for this page, possible here, not yet decided, and a reply is awaited. */
 export function offerNotifications(widget: WidgetModel): boolean {
@@ -49,6 +53,7 @@ export function Attentive({ widget }: { widget: WidgetModel }) {
 
   useEffect(() => {
     const panel = own.current?.closest<HTMLElement>('.panel');
+    addStyles(ATTENTIVE_CSS);
     return panel ? followViewport(panel) : undefined;
   }, []);
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   NO_CONVERSATION_FILTER,
-  fold,
   periodStart,
   matchesConversation,
   matchesLead,
   matchesQuery,
 } from '../../../console/models/filter';
-import type { Lead } from '../../../src/protocol';
+import { foldForSearch, type Lead } from '../../../src/protocol';
 import { summaryOf } from './summaries';
 
 const lead = (overrides: Partial<Lead>): Lead => ({
@@ -23,10 +22,20 @@ const lead = (overrides: Partial<Lead>): Lead => ({
 
 describe('the console filter', () => {
   it('needs every word, in any field, ignoring case and accents', () => {
-    expect(fold('Zoë ÉCOLE')).toBe('zoe ecole');
+    expect(foldForSearch('Zoë ÉCOLE')).toBe('zoe ecole');
     expect(matchesQuery('zoe delivery', ['Zoë', 'When is the Delivery?'])).toBe(true);
     expect(matchesQuery('zoe refund', ['Zoë', 'When is the delivery?'])).toBe(false);
     expect(matchesQuery('   ', ['anything'])).toBe(true);
+  });
+
+  it('folds as the server search does: ё is е, й and Ukrainian ї stay letters of their own', () => {
+    expect(matchesQuery('еще', ['Ещё вопрос'])).toBe(true);
+    expect(matchesQuery('ёлка', ['Елка в зале'])).toBe(true);
+    expect(matchesQuery('cafe', ['Café Łódź'])).toBe(true);
+    expect(matchesQuery('café', ['the cafe'])).toBe(true);
+    expect(matchesQuery('мои', ['Мой заказ'])).toBe(false);
+    expect(matchesQuery('іжак', ['Їжак'])).toBe(false);
+    expect(matchesQuery('їжак', ['Їжак'])).toBe(true);
   });
 
   it('finds phone numbers however they are written', () => {

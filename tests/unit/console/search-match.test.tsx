@@ -5,9 +5,10 @@
 import { render } from 'preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MatchPreview } from '../../../console/match-preview';
-import { snippet } from '../../../console/models/snippet';
+import { previewDirection, snippet } from '../../../console/models/snippet';
 import type { ConversationSummary } from '../../../src/protocol';
-import { holdsWords, withMatches, wordsOf } from '../../../server/src/search-match';
+import { searchWordsOf } from '../../../src/protocol';
+import { holdsWords, withMatches } from '../../../server/src/search-match';
 
 const host = document.createElement('div');
 document.body.append(host);
@@ -34,6 +35,13 @@ describe('the snippet of a search hit', () => {
     expect(pieces[1]).toEqual({ text: 'wardrobe', hit: true });
   });
 
+  it('lays a preview out in its first matched word’s direction, so that word is not cut off', () => {
+    expect(previewDirection('مرحبا، متى يصل التوصيل؟ delivery to Riyadh please', 'delivery')).toBe('ltr');
+    expect(previewDirection('שלום, מתי המשלוח של ההזמנה שלי יגיע? delivery 4471', 'delivery')).toBe('ltr');
+    expect(previewDirection('Order 4471: מתי משלוח יגיע?', 'משלוח')).toBe('rtl');
+    expect(previewDirection('Nothing to see here', 'sofa')).toBe('auto');
+  });
+
   it('leaves a text with no hit whole', () => {
     expect(snippet('Nothing to see here', 'sofa')).toEqual([{ text: 'Nothing to see here', hit: false }]);
   });
@@ -48,7 +56,7 @@ describe('the snippet of a search hit', () => {
 
 describe('which message the server names as matched', () => {
   it('needs every word of the search, each as the start of a word', () => {
-    expect(wordsOf('DELIV, Sofa!')).toEqual(['deliv', 'sofa']);
+    expect(searchWordsOf('DELIV, Sofa!')).toEqual(['deliv', 'sofa']);
     expect(holdsWords('A question about sofa delivery', ['deliv', 'sofa'])).toBe(true);
     expect(holdsWords('A question about sofa', ['deliv', 'sofa'])).toBe(false);
     expect(holdsWords('redelivery of the sofa', ['deliv', 'sofa'])).toBe(false);

@@ -14,6 +14,7 @@ import { formatDuration, formatSize, pickFiles, typeNames } from '../../../src/w
 import { stageFiles as stageChecked } from '../../../src/widget/views/attach-tools';
 import { stageFiles as handOver } from '../../../src/widget/views/composer';
 import { attachmentOf } from '../../support/fake-transport';
+import { messageOf } from '../../support/fixtures';
 import { mountWidget, press, type MountedWidget } from '../../support/widget';
 
 const uploads: UploadSettings = {
@@ -346,19 +347,7 @@ describe('attaching in the widget', () => {
     // Reconnected, the server replays the stored message under the same client id.
     w.connect({
       uploads,
-      messages: [
-        {
-          id: 'm1',
-          conversationId: 'c1',
-          seq: 1,
-          changeSeq: 1,
-          clientId: entry!.clientId,
-          author: 'visitor',
-          text: '',
-          createdAt: 1000,
-          attachments: [attachmentOf('a1')],
-        },
-      ],
+      messages: [messageOf(1, 'visitor', '', { clientId: entry!.clientId, attachments: [attachmentOf('a1')] })],
     });
     await settle();
     expect(w.widget.chat.waiting.value).toEqual([]);
@@ -388,17 +377,7 @@ describe('attaching in the widget', () => {
     w.connect({
       uploads,
       messages: [
-        {
-          id: 'm3',
-          conversationId: 'c1',
-          seq: 1,
-          changeSeq: 1,
-          clientId: entry!.clientId,
-          author: 'visitor',
-          text: '',
-          createdAt: 1000,
-          attachments: [attachmentOf('a3')],
-        },
+        messageOf(1, 'visitor', '', { id: 'm3', clientId: entry!.clientId, attachments: [attachmentOf('a3')] }),
       ],
     });
     await settle();

@@ -5,8 +5,8 @@
  */
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage } from '../../../src/protocol';
 import { wanted } from '../../../src/widget/attention-settings';
+import { messageOf } from '../../support/fixtures';
 import { mountWidget, press, typeInto, type MountedWidget } from '../../support/widget';
 
 class RecordingNotification {
@@ -32,17 +32,7 @@ class RecordingNotification {
 }
 
 let w: MountedWidget;
-const reply = (seq: number, text: string): ChatMessage => ({
-  id: `o${seq}`,
-  conversationId: 'c1',
-  seq,
-  changeSeq: seq,
-  clientId: `oc${seq}`,
-  author: 'operator',
-  operator: { id: 'anna', name: 'Anna', title: 'Support' },
-  text,
-  createdAt: seq,
-});
+const reply = (seq: number, text: string) => messageOf(seq, 'operator', text);
 const setVisibility = (state: 'visible' | 'hidden') => {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
@@ -146,7 +136,7 @@ describe('a reply to a hidden tab', () => {
     await vi.waitFor(() => expect(RecordingNotification.shown).toHaveLength(1));
     const [shown] = RecordingNotification.shown;
     expect(shown!.title).toBe('Anna');
-    expect(shown!.options).toEqual({ body: 'Yes, <b>we ship</b> there', tag: 'confab-o1' });
+    expect(shown!.options).toEqual({ body: 'Yes, <b>we ship</b> there', tag: 'confab-m1' });
     expect(w.widget.panel.isOpen.value).toBe(false);
 
     act(() => shown!.onclick!());

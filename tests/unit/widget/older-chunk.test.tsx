@@ -5,7 +5,7 @@
  */
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage } from '../../../src/protocol';
+import { messageOf } from '../../support/fixtures';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
 const chunk = vi.hoisted(() => ({ loads: 0 }));
@@ -16,19 +16,7 @@ vi.mock('../../../src/widget/views/older', async (importOriginal) => {
 
 let w: MountedWidget;
 
-function message(seq: number): ChatMessage {
-  return {
-    id: `m${seq}`,
-    conversationId: 'c1',
-    seq,
-    changeSeq: seq,
-    clientId: `c${seq}`,
-    author: 'operator',
-    operator: { id: 'anna', name: 'Anna', title: 'Support' },
-    text: `message ${seq}`,
-    createdAt: Date.UTC(2026, 0, 1, 10, 0) + seq * 60_000,
-  };
-}
+const message = (seq: number) => messageOf(seq, 'operator', `message ${seq}`);
 const history = (count: number) => Array.from({ length: count }, (_, i) => message(i + 1));
 const ids = () => w.$$('.log .msg').map((m) => m.dataset.id);
 const settle = async () => {

@@ -3,10 +3,11 @@
 // a socket that plays the server (what goes over the wire is the browser tests' part,
 // tests/e2e/tabs.test.ts, against the real server in Chromium), and a Web Lock manager
 // (Node 20 has none), which grants, queues and releases as the browser's does.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/protocol';
 import { env, FALLBACK, join } from '../../../src/widget/tabs';
 import type { ConnectionState, Link, TabsPort, VisitorSocket } from '../../../src/widget/transport';
+import { until } from '../../support/until';
 
 type Handler = (payload: unknown) => void;
 
@@ -145,13 +146,6 @@ function openTab(): Tab {
   join(port);
   return tab;
 }
-const until = async (check: () => boolean, ms = 2000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('not in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 const realLocks = env.locks;
 
 afterEach(() => {
@@ -163,11 +157,15 @@ describe.each([
   ['Web Locks', () => lockManager()],
   ['the BroadcastChannel fallback', () => undefined],
 ])('tabs elect one leader with %s', (_, locks) => {
-  it('one tab connects; the others go through it, both ways', async () => {
+  // Each test a fresh channel name and lock manager, and short fallback timings.
+  beforeEach(() => {
     name = `tabs-${Math.random()}`;
     const manager = locks();
     env.locks = () => manager;
     Object.assign(FALLBACK, { heartbeatMs: 100, silenceMs: 250, claimMs: 40 });
+  });
+
+  it('one tab connects; the others go through it, both ways', async () => {
     const first = openTab();
     await until(() => first.socket.connected);
     const second = openTab();
@@ -203,10 +201,6 @@ describe.each([
   });
 
   it('when the leader goes, another takes over and the rest follow it', async () => {
-    name = `tabs-${Math.random()}`;
-    const manager = locks();
-    env.locks = () => manager;
-    Object.assign(FALLBACK, { heartbeatMs: 100, silenceMs: 250, claimMs: 40 });
     const first = openTab();
     await until(() => first.socket.connected);
     const second = openTab();
