@@ -125,6 +125,11 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   });
 
   const upsert = (summary: ConversationSummary) => {
+    // With several server nodes, each tells the consoles its own change through Redis, read
+    // after its own commit: two summaries of one chat can cross. One holding fewer messages
+    // than the summary shown is the older, and would hide the newest message until the next change.
+    const shown = conversations.value.get(summary.id);
+    if (shown && summary.lastSeq < shown.lastSeq) return;
     const next = new Map(conversations.value);
     next.set(summary.id, summary);
     conversations.value = next;

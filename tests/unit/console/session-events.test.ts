@@ -1,4 +1,7 @@
-/** The console's list of visitors on the site: leaving alone and leaving together. */
+/**
+ * What the console's session makes of the server's events: visitors leaving alone and together,
+ * and conversation summaries that arrive out of order.
+ */
 import { describe, expect, it, vi } from 'vitest';
 
 const handlers = vi.hoisted(() => new Map<string, (...args: unknown[]) => void>());
@@ -22,6 +25,7 @@ vi.mock('socket.io-client', () => ({
 }));
 
 const { createOperatorSession } = await import('../../../console/session');
+const { summaryOf, messageOf } = await import('./summaries');
 
 describe('visitors leaving the site', () => {
   it('drops one who left alone and many who left together', () => {
@@ -35,5 +39,23 @@ describe('visitors leaving the site', () => {
     expect(session.online.value).not.toBe(before);
     handlers.get('visitors:offline')!({ visitorIds: ['v1', 'v4', 'gone'] });
     expect([...session.online.value.keys()]).toEqual(['v3']);
+  });
+});
+
+describe('conversation summaries', () => {
+  it('keeps the newest of two that crossed, and still takes a later change without new messages', () => {
+    const session = createOperatorSession('token', () => undefined);
+    const updated = handlers.get('conversation:updated')!;
+    const reply = messageOf({ seq: 3, text: 'Thank you!' });
+    updated(
+      summaryOf({ lastSeq: 3, lastMessage: { author: 'visitor', text: reply.text, createdAt: reply.createdAt } }),
+    );
+    // Another node's read from before the reply arrives last.
+    updated(summaryOf({ lastSeq: 2, lastMessage: { author: 'operator', text: 'Hello', createdAt: 1_002 } }));
+    expect(session.conversations.value.get('c1')?.lastSeq).toBe(3);
+    expect(session.conversations.value.get('c1')?.lastMessage?.text).toBe('Thank you!');
+    // A change that adds no message (the chat taken) is not older.
+    updated(summaryOf({ lastSeq: 3, operatorId: 'anna' }));
+    expect(session.conversations.value.get('c1')?.operatorId).toBe('anna');
   });
 });
