@@ -6,12 +6,13 @@
  * module where the bundle's source map knows it). A tool for finding a long task's
  * cause, not a figure to compare: page-impact.ts measures, this explains.
  *
- *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor] [click|returning=N]
+ *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor] [click|returning=N [scroll]]
  *
  * With `click`, the widget is not loaded at idle time; the profile covers a click on the
  * launcher (the cold click) until the composer is usable, and prints that time. With
  * `returning=N`, a visitor with N stored messages loads the page, the widget mounts and
- * settles, and the profile covers opening the panel (open → first frame).
+ * settles, and the profile covers opening the panel (open → first frame); with `scroll`
+ * after that, it covers scrolling up through the history instead.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,8 @@ const rate = Number(process.argv[2] ?? 4);
 const variant = process.argv[3] ?? 'confab';
 const coldClick = process.argv[4] === 'click';
 const returningCount = Number(process.argv[4]?.match(/^returning=(\d+)$/)?.[1] ?? 0);
+/** With `returning=N scroll`: the profile covers scrolling up through the history after opening, not the opening. */
+const scrolling = returningCount > 0 && process.argv[5] === 'scroll';
 const AFTER_LOAD_MS = 5000;
 /** Busy stretches from this long are listed (LONG_MS=20 to see the shorter ones too). */
 const LONG_MS = Number(process.env.LONG_MS ?? 50);
@@ -98,12 +101,18 @@ if (coldClick) {
 } else if (returningCount) {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForTimeout(AFTER_LOAD_MS);
-  await cdp.send('Profiler.start');
+  if (!scrolling) await cdp.send('Profiler.start');
   const ms = (await page.evaluate('window.__bench.clickToComposer(15000)')) as number;
   console.log(
     `returning visitor (${returningCount} messages): open → composer usable, frame rendered: ${ms.toFixed(0)} ms`,
   );
   await page.waitForTimeout(1000);
+  if (scrolling) {
+    await cdp.send('Profiler.start');
+    const longest = (await page.evaluate('window.__bench.scrollUp(40, 300)')) as number;
+    console.log(`scrolling up 40 frames of 300 px: longest frame ${longest.toFixed(0)} ms`);
+    await page.waitForTimeout(1000);
+  }
 } else {
   await cdp.send('Profiler.start');
   await page.goto(url, { waitUntil: 'load' });

@@ -7,7 +7,7 @@
  *   - SQLite: the portable Kysely path, the baseline, against the prepared better-sqlite3
  *     statements of server/src/store/sqlite-append.ts;
  *   - PostgreSQL (a throwaway cluster with fsync on; left out when not installed): the
- *     portable path (five round trips) against the one statement of
+ *     portable path (five round trips) against the batched statement of
  *     server/src/store/postgres-append.ts.
  *
  * Printed per message: the event loop's busy time (what one core allows at most is
@@ -40,7 +40,7 @@ async function run(engine: 'sqlite' | 'postgres', ownPath: boolean) {
   const store: Store =
     engine === 'sqlite'
       ? openSqliteStore(dir, newId, Date.now, { preparedAppend: ownPath })
-      : await openPostgresStore(await cluster!.createDatabase(), newId, Date.now, { oneStatementAppend: ownPath });
+      : await openPostgresStore(await cluster!.createDatabase(), newId, Date.now, { batchedAppend: ownPath });
   try {
     const visitors = Array.from({ length: VISITORS }, () => newId());
     for (const id of visitors) {
@@ -109,7 +109,7 @@ await compare('sqlite', ['SQLite portable', 'SQLite prepared']);
 if (postgresBin()) {
   cluster = await startPostgres({ durable: true });
   try {
-    await compare('postgres', ['PostgreSQL portable', 'PostgreSQL one statement']);
+    await compare('postgres', ['PostgreSQL portable', 'PostgreSQL batched']);
   } finally {
     await cluster.stop();
   }

@@ -32,6 +32,7 @@ import { openSqliteDatabase } from '../server/src/store/sqlite';
 import { postgresBin, startPostgres } from '../tests/support/postgres';
 import { loginOperator } from '../tests/support/server';
 import { startChild, type BenchChild } from './support/child';
+import { postgresCpu } from './support/postgres-cpu';
 import type { GeneratorRequest } from './support/load-generator';
 
 const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 5), 30);
@@ -74,12 +75,14 @@ interface Throughput {
   /** The server's CPU time (all its threads) and its event loop's busy time per acknowledged message, µs. */
   cpuPerMessage: number;
   loopPerMessage: number;
+  /** The database server's CPU time per acknowledged message, µs (PostgreSQL only). */
+  databaseCpuPerMessage?: number;
 }
 
 type Usage = { cpu: number; loopBusy: number };
 
 /** Messages acknowledged per second by `SENDERS` visitors sending back to back. */
-async function throughput(name: string, env: Record<string, string>): Promise<Throughput> {
+async function throughput(name: string, env: Record<string, string>, databaseCpu?: () => number): Promise<Throughput> {
   const server = await serve(name, env);
   const gen = await generator();
   try {
@@ -87,17 +90,20 @@ async function throughput(name: string, env: Record<string, string>): Promise<Th
     await tell(gen, { action: 'senders', url: server.url, count: SENDERS, operatorToken }, 90_000);
     const during = load();
     const before = await server.ask<Usage>({ cpu: true }, 10_000, 'cpu');
+    const databaseBefore = databaseCpu?.();
     const { acked, seconds } = await tell<{ acked: number; seconds: number }>(
       gen,
       { action: 'blast', seconds: SECONDS },
       SECONDS * 1000 + 30_000,
     );
+    const databaseAfter = databaseCpu?.();
     const after = await server.ask<Usage>({ cpu: true }, 10_000, 'cpu');
     return {
       rate: acked / seconds,
       load: during,
       cpuPerMessage: (after.cpu - before.cpu) / acked,
       loopPerMessage: (after.loopBusy - before.loopBusy) / acked,
+      databaseCpuPerMessage: databaseBefore === undefined ? undefined : (databaseAfter! - databaseBefore) / acked,
     };
   } finally {
     await gen.stop();
@@ -133,10 +139,8 @@ if (ONLY.has('throughput')) {
     const cluster = await startPostgres({ durable: true });
     const pgDir = temporaryDir();
     try {
-      postgres = await throughput('PostgreSQL server', {
-        DATABASE_URL: await cluster.createDatabase(),
-        DATA_DIR: pgDir,
-      });
+      const url = await cluster.createDatabase();
+      postgres = await throughput('PostgreSQL server', { DATABASE_URL: url, DATA_DIR: pgDir }, await postgresCpu(url));
     } finally {
       await cluster.stop();
       rmSync(pgDir, { recursive: true, force: true });
@@ -156,6 +160,8 @@ if (ONLY.has('throughput')) {
   if (postgres) {
     line('  PostgreSQL', `${postgres.rate.toFixed(0)} /s   (${postgres.load})  ${versus(postgres)}`);
     line('', cost(postgres));
+    if (postgres.databaseCpuPerMessage !== undefined)
+      line('', `PostgreSQL's own processes per message: CPU ${postgres.databaseCpuPerMessage.toFixed(0)} µs`);
   } else line('  PostgreSQL', 'skipped: apt-get install -y postgresql');
 }
 

@@ -4,7 +4,7 @@
  * back through the visitor's recent conversations, so a returning visitor can read the
  * earlier chats above the current one as before, without the server sending them all.
  */
-import type { MessageRow, Store } from './store';
+import type { ConversationRow, MessageRow, Store } from './store';
 
 /** Bounds of paging (the widget only ever asks with the defaults, so they stay out of its bundle). */
 export const HISTORY_LIMITS = {
@@ -30,6 +30,8 @@ export interface HistoryPage {
   /** Oldest first. */
   rows: MessageRow[];
   hasMore: boolean;
+  /** The visitor's recent conversations the page was read from, newest last. */
+  conversations: ConversationRow[];
 }
 
 /**
@@ -45,7 +47,7 @@ export async function historyPage(
 ): Promise<HistoryPage | undefined> {
   const conversations = await store.recentConversations(site, owner, RECENT_CONVERSATIONS);
   let index = cursor ? conversations.findIndex((c) => c.id === cursor.conversationId) : conversations.length - 1;
-  if (index < 0) return cursor ? undefined : { rows: [], hasMore: false };
+  if (index < 0) return cursor ? undefined : { rows: [], hasMore: false, conversations };
   const pages: MessageRow[][] = [];
   let wanted = limit;
   for (let first = true; index >= 0 && wanted > 0; index--, first = false) {
@@ -55,11 +57,31 @@ export async function historyPage(
     const rows = await store.messagesBefore(conversation.id, before, wanted + 1);
     if (rows.length > wanted) {
       pages.unshift(rows.slice(1));
-      return { rows: pages.flat(), hasMore: true };
+      return { rows: pages.flat(), hasMore: true, conversations };
     }
     pages.unshift(rows);
     wanted -= rows.length;
   }
   // Filled exactly at a conversation's start: any earlier conversation has more.
-  return { rows: pages.flat(), hasMore: index >= 0 };
+  return { rows: pages.flat(), hasMore: index >= 0, conversations };
+}
+
+/**
+ * The operator messages older than `page` that the visitor has not read, by the read marks
+ * the server keeps per conversation: with the page's own, the unread count of a history
+ * longer than one page (the widget counts those in the page itself). Asks the store only
+ * about conversations with something after their mark before the page.
+ */
+export async function unreadBeforePage(store: Store, page: HistoryPage): Promise<number> {
+  const oldest = page.rows[0];
+  if (!oldest) return 0;
+  // The page runs back from the newest: conversations after the oldest row's are in it whole.
+  const last = page.conversations.findIndex((c) => c.id === oldest.conversationId);
+  let count = 0;
+  for (const conversation of page.conversations.slice(0, last + 1)) {
+    const before = conversation.id === oldest.conversationId ? oldest.seq : conversation.lastSeq + 1;
+    if (before - 1 > conversation.visitorReadSeq)
+      count += await store.countOperatorMessages(conversation.id, conversation.visitorReadSeq, before);
+  }
+  return count;
 }

@@ -9,13 +9,15 @@ export interface VisitorConnections {
   /** A connection of the visitor opened on this node. */
   opened(site: string, visitorId: string): void;
   /**
-   * One closed on this node: true when it was the visitor's last anywhere. A promise when
-   * the other nodes must be asked.
+   * One closed on this node: true when it was the visitor's last here. Whether another
+   * node still has them is asked for a whole window of leaves at once (`connected`).
    */
-  closed(site: string, visitorId: string): boolean | Promise<boolean>;
+  closed(site: string, visitorId: string): boolean;
   /**
    * Of these `connectionKey`s, the visitors with a connection open anywhere now: one
    * lookup for a whole batch of leaves (a promise when the other nodes must be asked).
+   * With several nodes it also takes the leaves of this node's batch out of the shared
+   * view, in the same step, so two nodes' windows never both miss a visitor's last tab.
    */
   connected(keys: string[]): Set<string> | Promise<Set<string>>;
   close(): void | Promise<void>;

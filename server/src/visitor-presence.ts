@@ -191,10 +191,11 @@ export function tellLeft(ctx: ServerContext, siteId: string, visitorIds: string[
   else consoles.emit('visitors:offline', { visitorIds });
 }
 
-/** Gone once the visitor's last tab is gone, on any node; the consoles hear it with the others who left meanwhile. */
+/**
+ * Gone once the visitor's last tab is gone, on any node; the consoles hear it with the
+ * others who left meanwhile (the leave window drops those still connected on another node).
+ */
 export function announceOffline(ctx: ServerContext, socket: VisitorSocket): void {
   const { site, visitorId } = socket.data;
-  const last = ctx.visitorConnections.closed(site.id, visitorId);
-  if (last === true) ctx.visitorLeaves.left(site.id, visitorId);
-  else if (last !== false) void last.then((gone) => gone && ctx.visitorLeaves.left(site.id, visitorId));
+  if (ctx.visitorConnections.closed(site.id, visitorId)) ctx.visitorLeaves.left(site.id, visitorId);
 }

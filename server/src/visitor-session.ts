@@ -19,7 +19,7 @@ import {
   type VisitorToServer,
 } from '../../src/protocol';
 import { groupForUrl } from './availability';
-import { historyPage } from './history';
+import { historyPage, unreadBeforePage } from './history';
 import { findOperator, toChatMessage, toRating, type ServerContext } from './context';
 import { verifyIdentity, type VerifiedUser } from './identity';
 import { cleanIp, regionFromTimeZone } from './region';
@@ -141,6 +141,6 @@ export async function sessionAfter(
     rating: rating && (rating.state === 'pending' || rating.state === 'draft') ? rating : null,
     blocked: await store.isBlocked(site.id, owner, visitorId),
     verified: user !== null,
-    ...(page ? { hasOlder: page.hasMore } : {}),
+    ...(page ? { hasOlder: page.hasMore, olderUnread: await unreadBeforePage(store, page) } : {}),
   };
 }

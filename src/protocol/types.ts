@@ -265,6 +265,12 @@ export interface VisitorSession {
    * older messages can be asked for with `history:page`. Older servers leave it out.
    */
   hasOlder?: boolean;
+  /**
+   * With `hasOlder`: how many operator messages older than `messages` the visitor has not
+   * read, by the server's read marks, so that the unread count stays right for an unread
+   * history longer than one page (the client counts the page's own). Older servers leave it out.
+   */
+  olderUnread?: number;
 }
 
 export interface ConversationSummary {

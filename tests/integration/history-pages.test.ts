@@ -165,6 +165,38 @@ describe('history in pages', { timeout: 60_000 }, () => {
       [7, 'b7', false],
     ]);
   });
+  it('counts the operator messages the visitor has not read before the page, by the read marks it keeps', async () => {
+    const { visitorId, earlier, current } = await returningVisitor();
+    const first = await connectVisitor(url(), { visitorId });
+    track(first.socket);
+    const inPage = first.session.messages.filter((m) => m.author === 'operator').length;
+    expect(inPage).toBe(25);
+    // Nothing read yet: the earlier chat's 15 and the 35 of b1–b70 are unread, 75 with the page's own.
+    expect(first.session.olderUnread).toBe(50);
+
+    // Read up to b100 on another device: of what lies before the page, only the earlier chat is left.
+    await harness.server.store.markRead(current.id, 'visitor', 100);
+    const second = await connectVisitor(url(), { visitorId });
+    track(second.socket);
+    expect(second.session.olderUnread).toBe(15);
+
+    await harness.server.store.markRead(earlier.id, 'visitor', 30);
+    const third = await connectVisitor(url(), { visitorId });
+    track(third.socket);
+    expect(third.session.olderUnread).toBe(0);
+  });
+
+  it('counts nothing older for a history that fits in the page', async () => {
+    const { visitorId, socket } = await connectVisitor(url());
+    socket.disconnect();
+    const owner = `v:${visitorId}`;
+    const { conversation } = await harness.server.store.openConversation('shop', owner, visitorId);
+    await fill(conversation.id, owner, 20, 'c');
+    const again = await connectVisitor(url(), { visitorId });
+    track(again.socket);
+    expect(again.session.messages.filter((m) => m.author === 'operator')).toHaveLength(10);
+    expect(again.session.olderUnread).toBe(0);
+  });
 });
 
 describe('catching up by change number beside pages', { timeout: 120_000 }, () => {

@@ -84,7 +84,7 @@ describe('search on SQLite', () => {
   const search = (store: ReturnType<typeof openSqliteStore>, text: string) =>
     store.searchConversations('shop', { text }).then((found) => found.ids);
 
-  it('finds messages written before the upgrade, and keeps finding them after VACUUM renumbers rows', async () => {
+  it('finds messages written before the upgrade, and keeps finding them after a VACUUM', async () => {
     const dir = firstReleaseData();
     let store = openSqliteStore(dir, newId);
     // Indexed by the upgrade: messages from before it are found.
@@ -99,11 +99,16 @@ describe('search on SQLite', () => {
     });
     await store.close();
 
-    // VACUUM may renumber the rows of a table without an INTEGER PRIMARY KEY (messages has a
-    // TEXT key); this SQLite keeps them, so the test also renumbers them as VACUUM may.
+    // VACUUM may renumber the rows of a table without an INTEGER PRIMARY KEY; the search
+    // key is the messages' INTEGER PRIMARY KEY, which VACUUM keeps.
     const db = new Database(join(dir, 'confab.sqlite'));
-    db.exec('UPDATE messages SET rowid = rowid + 1000; VACUUM;');
-    expect(db.prepare('SELECT min(rowid) AS low FROM messages').get()).toEqual({ low: 1001 });
+    const keys = () => db.prepare('SELECT id, search_key FROM messages ORDER BY id').all();
+    const before = keys();
+    expect(db.prepare("SELECT name FROM pragma_table_info('messages') WHERE pk = 1").all()).toEqual([
+      { name: 'search_key' },
+    ]);
+    db.exec('VACUUM;');
+    expect(keys()).toEqual(before);
     db.close();
 
     store = openSqliteStore(dir, newId);
@@ -116,5 +121,115 @@ describe('search on SQLite', () => {
     await store.deleteMessage(later.message.id);
     expect(await search(store, 'monday')).toEqual([]);
     await store.close();
+  });
+});
+
+/** The schema just before the search key moved onto the message row, as a running server left it. */
+function separateSearchKeysData(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-keys-'));
+  dirs.push(dir);
+  const db = new Database(join(dir, 'confab.sqlite'));
+  const before = MIGRATIONS.length - 1;
+  MIGRATIONS.slice(0, before).forEach((step) => db.exec(step));
+  db.pragma(`user_version = ${before}`);
+  const message = db.prepare(`INSERT INTO messages
+    (id, conversation_id, seq, change_seq, sender, client_id, author, operator_id, text, created_at)
+    VALUES (?, 'conv-aaaaaaaaaaaaaaaaaa', ?, ?, ?, ?, ?, NULL, ?, ?)`);
+  db.exec(`INSERT INTO visitors (site, id, created_at, last_seen_at, visit_started_at)
+      VALUES ('shop', 'visitor-aaaaaaaaaaaaaaaa', 1000, 2000, 1000);
+    INSERT INTO conversations (id, site, visitor_id, owner, status, last_seq, last_change, created_at, updated_at)
+      VALUES ('conv-aaaaaaaaaaaaaaaaaa', 'shop', 'visitor-aaaaaaaaaaaaaaaa', 'v:visitor-aaaaaaaaaaaaaaaa', 'open', 4, 5, 1000, 2000);`);
+  message.run('msg-1', 1, 1, 'v:visitor-aaaaaaaaaaaaaaaa', 'client-1', 'visitor', 'hello there', 1500);
+  message.run('msg-2', 2, 2, 'o:anna', 'client-2', 'operator', 'hi Ann', 1600);
+  message.run('msg-3', 3, 3, 'v:visitor-aaaaaaaaaaaaaaaa', 'client-3', 'visitor', 'refund please', 1700);
+  // The index took the first three (keys 1-3); the newest of them was deleted since, so the
+  // mark is above every key left, and the message after it waits for its batch.
+  db.exec(`INSERT INTO message_search (rowid, text)
+      SELECT k.key, m.text FROM message_search_keys k JOIN messages m ON m.id = k.message_id;
+    UPDATE message_search_progress SET indexed_through = 3;
+    DELETE FROM messages WHERE id = 'msg-3';`);
+  message.run('msg-4', 4, 5, 'v:visitor-aaaaaaaaaaaaaaaa', 'client-4', 'visitor', 'where is my parcel', 1800);
+  expect(db.prepare('SELECT message_id, key FROM message_search_keys ORDER BY key').all()).toEqual([
+    { message_id: 'msg-1', key: 1 },
+    { message_id: 'msg-2', key: 2 },
+    { message_id: 'msg-4', key: 4 },
+  ]);
+  db.close();
+  return dir;
+}
+
+describe('the search key on the message row', () => {
+  const search = (store: ReturnType<typeof openSqliteStore>, text: string) =>
+    store.searchConversations('shop', { text }).then((found) => found.ids);
+  const keysIn = (dir: string) => {
+    const db = new Database(join(dir, 'confab.sqlite'), { readonly: true });
+    try {
+      return db.prepare('SELECT id, search_key AS key FROM messages ORDER BY search_key').all() as {
+        id: string;
+        key: number;
+      }[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('keeps every message with its key, indexed or waiting, and never gives a key twice', async () => {
+    const dir = separateSearchKeysData();
+    let store = openSqliteStore(dir, newId);
+    expect((await store.lastMessages('conv-aaaaaaaaaaaaaaaaaa', 10)).map((m) => [m.seq, m.changeSeq, m.text])).toEqual([
+      [1, 1, 'hello there'],
+      [2, 2, 'hi Ann'],
+      [4, 5, 'where is my parcel'],
+    ]);
+    expect(await search(store, 'hello')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    expect(await search(store, 'parcel')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    expect(await search(store, 'refund')).toEqual([]);
+    // Dedupe by client id still holds for messages from before the upgrade.
+    expect((await store.findMessage('v:visitor-aaaaaaaaaaaaaaaa', 'client-4'))?.text).toBe('where is my parcel');
+
+    const next = await store.appendToOpenConversation({
+      site: 'shop',
+      owner: 'v:visitor-aaaaaaaaaaaaaaaa',
+      visitorId: 'visitor-aaaaaaaaaaaaaaaa',
+      sender: 'v:visitor-aaaaaaaaaaaaaaaa',
+      clientId: 'client-5',
+      text: 'any news on the delivery',
+    });
+    expect(next?.message).toMatchObject({ seq: 5, changeSeq: 6 });
+    expect(await search(store, 'delivery')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    await store.close();
+    // The newest message, indexed, is erased (as erasing a visitor does): the next one
+    // still gets a key of its own, above the erased one's.
+    const erasedKey = keysIn(dir).find((k) => k.id === next!.message.id)!.key;
+    expect(erasedKey).toBeGreaterThan(4);
+    const db = new Database(join(dir, 'confab.sqlite'));
+    db.prepare('DELETE FROM messages WHERE id = ?').run(next!.message.id);
+    db.close();
+
+    store = openSqliteStore(dir, newId);
+    expect(await search(store, 'delivery')).toEqual([]);
+    const after = await store.appendMessage({
+      conversationId: 'conv-aaaaaaaaaaaaaaaaaa',
+      sender: 'o:anna',
+      clientId: newId(),
+      author: 'operator',
+      operatorId: 'anna',
+      text: 'it ships tomorrow',
+    });
+    await store.editMessage('msg-1', 'good morning');
+    expect(await search(store, 'hello')).toEqual([]);
+    expect(await search(store, 'morning')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    expect(await search(store, 'tomorrow')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
+    expect(await search(store, 'delivery')).toEqual([]);
+    await store.close();
+
+    const keys = keysIn(dir);
+    expect(keys.slice(0, 3)).toEqual([
+      { id: 'msg-1', key: 1 },
+      { id: 'msg-2', key: 2 },
+      { id: 'msg-4', key: 4 },
+    ]);
+    expect(keys.map((k) => k.id)).toEqual(['msg-1', 'msg-2', 'msg-4', after.message.id]);
+    expect(keys[3]!.key).toBeGreaterThan(erasedKey);
   });
 });

@@ -37,15 +37,15 @@ function onDisk(dir: string) {
     /** Keys of the messages whose words the index holds for `word`. */
     indexed: (word: string) =>
       db
-        .prepare(`SELECT k.message_id AS id FROM message_search s JOIN message_search_keys k ON k.key = s.rowid
+        .prepare(`SELECT m.id FROM message_search s JOIN messages m ON m.search_key = s.rowid
                   WHERE message_search MATCH ?`)
         .all(`"${word}"`)
         .map((row) => (row as { id: string }).id),
     waiting: () =>
       (
         db
-          .prepare(`SELECT count(*) AS n FROM message_search_keys
-                    WHERE key > (SELECT indexed_through FROM message_search_progress)`)
+          .prepare(`SELECT count(*) AS n FROM messages
+                    WHERE search_key > (SELECT indexed_through FROM message_search_progress)`)
           .get() as { n: number }
       ).n,
   };

@@ -439,6 +439,51 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       for (let i = 0; i < results.length; i += 2) expect(results[i]!.message.id).toBe(results[i + 1]!.message.id);
     }, 60_000);
 
+    it('numbers visitors’ messages into their open conversations from several connections at once without gaps, each resend once', async () => {
+      const others = [await db.open(now), await db.open(now)];
+      const stores = [store, ...others];
+      const owners = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const v = visitor();
+          await store.touchVisitor(v);
+          const { conversation } = await store.openConversation('shop', `v:${v.id}`, v.id);
+          return { visitorId: v.id, owner: `v:${v.id}`, conversationId: conversation.id };
+        }),
+      );
+      // Each message twice at once, through different connections (nodes), all in one turn.
+      const asked = owners.flatMap((o) => Array.from({ length: 10 }, (_, m) => ({ ...o, clientId: newId(), m })));
+      const answers = await Promise.all(
+        asked.flatMap((a, i) =>
+          [0, 1].map((copy) =>
+            stores[(i + copy) % stores.length]!.appendToOpenConversation({
+              site: 'shop',
+              owner: a.owner,
+              visitorId: a.visitorId,
+              sender: a.owner,
+              clientId: a.clientId,
+              text: `${a.owner} ${a.m}`,
+            }),
+          ),
+        ),
+      );
+      await Promise.all(others.map((other) => other.close()));
+
+      // Exactly one copy of each is stored; the other is left to the caller as a resend.
+      for (let i = 0; i < answers.length; i += 2) expect([answers[i], answers[i + 1]].filter(Boolean)).toHaveLength(1);
+      for (const o of owners) {
+        const history = await store.lastMessages(o.conversationId, 100);
+        expect(history.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+        expect(new Set(history.map((m) => m.clientId)).size).toBe(10);
+        expect(await store.getConversation(o.conversationId)).toMatchObject({ lastSeq: 10, lastChange: 10 });
+      }
+      // What each answer says was stored is what is stored.
+      for (const [i, a] of asked.entries()) {
+        const answer = answers[2 * i] ?? answers[2 * i + 1];
+        expect(answer!.message.conversationId).toBe(a.conversationId);
+        expect(await store.findMessage(a.owner, a.clientId)).toEqual(answer!.message);
+      }
+    }, 60_000);
+
     it('opens one conversation when an owner’s first messages arrive at once on several connections', async () => {
       const v = visitor();
       const others = [await db.open(now), await db.open(now)];

@@ -644,6 +644,19 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           .limit(limit)
           .execute()) as MessageRow[]
       ).reverse(),
+    countOperatorMessages: async (conversationId, afterSeq, beforeSeq) =>
+      Number(
+        (
+          await db
+            .selectFrom('messages')
+            .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+            .where('conversationId', '=', conversationId)
+            .where('seq', '>', afterSeq)
+            .where('seq', '<', beforeSeq)
+            .where('author', '=', 'operator')
+            .executeTakeFirstOrThrow()
+        ).count,
+      ),
 
     ...leadMethods(db, writer, newId, now),
     ...attachmentMethods(db, writer, newId, now),

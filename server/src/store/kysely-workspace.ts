@@ -47,9 +47,8 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
   /** Conversations with a message holding every word (each as a word prefix). */
   const textMatch = (words: string[]) =>
     engine === 'sqlite'
-      ? sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN
-          (SELECT k.message_id FROM message_search s JOIN message_search_keys k ON k.key = s.rowid
-           WHERE message_search MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}))`
+      ? sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE m.search_key IN
+          (SELECT rowid FROM message_search WHERE message_search MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}))`
       : sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE
           to_tsvector('simple', m.text) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}))`;
 

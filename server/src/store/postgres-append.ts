@@ -1,91 +1,154 @@
 /**
- * A visitor's message into their open conversation, on PostgreSQL, in one statement.
+ * Visitors' messages into their open conversations, on PostgreSQL: the messages asked for
+ * in one turn of the event loop (and while the previous batch is in flight) are stored by
+ * one statement, its own transaction. Each is answered once that statement has committed.
  * The portable path (`appendToOpenConversation` in kysely-store.ts) is the reference;
  * tests/integration/append-paths.test.ts runs both and compares what they store.
  *
- * Why: on PostgreSQL every statement is a round trip, and the portable path is five
- * (BEGIN, the resend lookup, the numbering update, the insert, COMMIT), each holding one
- * of the pool's connections while the server's event loop and the database take turns.
- * Here one statement does it all, as its own transaction (no BEGIN/COMMIT): a
- * data-modifying WITH numbers the owner's open conversation (row lock; unless the visitor
- * or their user is blocked, or the client id was stored already) and inserts the message
- * from the row it returns. No row back means "not here", and nothing was written. Two
- * resends racing each other: the second fails on UNIQUE (sender, client_id) as a whole
- * and the writer runs it again, when it finds the stored one and declines.
+ * Why: on PostgreSQL every statement is a round trip and every transaction a commit (a
+ * flush of the write-ahead log). One statement per message capped the server at well
+ * under a thousand messages a second; a batch shares both among all its messages.
+ *
+ * The statement, over the batch as arrays (unnest), in the order the messages were asked:
+ *   1. each message's target: the owner's newest open conversation, unless the visitor or
+ *      their user is blocked or the client id is stored already; a client id asked twice
+ *      in the batch is taken once, the first time;
+ *   2. those conversations are locked in id order (FOR UPDATE, status rechecked on the
+ *      newest row): two nodes' batches touching the same conversations queue instead of
+ *      deadlocking, and a conversation closed meanwhile drops out with its messages;
+ *   3. each conversation's numbers move by its message count in one update, and its
+ *      messages take the numbers in between, in the order asked: no gaps, whoever else
+ *      writes into the same conversation from another node;
+ *   4. the messages are inserted, and one row per stored message comes back.
+ * A message with no row back was not stored ("not here": the caller's careful path
+ * decides what to say). Two nodes storing the same resend at once: the later statement
+ * fails on UNIQUE (sender, client_id) as a whole, nothing of it written, and the writer
+ * runs it again, when that message is found stored and declined. A row PostgreSQL
+ * refuses (a data error) fails the statement as a whole too: then each message of the
+ * batch is tried alone, so only the one at fault fails.
  */
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import { batches } from './batches';
 import { CONVERSATION_COLUMNS } from './kysely-store';
-import { prepare } from './prepared';
 import { appendArgs, visitorMessageRow } from './types';
 import type { AppendArgs, AppendResult, ConversationRow, NewVisitorMessage } from './types';
 import type { Writer } from './writer';
 
-const appendQuery = prepare<AppendArgs, ConversationRow>((q, s) => {
-  const blocked = (column: 'id' | 'userId', value: string | null) =>
-    q
-      .selectFrom('visitors')
-      .select('id')
-      .where('site', '=', s.site)
-      .where(column, '=', value)
-      .where('blockedAt', 'is not', null);
-  return q
-    .with('bumped', (w) =>
-      w
-        .updateTable('conversations')
-        .set((eb) => ({ lastSeq: eb('lastSeq', '+', 1), lastChange: eb('lastChange', '+', 1), updatedAt: s.at }))
-        .where('id', '=', (eb) =>
-          eb
-            .selectFrom('conversations')
-            .select('id')
-            .where('site', '=', s.site)
-            .where('owner', '=', s.owner)
-            .where('status', '=', 'open')
-            .orderBy('createdAt', 'desc')
-            .limit(1),
-        )
-        .where('status', '=', 'open')
-        .where(({ not, exists }) => not(exists(blocked('id', s.visitorId))))
-        .where(({ not, exists }) => not(exists(blocked('userId', s.userId))))
-        .where(({ not, exists }) =>
-          not(
-            exists(
-              q.selectFrom('messages').select('id').where('sender', '=', s.sender).where('clientId', '=', s.clientId),
-            ),
-          ),
-        )
-        .returning(CONVERSATION_COLUMNS),
-    )
-    .with('inserted', (w) =>
-      w
-        .insertInto('messages')
-        .columns(['id', 'conversationId', 'seq', 'changeSeq', 'sender', 'clientId', 'author', 'text', 'createdAt'])
-        .expression((eb) =>
-          eb
-            .selectFrom('bumped')
-            .select([
-              sql<string>`cast(${s.id} as text)`.as('id'),
-              'bumped.id as conversationId',
-              'bumped.lastSeq as seq',
-              'bumped.lastChange as changeSeq',
-              sql<string>`cast(${s.sender} as text)`.as('sender'),
-              sql<string>`cast(${s.clientId} as text)`.as('clientId'),
-              sql<string>`'visitor'`.as('author'),
-              sql<string>`cast(${s.text} as text)`.as('text'),
-              sql<number>`cast(${s.at} as bigint)`.as('createdAt'),
-            ]),
-        )
-        .returning('id'),
-    )
-    .selectFrom('bumped')
-    .selectAll();
-});
+/** Messages per statement at most: bounds its parameters and the time it holds its rows. */
+export const MAX_APPEND_BATCH = 500;
+
+const snake = (column: string) => column.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** The conversation's columns as the update returns them, by their row names. */
+const RETURNED = CONVERSATION_COLUMNS.map((column) => `b.${snake(column)} AS "${column}"`).join(', ');
+
+const APPEND_BATCH = `
+WITH asked AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::bigint[])
+    WITH ORDINALITY AS a (id, site, owner, visitor_id, user_id, sender, client_id, text, at, ord)
+),
+placed AS (
+  SELECT DISTINCT ON (a.sender, a.client_id) a.*,
+    (SELECT c.id FROM conversations c
+     WHERE c.site = a.site AND c.owner = a.owner AND c.status = 'open'
+     ORDER BY c.created_at DESC LIMIT 1) AS conversation_id
+  FROM asked a
+  WHERE NOT EXISTS (SELECT 1 FROM visitors v WHERE v.site = a.site AND v.id = a.visitor_id AND v.blocked_at IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM visitors v WHERE v.site = a.site AND v.user_id = a.user_id AND v.blocked_at IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender = a.sender AND m.client_id = a.client_id)
+  ORDER BY a.sender, a.client_id, a.ord
+),
+numbered AS (
+  SELECT p.*,
+    row_number() OVER (PARTITION BY p.conversation_id ORDER BY p.ord) AS k,
+    count(*) OVER (PARTITION BY p.conversation_id) AS n,
+    last_value(p.at) OVER (PARTITION BY p.conversation_id ORDER BY p.ord
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_at
+  FROM placed p
+  WHERE p.conversation_id IS NOT NULL
+),
+locked AS (
+  SELECT c.id FROM conversations c
+  WHERE c.id IN (SELECT conversation_id FROM numbered) AND c.status = 'open'
+  ORDER BY c.id
+  FOR UPDATE
+),
+bumped AS (
+  UPDATE conversations c
+  SET last_seq = c.last_seq + g.n, last_change = c.last_change + g.n, updated_at = g.last_at
+  FROM (SELECT DISTINCT conversation_id, n, last_at FROM numbered) g
+  WHERE c.id = g.conversation_id AND c.status = 'open' AND c.id IN (SELECT id FROM locked)
+  RETURNING c.*, g.n
+),
+inserted AS (
+  INSERT INTO messages (id, conversation_id, seq, change_seq, sender, client_id, author, text, created_at)
+  SELECT m.id, m.conversation_id, b.last_seq - b.n + m.k, b.last_change - b.n + m.k,
+         m.sender, m.client_id, 'visitor', m.text, m.at
+  FROM numbered m JOIN bumped b ON b.id = m.conversation_id
+  RETURNING id
+)
+SELECT m.ord, b.last_seq - b.n + m.k AS seq, b.last_change - b.n + m.k AS "changeSeq", ${RETURNED}
+FROM numbered m JOIN bumped b ON b.id = m.conversation_id`;
+
+type StoredRow = ConversationRow & { ord: number; seq: number; changeSeq: number };
+
+/** Runs one batch as one statement: per message, in the order given, what was stored or undefined. */
+async function storeBatch(writer: Writer, batch: AppendArgs[]): Promise<AppendResult[]> {
+  const column = <K extends keyof AppendArgs>(key: K) => batch.map((args) => args[key]);
+  const query = CompiledQuery.raw(APPEND_BATCH, [
+    column('id'),
+    column('site'),
+    column('owner'),
+    column('visitorId'),
+    column('userId'),
+    column('sender'),
+    column('clientId'),
+    column('text'),
+    column('at'),
+  ]);
+  const { rows } = await writer.write((q) => q.executeQuery<StoredRow>(query), { oneStatement: true });
+  const answers: AppendResult[] = batch.map(() => undefined);
+  for (const { ord, seq, changeSeq, ...row } of rows) {
+    const args = batch[ord - 1]!;
+    const numbers = { conversationId: row.id, seq, changeSeq };
+    // The conversation as this message left it, as if the batch's messages had come one by one.
+    const conversation: ConversationRow = { ...row, lastSeq: seq, lastChange: changeSeq, updatedAt: args.at };
+    answers[ord - 1] = { message: visitorMessageRow(args, numbers), conversation };
+  }
+  return answers;
+}
+
+/**
+ * Whether PostgreSQL refused the statement for what one of its rows holds (a data
+ * exception, class 22, such as a NUL character in a text; or an integrity constraint,
+ * class 23, still violated after the writer's retries). Anything else — the connection
+ * lost, the server shutting down — would fail each message alone just the same, only
+ * slower, so the batch fails as a whole and its clients resend.
+ */
+const refusedForARow = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 
 export function postgresAppend(writer: Writer, newId: () => string, now: () => number) {
-  return async (input: NewVisitorMessage): Promise<AppendResult> => {
-    const args = appendArgs(input, newId(), now());
-    const conversation = await writer.write((q) => appendQuery.first(q, args), { oneStatement: true });
-    if (!conversation) return undefined;
-    const numbers = { conversationId: conversation.id, seq: conversation.lastSeq, changeSeq: conversation.lastChange };
-    return { message: visitorMessageRow(args, numbers), conversation };
+  const queue = batches<AppendArgs, AppendResult>(async (batch) => {
+    try {
+      return await storeBatch(writer, batch);
+    } catch (error) {
+      if (batch.length === 1 || !refusedForARow(error)) throw error;
+      // One message at fault must not fail the others: each alone, in the order asked.
+      const answers: (AppendResult | Error)[] = [];
+      for (const args of batch) {
+        answers.push(
+          await storeBatch(writer, [args]).then(
+            ([answer]) => answer,
+            (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
+          ),
+        );
+      }
+      return answers;
+    }
+  }, MAX_APPEND_BATCH);
+  return {
+    append: (input: NewVisitorMessage): Promise<AppendResult> => queue.add(appendArgs(input, newId(), now())),
+    drained: () => queue.drained(),
   };
 }

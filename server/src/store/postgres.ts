@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL engine (DATABASE_URL), through the `pg` driver's pool. Each write is
- * its own transaction on a pooled connection; concurrent writers are ordered by row
- * locks and unique constraints in the database, so several server processes may share it.
+ * its own transaction on a pooled connection, except visitors' messages, which are
+ * stored in batches (postgres-append.ts); concurrent writers are ordered by row locks and
+ * unique constraints in the database, so several server processes may share it.
  */
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -53,9 +54,9 @@ export interface PostgresOptions {
   poolSize?: number;
   /**
    * false: a visitor's message takes the portable path (five round trips) instead of the
-   * one statement of postgres-append.ts (the test that compares the two).
+   * batched statement of postgres-append.ts (the test that compares the two).
    */
-  oneStatementAppend?: boolean;
+  batchedAppend?: boolean;
 }
 
 export async function openPostgresStore(
@@ -81,7 +82,13 @@ export async function openPostgresStore(
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   const writer = transactionWriter(db);
-  const store = createKyselyStore({ db, engine: 'postgres', writer, newId, now, close: () => db.destroy() });
-  if (options.oneStatementAppend === false) return store;
-  return { ...store, appendToOpenConversation: postgresAppend(writer, newId, now) };
+  const appends = postgresAppend(writer, newId, now);
+  // Closing waits for the messages already asked for: each is stored and answered first.
+  const close = async () => {
+    await appends.drained();
+    await db.destroy();
+  };
+  const store = createKyselyStore({ db, engine: 'postgres', writer, newId, now, close });
+  if (options.batchedAppend === false) return store;
+  return { ...store, appendToOpenConversation: appends.append };
 }

@@ -6,7 +6,7 @@
  * the write together), and it ran on the event loop for every message. Indexed in one
  * statement for a batch, the same words cost a small fraction of that per message.
  *
- * How: a stored message gets its search key at once (a trigger, migrations.ts); the
+ * How: a stored message gets its search key at once (its row key, migrations.ts); the
  * index holds every key up to the mark in `message_search_progress`, and the keys above
  * it wait. Every `SEARCH_INDEX_DELAY_MS` a batch of up to `SEARCH_INDEX_BATCH` waiting
  * messages is indexed and the mark moved, in one write of the group commit. A search
@@ -35,16 +35,15 @@ export function sqliteSearchIndexer(
   delayMs = SEARCH_INDEX_DELAY_MS,
 ): SearchIndexer {
   const progress = raw.prepare<[], { newest: number | null; through: number }>(
-    `SELECT (SELECT max(key) FROM message_search_keys) AS newest, indexed_through AS through
+    `SELECT (SELECT max(search_key) FROM messages) AS newest, indexed_through AS through
      FROM message_search_progress`,
   );
   const batchEnd = raw.prepare<[number, number], { key: number }>(
-    'SELECT key FROM message_search_keys WHERE key > ? ORDER BY key LIMIT 1 OFFSET ?',
+    'SELECT search_key AS key FROM messages WHERE search_key > ? ORDER BY search_key LIMIT 1 OFFSET ?',
   );
   const index = raw.prepare<{ after: number; through: number }>(
     `INSERT INTO message_search (rowid, text)
-     SELECT k.key, m.text FROM message_search_keys k JOIN messages m ON m.id = k.message_id
-     WHERE k.key > @after AND k.key <= @through`,
+     SELECT search_key, text FROM messages WHERE search_key > @after AND search_key <= @through`,
   );
   const mark = raw.prepare<[number]>('UPDATE message_search_progress SET indexed_through = ?');
 

@@ -411,6 +411,8 @@ export interface Store {
   lastMessages(conversationId: string, limit: number): Promise<MessageRow[]>;
   /** The newest `limit` messages with a sequence number below `beforeSeq`, oldest first: one page of history. */
   messagesBefore(conversationId: string, beforeSeq: number, limit: number): Promise<MessageRow[]>;
+  /** How many operator messages have a sequence number after `afterSeq` and before `beforeSeq`. */
+  countOperatorMessages(conversationId: string, afterSeq: number, beforeSeq: number): Promise<number>;
 
   /** Stores a request once per (site, visitor, clientId); a repeat returns the stored one. */
   insertLead(lead: NewLead): Promise<{ lead: Lead; duplicate: boolean }>;

@@ -57,6 +57,12 @@ const enViews = {
   'transcript.send': 'Send',
   'transcript.sent': 'Sent. It will be in your inbox in a few minutes.',
   'transcript.failed': 'That did not work. Please try again.',
+  'message.failed': 'Not sent.',
+  'error.invalid': 'This message cannot be sent.',
+  'error.too_long': 'This message is too long.',
+  'error.rate_limited': 'You are sending messages too quickly. Wait a moment.',
+  'error.closed': 'This chat has ended.',
+  'error.internal': 'Something went wrong on our side.',
 } satisfies Record<string, string | PluralForms>;
 
 export default enViews;

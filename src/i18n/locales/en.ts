@@ -16,7 +16,6 @@ const en = {
   'message.sending': 'Sending…',
   'message.waiting': 'Waiting for connection…',
   'message.sent': 'Sent',
-  'message.failed': 'Not sent.',
   'message.retry': 'Retry',
   'composer.label': 'Your message',
   'composer.placeholder': 'Write a message…',
@@ -39,11 +38,6 @@ const en = {
   'composer.cancelReply': 'Cancel reply',
   'rating.thanks': 'Thank you for your rating!',
   'blocked.text': 'The operator ended the chat.',
-  'error.invalid': 'This message cannot be sent.',
-  'error.too_long': 'This message is too long.',
-  'error.rate_limited': 'You are sending messages too quickly. Wait a moment.',
-  'error.closed': 'This chat has ended.',
-  'error.internal': 'Something went wrong on our side.',
   'error.load': 'The chat could not start.',
 } satisfies Record<string, string | PluralForms>;
 

@@ -41,6 +41,8 @@ export const ConversationModel = createModel((storage: Storage) => {
   const queue = signal<QueueState | null>(null);
   /** The server has messages older than the oldest held here (ask with `history:page`). */
   const hasOlder = signal(false);
+  /** Unread operator messages older than those held, as the server counted them with the newest page. */
+  const olderUnread = signal(0);
   /** Server time of the newest operator message the visitor has seen. */
   const readUpTo = signal<number>(storage.get<number>('readUpTo') ?? 0);
   // Read in another tab is read here too.
@@ -54,9 +56,15 @@ export const ConversationModel = createModel((storage: Storage) => {
     }
     return change;
   });
-  const unread = computed(
-    () => messages.value.filter((m) => m.author === 'operator' && m.createdAt > readUpTo.value).length,
-  );
+  const unread = computed(() => {
+    const held = messages.value;
+    const seen = readUpTo.value;
+    // Read here past the oldest held means read before it too: the server's count of those is older news.
+    return (
+      held.filter((m) => m.author === 'operator' && m.createdAt > seen).length +
+      ((held[0]?.createdAt ?? 0) > seen ? olderUnread.value : 0)
+    );
+  });
 
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   const setOperatorTyping = (typing: boolean) => {
@@ -117,7 +125,10 @@ export const ConversationModel = createModel((storage: Storage) => {
       blocked.value = session.blocked;
       if (session.hasOlder === undefined) merge(session.messages);
       // The newest page instead of a catch-up: it replaces what was held.
-      else page(session.messages, session.hasOlder, true);
+      else {
+        page(session.messages, session.hasOlder, true);
+        olderUnread.value = session.olderUnread ?? 0;
+      }
     },
 
     page,
@@ -192,6 +203,8 @@ export const ConversationModel = createModel((storage: Storage) => {
     },
 
     markRead() {
+      // The conversation is on screen: nothing older is news either.
+      olderUnread.value = 0;
       const newest = messages.value.reduce(
         (max, m) => (m.author === 'operator' ? Math.max(max, m.createdAt) : max),
         readUpTo.value,

@@ -26,8 +26,8 @@ function Quote({ quote, widget }: { quote: NonNullable<ChatMessage['replyTo']>; 
   );
 }
 
-/** Refusals the visitor can read; anything else is "cannot be sent". */
-const REFUSALS = ['invalid', 'too_long', 'rate_limited', 'closed', 'internal'];
+// Why a message was not sent, and its retry: its own chunk, as most visits never show one.
+const Failed = lazyView(() => import('./failed').then((m) => m.Failed));
 
 function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'outbox' }>; widget: WidgetModel }) {
   const { item } = entry;
@@ -44,33 +44,20 @@ function Pending({ entry, widget }: { entry: Extract<TimelineEntry, { kind: 'out
         {state !== 'failed' ? (
           <span>{t(state === 'pending' ? 'message.sending' : 'message.waiting')}</span>
         ) : (
-          <>
-            <span class="error">
-              {item.refused
-                ? t(`error.${REFUSALS.includes(item.refused) ? item.refused : 'invalid'}` as MessageKey)
-                : t('message.failed')}
-            </span>
-            <button type="button" onClick={() => widget.chat.retry(item.clientId)}>
-              {t('message.retry')}
-            </button>
-          </>
+          <Failed item={item} widget={widget} />
         )}
       </div>
     </div>
   );
 }
 
-function Message({
-  message,
-  widget,
-  code,
-  readMark,
-}: {
+interface MessageProps {
   message: ChatMessage;
   widget: WidgetModel;
-  code: string;
   readMark: boolean;
-}) {
+}
+
+function Message({ message, widget, readMark }: MessageProps) {
   const { conversation } = widget;
   if (message.author === 'system') {
     // The server's line in the visitor's language when the locale has it; its English text otherwise.
@@ -94,7 +81,8 @@ function Message({
         {message.attachments && !message.deleted && <Files list={message.attachments} widget={widget} />}
       </div>
       <div class="meta">
-        <time dateTime={sent.toISOString()}>{clockTime(sent, code)}</time>
+        {/* The locale read here (as t() does): a new one renders the row again, however it was kept. */}
+        <time dateTime={sent.toISOString()}>{clockTime(sent, locale.value.code)}</time>
         {message.editedAt && !message.deleted && <span class="edited">{t('message.edited')}</span>}
         {mine && <span class={readMark ? 'read' : 'sr-only'}>{readMark ? t('message.read') : t('message.sent')}</span>}
         {/* Only the open conversation's messages can be answered. */}
@@ -144,6 +132,10 @@ export interface ListWindow {
 export function MessageList({ widget }: { widget: WidgetModel }) {
   const log = useRef<HTMLDivElement>(null);
   const [, rerender] = useState(0);
+  // The row a message rendered as, given back while its read mark stays: Preact skips an element
+  // it gets again, so a window move renders only the rows coming in, not all of them. The rest a
+  // row shows (locale, status, operator) it reads from signals, which render it again themselves.
+  const rows = useRef(new WeakMap<ChatMessage, VNode<MessageProps>>()).current;
   const win = useRef<ListWindow>({ skip: 0, count: OPENING_ENTRIES }).current;
   const all = widget.chat.timeline.value;
   const newest = all.at(-1)?.key;
@@ -230,19 +222,20 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
           entry.kind === 'message' &&
           previous?.kind === 'message' &&
           previous.message.conversationId !== entry.message.conversationId;
+        let row: VNode<MessageProps> | undefined;
+        if (entry.kind === 'message') {
+          const { message } = entry;
+          const readMark = message.conversationId === current && message.seq === readSeq;
+          row = rows.get(message);
+          if (row?.props.readMark !== readMark) {
+            row = <Message message={message} widget={widget} readMark={readMark} />;
+            rows.set(message, row);
+          }
+        }
         return (
           <Fragment key={entry.key}>
             {divider && <p class="divider">{t('log.newConversation')}</p>}
-            {entry.kind === 'outbox' ? (
-              <Pending entry={entry} widget={widget} />
-            ) : (
-              <Message
-                message={entry.message}
-                widget={widget}
-                code={code}
-                readMark={entry.message.conversationId === current && entry.message.seq === readSeq}
-              />
-            )}
+            {row ?? <Pending entry={entry as Extract<TimelineEntry, { kind: 'outbox' }>} widget={widget} />}
           </Fragment>
         );
       })}

@@ -44,6 +44,24 @@ describe('conversation model', () => {
     expect(reloaded.unread.value).toBe(1);
   });
 
+  it('counts the unread the server counted before the newest page, until read here', () => {
+    const storage = createStorage('demo');
+    const model = new ConversationModel(storage);
+    // The newest page: 3 operator messages of 4; 60 more unread before it, by the server's count.
+    const newest = [msg(100, 'visitor'), msg(101), msg(102), msg(103)];
+    model.applySession(sessionOf({ messages: newest, hasOlder: true, olderUnread: 60 }));
+    expect(model.unread.value).toBe(63);
+    model.receive(msg(104));
+    expect(model.unread.value).toBe(64);
+    model.markRead();
+    expect(model.unread.value).toBe(0);
+
+    // Read in this browser past the oldest held: what came before is read too, whatever the server says.
+    const reloaded = new ConversationModel(storage);
+    reloaded.applySession(sessionOf({ messages: [...newest, msg(104), msg(105)], hasOlder: true, olderUnread: 60 }));
+    expect(reloaded.unread.value).toBe(1);
+  });
+
   it('switches to a new conversation and keeps the earlier one above it', () => {
     const model = new ConversationModel(createStorage('demo'));
     model.applySession(session([msg(1), msg(2)]));

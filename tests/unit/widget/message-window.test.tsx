@@ -143,27 +143,29 @@ describe('a long history', () => {
     await scrollTo(log, 600);
     expect(ids()).toHaveLength(50);
 
-    // Near the top: the 50 before render above, and message 1951 stays where it was on screen.
+    // Near the top: the 20 before render above (a step small enough for one frame on a
+    // phone), and message 1951 stays where it was on screen.
     await scrollTo(log, 20);
-    const was = screenTop('m1951');
-    expect(was).toBe(-20);
-    expect(ids()).toHaveLength(100);
-    expect(ids()[0]).toBe('m1901');
-    expect(screenTop('m1951')).toBe(was);
+    expect(ids()).toHaveLength(70);
+    expect(ids()[0]).toBe('m1931');
+    expect(screenTop('m1951')).toBe(-20);
 
-    // Further up: the window slides instead of growing; the newest leave the DOM.
+    // Further up: the window grows to two pages, then slides; the newest leave the DOM.
+    await scrollTo(log, 10);
+    expect(ids()).toHaveLength(90);
+    expect(screenTop('m1931')).toBe(-10);
     await scrollTo(log, 10);
     expect(ids()).toHaveLength(100);
-    expect(ids()[0]).toBe('m1851');
-    expect(ids().at(-1)).toBe('m1950');
-    expect(screenTop('m1901')).toBe(-10);
+    expect(ids()[0]).toBe('m1891');
+    expect(ids().at(-1)).toBe('m1990');
+    expect(screenTop('m1911')).toBe(-10);
 
-    // Back down to the end of the window: the later ones return below, and message 1950,
+    // Back down to the end of the window: the later ones return below, and message 1990,
     // at the bottom of the view, stays there.
     await scrollTo(log, log.scrollHeight);
     expect(ids().at(-1)).toBe('m2000');
     expect(ids()).toHaveLength(100);
-    expect(screenTop('m1950')).toBe(VIEW - ROW);
+    expect(screenTop('m1990')).toBe(VIEW - ROW);
 
     // A new message: the view goes to the newest again, the window still at most two pages.
     await scrollTo(log, 0);
@@ -225,8 +227,8 @@ describe('older pages from the server', () => {
 
     release();
     await settle();
-    expect(ids()).toHaveLength(100);
-    expect(ids()[0]).toBe('m1901');
+    expect(ids()).toHaveLength(70);
+    expect(ids()[0]).toBe('m1931');
     expect(screenTop('m1951')).toBe(was);
     expect(w.$('.log .divider')).toBeNull();
     await settle();
@@ -266,17 +268,33 @@ describe('older pages from the server', () => {
     await act(() => w.$('.log .divider button')!.click());
     await settle();
     expect(w.$('.log .divider')).toBeNull();
-    expect(ids()[0]).toBe('m21');
+    expect(ids()[0]).toBe('m51');
     expect(w.widget.conversation.hasOlder.value).toBe(true);
 
-    await scrollTo(log, 0);
-    await settle();
+    // Up through what is held (m21 on), and then the last page, from m1.
+    for (let i = 0; i < 5 && ids()[0] !== 'm1'; i++) {
+      await scrollTo(log, 0);
+      await settle();
+    }
     expect(ids()[0]).toBe('m1');
     expect(w.widget.conversation.hasOlder.value).toBe(false);
     const asked = w.transport.requests.length;
     await scrollTo(log, 0);
     await settle();
     expect(w.transport.requests).toHaveLength(asked);
+  });
+
+  it('counts an unread history longer than the page on the launcher badge, until the panel opens', async () => {
+    w = mountWidget({}, { closed: true });
+    // 25 operator messages in the page, and 60 before it the visitor has not read (the server counted them).
+    w.connect({ messages: history(2000).slice(-50), hasOlder: true, olderUnread: 60 });
+    const badge = w.launcher.querySelector<HTMLElement>('.badge')!;
+    expect(badge.textContent).toBe('85');
+    expect(w.launcher.getAttribute('aria-label')).toContain('85');
+    await open();
+    act(() => w.command('close'));
+    expect(badge.hidden).toBe(true);
+    expect(w.widget.conversation.unread.value).toBe(0);
   });
 
   it('keeps edits and read marks working, and does not hold changes to messages it has not loaded', async () => {

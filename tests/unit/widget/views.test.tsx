@@ -150,7 +150,8 @@ describe('delivery states', () => {
     transport.reply = async () => ({ ok: false, error: { code: 'internal', message: 'db down' } });
     await type('please arrive', { key: 'Enter' });
     await vi.waitFor(() => expect($('.msg.visitor[data-state=failed]')).not.toBeNull());
-    expect($('.msg.visitor .error')!.textContent).toBe('Not sent.');
+    // Why, and the retry, come with their own chunk.
+    await vi.waitFor(() => expect($('.msg.visitor .error')?.textContent).toBe('Not sent.'));
 
     transport.reply = createFakeTransport(transport.options).reply;
     await act(() => ($('.msg.visitor .meta button') as HTMLButtonElement).click());
