@@ -73,6 +73,11 @@ const page = await context.newPage();
 await page.addInitScript({
   content: `window.__long = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });`,
 });
+// Long animation frames name the scripts that ran in them (source URL, function, entry point):
+// who a long task belongs to, the page's renderer or the widget.
+await page.addInitScript({
+  content: `window.__frames = []; try { new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__frames.push({ start: e.startTime, duration: e.duration, blocking: e.blockingDuration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0, scripts: e.scripts.map((s) => ({ invoker: s.invoker, type: s.invokerType, source: (s.sourceURL || '').split('/').pop(), fn: s.sourceFunctionName, duration: s.duration, compile: s.executionStart - s.startTime, layout: s.forcedStyleAndLayoutDuration })) }); }).observe({ type: 'long-animation-frame', buffered: true }); } catch {}`,
+});
 await page.addInitScript({ content: readFileSync(new URL('./support/in-page.js', import.meta.url), 'utf8') });
 if (coldClick) await page.addInitScript({ content: 'window.requestIdleCallback = () => 0;' });
 if (returningCount) {
@@ -114,15 +119,41 @@ if (coldClick) {
   await page.waitForTimeout(AFTER_LOAD_MS);
 }
 const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile };
-const { long, load } = (await page.evaluate(
-  `({ long: window.__long, load: performance.getEntriesByType('navigation')[0].loadEventStart })`,
-)) as { long: [number, number][]; load: number };
+interface Frame {
+  start: number;
+  duration: number;
+  blocking: number;
+  render: number;
+  scripts: {
+    invoker: string;
+    type: string;
+    source: string;
+    fn: string;
+    duration: number;
+    compile: number;
+    layout: number;
+  }[];
+}
+const { long, load, frames } = (await page.evaluate(
+  `({ long: window.__long, frames: window.__frames, load: performance.getEntriesByType('navigation')[0].loadEventStart })`,
+)) as { long: [number, number][]; load: number; frames: Frame[] };
 await browser.close();
 
 console.log(`${variant} at ${rate}×: load at ${load.toFixed(0)} ms`);
 console.log(
   `long tasks (start ms, duration ms): ${long.map(([s, d]) => `${s.toFixed(0)}+${d.toFixed(0)}${s >= load ? '' : ' (before load)'}`).join(', ') || 'none'}`,
 );
+
+console.log('long animation frames (ms from navigation; the scripts in them, with compile time before execution):');
+for (const f of frames) {
+  console.log(
+    `  ${f.start.toFixed(0)}+${f.duration.toFixed(0)} (blocking ${f.blocking.toFixed(0)}, render ${f.render.toFixed(0)})${f.start >= load ? '' : ' before load'}`,
+  );
+  for (const s of f.scripts)
+    console.log(
+      `      ${s.duration.toFixed(0).padStart(4)} ms  ${s.type} ${s.invoker} ${s.source} ${s.fn}${s.compile >= 1 ? ` (compile ${s.compile.toFixed(0)} ms)` : ''}${s.layout >= 1 ? ` (forced layout ${s.layout.toFixed(0)} ms)` : ''}`,
+    );
+}
 
 /** Decodes a source map's `mappings` into, per generated line, [column, source, line] sorted by column. */
 function decodeMappings(mappings: string): [number, number, number][][] {
@@ -252,6 +283,43 @@ profile.samples.forEach((id, i) => {
   wiringCalls(id, delta);
 });
 report();
+/**
+ * TREE=regex: the call tree below the outermost frame matching it, inclusive ms per node
+ * (nodes of at least TREE_MS, default 1 ms), for following a slice's time down to its cause.
+ */
+const TREE = process.env.TREE ? new RegExp(process.env.TREE) : null;
+if (TREE) {
+  interface TreeNode {
+    micros: number;
+    children: Map<string, TreeNode>;
+  }
+  const tree: TreeNode = { micros: 0, children: new Map() };
+  profile.samples.forEach((id, i) => {
+    const stack: string[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.unshift(name(byId.get(at)!));
+    const from = stack.findIndex((frame) => TREE.test(frame));
+    if (from < 0) return;
+    let node = tree;
+    for (const frame of stack.slice(from)) {
+      node.micros += profile.timeDeltas[i] ?? 0;
+      const child = node.children.get(frame) ?? { micros: 0, children: new Map() };
+      node.children.set(frame, child);
+      node = child;
+    }
+    node.micros += profile.timeDeltas[i] ?? 0;
+  });
+  const least = Number(process.env.TREE_MS ?? 1) * 1000;
+  const print = (node: TreeNode, depth: number) => {
+    for (const [frame, child] of [...node.children].sort((a, b) => b[1].micros - a[1].micros)) {
+      if (child.micros < least) continue;
+      console.log(`${'  '.repeat(depth)}${(child.micros / 1000).toFixed(1).padStart(6)} ms  ${frame}`);
+      print(child, depth + 1);
+    }
+  };
+  console.log(`\ncall tree below ${TREE} (inclusive):`);
+  print(tree, 1);
+}
+
 for (const [caller, calls] of calledBy) {
   const total = [...calls.values()].reduce((a, b) => a + b, 0);
   if (total < 2000) continue;

@@ -14,7 +14,7 @@
  *   npm run bench   (needs /usr/bin/chromium)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
@@ -33,7 +33,8 @@ const IMPACT_RUNS = runs('IMPACT_RUNS', 3, 0);
 const CLICK_RUNS = runs('CLICK_RUNS', 3, 0);
 /** 0 leaves the returning visitors out (they take longest). */
 const RETURNING_RUNS = runs('RETURNING_RUNS', 2, 0);
-const RATES = [1, 4];
+/** IMPACT_RATES=4 measures at 4× only (comparing two builds back to back). */
+const RATES = (process.env.IMPACT_RATES ?? '1,4').split(',').map(Number);
 /** The window after `load` in which long tasks and main-thread work are counted. */
 const AFTER_LOAD_MS = 5000;
 const TIMEOUT_MS = 15_000;
@@ -83,6 +84,47 @@ async function untilQuiet(tab: Tab): Promise<void> {
   }
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; data?: { isMainFrame?: boolean } };
+}
+
+/**
+ * Records the renderer's tasks (Chromium's timeline trace) until the returned stop is
+ * called. Their thread time (`tdur`, CPU the main thread used) moves less with other
+ * processes on the machine than wall-clock durations do: on a busy machine the figure to
+ * compare two builds by. (Under the CPU throttle it is not the phone's time: the throttle
+ * suspends the thread, and what it counts is not a fixed fraction.)
+ */
+async function traceTasks(tab: Tab): Promise<() => Promise<{ load: number; cpu: [start: number, ms: number][] }>> {
+  const events: TraceEvent[] = [];
+  tab.cdp.on('Tracing.dataCollected', (event) => events.push(...(event.value as unknown as TraceEvent[])));
+  await tab.cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+    transferMode: 'ReportEvents',
+  });
+  return async () => {
+    const complete = new Promise((resolve) => tab.cdp.once('Tracing.tracingComplete', resolve));
+    await tab.cdp.send('Tracing.end');
+    await complete;
+    const load = events.find((e) => e.name === 'MarkLoad' && e.args?.data?.isMainFrame);
+    if (!load) return { load: NaN, cpu: [] };
+    const main = events.find(
+      (e) => e.name === 'thread_name' && e.pid === load.pid && e.args?.name === 'CrRendererMain',
+    );
+    const cpu = events
+      .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === load.pid && e.tid === (main?.tid ?? load.tid))
+      .map((e): [number, number] => [(e.ts - load.ts) / 1000, (e.tdur ?? 0) / 1000]);
+    return { load: load.ts / 1000, cpu };
+  };
+}
+
 // ---- set-up: the demo server, an operator online, a host site, the floor on its own origin
 
 const floorDir = mkdtempSync(join(tmpdir(), 'confab-floor-'));
@@ -124,7 +166,9 @@ const pages = Object.fromEntries(
 
 console.log(
   `page impact in Chromium (loopback, fresh profile per sample, interleaved runs; median (min–max)); ` +
-    `IMPACT_RUNS=${IMPACT_RUNS} CLICK_RUNS=${CLICK_RUNS} RETURNING_RUNS=${RETURNING_RUNS}`,
+    `IMPACT_RUNS=${IMPACT_RUNS} CLICK_RUNS=${CLICK_RUNS} RETURNING_RUNS=${RETURNING_RUNS}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
 );
 console.log(
   `floor widget: bench/floor/, built now with rollup from the repository's dependency versions, on the demo server's /visitor namespace`,
@@ -141,6 +185,8 @@ interface ImpactSample {
   longestTask: number;
   workAfterLoad: number;
   layoutShift: number;
+  /** Thread time of the renderer's main thread in the window after load (CPU ms). */
+  cpuAfterLoad: number;
   requests: number;
   kilobytes: number;
   heapMb: number;
@@ -156,6 +202,7 @@ async function impactSample(variant: Variant, rate: number): Promise<ImpactSampl
     bytes += sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0;
   });
   try {
+    const stopTrace = await traceTasks(tab);
     await tab.page.goto(pages[variant], { waitUntil: 'load' });
     const requestsAtLoad = requests;
     const atLoad = await tab.metrics();
@@ -167,7 +214,10 @@ async function impactSample(variant: Variant, rate: number): Promise<ImpactSampl
       layoutShift: number;
     };
     const tasks = summary.longTasksAfterLoad;
+    const { cpu } = await stopTrace();
+    const afterLoad = cpu.filter(([start]) => start >= 0 && start < AFTER_LOAD_MS).map(([, ms]) => ms);
     return {
+      cpuAfterLoad: afterLoad.reduce((a, b) => a + b, 0),
       requestsAtLoad,
       workToLoad: atLoad.TaskDuration! * 1000,
       launcherAt: summary.launcherAt ?? NaN,
@@ -212,6 +262,8 @@ for (const rate of IMPACT_RUNS ? RATES : []) {
       row('  the longest (ms)', (v) => of(v, 'longestTask')),
       row(`main-thread work in ${AFTER_LOAD_MS / 1000} s after load (ms)`, (v) => of(v, 'workAfterLoad'), 0, false),
       row('  added by the widget (ms)', (v) => added(v, 'workAfterLoad')),
+      row(`CPU (thread) ms in ${AFTER_LOAD_MS / 1000} s after load`, (v) => of(v, 'cpuAfterLoad'), 0, false),
+      row('  added by the widget (ms)', (v) => added(v, 'cpuAfterLoad')),
       row('layout shift', (v) => of(v, 'layoutShift'), 3, false),
       row('requests after that (widget connected)', (v) => of(v, 'requests'), 0, false),
       row('  transferred KB, added by the widget', (v) => added(v, 'kilobytes'), 1),
@@ -364,6 +416,11 @@ async function returningVisitors() {
   );
 }
 
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 operator.socket.disconnect();
 await server.close();
 await Promise.all([host.close(), cdn.close()]);

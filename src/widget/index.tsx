@@ -4,9 +4,9 @@
  * behaviour lives in the models (`widget.ts`), the look in the views.
  *
  * Mounting is split into slices (slices.ts), so that it never is one long task on a slow
- * phone: first the models and the queued calls; then the connection opens; then the
- * stylesheet and the launcher's label and badge; then the first render of the (closed)
- * panel. A call that needs the widget (a click on the launcher, `Confab('open')`, any
+ * phone: first the storage, the session and the transport (not connected); then the other
+ * models and the queued calls; then the connection opens; then the stylesheet and the
+ * launcher's label and badge; then the first render of the (closed) panel. A call that needs the widget (a click on the launcher, `Confab('open')`, any
  * command after load) runs what is left at once.
  */
 import { createRef, render } from 'preact';
@@ -21,11 +21,10 @@ import { THEME_KEYS } from '../themes/tokens';
 import type { ThemeModel } from './models/theme';
 import { runCommand, type CommandTarget } from './commands';
 import { runInSlices, type Slices } from './slices';
-import { createTransport, type Transport, type TransportOptions } from './transport';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
 import { disposeModel } from './models/dispose';
-import { WidgetModel } from './widget';
+import { createWidget, type WidgetModel } from './widget';
 import { App } from './views/app';
 import { ErrorBoundary } from './views/error-boundary';
 import { setStyleTarget } from './views/styles';
@@ -42,9 +41,9 @@ const UPDATABLE = [
 ] as const;
 /** Commands replayed before `ready`: listeners queued before load must hear it. */
 const LISTENING = ['on', 'off'];
-/** Commands that need the look and the view in place: what is left of mounting runs first. */
-const NEEDS_VIEW = ['open', 'toggle', 'theme', 'destroy'];
 const OPENING = ['open', 'toggle'];
+/** Commands that need the look and the view in place: what is left of mounting runs first. */
+const NEEDS_VIEW = [...OPENING, 'theme', 'destroy'];
 
 /** The instance's models ride along for tests, which drive and inspect them. */
 export const mount = (({
@@ -67,16 +66,6 @@ export const mount = (({
   let target!: CommandTarget;
   let stopThemeWatch = () => {};
   let stopLauncher = () => {};
-  // The transport is made with the models but connects in the next slice: socket.io's
-  // set-up and the models' together made one long task. A transport told to wait for
-  // consent still waits (giveConsent connects it).
-  let connect = () => {};
-  const connectingLater = (options: TransportOptions): Transport => {
-    const transport = (deps?.createTransport ?? createTransport)({ ...options, autoConnect: false });
-    if (options.autoConnect !== false) connect = () => transport.connect();
-    return transport;
-  };
-
   // Theme code loads only for sites that customise more than colour and position.
   const attributes = () => config.input as Record<string, unknown>;
   let themeModel: Promise<ThemeModel> | undefined;
@@ -91,12 +80,13 @@ export const mount = (({
       ),
     ));
 
-  /** The first slice: the models, the commands' target, the calls queued before load. */
-  const models = () => {
-    widget = new WidgetModel({
+  /** The first slice: the storage, the session and the transport (widget.ts). */
+  let Models!: ReturnType<typeof createWidget>;
+  const core = () =>
+    (Models = createWidget({
       config,
       emitter,
-      createTransport: connectingLater,
+      createTransport: deps?.createTransport,
       shown(open) {
         host.toggleAttribute('data-open', open);
         cancelAnimationFrame(focusFrame);
@@ -104,7 +94,10 @@ export const mount = (({
         // Focus returns to the launcher, so keyboard users are not dropped at the page top.
         else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
       },
-    });
+    }));
+  /** The second: the other models, the commands' target, the calls queued before load. */
+  const models = () => {
+    widget = new Models();
     target = {
       open: widget.panel.open,
       close: widget.panel.close,
@@ -181,20 +174,24 @@ export const mount = (({
   // composer, so the view comes at once and the connection in the slice after it.
   const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
 
-  const opening = () => connect();
-  const order = waiting ? [models, looks, firstRender, opening] : [models, opening, looks, firstRender];
+  // The transport is made with the models but connects in a slice of its own: socket.io's
+  // set-up and the models' together made one long task.
+  const opening = () => widget.connect();
+  const order = waiting ? [core, models, looks, firstRender, opening] : [core, models, opening, looks, firstRender];
+  /** How many slices make the models; and the view. */
+  const modelsReady = 2;
   const viewReady = order.indexOf(firstRender) + 1;
   const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
     // The models for any call; the view too for one the visitor waits on.
-    slices.run(NEEDS_VIEW.includes(name) ? viewReady : 1);
+    slices.run(NEEDS_VIEW.includes(name) ? viewReady : modelsReady);
     runCommand(target, name, args);
   }
   slices.run(deps?.nextSlice === null ? order.length : waiting ? viewReady : 0);
   return {
     command,
     get widget() {
-      slices.run(1);
+      slices.run(modelsReady);
       return widget;
     },
     mounted: slices.done,

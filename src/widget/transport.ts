@@ -3,7 +3,7 @@
  * connects, reconnects forever, sends with acknowledgements, and reports what arrives
  * to whoever subscribed.
  */
-import { io, type Socket } from 'socket.io-client';
+import { Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { safeParser } from './safe-encoder';
 import {
   LIMITS,
@@ -115,7 +115,7 @@ export function createTransport({
   autoConnect = true,
   tabs: name,
 }: TransportOptions): Transport {
-  const socket: VisitorSocket = io(server + VISITOR_NAMESPACE, {
+  const options: Partial<ManagerOptions & SocketOptions> = {
     // WebSocket only: one round trip, no polling handshake and upgrade. engine.io never fell
     // back to polling after a failed WebSocket (that takes `tryAllTransports`), so the build
     // leaves the polling transport out (rollup.config.mjs).
@@ -124,10 +124,12 @@ export function createTransport({
     auth: (callback) => callback(auth() as unknown as Record<string, unknown>),
     // A shared connection connects only in the tab that leads.
     autoConnect: autoConnect && !name,
-    reconnectionDelay: 1000,
+    // From 1 s (socket.io's default, with its ±50 % jitter) up to 30 s instead of 5 s.
     reconnectionDelayMax: 30_000,
-    randomizationFactor: 0.5,
-  });
+  };
+  // One manager per widget, made here: `io()` would parse the URL again and look it up in
+  // a cache of managers shared across the page, code the widget never needs.
+  const socket: VisitorSocket = new Manager(server, options).socket(VISITOR_NAMESPACE, options);
 
   let refusals = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;

@@ -34,14 +34,22 @@ export interface WidgetPorts {
   createTransport?: (options: TransportOptions) => Transport;
 }
 
-export const WidgetModel = createModel(({ config, emitter, shown, createTransport: makeTransport }: WidgetPorts) => {
+/**
+ * Makes one widget's models in two steps, each a slice of mounting of its own (index.tsx),
+ * as all of them at once were one long task on a phone. This call: the storage, who the
+ * visitor is and the transport, made but not connected; nothing here holds an effect,
+ * so nothing here needs disposing. The model class it returns: everything else, the
+ * conversation first; made once, it closes the transport when disposed. The transport
+ * must not connect before that model is made: its handshake reads the conversation.
+ */
+export function createWidget({ config, emitter, shown, createTransport: makeTransport }: WidgetPorts) {
   // Consent mode: nothing is written to the browser or sent before the visitor agrees
   // (opening the widget counts) or the host calls Confab('consent', true).
   const consentRequired = config.input.consent?.trim() === 'required';
   const storage = createStorage(config.site, !consentRequired);
   const session = new SessionModel(storage, { consentRequired, userToken: config.input.userToken });
   const touches = recordTouches(storage, landingTouch(location.href, document.referrer, Date.now()));
-  const conversation = new ConversationModel(storage);
+  let conversation!: ConversationModel;
   const connection = signal<ConnectionState>('connecting');
   /** Last known, so a reload shows the right view before the server has spoken. */
   const availability = signal<Availability | null>(storage.get<Availability>('availability') ?? null);
@@ -63,7 +71,8 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
         ...(token ? { token } : {}),
       };
     },
-    autoConnect: session.consented.peek(),
+    // Connecting is a slice of mounting of its own (`connect` below).
+    autoConnect: false,
     // One connection for all tabs that share the visitor (storage); alone otherwise, as before consent.
     tabs: storage.persistent ? `confab:${config.site}` : undefined,
     onIdentityRefused(reason) {
@@ -74,88 +83,95 @@ export const WidgetModel = createModel(({ config, emitter, shown, createTranspor
     },
     onState: (state) => (connection.value = state),
   });
-  onDispose(() => transport.close());
+  return createModel(() => {
+    onDispose(() => transport.close());
+    conversation = new ConversationModel(storage);
 
-  const request = new RequestModel({ storage, transport, emitter, prefill: config });
-  const ending = new EndingModel({ conversation, transport, emitter });
-  const giveConsent = () => {
-    if (session.giveConsent()) transport.connect();
-  };
-  const panel = new PanelModel({
-    conversation,
-    emitter,
-    thanks: request.thanks,
-    giveConsent,
-    settle() {
-      if (request.thanks.peek()) request.finish();
-      ending.settle();
-    },
-    shown,
-  });
-  const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen });
-  const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
+    const request = new RequestModel({ storage, transport, emitter, prefill: config });
+    const ending = new EndingModel({ conversation, transport, emitter });
+    const giveConsent = () => {
+      if (session.giveConsent()) transport.connect();
+    };
+    const panel = new PanelModel({
+      conversation,
+      emitter,
+      thanks: request.thanks,
+      giveConsent,
+      settle() {
+        if (request.thanks.peek()) request.finish();
+        ending.settle();
+      },
+      shown,
+    });
+    const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen });
+    const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
-  onDispose(
-    bindServerEvents(transport, {
+    onDispose(
+      bindServerEvents(transport, {
+        conversation,
+        chat,
+        request,
+        emitter,
+        setAvailability(next) {
+          availability.value = next;
+          storage.set('availability', next);
+        },
+        operatorMessage(message) {
+          panel.operatorMessage(message);
+          // A reply to a hidden tab shows in the page title: its own chunk, as most
+          // replies reach a visitor who is looking. The settings are read there.
+          if (document.hidden)
+            void import('./attention').then((m) => m.attend(config, conversation, message, disposed, panel.open));
+        },
+      }),
+    );
+    /** Lets the title attention end with this widget. */
+    const disposed = signal(false);
+    onDispose(() => (disposed.value = true));
+    // One connection across route changes: a navigation is a message, not a reconnect.
+    onDispose(
+      watchNavigation(() => {
+        const page = currentPage();
+        if (page) transport.page(page);
+      }),
+    );
+
+    return {
+      /** The page's settings as written (attributes, `Confab('update', …)`), for the chunks that read them. */
+      settings: () => config.input,
+      session,
       conversation,
       chat,
       request,
-      emitter,
-      setAvailability(next) {
-        availability.value = next;
-        storage.set('availability', next);
+      ending,
+      panel,
+      view,
+      connection: connection as ReadonlySignal<ConnectionState>,
+      availability: availability as ReadonlySignal<Availability | null>,
+      reconnectNow: () => transport.reconnectNow(),
+      /** Opens the connection where the visitor has consented (giving consent opens it otherwise). */
+      connect() {
+        if (session.consented.peek()) transport.connect();
       },
-      operatorMessage(message) {
-        panel.operatorMessage(message);
-        // A reply to a hidden tab shows in the page title: its own chunk, as most
-        // replies reach a visitor who is looking. The settings are read there.
-        if (document.hidden)
-          void import('./attention').then((m) => m.attend(config, conversation, message, disposed, panel.open));
+      /** The acked requests of the lazy chunks (a fresh download URL, a transcript, an older page of history). */
+      ask: transport.request,
+      /** Consent given: from now on the widget may store and send (context goes once, on connect). */
+      giveConsent,
+      identify(token: string) {
+        session.identify(token);
+        transport.restart();
       },
-    }),
-  );
-  /** Lets the title attention end with this widget. */
-  const disposed = signal(false);
-  onDispose(() => (disposed.value = true));
-  // One connection across route changes: a navigation is a message, not a reconnect.
-  onDispose(
-    watchNavigation(() => {
-      const page = currentPage();
-      if (page) transport.page(page);
-    }),
-  );
+      /** Confab('reset'): logout. The visitor is forgotten here and starts fresh. */
+      reset() {
+        session.forget();
+        conversation.clear();
+        chat.clear();
+        request.clear();
+        panel.dismissTeaser();
+        transport.restart();
+      },
+    };
+  });
+}
 
-  return {
-    /** The page's settings as written (attributes, `Confab('update', …)`), for the chunks that read them. */
-    settings: () => config.input,
-    session,
-    conversation,
-    chat,
-    request,
-    ending,
-    panel,
-    view,
-    connection: connection as ReadonlySignal<ConnectionState>,
-    availability: availability as ReadonlySignal<Availability | null>,
-    reconnectNow: () => transport.reconnectNow(),
-    /** The acked requests of the lazy chunks (a fresh download URL, a transcript, an older page of history). */
-    ask: transport.request,
-    /** Consent given: from now on the widget may store and send (context goes once, on connect). */
-    giveConsent,
-    identify(token: string) {
-      session.identify(token);
-      transport.restart();
-    },
-    /** Confab('reset'): logout. The visitor is forgotten here and starts fresh. */
-    reset() {
-      session.forget();
-      conversation.clear();
-      chat.clear();
-      request.clear();
-      panel.dismissTeaser();
-      transport.restart();
-    },
-  };
-});
-
-export type WidgetModel = InstanceType<typeof WidgetModel>;
+export type WidgetModel = InstanceType<ReturnType<typeof createWidget>>;

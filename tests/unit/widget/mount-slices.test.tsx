@@ -1,6 +1,6 @@
 /**
- * Mounting after `load` comes in slices (src/widget/slices.ts): the models first, then
- * the connection, then the look, then the first render, each in its own task. These
+ * Mounting after `load` comes in slices (src/widget/slices.ts): the models first (in
+ * two), then the connection, then the look, then the first render, each in its own task. These
  * tests hold every slice until told, so they check the order and that a visitor who
  * reaches for the widget meanwhile gets all of it at once. They also check what the
  * closed launcher never pays for: the request form's model and date formatting.
@@ -41,12 +41,18 @@ afterEach(() => {
 });
 
 describe('mounting in slices', () => {
-  it('waits a slice, then makes the models, then connects, then adopts the look, then renders the panel', async () => {
+  it('waits a slice, then makes the models in two, then connects, then adopts the look, then renders the panel', async () => {
     const ready = vi.fn();
     w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['on', 'ready', ready]] });
     let mounted = false;
     void w.mounted.then(() => (mounted = true));
     expect(w.transport).toBeUndefined();
+    expect(ready).not.toHaveBeenCalled();
+
+    // The session, the conversation and the transport: half of the models, a task of their own.
+    await step();
+    expect(w.transport).toBeDefined();
+    expect(w.transport.connects).toBe(0);
     expect(ready).not.toHaveBeenCalled();
 
     await step();

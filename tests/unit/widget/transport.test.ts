@@ -12,35 +12,42 @@ interface FakeSocket {
 const sockets: FakeSocket[] = [];
 
 vi.mock('socket.io-client', () => ({
-  io: () => {
-    const socket: FakeSocket & Record<string, unknown> = {
-      connected: false,
-      active: true,
-      calls: [],
-      handlers: new Map(),
-      fire(event, ...args) {
-        socket.handlers.get(event)?.(...args);
-      },
-      on(event: string, handler: (...args: unknown[]) => void) {
-        socket.handlers.set(event, handler);
-        return socket;
-      },
-      connect() {
-        socket.calls.push('connect');
-        socket.active = true;
-        return socket;
-      },
-      disconnect() {
-        socket.calls.push('disconnect');
-        socket.active = false;
-        socket.connected = false;
-        return socket;
-      },
-    };
-    sockets.push(socket);
-    return socket;
+  // The transport makes its own manager and asks it for the visitor namespace's socket.
+  Manager: class {
+    socket() {
+      return fakeSocket();
+    }
   },
 }));
+
+function fakeSocket() {
+  const socket: FakeSocket & Record<string, unknown> = {
+    connected: false,
+    active: true,
+    calls: [],
+    handlers: new Map(),
+    fire(event, ...args) {
+      socket.handlers.get(event)?.(...args);
+    },
+    on(event: string, handler: (...args: unknown[]) => void) {
+      socket.handlers.set(event, handler);
+      return socket;
+    },
+    connect() {
+      socket.calls.push('connect');
+      socket.active = true;
+      return socket;
+    },
+    disconnect() {
+      socket.calls.push('disconnect');
+      socket.active = false;
+      socket.connected = false;
+      return socket;
+    },
+  };
+  sockets.push(socket);
+  return socket;
+}
 
 const { createTransport, retryDelay } = await import('../../../src/widget/transport');
 
