@@ -16,15 +16,18 @@ export function createConversationUpdates<Row>(
   read: (conversationIds: string[]) => Promise<Row[]>,
   tell: (rows: Row[]) => void,
   log: (message: string) => void,
+  /** After a failed read (the store away), its conversations are read again this much later. */
+  retryMs = 1_000,
 ): ConversationUpdates {
   const pending = new Set<string>();
   let scheduled = false;
   let reading = false;
 
-  const schedule = () => {
+  const schedule = (afterMs?: number) => {
     if (scheduled || reading || pending.size === 0) return;
     scheduled = true;
-    setImmediate(() => void readPending());
+    if (afterMs === undefined) setImmediate(() => void readPending());
+    else setTimeout(() => void readPending(), afterMs).unref();
   };
 
   const readPending = async () => {
@@ -32,13 +35,16 @@ export function createConversationUpdates<Row>(
     const ids = [...pending];
     pending.clear();
     reading = true;
+    let failed = false;
     try {
       tell(await read(ids));
     } catch (error) {
       log(`conversation update not published: ${String(error)}`);
+      failed = true;
+      for (const id of ids) pending.add(id);
     } finally {
       reading = false;
-      schedule();
+      schedule(failed ? retryMs : undefined);
     }
   };
 

@@ -76,8 +76,14 @@ export interface RedisVisitorConnectionsOptions {
   /** A visitor whose only connections were on a dead node. */
   onGone: (site: string, visitorId: string) => void;
   log: (message: string) => void;
-  /** How often the node rewrites its hash (default 2 s, as the presence heartbeat). */
+  /** How often the node writes what Redis is missing of its hash (default 2 s, as the presence heartbeat). */
   heartbeatMs?: number;
+  /**
+   * How often the node writes its whole hash anyway (default 30 s): a Redis that came back
+   * from a replica that was behind, or from a snapshot, still lists the node but holds old
+   * counts, and a count left above 0 would keep a visitor on the site for every node.
+   */
+  rewriteEveryMs?: number;
   /** A node whose heartbeat is older than this is dead (default 8 s). */
   deadAfterMs?: number;
 }
@@ -88,6 +94,8 @@ export async function createRedisVisitorConnections(
   const { redis, nodeId, leadership, onGone, log } = options;
   const heartbeatMs = options.heartbeatMs ?? 2_000;
   const deadAfterMs = options.deadAfterMs ?? heartbeatMs * 4;
+  const rewriteEveryMs = options.rewriteEveryMs ?? 30_000;
+  let rewrittenAt = 0;
   const hash = hashOf(nodeId);
   const counts = new Map<string, number>();
   /** Fields whose count in Redis may be stale (its write failed): the heartbeat writes them. */
@@ -106,24 +114,31 @@ export async function createRedisVisitorConnections(
     });
   }
 
-  /** Makes this node's hash exactly what it holds. */
+  /**
+   * Makes this node's hash exactly what it holds. A visitor whose last tab closed here stays
+   * (count 1) until their leave window removes them, as in `heartbeat`.
+   */
   async function rewrite(): Promise<void> {
     const fields = [...counts].flatMap(([field, count]) => [field, String(count)]);
+    for (const field of leaving) if (!counts.has(field)) fields.push(field, '1');
     stale.clear();
+    rewrittenAt = Date.now();
     const multi = redis.multi().del(hash).sAdd(NODE_SET, nodeId);
     await (fields.length ? multi.hSet(hash, fields) : multi).exec();
   }
 
   /**
-   * Writes the counts whose write failed; all of them when Redis lost this node's hash.
+   * Writes the counts whose write failed; all of them when Redis lost this node's hash, and
+   * every `rewriteEveryMs`.
    * (Leaves are the window's to remove: removed here first, another node closing the same
    * visitor's last tab would find this one's gone too, and both would tell.)
    */
   async function heartbeat(): Promise<void> {
+    if (Date.now() - rewrittenAt >= rewriteEveryMs) return rewrite();
     const changed = [...stale];
     stale.clear();
     const present = changed.filter((field) => counts.has(field));
-    const absent = changed.filter((field) => !counts.has(field));
+    const absent = changed.filter((field) => !counts.has(field) && !leaving.has(field));
     let multi = redis.multi().sAdd(NODE_SET, nodeId);
     if (present.length)
       multi = multi.hSet(

@@ -55,6 +55,7 @@ import { HASHED_WIDGET_CHUNK, type Mount } from './static-files';
 import { openStore, type Store } from './store';
 import { createMessageService, type MessageLimit } from './messages';
 import { attachVisitorNamespace } from './visitor-namespace';
+import { withoutNul } from './packet-text';
 
 export interface ServerOptions {
   port?: number;
@@ -277,6 +278,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // Once draining, events are left unanswered: the client keeps them and resends them to the next server.
         if (draining) return;
         const last = packet.length - 1;
+        for (let i = 1; i < packet.length; i++) packet[i] = withoutNul(packet[i]);
         const ack = packet[last] as unknown;
         if (typeof ack !== 'function') return next();
         // Only events the gateway listens for get a label: the name comes from the client.

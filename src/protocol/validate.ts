@@ -16,13 +16,10 @@ export function isId(value: unknown): value is string {
   return typeof value === 'string' && ID_PATTERN.test(value);
 }
 
-/**
- * Trims a message and refuses empty or oversized text. U+0000 is dropped: nobody types
- * it, and PostgreSQL's text cannot hold it, so it would fail the write of a whole message.
- */
+/** Trims a message and refuses empty or oversized text. */
 export function checkMessageText(text: unknown): Checked<string> {
   if (typeof text !== 'string') return fail('invalid', 'text must be a string', 'text');
-  const trimmed = text.replaceAll('\0', '').trim();
+  const trimmed = text.trim();
   if (!trimmed) return fail('invalid', 'text is empty', 'text');
   if (trimmed.length > LIMITS.messageText) {
     return fail('too_long', `text is longer than ${LIMITS.messageText} characters`, 'text');

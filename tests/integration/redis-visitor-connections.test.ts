@@ -34,7 +34,10 @@ describe.skipIf(redisSkipReason())('visitor connections on Redis', () => {
   });
 
   /** A node's visitor connections; its heartbeat in `confab:nodes` is written by the test (no presence here). */
-  async function node(nodeId: string, options: { heartbeatMs?: number; leadership?: Leadership } = {}) {
+  async function node(
+    nodeId: string,
+    options: { heartbeatMs?: number; rewriteEveryMs?: number; leadership?: Leadership } = {},
+  ) {
     const connections = await connectRedis(redis.url, () => {});
     const gone: string[] = [];
     const visitors = await createRedisVisitorConnections({
@@ -44,6 +47,7 @@ describe.skipIf(redisSkipReason())('visitor connections on Redis', () => {
       onGone: (site, visitorId) => gone.push(connectionKey(site, visitorId)),
       log: () => {},
       heartbeatMs: options.heartbeatMs ?? 60_000,
+      ...(options.rewriteEveryMs ? { rewriteEveryMs: options.rewriteEveryMs } : {}),
     });
     closing.push(
       () => connections.close(),
@@ -117,5 +121,29 @@ describe.skipIf(redisSkipReason())('visitor connections on Redis', () => {
     await until(() => a.gone.length > 0, 5_000, 'the dead node forgotten');
     expect(a.gone).toEqual([connectionKey('shop', 'only-on-the-dead-node')]);
     expect(await admin.exists('confab:node-visitors:beats-dead')).toBe(0);
+  });
+
+  it('writes its whole hash now and then, so old counts Redis came back with do not keep a visitor on the site', async () => {
+    const a = await node('heals-a', { heartbeatMs: 100, rewriteEveryMs: 600 });
+    a.visitors.opened('shop', 'here');
+    a.visitors.opened('shop', 'leaving');
+    const hash = 'confab:node-visitors:heals-a';
+    await until(async () => (await admin.hLen(hash)) === 2, 5_000, "A's hash filled");
+    // The last tab of one visitor closes; their leave window has not run yet.
+    expect(a.visitors.closed('shop', 'leaving')).toBe(true);
+    // Redis comes back from a snapshot: the node is still listed, its hash holds a visitor gone long ago.
+    await admin.hSet(hash, connectionKey('shop', 'gone-long-ago'), '2');
+    await until(
+      async () => !(await admin.hExists(hash, connectionKey('shop', 'gone-long-ago'))),
+      5_000,
+      'old count gone',
+    );
+    // What the node holds is there, and the visitor leaving stays until their window removes them.
+    expect(await admin.hGetAll(hash)).toEqual({
+      [connectionKey('shop', 'here')]: '1',
+      [connectionKey('shop', 'leaving')]: '1',
+    });
+    await a.visitors.connected([connectionKey('shop', 'leaving')]);
+    expect(await admin.hGetAll(hash)).toEqual({ [connectionKey('shop', 'here')]: '1' });
   });
 });

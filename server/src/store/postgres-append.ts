@@ -122,11 +122,12 @@ async function storeBatch(writer: Writer, batch: AppendArgs[]): Promise<AppendRe
 /**
  * Whether PostgreSQL refused the statement for what one of its rows holds (a data
  * exception, class 22, such as a NUL character in a text; or an integrity constraint,
- * class 23, still violated after the writer's retries). Anything else — the connection
+ * class 23, still violated after the writer's retries; or a transaction rollback, class
+ * 40, a deadlock or serialization failure still there after them). Anything else — the connection
  * lost, the server shutting down — would fail each message alone just the same, only
  * slower, so the batch fails as a whole and its clients resend.
  */
-const refusedForARow = (error: unknown) => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
+const refusedForARow = (error: unknown) => /^(2[23]|40)/.test(String((error as { code?: unknown }).code ?? ''));
 
 export function postgresAppend(writer: Writer, newId: () => string, now: () => number) {
   const queue = batches<AppendArgs, AppendResult>(async (batch) => {
