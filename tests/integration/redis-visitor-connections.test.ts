@@ -125,6 +125,10 @@ describe.skipIf(redisSkipReason())('visitor connections on Redis', () => {
 
   it('writes its whole hash now and then, so old counts Redis came back with do not keep a visitor on the site', async () => {
     const a = await node('heals-a', { heartbeatMs: 100, rewriteEveryMs: 600 });
+    // Its presence heartbeat: a leader elsewhere would take it for dead without one.
+    const beating = setInterval(() => void beat('heals-a'), 50);
+    closing.push(async () => clearInterval(beating));
+    await beat('heals-a');
     a.visitors.opened('shop', 'here');
     a.visitors.opened('shop', 'leaving');
     const hash = 'confab:node-visitors:heals-a';
