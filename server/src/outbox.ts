@@ -45,10 +45,18 @@ export interface OutboxWorkerOptions<Item extends OutboxItem> {
   batch: number;
   pollMs: number;
   isLeader: () => boolean;
+  /**
+   * How long closing waits for a claim still out (default 2 s): a store closed or gone
+   * under it may never answer. What it claims after that is left to its lease.
+   */
+  claimWaitOnCloseMs?: number;
 }
 
 export function createOutboxWorker<Item extends OutboxItem>(options: OutboxWorkerOptions<Item>) {
   const { name, log, claim, attempt, finish, describe, retryDelaysMs, leaseMs, batch, pollMs, isLeader } = options;
+  const claimWaitOnCloseMs = options.claimWaitOnCloseMs ?? 2_000;
+  /** Closing stopped waiting for the claim out: whatever it brings back waits for its lease to end. */
+  let abandoned = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const inFlight = new Set<Promise<void>>();
   let closed = false;
@@ -94,6 +102,7 @@ export function createOutboxWorker<Item extends OutboxItem>(options: OutboxWorke
       do {
         again = false;
         for (const item of await claim(leaseMs, batch)) {
+          if (abandoned) break;
           const work = run(item).catch((error: unknown) => log(`${name} outbox: ${String(error)}`));
           inFlight.add(work);
           void work.finally(() => inFlight.delete(work));
@@ -122,7 +131,10 @@ export function createOutboxWorker<Item extends OutboxItem>(options: OutboxWorke
       closed = true;
       clearInterval(poll);
       timers.forEach(clearTimeout);
-      await drained;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, claimWaitOnCloseMs)));
+      await Promise.race([drained, waited.then(() => void (abandoned = true))]);
+      clearTimeout(timer);
       await Promise.allSettled([...inFlight]);
     },
   };

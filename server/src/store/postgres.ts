@@ -87,6 +87,9 @@ export async function openPostgresStore(
   const close = async () => {
     await appends.drained();
     await db.destroy();
+    // Kysely ends the pool only if it ran a query; the migrations ran on the pool itself,
+    // and a connection left open would hold the database (DROP DATABASE waits for it).
+    if (!pool.ending) await pool.end();
   };
   const store = createKyselyStore({ db, engine: 'postgres', writer, newId, now, close });
   if (options.batchedAppend === false) return store;

@@ -8,7 +8,10 @@ interface Item extends OutboxItem {
 }
 
 /** A worker over an in-memory list of items; `claimGate` holds the claim until released. */
-function setup(results: AttemptResult[], options: { claimGate?: Promise<void>; retryDelaysMs?: number[] } = {}) {
+function setup(
+  results: AttemptResult[],
+  options: { claimGate?: Promise<void>; retryDelaysMs?: number[]; claimWaitOnCloseMs?: number } = {},
+) {
   const items: Item[] = [{ id: 'a', site: 'shop', attempts: 0, status: 'pending' }];
   const finished: { id: string; status: string; error?: string }[] = [];
   const logs: string[] = [];
@@ -38,6 +41,7 @@ function setup(results: AttemptResult[], options: { claimGate?: Promise<void>; r
     batch: 10,
     pollMs: 60_000,
     isLeader: () => true,
+    ...(options.claimWaitOnCloseMs ? { claimWaitOnCloseMs: options.claimWaitOnCloseMs } : {}),
   });
   return { worker, finished, logs, claims: () => claims };
 }
@@ -83,5 +87,19 @@ describe('the outbox worker', () => {
     await closing;
     // Not left claimed (its lease would hold it back after a restart): attempted and answered.
     expect(finished).toEqual([{ id: 'a', status: 'done' }]);
+  });
+
+  it('closes within its bound when a claim never answers (the store closed under it), and attempts nothing it brings back later', async () => {
+    let release!: () => void;
+    const claimGate = new Promise<void>((resolve) => (release = resolve));
+    const { worker, finished } = setup([], { claimGate, claimWaitOnCloseMs: 30 });
+    await settle(10);
+    const closing = worker.close();
+    const outcome = await Promise.race([closing.then(() => 'closed'), settle(500).then(() => 'still waiting')]);
+    expect(outcome).toBe('closed');
+    // The claim answers after all: its item waits for its lease instead of an attempt after closing.
+    release();
+    await settle();
+    expect(finished).toEqual([]);
   });
 });
