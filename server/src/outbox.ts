@@ -132,8 +132,13 @@ export function createOutboxWorker<Item extends OutboxItem>(options: OutboxWorke
       clearInterval(poll);
       timers.forEach(clearTimeout);
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, claimWaitOnCloseMs)));
-      await Promise.race([drained, waited.then(() => void (abandoned = true))]);
+      const giveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          abandoned = true;
+          resolve();
+        }, claimWaitOnCloseMs);
+      });
+      await Promise.race([drained, giveUp]);
       clearTimeout(timer);
       await Promise.allSettled([...inFlight]);
     },
