@@ -6,8 +6,9 @@
  * Mounting is split into slices (slices.ts), so that it never is one long task on a slow
  * phone: first the storage, the session and the transport (not connected); then the other
  * models and the queued calls; then the connection opens; then the stylesheet and the
- * launcher's label and badge; then the first render of the (closed) panel. A call that needs the widget (a click on the launcher, `Confab('open')`, any
- * command after load) runs what is left at once.
+ * launcher's label and badge; then the first render of the (closed) panel. A call that
+ * needs the widget (a click on the launcher, `Confab('open')`, any command after load)
+ * runs what is left at once.
  */
 import { createRef, render } from 'preact';
 import { computed, effect } from '@preact/signals';
@@ -178,7 +179,7 @@ export const mount = (({
   // set-up and the models' together made one long task.
   const opening = () => widget.connect();
   const order = waiting ? [core, models, looks, firstRender, opening] : [core, models, opening, looks, firstRender];
-  /** How many slices make the models; and the view. */
+  /** How many slices make the models (core, models), and how many the view. */
   const modelsReady = 2;
   const viewReady = order.indexOf(firstRender) + 1;
   const slices: Slices = runInSlices(order, deps?.nextSlice);
