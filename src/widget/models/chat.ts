@@ -92,20 +92,33 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
   document.addEventListener('visibilitychange', onVisibility);
   onDispose(() => document.removeEventListener('visibilitychange', onVisibility));
 
-  let lastReadSent = { conversationId: '', seq: 0 };
   // What is on screen is read: while open and visible, nothing is unread.
   effect(() => {
-    if (!open.value || !conversation.messages.value.length || !visible.value) return;
-    conversation.markRead();
-    // Read receipt for the operator, once per new high mark.
+    if (open.value && visible.value && conversation.messages.value.length) conversation.markRead();
+  });
+  let lastRead = { conversationId: '', seq: 0 };
+  let unsent = false;
+  const sendRead = () => {
+    unsent = !transport.connected;
+    if (!unsent) transport.read(lastRead.conversationId, lastRead.seq);
+  };
+  // Read receipt, once per new high mark, however the visitor read (the open chat, the teaser,
+  // another tab): the server counts the unread before the newest page by it, so a read it never
+  // heard of would count again. One made offline goes with the next session.
+  onDispose(transport.on('session', () => unsent && sendRead()));
+  effect(() => {
     const id = conversation.conversationId.value;
-    const seq = conversation.messages.value.reduce(
-      (max, m) => (m.conversationId === id ? Math.max(max, m.seq) : max),
-      0,
-    );
-    if (id && conversation.status.value === 'open' && (id !== lastReadSent.conversationId || seq > lastReadSent.seq)) {
-      lastReadSent = { conversationId: id, seq };
-      transport.read(id, seq);
+    const seen = conversation.readUpTo.value;
+    let seq = 0;
+    // Read up to the first operator message not seen yet.
+    for (const m of conversation.messages.value) {
+      if (m.conversationId !== id) continue;
+      if (m.author === 'operator' && m.createdAt > seen) break;
+      seq = m.seq;
+    }
+    if (id && conversation.status.value === 'open' && seq > (id === lastRead.conversationId ? lastRead.seq : 0)) {
+      lastRead = { conversationId: id, seq };
+      sendRead();
     }
   });
   let lastUnread = 0;
