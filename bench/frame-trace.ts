@@ -4,9 +4,10 @@
  * the history after it, and every main-thread task over LONG_MS (default 30) cut into
  * script, style, layout, paint and the rest, with how many elements each style and layout
  * pass touched. mount-profile.ts says which functions ran; this says what the browser did
- * with the page they changed. A tool for finding causes, not a figure to compare.
+ * with the page they changed. A tool for finding causes, not a figure to compare. `click`
+ * traces a new visitor's cold click instead (the widget not loaded before it; messages ignored).
  *
- *   npm run build && npx tsx bench/frame-trace.ts [messages=2000] [open|scroll] [rate=4]
+ *   npm run build && npx tsx bench/frame-trace.ts [messages=2000] [open|scroll|click] [rate=4]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { launchBrowser } from '../tests/support/browser';
 import { seedReturningVisitor } from '../tests/support/seed';
 
 const messages = Number(process.argv[2] ?? 2000);
-const action = process.argv[3] === 'scroll' ? 'scroll' : 'open';
+const action = process.argv[3] === 'scroll' ? 'scroll' : process.argv[3] === 'click' ? 'click' : 'open';
 const rate = Number(process.argv[4] ?? 4);
 const LONG_MS = Number(process.env.LONG_MS ?? 30);
 
@@ -41,7 +42,9 @@ const site = sites[0]!;
 site.allowedOrigins.push(host.origin);
 const server = await startServer({ port: 0, dataDir, sites, log: () => {} });
 const operator = await connectOperator(server.url, site.operators[0]!.login, 'demo');
-const visitorId = await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, messages);
+// A cold click is a new visitor's: nothing stored, and the widget not loaded before the click.
+const visitorId =
+  action === 'click' ? null : await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, messages);
 const url = host.page(
   '/p',
   `<!doctype html><title>p</title>${'<p>Text of the host page.</p>'.repeat(200)}` +
@@ -52,9 +55,11 @@ const browser = await launchBrowser();
 const context = await browser.newContext();
 const page = await context.newPage();
 await page.addInitScript({ content: readFileSync(new URL('./support/in-page.js', import.meta.url), 'utf8') });
-await page.addInitScript({
-  content: `localStorage.setItem(${JSON.stringify(`confab:${site.id}:visitor`)}, ${JSON.stringify(JSON.stringify(visitorId))});`,
-});
+if (visitorId)
+  await page.addInitScript({
+    content: `localStorage.setItem(${JSON.stringify(`confab:${site.id}:visitor`)}, ${JSON.stringify(JSON.stringify(visitorId))});`,
+  });
+else await page.addInitScript({ content: 'window.requestIdleCallback = () => 0;' });
 const cdp = await context.newCDPSession(page);
 if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
 await page.goto(url, { waitUntil: 'load' });
@@ -69,9 +74,13 @@ const startTracing = () =>
     transferMode: 'ReportEvents',
   });
 
-if (action === 'open') await startTracing();
+if (action !== 'scroll') await startTracing();
 const openMs = (await page.evaluate('window.__bench.clickToComposer(15000)')) as number;
-console.log(`${messages} messages at ${rate}×: open → composer usable, frame rendered: ${openMs.toFixed(0)} ms`);
+console.log(
+  action === 'click'
+    ? `cold click at ${rate}×: click → composer usable, frame rendered: ${openMs.toFixed(0)} ms`
+    : `${messages} messages at ${rate}×: open → composer usable, frame rendered: ${openMs.toFixed(0)} ms`,
+);
 await page.waitForTimeout(1000);
 if (action === 'scroll') {
   await startTracing();
