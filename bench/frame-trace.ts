@@ -30,6 +30,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread time: what the main thread spent on the CPU, less moved by the rest of the machine. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { data?: Record<string, unknown>; beginData?: Record<string, unknown>; elementCount?: number };
@@ -113,6 +115,19 @@ const KINDS: Record<string, string> = {
   MinorGC: 'gc',
   MajorGC: 'gc',
 };
+// The main thread's CPU from the task that clicked (the first to run script) to the frame the
+// composer was usable in: the figure to compare between two builds on a busy machine.
+if (action !== 'scroll') {
+  const runs = onMain.filter((e) => e.name === 'RunTask');
+  const clicked = runs.find((task) =>
+    onMain.some((e) => KINDS[e.name] === 'script' && e.ts >= task.ts && e.ts < task.ts + task.dur!),
+  );
+  const until = (clicked?.ts ?? 0) + openMs * 1000;
+  const cpu = runs
+    .filter((t) => clicked && t.ts >= clicked.ts && t.ts < until)
+    .reduce((sum, t) => sum + (t.tdur ?? 0), 0);
+  console.log(`main-thread CPU (thread time) from the click to that frame: ${(cpu / 1000).toFixed(0)} ms`);
+}
 console.log(`\nmain-thread tasks over ${LONG_MS} ms (start ms after the first, total ms: the parts)`);
 const origin = tasks[0]?.ts ?? 0;
 for (const task of tasks) {
@@ -128,7 +143,8 @@ for (const task of tasks) {
       (o) => o !== event && KINDS[o.name] === kind && o.ts <= event.ts && o.ts + o.dur! >= event.ts + event.dur!,
     );
     if (nested) continue;
-    parts.set(kind, (parts.get(kind) ?? 0) + event.dur! / 1000);
+    // THREAD_TIME=1: the parts in thread time (CPU), which a busy machine moves less.
+    parts.set(kind, (parts.get(kind) ?? 0) + (process.env.THREAD_TIME ? (event.tdur ?? 0) : event.dur!) / 1000);
     const ms = event.dur! / 1000;
     if (ms < 3) continue;
     if (event.name === 'UpdateLayoutTree')

@@ -96,29 +96,23 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
   effect(() => {
     if (open.value && visible.value && conversation.messages.value.length) conversation.markRead();
   });
-  let lastRead = { conversationId: '', seq: 0 };
-  let unsent = false;
-  const sendRead = () => {
-    unsent = !transport.connected;
-    if (!unsent) transport.read(lastRead.conversationId, lastRead.seq);
-  };
+  let readId: string | null = null;
+  let readSeq = 0;
   // Read receipt, once per new high mark, however the visitor read (the open chat, the teaser,
-  // another tab): the server counts the unread before the newest page by it, so a read it never
-  // heard of would count again. One made offline goes with the next session.
-  onDispose(transport.on('session', () => unsent && sendRead()));
+  // another tab), an ended chat's too: the server counts the unread before the newest page by
+  // these, so a read it never heard of would count again. One made offline goes once connected
+  // (the catch-up after a reconnect changes the messages).
   effect(() => {
     const id = conversation.conversationId.value;
     const seen = conversation.readUpTo.value;
-    let seq = 0;
-    // Read up to the first operator message not seen yet.
-    for (const m of conversation.messages.value) {
-      if (m.conversationId !== id) continue;
-      if (m.author === 'operator' && m.createdAt > seen) break;
-      seq = m.seq;
-    }
-    if (id && conversation.status.value === 'open' && seq > (id === lastRead.conversationId ? lastRead.seq : 0)) {
-      lastRead = { conversationId: id, seq };
-      sendRead();
+    const seq = conversation.messages.value.reduce(
+      (max, m) => (m.conversationId === id && m.createdAt <= seen ? Math.max(max, m.seq) : max),
+      0,
+    );
+    if (seq && transport.connected && (id !== readId || seq > readSeq)) {
+      readId = id;
+      readSeq = seq;
+      transport.read(id!, seq);
     }
   });
   let lastUnread = 0;
