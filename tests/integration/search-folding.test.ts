@@ -83,7 +83,8 @@ describe('search folding on SQLite', () => {
   });
 
   it('holds the words of a visitor’s name and e-mail as the rule makes them', () => {
-    const names = [...WORDS.slice(0, 300), 'Łukasz.Weiß@Example.COM', 'Анна Ёжикова'];
+    // Latin letters the tokenizer keeps and ё in one text: both foldings apply.
+    const names = [...WORDS.slice(0, 300), 'Łukasz.Weiß@Example.COM', 'Анна Ёжикова', 'Ёлка в Łodzi, Straße'];
     const expression = sqliteFoldedText(visitorSearchText('name', 'email'));
     expect(disagreements(indexed('visitor_search', names, expression))).toEqual([]);
   });

@@ -82,6 +82,9 @@ export const postgresFoldedText = (column: string) =>
     `translate(${column}, ${literal(POSTGRES_FOLD_FROM)}, ${literal(POSTGRES_FOLD_TO)})`,
   );
 
+/** Russian ё in both cases. */
+const YO = 'ёЁ';
+
 /**
  * What SQLite's tokenizer does not fold, each group of letters and what it becomes: both
  * cases, since the tokenizer lowers only after, and the letters built on them that it
@@ -101,18 +104,34 @@ const SQLITE_FOLDS: readonly (readonly [string, string])[] = [
   ['ŧŦ', 't'],
   ['ǡǠ', 'a'],
   ['ǯǮ', 'ʒ'],
-  ['ёЁ', 'е'],
+  [YO, 'е'],
 ];
 
+/** `column` with each letter of `folds` replaced, by nested `replace`. */
+const replacing = (column: string, folds: readonly (readonly [string, string])[]) =>
+  folds
+    .flatMap(([letters, folded]) => [...letters].map((letter) => [letter, folded] as const))
+    .reduce((sql, [letter, folded]) => `replace(${sql}, ${literal(letter)}, ${literal(folded)})`, column);
+
+/**
+ * Whether `column` may hold a Latin letter the tokenizer keeps: every one of them is written
+ * in UTF-8 with a first byte of C3, C4, C5 or C7 (U+00C0–U+01FF), or is ẞ. Text in Cyrillic
+ * has none, and is spared the longer replacing: it took a Russian message's indexing from
+ * about 7 to 17 µs of CPU, and with this test it takes about 9.
+ */
+const mayHoldLatinFolds = (column: string) =>
+  `(instr(CAST(${column} AS BLOB), x'C3') OR instr(CAST(${column} AS BLOB), x'C4') OR ` +
+  `instr(CAST(${column} AS BLOB), x'C5') OR instr(CAST(${column} AS BLOB), x'C7') OR instr(${column}, 'ẞ'))`;
+
 /** The SQL of `column`'s text folded on SQLite, as far as the tokenizer needs: it does the rest. */
-export const sqliteFoldedText = (column: string) => {
-  const replaced = SQLITE_FOLDS.flatMap(([letters, folded]) => [...letters].map((letter) => [letter, folded])).reduce(
-    (sql, [letter, folded]) => `replace(${sql}, ${literal(letter!)}, ${literal(folded!)})`,
-    column,
-  );
+export const sqliteFoldedText = (column: string) =>
   // As many bytes as characters: ASCII only, nothing to replace.
-  return `CASE WHEN length(CAST(${column} AS BLOB)) = length(${column}) THEN ${column} ELSE ${replaced} END`;
-};
+  `CASE WHEN length(CAST(${column} AS BLOB)) = length(${column}) THEN ${column}
+     WHEN ${mayHoldLatinFolds(column)} THEN ${replacing(column, SQLITE_FOLDS)}
+     ELSE ${replacing(
+       column,
+       SQLITE_FOLDS.filter(([letters]) => letters === YO),
+     )} END`;
 
 /** A visitor's searchable words as one text: name and e-mail, either of which may be missing. */
 export const visitorSearchText = (name: string, email: string) =>
