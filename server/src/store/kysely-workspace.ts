@@ -1,9 +1,9 @@
 /**
  * The operator workspace's reads and writes, on either engine: search over the whole
  * history and visitors' names and e-mails (the one place where the two engines' SQL
- * differs: FTS5 on SQLite, full text with GIN indexes on PostgreSQL), a visitor's history across devices, lifting a spam
- * block, the waiting line and the reply times the visitor's expectations come from,
- * and the address follow-up mail may go to.
+ * differs: FTS5 on SQLite, full text with GIN indexes on PostgreSQL), a visitor's history
+ * across devices, lifting a spam block, the waiting line and the reply times the
+ * visitor's expectations come from, and the address follow-up mail may go to.
  *
  * Conversations come back as ids in order; the caller reads each as a list row through
  * the store's prepared lookup, so the list row is defined once (kysely-store.ts).

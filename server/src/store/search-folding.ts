@@ -72,7 +72,7 @@ export const POSTGRES_TWO_LETTER_FOLDS: readonly (readonly [string, string])[] =
 export const POSTGRES_FOLD_FROM = POSTGRES_FOLDS.map(([from]) => from).join('');
 export const POSTGRES_FOLD_TO = POSTGRES_FOLDS.map(([, to]) => to).join('');
 
-/** `sql` as a string literal: every quote doubled. */
+/** `text` as an SQL string literal: every quote doubled. */
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** The SQL of `column`'s text folded on PostgreSQL. */
