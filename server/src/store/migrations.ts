@@ -10,6 +10,7 @@ import {
   ATTACHMENTS,
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
+  CONVERSATION_REVISION,
 } from './portable-steps';
 import { sqliteFoldedText } from './search-folding';
 
@@ -222,4 +223,5 @@ export const MIGRATIONS = [
      SELECT search_key, ${sqliteFoldedText('text')} FROM messages
      WHERE search_key <= (SELECT indexed_through FROM message_search_progress)
        AND (instr(text, 'ё') > 0 OR instr(text, 'Ё') > 0);`,
+  CONVERSATION_REVISION,
 ];

@@ -12,6 +12,7 @@ import {
   ATTACHMENTS,
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
+  CONVERSATION_REVISION,
 } from './portable-steps';
 import { postgresFoldedText } from './search-folding';
 
@@ -68,4 +69,5 @@ export const PG_MIGRATIONS = [
   // expression the search repeats (search-folding.ts says why `translate`, not `unaccent`).
   `DROP INDEX messages_fts;
    CREATE INDEX messages_search_folded ON messages USING GIN (to_tsvector('simple', ${postgresFoldedText('text')}));`,
+  CONVERSATION_REVISION,
 ];
