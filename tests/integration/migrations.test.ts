@@ -161,10 +161,6 @@ async function expectFoldedSearch(store: Store) {
 }
 
 describe('search folding on a database from before it', () => {
-  // The steps before the one that folds (later steps may follow it).
-  const sqliteFolding = MIGRATIONS.findIndex((step) => step.startsWith('DROP TRIGGER message_search_update'));
-  const postgresFolding = PG_MIGRATIONS.findIndex((step) => step.includes('messages_search_folded'));
-
   it('on SQLite: indexes again what the index held with ё, and keeps every message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
     dirs.push(dir);
