@@ -72,7 +72,14 @@ cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown 
 const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
 const startTracing = () =>
   cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] },
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'fonts',
+        'disabled-by-default-fonts',
+      ],
+    },
     transferMode: 'ReportEvents',
   });
 
@@ -127,6 +134,18 @@ if (action !== 'scroll') {
     .filter((t) => clicked && t.ts >= clicked.ts && t.ts < until)
     .reduce((sum, t) => sum + (t.tdur ?? 0), 0);
   console.log(`main-thread CPU (thread time) from the click to that frame: ${(cpu / 1000).toFixed(0)} ms`);
+  // A font size and weight the page had not drawn yet costs a synchronous round trip to the
+  // browser process for its render settings (and a font file the first time): the most of an
+  // open's layout was these. Counted, they compare two builds whatever the machine's load.
+  const strikes = onMain.filter((e) => e.name === 'WebSandboxSupportLinux::GetWebFontRenderStyleForStrike');
+  const lookups = onMain.filter((e) => e.name === 'FontCache::GetFontPlatformData');
+  // Nested calls of the same name count once.
+  const outer = lookups.filter(
+    (e) => !lookups.some((o) => o !== e && o.ts <= e.ts && o.ts + o.dur! >= e.ts + e.dur! && o.dur! > e.dur!),
+  );
+  console.log(
+    `new font strikes in the trace: ${strikes.length}, ${strikes.filter((e) => e.ts < until).length} until that frame; font lookups ${(outer.reduce((sum, e) => sum + e.dur!, 0) / 1000).toFixed(0)} ms`,
+  );
 }
 console.log(`\nmain-thread tasks over ${LONG_MS} ms (start ms after the first, total ms: the parts)`);
 const origin = tasks[0]?.ts ?? 0;
