@@ -96,7 +96,7 @@ const translating = (column: string, [from, to]: readonly [string, string]) =>
 /**
  * The SQL of `column`'s text folded on PostgreSQL. `translate` looks each character of the
  * text up in its table one entry after the other, so the whole table (some 700 letters)
- * cost a 100-character message about 20 times what `to_tsvector` costs (EXPLAIN ANALYZE,
+ * cost a 100-character message 20 to 40 times what `to_tsvector` costs (EXPLAIN ANALYZE,
  * 2,000 rows): text of ASCII only takes the table's ASCII part, text without a Latin
  * letter beyond ASCII (Cyrillic) the rest but those, and only text with one the whole table
  * and the two-letter replacements. Each part is the table itself filtered, so the three
