@@ -216,6 +216,37 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(listed.find((l) => l.id === c.id)).toEqual(row);
     });
 
+    it('raises its revision with every change a console lists, and only then', async () => {
+      const c = await conversation();
+      const revisions: number[] = [(await store.getConversationListRow(c.id))!.revision];
+      const revisedBy = async (change: () => Promise<unknown>) => {
+        await change();
+        revisions.push((await store.getConversationListRow(c.id))!.revision);
+      };
+      await revisedBy(() => store.assignOperator(c.id, 'anna'));
+      await revisedBy(() => send(c.id, 'first'));
+      const sent = await store.appendToOpenConversation({
+        site: 'shop',
+        owner: c.owner,
+        visitorId: c.visitorId,
+        sender: `v:${c.visitorId}`,
+        clientId: newId(),
+        text: 'second',
+      });
+      expect(sent!.conversation.revision).toBe(revisions.at(-1)! + 1);
+      revisions.push(sent!.conversation.revision);
+      await revisedBy(() => store.editMessage(sent!.message.id, 'second, edited'));
+      await revisedBy(() => store.markRead(c.id, 'operator', 2));
+      // Nothing changed: a lower read mark is refused and leaves the revision.
+      await revisedBy(() => store.markRead(c.id, 'operator', 1));
+      await revisedBy(() => store.transferConversation(c.id, 'anna', 'max', 'yours'));
+      await revisedBy(() => store.releaseConversations('shop', 'max'));
+      await revisedBy(() => store.closeConversation(c.id, 'visitor'));
+      await revisedBy(() => store.setRating(c.id, 'given', 5, null));
+      expect(revisions.slice(1).map((r, i) => r - revisions[i]!)).toEqual([1, 1, 1, 1, 1, 0, 1, 1, 1, 1]);
+      expect(await store.getConversation(c.id)).toMatchObject({ revision: revisions.at(-1) });
+    });
+
     it('finds open conversations idle since a time', async () => {
       const c = await conversation();
       const idle = await store.idleConversations(clock + 1);

@@ -10,6 +10,7 @@ import {
   ATTACHMENTS,
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
+  CONVERSATION_REVISION,
 } from './portable-steps';
 import { sqliteFoldedText, visitorSearchText } from './search-folding';
 import { sqliteFoldedTextV1 } from './search-folding-v1';
@@ -275,4 +276,5 @@ export const MIGRATIONS = [
    BEGIN
      DELETE FROM visitor_search WHERE rowid = old.search_key;
    END;`,
+  CONVERSATION_REVISION,
 ];

@@ -12,6 +12,7 @@ import {
   ATTACHMENTS,
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
+  CONVERSATION_REVISION,
 } from './portable-steps';
 import { postgresFoldedText, visitorSearchText } from './search-folding';
 import { postgresFoldedTextV1 } from './search-folding-v1';
@@ -79,4 +80,5 @@ export const PG_MIGRATIONS = [
    CREATE INDEX messages_search_words ON messages USING GIN (to_tsvector('simple', ${postgresFoldedText('text')}));
    CREATE INDEX visitors_search_words ON visitors
      USING GIN (to_tsvector('simple', ${postgresFoldedText(visitorSearchText('name', 'email'))}));`,
+  CONVERSATION_REVISION,
 ];
