@@ -480,9 +480,10 @@ export interface Store {
 
   /**
    * A page of the site's conversations matching `filters`, newest activity first; text is
-   * matched by full text (FTS5 on SQLite, tsvector on PostgreSQL) and against the visitor's
-   * name and e-mail. `byText` are those of `ids` a message matched (not only the name or
-   * e-mail). `next` is the cursor of the following page, or null.
+   * matched by full text (FTS5 on SQLite, tsvector on PostgreSQL), every word as a word
+   * prefix, in a message or among the words of the visitor's name and e-mail, all folded
+   * by one rule (src/protocol/search-words.ts). `byText` are those of `ids` a message
+   * matched (not only the name or e-mail). `next` is the cursor of the following page, or null.
    */
   searchConversations(
     site: string,
