@@ -15,7 +15,7 @@ import {
   CONVERSATION_REVISION,
 } from './portable-steps';
 import { postgresFoldedText, visitorSearchText } from './search-folding';
-import { postgresFoldedTextV1, postgresFoldedTextV2 } from './search-folding-v1';
+import { postgresFoldedTextV1 } from './search-folding-v1';
 
 export const PG_MIGRATIONS = [
   `CREATE TABLE visitors (
@@ -77,17 +77,8 @@ export const PG_MIGRATIONS = [
   // which lowers A–Z only in the C locale. Each index is built by the expression the
   // search repeats (search-folding.ts).
   `DROP INDEX messages_search_folded;
-   CREATE INDEX messages_search_words ON messages USING GIN (to_tsvector('simple', ${postgresFoldedTextV2('text')}));
-   CREATE INDEX visitors_search_words ON visitors
-     USING GIN (to_tsvector('simple', ${postgresFoldedTextV2(visitorSearchText('name', 'email'))}));`,
-  CONVERSATION_REVISION,
-  // Search folds a text on PostgreSQL by the part of its table the text can need (the whole
-  // table cost 20 to 40 times what to_tsvector does), and chat punctuation beyond ASCII
-  // («», №, —, …) splits words: both word indexes are built again by the new expression,
-  // which the search repeats (search-folding.ts).
-  `DROP INDEX messages_search_words;
-   DROP INDEX visitors_search_words;
    CREATE INDEX messages_search_words ON messages USING GIN (to_tsvector('simple', ${postgresFoldedText('text')}));
    CREATE INDEX visitors_search_words ON visitors
      USING GIN (to_tsvector('simple', ${postgresFoldedText(visitorSearchText('name', 'email'))}));`,
+  CONVERSATION_REVISION,
 ];
