@@ -247,6 +247,24 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.getConversation(c.id)).toMatchObject({ revision: revisions.at(-1) });
     });
 
+    it('lines up waiting chats by their visitor’s first message, not by their opening', async () => {
+      const opened = async () => {
+        const v = visitor('line-shop');
+        return (await store.openConversation('line-shop', `v:${v.id}`, v.id)).conversation;
+      };
+      const slower = await opened();
+      clock += 1;
+      const quicker = await opened();
+      clock += 1;
+      expect(await store.waitingConversations('line-shop')).toEqual([]);
+      await send(quicker.id, 'first to write');
+      clock += 1;
+      await send(slower.id, 'opened first, wrote second');
+      clock += 1;
+      await send(quicker.id, 'a second message changes nothing');
+      expect((await store.waitingConversations('line-shop')).map((c) => c.id)).toEqual([quicker.id, slower.id]);
+    });
+
     it('finds open conversations idle since a time', async () => {
       const c = await conversation();
       const idle = await store.idleConversations(clock + 1);

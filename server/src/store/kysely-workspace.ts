@@ -175,16 +175,27 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
           .execute();
       }),
 
+    // In line by the visitor's first message, which is when the chat joined the line: a
+    // chat is opened a moment before its first message is stored, so by the opening a chat
+    // whose first write was slower would join ahead of one already told its place, and
+    // that place would go up.
     waitingConversations: (site) =>
       db
-        .selectFrom('conversations')
-        .select(['id', 'owner', 'createdAt'])
-        .where('site', '=', site)
-        .where('status', '=', 'open')
-        .where('operatorId', 'is', null)
-        .where('lastSeq', '>', 0)
-        .orderBy('createdAt')
-        .orderBy('id')
+        .selectFrom('conversations as c')
+        .select(['c.id', 'c.owner', 'c.createdAt'])
+        .where('c.site', '=', site)
+        .where('c.status', '=', 'open')
+        .where('c.operatorId', 'is', null)
+        .where('c.lastSeq', '>', 0)
+        .orderBy((eb) =>
+          eb
+            .selectFrom('messages as m')
+            .select((m) => m.fn.min('m.createdAt').as('firstWrote'))
+            .whereRef('m.conversationId', '=', 'c.id')
+            .where('m.author', '=', 'visitor'),
+        )
+        .orderBy('c.createdAt')
+        .orderBy('c.id')
         .execute(),
 
     responseSamples: (site, since, limit) =>
