@@ -171,9 +171,12 @@ UNUSED_ENGINE_METHODS.close = `close() {
  * The Manager's option setters, public API for changing reconnection after the fact that
  * only its constructor calls in the widget: the constructor sets the fields they set
  * (see EDITS); the Manager reads only `_reconnection`, `_reconnectionAttempts`, `_timeout`
- * and the backoff afterwards.
+ * and the backoff afterwards. Its `connect`, an alias of `open` (the Socket calls `open`),
+ * and its `ping` event, which nothing in the widget listens to.
  */
 const UNUSED_MANAGER_METHODS = {
+  connect: null,
+  onping: null,
   reconnection: null,
   reconnectionAttempts: null,
   reconnectionDelay: null,
@@ -249,6 +252,7 @@ const EDITS = [
     /socket\.io-client[\\/]build[\\/]esm[\\/]manager\.js$/,
     [
       ['const _parser = opts.parser || parser;', 'const _parser = opts.parser;'],
+      ['on(socket, "ping", this.onping.bind(this)), ', ''],
       // What the option setters did (UNUSED_MANAGER_METHODS), as fields.
       [
         `        this.reconnection(opts.reconnection !== false);
