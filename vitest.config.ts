@@ -42,6 +42,7 @@ export default defineConfig({
                   'tests/integration/sqlite-checkpoint.test.ts',
                   'tests/integration/search-index.test.ts',
                   'tests/integration/migrations.test.ts',
+                  'tests/integration/search-folding.test.ts',
                   'tests/integration/static.test.ts',
                 ],
                 environment: 'node',

@@ -24,7 +24,13 @@ import { VISITOR_NAMESPACE, newId, type ChatMessage } from '../src/protocol';
 import { ensureServerBuild, startNode, writeSitesFile, type ServerNode } from '../tests/support/nodes';
 import { postgresSkipReason, startPostgres } from '../tests/support/postgres';
 import { redisSkipReason, startRedis } from '../tests/support/redis';
-import { connectOperator, testSites, type OperatorClient, type VisitorClient } from '../tests/support/server';
+import {
+  connectOperator,
+  onConsoleMessages,
+  testSites,
+  type OperatorClient,
+  type VisitorClient,
+} from '../tests/support/server';
 
 const VISITORS = Math.min(Number(process.env.BENCH_SCALE_VISITORS ?? 1000), 2000);
 const SECONDS = Math.min(Number(process.env.BENCH_SCALE_SECONDS ?? 60), 120);
@@ -61,7 +67,7 @@ async function load(nodes: ServerNode[]): Promise<Result> {
   const seen = consoles.map(() => new Map<string, number>());
   const latencies: number[] = [];
   consoles.forEach((console_, c) =>
-    console_.on('message:new', (message: ChatMessage) => {
+    onConsoleMessages(console_, (message: ChatMessage) => {
       if (message.author !== 'visitor') return;
       const count = (seen[c]!.get(message.clientId) ?? 0) + 1;
       seen[c]!.set(message.clientId, count);

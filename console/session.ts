@@ -124,16 +124,24 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     remove: (id) => socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('canned:delete', { id }),
   });
 
-  const upsert = (summary: ConversationSummary) => {
-    // With several server nodes, each tells the consoles its own change through Redis, read
-    // after its own commit: two summaries of one chat can cross. One holding fewer messages
-    // than the summary shown is the older, and would hide the newest message until the next change.
-    const shown = conversations.value.get(summary.id);
-    if (shown && summary.lastSeq < shown.lastSeq) return;
-    const next = new Map(conversations.value);
-    next.set(summary.id, summary);
-    conversations.value = next;
+  /**
+   * Two summaries of one chat can cross on their way: with several server nodes each
+   * tells its own change through Redis, and a change read after a commit can arrive after
+   * one known at the commit. One of a lower revision than the summary shown is the older,
+   * and would bring back what is no longer so (a message hidden, a read mark undone, the
+   * previous operator) until the next change. The list is copied once for all of them.
+   */
+  const upsertAll = (summaries: readonly ConversationSummary[]) => {
+    let next: Map<string, ConversationSummary> | undefined;
+    for (const summary of summaries) {
+      const shown = (next ?? conversations.value).get(summary.id);
+      if (shown && summary.revision < shown.revision) continue;
+      next ??= new Map(conversations.value);
+      next.set(summary.id, summary);
+    }
+    if (next) conversations.value = next;
   };
+  const upsert = (summary: ConversationSummary) => upsertAll([summary]);
   const upsertLead = (lead: Lead) => {
     const next = new Map(leads.value);
     next.set(lead.id, lead);
@@ -265,20 +273,32 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       if (note.toOperatorId !== myId.value) return;
       if (status.value !== 'dnd' && notifications.settings.value.sound) playChime();
     },
-    'conversation:updated'(summary) {
-      upsert(summary);
-      followOpenChat(summary);
-      // Read in another tab or device (when the server reports it): no longer unread here.
-      if (summary.operatorReadSeq !== undefined) unread.read(summary.id, summary.operatorReadSeq);
-      flushAlerts(summary.id);
+    // One changed alone is the one-conversation case of a turn's changes.
+    'conversation:updated': (summary) => handlers['conversations:updated']([summary]),
+    'conversations:updated'(summaries) {
+      upsertAll(summaries);
+      for (const summary of summaries) {
+        const shown = conversations.value.get(summary.id);
+        // An older summary than the one shown says nothing new.
+        if (shown && shown.revision > summary.revision) continue;
+        followOpenChat(summary);
+        // Read in another tab or device (when the server reports it): no longer unread here.
+        if (summary.operatorReadSeq !== undefined) unread.read(summary.id, summary.operatorReadSeq);
+        flushAlerts(summary.id);
+      }
     },
-    'message:new'(message) {
-      if (message.author === 'visitor') setTyping(message.conversationId, false);
-      remember([message]);
-      mergeOpen([message]);
+    // One alone is the one-message case of a turn's messages.
+    'message:new': (message) => handlers['messages:new']([message]),
+    'messages:new'(incoming) {
+      for (const message of incoming) {
+        if (message.author === 'visitor' && typing.value.has(message.conversationId))
+          setTyping(message.conversationId, false);
+      }
+      remember(incoming);
+      mergeOpen(incoming);
       // Counted once per seq: only a message that is really new may chime.
-      if (unread.incoming(message)) alertWhenKnown(message);
-      if (message.conversationId === selectedId.value) markRead();
+      for (const message of incoming) if (unread.incoming(message)) alertWhenKnown(message);
+      if (incoming.some((message) => message.conversationId === selectedId.value)) markRead();
     },
     typing: ({ conversationId, typing: on }) => setTyping(conversationId, on),
   };

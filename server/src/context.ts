@@ -135,7 +135,7 @@ function commentFor(row: ConversationListRow, viewer: string | undefined): strin
  * it is written for, and every other console (or none named) gets the hand-over without it.
  */
 export function toSummary(row: ConversationListRow, viewer?: string): ConversationSummary {
-  return {
+  const summary: ConversationSummary = {
     id: row.id,
     visitorId: row.visitorId,
     visitorName: row.visitorName ?? 'Visitor',
@@ -147,49 +147,87 @@ export function toSummary(row: ConversationListRow, viewer?: string): Conversati
     operatorId: row.operatorId,
     visitorReadSeq: row.visitorReadSeq,
     operatorReadSeq: row.operatorReadSeq,
-    ...(row.transferAt !== null && row.operatorId !== null
-      ? {
-          transfer: {
-            fromOperatorId: row.transferFrom,
-            toOperatorId: row.operatorId,
-            comment: commentFor(row, viewer),
-            at: row.transferAt,
-          },
-        }
-      : {}),
     rating: toRating(row),
     lastMessage:
       row.lastText !== null && row.lastAuthor !== null && row.lastAt !== null
         ? { author: row.lastAuthor, text: row.lastText, createdAt: row.lastAt }
         : null,
     lastSeq: row.lastSeq,
+    revision: row.revision,
     updatedAt: row.updatedAt,
     createdAt: row.createdAt,
   };
+  // Set after, not spread in: a spread of a conditional object made this, built for every
+  // message a busy site gets, several times slower.
+  if (row.transferAt !== null && row.operatorId !== null) {
+    summary.transfer = {
+      fromOperatorId: row.transferFrom,
+      toOperatorId: row.operatorId,
+      comment: commentFor(row, viewer),
+      at: row.transferAt,
+    };
+  }
+  return summary;
 }
 
-const conversationUpdates = new WeakMap<ServerContext, ConversationUpdates>();
+const conversationUpdates = new WeakMap<ServerContext, ConversationUpdates<ConversationListRow>>();
+
+function updatesOf(ctx: ServerContext): ConversationUpdates<ConversationListRow> {
+  let updates = conversationUpdates.get(ctx);
+  if (!updates) {
+    updates = createConversationUpdates(
+      (ids) => ctx.store.getConversationListRows(ids),
+      (rows) => tellOperators(ctx, rows),
+      ctx.log,
+    );
+    conversationUpdates.set(ctx, updates);
+  }
+  return updates;
+}
 
 /**
  * Tells every operator of the site that a conversation changed, with its state after
  * the change (conversation-updates.ts: read together per turn, one read at a time).
  */
 export function publishConversation(ctx: ServerContext, conversationId: string): void {
-  let updates = conversationUpdates.get(ctx);
-  if (!updates) {
-    updates = createConversationUpdates(
-      (ids) => ctx.store.getConversationListRows(ids),
-      (rows) => rows.forEach((row) => tellOperators(ctx, row)),
-      ctx.log,
-    );
-    conversationUpdates.set(ctx, updates);
-  }
-  updates.changed(conversationId);
+  updatesOf(ctx).changed(conversationId);
 }
 
-/** The comment of a hand-over reaches the consoles of its two operators only. */
-function tellOperators(ctx: ServerContext, row: ConversationListRow): void {
-  const parties = row.transferComment ? [row.operatorId, row.transferFrom].filter((id) => id !== null) : [];
+/** The same, for a change whose write returned the conversation's list row: told without a read. */
+export function publishListRow(ctx: ServerContext, row: ConversationListRow): void {
+  updatesOf(ctx).known(row);
+}
+
+/** The server closes: conversation changes are no longer read or told (nor retried). */
+export function closeConversationUpdates(ctx: ServerContext): void {
+  conversationUpdates.get(ctx)?.close();
+}
+
+/**
+ * One turn's changed conversations, to each site's consoles in one event. The comment of
+ * a hand-over reaches the consoles of its two operators only: such a conversation goes
+ * to them, and to the others without it, in events of its own.
+ */
+function tellOperators(ctx: ServerContext, rows: ConversationListRow[]): void {
+  const bySite = new Map<string, ConversationSummary[]>();
+  for (const row of rows) {
+    if (row.transferComment) {
+      tellWithComment(ctx, row);
+      continue;
+    }
+    const summaries = bySite.get(row.site);
+    if (summaries) summaries.push(toSummary(row));
+    else bySite.set(row.site, [toSummary(row)]);
+  }
+  for (const [site, summaries] of bySite) {
+    const consoles = ctx.operators.to(rooms.operators(site));
+    if (summaries.length === 1) consoles.emit('conversation:updated', summaries[0]!);
+    else consoles.emit('conversations:updated', summaries);
+  }
+}
+
+function tellWithComment(ctx: ServerContext, row: ConversationListRow): void {
+  const parties = [row.operatorId, row.transferFrom].filter((id) => id !== null);
   const partyRooms = parties.map((id) => rooms.operator(row.site, id));
   ctx.operators.to(rooms.operators(row.site)).except(partyRooms).emit('conversation:updated', toSummary(row));
   for (const id of parties)

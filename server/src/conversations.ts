@@ -5,15 +5,34 @@
  */
 import { newId, type ChatMessage, type CloseReason, type Rating } from '../../src/protocol';
 import { publishConversation, rooms, toChatMessage, toRating, type ServerContext } from './context';
+import { createConsoleMessages, type ConsoleMessages } from './console-messages';
 import { publicProfile, type OperatorConfig, type SiteConfig } from './sites';
 import type { ConversationRow, NewMessage } from './store';
 import { refreshOnline } from './visitor-presence';
+
+const consoleMessages = new WeakMap<ServerContext, ConsoleMessages<ChatMessage>>();
+
+/** The site's consoles hear of the turn's messages together, at its end (console-messages.ts). */
+function toConsoles(ctx: ServerContext, site: string, message: ChatMessage): void {
+  let feed = consoleMessages.get(ctx);
+  if (!feed) {
+    feed = createConsoleMessages((siteId, messages) => {
+      const consoles = ctx.operators.to(rooms.operators(siteId));
+      if (messages.length === 1) consoles.emit('message:new', messages[0]!);
+      else consoles.emit('messages:new', messages);
+    });
+    consoleMessages.set(ctx, feed);
+  }
+  feed.add(site, message);
+}
 
 /**
  * Sends a stored message to the owner's other connections and the site's operators.
  * socket.io encodes a packet before it looks who is in the room, so a room with nobody
  * else in it (the usual owner room: only the sending tab) is skipped here, unless other
- * nodes may hold members this one cannot see.
+ * nodes may hold members this one cannot see. An operator's own message goes to the
+ * other consoles at once (their sending console has the ack); everything else reaches
+ * the consoles with the turn's other messages.
  */
 export function broadcastMessage(
   ctx: ServerContext,
@@ -34,8 +53,9 @@ export function broadcastMessage(
   }
   const operatorRoom = rooms.operators(conversation.site);
   if (othersIn(ctx.operators, operatorRoom)) {
-    const operators = ctx.operators.to(operatorRoom);
-    (except ? operators.except(except) : operators).emit('message:new', message);
+    if (except && ctx.operators.sockets.has(except))
+      ctx.operators.to(operatorRoom).except(except).emit('message:new', message);
+    else toConsoles(ctx, conversation.site, message);
   }
 }
 

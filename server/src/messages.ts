@@ -13,7 +13,7 @@
  * the careful path below, which reads and decides step by step as before.
  */
 import { fail, type ChatMessage, type ContextSnapshot, type SendMessageAck } from '../../src/protocol';
-import { publishConversation, toChatMessage, type ServerContext } from './context';
+import { publishConversation, publishListRow, toChatMessage, type ServerContext } from './context';
 import { heldByColleague, takeOverFromAbsent } from './assignment';
 import { takesNewChats } from './availability';
 import { appendMessage, broadcastMessage, pickUp } from './conversations';
@@ -182,7 +182,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (limiter) await limiter.take(key);
       const message = toChatMessage(ctx, from.site.id, quick.message);
       broadcastMessage(ctx, quick.conversation, message, except);
-      publishConversation(ctx, quick.conversation.id);
+      publishListRow(ctx, quick.conversation);
       return { ok: true, message };
     },
   };

@@ -23,7 +23,7 @@ import {
 } from '../../src/protocol';
 import { clientIp, type TrustProxy } from './client-ip';
 import { newServerId } from './ids';
-import { rooms, team, type ServerContext } from './context';
+import { closeConversationUpdates, rooms, team, type ServerContext } from './context';
 import { closeIdleConversations } from './conversations';
 import { createRouter } from './http/router';
 import { createLogger, type Logger } from './log';
@@ -486,6 +486,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await ctx.webhooks.close();
         await ctx.followUp?.mailer?.close();
         await new Promise<void>((resolve) => socketServer.close(() => resolve()));
+        // No console is left to tell; a read retried after this would never stop.
+        closeConversationUpdates(ctx);
         // After the sockets closed: their disconnects have reached the shared presence.
         await presence.close();
         await visitorConnections.close();

@@ -377,4 +377,11 @@ export interface ServerToOperator {
    * the server gathers those who leave within a short window into one event.
    */
   'visitors:offline': (payload: { visitorIds: string[] }) => void;
+  /**
+   * Several conversations changed in one turn of the server (`conversation:updated` is one
+   * alone): a busy site's consoles get one event per turn, not one per message.
+   */
+  'conversations:updated': (conversations: ConversationSummary[]) => void;
+  /** Several messages stored in one turn of the server, oldest first (`message:new` is one alone). */
+  'messages:new': (messages: ChatMessage[]) => void;
 }

@@ -298,6 +298,11 @@ export interface ConversationSummary {
   /** In a search's answer: the newest message whose text holds the words looked for. */
   match?: Pick<ChatMessage, 'author' | 'text' | 'createdAt'>;
   lastSeq: number;
+  /**
+   * Raised by every change of the conversation (a message, an edit, a read mark, a
+   * hand-over, a close): of two summaries that cross on their way, the higher is the newer.
+   */
+  revision: number;
   updatedAt: number;
   createdAt: number;
 }

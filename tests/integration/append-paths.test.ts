@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore, openSqliteStore, type NewVisitorMessage, type Store } from '../../server/src/store';
+import {
+  openPostgresStore,
+  openSqliteStore,
+  type AppendResult,
+  type NewVisitorMessage,
+  type Store,
+} from '../../server/src/store';
 import { SQLITE_FILE } from '../../server/src/store/sqlite';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 
@@ -114,6 +120,12 @@ async function story({ store, clock, inOneTurn }: Subject) {
     clock.at += 7;
     answers.push(await store.appendToOpenConversation(message));
   };
+  /** Sent alone: the conversation it answers with is the list row a read finds just after. */
+  const sendAlone = async (message: NewVisitorMessage) => {
+    await send(message);
+    const answer = answers.at(-1) as AppendResult;
+    if (answer) expect(answer.conversation).toEqual(await store.getConversationListRow(answer.conversation.id));
+  };
   const from = (visitorId: string, owner = `v:${visitorId}`) => ({
     message: (clientId: string, text: string): NewVisitorMessage => ({
       site: 'shop',
@@ -128,7 +140,7 @@ async function story({ store, clock, inOneTurn }: Subject) {
   const phone = from('phone', 'u:user-1');
   const laptop = from('laptop', 'u:user-1');
   const bob = from('bob');
-  await store.touchVisitor({ site: 'shop', id: 'ann' });
+  await store.touchVisitor({ site: 'shop', id: 'ann', name: 'Ann', email: 'ann@example.com' });
   await store.touchVisitor({ site: 'shop', id: 'phone', userId: 'user-1' });
   await store.touchVisitor({ site: 'shop', id: 'laptop', userId: 'user-1' });
   await store.touchVisitor({ site: 'shop', id: 'bob' });
@@ -137,11 +149,11 @@ async function story({ store, clock, inOneTurn }: Subject) {
   await store.openConversation('shop', 'v:ann', 'ann');
   await store.openConversation('shop', 'u:user-1', 'phone');
   await store.openConversation('shop', 'v:bob', 'bob');
-  await send(ann.message('a1', 'hello'));
-  await send(ann.message('a2', 'hello again'));
-  await send(ann.message('a1', 'hello, resent'));
-  await send(phone.message('p1', 'hello from the phone'));
-  await send(laptop.message('l1', 'hello from the laptop'));
+  await sendAlone(ann.message('a1', 'hello'));
+  await sendAlone(ann.message('a2', 'hello again'));
+  await sendAlone(ann.message('a1', 'hello, resent'));
+  await sendAlone(phone.message('p1', 'hello from the phone'));
+  await sendAlone(laptop.message('l1', 'hello from the laptop'));
   // Several owners, the same owner twice, a resend among them, in one turn: one group
   // commit on SQLite, one batch on PostgreSQL, each in the order asked. The portable path
   // on PostgreSQL takes them one after the other, since its concurrent writes finish in
@@ -156,9 +168,9 @@ async function story({ store, clock, inOneTurn }: Subject) {
   if (inOneTurn) await Promise.all(crowd.map(send));
   else for (const message of crowd) await send(message);
   await store.blockVisitor('shop', 'laptop');
-  await send(phone.message('p3', 'blocked on the other device'));
+  await sendAlone(phone.message('p3', 'blocked on the other device'));
   // The store trusts the owner it is given (the gateway decides it).
-  await send({ ...bob.message('b2', 'into the chat of the owner named'), owner: 'v:ann' });
+  await sendAlone({ ...bob.message('b2', 'into the chat of the owner named'), owner: 'v:ann' });
   const bobs = await store.latestConversation('shop', 'v:bob');
   await store.closeConversation(bobs!.id, 'visitor');
   await send(bob.message('b3', 'after the end'));

@@ -9,6 +9,7 @@ import { openPostgresStore, openSqliteStore, type Store } from '../../server/src
 import { MIGRATIONS } from '../../server/src/store/migrations';
 import { PG_MIGRATIONS } from '../../server/src/store/pg-migrations';
 import { postgresFoldedText } from '../../server/src/store/search-folding';
+import { sqliteFoldedTextV1 } from '../../server/src/store/search-folding-v1';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 
 const dirs: string[] = [];
@@ -128,6 +129,10 @@ describe('search on SQLite', () => {
   });
 });
 
+/** The step that first folded search (ё), on each engine: the tests below start before it. */
+const YO_STEP = MIGRATIONS.findIndex((step) => step.includes("instr(text, 'ё')"));
+const PG_FOLDED_STEP = PG_MIGRATIONS.findIndex((step) => step.includes('CREATE INDEX messages_search_folded'));
+
 /** A chat in words search used not to fold (ё, capitals, accents), written by the release before. */
 const UNFOLDED_CHAT = `
   INSERT INTO visitors (site, id, created_at, last_seen_at) VALUES ('shop', 'visitor-ёлка', 1000, 2000);
@@ -160,7 +165,7 @@ describe('search folding on a database from before it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
     dirs.push(dir);
     const db = new Database(join(dir, 'confab.sqlite'));
-    MIGRATIONS.slice(0, -1).forEach((step, i) => {
+    MIGRATIONS.slice(0, YO_STEP).forEach((step, i) => {
       db.exec(step);
       db.pragma(`user_version = ${i + 1}`);
     });
@@ -188,8 +193,8 @@ describe('search folding on a database from before it', () => {
     await client.connect();
     try {
       await client.query('CREATE TABLE confab_schema (version INTEGER NOT NULL)');
-      for (const step of PG_MIGRATIONS.slice(0, -1)) await client.query(step);
-      await client.query('INSERT INTO confab_schema (version) VALUES ($1)', [PG_MIGRATIONS.length - 1]);
+      for (const step of PG_MIGRATIONS.slice(0, PG_FOLDED_STEP)) await client.query(step);
+      await client.query('INSERT INTO confab_schema (version) VALUES ($1)', [PG_FOLDED_STEP]);
       await client.query(UNFOLDED_CHAT);
 
       const store = await openPostgresStore(url, newId);
@@ -200,7 +205,9 @@ describe('search folding on a database from before it', () => {
         `SELECT indexname FROM pg_indexes WHERE tablename = 'messages'`,
       );
       const names = indexes.rows.map((row) => row.indexname);
-      expect(names).toContain('messages_search_folded');
+      // The step after this one builds the index anew, folding more letters.
+      expect(names).toContain('messages_search_words');
+      expect(names).not.toContain('messages_search_folded');
       expect(names).not.toContain('messages_fts');
       // The search's expression is the index's: PostgreSQL can answer it from the index.
       await client.query('SET enable_seqscan = off');
@@ -208,7 +215,7 @@ describe('search folding on a database from before it', () => {
         `EXPLAIN SELECT id FROM messages m
          WHERE to_tsvector('simple', ${postgresFoldedText('m.text')}) @@ to_tsquery('simple', 'елка:*')`,
       );
-      expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('messages_search_folded');
+      expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('messages_search_words');
     } finally {
       await client.end();
       await cluster!.dropDatabase(url);
@@ -323,5 +330,116 @@ describe('the search key on the message row', () => {
     ]);
     expect(keys.map((k) => k.id)).toEqual(['msg-1', 'msg-2', 'msg-4', after.message.id]);
     expect(keys[3]!.key).toBeGreaterThan(erasedKey);
+  });
+});
+
+/**
+ * A chat and visitors as the release before this one left them: message text indexed by
+ * the first folding (ł, ß, æ and ı kept), names and e-mails in no index at all.
+ */
+const LATIN_CHAT = `
+  INSERT INTO visitors (site, id, name, email, created_at, last_seen_at) VALUES
+    ('shop', 'visitor-lukasz', 'Łukasz Weiß', NULL, 1000, 2000),
+    ('shop', 'visitor-anna', 'Анна Ёжикова', 'Anna.K@Example.COM', 1000, 2000),
+    ('shop', 'visitor-nameless', NULL, NULL, 1000, 2000),
+    ('other', 'visitor-elsewhere', 'Łukasz Nowak', NULL, 1000, 2000);
+  INSERT INTO conversations (id, site, visitor_id, owner, status, last_seq, last_change, created_at, updated_at) VALUES
+    ('conv-lukasz', 'shop', 'visitor-lukasz', 'v:visitor-lukasz', 'open', 2, 2, 1000, 2000),
+    ('conv-anna', 'shop', 'visitor-anna', 'v:visitor-anna', 'open', 0, 0, 1000, 1900),
+    ('conv-nameless', 'shop', 'visitor-nameless', 'v:visitor-nameless', 'open', 0, 0, 1000, 1800),
+    ('conv-elsewhere', 'other', 'visitor-elsewhere', 'v:visitor-elsewhere', 'open', 0, 0, 1000, 1700);
+  INSERT INTO messages (id, conversation_id, seq, change_seq, sender, client_id, author, text, created_at) VALUES
+    ('msg-latin-1', 'conv-lukasz', 1, 1, 'v:visitor-lukasz', 'client-latin-1', 'visitor', 'Dostawa do Łodzi, Hauptstraße 5', 1500),
+    ('msg-latin-2', 'conv-lukasz', 2, 2, 'o:anna', 'client-latin-2', 'operator', 'Tomorrow, as agreed', 1600);`;
+
+/** What search must find in those once the store is upgraded, and what they still hold. */
+async function expectLatinAndNameSearch(store: Store) {
+  const found = async (text: string) => (await store.searchConversations('shop', { text })).ids;
+  expect(await found('lodzi hauptstrasse')).toEqual(['conv-lukasz']);
+  expect(await found('ŁODZI')).toEqual(['conv-lukasz']);
+  expect(await found('lukasz weiss')).toEqual(['conv-lukasz']);
+  expect(await found('анна ежикова')).toEqual(['conv-anna']);
+  expect(await found('anna.k@example')).toEqual(['conv-anna']);
+  expect(await found('nowak')).toEqual([]);
+  // The rows themselves keep their letters: only the indexes are folded.
+  expect((await store.lastMessages('conv-lukasz', 10)).map((m) => m.text)).toEqual([
+    'Dostawa do Łodzi, Hauptstraße 5',
+    'Tomorrow, as agreed',
+  ]);
+  expect(await store.getVisitor('shop', 'visitor-anna')).toMatchObject({
+    name: 'Анна Ёжикова',
+    email: 'Anna.K@Example.COM',
+  });
+  // Names given, changed and erased after the upgrade are followed.
+  await store.touchVisitor({ site: 'shop', id: 'visitor-nameless', name: 'Zoë Ørsted' });
+  await store.touchVisitor({ site: 'shop', id: 'visitor-lukasz', name: 'Luke' });
+  expect(await found('zoe orsted')).toEqual(['conv-nameless']);
+  expect(await found('lukasz')).toEqual([]);
+  expect(await found('luke')).toEqual(['conv-lukasz']);
+  await store.eraseVisitor('shop', 'visitor-anna');
+  expect(await found('анна')).toEqual([]);
+}
+
+describe('search folding of ł, ß, æ, ı and of names, on a database from before it', () => {
+  it('on SQLite: indexes again what the new letters change, indexes every name, keeps every row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
+    dirs.push(dir);
+    const db = new Database(join(dir, 'confab.sqlite'));
+    MIGRATIONS.slice(0, -1).forEach((step, i) => {
+      db.exec(step);
+      db.pragma(`user_version = ${i + 1}`);
+    });
+    db.exec(LATIN_CHAT);
+    // As the release before indexed them: by its folding, the mark moved past them.
+    db.exec(`INSERT INTO message_search (rowid, text) SELECT search_key, ${sqliteFoldedTextV1('text')} FROM messages;
+             UPDATE message_search_progress SET indexed_through = (SELECT max(search_key) FROM messages);`);
+    db.close();
+
+    const store = openSqliteStore(dir, newId);
+    await expectLatinAndNameSearch(store);
+    await store.close();
+    // The names' index keys are columns of their own: a VACUUM keeps them.
+    const after = new Database(join(dir, 'confab.sqlite'));
+    const keys = () => after.prepare('SELECT site, id, search_key FROM visitors ORDER BY site, id').all();
+    const before = keys();
+    after.exec('VACUUM;');
+    expect(keys()).toEqual(before);
+    after.close();
+    const reopened = openSqliteStore(dir, newId);
+    expect((await reopened.searchConversations('shop', { text: 'zoe' })).ids).toEqual(['conv-nameless']);
+    await reopened.close();
+  });
+
+  const skip = postgresSkipReason();
+  let cluster: PostgresCluster | undefined;
+  beforeAll(async () => {
+    if (!skip) cluster = await startPostgres();
+  }, 60_000);
+  afterAll(async () => cluster?.stop());
+
+  it.skipIf(skip)('on PostgreSQL: builds both word indexes, drops the old one and keeps every row', async () => {
+    const url = await cluster!.createDatabase();
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE confab_schema (version INTEGER NOT NULL)');
+      for (const step of PG_MIGRATIONS.slice(0, -1)) await client.query(step);
+      await client.query('INSERT INTO confab_schema (version) VALUES ($1)', [PG_MIGRATIONS.length - 1]);
+      await client.query(LATIN_CHAT);
+
+      const store = await openPostgresStore(url, newId);
+      await expectLatinAndNameSearch(store);
+      await store.close();
+
+      const indexes = await client.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE tablename IN ('messages', 'visitors')`,
+      );
+      const names = indexes.rows.map((row) => row.indexname);
+      expect(names).toEqual(expect.arrayContaining(['messages_search_words', 'visitors_search_words']));
+      expect(names).not.toContain('messages_search_folded');
+    } finally {
+      await client.end();
+      await cluster!.dropDatabase(url);
+    }
   });
 });

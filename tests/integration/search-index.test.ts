@@ -122,6 +122,22 @@ describe('the search index on SQLite, filled in batches', () => {
     expect(disk.indexed('seven')).toEqual([]);
   });
 
+  it('folds what it indexes as the search rule does, in a batch and on an edit', async () => {
+    const { dir, store } = freshStore();
+    const disk = onDisk(dir);
+    const indexed = await visitorSays(store, 'Dostawa do Łodzi');
+    await found(store, 'dostawa');
+    const waiting = await visitorSays(store, 'Die Hauptstraße');
+    expect(disk.waiting()).toBe(1);
+    // The batch folds ß; the edit trigger folds Æ and ø, for a message the index holds.
+    expect(await found(store, 'hauptstrasse')).toEqual([waiting.conversationId]);
+    await store.editMessage(indexed.messageId, 'Færgen til Ærø');
+    expect(await found(store, 'aero faergen')).toEqual([indexed.conversationId]);
+    expect(disk.indexed('lodzi')).toEqual([]);
+    expect(disk.indexed('hauptstrasse')).toEqual([waiting.messageId]);
+    expect(disk.indexed('aero')).toEqual([indexed.messageId]);
+  });
+
   it('indexes on the next start what a process left waiting', async () => {
     const { dir, store } = freshStore();
     const disk = onDisk(dir);

@@ -32,6 +32,8 @@ import { median, responseTimes, WINDOW_MS } from '../../server/src/expectations'
 import {
   connectOperator,
   connectVisitor,
+  onConsoleMessages,
+  onSummaries,
   onVisitorsLeft,
   startHarness,
   type Harness,
@@ -79,8 +81,8 @@ function console_(
   const online = new Set(hello.online.map((v) => v.visitorId));
   const received: ChatMessage[] = [];
   const sentIds: string[] = [];
-  socket.on('conversation:updated', (c) => chats.set(c.id, c));
-  socket.on('message:new', (m) => received.push(m));
+  onSummaries(socket, (c) => chats.set(c.id, c));
+  onConsoleMessages(socket, (m) => received.push(m));
   socket.on('visitor:online', (v) => online.add(v.visitorId));
   onVisitorsLeft(socket, (id) => online.delete(id));
   /** Chats this operator answered: when, the answer's number, and whether the visitor is expected to write back. */

@@ -15,7 +15,14 @@ import { VISITOR_NAMESPACE, newId, type ChatMessage, type VisitorSession } from 
 import { ensureServerBuild, startNode, writeSitesFile, type ServerNode } from '../support/nodes';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 import { redisSkipReason, startRedis, type RedisServer } from '../support/redis';
-import { connectOperator, connectVisitor, socketTracker, testSites, type VisitorClient } from '../support/server';
+import {
+  connectOperator,
+  connectVisitor,
+  onConsoleMessages,
+  socketTracker,
+  testSites,
+  type VisitorClient,
+} from '../support/server';
 import { until } from '../support/until';
 
 const skip = redisSkipReason() ?? postgresSkipReason();
@@ -74,7 +81,7 @@ describe.skipIf(skip)('PostgreSQL restarted under two nodes', () => {
     const operator = sockets.track((await connectOperator(b.url, 'anna')).socket);
     // Every copy the operator is told of, by conversation: a resend is told again.
     const live = new Map<string, string[]>();
-    operator.on('message:new', (message: ChatMessage) => {
+    onConsoleMessages(operator, (message) => {
       if (message.author !== 'visitor') return;
       live.set(message.conversationId, [...(live.get(message.conversationId) ?? []), message.id]);
     });

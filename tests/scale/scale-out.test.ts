@@ -28,6 +28,7 @@ import { startTimeline } from '../support/timeline';
 import { until } from '../support/until';
 import {
   connectOperator,
+  onConsoleMessages,
   connectVisitor,
   loginOperator,
   nextEvent,
@@ -312,7 +313,7 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     // Every copy the operator is told of, when: a resend is told again, so a message may come
     // twice; the console merges by id and shows it once, which is what counts here.
     const arrivals = new Map<string, { message: ChatMessage; at: number }[]>();
-    operator.on('message:new', (message: ChatMessage) => {
+    onConsoleMessages(operator, (message) => {
       if (message.author !== 'visitor') return;
       arrivals.set(message.id, [...(arrivals.get(message.id) ?? []), { message, at: timeline.now() }]);
     });
@@ -462,7 +463,7 @@ describe.skipIf(skip)('several nodes on Redis and PostgreSQL', () => {
     onTestFailed(() => console.log(timeline.print()));
     /** When each copy of a message reached the operator (a resend is told again). */
     const arrivals = new Map<string, number[]>();
-    operator.on('message:new', (message: ChatMessage) => {
+    onConsoleMessages(operator, (message) => {
       if (message.author !== 'visitor') return;
       arrivals.set(message.id, [...(arrivals.get(message.id) ?? []), Date.now()]);
     });

@@ -7,12 +7,12 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { newId, type ChatMessage } from '../../src/protocol';
 import { visitorSays } from './browser';
-import { connectOperator } from './server';
+import { connectOperator, onConsoleMessages } from './server';
 
 export async function operatorOnDuty(url: string, login = 'max', password = 'demo') {
   const { socket } = await connectOperator(url, login, password);
   const arrived: ChatMessage[] = [];
-  socket.on('message:new', (message) => arrived.push(message));
+  onConsoleMessages(socket, (message) => arrived.push(message));
   return {
     socket,
     arrived,

@@ -12,6 +12,8 @@ import {
   OPERATOR_NAMESPACE,
   VISITOR_NAMESPACE,
   newId,
+  type ChatMessage,
+  type ConversationSummary,
   type OperatorToServer,
   type Availability,
   type ServerToOperator,
@@ -231,6 +233,25 @@ export function onVisitorsLeft(socket: Socket, left: (visitorId: string) => void
   const together = (event: { visitorIds: string[] }) => event.visitorIds.forEach(left);
   socket.on('visitor:offline', alone).on('visitors:offline', together);
   return () => void socket.off('visitor:offline', alone).off('visitors:offline', together);
+}
+
+/**
+ * Calls `arrived` for each new message a console hears of, alone (`message:new`) or with
+ * the others of the server's turn (`messages:new`). Returns a function that stops listening.
+ */
+export function onConsoleMessages(socket: Socket, arrived: (message: ChatMessage) => void): () => void {
+  const alone = (message: ChatMessage) => arrived(message);
+  const together = (messages: ChatMessage[]) => messages.forEach(arrived);
+  socket.on('message:new', alone).on('messages:new', together);
+  return () => void socket.off('message:new', alone).off('messages:new', together);
+}
+
+/** The same for conversation summaries: `conversation:updated` alone, `conversations:updated` together. */
+export function onSummaries(socket: Socket, updated: (summary: ConversationSummary) => void): () => void {
+  const alone = (summary: ConversationSummary) => updated(summary);
+  const together = (summaries: ConversationSummary[]) => summaries.forEach(updated);
+  socket.on('conversation:updated', alone).on('conversations:updated', together);
+  return () => void socket.off('conversation:updated', alone).off('conversations:updated', together);
 }
 
 /**

@@ -5,6 +5,7 @@
  * PostgreSQL the row lock and the re-check of the WHERE clause after it — so it holds
  * across processes and nodes without any lock in this process.
  */
+import { sql } from 'kysely';
 import type { Store } from './types';
 import type { Db, Writer } from './writer';
 
@@ -19,7 +20,7 @@ export function assignmentMethods(db: Db, writer: Writer, now: () => number): As
         changed(
           await trx
             .updateTable('conversations')
-            .set({ operatorId, updatedAt: now() })
+            .set({ operatorId, updatedAt: now(), revision: sql`revision + 1` })
             .where('id', '=', conversationId)
             .where('operatorId', 'is', null)
             .executeTakeFirst(),
@@ -31,7 +32,14 @@ export function assignmentMethods(db: Db, writer: Writer, now: () => number): As
         return changed(
           await trx
             .updateTable('conversations')
-            .set({ operatorId: to, transferFrom: from, transferComment: comment, transferAt: at, updatedAt: at })
+            .set({
+              operatorId: to,
+              transferFrom: from,
+              transferComment: comment,
+              transferAt: at,
+              updatedAt: at,
+              revision: sql`revision + 1`,
+            })
             .where('id', '=', conversationId)
             .where('status', '=', 'open')
             .where('operatorId', from === null ? 'is' : '=', from)
@@ -42,7 +50,13 @@ export function assignmentMethods(db: Db, writer: Writer, now: () => number): As
       writer.write(async (trx) => {
         const rows = await trx
           .updateTable('conversations')
-          .set({ operatorId: null, transferFrom: null, transferComment: null, transferAt: null })
+          .set({
+            operatorId: null,
+            transferFrom: null,
+            transferComment: null,
+            transferAt: null,
+            revision: sql`revision + 1`,
+          })
           .where('site', '=', site)
           .where('operatorId', '=', operatorId)
           .where('status', '=', 'open')

@@ -23,6 +23,7 @@ import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
 import {
   appendArgs,
+  listRowAfter,
   visitorMessageRow,
   AttachmentUnavailableError,
   type AppendArgs,
@@ -67,6 +68,7 @@ export const CONVERSATION_COLUMNS = [
   'transferFrom',
   'transferComment',
   'transferAt',
+  'revision',
   'createdAt',
   'updatedAt',
 ] as const;
@@ -213,7 +215,12 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
   const bumpSeq = prepare<{ id: string; at: number }, { lastSeq: number; lastChange: number }>((q, s) =>
     q
       .updateTable('conversations')
-      .set((eb) => ({ lastSeq: eb('lastSeq', '+', 1), lastChange: eb('lastChange', '+', 1), updatedAt: s.at }))
+      .set((eb) => ({
+        lastSeq: eb('lastSeq', '+', 1),
+        lastChange: eb('lastChange', '+', 1),
+        revision: eb('revision', '+', 1),
+        updatedAt: s.at,
+      }))
       .where('id', '=', s.id)
       .returning(['lastSeq', 'lastChange']),
   );
@@ -256,7 +263,12 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
   const bumpOpen = prepare<OpenBump, ConversationRow>((q, s) =>
     q
       .updateTable('conversations')
-      .set((eb) => ({ lastSeq: eb('lastSeq', '+', 1), lastChange: eb('lastChange', '+', 1), updatedAt: s.at }))
+      .set((eb) => ({
+        lastSeq: eb('lastSeq', '+', 1),
+        lastChange: eb('lastChange', '+', 1),
+        revision: eb('revision', '+', 1),
+        updatedAt: s.at,
+      }))
       .where('id', '=', (eb) =>
         eb
           .selectFrom('conversations')
@@ -320,7 +332,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       if (!row || row.deletedAt) return undefined;
       const bumped = await trx
         .updateTable('conversations')
-        .set((eb) => ({ lastChange: eb('lastChange', '+', 1) }))
+        .set((eb) => ({ lastChange: eb('lastChange', '+', 1), revision: eb('revision', '+', 1) }))
         .where('id', '=', row.conversationId)
         .returning('lastChange')
         .executeTakeFirstOrThrow();
@@ -485,7 +497,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       writer.write(async (trx) => {
         await trx
           .updateTable('conversations')
-          .set({ owner })
+          .set({ owner, revision: sql`revision + 1` })
           .where('site', '=', site)
           .where('owner', '=', `v:${visitorId}`)
           .execute();
@@ -507,6 +519,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
               closeReason: reason,
               updatedAt: now(),
               ratingState: reason === 'spam' ? null : 'pending',
+              revision: sql`revision + 1`,
             })
             .where('id', '=', conversationId)
             .where('status', '=', 'open')
@@ -523,7 +536,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         return changed(
           await trx
             .updateTable('conversations')
-            .set({ [column]: seq })
+            .set({ [column]: seq, revision: sql`revision + 1` })
             .where('id', '=', conversationId)
             .where(column, '<', seq)
             .executeTakeFirst(),
@@ -533,7 +546,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
       writer.write(async (trx) => {
         await trx
           .updateTable('conversations')
-          .set({ ratingState: state, ratingScore: score, ratingComment: comment })
+          .set({ ratingState: state, ratingScore: score, ratingComment: comment, revision: sql`revision + 1` })
           .where('id', '=', conversationId)
           .execute();
       }),
@@ -596,7 +609,14 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
           changeSeq: conversation.lastChange,
         });
         await insertMessage.run(trx, { ...message, sender: input.sender });
-        return { message, conversation };
+        const visitor = await trx
+          .selectFrom('visitors')
+          .select(['name as visitorName', 'email as visitorEmail', 'userId as visitorUserId'])
+          .where('site', '=', conversation.site)
+          .where('id', '=', conversation.visitorId)
+          .executeTakeFirst();
+        const listed = { ...conversation, visitorName: null, visitorEmail: null, visitorUserId: null, ...visitor };
+        return { message, conversation: listRowAfter(listed, message) };
       }),
     editMessage: (id, text) =>
       changeMessage(id, async (trx, changeSeq) =>

@@ -1,16 +1,16 @@
 /**
  * The operator workspace's reads and writes, on either engine: search over the whole
- * history (the one place where the two engines' SQL differs: FTS5 on SQLite, full text
- * with a GIN index on PostgreSQL), a visitor's history across devices, lifting a spam
- * block, the waiting line and the reply times the visitor's expectations come from,
- * and the address follow-up mail may go to.
+ * history and visitors' names and e-mails (the one place where the two engines' SQL
+ * differs: FTS5 on SQLite, full text with GIN indexes on PostgreSQL), a visitor's history
+ * across devices, lifting a spam block, the waiting line and the reply times the
+ * visitor's expectations come from, and the address follow-up mail may go to.
  *
  * Conversations come back as ids in order; the caller reads each as a list row through
  * the store's prepared lookup, so the list row is defined once (kysely-store.ts).
  */
 import { sql, type SqlBool } from 'kysely';
 import { searchWordsOf } from '../../../src/protocol';
-import { postgresFoldedText } from './search-folding';
+import { postgresFoldedText, visitorSearchText } from './search-folding';
 import type { Engine, Store } from './types';
 import type { Db, Writer } from './writer';
 
@@ -33,6 +33,25 @@ export const searchWords = (text: string | undefined): string[] => searchWordsOf
 
 /** Message text as PostgreSQL's search index holds it: the index's own expression (pg-migrations.ts). */
 const POSTGRES_SEARCH_VECTOR = sql.raw(`to_tsvector('simple', ${postgresFoldedText('m.text')})`);
+/** A visitor's name and e-mail as PostgreSQL's index of them holds them (pg-migrations.ts). */
+const POSTGRES_VISITOR_VECTOR = sql.raw(
+  `to_tsvector('simple', ${postgresFoldedText(visitorSearchText('name', 'email'))})`,
+);
+
+/**
+ * The ids of `site`'s visitors whose name and e-mail together hold the words of `query`
+ * (in the engine's full-text syntax), by the index of their words (migrations.ts,
+ * pg-migrations.ts): a scan of every visitor's lower(name) grew with the site's visitors,
+ * and on SQLite lowered A–Z only. On SQLite the index is read first and each hit looked up
+ * by its key: SQLite never reorders a CROSS JOIN, and by the site alone it would walk
+ * every visitor of the site.
+ */
+export const visitorsByWords = (engine: Engine, site: string, query: string) =>
+  engine === 'sqlite'
+    ? sql<{ id: string }>`SELECT v.id FROM visitor_search s CROSS JOIN visitors v ON v.search_key = s.rowid
+        WHERE v.site = ${site} AND visitor_search MATCH ${query}`
+    : sql<{ id: string }>`SELECT id FROM visitors
+        WHERE site = ${site} AND ${POSTGRES_VISITOR_VECTOR} @@ to_tsquery('simple', ${query})`;
 
 /** A page cursor: the last row's activity time and id, in the order the list is sorted. */
 export const encodeCursor = (updatedAt: number, id: string) => `${updatedAt}~${id}`;
@@ -41,17 +60,22 @@ export function decodeCursor(cursor: string | undefined): { updatedAt: number; i
   return match ? { updatedAt: Number(match[1]), id: match[2]! } : undefined;
 }
 
-/** `%text%` for LIKE with the wildcards of `text` escaped (ESCAPE '\'). */
-const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 export function workspaceMethods(db: Db, writer: Writer, engine: Engine): WorkspaceMethods {
+  /** Every word as a word prefix, in the engine's full-text query syntax. */
+  const everyPrefix = (words: string[]) =>
+    engine === 'sqlite' ? words.map((w) => `"${w}"*`).join(' AND ') : words.map((w) => `${w}:*`).join(' & ');
+
   /** Conversations with a message holding every word (each as a word prefix). */
   const textMatch = (words: string[]) =>
     engine === 'sqlite'
       ? sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE m.search_key IN
-          (SELECT rowid FROM message_search WHERE message_search MATCH ${words.map((w) => `"${w}"*`).join(' AND ')}))`
+          (SELECT rowid FROM message_search WHERE message_search MATCH ${everyPrefix(words)}))`
       : sql<SqlBool>`c.id IN (SELECT m.conversation_id FROM messages m WHERE
-          ${POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}))`;
+          ${POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', ${everyPrefix(words)}))`;
+
+  /** Conversations of visitors whose name and e-mail together hold every word (each as a word prefix). */
+  const visitorMatch = (site: string, words: string[]) =>
+    sql<SqlBool>`c.visitor_id IN (${visitorsByWords(engine, site, everyPrefix(words))})`;
 
   /** The visitors of an owner: the device itself, and for a verified user every device of theirs. */
   const ownerVisitors = (q: Db, site: string, owner: string, visitorId: string) =>
@@ -69,24 +93,13 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
     async searchConversations(site, query) {
       const limit = Math.min(Math.max(query.limit ?? 30, 1), 100);
       const words = searchWords(query.text);
-      const phrase = query.text?.trim().toLowerCase() ?? '';
       let select = db
         .selectFrom('conversations as c')
-        .leftJoin('visitors as v', (join) => join.onRef('v.site', '=', 'c.site').onRef('v.id', '=', 'c.visitorId'))
         .select(['c.id', 'c.updatedAt'])
         // Whether a message matched, not only the name or e-mail: only those hits get a snippet.
         .select(words.length > 0 ? textMatch(words).as('byText') : sql<SqlBool>`0`.as('byText'))
         .where('c.site', '=', site);
-      if (words.length > 0) {
-        const like = containing(phrase);
-        select = select.where((eb) =>
-          eb.or([
-            textMatch(words),
-            sql<SqlBool>`lower(v.name) LIKE ${like} ESCAPE '\\'`,
-            sql<SqlBool>`lower(v.email) LIKE ${like} ESCAPE '\\'`,
-          ]),
-        );
-      }
+      if (words.length > 0) select = select.where((eb) => eb.or([textMatch(words), visitorMatch(site, words)]));
       if (query.status === 'open') select = select.where('c.status', '=', 'open');
       if (query.status === 'closed') select = select.where('c.status', '=', 'closed');
       if (query.status === 'spam') select = select.where('c.closeReason', '=', 'spam');

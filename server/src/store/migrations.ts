@@ -10,8 +10,10 @@ import {
   ATTACHMENTS,
   EMAIL_OUTBOX,
   SYSTEM_LINE_CODES,
+  CONVERSATION_REVISION,
 } from './portable-steps';
-import { sqliteFoldedText } from './search-folding';
+import { sqliteFoldedText, visitorSearchText } from './search-folding';
+import { sqliteFoldedTextV1 } from './search-folding-v1';
 
 export const MIGRATIONS = [
   `CREATE TABLE visitors (
@@ -212,14 +214,67 @@ export const MIGRATIONS = [
      WHEN new.search_key <= (SELECT indexed_through FROM message_search_progress)
    BEGIN
      DELETE FROM message_search WHERE rowid = new.search_key;
-     INSERT INTO message_search (rowid, text) VALUES (new.search_key, ${sqliteFoldedText('new.text')});
+     INSERT INTO message_search (rowid, text) VALUES (new.search_key, ${sqliteFoldedTextV1('new.text')});
    END;
    DELETE FROM message_search WHERE rowid IN
      (SELECT search_key FROM messages
       WHERE search_key <= (SELECT indexed_through FROM message_search_progress)
         AND (instr(text, 'ё') > 0 OR instr(text, 'Ё') > 0));
    INSERT INTO message_search (rowid, text)
-     SELECT search_key, ${sqliteFoldedText('text')} FROM messages
+     SELECT search_key, ${sqliteFoldedTextV1('text')} FROM messages
      WHERE search_key <= (SELECT indexed_through FROM message_search_progress)
        AND (instr(text, 'ё') > 0 OR instr(text, 'Ё') > 0);`,
+  // Search writes the Latin letters no accent-dropping reaches (ł, ß, æ, ø, Turkish ı, …)
+  // as a keyboard without them does (src/protocol/search-words.ts): the edit trigger folds
+  // by the new rule, and what the index holds that the new rule folds differently is
+  // indexed again. And visitors are found by the words of their name and e-mail, folded
+  // alike, through an index of their own: the search scanned every visitor's lower(name),
+  // which on SQLite lowers A–Z only. Its key is a column of the visitor (an index row's
+  // key must survive VACUUM, which may renumber visitors' own rowids); only a visitor with
+  // a name or an e-mail has one. The visitors and messages themselves are not changed.
+  `DROP TRIGGER message_search_update;
+   CREATE TRIGGER message_search_update AFTER UPDATE OF text ON messages
+     WHEN new.search_key <= (SELECT indexed_through FROM message_search_progress)
+   BEGIN
+     DELETE FROM message_search WHERE rowid = new.search_key;
+     INSERT INTO message_search (rowid, text) VALUES (new.search_key, ${sqliteFoldedText('new.text')});
+   END;
+   CREATE TEMP TABLE refolded AS
+     SELECT search_key FROM messages
+     WHERE search_key <= (SELECT indexed_through FROM message_search_progress)
+       AND ${sqliteFoldedText('text')} <> ${sqliteFoldedTextV1('text')};
+   DELETE FROM message_search WHERE rowid IN (SELECT search_key FROM refolded);
+   INSERT INTO message_search (rowid, text)
+     SELECT search_key, ${sqliteFoldedText('text')} FROM messages WHERE search_key IN (SELECT search_key FROM refolded);
+   DROP TABLE refolded;
+   ALTER TABLE visitors ADD COLUMN search_key INTEGER;
+   CREATE UNIQUE INDEX visitors_by_search_key ON visitors (search_key);
+   CREATE VIRTUAL TABLE visitor_search USING fts5(words, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+   UPDATE visitors SET search_key = rowid WHERE name IS NOT NULL OR email IS NOT NULL;
+   INSERT INTO visitor_search (rowid, words)
+     SELECT search_key, ${sqliteFoldedText(visitorSearchText('name', 'email'))} FROM visitors WHERE search_key IS NOT NULL;
+   CREATE TRIGGER visitor_search_insert AFTER INSERT ON visitors
+     WHEN new.name IS NOT NULL OR new.email IS NOT NULL
+   BEGIN
+     UPDATE visitors SET search_key = (SELECT coalesce(max(search_key), 0) + 1 FROM visitors)
+       WHERE site = new.site AND id = new.id;
+     INSERT INTO visitor_search (rowid, words)
+       SELECT search_key, ${sqliteFoldedText(visitorSearchText('new.name', 'new.email'))}
+       FROM visitors WHERE site = new.site AND id = new.id;
+   END;
+   CREATE TRIGGER visitor_search_update AFTER UPDATE OF name, email ON visitors
+     WHEN old.name IS NOT new.name OR old.email IS NOT new.email
+   BEGIN
+     DELETE FROM visitor_search WHERE rowid = old.search_key;
+     UPDATE visitors SET search_key = (SELECT coalesce(max(search_key), 0) + 1 FROM visitors)
+       WHERE site = new.site AND id = new.id AND search_key IS NULL;
+     INSERT INTO visitor_search (rowid, words)
+       SELECT search_key, ${sqliteFoldedText(visitorSearchText('new.name', 'new.email'))}
+       FROM visitors WHERE site = new.site AND id = new.id;
+   END;
+   CREATE TRIGGER visitor_search_delete AFTER DELETE ON visitors WHEN old.search_key IS NOT NULL
+   BEGIN
+     DELETE FROM visitor_search WHERE rowid = old.search_key;
+   END;`,
+  CONVERSATION_REVISION,
 ];

@@ -78,3 +78,9 @@ export const EMAIL_OUTBOX = `ALTER TABLE visitors ADD COLUMN follow_up_email TEX
  * keeps the English line for the console, transcripts and search.
  */
 export const SYSTEM_LINE_CODES = `ALTER TABLE messages ADD COLUMN system TEXT;`;
+
+/**
+ * Conversation summaries carry a revision: every write to a conversation's row raises it,
+ * so a console told two summaries of one chat that crossed on their way keeps the newer.
+ */
+export const CONVERSATION_REVISION = `ALTER TABLE conversations ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;`;

@@ -30,8 +30,8 @@
 import { CompiledQuery } from 'kysely';
 import { batches } from './batches';
 import { CONVERSATION_COLUMNS } from './kysely-store';
-import { appendArgs, visitorMessageRow } from './types';
-import type { AppendArgs, AppendResult, ConversationRow, NewVisitorMessage } from './types';
+import { appendArgs, listRowAfter, visitorMessageRow } from './types';
+import type { AppendArgs, AppendResult, ConversationRow, ListedVisitor, NewVisitorMessage } from './types';
 import type { Writer } from './writer';
 
 /** Messages per statement at most: bounds its parameters and the time it holds its rows. */
@@ -76,7 +76,8 @@ locked AS (
 ),
 bumped AS (
   UPDATE conversations c
-  SET last_seq = c.last_seq + g.n, last_change = c.last_change + g.n, updated_at = g.last_at
+  SET last_seq = c.last_seq + g.n, last_change = c.last_change + g.n, revision = c.revision + g.n,
+      updated_at = g.last_at
   FROM (SELECT DISTINCT conversation_id, n, last_at FROM numbered) g
   WHERE c.id = g.conversation_id AND c.status = 'open' AND c.id IN (SELECT id FROM locked)
   RETURNING c.*, g.n
@@ -88,10 +89,12 @@ inserted AS (
   FROM numbered m JOIN bumped b ON b.id = m.conversation_id
   RETURNING id
 )
-SELECT m.ord, b.last_seq - b.n + m.k AS seq, b.last_change - b.n + m.k AS "changeSeq", ${RETURNED}
-FROM numbered m JOIN bumped b ON b.id = m.conversation_id`;
+SELECT m.ord, b.last_seq - b.n + m.k AS seq, b.last_change - b.n + m.k AS "changeSeq", ${RETURNED},
+  v.name AS "visitorName", v.email AS "visitorEmail", v.user_id AS "visitorUserId"
+FROM numbered m JOIN bumped b ON b.id = m.conversation_id
+LEFT JOIN visitors v ON v.site = b.site AND v.id = b.visitor_id`;
 
-type StoredRow = ConversationRow & { ord: number; seq: number; changeSeq: number };
+type StoredRow = ConversationRow & ListedVisitor & { ord: number; seq: number; changeSeq: number };
 
 /** Runs one batch as one statement: per message, in the order given, what was stored or undefined. */
 async function storeBatch(writer: Writer, batch: AppendArgs[]): Promise<AppendResult[]> {
@@ -112,9 +115,17 @@ async function storeBatch(writer: Writer, batch: AppendArgs[]): Promise<AppendRe
   for (const { ord, seq, changeSeq, ...row } of rows) {
     const args = batch[ord - 1]!;
     const numbers = { conversationId: row.id, seq, changeSeq };
-    // The conversation as this message left it, as if the batch's messages had come one by one.
-    const conversation: ConversationRow = { ...row, lastSeq: seq, lastChange: changeSeq, updatedAt: args.at };
-    answers[ord - 1] = { message: visitorMessageRow(args, numbers), conversation };
+    // The conversation as this message left it, as if the batch's messages had come one by
+    // one: each of them raised its numbers and its revision by one.
+    const conversation: ConversationRow & ListedVisitor = {
+      ...row,
+      lastSeq: seq,
+      lastChange: changeSeq,
+      revision: row.revision - (row.lastSeq - seq),
+      updatedAt: args.at,
+    };
+    const message = visitorMessageRow(args, numbers);
+    answers[ord - 1] = { message, conversation: listRowAfter(conversation, message) };
   }
   return answers;
 }

@@ -56,6 +56,11 @@ export interface ConversationsTable {
   transferFrom: string | null;
   transferComment: string | null;
   transferAt: number | null;
+  /**
+   * Numbers every change of what the consoles list about the conversation (its row and
+   * its last message): of two summaries that cross on their way, the higher is the newer.
+   */
+  revision: Generated<number>;
   createdAt: number;
   updatedAt: number;
 }

@@ -13,7 +13,8 @@
  *   1. one INSERT … SELECT numbers the message from the owner's open conversation (unless
  *      the visitor or their user is blocked) and skips a resend (ON CONFLICT on the
  *      client id): no row back means "not here", and nothing was written;
- *   2. one UPDATE moves the conversation's numbers to the message's and returns the row.
+ *   2. one UPDATE moves the conversation's numbers to the message's and returns the row,
+ *      with the visitor's name and e-mail (the consoles' list row, without a read).
  *
  * SQLite has a single writer and both run in the group commit's transaction, so the
  * numbers the insert read are still the conversation's when the update runs. The write
@@ -21,8 +22,8 @@
  * update failed, the insert is deleted), so it runs without a savepoint of its own.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { appendArgs, visitorMessageRow } from './types';
-import type { AppendArgs, AppendResult, ConversationRow, NewVisitorMessage } from './types';
+import { appendArgs, listRowAfter, visitorMessageRow } from './types';
+import type { AppendArgs, AppendResult, ConversationRow, ListedVisitor, NewVisitorMessage } from './types';
 
 export function sqliteAppender(raw: BetterSqlite3.Database, newId: () => string, now: () => number) {
   const insert = raw.prepare<
@@ -40,15 +41,18 @@ export function sqliteAppender(raw: BetterSqlite3.Database, newId: () => string,
      ON CONFLICT (sender, client_id) DO NOTHING
      RETURNING seq, change_seq AS changeSeq, conversation_id AS conversationId`);
 
-  const bump = raw.prepare<{ id: string; seq: number; change: number; at: number }, ConversationRow>(
-    `UPDATE conversations SET last_seq = @seq, last_change = @change, updated_at = @at
+  const bump = raw.prepare<{ id: string; seq: number; change: number; at: number }, ConversationRow & ListedVisitor>(
+    `UPDATE conversations SET last_seq = @seq, last_change = @change, revision = revision + 1, updated_at = @at
      WHERE id = @id
      RETURNING id, site, visitor_id AS visitorId, owner, status, close_reason AS closeReason,
        operator_id AS operatorId, last_seq AS lastSeq, last_change AS lastChange,
        visitor_read_seq AS visitorReadSeq, operator_read_seq AS operatorReadSeq,
        rating_state AS ratingState, rating_score AS ratingScore, rating_comment AS ratingComment,
        transfer_from AS transferFrom, transfer_comment AS transferComment, transfer_at AS transferAt,
-       created_at AS createdAt, updated_at AS updatedAt`,
+       revision, created_at AS createdAt, updated_at AS updatedAt,
+       (SELECT name FROM visitors v WHERE v.site = conversations.site AND v.id = conversations.visitor_id) AS visitorName,
+       (SELECT email FROM visitors v WHERE v.site = conversations.site AND v.id = conversations.visitor_id) AS visitorEmail,
+       (SELECT user_id FROM visitors v WHERE v.site = conversations.site AND v.id = conversations.visitor_id) AS visitorUserId`,
   );
   const remove = raw.prepare<[string]>('DELETE FROM messages WHERE id = ?');
 
@@ -57,7 +61,7 @@ export function sqliteAppender(raw: BetterSqlite3.Database, newId: () => string,
     const args = appendArgs(input, newId(), now());
     const numbered = insert.get(args);
     if (!numbered) return undefined;
-    let conversation: ConversationRow | undefined;
+    let conversation: (ConversationRow & ListedVisitor) | undefined;
     try {
       conversation = bump.get({
         id: numbered.conversationId,
@@ -69,6 +73,7 @@ export function sqliteAppender(raw: BetterSqlite3.Database, newId: () => string,
       remove.run(args.id);
       throw error;
     }
-    return { message: visitorMessageRow(args, numbered), conversation: conversation! };
+    const message = visitorMessageRow(args, numbered);
+    return { message, conversation: listRowAfter(conversation!, message) };
   };
 }

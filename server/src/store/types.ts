@@ -48,8 +48,28 @@ export type AppendArgs = {
   at: number;
 };
 
-/** What a visitor's message into their open conversation gives: undefined when it was not stored there. */
-export type AppendResult = { message: MessageRow; conversation: ConversationRow } | undefined;
+/**
+ * What a visitor's message into their open conversation gives: undefined when it was not
+ * stored there. The conversation is as the consoles list it just after this message (its
+ * numbers and revision, the visitor's name, this message as its last), so telling them
+ * needs no read.
+ */
+export type AppendResult = { message: MessageRow; conversation: ConversationListRow } | undefined;
+
+/** The visitor's part of a conversation's list row. */
+export type ListedVisitor = Pick<ConversationListRow, 'visitorName' | 'visitorEmail' | 'visitorUserId'>;
+
+/**
+ * A conversation's list row just after `message` was stored in it: the row the write
+ * returned (its own, fresh object), completed in place. Spreading its two dozen columns
+ * into a new object cost more than the rest of building the consoles' summary.
+ */
+export function listRowAfter(
+  row: ConversationRow & ListedVisitor,
+  message: Pick<MessageRow, 'author' | 'text' | 'createdAt'>,
+): ConversationListRow {
+  return Object.assign(row, { lastAuthor: message.author, lastText: message.text, lastAt: message.createdAt });
+}
 
 export function appendArgs(input: NewVisitorMessage, id: string, at: number): AppendArgs {
   const { site, owner, visitorId, sender, clientId, text } = input;
@@ -460,9 +480,10 @@ export interface Store {
 
   /**
    * A page of the site's conversations matching `filters`, newest activity first; text is
-   * matched by full text (FTS5 on SQLite, tsvector on PostgreSQL) and against the visitor's
-   * name and e-mail. `byText` are those of `ids` a message matched (not only the name or
-   * e-mail). `next` is the cursor of the following page, or null.
+   * matched by full text (FTS5 on SQLite, tsvector on PostgreSQL), every word as a word
+   * prefix, in a message or among the words of the visitor's name and e-mail, all folded
+   * by one rule (src/protocol/search-words.ts). `byText` are those of `ids` a message
+   * matched (not only the name or e-mail). `next` is the cursor of the following page, or null.
    */
   searchConversations(
     site: string,

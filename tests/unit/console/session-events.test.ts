@@ -48,14 +48,47 @@ describe('conversation summaries', () => {
     const updated = handlers.get('conversation:updated')!;
     const reply = messageOf({ seq: 3, text: 'Thank you!' });
     updated(
-      summaryOf({ lastSeq: 3, lastMessage: { author: 'visitor', text: reply.text, createdAt: reply.createdAt } }),
+      summaryOf({
+        lastSeq: 3,
+        revision: 5,
+        lastMessage: { author: 'visitor', text: reply.text, createdAt: reply.createdAt },
+      }),
     );
     // Another node's read from before the reply arrives last.
-    updated(summaryOf({ lastSeq: 2, lastMessage: { author: 'operator', text: 'Hello', createdAt: 1_002 } }));
+    updated(
+      summaryOf({ lastSeq: 2, revision: 4, lastMessage: { author: 'operator', text: 'Hello', createdAt: 1_002 } }),
+    );
     expect(session.conversations.value.get('c1')?.lastSeq).toBe(3);
     expect(session.conversations.value.get('c1')?.lastMessage?.text).toBe('Thank you!');
     // A change that adds no message (the chat taken) is not older.
-    updated(summaryOf({ lastSeq: 3, operatorId: 'anna' }));
+    updated(summaryOf({ lastSeq: 3, revision: 6, operatorId: 'anna' }));
     expect(session.conversations.value.get('c1')?.operatorId).toBe('anna');
+  });
+
+  it('tells apart two that crossed with the same last message by their revision', () => {
+    const session = createOperatorSession('token', () => undefined);
+    const updated = handlers.get('conversation:updated')!;
+    // Anna takes the chat and reads it; the summary from before she took it arrives last.
+    updated(summaryOf({ lastSeq: 4, revision: 9, operatorId: 'anna', operatorReadSeq: 4 }));
+    updated(summaryOf({ lastSeq: 4, revision: 8, operatorId: null, operatorReadSeq: 0 }));
+    expect(session.conversations.value.get('c1')?.operatorId).toBe('anna');
+    expect(session.conversations.value.get('c1')?.operatorReadSeq).toBe(4);
+    expect(session.conversations.value.get('c1')?.revision).toBe(9);
+  });
+
+  it('takes the changes of one turn together, each kept only if newer', () => {
+    const session = createOperatorSession('token', () => undefined);
+    handlers.get('conversation:updated')!(summaryOf({ id: 'c1', lastSeq: 2, revision: 3 }));
+    const before = session.conversations.value;
+    handlers.get('conversations:updated')!([
+      summaryOf({ id: 'c1', lastSeq: 1, revision: 2 }),
+      summaryOf({ id: 'c2', lastSeq: 1, revision: 1 }),
+      summaryOf({ id: 'c3', lastSeq: 5, revision: 7 }),
+    ]);
+    const after = session.conversations.value;
+    expect(after).not.toBe(before);
+    expect([...after.keys()].sort()).toEqual(['c1', 'c2', 'c3']);
+    expect(after.get('c1')?.lastSeq).toBe(2);
+    expect(after.get('c3')?.lastSeq).toBe(5);
   });
 });

@@ -15,6 +15,7 @@ export function summaryOf(overrides: Partial<ConversationSummary> = {}): Convers
     rating: null,
     lastMessage: null,
     lastSeq: 0,
+    revision: 0,
     updatedAt: 1_000,
     createdAt: 1_000,
     ...overrides,
