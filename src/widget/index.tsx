@@ -7,10 +7,9 @@
  * slow phone: the models in four steps (who the visitor is; where they came from and the
  * transport, not connected; the conversation, form, ending and panel; the chat, the view,
  * the server's events and the queued calls); then the connection opens; then the
- * stylesheet and the launcher's label and badge; then the closed panel's frame. Its
- * header and composer wait for the visitor's intent (`closedParts`). A call that needs
- * the widget (a click on the launcher, `Confab('open')`, any command after load) runs
- * what is left at once.
+ * stylesheet and the launcher's label and badge; then the closed panel's frame, its
+ * header, and its composer with the end-chat bar. A call that needs the widget (a click on
+ * the launcher, `Confab('open')`, any command after load) runs what is left at once.
  */
 import { createRef, render } from 'preact';
 import { computed, effect, signal } from '@preact/signals';
@@ -23,7 +22,7 @@ import { BASE_CSS } from '../themes/base-css';
 import { THEME_KEYS } from '../themes/tokens';
 import type { ThemeModel } from './models/theme';
 import { runCommand, type CommandTarget } from './commands';
-import { runInSlices, yieldToPage, type Slices } from './slices';
+import { runInSlices, type Slices } from './slices';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
 import { disposeModel } from './models/dispose';
@@ -84,10 +83,8 @@ export const mount = (({
     ));
 
   /**
-   * How much of the closed panel is rendered (views/app.tsx). None of it until the visitor
-   * shows intent (a pointer on the launcher, or its focus): most page views never open the
-   * widget, and the closed panel's header, composer and the chunks they load were a third
-   * of its work after `load`. Then the parts come a slice each; once opened, all of it stays.
+   * How much of the closed panel is rendered (views/app.tsx): Preact's first render of all
+   * of it was a long task on a phone, so its frame, header and composer come a slice each.
    */
   const closedParts = signal(0);
   /** The first three slices make the models' first steps (widget.ts); making the steps costs nothing. */
@@ -97,7 +94,6 @@ export const mount = (({
     createTransport: deps?.createTransport,
     shown(open) {
       host.toggleAttribute('data-open', open);
-      if (open) closedParts.value = CLOSED_PARTS;
       cancelAnimationFrame(focusFrame);
       if (open) focusFrame = requestAnimationFrame(() => inputRef.current?.focus());
       // Focus returns to the launcher, so keyboard users are not dropped at the page top.
@@ -178,19 +174,8 @@ export const mount = (({
       container,
     );
   };
-  /**
-   * On the visitor's intent: the closed panel's parts, a slice each (see `closedParts`).
-   * Opened meanwhile, the open panel shows all anyway, and the last part leaves all rendered.
-   */
-  const prepare = async () => {
-    for (let part = 1; part <= CLOSED_PARTS; part++) {
-      await (deps?.nextSlice ?? yieldToPage)();
-      closedParts.value = part;
-    }
-  };
-  for (const type of ['pointerenter', 'focus']) launcher.button.addEventListener(type, prepare, { once: true });
-  // The pointer on the launcher or its focus is what loaded the widget: the click is near.
-  if (launcher.button.matches(':hover,:focus')) void prepare();
+  const renderPart = () => closedParts.value++;
+  const view = [firstRender, ...Array<() => void>(CLOSED_PARTS).fill(renderPart)];
 
   // A click on the launcher before load (the cold click): the visitor is waiting for the
   // composer, so the view comes at once and the connection in the slice after it.
@@ -200,10 +185,10 @@ export const mount = (({
   // after them: socket.io's set-up and the models' together made one long task.
   const opening = () => widget.connect();
   const making = [steps[0], steps[1], steps[2], models];
-  const order = waiting ? [...making, looks, firstRender, opening] : [...making, opening, looks, firstRender];
-  /** How many slices make the models, and how many the view. */
+  const order = waiting ? [...making, looks, ...view, opening] : [...making, opening, looks, ...view];
+  /** How many slices make the models, and how many the whole view. */
   const modelsReady = making.length;
-  const viewReady = order.indexOf(firstRender) + 1;
+  const viewReady = order.indexOf(firstRender) + view.length;
   const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
     // The models for any call; the view too for one the visitor waits on.
