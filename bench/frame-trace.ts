@@ -4,9 +4,10 @@
  * the history after it, and every main-thread task over LONG_MS (default 30) cut into
  * script, style, layout, paint and the rest, with how many elements each style and layout
  * pass touched. mount-profile.ts says which functions ran; this says what the browser did
- * with the page they changed. A tool for finding causes, not a figure to compare.
+ * with the page they changed. A tool for finding causes, not a figure to compare. `click`
+ * traces a new visitor's cold click instead (the widget not loaded before it; messages ignored).
  *
- *   npm run build && npx tsx bench/frame-trace.ts [messages=2000] [open|scroll] [rate=4]
+ *   npm run build && npx tsx bench/frame-trace.ts [messages=2000] [open|scroll|click] [rate=4]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { launchBrowser } from '../tests/support/browser';
 import { seedReturningVisitor } from '../tests/support/seed';
 
 const messages = Number(process.argv[2] ?? 2000);
-const action = process.argv[3] === 'scroll' ? 'scroll' : 'open';
+const action = process.argv[3] === 'scroll' ? 'scroll' : process.argv[3] === 'click' ? 'click' : 'open';
 const rate = Number(process.argv[4] ?? 4);
 const LONG_MS = Number(process.env.LONG_MS ?? 30);
 
@@ -29,6 +30,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread time: what the main thread spent on the CPU, less moved by the rest of the machine. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { data?: Record<string, unknown>; beginData?: Record<string, unknown>; elementCount?: number };
@@ -41,7 +44,9 @@ const site = sites[0]!;
 site.allowedOrigins.push(host.origin);
 const server = await startServer({ port: 0, dataDir, sites, log: () => {} });
 const operator = await connectOperator(server.url, site.operators[0]!.login, 'demo');
-const visitorId = await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, messages);
+// A cold click is a new visitor's: nothing stored, and the widget not loaded before the click.
+const visitorId =
+  action === 'click' ? null : await seedReturningVisitor(server.store, site.id, site.operators[0]!.id, messages);
 const url = host.page(
   '/p',
   `<!doctype html><title>p</title>${'<p>Text of the host page.</p>'.repeat(200)}` +
@@ -52,9 +57,11 @@ const browser = await launchBrowser();
 const context = await browser.newContext();
 const page = await context.newPage();
 await page.addInitScript({ content: readFileSync(new URL('./support/in-page.js', import.meta.url), 'utf8') });
-await page.addInitScript({
-  content: `localStorage.setItem(${JSON.stringify(`confab:${site.id}:visitor`)}, ${JSON.stringify(JSON.stringify(visitorId))});`,
-});
+if (visitorId)
+  await page.addInitScript({
+    content: `localStorage.setItem(${JSON.stringify(`confab:${site.id}:visitor`)}, ${JSON.stringify(JSON.stringify(visitorId))});`,
+  });
+else await page.addInitScript({ content: 'window.requestIdleCallback = () => 0;' });
 const cdp = await context.newCDPSession(page);
 if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
 await page.goto(url, { waitUntil: 'load' });
@@ -65,13 +72,24 @@ cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown 
 const traced = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
 const startTracing = () =>
   cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] },
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'fonts',
+        'disabled-by-default-fonts',
+      ],
+    },
     transferMode: 'ReportEvents',
   });
 
-if (action === 'open') await startTracing();
+if (action !== 'scroll') await startTracing();
 const openMs = (await page.evaluate('window.__bench.clickToComposer(15000)')) as number;
-console.log(`${messages} messages at ${rate}×: open → composer usable, frame rendered: ${openMs.toFixed(0)} ms`);
+console.log(
+  action === 'click'
+    ? `cold click at ${rate}×: click → composer usable, frame rendered: ${openMs.toFixed(0)} ms`
+    : `${messages} messages at ${rate}×: open → composer usable, frame rendered: ${openMs.toFixed(0)} ms`,
+);
 await page.waitForTimeout(1000);
 if (action === 'scroll') {
   await startTracing();
@@ -104,6 +122,31 @@ const KINDS: Record<string, string> = {
   MinorGC: 'gc',
   MajorGC: 'gc',
 };
+// The main thread's CPU from the task that clicked (the first to run script) to the frame the
+// composer was usable in: the figure to compare between two builds on a busy machine.
+if (action !== 'scroll') {
+  const runs = onMain.filter((e) => e.name === 'RunTask');
+  const clicked = runs.find((task) =>
+    onMain.some((e) => KINDS[e.name] === 'script' && e.ts >= task.ts && e.ts < task.ts + task.dur!),
+  );
+  const until = (clicked?.ts ?? 0) + openMs * 1000;
+  const cpu = runs
+    .filter((t) => clicked && t.ts >= clicked.ts && t.ts < until)
+    .reduce((sum, t) => sum + (t.tdur ?? 0), 0);
+  console.log(`main-thread CPU (thread time) from the click to that frame: ${(cpu / 1000).toFixed(0)} ms`);
+  // A font size and weight the page had not drawn yet costs a synchronous round trip to the
+  // browser process for its render settings (and a font file the first time): the most of an
+  // open's layout was these. Counted, they compare two builds whatever the machine's load.
+  const strikes = onMain.filter((e) => e.name === 'WebSandboxSupportLinux::GetWebFontRenderStyleForStrike');
+  const lookups = onMain.filter((e) => e.name === 'FontCache::GetFontPlatformData');
+  // Nested calls of the same name count once.
+  const outer = lookups.filter(
+    (e) => !lookups.some((o) => o !== e && o.ts <= e.ts && o.ts + o.dur! >= e.ts + e.dur! && o.dur! > e.dur!),
+  );
+  console.log(
+    `new font strikes in the trace: ${strikes.length}, ${strikes.filter((e) => e.ts < until).length} until that frame; font lookups ${(outer.reduce((sum, e) => sum + e.dur!, 0) / 1000).toFixed(0)} ms`,
+  );
+}
 console.log(`\nmain-thread tasks over ${LONG_MS} ms (start ms after the first, total ms: the parts)`);
 const origin = tasks[0]?.ts ?? 0;
 for (const task of tasks) {
@@ -119,7 +162,8 @@ for (const task of tasks) {
       (o) => o !== event && KINDS[o.name] === kind && o.ts <= event.ts && o.ts + o.dur! >= event.ts + event.dur!,
     );
     if (nested) continue;
-    parts.set(kind, (parts.get(kind) ?? 0) + event.dur! / 1000);
+    // THREAD_TIME=1: the parts in thread time (CPU), which a busy machine moves less.
+    parts.set(kind, (parts.get(kind) ?? 0) + (process.env.THREAD_TIME ? (event.tdur ?? 0) : event.dur!) / 1000);
     const ms = event.dur! / 1000;
     if (ms < 3) continue;
     if (event.name === 'UpdateLayoutTree')

@@ -157,8 +157,8 @@ export function toSummary(row: ConversationListRow, viewer?: string): Conversati
     updatedAt: row.updatedAt,
     createdAt: row.createdAt,
   };
-  // Set after, not spread in: a spread of a conditional object made this, built for every
-  // message a busy site gets, several times slower.
+  // Set after rather than spread in from a conditional object: this runs for every message
+  // a busy site gets, and the spread stood out in its profile.
   if (row.transferAt !== null && row.operatorId !== null) {
     summary.transfer = {
       fromOperatorId: row.transferFrom,

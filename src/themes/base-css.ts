@@ -32,12 +32,13 @@ a{color:inherit}
 .who{flex:1;min-width:0}
 .who strong{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .who span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.icon-button{all:unset;cursor:pointer;width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center;font-size:18px}
+.icon-button,.banner button,.meta button,.composer .send,.link{all:unset;cursor:pointer}
+.banner button,.meta button,.link{text-decoration:underline;font-weight:600}
+.icon-button{width:36px;height:36px;border-radius:8px;display:flex;align-items:center;justify-content:center;font-size:18px}
 .icon-button svg{width:22px;height:22px;fill:currentColor}
-.banner{padding:8px 16px;font-size:13px;background:#fff4e5;color:#7a4100;display:flex;gap:8px;align-items:center;justify-content:space-between}
-.banner button{all:unset;cursor:pointer;text-decoration:underline;font-weight:600}
+.banner{padding:8px 16px;font-size:12px;background:#fff4e5;color:#7a4100;display:flex;gap:8px;align-items:center;justify-content:space-between}
 .log{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:6px;overscroll-behavior:contain}
-.empty,.notice{margin:auto 0;text-align:center;color:${v('mutedText')};font-size:13px;padding:8px}
+.empty,.notice{margin:auto 0;text-align:center;color:${v('mutedText')};font-size:12px;padding:8px}
 .notice{margin:8px 0}
 .divider{text-align:center;color:${v('mutedText')};font-size:12px;margin:8px 0}
 .msg{max-width:80%;display:flex;flex-direction:column;align-items:flex-start}
@@ -45,8 +46,8 @@ a{color:inherit}
 .bubble{padding:8px 12px;border-radius:calc(var(--confab-radius,16px) - 2px);max-width:100%;white-space:pre-wrap;overflow-wrap:anywhere;background:${v('operatorBubble')};color:${v('operatorText')}}
 .visitor .bubble{background:var(--confab-visitor-bubble,var(--confab-accent,${LIGHT.visitorBubble}));color:${v('visitorText')}}
 .msg.failed .bubble,.msg.deleted .bubble{opacity:.7}
-.meta{font-size:11px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
-.meta button{all:unset;cursor:pointer;color:${DANGER};font-weight:600;text-decoration:underline}
+.meta{font-size:12px;color:${v('mutedText')};margin:2px 4px 0;display:flex;gap:6px;align-items:center}
+.meta button{color:${DANGER}}
 .meta .error{color:${DANGER}}
 .author{font-size:12px;color:${v('mutedText')};margin:0 4px 2px}
 .typing{font-size:12px;color:${v('mutedText')};padding:0 16px 6px;min-height:18px}
@@ -54,7 +55,7 @@ a{color:inherit}
 .composer textarea{flex:1;resize:none;border:1px solid #c5cbd6;border-radius:10px;padding:9px 12px;max-height:120px;min-height:42px;
   font:inherit;font-size:16px;line-height:1.4;color:inherit;background:transparent}
 .composer .tools{display:flex;flex-basis:100%}
-.composer .send{all:unset;cursor:pointer;width:42px;height:42px;border-radius:50%;background:${v('accent')};color:${v('onAccent')};
+.composer .send{width:42px;height:42px;border-radius:50%;background:${v('accent')};color:${v('onAccent')};
   display:flex;align-items:center;justify-content:center;flex:none}
 .composer .send[aria-disabled=true]{opacity:.5;cursor:default}
 .composer .send svg{width:20px;height:20px;fill:currentColor}
@@ -69,7 +70,7 @@ a{color:inherit}
 .replying span{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .end-bar{display:flex;gap:12px;align-items:center;justify-content:flex-end;padding:4px 12px;font-size:12px;border-bottom:1px solid rgba(0,0,0,.06)}
 .end-bar.confirm{justify-content:space-between;background:rgba(245,165,36,.14)}
-.link{all:unset;cursor:pointer;text-decoration:underline;font-weight:600;font-size:13px;align-self:center}
+.link{font-size:12px;align-self:center}
 .link.danger{color:${DANGER}}
 @media (max-width:480px){
   .panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0;padding-bottom:env(safe-area-inset-bottom)}

@@ -144,6 +144,55 @@ describe('visitor messages', () => {
     expect(arrivals.operator).toEqual([orphan.id, after.ok && after.message.id]);
   });
 
+  it('sent at once by many visitors reach a console once each, several to an event, and so do their chats’ summaries', async () => {
+    const operator = track((await connectOperator(url())).socket);
+    const visitors = await Promise.all(Array.from({ length: 40 }, () => connectVisitor(url())));
+    visitors.forEach((v) => track(v.socket));
+    // The first messages open the chats; the second ones go into them, as a busy site's do.
+    const first = await Promise.all(visitors.map((v) => visitorSend(v.socket, 'first')));
+    const conversations = new Set(first.map((ack) => (ack.ok ? ack.message.conversationId : '')));
+    const heard: ChatMessage[] = [];
+    let messageEvents = 0;
+    const latest = new Map<string, ConversationSummary>();
+    let summaryEvents = 0;
+    operator.on('message:new', (message: ChatMessage) => {
+      messageEvents += 1;
+      heard.push(message);
+    });
+    operator.on('messages:new', (messages: ChatMessage[]) => {
+      messageEvents += 1;
+      heard.push(...messages);
+    });
+    const keep = (summary: ConversationSummary) => {
+      if (summary.revision >= (latest.get(summary.id)?.revision ?? -1)) latest.set(summary.id, summary);
+    };
+    operator.on('conversation:updated', (summary: ConversationSummary) => {
+      summaryEvents += 1;
+      keep(summary);
+    });
+    operator.on('conversations:updated', (summaries: ConversationSummary[]) => {
+      summaryEvents += 1;
+      summaries.forEach(keep);
+    });
+
+    const second = await Promise.all(visitors.map((v) => visitorSend(v.socket, 'second')));
+    const acked = second.map((ack) => (ack.ok ? ack.message.id : 'not stored'));
+    await expect.poll(() => heard.filter((m) => m.text === 'second').length).toBe(visitors.length);
+    expect(
+      heard
+        .filter((m) => m.text === 'second')
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([...acked].sort());
+    await expect
+      .poll(() => [...conversations].filter((id) => latest.get(id)?.lastMessage?.text === 'second').length)
+      .toBe(visitors.length);
+    for (const id of conversations) expect(latest.get(id)).toMatchObject({ lastSeq: 2, visitorName: 'Visitor' });
+    // Told per turn of the server, not per message.
+    expect(messageEvents).toBeLessThan(visitors.length);
+    expect(summaryEvents).toBeLessThan(visitors.length);
+  });
+
   it('are numbered 1, 2, 3 … in their conversation', async () => {
     const { socket } = await connectVisitor(url());
     track(socket);

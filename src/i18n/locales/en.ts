@@ -20,9 +20,6 @@ const en = {
   'composer.label': 'Your message',
   'composer.placeholder': 'Write a message…',
   'composer.send': 'Send',
-  'composer.attach': 'Attach files',
-  'composer.voice': 'Record voice',
-  'composer.emoji': 'Emoji',
   'composer.tooLong': {
     one: '{count} character over the limit',
     other: '{count} characters over the limit',
@@ -60,7 +57,8 @@ export type MessageKey =
   | CoreKey
   | keyof typeof import('./en-views').default
   | keyof typeof import('./en-attach').default
-  | keyof typeof import('./en-attention').default;
+  | keyof typeof import('./en-attention').default
+  | keyof typeof import('./en-tools').default;
 export type Dictionary = Record<MessageKey, string | PluralForms>;
 
 export default en as Record<CoreKey, string | PluralForms>;

@@ -92,20 +92,27 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
   document.addEventListener('visibilitychange', onVisibility);
   onDispose(() => document.removeEventListener('visibilitychange', onVisibility));
 
-  let lastReadSent = { conversationId: '', seq: 0 };
   // What is on screen is read: while open and visible, nothing is unread.
   effect(() => {
-    if (!open.value || !conversation.messages.value.length || !visible.value) return;
-    conversation.markRead();
-    // Read receipt for the operator, once per new high mark.
+    if (open.value && visible.value && conversation.messages.value.length) conversation.markRead();
+  });
+  let readId: string | null = null;
+  let readSeq = 0;
+  // Read receipt, once per new high mark, however the visitor read (the open chat, the teaser,
+  // another tab), an ended chat's too: the server counts the unread before the newest page by
+  // these, so a read it never heard of would count again. One made offline goes once connected
+  // (the catch-up after a reconnect changes the messages).
+  effect(() => {
     const id = conversation.conversationId.value;
+    const seen = conversation.readUpTo.value;
     const seq = conversation.messages.value.reduce(
-      (max, m) => (m.conversationId === id ? Math.max(max, m.seq) : max),
+      (max, m) => (m.conversationId === id && m.createdAt <= seen ? Math.max(max, m.seq) : max),
       0,
     );
-    if (id && conversation.status.value === 'open' && (id !== lastReadSent.conversationId || seq > lastReadSent.seq)) {
-      lastReadSent = { conversationId: id, seq };
-      transport.read(id, seq);
+    if (seq && transport.connected && (id !== readId || seq > readSeq)) {
+      readId = id;
+      readSeq = seq;
+      transport.read(id!, seq);
     }
   });
   let lastUnread = 0;

@@ -110,6 +110,7 @@ export const ConversationModel = createModel((storage: Storage) => {
     unread,
     queue,
     hasOlder,
+    readUpTo,
   } satisfies Record<string, ReadonlySignal<unknown>>;
   return {
     ...(readonly as { [K in keyof typeof readonly]: ReadonlySignal<(typeof readonly)[K]['value']> }),

@@ -3,7 +3,8 @@
  * opens its tool above the composer (attach-tools.tsx). Their icons are SVG, so they show
  * on systems without a colour-emoji font.
  */
-import { t, type MessageKey } from '../../i18n';
+import enTools from '../../i18n/locales/en-tools';
+import { addEnglish, t, type MessageKey } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import { stageFiles, tool } from './composer';
 import { icon } from './icons';
@@ -18,6 +19,8 @@ const MicIcon = icon(
 const SmileIcon = icon(
   'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5-3.5H7a5.5 5.5 0 0 0 5 3.5z',
 );
+
+addEnglish(enTools);
 
 export function ComposerTools({ widget }: { widget: WidgetModel }) {
   const uploads = widget.conversation.site.value?.uploads;

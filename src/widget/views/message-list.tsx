@@ -74,7 +74,7 @@ function Message({ message, widget, readMark }: MessageProps) {
       data-id={message.id}
     >
       {!mine && message.operator && <span class="author">{message.operator.name}</span>}
-      <span class="sr-only">{mine ? t('message.you') : ''}</span>
+      {mine && <span class="sr-only">{t('message.you')}</span>}
       <div class="bubble" dir="auto">
         {message.replyTo && !message.deleted && <Quote quote={message.replyTo} widget={widget} />}
         {message.deleted ? <em>{t('message.deleted')}</em> : <RichText text={message.text} />}
@@ -100,11 +100,13 @@ function Message({ message, widget, readMark }: MessageProps) {
 }
 
 /**
- * How many entries are in the opening frame: more than the tallest panel shows, few
- * enough that opening on a phone is one short task. The rest of the newest page renders
- * above them after that frame (./older).
+ * How many entries are in the opening frame: as many as the tallest log shows at the least
+ * an entry takes (a one-line message with its time, ~56 px), and one more. The panel is at
+ * most 600 px tall, or the whole viewport on a phone (themes/base-css.ts), and its header and
+ * composer take at least 120 px of it (so two entries fewer). Laying rows out is most of an
+ * open's time on a phone: the rest of the newest page renders above them after that frame (./older).
  */
-const OPENING_ENTRIES = 20;
+export const openingEntries = () => (Math.min(innerHeight, innerWidth > 480 ? 600 : 1e4) / 56 - 1) | 0;
 /** Within this many pixels of an edge, the window moves on. */
 const EDGE_PX = 80;
 
@@ -136,7 +138,7 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   // it gets again, so a window move renders only the rows coming in, not all of them. The rest a
   // row shows (locale, status, operator) it reads from signals, which render it again themselves.
   const rows = useRef(new WeakMap<ChatMessage, VNode<MessageProps>>()).current;
-  const win = useRef<ListWindow>({ skip: 0, count: OPENING_ENTRIES }).current;
+  const win = useRef<ListWindow>({ skip: 0, count: openingEntries() }).current;
   const all = widget.chat.timeline.value;
   const newest = all.at(-1)?.key;
   if (win.newest !== newest) {
@@ -174,7 +176,7 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
   const refresh = () => rerender((n) => n + 1);
   // The rest of the opening page, above what the visitor sees, after the opening frame (./older):
   // only when there is more than that frame shows, so a short conversation never fetches the chunk.
-  const more = all.length > OPENING_ENTRIES;
+  const more = all.length > win.count;
   useEffect(
     () =>
       more ? afterNextFrame(() => void import('./older').then((m) => m.grow(log.current, win, refresh))) : undefined,

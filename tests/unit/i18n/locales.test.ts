@@ -5,19 +5,21 @@ import core, { type Dictionary } from '../../../src/i18n/locales/en';
 import views from '../../../src/i18n/locales/en-views';
 import attach from '../../../src/i18n/locales/en-attach';
 import attention from '../../../src/i18n/locales/en-attention';
+import tools from '../../../src/i18n/locales/en-tools';
 
 /** English is split between the bundle and the lazy views' chunks; together they are every key. */
-const en: Dictionary = { ...core, ...views, ...attach, ...attention };
+const en: Dictionary = { ...core, ...views, ...attach, ...attention, ...tools };
 const modules = import.meta.glob<{ default: Dictionary }>('../../../src/i18n/locales/*.ts', { eager: true });
 const locales = Object.entries(modules)
   .map(([path, mod]) => [path.match(/([\w-]+)\.ts$/)![1]!, mod.default] as const)
-  .filter(([code]) => !['en-views', 'en-attach', 'en-attention'].includes(code))
+  .filter(([code]) => !['en-views', 'en-attach', 'en-attention', 'en-tools'].includes(code))
   .map(([code, dictionary]) => [code, code === 'en' ? en : dictionary] as const);
 
 it('English core and view strings do not overlap', () => {
-  expect(Object.keys(core).filter((key) => key in views || key in attach || key in attention)).toEqual([]);
-  expect(Object.keys(views).filter((key) => key in attach || key in attention)).toEqual([]);
-  expect(Object.keys(attach).filter((key) => key in attention)).toEqual([]);
+  const split = [core, views, attach, attention, tools];
+  split.forEach((part, i) =>
+    expect(Object.keys(part).filter((key) => split.some((other, j) => j !== i && key in other))).toEqual([]),
+  );
 });
 
 const placeholders = (value: string | object) => [...new Set(JSON.stringify(value).match(/\{\w+\}/g) ?? [])].sort();

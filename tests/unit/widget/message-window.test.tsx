@@ -1,6 +1,7 @@
 import { act } from 'preact/test-utils';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, HistoryPagePayload } from '../../../src/protocol';
+import { openingEntries } from '../../../src/widget/views/message-list';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
 let w: MountedWidget;
@@ -24,13 +25,14 @@ function history(count: number): ChatMessage[] {
   });
 }
 
-const ROW = 40;
-const VIEW = 400;
+const ROW = 56;
+const VIEW = 448;
 const originalRect = Element.prototype.getBoundingClientRect;
 
 /**
- * happy-dom has no layout: the log's geometry is defined here, 40 px a message in a
- * 400 px view, so the list's scroll arithmetic meets numbers a browser would give it.
+ * happy-dom has no layout: the log's geometry is defined here, 56 px a message (the least
+ * one takes) in the 448 px view of a 600 px panel, so the list's scroll arithmetic meets
+ * numbers a browser would give it.
  */
 function layOut(log: HTMLElement) {
   let top = 0;
@@ -104,8 +106,10 @@ describe('a long history', () => {
     w = mountWidget({}, { closed: true });
     w.connect({ messages: history(2000) });
     w.command('open');
-    expect(ids()).toHaveLength(20);
-    expect(ids()[0]).toBe('m1981');
+    // As many as the tallest log shows (happy-dom's window: 1024 × 768, so a 600 px panel), fewer than before.
+    expect(openingEntries()).toBe(9);
+    expect(ids()).toHaveLength(9);
+    expect(ids()[0]).toBe('m1992');
     const log = w.$('.log')!;
     layOut(log);
     log.scrollTop = log.scrollHeight; // at the newest, as the list puts it
