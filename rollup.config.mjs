@@ -167,7 +167,25 @@ UNUSED_ENGINE_METHODS.close = `close() {
         }
         return this;
     }`;
+/**
+ * The Manager's option setters, public API for changing reconnection after the fact that
+ * only its constructor calls in the widget: the constructor sets the fields they set
+ * (see EDITS); the Manager reads only `_reconnection`, `_reconnectionAttempts`, `_timeout`
+ * and the backoff afterwards. Its `connect`, an alias of `open` (the Socket calls `open`),
+ * and its `ping` event, which nothing in the widget listens to.
+ */
+const UNUSED_MANAGER_METHODS = {
+  connect: null,
+  onping: null,
+  reconnection: null,
+  reconnectionAttempts: null,
+  reconnectionDelay: null,
+  randomizationFactor: null,
+  reconnectionDelayMax: null,
+  timeout: null,
+};
 const SOCKET_CLASSES = [
+  [/socket\.io-client[\\/]build[\\/]esm[\\/]manager\.js$/, UNUSED_MANAGER_METHODS],
   [/socket\.io-parser[\\/]build[\\/]esm[\\/]index\.js$/, UNUSED_PARSER_METHODS],
   [/socket\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_SOCKET_METHODS],
   [/engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/, UNUSED_ENGINE_METHODS],
@@ -232,7 +250,33 @@ const EDITS = [
   ],
   [
     /socket\.io-client[\\/]build[\\/]esm[\\/]manager\.js$/,
-    [['const _parser = opts.parser || parser;', 'const _parser = opts.parser;']],
+    [
+      ['const _parser = opts.parser || parser;', 'const _parser = opts.parser;'],
+      ['on(socket, "ping", this.onping.bind(this)), ', ''],
+      // What the option setters did (UNUSED_MANAGER_METHODS), as fields.
+      [
+        `        this.reconnection(opts.reconnection !== false);
+        this.reconnectionAttempts(opts.reconnectionAttempts || Infinity);
+        this.reconnectionDelay(opts.reconnectionDelay || 1000);
+        this.reconnectionDelayMax(opts.reconnectionDelayMax || 5000);
+        this.randomizationFactor((_a = opts.randomizationFactor) !== null && _a !== void 0 ? _a : 0.5);
+        this.backoff = new Backoff({
+            min: this.reconnectionDelay(),
+            max: this.reconnectionDelayMax(),
+            jitter: this.randomizationFactor(),
+        });
+        this.timeout(null == opts.timeout ? 20000 : opts.timeout);`,
+        `        this._reconnection = opts.reconnection !== false;
+        this.skipReconnect = !this._reconnection;
+        this._reconnectionAttempts = opts.reconnectionAttempts || Infinity;
+        this.backoff = new Backoff({
+            min: opts.reconnectionDelay || 1000,
+            max: opts.reconnectionDelayMax || 5000,
+            jitter: (_a = opts.randomizationFactor) !== null && _a !== void 0 ? _a : 0.5,
+        });
+        this._timeout = null == opts.timeout ? 20000 : opts.timeout;`,
+      ],
+    ],
   ],
   [
     /engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/,

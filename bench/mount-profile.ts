@@ -320,6 +320,60 @@ if (TREE) {
   print(tree, 1);
 }
 
+/**
+ * Each slice of mounting (a function src/widget/slices.ts runs) as it ran: consecutive
+ * samples below the same slice, with its time. Slices of a task of their own each, so
+ * this is about each task's share that is the widget's own code.
+ */
+{
+  const isRun = (n: Node) => /<src\/widget\/slices\.ts:/.test(name(n)) && !/slices\.ts:4[0-9]>$/.test('');
+  const runs: { slice: string; start: number; micros: number }[] = [];
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    let child: Node | undefined;
+    for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
+      const up = parent.get(node);
+      if (up !== undefined && isRun(byId.get(up)!) && !isRun(byId.get(node)!)) {
+        child = byId.get(node);
+        break;
+      }
+    }
+    if (!child) return;
+    const slice = name(child);
+    const last = runs.at(-1);
+    if (last && last.slice === slice && at - delta - (last.start + last.micros) < 2000) last.micros += delta;
+    else runs.push({ slice, start: at - delta, micros: delta });
+  });
+  if (runs.length) {
+    console.log('\nslices of mounting as they ran (ms into the profile, ms):');
+    for (const r of runs)
+      if (r.micros >= 500)
+        console.log(
+          `  ${(r.start / 1000).toFixed(0).padStart(6)} ${(r.micros / 1000).toFixed(1).padStart(6)} ms  ${r.slice}`,
+        );
+  }
+}
+
+/** SELF=regex: self time by function below the outermost frame matching it (what a slice spends its own time on). */
+const SELF = process.env.SELF ? new RegExp(process.env.SELF) : null;
+if (SELF) {
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    let under = false;
+    for (let at: number | undefined = id; at !== undefined && !under; at = parent.get(at))
+      under = SELF.test(name(byId.get(at)!));
+    if (!under) return;
+    const own = name(byId.get(id)!);
+    self.set(own, (self.get(own) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nself time below ${SELF}: ${(total / 1000).toFixed(1)} ms`);
+  for (const [frame, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`  ${(micros / 1000).toFixed(1).padStart(6)} ms  ${frame}`);
+}
+
 for (const [caller, calls] of calledBy) {
   const total = [...calls.values()].reduce((a, b) => a + b, 0);
   if (total < 2000) continue;

@@ -183,6 +183,9 @@ interface ImpactSample {
   longTasks: number;
   longTaskMs: number;
   longestTask: number;
+  /** Long tasks whose main script is the widget's own (long animation frame attribution). */
+  widgetLongTasks: number;
+  widgetLongestTask: number;
   workAfterLoad: number;
   layoutShift: number;
   /** Thread time of the renderer's main thread in the window after load (CPU ms). */
@@ -211,11 +214,20 @@ async function impactSample(variant: Variant, rate: number): Promise<ImpactSampl
     const summary = (await tab.page.evaluate(`window.__bench.summary(${AFTER_LOAD_MS})`)) as {
       launcherAt: number | null;
       longTasksAfterLoad: number[];
+      longTasks: { start: number; duration: number; widget: boolean; scripts: string[] }[];
       layoutShift: number;
     };
     const tasks = summary.longTasksAfterLoad;
+    const widgetTasks = summary.longTasks.filter((t) => t.widget).map((t) => t.duration);
+    for (const t of summary.longTasks)
+      console.log(
+        `  ${variant} at ${rate}×: long task ${t.duration.toFixed(0)} ms at load+${t.start.toFixed(0)} ms, ${t.widget ? "the widget's" : "not the widget's"}: ${t.scripts.join(', ') || 'no script (rendering, parsing, the browser)'}; load average ${loadavg()[0]!.toFixed(1)}`,
+      );
     const { cpu } = await stopTrace();
     const afterLoad = cpu.filter(([start]) => start >= 0 && start < AFTER_LOAD_MS).map(([, ms]) => ms);
+    console.log(
+      `  ${variant} at ${rate}×: work after load ${((settled.TaskDuration! - atLoad.TaskDuration!) * 1000).toFixed(0)} ms, CPU ${afterLoad.reduce((a, b) => a + b, 0).toFixed(0)} ms, long tasks [${tasks.map((d) => d.toFixed(0)).join(', ')}]; load average ${loadavg()[0]!.toFixed(1)}`,
+    );
     return {
       cpuAfterLoad: afterLoad.reduce((a, b) => a + b, 0),
       requestsAtLoad,
@@ -224,6 +236,8 @@ async function impactSample(variant: Variant, rate: number): Promise<ImpactSampl
       longTasks: tasks.length,
       longTaskMs: tasks.reduce((a, b) => a + b, 0),
       longestTask: Math.max(0, ...tasks),
+      widgetLongTasks: widgetTasks.length,
+      widgetLongestTask: Math.max(0, ...widgetTasks),
       workAfterLoad: (settled.TaskDuration! - atLoad.TaskDuration!) * 1000,
       layoutShift: summary.layoutShift,
       requests,
@@ -260,6 +274,8 @@ for (const rate of IMPACT_RUNS ? RATES : []) {
       row(`long tasks >50 ms in ${AFTER_LOAD_MS / 1000} s after load`, (v) => of(v, 'longTasks')),
       row('  their total (ms)', (v) => of(v, 'longTaskMs')),
       row('  the longest (ms)', (v) => of(v, 'longestTask')),
+      row("  of them the widget's scripts' (LoAF)", (v) => of(v, 'widgetLongTasks')),
+      row("  the widget's longest (ms)", (v) => of(v, 'widgetLongestTask')),
       row(`main-thread work in ${AFTER_LOAD_MS / 1000} s after load (ms)`, (v) => of(v, 'workAfterLoad'), 0, false),
       row('  added by the widget (ms)', (v) => added(v, 'workAfterLoad')),
       row(`CPU (thread) ms in ${AFTER_LOAD_MS / 1000} s after load`, (v) => of(v, 'cpuAfterLoad'), 0, false),

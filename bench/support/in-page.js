@@ -12,6 +12,15 @@
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (!entry.hadRecentInput) bench.layoutShift += entry.value;
   }).observe({ type: 'layout-shift', buffered: true });
+  // Long animation frames name the scripts that ran in them: whose a long task is.
+  bench.scripts = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const frame of list.getEntries())
+        for (const s of frame.scripts)
+          bench.scripts.push({ start: s.startTime, duration: s.duration, source: s.sourceURL, invoker: s.invoker });
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
 
   // The launcher is drawn with its host element: the first frame after the host is in
   // the document is the first frame that can show it.
@@ -40,11 +49,39 @@
       }),
     );
 
-  /** Load time, the launcher's first frame, the long tasks that started in the window after load, layout shift. */
+  /** A widget's own script (Confab's loader and chunks, the floor's loader and panel), by its URL. */
+  const WIDGET_SCRIPT = /\/(loader\.js|widget\/[^/]+\.js|panel\.js)(\?|$)/;
+
+  /**
+   * Load time, the launcher's first frame, the long tasks that started in the window after
+   * load (each with the scripts that ran in it, from the long animation frames: the
+   * widget's own when the longest of them is), layout shift.
+   */
   bench.summary = (windowMs) => {
     const load = performance.getEntriesByType('navigation')[0].loadEventStart;
-    const after = bench.longTasks.filter(([start]) => start >= load && start < load + windowMs).map(([, d]) => d);
-    return { load, launcherAt: bench.launcherAt, longTasksAfterLoad: after, layoutShift: bench.layoutShift };
+    const tasks = bench.longTasks
+      .filter(([start]) => start >= load && start < load + windowMs)
+      .map(([start, duration]) => {
+        const scripts = bench.scripts
+          .filter((s) => s.start >= start - 1 && s.start < start + duration)
+          .sort((a, b) => b.duration - a.duration);
+        const main = scripts[0];
+        return {
+          start: start - load,
+          duration,
+          widget: Boolean(main && WIDGET_SCRIPT.test(main.source)),
+          scripts: scripts.map(
+            (s) => `${s.duration.toFixed(0)} ms ${s.invoker} ${s.source.split('/').pop() || '(none)'}`,
+          ),
+        };
+      });
+    return {
+      load,
+      launcherAt: bench.launcherAt,
+      longTasksAfterLoad: tasks.map((t) => t.duration),
+      longTasks: tasks,
+      layoutShift: bench.layoutShift,
+    };
   };
 
   /** The composer's text field, when the visitor can type into it now. */

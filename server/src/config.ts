@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import * as v from 'valibot';
-import { isRecord } from '../../src/protocol';
+import { httpUrl, isRecord } from '../../src/protocol';
 import { parseTrustProxy, type TrustProxy } from './client-ip';
 import { paths } from './paths';
 
@@ -98,6 +98,12 @@ const flag = (fix: string) =>
     v.transform((value) => ['true', '1', 'yes'].includes(value)),
   );
 
+/** An origin alone, without path, query or fragment (what is no http(s) URL at all, another check says). */
+function bareOrigin(value: string): boolean {
+  const url = httpUrl(value);
+  return !url || url.origin === value.replace(/\/$/, '');
+}
+
 const schema = v.object({
   PORT: v.optional(wholeNumber(0, 65535, 'use a whole number from 0 to 65535 (8080 by default)'), '8080'),
   HOST: v.optional(
@@ -113,14 +119,17 @@ const schema = v.object({
   PUBLIC_URL: v.optional(
     v.pipe(
       asText,
-      v.check((value) => {
-        try {
-          const url = new URL(value);
-          return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
-        } catch {
-          return false;
-        }
-      }, 'use the bare origin browsers reach the server at, such as https://chat.example.com (no path)'),
+      v.check(
+        (value) => httpUrl(value) !== undefined,
+        'use the bare origin browsers reach the server at, such as https://chat.example.com',
+      ),
+      // The widget's socket (/socket.io), the loader and its chunks, the console, the upload
+      // and file links all live at the root of the server's origin; a reverse proxy that
+      // serves it under a path would have to give every one of them the prefix.
+      v.check(
+        bareOrigin,
+        'Confab answers at the root of an origin of its own, not under a path: give it a host name of its own, such as https://chat.example.com, proxied whole to the server (README, Deployment), and set PUBLIC_URL to that origin',
+      ),
       v.transform((value) => new URL(value).origin),
     ),
   ),

@@ -3,15 +3,16 @@
  * shadow root it made and the calls queued before we arrived. `mount` only wires: the
  * behaviour lives in the models (`widget.ts`), the look in the views.
  *
- * Mounting is split into slices (slices.ts), so that it never is one long task on a slow
- * phone: first the storage, the session and the transport (not connected); then the other
- * models and the queued calls; then the connection opens; then the stylesheet and the
- * launcher's label and badge; then the first render of the (closed) panel. A call that
- * needs the widget (a click on the launcher, `Confab('open')`, any command after load)
- * runs what is left at once.
+ * Mounting is split into slices (slices.ts), a task each, so that none is a long task on a
+ * slow phone: the models in four steps (who the visitor is; where they came from and the
+ * transport, not connected; the conversation, form, ending and panel; the chat, the view,
+ * the server's events and the queued calls); then the connection opens; then the
+ * stylesheet and the launcher's label and badge; then the closed panel's frame, its
+ * header, and its composer with the end-chat bar. A call that needs the widget (a click on
+ * the launcher, `Confab('open')`, any command after load) runs what is left at once.
  */
 import { createRef, render } from 'preact';
-import { computed, effect } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
 import { resolveLocale, setLocale } from '../i18n';
 import { parseConfig, reportConfig } from '../loader/config';
 import type { Command, MountOptions, MountWidget, WidgetInstance } from '../loader/contract';
@@ -26,7 +27,7 @@ import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
 import { disposeModel } from './models/dispose';
 import { createWidget, type WidgetModel } from './widget';
-import { App } from './views/app';
+import { App, CLOSED_PARTS } from './views/app';
 import { ErrorBoundary } from './views/error-boundary';
 import { setStyleTarget } from './views/styles';
 
@@ -81,24 +82,27 @@ export const mount = (({
       ),
     ));
 
-  /** The first slice: the storage, the session and the transport (widget.ts). */
-  let Models!: ReturnType<typeof createWidget>;
-  const core = () =>
-    (Models = createWidget({
-      config,
-      emitter,
-      createTransport: deps?.createTransport,
-      shown(open) {
-        host.toggleAttribute('data-open', open);
-        cancelAnimationFrame(focusFrame);
-        if (open) focusFrame = requestAnimationFrame(() => inputRef.current?.focus());
-        // Focus returns to the launcher, so keyboard users are not dropped at the page top.
-        else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
-      },
-    }));
-  /** The second: the other models, the commands' target, the calls queued before load. */
+  /**
+   * How much of the closed panel is rendered (views/app.tsx): Preact's first render of all
+   * of it was a long task on a phone, so its frame, header and composer come a slice each.
+   */
+  const closedParts = signal(0);
+  /** The first three slices make the models' first steps (widget.ts); making the steps costs nothing. */
+  const steps = createWidget({
+    config,
+    emitter,
+    createTransport: deps?.createTransport,
+    shown(open) {
+      host.toggleAttribute('data-open', open);
+      cancelAnimationFrame(focusFrame);
+      if (open) focusFrame = requestAnimationFrame(() => inputRef.current?.focus());
+      // Focus returns to the launcher, so keyboard users are not dropped at the page top.
+      else if (root.activeElement && root.activeElement !== launcher.button) launcher.button.focus();
+    },
+  });
+  /** The last of them: the widget's model, the commands' target, the calls queued before load. */
   const models = () => {
-    widget = new Models();
+    widget = steps[3]();
     target = {
       open: widget.panel.open,
       close: widget.panel.close,
@@ -160,28 +164,31 @@ export const mount = (({
     });
     stopLauncher = bindLauncher(launcher, widget.panel.isOpen, widget.conversation.unread);
   };
-  /** Preact's first render: the closed panel (nothing of the conversation while closed). */
+  /** Preact's first render: the closed panel's frame (nothing of the conversation while closed). */
   const firstRender = () => {
     root.append(container);
     render(
       <ErrorBoundary>
-        <App widget={widget} inputRef={inputRef} />
+        <App widget={widget} inputRef={inputRef} closedParts={closedParts} />
       </ErrorBoundary>,
       container,
     );
   };
+  const renderPart = () => closedParts.value++;
+  const view = [firstRender, ...Array<() => void>(CLOSED_PARTS).fill(renderPart)];
 
   // A click on the launcher before load (the cold click): the visitor is waiting for the
   // composer, so the view comes at once and the connection in the slice after it.
   const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
 
-  // The transport is made with the models but connects in a slice of its own: socket.io's
-  // set-up and the models' together made one long task.
+  // The transport is made with the models but connects in a slice of its own, first
+  // after them: socket.io's set-up and the models' together made one long task.
   const opening = () => widget.connect();
-  const order = waiting ? [core, models, looks, firstRender, opening] : [core, models, opening, looks, firstRender];
-  /** How many slices make the models (core, models), and how many the view. */
-  const modelsReady = 2;
-  const viewReady = order.indexOf(firstRender) + 1;
+  const making = [steps[0], steps[1], steps[2], models];
+  const order = waiting ? [...making, looks, ...view, opening] : [...making, opening, looks, ...view];
+  /** How many slices make the models, and how many the whole view. */
+  const modelsReady = making.length;
+  const viewReady = order.indexOf(firstRender) + view.length;
   const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
     // The models for any call; the view too for one the visitor waits on.

@@ -16,17 +16,12 @@ interface Scheduler {
 
 /**
  * `scheduler.yield()` where the browser has it: the rest continues as soon as pending
- * input and rendering have had their turn, ahead of other queued tasks. Elsewhere the
- * page's idle time (`requestIdleCallback`, at most a second away), or a new task.
+ * input and rendering have had their turn, ahead of other queued tasks. Elsewhere a new
+ * task (a few milliseconds later once nested: room for the page all the same).
  */
-export const nextIdleSlice: NextSlice = () => {
+export const yieldToPage: NextSlice = () => {
   const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
-  if (scheduler?.yield) return scheduler.yield();
-  return new Promise((resolve) =>
-    typeof requestIdleCallback === 'function'
-      ? requestIdleCallback(() => resolve(), { timeout: 1000 })
-      : setTimeout(resolve, 0),
-  );
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve));
 };
 
 export interface Slices {
@@ -40,7 +35,7 @@ export interface Slices {
  * Runs `slices` one per `next()`, the first after the first wait. With `next` null none
  * runs by itself: the caller runs them (`run`).
  */
-export function runInSlices(slices: Slice[], next: NextSlice | null = nextIdleSlice): Slices {
+export function runInSlices(slices: Slice[], next: NextSlice | null = yieldToPage): Slices {
   let ran = 0;
   // The count goes up before a slice runs: a slice that asks for the ones before it gets them, not itself again.
   const run = (count: number) => {

@@ -5,7 +5,7 @@
  * shows). Views read their signals and call their actions; nothing else writes them.
  * Disposing this model disposes every effect, listener, timer and the socket.
  */
-import { createModel, signal, type ReadonlySignal } from '@preact/signals';
+import { createModel, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import type { Availability } from '../protocol';
 import type { WidgetConfig } from '../loader/config';
 import { bindServerEvents } from './connection';
@@ -14,12 +14,12 @@ import type { Emitter } from './events';
 import { EndingModel } from './lifecycle';
 import { ChatModel } from './models/chat';
 import { ConversationModel } from './models/conversation';
-import { onDispose } from './models/dispose';
+import { disposeModel, onDispose } from './models/dispose';
 import { PanelModel } from './models/panel';
 import { RequestModel } from './models/request';
 import { SessionModel } from './models/session';
 import { ViewModel } from './models/view';
-import { createStorage } from './storage';
+import { createStorage, type Storage } from './storage';
 import { createTransport, type ConnectionState, type Transport, type TransportOptions } from './transport';
 
 export type { View } from './models/view';
@@ -35,64 +35,79 @@ export interface WidgetPorts {
 }
 
 /**
- * Makes one widget's models in two steps, each a slice of mounting of its own (index.tsx),
- * as all of them at once were one long task on a phone. This call: the storage, who the
- * visitor is and the transport, made but not connected; nothing here holds an effect,
- * so nothing here needs disposing. The model class it returns: everything else, the
- * conversation first; made once, it closes the transport when disposed. The transport
- * must not connect before that model is made: its handshake reads the conversation.
+ * Makes one widget's models in four steps, each a slice of mounting of its own
+ * (index.tsx), as any two of them together were a long task on a phone: who the visitor
+ * is (the storage's first read, the session); where they came from and the transport,
+ * made but not connected; the conversation, form, ending and panel; then the chat, the
+ * view and the server's events, which return the widget's model. The first two hold no
+ * effect, so nothing before the third needs disposing; the model closes the transport
+ * when disposed. The transport must not connect before the third step: its handshake
+ * reads the conversation.
  */
 export function createWidget({ config, emitter, shown, createTransport: makeTransport }: WidgetPorts) {
-  // Consent mode: nothing is written to the browser or sent before the visitor agrees
-  // (opening the widget counts) or the host calls Confab('consent', true).
-  const consentRequired = config.input.consent?.trim() === 'required';
-  const storage = createStorage(config.site, !consentRequired);
-  const session = new SessionModel(storage, { consentRequired, userToken: config.input.userToken });
-  const touches = recordTouches(storage, landingTouch(location.href, document.referrer, Date.now()));
+  let storage!: Storage;
+  let session!: SessionModel;
+  let transport!: Transport;
   let conversation!: ConversationModel;
   const connection = signal<ConnectionState>('connecting');
   /** Last known, so a reload shows the right view before the server has spoken. */
-  const availability = signal<Availability | null>(storage.get<Availability>('availability') ?? null);
+  let availability!: Signal<Availability | null>;
 
-  const transport = (makeTransport ?? createTransport)({
-    server: config.server,
-    auth: () => {
-      const token = session.identityToken();
-      return {
-        site: config.site,
-        visitorId: session.visitorId.peek(),
-        conversationId: conversation.conversationId.peek(),
-        lastChange: conversation.lastChange.peek(),
-        name: config.name,
-        email: config.email,
-        page: currentPage(),
-        ...touches,
-        env: environment(),
-        ...(token ? { token } : {}),
-      };
-    },
-    // Connecting is a slice of mounting of its own (`connect` below).
-    autoConnect: false,
-    // One connection for all tabs that share the visitor (storage); alone otherwise, as before consent.
-    tabs: storage.persistent ? `confab:${config.site}` : undefined,
-    onIdentityRefused(reason) {
-      console.error(
-        `Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`,
-      );
-      session.identify(undefined);
-    },
-    onState: (state) => (connection.value = state),
-  });
-  return createModel(() => {
+  const who = () => {
+    // Consent mode: nothing is written to the browser or sent before the visitor agrees
+    // (opening the widget counts) or the host calls Confab('consent', true).
+    const consentRequired = config.input.consent?.trim() === 'required';
+    storage = createStorage(config.site, !consentRequired);
+    session = new SessionModel(storage, { consentRequired, userToken: config.input.userToken });
+  };
+
+  const link = () => {
+    const touches = recordTouches(storage, landingTouch(location.href, document.referrer, Date.now()));
+    availability = signal(storage.get<Availability>('availability') ?? null);
+    transport = (makeTransport ?? createTransport)({
+      server: config.server,
+      auth: () => {
+        const token = session.identityToken();
+        return {
+          site: config.site,
+          visitorId: session.visitorId.peek(),
+          conversationId: conversation.conversationId.peek(),
+          lastChange: conversation.lastChange.peek(),
+          name: config.name,
+          email: config.email,
+          page: currentPage(),
+          ...touches,
+          env: environment(),
+          ...(token ? { token } : {}),
+        };
+      },
+      // Connecting is a slice of mounting of its own (the model's `connect`).
+      autoConnect: false,
+      // One connection for all tabs that share the visitor (storage); alone otherwise, as before consent.
+      tabs: storage.persistent ? `confab:${config.site}` : undefined,
+      onIdentityRefused(reason) {
+        console.error(
+          `Confab: the identity token was refused (${reason}); the visitor chats without it. Sign a fresh token on your server.`,
+        );
+        session.identify(undefined);
+      },
+      onState: (state) => (connection.value = state),
+    });
+  };
+
+  let request!: RequestModel;
+  let ending!: EndingModel;
+  let panel!: PanelModel;
+  const giveConsent = () => {
+    if (session.giveConsent()) transport.connect();
+  };
+  /** The third step's models; the widget's model disposes them, and they close the transport. */
+  const Conversing = createModel(() => {
     onDispose(() => transport.close());
     conversation = new ConversationModel(storage);
-
-    const request = new RequestModel({ storage, transport, emitter, prefill: config });
-    const ending = new EndingModel({ conversation, transport, emitter });
-    const giveConsent = () => {
-      if (session.giveConsent()) transport.connect();
-    };
-    const panel = new PanelModel({
+    request = new RequestModel({ storage, transport, emitter, prefill: config });
+    ending = new EndingModel({ conversation, transport, emitter });
+    panel = new PanelModel({
       conversation,
       emitter,
       thanks: request.thanks,
@@ -103,6 +118,12 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
       },
       shown,
     });
+    return {};
+  });
+  let conversing!: InstanceType<typeof Conversing>;
+
+  const Widget = createModel(() => {
+    onDispose(() => disposeModel(conversing));
     const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen });
     const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
@@ -172,6 +193,11 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
       },
     };
   });
+
+  const converse = () => {
+    conversing = new Conversing();
+  };
+  return [who, link, converse, () => new Widget()] as const;
 }
 
-export type WidgetModel = InstanceType<ReturnType<typeof createWidget>>;
+export type WidgetModel = ReturnType<ReturnType<typeof createWidget>[3]>;

@@ -1,4 +1,5 @@
 import type { Ref } from 'preact';
+import type { ReadonlySignal } from '@preact/signals';
 import { isRtl, locale, t } from '../../i18n';
 import type { WidgetModel } from '../widget';
 import { Composer, stageFiles } from './composer';
@@ -16,9 +17,18 @@ const EndChat = lazyView(() => import('./end-chat').then((m) => m.EndChat));
 // Phones' keyboard and the offer of notifications: a chunk loaded when the panel opens.
 const Attentive = lazyView(() => import('./attentive').then((m) => m.Attentive));
 
+/**
+ * The closed panel's parts, in the order mounting renders them (index.tsx), a task each
+ * on a slow phone: 1 the header, 2 the composer and the end-chat bar. Before the first,
+ * only the panel's frame (and the teaser).
+ */
+export const CLOSED_PARTS = 2;
+
 export interface AppProps {
   widget: WidgetModel;
   inputRef: Ref<HTMLTextAreaElement>;
+  /** How many of the closed panel's parts to render (all when left out, or open). */
+  closedParts?: ReadonlySignal<number>;
 }
 
 /** Who is typing: the operator by name once one has spoken, otherwise "an operator". */
@@ -33,12 +43,13 @@ function Typing({ widget }: { widget: WidgetModel }) {
 }
 
 /** The chat panel and the teaser; the launcher belongs to the loader and stays outside. */
-export function App({ widget, inputRef }: AppProps) {
+export function App({ widget, inputRef, closedParts }: AppProps) {
   const { panel } = widget;
   const code = locale.value.code;
   const siteName = widget.conversation.site.value?.name ?? t('header.fallbackName');
   const view = widget.view.view.value;
   const open = panel.isOpen.value;
+  const parts = open ? CLOSED_PARTS : (closedParts?.value ?? CLOSED_PARTS);
   // Files dropped on the panel or pasted join the next message, where the site takes them.
   const attachable = view === 'chat' && !!widget.conversation.site.value?.uploads;
   return (
@@ -58,9 +69,9 @@ export function App({ widget, inputRef }: AppProps) {
         onDrop={(event) => attachable && stageFiles(widget, event.dataTransfer?.files) && event.preventDefault()}
         onPaste={(event) => attachable && stageFiles(widget, event.clipboardData?.files) && event.preventDefault()}
       >
-        <Header widget={widget} />
+        {parts > 0 && <Header widget={widget} />}
         <ConnectionBanner widget={widget} />
-        <EndChat widget={widget} />
+        {parts > 1 && <EndChat widget={widget} />}
         {view === 'chat' ? (
           <>
             {/* Closed, nothing of the conversation is in the page: the launcher's unread
@@ -68,7 +79,7 @@ export function App({ widget, inputRef }: AppProps) {
             {open && <MessageList widget={widget} />}
             <Typing widget={widget} />
             {open && <Attentive widget={widget} />}
-            <Composer widget={widget} inputRef={inputRef} />
+            {parts > 1 && <Composer widget={widget} inputRef={inputRef} />}
           </>
         ) : view === 'form' ? (
           <LeadForm widget={widget} />

@@ -54,7 +54,10 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT: "70000" is not valid'],
     [{ HOST: 'not a host!' }, 'HOST: "not a host!" is not valid; use an IP address'],
     [{ PUBLIC_URL: 'chat.example.com' }, 'PUBLIC_URL: "chat.example.com" is not valid; use the bare origin'],
-    [{ PUBLIC_URL: 'https://chat.example.com/widget' }, 'PUBLIC_URL: "https://chat.example.com/widget" is not valid'],
+    [
+      { PUBLIC_URL: 'https://example.com/chat/' },
+      'PUBLIC_URL: "https://example.com/chat/" is not valid; Confab answers at the root of an origin of its own, not under a path: give it a host name of its own, such as https://chat.example.com',
+    ],
     [{ PUBLIC_URL: 'ftp://chat.example.com' }, 'PUBLIC_URL'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY: "true" is not valid; say which proxies to trust'],
     [{ TRUST_PROXY: '10.0.0.300' }, 'TRUST_PROXY: "10.0.0.300" is not valid; "10.0.0.300" is not an IP address'],

@@ -1,6 +1,6 @@
 /**
  * Mounting after `load` comes in slices (src/widget/slices.ts): the models first (in
- * two), then the connection, then the look, then the first render, each in its own task. These
+ * four), then the connection, then the look, then the closed panel in parts, each in its own task. These
  * tests hold every slice until told, so they check the order and that a visitor who
  * reaches for the widget meanwhile gets all of it at once. They also check what the
  * closed launcher never pays for: the request form's model and date formatting.
@@ -9,7 +9,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { t } from '../../../src/i18n';
 import { messageOf } from '../../support/fixtures';
-import { afterNextFrame } from '../../../src/widget/slices';
+import { afterNextFrame, runInSlices, yieldToPage } from '../../../src/widget/slices';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
 const loaded = vi.hoisted(() => ({ leadFormModel: 0 }));
@@ -41,39 +41,63 @@ afterEach(() => {
 });
 
 describe('mounting in slices', () => {
-  it('waits a slice, then makes the models in two, then connects, then adopts the look, then renders the panel', async () => {
+  it('waits a slice, then makes the models in four steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
     const ready = vi.fn();
     w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['on', 'ready', ready]] });
     let mounted = false;
     void w.mounted.then(() => (mounted = true));
+    expect(localStorage.getItem('confab:demo:visitor')).toBeNull();
     expect(w.transport).toBeUndefined();
-    expect(ready).not.toHaveBeenCalled();
 
-    // The session, the conversation and the transport: half of the models, a task of their own.
+    // Who the visitor is: the storage's first read and the session, nothing else.
     await step();
+    expect(localStorage.getItem('confab:demo:visitor')).not.toBeNull();
+    expect(localStorage.getItem('confab:demo:firstTouch')).toBeNull();
+    expect(w.transport).toBeUndefined();
+
+    // Where they came from, and the transport, made but not connected.
+    await step();
+    expect(localStorage.getItem('confab:demo:firstTouch')).not.toBeNull();
     expect(w.transport).toBeDefined();
     expect(w.transport.connects).toBe(0);
+    expect(() => w!.transport.options.auth()).toThrow();
+
+    // The conversation (the handshake can read it now) and the models that read only it.
+    await step();
+    expect(w.transport.options.auth().lastChange).toBe(0);
     expect(ready).not.toHaveBeenCalled();
 
+    // The chat, the view, the server's events: the widget's model, and the queued calls.
     await step();
     expect(ready).toHaveBeenCalledTimes(1);
     expect(w.widget.panel.isOpen.value).toBe(false);
     expect(w.transport.connects).toBe(0);
     expect(w.$('.badge')).toBeNull();
-    expect(w.$('.panel')).toBeNull();
 
     await step();
     expect(w.transport.connects).toBe(1);
     expect(w.$('.badge')).toBeNull();
+    // An open conversation, so that the end-chat bar has something to show once rendered.
+    w.connect({ messages: [messageOf(1, 'visitor', 'hi')] });
 
     await step();
     expect(w.$('.badge')).not.toBeNull();
     expect(w.launcher.getAttribute('aria-label')).toBe(t('launcher.open'));
     expect(w.$('.panel')).toBeNull();
-    expect(mounted).toBe(false);
 
+    // The closed panel: its frame, then the header, then the composer and the end-chat bar.
     await step();
     expect(w.$('.panel')?.hidden).toBe(true);
+    expect(w.$('.header')).toBeNull();
+    await step();
+    expect(w.$('.header')).not.toBeNull();
+    expect(w.$('.composer')).toBeNull();
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(w.$('.end-bar')).toBeNull();
+    expect(mounted).toBe(false);
+    await step();
+    expect(w.$('.composer textarea')).not.toBeNull();
+    await vi.waitFor(() => expect(w!.$('.end-bar')).not.toBeNull());
     expect(waiting).toHaveLength(0);
     expect(mounted).toBe(true);
   });
@@ -163,6 +187,28 @@ describe('after the next frame', () => {
       expect(ran).toEqual(['frame', 'kept']);
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe('the next slice', () => {
+  it('runs each slice in a task of its own: timers queued meanwhile run between them', async () => {
+    const ran: string[] = [];
+    const slices = runInSlices([1, 2, 3].map((n) => () => void ran.push(`slice ${n}`)));
+    // Queued after the wait for the first slice, before the wait for the second.
+    setTimeout(() => ran.push('a task of the page'));
+    await slices.done;
+    expect(ran).toEqual(['slice 1', 'a task of the page', 'slice 2', 'slice 3']);
+  });
+
+  it('waits for scheduler.yield() where the browser has it', async () => {
+    const yielded = vi.fn(() => Promise.resolve());
+    vi.stubGlobal('scheduler', { yield: yielded });
+    try {
+      await yieldToPage();
+      expect(yielded).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 });
