@@ -142,9 +142,10 @@ describe('operator login', () => {
     console.log(
       `login: wrong password ${median(known).toFixed(1)} ms, unknown login ${median(unknown).toFixed(1)} ms (median of 7)`,
     );
-    // Before: ~39 ms against ~1 ms, a ratio of 0.03.
-    expect(ratio).toBeGreaterThan(0.6);
-    expect(ratio).toBeLessThan(1.6);
+    // Before: ~39 ms against ~1 ms, a ratio of 0.03. The bounds leave room for a loaded
+    // machine (0.54 was seen beside other test runs) and still catch a skipped hash.
+    expect(ratio).toBeGreaterThan(0.35);
+    expect(ratio).toBeLessThan(1 / 0.35);
     expect(median(known)).toBeGreaterThan(20);
   });
 

@@ -15,15 +15,23 @@ import { newId } from '../../src/protocol';
 import { openSqliteStore, type Store } from '../../server/src/store';
 import { SQLITE_FILE } from '../../server/src/store/sqlite';
 import { SEARCH_INDEX_DELAY_MS } from '../../server/src/store/sqlite-search-index';
+import { until } from '../support/until';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/**
+ * The batch waits longer than the product's delay: a check that a message still waits
+ * must not race the batch on a loaded machine, where a test's next line can come later
+ * than SEARCH_INDEX_DELAY_MS.
+ */
+const BATCH_DELAY_MS = 8 * SEARCH_INDEX_DELAY_MS;
+
 function freshStore() {
   const dir = mkdtempSync(join(tmpdir(), 'confab-search-index-'));
-  const store = openSqliteStore(dir, newId);
+  const store = openSqliteStore(dir, newId, Date.now, { searchIndexDelayMs: BATCH_DELAY_MS });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => store.close());
   return { dir, store };
@@ -68,7 +76,6 @@ async function visitorSays(store: Store, text: string) {
 }
 
 const found = async (store: Store, text: string) => (await store.searchConversations('shop', { text })).ids;
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the search index on SQLite, filled in batches', () => {
   it('indexes a stored message a moment later, by itself, and a search finds it at once', async () => {
@@ -78,7 +85,7 @@ describe('the search index on SQLite, filled in batches', () => {
     // Stored and answered: its words wait for the batch, outside the message's own write.
     expect(disk.waiting()).toBe(1);
     expect(disk.indexed('walnut')).toEqual([]);
-    await wait(SEARCH_INDEX_DELAY_MS * 3);
+    await until(() => disk.waiting() === 0, 10 * BATCH_DELAY_MS, 'the batch to index the waiting message');
     expect(disk.waiting()).toBe(0);
     expect(disk.indexed('walnut')).toEqual([first.messageId]);
 

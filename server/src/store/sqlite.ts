@@ -92,6 +92,8 @@ export interface SqliteStoreOptions {
   preparedAppend?: boolean;
   /** Log pages past which writes wait for a checkpoint to catch up (sqlite-checkpoint.ts). */
   logLimitPages?: number;
+  /** How long stored messages wait for the search index's batch (sqlite-search-index.ts). */
+  searchIndexDelayMs?: number;
 }
 
 export function openSqliteStore(
@@ -120,7 +122,7 @@ export function openSqliteStore(
     TURN_BUDGET_MS,
     checkpointer.caughtUp,
   );
-  const searchIndex = sqliteSearchIndexer(raw, writer);
+  const searchIndex = sqliteSearchIndexer(raw, writer, options.searchIndexDelayMs);
   const store = createKyselyStore({
     db,
     engine: 'sqlite',
