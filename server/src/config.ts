@@ -98,10 +98,14 @@ const flag = (fix: string) =>
     v.transform((value) => ['true', '1', 'yes'].includes(value)),
   );
 
-/** An origin alone, without path, query or fragment (what is no http(s) URL at all, another check says). */
+/**
+ * An origin alone, without path, query, fragment or credentials; any spelling of it
+ * (capitals, a default port, an IDN host, one trailing slash) is normalised to the origin
+ * after. What is no http(s) URL at all, another check says.
+ */
 function bareOrigin(value: string): boolean {
   const url = httpUrl(value);
-  return !url || url.origin === value.replace(/\/$/, '');
+  return !url || (url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password);
 }
 
 const schema = v.object({
@@ -128,7 +132,7 @@ const schema = v.object({
       // serves it under a path would have to give every one of them the prefix.
       v.check(
         bareOrigin,
-        'Confab answers at the root of an origin of its own, not under a path: give it a host name of its own, such as https://chat.example.com, proxied whole to the server (README, Deployment), and set PUBLIC_URL to that origin',
+        'Confab answers at the root of an origin of its own, not under a path: give it a host name of its own, such as https://chat.example.com, proxied whole to the server (README, Deploy), and set PUBLIC_URL to that origin',
       ),
       v.transform((value) => new URL(value).origin),
     ),

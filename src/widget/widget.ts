@@ -124,7 +124,7 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
 
   const Widget = createModel(() => {
     onDispose(() => disposeModel(conversing));
-    const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen });
+    const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen, connection });
     const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
     onDispose(

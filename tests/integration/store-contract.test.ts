@@ -263,6 +263,21 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       clock += 1;
       await send(quicker.id, 'a second message changes nothing');
       expect((await store.waitingConversations('line-shop')).map((c) => c.id)).toEqual([quicker.id, slower.id]);
+      // A chat the visitor never wrote in (an operator's, handed back) lines up by its opening.
+      const unanswered = await opened();
+      await store.appendMessage({
+        conversationId: unanswered.id,
+        sender: 'o:anna',
+        clientId: newId(),
+        author: 'operator',
+        operatorId: 'anna',
+        text: 'Can I help you find something?',
+      });
+      expect((await store.waitingConversations('line-shop')).map((c) => c.id)).toEqual([
+        quicker.id,
+        slower.id,
+        unanswered.id,
+      ]);
     });
 
     it('finds open conversations idle since a time', async () => {

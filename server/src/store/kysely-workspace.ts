@@ -178,7 +178,8 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
     // In line by the visitor's first message, which is when the chat joined the line: a
     // chat is opened a moment before its first message is stored, so by the opening a chat
     // whose first write was slower would join ahead of one already told its place, and
-    // that place would go up.
+    // that place would go up. A chat the visitor never wrote in (an operator started it,
+    // then went off work) lines up by its opening, the same on both engines.
     waitingConversations: (site) =>
       db
         .selectFrom('conversations as c')
@@ -188,11 +189,16 @@ export function workspaceMethods(db: Db, writer: Writer, engine: Engine): Worksp
         .where('c.operatorId', 'is', null)
         .where('c.lastSeq', '>', 0)
         .orderBy((eb) =>
-          eb
-            .selectFrom('messages as m')
-            .select((m) => m.fn.min('m.createdAt').as('firstWrote'))
-            .whereRef('m.conversationId', '=', 'c.id')
-            .where('m.author', '=', 'visitor'),
+          eb.fn.coalesce(
+            eb
+              .selectFrom('messages as m')
+              .select('m.createdAt')
+              .whereRef('m.conversationId', '=', 'c.id')
+              .where('m.author', '=', 'visitor')
+              .orderBy('m.seq')
+              .limit(1),
+            'c.createdAt',
+          ),
         )
         .orderBy('c.createdAt')
         .orderBy('c.id')

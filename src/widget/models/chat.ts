@@ -10,7 +10,7 @@ import { createDelivery } from '../delivery';
 import type { Emitter } from '../events';
 import { createOutbox, type OutboxItem } from '../outbox';
 import type { Storage } from '../storage';
-import type { Transport } from '../transport';
+import type { ConnectionState, Transport } from '../transport';
 import { createTypingSignal } from '../typing';
 import type { ConversationModel } from './conversation';
 import { onDispose } from './dispose';
@@ -29,6 +29,8 @@ export interface ChatPorts {
   emitter: Emitter;
   /** Whether the panel is open: what is on screen is read. */
   open: ReadonlySignal<boolean>;
+  /** The connection's state: a read made offline goes when it is back, with or without news. */
+  connection: ReadonlySignal<ConnectionState>;
 }
 
 /** An answer whose conversation ended still goes out, in the next one, with its quote as text. */
@@ -37,7 +39,7 @@ function withQuoteAsText({ text, quote, files }: MessageDraft): MessageDraft {
   return { text: quoted.length + text.length <= LIMITS.messageText ? quoted + text : text, files };
 }
 
-export const ChatModel = createModel(({ storage, conversation, transport, emitter, open }: ChatPorts) => {
+export const ChatModel = createModel(({ storage, conversation, transport, emitter, open, connection }: ChatPorts) => {
   const outbox = createOutbox<MessageDraft>(storage, 'outbox');
   const draft = signal(storage.get<string>('draft') ?? '');
   /** Files chosen for the next message, kept like the draft; their bytes wait in the blob store. */
@@ -100,8 +102,7 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
   let readSeq = 0;
   // Read receipt, once per new high mark, however the visitor read (the open chat, the teaser,
   // another tab), an ended chat's too: the server counts the unread before the newest page by
-  // these, so a read it never heard of would count again. One made offline goes once connected
-  // (the catch-up after a reconnect changes the messages).
+  // these, so a read it never heard of would count again. One made offline goes once connected.
   effect(() => {
     const id = conversation.conversationId.value;
     const seen = conversation.readUpTo.value;
@@ -109,7 +110,7 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
       (max, m) => (m.conversationId === id && m.createdAt <= seen ? Math.max(max, m.seq) : max),
       0,
     );
-    if (seq && transport.connected && (id !== readId || seq > readSeq)) {
+    if (seq && connection.value === 'online' && (id !== readId || seq > readSeq)) {
       readId = id;
       readSeq = seq;
       transport.read(id!, seq);

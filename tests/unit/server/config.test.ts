@@ -91,6 +91,13 @@ describe('configuration', () => {
     const config = loadConfig({ SITES_FILE: 's.json', LOG_LEVEL: 'debug' }, ['--config', file]);
     expect(config).toMatchObject({ port: 9000, publicUrl: 'https://chat.example.com', logLevel: 'debug' });
     expect(config.trustProxy).toEqual({ kind: 'hops', hops: 1 });
+    // Any spelling of an origin is one, normalised; only a path, a query or credentials are refused.
+    for (const spelling of ['HTTPS://Chat.Example.com', 'https://chat.example.com:443', 'https://chat.example.com/']) {
+      expect(loadConfig({ SITES_FILE: 's.json', PUBLIC_URL: spelling }).publicUrl).toBe('https://chat.example.com');
+    }
+    for (const refused of ['https://chat.example.com/?x=1', 'https://user:pw@chat.example.com']) {
+      expect(problems({ SITES_FILE: 's.json', PUBLIC_URL: refused }).join()).toContain('not under a path');
+    }
     writeFileSync(file, JSON.stringify({ PROT: 9000 }));
     expect(problems({ CONFIG_FILE: file }).join()).toContain('has "PROT", which is not a setting');
   });

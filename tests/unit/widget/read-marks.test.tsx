@@ -69,4 +69,19 @@ describe('read marks', () => {
     reloadWith(history);
     expect(w.widget.conversation.unread.value).toBe(60);
   });
+
+  it('tells the server of a read made offline when the connection comes back with nothing new', async () => {
+    const history = [message(1, 'operator', 'Hi, how can I help?')];
+    w = mountWidget({}, { closed: true });
+    w.connect({ messages: history });
+    act(() => w.transport.emit('message:new', message(2, 'operator', 'Still there?')));
+    history.push(message(2, 'operator', 'Still there?'));
+    await teaserShows('Still there?');
+    act(() => w.transport.setConnected(false));
+    await act(() => (w.$('.teaser .icon-button') as HTMLButtonElement).click());
+    expect(serverReadSeq()).toBe(0);
+
+    act(() => w.transport.setConnected(true));
+    expect(serverReadSeq()).toBe(2);
+  });
 });
