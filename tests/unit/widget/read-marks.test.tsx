@@ -32,6 +32,20 @@ function reloadWith(history: ChatMessage[]) {
 const teaserShows = (text: string) => vi.waitFor(() => expect(w.$('.teaser')?.textContent).toContain(text));
 const badge = () => w.launcher.querySelector('.badge')?.textContent;
 
+/** Two operator messages, the second read in the teaser while offline: the server has heard of no read. */
+async function teaserReadOffline(): Promise<ChatMessage[]> {
+  const history = [message(1, 'operator', 'Hi, how can I help?')];
+  w = mountWidget({}, { closed: true });
+  w.connect({ messages: history });
+  act(() => w.transport.emit('message:new', message(2, 'operator', 'Still there?')));
+  history.push(message(2, 'operator', 'Still there?'));
+  await teaserShows('Still there?');
+  act(() => w.transport.setConnected(false));
+  await act(() => (w.$('.teaser .icon-button') as HTMLButtonElement).click());
+  expect(serverReadSeq()).toBe(0);
+  return history;
+}
+
 describe('read marks', () => {
   it('counts as unread, after a teaser read and more than a page of new messages, only what came after it', async () => {
     const history = [message(1, 'visitor', 'Hello?'), message(2, 'operator', 'Hi, how can I help?')];
@@ -52,15 +66,7 @@ describe('read marks', () => {
   });
 
   it('tells the server of a teaser read made offline once the connection is back', async () => {
-    const history = [message(1, 'operator', 'Hi, how can I help?')];
-    w = mountWidget({}, { closed: true });
-    w.connect({ messages: history });
-    act(() => w.transport.emit('message:new', message(2, 'operator', 'Still there?')));
-    history.push(message(2, 'operator', 'Still there?'));
-    await teaserShows('Still there?');
-    act(() => w.transport.setConnected(false));
-    await act(() => (w.$('.teaser .icon-button') as HTMLButtonElement).click());
-    expect(serverReadSeq()).toBe(0);
+    const history = await teaserReadOffline();
 
     // Back online, the server replays what changed since (60 new messages): the read goes with it.
     for (let seq = 3; seq < 63; seq++) history.push(message(seq, 'operator', `news ${seq}`));
@@ -71,15 +77,7 @@ describe('read marks', () => {
   });
 
   it('tells the server of a read made offline when the connection comes back with nothing new', async () => {
-    const history = [message(1, 'operator', 'Hi, how can I help?')];
-    w = mountWidget({}, { closed: true });
-    w.connect({ messages: history });
-    act(() => w.transport.emit('message:new', message(2, 'operator', 'Still there?')));
-    history.push(message(2, 'operator', 'Still there?'));
-    await teaserShows('Still there?');
-    act(() => w.transport.setConnected(false));
-    await act(() => (w.$('.teaser .icon-button') as HTMLButtonElement).click());
-    expect(serverReadSeq()).toBe(0);
+    await teaserReadOffline();
 
     act(() => w.transport.setConnected(true));
     expect(serverReadSeq()).toBe(2);
