@@ -270,7 +270,9 @@ describeInBrowser('a visitor looking elsewhere', () => {
     );
     const page = await context.newPage();
     await page.goto(`${url()}/`);
-    await widget(page).locator('.panel').waitFor({ state: 'attached' });
+    // The closed panel's last part (the composer): a click before it is a case this test
+    // does not cover yet (see the changelog's known issue).
+    await widget(page).locator('.composer').waitFor({ state: 'attached' });
     // Every frame from the click on: how much of the list lies below what it shows. The
     // chunk with the phone's 44 px targets comes after the first frame and makes the list
     // shorter; the newest message must stay in view through that, not be cut for a frame.
