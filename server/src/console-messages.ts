@@ -5,23 +5,35 @@
  * message, which on a busy server was a large part of what a message cost beyond its store.
  *
  * The messages of one turn go out at the end of it, in the order they were stored: one
- * alone as `message:new`, several as `messages:new`.
+ * alone as `message:new`, several as `messages:new`. `add` resolves once they have gone
+ * out, and a message's ack waits for that: a message is told before it is acknowledged,
+ * so a node that dies after an ack (SIGKILL, a crash) has already told the consoles —
+ * through Redis, those on other nodes too. A resend after a lost ack is told again
+ * (messages.ts), but a message acknowledged and then never told would be seen only when
+ * its conversation is opened again.
  */
 export interface ConsoleMessages<Message> {
-  add(site: string, message: Message): void;
+  /** Resolves once the message has been told, with the rest of its turn's. */
+  add(site: string, message: Message): Promise<void>;
 }
 
 export function createConsoleMessages<Message>(
   tell: (site: string, messages: Message[]) => void,
 ): ConsoleMessages<Message> {
   let pending = new Map<string, Message[]>();
-  let scheduled = false;
+  /** The pending messages' telling, once one is scheduled for this turn. */
+  let told: Promise<void> | undefined;
 
-  const tellPending = () => {
-    scheduled = false;
+  const tellPending = (done: () => void) => {
     const bySite = pending;
     pending = new Map();
-    for (const [site, messages] of bySite) tell(site, messages);
+    told = undefined;
+    try {
+      for (const [site, messages] of bySite) tell(site, messages);
+    } finally {
+      // A console that could not be told must not hold back the senders' acks.
+      done();
+    }
   };
 
   return {
@@ -29,10 +41,8 @@ export function createConsoleMessages<Message>(
       const messages = pending.get(site);
       if (messages) messages.push(message);
       else pending.set(site, [message]);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(tellPending);
-      }
+      told ??= new Promise<void>((resolve) => setImmediate(tellPending, resolve));
+      return told;
     },
   };
 }

@@ -13,7 +13,7 @@ import { refreshOnline } from './visitor-presence';
 const consoleMessages = new WeakMap<ServerContext, ConsoleMessages<ChatMessage>>();
 
 /** The site's consoles hear of the turn's messages together, at its end (console-messages.ts). */
-function toConsoles(ctx: ServerContext, site: string, message: ChatMessage): void {
+function toConsoles(ctx: ServerContext, site: string, message: ChatMessage): Promise<void> {
   let feed = consoleMessages.get(ctx);
   if (!feed) {
     feed = createConsoleMessages((siteId, messages) => {
@@ -23,7 +23,7 @@ function toConsoles(ctx: ServerContext, site: string, message: ChatMessage): voi
     });
     consoleMessages.set(ctx, feed);
   }
-  feed.add(site, message);
+  return feed.add(site, message);
 }
 
 /**
@@ -32,7 +32,8 @@ function toConsoles(ctx: ServerContext, site: string, message: ChatMessage): voi
  * else in it (the usual owner room: only the sending tab) is skipped here, unless other
  * nodes may hold members this one cannot see. An operator's own message goes to the
  * other consoles at once (their sending console has the ack); everything else reaches
- * the consoles with the turn's other messages.
+ * the consoles with the turn's other messages. What it returns resolves once everyone
+ * has been told: a message's ack waits for it (console-messages.ts says why).
  */
 export function broadcastMessage(
   ctx: ServerContext,
@@ -40,7 +41,7 @@ export function broadcastMessage(
   message: ChatMessage,
   except?: string,
   { visitor = true }: { visitor?: boolean } = {},
-) {
+): Promise<void> | undefined {
   const othersIn = (namespace: ServerContext['visitors'] | ServerContext['operators'], room: string) => {
     if (ctx.clustered) return true;
     const members = namespace.adapter.rooms.get(room);
@@ -55,8 +56,9 @@ export function broadcastMessage(
   if (othersIn(ctx.operators, operatorRoom)) {
     if (except && ctx.operators.sockets.has(except))
       ctx.operators.to(operatorRoom).except(except).emit('message:new', message);
-    else toConsoles(ctx, conversation.site, message);
+    else return toConsoles(ctx, conversation.site, message);
   }
+  return undefined;
 }
 
 export async function appendMessage(

@@ -87,8 +87,9 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     // One read: a visitor has at most one open conversation, its current one.
     const conversation = await store.getConversation(message.conversationId);
     if (conversation) {
-      broadcastMessage(ctx, conversation, message, except, { visitor: conversation.status === 'open' });
+      const told = broadcastMessage(ctx, conversation, message, except, { visitor: conversation.status === 'open' });
       publishConversation(ctx, message.conversationId);
+      await told;
     }
     return message;
   }
@@ -139,7 +140,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
     // Two sends of one client id raced and the other one stored it.
     if (duplicate) await tellAgain(message, except);
     else {
-      broadcastMessage(ctx, conversation, message, except);
+      const told = broadcastMessage(ctx, conversation, message, except);
       if (created) {
         // A new chat joins the waiting line (and leaves it at once if its last operator takes it).
         ctx.waitingLine?.refresh(site.id);
@@ -154,6 +155,7 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
           ctx.log(`missed-reply e-mail not queued: ${String(error)}`),
         );
       }
+      await told;
     }
     return { ok: true, message };
   }
@@ -181,8 +183,10 @@ export function createMessageService(ctx: ServerContext, visitorLimit: MessageLi
       if (!quick) return postCarefully(from, input, except);
       if (limiter) await limiter.take(key);
       const message = toChatMessage(ctx, from.site.id, quick.message);
-      broadcastMessage(ctx, quick.conversation, message, except);
+      const told = broadcastMessage(ctx, quick.conversation, message, except);
       publishListRow(ctx, quick.conversation);
+      // Told before acknowledged (console-messages.ts).
+      await told;
       return { ok: true, message };
     },
   };

@@ -1,9 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newId, type ChatMessage, type ConversationSummary } from '../../src/protocol';
+import {
+  newId,
+  OPERATOR_NAMESPACE,
+  VISITOR_NAMESPACE,
+  type ChatMessage,
+  type ConversationSummary,
+} from '../../src/protocol';
+import { Manager } from 'socket.io-client';
 import {
   connectOperator,
   connectVisitor,
+  loginOperator,
   nextEvent,
+  onConsoleMessages,
   startHarness,
   visitorSend,
   socketTracker,
@@ -104,6 +113,45 @@ describe('visitor messages', () => {
     expect(arrivals.otherTab).toEqual([orphan.id, after.ok && after.message.id]);
     // The sending tab has the acknowledgement.
     expect(arrivals.sender).toEqual([]);
+  });
+
+  it('are told to the consoles before they are acknowledged, on every path that stores or finds one', async () => {
+    // One connection carries the console and the visitor, so its frames arrive in the order
+    // the server wrote them. A node killed after an ack must have told the consoles already:
+    // nothing resends a message whose ack arrived.
+    const token = await loginOperator(url());
+    const connection = new Manager(url(), { transports: ['websocket'], reconnection: false });
+    const operator = track(connection.socket(OPERATOR_NAMESPACE, { auth: { token } }));
+    await nextEvent(operator, 'hello');
+    const visitor: VisitorClient = track(
+      connection.socket(VISITOR_NAMESPACE, { auth: { site: 'shop', visitorId: newId() } }),
+    );
+    await nextEvent(visitor, 'session');
+    const order: string[] = [];
+    onConsoleMessages(operator, (message) => order.push(`told ${message.text}`));
+    // The ack's callback runs as its frame is read; a promise would note it a microtask
+    // later, after a frame read in the same chunk.
+    const send = (text: string, clientId = newId()) =>
+      new Promise<void>((resolve) =>
+        visitor.emit('message:send', { clientId, text }, (ack) => {
+          order.push(`${ack.ok ? 'acked' : 'refused'} ${text}`);
+          resolve();
+        }),
+      );
+
+    await send('opens the chat'); // the careful path: a new conversation
+    const clientId = newId();
+    await send('in the open chat', clientId); // the one-write path
+    await send('in the open chat', clientId); // a resend: found and told again
+
+    expect(order).toEqual([
+      'told opens the chat',
+      'acked opens the chat',
+      'told in the open chat',
+      'acked in the open chat',
+      'told in the open chat',
+      'acked in the open chat',
+    ]);
   });
 
   it('resent late from a closed conversation reach the operators but do not pull the other tabs back to it', async () => {
