@@ -18,6 +18,7 @@ import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
 import { mailMethods } from './kysely-mail';
 import { workspaceMethods } from './kysely-workspace';
+import { timeOrderedMessageId } from './message-ids';
 import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
@@ -561,7 +562,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         // The row lock taken here orders concurrent senders: numbers without gaps or repeats.
         const bumped = await bumpSeq.first(trx, { id: input.conversationId, at: createdAt });
         if (!bumped) throw new Error(`conversation ${input.conversationId} does not exist`);
-        const id = newId();
+        const id = timeOrderedMessageId(createdAt, newId());
         const attachments = await takeAttachments(trx, input, id);
         const row = {
           id,

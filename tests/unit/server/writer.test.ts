@@ -76,20 +76,30 @@ describe('the group-commit writer', () => {
     await Promise.all([first, second]);
   });
 
-  it('builds the next transaction while the disk works, and answers it after a flush of its own', async () => {
+  it('gathers the writes that come while the disk works into one transaction after it, answered after a flush of its own', async () => {
     const db = database();
     const disk = coalescedFlushFor(heldFlush());
-    const writer = groupCommitWriter(db, disk.afterCommit);
+    let commits = 0;
+    const writer = groupCommitWriter(db, () => {
+      commits++;
+      return disk.afterCommit();
+    });
     const early = writer.write(insertSession('early'));
     await waitFor(() => disk.held.asked === 1);
+    // Two writes asked in different turns while the first commit's flush runs.
     const late = writer.write(insertSession('late'));
+    expect(await settled(late)).toBe(false);
     const later = writer.write(insertSession('later'));
-    // The late writes committed while the first flush ran; that flush may predate them.
-    await waitFor(async () => (await sessions(db)).length === 3);
+    expect(await settled(later)).toBe(false);
+    // Neither is begun before that flush is done.
+    expect(await sessions(db)).toEqual(['early']);
     disk.held.release();
     await early;
-    expect(await settled(late)).toBe(false);
+    // Then both share one commit, and are answered only after its own flush.
     await waitFor(() => disk.held.asked === 1);
+    expect(await sessions(db)).toEqual(['early', 'late', 'later']);
+    expect(commits).toBe(2);
+    expect(await settled(late)).toBe(false);
     disk.held.release();
     await Promise.all([late, later]);
   });
