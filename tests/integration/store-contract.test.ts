@@ -133,6 +133,33 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.getVisitor('other', v.id)).toBeUndefined();
     });
 
+    it("raises the revision of the visitor's conversations when their name or e-mail changes, and only then", async () => {
+      const v = visitor();
+      await store.touchVisitor({ ...v, name: 'Ann' });
+      const first = (await store.openConversation('shop', `v:${v.id}`, v.id)).conversation;
+      const bystander = await conversation();
+      const revision = async (id: string) => (await store.getConversationListRow(id))!.revision;
+      const before = { mine: await revision(first.id), theirs: await revision(bystander.id) };
+
+      // The same name again, or no name given: the list row is unchanged.
+      await store.touchVisitor({ ...v, name: 'Ann' });
+      await store.touchVisitor(v);
+      expect(await revision(first.id)).toBe(before.mine);
+
+      // Two summaries of one chat that cross on their way are ordered by revision: the one
+      // with the new name must be the higher, or a console could keep the old name.
+      await store.touchVisitor({ ...v, name: 'Ann Smith' });
+      const renamed = await store.getConversationListRow(first.id);
+      expect(renamed).toMatchObject({ visitorName: 'Ann Smith' });
+      expect(renamed!.revision).toBeGreaterThan(before.mine);
+      await store.touchVisitor({ ...v, email: 'ann@example.com' });
+      expect(await store.getConversationListRow(first.id)).toMatchObject({
+        visitorEmail: 'ann@example.com',
+        revision: renamed!.revision + 1,
+      });
+      expect(await revision(bystander.id)).toBe(before.theirs);
+    });
+
     it('blocks a visitor id, and a verified user on every device', async () => {
       const device = visitor();
       const otherDevice = visitor();
