@@ -14,6 +14,7 @@
  *
  *   npm run bench                        BENCH_SECONDS=5 BENCH_IDLE=10000
  *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts     (or roundtrip, idle; comma-separated)
+ *   BENCH_POSTGRES=0 …                                           (SQLite and the relay only)
  *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof, and
  *       the idle crowd's two moments profiled alone, relay and server: /tmp/prof/connected-*.cpuprofile
  *       (the probe's acks) and /tmp/prof/disconnect-*.cpuprofile (the mass disconnect);
