@@ -333,6 +333,30 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
   });
 
   describe('messages', () => {
+    it('gives messages ids in the usual format that sort by the time they were stored', async () => {
+      const v = visitor();
+      await store.touchVisitor(v);
+      const c = (await store.openConversation('shop', `v:${v.id}`, v.id)).conversation;
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        clock += 1;
+        ids.push((await send(c.id, `operator ${i}`, 'o:anna')).message.id);
+        clock += 1;
+        const quick = await store.appendToOpenConversation({
+          site: 'shop',
+          owner: `v:${v.id}`,
+          visitorId: v.id,
+          sender: `v:${v.id}`,
+          clientId: newId(),
+          text: `visitor ${i}`,
+        });
+        ids.push(quick!.message.id);
+      }
+      for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      // Byte order (SQLite's for TEXT): new messages land at the end of the index on id.
+      expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
+    });
+
     it('numbers messages, stores each (sender, client id) once, and quotes replies', async () => {
       const c = await conversation();
       const first = await send(c.id, 'hello', 'v:a', 'client-a-1');
