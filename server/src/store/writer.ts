@@ -94,6 +94,8 @@ export function groupCommitWriter(
   /** The flush of the last commit, settled either way. */
   let flushing: Promise<void> = Promise.resolve();
   let scheduled = false;
+  /** The last transaction left writes for the next one: they do not wait for a flush. */
+  let behind = false;
 
   async function flush(queued: Pending[]): Promise<void> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
@@ -128,6 +130,7 @@ export function groupCommitWriter(
           if (outcomes.length < queued.length) {
             batch = queued.slice(0, outcomes.length);
             queue = queued.slice(outcomes.length).concat(queue);
+            behind = true;
             schedule();
           }
           await sql`COMMIT`.execute(trx);
@@ -161,8 +164,11 @@ export function groupCommitWriter(
         // Writes that come while the log is being flushed wait for that flush and then
         // share one transaction: none of them could be answered before the flush after
         // their own commit anyway, and one commit for all of them writes each page of the
-        // tables and indexes they touch once, not once per turn.
-        await flushing;
+        // tables and indexes they touch once, not once per turn. Unless the writer is
+        // behind (the last transaction ran out of its time budget): on a slow disk, one
+        // budget's worth of writes per flush would cap the server at the disk's pace.
+        if (!behind) await flushing;
+        behind = false;
         scheduled = false;
         const batch = queue;
         queue = [];

@@ -104,6 +104,29 @@ describe('the group-commit writer', () => {
     await Promise.all([late, later]);
   });
 
+  it('does not hold back writes that did not fit in one transaction while the disk works', async () => {
+    const db = database();
+    const disk = coalescedFlushFor(heldFlush());
+    const writer = groupCommitWriter(db, disk.afterCommit);
+    const slow = (key: string) => async (trx: Db) => {
+      const until = performance.now() + TURN_BUDGET_MS / 2;
+      while (performance.now() < until) {}
+      return insertSession(key)(trx);
+    };
+    const keys = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    let answered = 0;
+    const writes = keys.map((key) => writer.write(slow(key)).then(() => answered++));
+    // Four transactions at least (half a budget each), all committed while the first flush
+    // is still held: a writer behind does not wait for the disk between its transactions.
+    await waitFor(async () => (await sessions(db)).length === keys.length);
+    expect(answered).toBe(0);
+    while (answered < keys.length) {
+      if (disk.held.asked > 0) disk.held.release();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(writes);
+  });
+
   it('fails the writes of a batch whose flush failed, and goes on with the next', async () => {
     const db = database();
     const disk = heldFlush();
