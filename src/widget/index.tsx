@@ -25,7 +25,6 @@ import { runCommand, type CommandTarget } from './commands';
 import { runInSlices, type Slices } from './slices';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
-import { disposeModel } from './models/dispose';
 import { createWidget, type WidgetModel } from './widget';
 import { App, CLOSED_PARTS } from './views/app';
 import { ErrorBoundary } from './views/error-boundary';
@@ -45,7 +44,7 @@ const UPDATABLE = [
 const LISTENING = ['on', 'off'];
 const OPENING = ['open', 'toggle'];
 /** Commands that need the look and the view in place: what is left of mounting runs first. */
-const NEEDS_VIEW = [...OPENING, 'theme', 'destroy'];
+const NEEDS_VIEW = [...OPENING, 'theme'];
 
 /** The instance's models ride along for tests, which drive and inspect them. */
 export const mount = (({
@@ -88,7 +87,7 @@ export const mount = (({
    */
   const closedParts = signal(0);
   /** The first three slices make the models' first steps (widget.ts); making the steps costs nothing. */
-  const steps = createWidget({
+  const { steps, dispose } = createWidget({
     config,
     emitter,
     createTransport: deps?.createTransport,
@@ -131,15 +130,7 @@ export const mount = (({
         config.lang = code;
         void setLocale(code);
       },
-      destroy() {
-        render(null, container);
-        container.remove();
-        cancelAnimationFrame(focusFrame);
-        stopLauncher();
-        stopThemeWatch();
-        void themeModel?.then((t) => t.dispose());
-        disposeModel(widget);
-      },
+      destroy,
       reset: widget.reset,
       emitter,
     };
@@ -175,6 +166,20 @@ export const mount = (({
     );
   };
   const renderPart = () => closedParts.value++;
+  /**
+   * Undoes what mounting has done so far and runs no slice after: destroyed while
+   * mounting, the widget makes nothing more only to tear it down (nor connects).
+   */
+  function destroy() {
+    slices.stop();
+    render(null, container);
+    container.remove();
+    cancelAnimationFrame(focusFrame);
+    stopLauncher();
+    stopThemeWatch();
+    void themeModel?.then((t) => t.dispose());
+    dispose();
+  }
   const view = [firstRender, ...Array<() => void>(CLOSED_PARTS).fill(renderPart)];
 
   // A click on the launcher before load (the cold click): the visitor is waiting for the
@@ -191,6 +196,7 @@ export const mount = (({
   const viewReady = order.indexOf(firstRender) + view.length;
   const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
+    if (name === 'destroy') return destroy();
     // The models for any call; the view too for one the visitor waits on.
     slices.run(NEEDS_VIEW.includes(name) ? viewReady : modelsReady);
     runCommand(target, name, args);

@@ -40,8 +40,8 @@ export interface WidgetPorts {
  * is (the storage's first read, the session); where they came from and the transport,
  * made but not connected; the conversation, form, ending and panel; then the chat, the
  * view and the server's events, which return the widget's model. The first two hold no
- * effect, so nothing before the third needs disposing; the model closes the transport
- * when disposed. The transport must not connect before the third step: its handshake
+ * effect; the transport, which listens to the page, is closed by the third step's models
+ * when disposed (`dispose` disposes whatever the steps made so far). The transport must not connect before the third step: its handshake
  * reads the conversation.
  */
 export function createWidget({ config, emitter, shown, createTransport: makeTransport }: WidgetPorts) {
@@ -197,7 +197,18 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
   const converse = () => {
     conversing = new Conversing();
   };
-  return [who, link, converse, () => new Widget()] as const;
+  let widget: InstanceType<typeof Widget> | undefined;
+  return {
+    steps: [who, link, converse, () => (widget = new Widget())] as const,
+    /**
+     * Disposes whatever the steps made so far (the widget destroyed while mounting): the
+     * widget's model, or the third step's models, or the transport alone (it listens to the page).
+     */
+    dispose() {
+      if (widget ?? conversing) disposeModel(widget ?? conversing);
+      else transport?.close();
+    },
+  };
 }
 
-export type WidgetModel = ReturnType<ReturnType<typeof createWidget>[3]>;
+export type WidgetModel = ReturnType<ReturnType<typeof createWidget>['steps'][3]>;

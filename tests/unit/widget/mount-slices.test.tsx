@@ -128,6 +128,51 @@ describe('mounting in slices', () => {
     expect(waiting).toHaveLength(0);
   });
 
+  it('stops at destroy during a cold click: the connection that was to follow the view never opens', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['toggle']] });
+    const { transport } = w;
+    w.unmount();
+    w = undefined;
+    expect(transport.closed).toBe(true);
+    await step();
+    expect(transport.connects).toBe(0);
+    expect(waiting).toHaveLength(0);
+  });
+
+  it('stops at destroy between the model slices: makes and connects nothing more, and disposes what was made', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    await step();
+    await step();
+    // The conversation, form, ending and panel: their model closes the transport when disposed.
+    await step();
+    const { transport, root } = w;
+    let mounted = false;
+    void w.mounted.then(() => (mounted = true));
+    w.unmount();
+    w = undefined;
+    expect(transport.closed).toBe(true);
+    expect(transport.connects).toBe(0);
+    expect(transport.handlerCount()).toBe(0);
+    expect(root.querySelector('.panel')).toBeNull();
+    await step();
+    expect(transport.connects).toBe(0);
+    expect(waiting).toHaveLength(0);
+    expect(mounted).toBe(true);
+  });
+
+  it('closes the transport at destroy before the models that would: it listens to the page from the start', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    await step();
+    await step();
+    const { transport } = w;
+    w.unmount();
+    w = undefined;
+    expect(transport.closed).toBe(true);
+    await step();
+    expect(transport.connects).toBe(0);
+    expect(waiting).toHaveLength(0);
+  });
+
   it('makes the models for a call that needs no view, and leaves the rest to the slices', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
     w.command('update', { name: 'Ann' });
