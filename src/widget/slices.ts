@@ -50,7 +50,10 @@ export function runInSlices(slices: Slice[], next: NextSlice | null = yieldToPag
       run(ran + 1);
     }
   })();
-  return { run, stop: () => void (stopped = true), done };
+  const stop = () => {
+    stopped = true;
+  };
+  return { run, stop, done };
 }
 
 /**

@@ -135,7 +135,9 @@ describe('transport reconnects when the visitor can be reached again', () => {
 
 describe('the tab that gets the lock of a shared connection', () => {
   /** A Web Lock manager that grants at once, as the browser does a free lock (Node 20 has none). */
-  const grantAtOnce = { request: (_name: string, _options: unknown, callback: (lock: object) => unknown) => callback({}) };
+  const grantAtOnce = {
+    request: (_name: string, _options: unknown, callback: (lock: object) => unknown) => callback({}),
+  };
   beforeEach(() => Object.defineProperty(navigator, 'locks', { configurable: true, value: grantAtOnce }));
   afterEach(() => Reflect.deleteProperty(navigator, 'locks'));
   const openShared = () => {
