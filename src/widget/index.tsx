@@ -22,7 +22,7 @@ import { BASE_CSS } from '../themes/base-css';
 import { THEME_KEYS } from '../themes/tokens';
 import type { ThemeModel } from './models/theme';
 import { runCommand, type CommandTarget } from './commands';
-import { runInSlices, type Slices } from './slices';
+import { runInSlices, yieldToPage, type Slices } from './slices';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
 import { createWidget, type WidgetModel } from './widget';
@@ -47,14 +47,30 @@ const OPENING = ['open', 'toggle'];
 const NEEDS_VIEW = [...OPENING, 'theme'];
 
 /** The instance's models ride along for tests, which drive and inspect them. */
-export const mount = (({
-  config,
-  host,
-  root,
-  launcher,
-  queue,
-  deps,
-}: MountOptions): WidgetInstance & { readonly widget: WidgetModel; mounted: Promise<void> } => {
+type Mounted = WidgetInstance & { readonly widget: WidgetModel; mounted: Promise<void> };
+
+/** Whether a call queued before load needs the view at once (the cold click). */
+const waitsForView = (queue: Command[]) => queue.some(([name]) => NEEDS_VIEW.includes(name));
+
+/**
+ * The module's evaluation and the loader's call of `mount` are one task: mounting starts
+ * in the next (together they were a long task on a phone), unless a call needs the widget
+ * before then: a click queued before load, or any command meanwhile.
+ */
+export const mount = ((options: MountOptions): Mounted => {
+  const next = options.deps?.nextSlice === undefined ? yieldToPage : options.deps.nextSlice;
+  let made: Mounted | undefined;
+  const make = () => (made ??= mountNow(options));
+  return {
+    command: (name, args) => make().command(name, args),
+    get widget() {
+      return make().widget;
+    },
+    mounted: next && !waitsForView(options.queue) ? next().then(() => make().mounted) : make().mounted,
+  };
+}) satisfies MountWidget;
+
+function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): Mounted {
   reportConfig(config, console.warn);
   // The locale's chunk, when it is not English, is on its way while the rest is made.
   void setLocale(config.lang ?? resolveLocale([document.documentElement.lang, ...navigator.languages]));
@@ -184,7 +200,7 @@ export const mount = (({
 
   // A click on the launcher before load (the cold click): the visitor is waiting for the
   // composer, so the view comes at once and the connection in the slice after it.
-  const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
+  const waiting = waitsForView(queued);
 
   // The transport is made with the models but connects in a slice of its own, first
   // after them: socket.io's set-up and the models' together made one long task.
@@ -210,4 +226,4 @@ export const mount = (({
     },
     mounted: slices.done,
   };
-}) satisfies MountWidget;
+}

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { t } from '../../../src/i18n';
 import { messageOf } from '../../support/fixtures';
 import { afterNextFrame, runInSlices, yieldToPage } from '../../../src/widget/slices';
+import type { Command } from '../../../src/loader/contract';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
 const loaded = vi.hoisted(() => ({ leadFormModel: 0 }));
@@ -41,11 +42,21 @@ afterEach(() => {
 });
 
 describe('mounting in slices', () => {
-  it('waits a slice, then makes the models in four steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
+  it('waits a slice, sets mounting up, then makes the models in four steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
     const ready = vi.fn();
-    w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['on', 'ready', ready]] });
+    const queue: Command[] = [['on', 'ready', ready]];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    w = mountWidget({ position: 'middle' }, { closed: true, nextSlice: heldSlice, queue });
     let mounted = false;
     void w.mounted.then(() => (mounted = true));
+    // The module was evaluated in this task: mounting itself starts in the next.
+    expect(queue).toHaveLength(1);
+    expect(warn).not.toHaveBeenCalled();
+
+    // Mounting's own set-up: the page's settings checked, the queued calls taken, nothing made yet.
+    await step();
+    expect(queue).toHaveLength(0);
+    expect(warn).toHaveBeenCalled();
     expect(localStorage.getItem('confab:demo:visitor')).toBeNull();
     expect(w.transport).toBeUndefined();
 
@@ -105,6 +116,7 @@ describe('mounting in slices', () => {
   it('runs what is left at once when the visitor opens the widget before the slices are through', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
     await step();
+    await step();
     w.command('toggle');
     expect(w.$('.badge')).not.toBeNull();
     expect(w.$('.panel')?.hidden).toBe(false);
@@ -143,6 +155,7 @@ describe('mounting in slices', () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
     await step();
     await step();
+    await step();
     // The conversation, form, ending and panel: their model closes the transport when disposed.
     await step();
     const { transport, root } = w;
@@ -164,6 +177,7 @@ describe('mounting in slices', () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
     await step();
     await step();
+    await step();
     const { transport } = w;
     w.unmount();
     w = undefined;
@@ -175,6 +189,7 @@ describe('mounting in slices', () => {
 
   it('makes the models for a call that needs no view, and leaves the rest to the slices', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    await step();
     w.command('update', { name: 'Ann' });
     expect(w.widget.panel.isOpen.value).toBe(false);
     expect(w.transport.connects).toBe(0);
