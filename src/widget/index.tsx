@@ -4,9 +4,10 @@
  * behaviour lives in the models (`widget.ts`), the look in the views.
  *
  * Mounting is split into slices (slices.ts), a task each, so that none is a long task on a
- * slow phone: the models in four steps (who the visitor is; where they came from and the
- * transport, not connected; the conversation, form, ending and panel; the chat, the view,
- * the server's events and the queued calls); then the connection opens; then the
+ * slow phone: mounting's set-up, in the task after the module's evaluation; the models in
+ * four steps (who the visitor is; where they came from and the transport, not connected;
+ * the conversation, form, ending, panel, chat and view; the server's events and the
+ * queued calls); then the connection opens; then the
  * stylesheet and the launcher's label and badge; then the closed panel's frame, its
  * header, and its composer with the end-chat bar. A call that needs the widget (a click on
  * the launcher, `Confab('open')`, any command after load) runs what is left at once.

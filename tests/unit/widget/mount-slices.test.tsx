@@ -73,13 +73,17 @@ describe('mounting in slices', () => {
     expect(w.transport.connects).toBe(0);
     expect(() => w!.transport.options.auth()).toThrow();
 
-    // The conversation (the handshake can read it now) and the models that read only it.
+    // The conversation (the handshake can read it now), the models that read only it, the chat and the view.
+    expect(localStorage.getItem('confab:demo:draft')).toBeNull();
     await step();
     expect(w.transport.options.auth().lastChange).toBe(0);
+    expect(localStorage.getItem('confab:demo:draft')).not.toBeNull();
+    expect(w.transport.handlerCount()).toBe(0);
     expect(ready).not.toHaveBeenCalled();
 
-    // The chat, the view, the server's events: the widget's model, and the queued calls.
+    // The server's events and the page's navigation: the widget's model, and the queued calls.
     await step();
+    expect(w.transport.handlerCount()).toBeGreaterThan(0);
     expect(ready).toHaveBeenCalledTimes(1);
     expect(w.widget.panel.isOpen.value).toBe(false);
     expect(w.transport.connects).toBe(0);
