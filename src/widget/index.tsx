@@ -6,7 +6,7 @@
  * Mounting is split into slices (slices.ts), a task each, so that none is a long task on a
  * slow phone: mounting's set-up, in the task after the module's evaluation; the models in
  * four steps (who the visitor is; where they came from and the transport, not connected;
- * the conversation, form, ending, panel, chat and view; the server's events and the
+ * the conversation, form, ending, panel and chat; the view, the server's events and the
  * queued calls); then the connection opens; then the
  * stylesheet and the launcher's label and badge; then the closed panel's frame, its
  * header, and its composer with the end-chat bar. A call that needs the widget (a click on

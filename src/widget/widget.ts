@@ -38,8 +38,8 @@ export interface WidgetPorts {
  * Makes one widget's models in four steps, each a slice of mounting of its own
  * (index.tsx), as any two of them together were a long task on a phone: who the visitor
  * is (the storage's first read, the session); where they came from and the transport,
- * made but not connected; the conversation, form, ending, panel, chat and view; then the
- * server's events and the page's navigation, which return the widget's model. The first
+ * made but not connected; the conversation, form, ending, panel and chat; then the view,
+ * the server's events and the page's navigation, which return the widget's model. The first
  * two hold no effect; the transport, which listens to the page, is closed by the third
  * step's models when disposed (`dispose` disposes whatever the steps made so far). The
  * transport must not connect before the third step: its handshake reads the conversation.
@@ -102,11 +102,10 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
     if (session.giveConsent()) transport.connect();
   };
   let chat!: ChatModel;
-  let view!: ViewModel;
   /**
    * The third step's models; the widget's model disposes them, and they close the
-   * transport. The chat and the view come here rather than with the server's events: the
-   * fourth step alone was the longest task of mounting.
+   * transport. The chat comes here rather than with the server's events: with it the
+   * fourth step was the longest task of mounting.
    */
   const Conversing = createModel(() => {
     onDispose(() => transport.close());
@@ -125,13 +124,13 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
       shown,
     });
     chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen, connection });
-    view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
     return {};
   });
   let conversing!: InstanceType<typeof Conversing>;
 
   const Widget = createModel(() => {
     onDispose(() => disposeModel(conversing));
+    const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
     onDispose(
       bindServerEvents(transport, {

@@ -73,7 +73,7 @@ describe('mounting in slices', () => {
     expect(w.transport.connects).toBe(0);
     expect(() => w!.transport.options.auth()).toThrow();
 
-    // The conversation (the handshake can read it now), the models that read only it, the chat and the view.
+    // The conversation (the handshake can read it now), the models that read only it, and the chat.
     expect(localStorage.getItem('confab:demo:draft')).toBeNull();
     await step();
     expect(w.transport.options.auth().lastChange).toBe(0);
@@ -81,7 +81,7 @@ describe('mounting in slices', () => {
     expect(w.transport.handlerCount()).toBe(0);
     expect(ready).not.toHaveBeenCalled();
 
-    // The server's events and the page's navigation: the widget's model, and the queued calls.
+    // The view, the server's events and the page's navigation: the widget's model, and the queued calls.
     await step();
     expect(w.transport.handlerCount()).toBeGreaterThan(0);
     expect(ready).toHaveBeenCalledTimes(1);
