@@ -92,4 +92,59 @@ describeInBrowser('a returning visitor with a long history', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('keeps the newest message in view as a draft of several lines makes the list shorter; a list scrolled up keeps its place', async () => {
+    const onDuty = (await connectOperator(env.url, 'max', 'demo')).socket;
+    const visitorId = await seedReturningVisitor(env.harness.server.store, 'demo', 'max', 60);
+    const { context, errors } = await newContext(env.browser);
+    await context.addInitScript(
+      ([origin, key, value]) => location.origin === origin && localStorage.setItem(key!, value!),
+      [new URL(env.url).origin, 'confab:demo:visitor', JSON.stringify(visitorId)],
+    );
+    const page = await context.newPage();
+    await page.goto(`${env.url}/`);
+    await openWidget(page);
+    const log = widget(page).locator('.log');
+    await widget(page).locator('.msg', { hasText: 'Message 60 of 60:' }).waitFor();
+    await expect.poll(() => log.locator('.msg').count()).toBe(SESSION_PAGE);
+    /** The list's height, and how much of it lies below what it shows, after the next frame. */
+    const state = () =>
+      log.evaluate(
+        (element) =>
+          new Promise<{ height: number; below: number; top: number }>((resolve) =>
+            requestAnimationFrame(() =>
+              setTimeout(() =>
+                resolve({
+                  height: element.clientHeight,
+                  below: Math.round(element.scrollHeight - element.scrollTop - element.clientHeight),
+                  top: Math.round(element.scrollTop),
+                }),
+              ),
+            ),
+          ),
+      );
+    const field = widget(page).locator('textarea');
+    const opened = await state();
+    expect(opened.below).toBeLessThanOrEqual(1);
+
+    // Four lines: the field grows, the list above it gets shorter; its newest message stays in view.
+    await field.fill('One\nTwo\nThree\nFour');
+    const typed = await state();
+    expect(typed.height).toBeLessThan(opened.height - 40);
+    expect(typed.below).toBeLessThanOrEqual(1);
+
+    // Scrolled up to the middle, then the draft back to one line and out to four again:
+    // what the visitor reads does not move.
+    await log.evaluate((element) => {
+      element.scrollTop = Math.round((element.scrollHeight - element.clientHeight) / 2);
+    });
+    const reading = await state();
+    expect(reading.below).toBeGreaterThan(200);
+    await field.fill('One');
+    await field.fill('One\nTwo\nThree\nFour');
+    expect((await state()).top).toBe(reading.top);
+    expect(errors).toEqual([]);
+    onDuty.disconnect();
+    await context.close();
+  });
 });

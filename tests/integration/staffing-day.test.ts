@@ -143,8 +143,10 @@ it(`${VISITORS} visitors in a day: no chat lost, no message lost or doubled, eve
         if (ack.ok) c.answered.set(chat.id, { at: Date.now(), seq: ack.message.seq, reply: false });
       }
       if (!busySpell && mine().length < DESK) {
+        // Not one this desk answered already: under load its summary naming this operator can
+        // come after the next look, and a second answer would leave the visitor's reply behind it.
         const waiting = [...c.chats.values()]
-          .filter((s) => s.status === 'open' && s.operatorId === null && s.lastSeq > 0)
+          .filter((s) => s.status === 'open' && s.operatorId === null && s.lastSeq > 0 && !c.answered.has(s.id))
           .sort((a, b) => a.createdAt - b.createdAt)[0];
         if (waiting) {
           // Picking up is answering; a colleague may have been quicker (the assignment lock).
@@ -158,6 +160,7 @@ it(`${VISITORS} visitors in a day: no chat lost, no message lost or doubled, eve
 
   const visit = async (index: number): Promise<VisitorRun> => {
     const run: VisitorRun = { left: false, sentClientIds: [], received: [], queue: [] };
+    visiting.add(run);
     const { socket, availability } = await connectVisitor(url);
     run.availability = await availability;
     socket.on('queue', (state) => run.queue.push({ at: Date.now(), state }));
@@ -191,7 +194,9 @@ it(`${VISITORS} visitors in a day: no chat lost, no message lost or doubled, eve
     return run;
   };
 
-  /** Fails after `ms`, naming each open chat whose console view differs from the store's. */
+  /** Every visit under way or done, for the report of a stuck one. */
+  const visiting = new Set<VisitorRun>();
+  /** Fails after `ms`, naming each open chat with the store's, the consoles' and the visitor's view of it. */
   const stuck = async (ms: number): Promise<never> => {
     await sleep(ms);
     const store = harness.server.store;
@@ -203,7 +208,14 @@ it(`${VISITORS} visitors in a day: no chat lost, no message lost or doubled, eve
         const s = c.chats.get(id);
         return `${c.me}: ${s?.status} op=${s?.operatorId} seq=${s?.lastSeq} last=${s?.lastMessage?.author} desk=${c.answered.has(id)}`;
       });
-      lines.push(`${id} store: ${row?.status} op=${row?.operatorId} seq=${row?.lastSeq}; ${views.join('; ')}`);
+      const stored = (await store.lastMessages(id, 20)).map((m) => `${m.seq} ${m.author}: ${m.text}`);
+      const visitor = [...visiting].find((run) => run.conversationId === id);
+      const heard = visitor?.received.filter((m) => m.conversationId === id).map((m) => `${m.seq} ${m.author}`);
+      lines.push(
+        `${id} store: ${row?.status} op=${row?.operatorId} seq=${row?.lastSeq}; ${views.join('; ')}; ` +
+          `online for anna: ${anna.online.has(seen.visitorId)}\n  stored: ${stored.join(' | ')}\n  ` +
+          `visitor: ${visitor ? `left=${visitor.left}, heard ${heard?.join(', ') || 'nothing'}` : 'not found'}`,
+      );
     }
     throw new Error(`visitors still waiting after ${ms} ms:\n${lines.join('\n')}`);
   };

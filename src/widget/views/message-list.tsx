@@ -173,6 +173,21 @@ export function MessageList({ widget }: { widget: WidgetModel }) {
     if (element) element.scrollTop = element.scrollHeight;
   }, [newest, closed]);
 
+  // A part around the list that arrives after it (the end-chat bar, the composer's buttons,
+  // a banner: chunks and the session land in later tasks when the panel opened early) makes
+  // it shorter: a list that showed its newest message still does. Here, after layout and
+  // before paint, so no frame shows it cut off; one scrolled up keeps its place.
+  useLayoutEffect(() => {
+    const element = log.current!;
+    let height = element.clientHeight;
+    const resized = new ResizeObserver(() => {
+      if (element.scrollTop + height >= element.scrollHeight - 2) element.scrollTop = element.scrollHeight;
+      height = element.clientHeight;
+    });
+    resized.observe(element);
+    return () => resized.disconnect();
+  }, []);
+
   const refresh = () => rerender((n) => n + 1);
   // The rest of the opening page, above what the visitor sees, after the opening frame (./older):
   // only when there is more than that frame shows, so a short conversation never fetches the chunk.

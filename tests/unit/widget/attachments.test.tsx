@@ -44,6 +44,12 @@ const settle = async () => {
   for (let i = 0; i < 20; i++) await act(() => new Promise((resolve) => setTimeout(resolve, 5)));
 };
 
+/** Settles until `ready` holds: a chunk's first import can outlast one settle on a loaded machine. */
+const settleUntil = async (ready: () => boolean, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!ready() && Date.now() < deadline) await settle();
+};
+
 describe('file checks', () => {
   it('takes allowed types under the size limit, and says why it refused the rest', () => {
     const picked = pickFiles([file('a.png', 'image/png'), file('b.exe', 'application/x-msdownload')], uploads, 0);
@@ -128,7 +134,7 @@ describe('attaching in the widget', () => {
   it('shows the attach and voice buttons only when the site takes uploads', async () => {
     w.connect();
     // The tool buttons are a chunk of their own.
-    await settle();
+    await settleUntil(() => w.$('[aria-label="Emoji"]') !== null);
     expect(w.$('input[type=file]')).toBeNull();
     expect(w.$('[aria-label="Emoji"]')).not.toBeNull();
     w.connect({ uploads });
@@ -217,7 +223,8 @@ describe('attaching in the widget', () => {
     await stageFiles(w.widget, [file('terms.pdf', 'application/pdf')]);
     act(() => w.widget.chat.type('Here it is'));
     act(() => w.widget.chat.submit());
-    await settle();
+    await settleUntil(() => w.transport.sent.length > 0);
+    await settle(); // time for a second send, which must not come
     expect(w.transport.sent).toHaveLength(1);
     expect(w.transport.sent[0]).toMatchObject({ text: 'Here it is', attachments: ['a-terms.pdf'] });
     expect(w.widget.chat.waiting.value).toEqual([]);
@@ -231,7 +238,7 @@ describe('attaching in the widget', () => {
     w.transport.answer = async () => ({ ok: false, error: { code: 'quota', message: 'quota' } });
     await stageFiles(w.widget, [file('terms.pdf', 'application/pdf')]);
     act(() => w.widget.chat.submit());
-    await settle();
+    await settleUntil(() => w.widget.chat.waiting.value[0]?.state === 'failed');
     expect(w.transport.sent).toHaveLength(0);
     expect(w.widget.chat.waiting.value[0]).toMatchObject({ state: 'failed', refused: 'quota' });
     expect(w.$('.msg.failed')?.textContent).toContain('You have sent as many files as you can for now.');
