@@ -80,10 +80,16 @@ describe('the group-commit writer', () => {
     const db = database();
     const disk = coalescedFlushFor(heldFlush());
     let commits = 0;
-    const writer = groupCommitWriter(db, () => {
-      commits++;
-      return disk.afterCommit();
-    });
+    // No time budget: on a loaded machine one insert can outlast it, and the second write
+    // would then go to a transaction of its own (the next test covers that path).
+    const writer = groupCommitWriter(
+      db,
+      () => {
+        commits++;
+        return disk.afterCommit();
+      },
+      Number.POSITIVE_INFINITY,
+    );
     const early = writer.write(insertSession('early'));
     await waitFor(() => disk.held.asked === 1);
     // Two writes asked in different turns while the first commit's flush runs.
