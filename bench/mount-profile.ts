@@ -6,13 +6,14 @@
  * module where the bundle's source map knows it). A tool for finding a long task's
  * cause, not a figure to compare: page-impact.ts measures, this explains.
  *
- *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor] [click|returning=N [scroll]]
+ *   npm run build && npx tsx bench/mount-profile.ts [rate=4] [variant=confab|floor] [click|returning=N [scroll|load]]
  *
  * With `click`, the widget is not loaded at idle time; the profile covers a click on the
  * launcher (the cold click) until the composer is usable, and prints that time. With
  * `returning=N`, a visitor with N stored messages loads the page, the widget mounts and
  * settles, and the profile covers opening the panel (open → first frame); with `scroll`
- * after that, it covers scrolling up through the history instead.
+ * after that, it covers scrolling up through the history instead; with `load`, the page
+ * load and the mount with that visitor's session arriving, the panel left closed.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ const coldClick = process.argv[4] === 'click';
 const returningCount = Number(process.argv[4]?.match(/^returning=(\d+)$/)?.[1] ?? 0);
 /** With `returning=N scroll`: the profile covers scrolling up through the history after opening, not the opening. */
 const scrolling = returningCount > 0 && process.argv[5] === 'scroll';
+/** With `returning=N load`: the profile covers the page load and the session's arrival, the panel left closed. */
+const returningLoad = returningCount > 0 && process.argv[5] === 'load';
 const AFTER_LOAD_MS = 5000;
 /** Busy stretches from this long are listed (LONG_MS=20 to see the shorter ones too). */
 const LONG_MS = Number(process.env.LONG_MS ?? 50);
@@ -98,7 +101,7 @@ if (coldClick) {
   const ms = (await page.evaluate('window.__bench.clickToComposer(15000)')) as number;
   console.log(`cold click → composer usable: ${ms.toFixed(0)} ms`);
   await page.waitForTimeout(1000);
-} else if (returningCount) {
+} else if (returningCount && !returningLoad) {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForTimeout(AFTER_LOAD_MS);
   if (!scrolling) await cdp.send('Profiler.start');

@@ -14,6 +14,7 @@
  *
  *   npm run bench                        BENCH_SECONDS=5 BENCH_IDLE=10000
  *   BENCH_ONLY=throughput npx tsx bench/store-throughput.ts     (or roundtrip, idle; comma-separated)
+ *   BENCH_POSTGRES=0 …                                           (SQLite and the relay only)
  *   BENCH_PROFILE=/tmp/prof npx tsx bench/store-throughput.ts   (servers under --cpu-prof, and
  *       the idle crowd's two moments profiled alone, relay and server: /tmp/prof/connected-*.cpuprofile
  *       (the probe's acks) and /tmp/prof/disconnect-*.cpuprofile (the mass disconnect);
@@ -40,6 +41,8 @@ const SENDERS = 100;
 const IDLE = Math.min(Number(process.env.BENCH_IDLE ?? 10_000), 15_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'throughput,roundtrip,idle').split(','));
 const PROFILE = process.env.BENCH_PROFILE;
+/** BENCH_POSTGRES=0 leaves PostgreSQL out (an A/B of the SQLite path, sooner and with less load). */
+const POSTGRES = process.env.BENCH_POSTGRES !== '0';
 
 const load = () =>
   `load ${loadavg()
@@ -135,7 +138,7 @@ if (ONLY.has('throughput')) {
   const sqlite = await throughput('SQLite server', { DATA_DIR: sqliteDir });
   rmSync(sqliteDir, { recursive: true, force: true });
   let postgres: Throughput | undefined;
-  if (postgresBin()) {
+  if (POSTGRES && postgresBin()) {
     const cluster = await startPostgres({ durable: true });
     const pgDir = temporaryDir();
     try {
@@ -162,7 +165,7 @@ if (ONLY.has('throughput')) {
     line('', cost(postgres));
     if (postgres.databaseCpuPerMessage !== undefined)
       line('', `PostgreSQL's own processes per message: CPU ${postgres.databaseCpuPerMessage.toFixed(0)} µs`);
-  } else line('  PostgreSQL', 'skipped: apt-get install -y postgresql');
+  } else if (POSTGRES) line('  PostgreSQL', 'skipped: apt-get install -y postgresql');
 }
 
 if (ONLY.has('roundtrip')) {

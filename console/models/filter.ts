@@ -3,11 +3,14 @@
  * summaries, the messages seen this session, requests). It does not ask the server, so
  * it cannot find a conversation the console never received.
  *
- * The query is split into words; every word must occur (folded as the server's search folds
- * it: src/protocol/search-words.ts) in the visitor label, name, e-mail, phone or loaded text. A word with three or more digits
- * also matches a phone number written with spaces, dashes or brackets.
+ * The query is split into words as the server's search splits and folds it
+ * (src/protocol/search-words.ts); every word must begin a word of the visitor label, name,
+ * e-mail, phone or loaded text, as it must on the server: a filter that found "der" inside
+ * "order" listed what the server's answer to the same search left out. A word of three or
+ * more digits also matches inside a phone number, however it is written (spaces, dashes,
+ * brackets): a request's phone is no text the server searches.
  */
-import { foldForSearch, type ConversationSummary, type Lead, type LeadStatus } from '../../src/protocol';
+import { beginsAWord, searchWordsOf, type ConversationSummary, type Lead, type LeadStatus } from '../../src/protocol';
 
 export type ConversationStatusFilter = 'any' | 'open' | 'closed' | 'spam';
 /** 'any', 'me', 'none' (nobody took it yet) or an operator id. */
@@ -48,22 +51,18 @@ export function periodStart(period: PeriodFilter, now: number): number {
 
 const digits = (text: string) => text.replace(/\D/g, '');
 
-/** Whether every word of `query` is in one of `fields`. */
-export function matchesQuery(query: string, fields: readonly (string | null | undefined)[]): boolean {
-  const words = foldForSearch(query).split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const present = fields.filter((f): f is string => !!f);
-  const haystack = foldForSearch(present.join('\n'));
-  const numbers = present.map(digits).filter((d) => d.length > 0);
-  return words.every((word) => {
-    if (haystack.includes(word)) return true;
-    const wanted = digits(word);
-    return (
-      wanted.length >= 3 &&
-      wanted.length === word.replace(/[\s()+.-]/g, '').length &&
-      numbers.some((n) => n.includes(wanted))
-    );
-  });
+/** Whether every word of `query` begins a word of one of `fields`, or, all digits, is in one of `phones`. */
+export function matchesQuery(
+  query: string,
+  fields: readonly (string | null | undefined)[],
+  phones: readonly (string | null | undefined)[] = [],
+): boolean {
+  const wanted = searchWordsOf(query);
+  const words = searchWordsOf([...fields, ...phones].filter(Boolean).join('\n'));
+  const numbers = phones.map((phone) => digits(phone ?? '')).filter((d) => d.length > 0);
+  return wanted.every(
+    (prefix) => beginsAWord(prefix, words) || (/^\d{3,}$/.test(prefix) && numbers.some((n) => n.includes(prefix))),
+  );
 }
 
 export function matchesConversation(
@@ -93,7 +92,7 @@ export function matchesLead(lead: Lead, filter: LeadFilter, label: string, now =
   if (lead.createdAt < periodStart(filter.period, now)) return false;
   if ((filter.status === 'spam') !== Boolean(lead.spam)) return false;
   if (filter.status !== 'any' && filter.status !== 'spam' && lead.status !== filter.status) return false;
-  return matchesQuery(filter.query, [label, lead.name, lead.email, lead.phone, lead.message]);
+  return matchesQuery(filter.query, [label, lead.name, lead.email, lead.message], [lead.phone]);
 }
 
 const EMPTY_STATUS: Record<LeadFilter['status'], string> = {

@@ -7,7 +7,7 @@
  * such hit and none for a hit found by the visitor's name or e-mail alone: a match
  * further back leaves the hit without one, and the console then shows the last message.
  */
-import { searchWordsOf, type ConversationSummary } from '../../src/protocol';
+import { beginsAWord, searchWordsOf, type ConversationSummary } from '../../src/protocol';
 import type { Store } from './store';
 
 /** How many of a conversation's newest messages are read for its snippet: one page. */
@@ -16,7 +16,7 @@ const PAGE = 100;
 /** Whether every word of `wanted` begins a word of `text`. */
 export function holdsWords(text: string, wanted: readonly string[]): boolean {
   const words = searchWordsOf(text);
-  return wanted.every((prefix) => words.some((word) => word.startsWith(prefix)));
+  return wanted.every((prefix) => beginsAWord(prefix, words));
 }
 
 export type SearchMatch = NonNullable<ConversationSummary['match']>;

@@ -138,6 +138,7 @@ export async function sessionAfter(
     operator: operator ? publicProfile(operator, ctx.publicUrl, site) : null,
     messages: rows.map((row) => toChatMessage(ctx, site.id, row)),
     operatorReadSeq: latest?.operatorReadSeq ?? 0,
+    visitorReadSeq: latest?.visitorReadSeq ?? 0,
     rating: rating && (rating.state === 'pending' || rating.state === 'draft') ? rating : null,
     blocked: await store.isBlocked(site.id, owner, visitorId),
     verified: user !== null,

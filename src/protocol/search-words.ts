@@ -60,3 +60,10 @@ export const foldForSearch = (text: string): string =>
 
 /** The words of `text`: runs of letters and digits, folded. */
 export const searchWordsOf = (text: string): string[] => foldForSearch(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * Whether `prefix`, a word of a search, begins one of `words` (both as `searchWordsOf`
+ * makes them): a search word matches the start of a word, never its inside, on every side.
+ */
+export const beginsAWord = (prefix: string, words: readonly string[]): boolean =>
+  words.some((word) => word.startsWith(prefix));

@@ -253,6 +253,12 @@ export interface VisitorSession {
   messages: ChatMessage[];
   /** How far the operator has read the current conversation. */
   operatorReadSeq: number;
+  /**
+   * How far the visitor has read the current conversation, by the server's mark (the
+   * receipts it has had): a returning page view sends a receipt only for a read past it.
+   * Older servers leave it out.
+   */
+  visitorReadSeq?: number;
   /** The rating of the latest ended conversation, while it is still asked for. */
   rating: Rating | null;
   /** Closed as spam: no new chat, no form. */

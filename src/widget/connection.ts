@@ -24,6 +24,7 @@ export function bindServerEvents(transport: Transport, targets: ConnectionTarget
   const handlers: ServerToVisitor = {
     session(session) {
       chat.reconcile(session.messages.filter((m) => m.author === 'visitor').map((m) => m.clientId));
+      chat.heard(session);
       conversation.applySession(session);
       request.setFormConfig(session.site.leadForm);
       chat.flush();

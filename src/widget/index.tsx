@@ -4,9 +4,10 @@
  * behaviour lives in the models (`widget.ts`), the look in the views.
  *
  * Mounting is split into slices (slices.ts), a task each, so that none is a long task on a
- * slow phone: the models in four steps (who the visitor is; where they came from and the
- * transport, not connected; the conversation, form, ending and panel; the chat, the view,
- * the server's events and the queued calls); then the connection opens; then the
+ * slow phone: mounting's set-up, in the task after the module's evaluation; the models in
+ * four steps (who the visitor is; where they came from and the transport, not connected;
+ * the conversation, form, ending, panel and chat; the view, the server's events and the
+ * queued calls); then the connection opens; then the
  * stylesheet and the launcher's label and badge; then the closed panel's frame, its
  * header, and its composer with the end-chat bar. A call that needs the widget (a click on
  * the launcher, `Confab('open')`, any command after load) runs what is left at once.
@@ -22,10 +23,9 @@ import { BASE_CSS } from '../themes/base-css';
 import { THEME_KEYS } from '../themes/tokens';
 import type { ThemeModel } from './models/theme';
 import { runCommand, type CommandTarget } from './commands';
-import { runInSlices, type Slices } from './slices';
+import { runInSlices, yieldToPage, type Slices } from './slices';
 import { createEmitter } from './events';
 import { bindLauncher } from './launcher-state';
-import { disposeModel } from './models/dispose';
 import { createWidget, type WidgetModel } from './widget';
 import { App, CLOSED_PARTS } from './views/app';
 import { ErrorBoundary } from './views/error-boundary';
@@ -45,17 +45,33 @@ const UPDATABLE = [
 const LISTENING = ['on', 'off'];
 const OPENING = ['open', 'toggle'];
 /** Commands that need the look and the view in place: what is left of mounting runs first. */
-const NEEDS_VIEW = [...OPENING, 'theme', 'destroy'];
+const NEEDS_VIEW = [...OPENING, 'theme'];
 
 /** The instance's models ride along for tests, which drive and inspect them. */
-export const mount = (({
-  config,
-  host,
-  root,
-  launcher,
-  queue,
-  deps,
-}: MountOptions): WidgetInstance & { readonly widget: WidgetModel; mounted: Promise<void> } => {
+type Mounted = WidgetInstance & { readonly widget: WidgetModel; mounted: Promise<void> };
+
+/** Whether a call queued before load needs the view at once (the cold click). */
+const waitsForView = (queue: Command[]) => queue.some(([name]) => NEEDS_VIEW.includes(name));
+
+/**
+ * The module's evaluation and the loader's call of `mount` are one task: mounting starts
+ * in the next (together they were a long task on a phone), unless a call needs the widget
+ * before then: a click queued before load, or any command meanwhile.
+ */
+export const mount = ((options: MountOptions): Mounted => {
+  const next = options.deps?.nextSlice === undefined ? yieldToPage : options.deps.nextSlice;
+  let made: Mounted | undefined;
+  const make = () => (made ??= mountNow(options));
+  return {
+    command: (name, args) => make().command(name, args),
+    get widget() {
+      return make().widget;
+    },
+    mounted: next && !waitsForView(options.queue) ? next().then(() => make().mounted) : make().mounted,
+  };
+}) satisfies MountWidget;
+
+function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): Mounted {
   reportConfig(config, console.warn);
   // The locale's chunk, when it is not English, is on its way while the rest is made.
   void setLocale(config.lang ?? resolveLocale([document.documentElement.lang, ...navigator.languages]));
@@ -88,7 +104,7 @@ export const mount = (({
    */
   const closedParts = signal(0);
   /** The first three slices make the models' first steps (widget.ts); making the steps costs nothing. */
-  const steps = createWidget({
+  const { steps, dispose } = createWidget({
     config,
     emitter,
     createTransport: deps?.createTransport,
@@ -131,15 +147,7 @@ export const mount = (({
         config.lang = code;
         void setLocale(code);
       },
-      destroy() {
-        render(null, container);
-        container.remove();
-        cancelAnimationFrame(focusFrame);
-        stopLauncher();
-        stopThemeWatch();
-        void themeModel?.then((t) => t.dispose());
-        disposeModel(widget);
-      },
+      destroy,
       reset: widget.reset,
       emitter,
     };
@@ -175,11 +183,25 @@ export const mount = (({
     );
   };
   const renderPart = () => closedParts.value++;
+  /**
+   * Undoes what mounting has done so far and runs no slice after: destroyed while
+   * mounting, the widget makes nothing more only to tear it down (nor connects).
+   */
+  function destroy() {
+    slices.stop();
+    render(null, container);
+    container.remove();
+    cancelAnimationFrame(focusFrame);
+    stopLauncher();
+    stopThemeWatch();
+    void themeModel?.then((t) => t.dispose());
+    dispose();
+  }
   const view = [firstRender, ...Array<() => void>(CLOSED_PARTS).fill(renderPart)];
 
   // A click on the launcher before load (the cold click): the visitor is waiting for the
   // composer, so the view comes at once and the connection in the slice after it.
-  const waiting = queued.some(([name]) => NEEDS_VIEW.includes(name));
+  const waiting = waitsForView(queued);
 
   // The transport is made with the models but connects in a slice of its own, first
   // after them: socket.io's set-up and the models' together made one long task.
@@ -191,6 +213,7 @@ export const mount = (({
   const viewReady = order.indexOf(firstRender) + view.length;
   const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
+    if (name === 'destroy') return destroy();
     // The models for any call; the view too for one the visitor waits on.
     slices.run(NEEDS_VIEW.includes(name) ? viewReady : modelsReady);
     runCommand(target, name, args);
@@ -204,4 +227,4 @@ export const mount = (({
     },
     mounted: slices.done,
   };
-}) satisfies MountWidget;
+}

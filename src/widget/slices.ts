@@ -27,7 +27,9 @@ export const yieldToPage: NextSlice = () => {
 export interface Slices {
   /** Runs, now and in order, the slices up to the `count`th that have not run yet. */
   run(count: number): void;
-  /** Resolves once every slice has run. */
+  /** No slice runs from now on (the widget was destroyed): `done` resolves at the next wait's end. */
+  stop(): void;
+  /** Resolves once every slice has run, or after `stop`. */
   done: Promise<void>;
 }
 
@@ -37,17 +39,21 @@ export interface Slices {
  */
 export function runInSlices(slices: Slice[], next: NextSlice | null = yieldToPage): Slices {
   let ran = 0;
+  let stopped = false;
   // The count goes up before a slice runs: a slice that asks for the ones before it gets them, not itself again.
   const run = (count: number) => {
-    while (ran < Math.min(count, slices.length)) slices[ran++]!();
+    while (!stopped && ran < Math.min(count, slices.length)) slices[ran++]!();
   };
   const done = (async () => {
-    while (next && ran < slices.length) {
+    while (next && !stopped && ran < slices.length) {
       await next();
       run(ran + 1);
     }
   })();
-  return { run, done };
+  const stop = () => {
+    stopped = true;
+  };
+  return { run, stop, done };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { safeParser } from './safe-encoder';
+import { yieldToPage } from './slices';
 import {
   LIMITS,
   VISITOR_NAMESPACE,
@@ -200,7 +201,6 @@ export function createTransport({
       : navigator.locks
         ? navigator.locks.request(name!, { ifAvailable: true }, (lock) => {
             if (!lock) return join();
-            socket.connect();
             const hello = new BroadcastChannel(name!);
             // A tab arrived: the relay takes over from here.
             hello.onmessage = () => {
@@ -208,10 +208,16 @@ export function createTransport({
               void join(true);
             };
             return new Promise<void>((release) => {
+              let leading = true;
               tabs!.stop = () => {
+                leading = false;
                 hello.close();
                 release();
               };
+              // socket.io's set-up (engine.io's socket, the WebSocket) in a task of its own:
+              // with the lock's callback it was a long task on a phone. Not once the tab has
+              // given up the lead meanwhile (closed, or hidden for the back/forward cache).
+              void yieldToPage().then(() => leading && socket.connect());
             });
           })
         : join();

@@ -38,11 +38,11 @@ export interface WidgetPorts {
  * Makes one widget's models in four steps, each a slice of mounting of its own
  * (index.tsx), as any two of them together were a long task on a phone: who the visitor
  * is (the storage's first read, the session); where they came from and the transport,
- * made but not connected; the conversation, form, ending and panel; then the chat, the
- * view and the server's events, which return the widget's model. The first two hold no
- * effect, so nothing before the third needs disposing; the model closes the transport
- * when disposed. The transport must not connect before the third step: its handshake
- * reads the conversation.
+ * made but not connected; the conversation, form, ending, panel and chat; then the view,
+ * the server's events and the page's navigation, which return the widget's model. The first
+ * two hold no effect; the transport, which listens to the page, is closed by the third
+ * step's models when disposed (`dispose` disposes whatever the steps made so far). The
+ * transport must not connect before the third step: its handshake reads the conversation.
  */
 export function createWidget({ config, emitter, shown, createTransport: makeTransport }: WidgetPorts) {
   let storage!: Storage;
@@ -101,7 +101,12 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
   const giveConsent = () => {
     if (session.giveConsent()) transport.connect();
   };
-  /** The third step's models; the widget's model disposes them, and they close the transport. */
+  let chat!: ChatModel;
+  /**
+   * The third step's models; the widget's model disposes them, and they close the
+   * transport. The chat comes here rather than with the server's events: with it the
+   * fourth step was the longest task of mounting.
+   */
   const Conversing = createModel(() => {
     onDispose(() => transport.close());
     conversation = new ConversationModel(storage);
@@ -118,13 +123,13 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
       },
       shown,
     });
+    chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen, connection });
     return {};
   });
   let conversing!: InstanceType<typeof Conversing>;
 
   const Widget = createModel(() => {
     onDispose(() => disposeModel(conversing));
-    const chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen, connection });
     const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
     onDispose(
@@ -197,7 +202,18 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
   const converse = () => {
     conversing = new Conversing();
   };
-  return [who, link, converse, () => new Widget()] as const;
+  let widget: InstanceType<typeof Widget> | undefined;
+  return {
+    steps: [who, link, converse, () => (widget = new Widget())] as const,
+    /**
+     * Disposes whatever the steps made so far (the widget destroyed while mounting): the
+     * widget's model, or the third step's models, or the transport alone (it listens to the page).
+     */
+    dispose() {
+      if (widget ?? conversing) disposeModel(widget ?? conversing);
+      else transport?.close();
+    },
+  };
 }
 
-export type WidgetModel = ReturnType<ReturnType<typeof createWidget>[3]>;
+export type WidgetModel = ReturnType<ReturnType<typeof createWidget>['steps'][3]>;

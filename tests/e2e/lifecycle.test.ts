@@ -64,6 +64,28 @@ describeInBrowser('the conversation lifecycle', () => {
     await c.close();
   });
 
+  it('a part the network cut keeps from loading says so, and its Retry brings it', async () => {
+    const c = await conversation('Is the blue one in stock?');
+    // The rating's chunk is first asked for when the chat ends: the network is cut then.
+    let cut = true;
+    await c.page.route(/\/rating-[\w-]+\.js$/, (route) =>
+      cut ? route.abort('internetdisconnected') : route.continue(),
+    );
+    await c.console.locator('.chat header button', { hasText: 'End chat' }).click();
+    await c.console.getByRole('dialog').getByRole('button', { name: 'End chat' }).click();
+
+    const notice = widget(c.page).locator('[role=alert]', {
+      hasText: 'This could not be loaded. Check your connection.',
+    });
+    await notice.waitFor();
+    cut = false;
+    await notice.getByRole('button', { name: 'Retry' }).click();
+    await starsOf(c.page).first().waitFor();
+    expect(await notice.count()).toBe(0);
+    expect(c.visitorErrors).toEqual([]);
+    await c.close();
+  });
+
   it('a spam close tells the visitor the operator ended the chat, and offers nothing more', async () => {
     const c = await conversation('cheap pills here');
     await c.console.locator('button.spam').click();

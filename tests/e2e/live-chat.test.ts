@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectOperator, startHarness, type Harness } from '../support/server';
+import { startHarness, type Harness } from '../support/server';
 import {
   describeInBrowser,
   launchBrowser,
@@ -11,19 +11,32 @@ import {
   visitorSays,
   widget,
 } from '../support/browser';
+import { operatorOnDuty } from '../support/on-duty';
 
 const DEMO_SITES = fileURLToPath(new URL('../../demo/sites.json', import.meta.url));
 
 let browser: Browser;
 let harness: Harness;
-/** An operator who stays available for the whole file, so visitors get the chat. */
-let onDuty: { disconnect(): unknown };
+/** An operator who stays available for the whole file, so visitors get the chat, and answers by socket. */
+let onDuty: Awaited<ReturnType<typeof operatorOnDuty>>;
 const url = () => harness.server.url;
+
+/** The read marks `page` sends the server (the seq of each `read`), however many sockets it opens. */
+function readReceiptsSent(page: Page): number[] {
+  const reads: number[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', ({ payload }) => {
+      const read = /^42\/visitor,\["read",\{.*"seq":(\d+)/.exec(String(payload));
+      if (read) reads.push(Number(read[1]));
+    }),
+  );
+  return reads;
+}
 
 describeInBrowser('live chat on the sample site', () => {
   beforeAll(async () => {
     harness = await startHarness({ sites: DEMO_SITES });
-    onDuty = (await connectOperator(harness.server.url, 'max', 'demo')).socket;
+    onDuty = await operatorOnDuty(harness.server.url);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -104,6 +117,33 @@ describeInBrowser('live chat on the sample site', () => {
       .poll(() => widget(page).locator('.msg.visitor .bubble').allTextContents())
       .toEqual(['first message', 'second message']);
     expect(await widget(page).locator('textarea').inputValue()).toBe('not sent yet');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a returning visitor who has read everything sends no read receipt; the next read sends one', async () => {
+    const { context, errors } = await newContext(browser);
+    const page = await context.newPage();
+    const reads = readReceiptsSent(page);
+    await page.goto(`${url()}/`);
+    await openWidget(page);
+    const conversationId = await onDuty.visitorWrites(page, 'Is the blue one in stock?');
+    await onDuty.operatorReplies(conversationId, 'Yes, two left.');
+    await widget(page).locator('.msg.operator', { hasText: 'Yes, two left.' }).waitFor();
+    // Read on screen: the server hears of it once.
+    await expect.poll(() => reads.length).toBe(1);
+    const firstMark = reads[0]!;
+
+    // The server holds that mark: the next page view has nothing to tell it...
+    reads.length = 0;
+    await page.reload();
+    await openWidget(page);
+    await widget(page).locator('.msg.operator', { hasText: 'Yes, two left.' }).waitFor();
+    // ...until something new is read.
+    await onDuty.operatorReplies(conversationId, 'Shall I keep one for you?');
+    await widget(page).locator('.msg.operator', { hasText: 'Shall I keep one for you?' }).waitFor();
+    await expect.poll(() => reads.some((seq) => seq > firstMark)).toBe(true);
+    expect(reads).toHaveLength(1);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -214,6 +214,9 @@ describe('inside a conversation', () => {
     // Marks beyond the conversation are ignored.
     a.socket.emit('read', { conversationId: a.conversationId, seq: 99 });
     expect((await server.harness.server.store.getConversation(a.conversationId))!.visitorReadSeq).toBe(1);
+    // The visitor's next page view is told the mark, so it need not send it again.
+    const { session } = await server.visitor({ visitorId: a.visitorId });
+    expect(session).toMatchObject({ conversationId: a.conversationId, visitorReadSeq: 1 });
   });
 
   it('picking a chat up posts the operator’s greeting before their reply', async () => {

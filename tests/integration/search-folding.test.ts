@@ -24,21 +24,10 @@ import { postgresFoldedText, sqliteFoldedText, visitorSearchText } from '../../s
 import { openSqliteDatabase } from '../../server/src/store/sqlite';
 import { visitorsByWords } from '../../server/src/store/kysely-workspace';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
+import { SEARCH_LETTERS } from '../support/search-letters';
 
-const BLOCKS = [
-  [0x41, 0x5a],
-  [0x61, 0x7a],
-  [0xc0, 0x24f],
-  [0x400, 0x4ff],
-  [0x1e00, 0x1eff],
-] as const;
-
-/** Every letter of the blocks, each inside a word ("xŁx"), so a letter folded to two stays one word. */
-const WORDS = BLOCKS.flatMap(([first, last]) =>
-  Array.from({ length: last - first + 1 }, (_, i) => String.fromCodePoint(first + i))
-    .filter((c) => /\p{L}/u.test(c))
-    .map((letter) => `x${letter}x`),
-);
+/** Every letter checked, each inside a word ("xŁx"), so a letter folded to two stays one word. */
+const WORDS = SEARCH_LETTERS.map((letter) => `x${letter}x`);
 
 /**
  * Texts mixing scripts: each engine picks the part of its folding a text needs by what it

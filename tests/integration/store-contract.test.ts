@@ -133,6 +133,33 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect(await store.getVisitor('other', v.id)).toBeUndefined();
     });
 
+    it("raises the revision of the visitor's conversations when their name or e-mail changes, and only then", async () => {
+      const v = visitor();
+      await store.touchVisitor({ ...v, name: 'Ann' });
+      const first = (await store.openConversation('shop', `v:${v.id}`, v.id)).conversation;
+      const bystander = await conversation();
+      const revision = async (id: string) => (await store.getConversationListRow(id))!.revision;
+      const before = { mine: await revision(first.id), theirs: await revision(bystander.id) };
+
+      // The same name again, or no name given: the list row is unchanged.
+      await store.touchVisitor({ ...v, name: 'Ann' });
+      await store.touchVisitor(v);
+      expect(await revision(first.id)).toBe(before.mine);
+
+      // Two summaries of one chat that cross on their way are ordered by revision: the one
+      // with the new name must be the higher, or a console could keep the old name.
+      await store.touchVisitor({ ...v, name: 'Ann Smith' });
+      const renamed = await store.getConversationListRow(first.id);
+      expect(renamed).toMatchObject({ visitorName: 'Ann Smith' });
+      expect(renamed!.revision).toBeGreaterThan(before.mine);
+      await store.touchVisitor({ ...v, email: 'ann@example.com' });
+      expect(await store.getConversationListRow(first.id)).toMatchObject({
+        visitorEmail: 'ann@example.com',
+        revision: renamed!.revision + 1,
+      });
+      expect(await revision(bystander.id)).toBe(before.theirs);
+    });
+
     it('blocks a visitor id, and a verified user on every device', async () => {
       const device = visitor();
       const otherDevice = visitor();
@@ -306,6 +333,30 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
   });
 
   describe('messages', () => {
+    it('gives messages ids in the usual format that sort by the time they were stored', async () => {
+      const v = visitor();
+      await store.touchVisitor(v);
+      const c = (await store.openConversation('shop', `v:${v.id}`, v.id)).conversation;
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        clock += 1;
+        ids.push((await send(c.id, `operator ${i}`, 'o:anna')).message.id);
+        clock += 1;
+        const quick = await store.appendToOpenConversation({
+          site: 'shop',
+          owner: `v:${v.id}`,
+          visitorId: v.id,
+          sender: `v:${v.id}`,
+          clientId: newId(),
+          text: `visitor ${i}`,
+        });
+        ids.push(quick!.message.id);
+      }
+      for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      // Byte order (SQLite's for TEXT): new messages land at the end of the index on id.
+      expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
+    });
+
     it('numbers messages, stores each (sender, client id) once, and quotes replies', async () => {
       const c = await conversation();
       const first = await send(c.id, 'hello', 'v:a', 'client-a-1');

@@ -18,6 +18,7 @@ import { dataCareMethods } from './kysely-data-care';
 import { leadMethods } from './kysely-leads';
 import { mailMethods } from './kysely-mail';
 import { workspaceMethods } from './kysely-workspace';
+import { timeOrderedMessageId } from './message-ids';
 import { prepare } from './prepared';
 import { webhookMethods } from './kysely-webhooks';
 import type { Database } from './schema';
@@ -345,6 +346,8 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
     touchVisitor: (v) =>
       writer.write(async (trx) => {
         const at = now();
+        // Only a name or an e-mail given can change what the consoles list (COALESCE below).
+        const before = v.name != null || v.email != null ? await visitor(trx, v.site, v.id) : undefined;
         const newVisit = sql<boolean>`visitors.last_seen_at < ${at - VISIT_GAP_MS}`;
         await trx
           .insertInto('visitors')
@@ -380,7 +383,18 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
             }),
           )
           .execute();
-        return (await visitor(trx, v.site, v.id))!;
+        const after = (await visitor(trx, v.site, v.id))!;
+        if (before && (before.name !== after.name || before.email !== after.email)) {
+          // Their conversations' list rows show the name and the e-mail: a new one is a new
+          // revision, so a console that is told an older and a newer row keeps the newer.
+          await trx
+            .updateTable('conversations')
+            .set({ revision: sql`revision + 1` })
+            .where('site', '=', v.site)
+            .where('visitorId', '=', v.id)
+            .execute();
+        }
+        return after;
       }),
     getVisitor: (site, id) => visitor(db, site, id),
     blockVisitor: (site, id) =>
@@ -561,7 +575,7 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
         // The row lock taken here orders concurrent senders: numbers without gaps or repeats.
         const bumped = await bumpSeq.first(trx, { id: input.conversationId, at: createdAt });
         if (!bumped) throw new Error(`conversation ${input.conversationId} does not exist`);
-        const id = newId();
+        const id = timeOrderedMessageId(createdAt, newId());
         const attachments = await takeAttachments(trx, input, id);
         const row = {
           id,

@@ -4,6 +4,7 @@
  * embedded SQLite engine and on PostgreSQL.
  */
 import type { Selectable } from 'kysely';
+import { timeOrderedMessageId } from './message-ids';
 import type {
   AttachmentKind,
   Author,
@@ -71,10 +72,11 @@ export function listRowAfter(
   return Object.assign(row, { lastAuthor: message.author, lastText: message.text, lastAt: message.createdAt });
 }
 
-export function appendArgs(input: NewVisitorMessage, id: string, at: number): AppendArgs {
+/** `randomId`: a fresh random id, from which the message's time-ordered id is made (message-ids.ts). */
+export function appendArgs(input: NewVisitorMessage, randomId: string, at: number): AppendArgs {
   const { site, owner, visitorId, sender, clientId, text } = input;
   const userId = owner.startsWith('u:') ? owner.slice(2) : null;
-  return { id, site, owner, visitorId, userId, sender, clientId, text, at };
+  return { id: timeOrderedMessageId(at, randomId), site, owner, visitorId, userId, sender, clientId, text, at };
 }
 
 /** The row of a visitor's plain-text message as it was just stored (no reply, no files, never edited). */

@@ -76,8 +76,10 @@ export function coalescedFlush(flushToDisk: () => Promise<void>): () => Promise<
  * transaction. Each write runs in its own savepoint, so one that fails leaves the others.
  * No write is answered before its transaction is on disk: with `durable` given, the
  * commit itself does not wait for the disk (synchronous = NORMAL) and `durable` flushes
- * the log afterwards without blocking the event loop, so the next turn's transaction is
- * built while the disk works; without it the commit waits (synchronous = FULL).
+ * the log afterwards without blocking the event loop, which serves the sockets while the
+ * disk works; writes that come meanwhile gather and share the next transaction, begun once
+ * the flush is done (a busier server makes fewer, larger commits). Without `durable` the
+ * commit itself waits for the disk (synchronous = FULL).
  */
 export function groupCommitWriter(
   db: Db,
@@ -89,7 +91,11 @@ export function groupCommitWriter(
   let queue: Pending[] = [];
   let running: Promise<void> = Promise.resolve();
   let lastAnswered: Promise<unknown> = Promise.resolve();
+  /** The flush of the last commit, settled either way. */
+  let flushing: Promise<void> = Promise.resolve();
   let scheduled = false;
+  /** The last transaction left writes for the next one: they do not wait for a flush. */
+  let behind = false;
 
   async function flush(queued: Pending[]): Promise<void> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
@@ -124,6 +130,7 @@ export function groupCommitWriter(
           if (outcomes.length < queued.length) {
             batch = queued.slice(0, outcomes.length);
             queue = queued.slice(outcomes.length).concat(queue);
+            behind = true;
             schedule();
           }
           await sql`COMMIT`.execute(trx);
@@ -136,8 +143,10 @@ export function groupCommitWriter(
       batch.forEach((item) => item.reject(error));
       return;
     }
-    // Answered once on disk; the next batch does not wait for that.
-    const answered = durable().then(
+    // Answered once on disk; the next batch waits for that only to join the next commit.
+    const onDisk = durable();
+    flushing = onDisk.catch(() => {});
+    const answered = onDisk.then(
       () => batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve : item.reject)(outcomes[i]!.value)),
       (error: unknown) => batch.forEach((item) => item.reject(error)),
     );
@@ -148,14 +157,22 @@ export function groupCommitWriter(
     if (scheduled) return;
     scheduled = true;
     setImmediate(() => {
-      scheduled = false;
-      const batch = queue;
-      queue = [];
       // flush() never rejects (each item is answered instead), so one failed batch
       // cannot stop the ones after it.
       running = running.then(async () => {
         await ready();
-        return flush(batch);
+        // Writes that come while the log is being flushed wait for that flush and then
+        // share one transaction: none of them could be answered before the flush after
+        // their own commit anyway, and one commit for all of them writes each page of the
+        // tables and indexes they touch once, not once per turn. Unless the writer is
+        // behind (the last transaction ran out of its time budget): on a slow disk, one
+        // budget's worth of writes per flush would cap the server at the disk's pace.
+        if (!behind) await flushing;
+        behind = false;
+        scheduled = false;
+        const batch = queue;
+        queue = [];
+        if (batch.length > 0) await flush(batch);
       });
     });
   };

@@ -67,6 +67,7 @@ const ar: Dictionary = {
   'error.closed': 'انتهت هذه المحادثة.',
   'error.internal': 'حدث خطأ من جهتنا.',
   'error.load': 'تعذّر بدء المحادثة.',
+  'error.part': 'تعذّر التحميل. تحقّق من اتصالك.',
   'form.title': 'اترك طلبًا',
   'form.opensAt': 'نعود للعمل: {time}.',
   'form.intro.nobody': 'لا أحد يستطيع الرد الآن. اترك بيانات التواصل وسنعاود الاتصال بك.',

@@ -59,6 +59,7 @@ const de: Dictionary = {
   'error.closed': 'Dieser Chat ist beendet.',
   'error.internal': 'Bei uns ist etwas schiefgelaufen.',
   'error.load': 'Der Chat konnte nicht starten.',
+  'error.part': 'Das konnte nicht geladen werden. Prüfen Sie Ihre Verbindung.',
   'form.title': 'Anfrage hinterlassen',
   'form.opensAt': 'Wir sind wieder da: {time}.',
   'form.intro.nobody': 'Gerade kann niemand antworten. Hinterlassen Sie Ihre Kontaktdaten, wir melden uns.',

@@ -36,6 +36,7 @@ const en = {
   'rating.thanks': 'Thank you for your rating!',
   'blocked.text': 'The operator ended the chat.',
   'error.load': 'The chat could not start.',
+  'error.part': 'This could not be loaded. Check your connection.',
 } satisfies Record<string, string | PluralForms>;
 
 /** Forms keyed by `Intl.PluralRules` categories; `other` is always required. */

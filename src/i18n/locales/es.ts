@@ -61,6 +61,7 @@ const es: Dictionary = {
   'error.closed': 'Este chat ha terminado.',
   'error.internal': 'Algo salió mal por nuestra parte.',
   'error.load': 'No se pudo iniciar el chat.',
+  'error.part': 'No se pudo cargar. Comprueba tu conexión.',
   'form.title': 'Deja una solicitud',
   'form.opensAt': 'Volvemos a abrir: {time}.',
   'form.intro.nobody': 'Ahora nadie puede responder. Deja tus datos y te contactaremos.',

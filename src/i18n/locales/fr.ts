@@ -61,6 +61,7 @@ const fr: Dictionary = {
   'error.closed': 'Cette conversation est terminée.',
   'error.internal': 'Un problème est survenu de notre côté.',
   'error.load': 'Le chat n’a pas pu démarrer.',
+  'error.part': 'Impossible de charger cet élément. Vérifiez votre connexion.',
   'form.title': 'Laissez une demande',
   'form.opensAt': 'Réouverture : {time}.',
   'form.intro.nobody': 'Personne ne peut répondre pour le moment. Laissez vos coordonnées, nous vous recontacterons.',

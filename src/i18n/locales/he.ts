@@ -61,6 +61,7 @@ const he: Dictionary = {
   'error.closed': 'השיחה הזו הסתיימה.',
   'error.internal': 'משהו השתבש אצלנו.',
   'error.load': 'לא ניתן היה להפעיל את הצ׳אט.',
+  'error.part': 'לא ניתן היה לטעון. בדקו את החיבור.',
   'form.title': 'השאירו פנייה',
   'form.opensAt': 'נחזור לפעול: {time}.',
   'form.intro.nobody': 'כרגע אין מי שיענה. השאירו פרטים ונחזור אליכם.',

@@ -63,6 +63,7 @@ const pl: Dictionary = {
   'error.closed': 'Ta rozmowa jest zakończona.',
   'error.internal': 'Coś poszło nie tak po naszej stronie.',
   'error.load': 'Nie udało się uruchomić czatu.',
+  'error.part': 'Nie udało się wczytać. Sprawdź połączenie.',
   'form.title': 'Zostaw zgłoszenie',
   'form.opensAt': 'Wracamy: {time}.',
   'form.intro.nobody': 'Teraz nikt nie może odpowiedzieć. Zostaw kontakt, odezwiemy się.',

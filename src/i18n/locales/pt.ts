@@ -61,6 +61,7 @@ const pt: Dictionary = {
   'error.closed': 'Este chat terminou.',
   'error.internal': 'Algo deu errado do nosso lado.',
   'error.load': 'Não foi possível iniciar o chat.',
+  'error.part': 'Não foi possível carregar. Verifique sua conexão.',
   'form.title': 'Deixe um pedido',
   'form.opensAt': 'Voltamos a abrir: {time}.',
   'form.intro.nobody': 'Ninguém pode responder agora. Deixe seus contatos e retornaremos.',

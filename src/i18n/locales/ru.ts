@@ -96,6 +96,7 @@ const ru: Dictionary = {
   'error.closed': 'Этот диалог завершён.',
   'error.internal': 'У нас что-то пошло не так.',
   'error.load': 'Чат не удалось запустить.',
+  'error.part': 'Не удалось загрузить. Проверьте подключение.',
   'attach.remove': 'Убрать {name}',
   'attach.chosen': 'Файлы для отправки',
   'attach.error.type': 'Такой файл нельзя отправить. Можно: {types}.',

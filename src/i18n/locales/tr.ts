@@ -59,6 +59,7 @@ const tr: Dictionary = {
   'error.closed': 'Bu sohbet sona erdi.',
   'error.internal': 'Bizim tarafımızda bir sorun oluştu.',
   'error.load': 'Sohbet başlatılamadı.',
+  'error.part': 'Yüklenemedi. Bağlantınızı kontrol edin.',
   'form.title': 'Talep bırakın',
   'form.opensAt': 'Tekrar açılıyoruz: {time}.',
   'form.intro.nobody': 'Şu anda kimse yanıt veremiyor. İletişim bilgilerinizi bırakın, size dönelim.',

@@ -4,7 +4,7 @@
  * sending and retrying, and read receipts for what is on screen.
  */
 import { computed, createModel, effect, signal, type ReadonlySignal } from '@preact/signals';
-import { LIMITS, type ChatMessage } from '../../protocol';
+import { LIMITS, type ChatMessage, type VisitorSession } from '../../protocol';
 import type { FileRef } from '../attachments/files';
 import { createDelivery } from '../delivery';
 import type { Emitter } from '../events';
@@ -98,6 +98,7 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
   effect(() => {
     if (open.value && visible.value && conversation.messages.value.length) conversation.markRead();
   });
+  /** The server's read mark as this tab knows it: the session's, then each receipt sent. */
   let readId: string | null = null;
   let readSeq = 0;
   // Read receipt, once per new high mark, however the visitor read (the open chat, the teaser,
@@ -190,6 +191,14 @@ export const ChatModel = createModel(({ storage, conversation, transport, emitte
     /** The visitor gave up a message that has not gone (its uploads are stopped by the caller). */
     cancel(clientId: string) {
       outbox.remove(clientId);
+    },
+    /**
+     * The session's read mark, taken before its messages: what the server holds already is
+     * not sent again on every page view, and a receipt it never had goes again.
+     */
+    heard(session: VisitorSession) {
+      readId = session.conversationId;
+      readSeq = session.visitorReadSeq ?? 0;
     },
     /** The server's replay holds these already: their acks were lost, not the messages. */
     reconcile(clientIds: string[]) {

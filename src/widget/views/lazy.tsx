@@ -37,9 +37,10 @@ export function lazyView<P extends object>(load: () => Promise<FunctionComponent
       return <View {...props} />;
     }
     if (state !== 'failed') return null;
+    // The chat runs; only this part is missing, most often for a cut network: say so.
     return (
       <p class="notice" role="alert">
-        {t('error.load')}{' '}
+        {t('error.part')}{' '}
         <button type="button" class="link" onClick={() => setState('loading')}>
           {t('message.retry')}
         </button>

@@ -6,7 +6,8 @@ import {
   matchesLead,
   matchesQuery,
 } from '../../../console/models/filter';
-import { foldForSearch, type Lead } from '../../../src/protocol';
+import { holdsWords } from '../../../server/src/search-match';
+import { foldForSearch, searchWordsOf, type Lead } from '../../../src/protocol';
 import { summaryOf } from './summaries';
 
 const lead = (overrides: Partial<Lead>): Lead => ({
@@ -40,8 +41,8 @@ describe('the console filter', () => {
 
   it('folds as the server search does: ł, ß, æ, ø and Turkish ı meet the letters typed without them', () => {
     expect(matchesQuery('lodz', ['Łódź'])).toBe(true);
-    expect(matchesQuery('strasse', ['Hauptstraße 5'])).toBe(true);
-    expect(matchesQuery('STRAẞE', ['Hauptstrasse 5'])).toBe(true);
+    expect(matchesQuery('hauptstrasse', ['Hauptstraße 5'])).toBe(true);
+    expect(matchesQuery('HAUPTSTRAẞE', ['Hauptstrasse 5'])).toBe(true);
     expect(matchesQuery('aero', ['Ærø'])).toBe(true);
     expect(matchesQuery('isik', ['IŞIK'])).toBe(true);
     expect(matchesQuery('ışık', ['Isik'])).toBe(true);
@@ -56,12 +57,32 @@ describe('the console filter', () => {
   });
 
   it('finds phone numbers however they are written', () => {
-    expect(matchesQuery('+7 (701) 555', ['+7 701 555-12-34'])).toBe(true);
-    expect(matchesQuery('5551234', ['+7 701 555-12-34'])).toBe(true);
-    expect(matchesQuery('12', ['+7 701 555-12-34'])).toBe(true); // a plain substring still matches
-    expect(matchesQuery('999', ['+7 701 555-12-34'])).toBe(false);
+    const phone = ['+7 701 555-12-34'];
+    expect(matchesQuery('+7 (701) 555', [], phone)).toBe(true);
+    expect(matchesQuery('5551234', [], phone)).toBe(true);
+    expect(matchesQuery('015551', [], phone)).toBe(true);
+    expect(matchesQuery('12', [], phone)).toBe(true); // a group of the number, as written
+    expect(matchesQuery('999', [], phone)).toBe(false);
     // Letters and digits together are text, not a phone.
-    expect(matchesQuery('a5551234', ['+7 701 555-12-34'])).toBe(false);
+    expect(matchesQuery('a5551234', [], phone)).toBe(false);
+    // Digits inside a number of a message are not a phone: the server's search would not find them.
+    expect(matchesQuery('5551234', phone)).toBe(false);
+  });
+
+  it("matches the start of a word as the server's search does, never the inside of one", () => {
+    const text = 'Where is my order? Hauptstraße 5, Łódź';
+    const starts = ['ord', 'order', 'where', 'haupt', 'lodz', 'is my', '5'];
+    const insides = ['der', 'rder', 'here', 'strasse', 'odz', 'y'];
+    const found = (query: string) => ({ query, console: matchesQuery(query, [text]) });
+    expect(starts.map(found)).toEqual(starts.map((query) => ({ query, console: true })));
+    expect(insides.map(found)).toEqual(insides.map((query) => ({ query, console: false })));
+    // The server's rule (search-match.ts) answers each the same.
+    for (const query of [...starts, ...insides]) {
+      expect({ query, server: holdsWords(text, searchWordsOf(query)) }).toEqual({
+        query,
+        server: starts.includes(query),
+      });
+    }
   });
 
   it('filters conversations by label, e-mail, last and loaded text', () => {

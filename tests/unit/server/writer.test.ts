@@ -76,22 +76,55 @@ describe('the group-commit writer', () => {
     await Promise.all([first, second]);
   });
 
-  it('builds the next transaction while the disk works, and answers it after a flush of its own', async () => {
+  it('gathers the writes that come while the disk works into one transaction after it, answered after a flush of its own', async () => {
+    const db = database();
+    const disk = coalescedFlushFor(heldFlush());
+    let commits = 0;
+    const writer = groupCommitWriter(db, () => {
+      commits++;
+      return disk.afterCommit();
+    });
+    const early = writer.write(insertSession('early'));
+    await waitFor(() => disk.held.asked === 1);
+    // Two writes asked in different turns while the first commit's flush runs.
+    const late = writer.write(insertSession('late'));
+    expect(await settled(late)).toBe(false);
+    const later = writer.write(insertSession('later'));
+    expect(await settled(later)).toBe(false);
+    // Neither is begun before that flush is done.
+    expect(await sessions(db)).toEqual(['early']);
+    disk.held.release();
+    await early;
+    // Then both share one commit, and are answered only after its own flush.
+    await waitFor(() => disk.held.asked === 1);
+    expect(await sessions(db)).toEqual(['early', 'late', 'later']);
+    expect(commits).toBe(2);
+    expect(await settled(late)).toBe(false);
+    disk.held.release();
+    await Promise.all([late, later]);
+  });
+
+  it('does not hold back writes that did not fit in one transaction while the disk works', async () => {
     const db = database();
     const disk = coalescedFlushFor(heldFlush());
     const writer = groupCommitWriter(db, disk.afterCommit);
-    const early = writer.write(insertSession('early'));
-    await waitFor(() => disk.held.asked === 1);
-    const late = writer.write(insertSession('late'));
-    const later = writer.write(insertSession('later'));
-    // The late writes committed while the first flush ran; that flush may predate them.
-    await waitFor(async () => (await sessions(db)).length === 3);
-    disk.held.release();
-    await early;
-    expect(await settled(late)).toBe(false);
-    await waitFor(() => disk.held.asked === 1);
-    disk.held.release();
-    await Promise.all([late, later]);
+    const slow = (key: string) => async (trx: Db) => {
+      const until = performance.now() + TURN_BUDGET_MS / 2;
+      while (performance.now() < until) {}
+      return insertSession(key)(trx);
+    };
+    const keys = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    let answered = 0;
+    const writes = keys.map((key) => writer.write(slow(key)).then(() => answered++));
+    // Four transactions at least (half a budget each), all committed while the first flush
+    // is still held: a writer behind does not wait for the disk between its transactions.
+    await waitFor(async () => (await sessions(db)).length === keys.length);
+    expect(answered).toBe(0);
+    while (answered < keys.length) {
+      if (disk.held.asked > 0) disk.held.release();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(writes);
   });
 
   it('fails the writes of a batch whose flush failed, and goes on with the next', async () => {

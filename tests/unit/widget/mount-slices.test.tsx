@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { t } from '../../../src/i18n';
 import { messageOf } from '../../support/fixtures';
 import { afterNextFrame, runInSlices, yieldToPage } from '../../../src/widget/slices';
+import type { Command } from '../../../src/loader/contract';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
 const loaded = vi.hoisted(() => ({ leadFormModel: 0 }));
@@ -41,11 +42,21 @@ afterEach(() => {
 });
 
 describe('mounting in slices', () => {
-  it('waits a slice, then makes the models in four steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
+  it('waits a slice, sets mounting up, then makes the models in four steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
     const ready = vi.fn();
-    w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['on', 'ready', ready]] });
+    const queue: Command[] = [['on', 'ready', ready]];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    w = mountWidget({ position: 'middle' }, { closed: true, nextSlice: heldSlice, queue });
     let mounted = false;
     void w.mounted.then(() => (mounted = true));
+    // The module was evaluated in this task: mounting itself starts in the next.
+    expect(queue).toHaveLength(1);
+    expect(warn).not.toHaveBeenCalled();
+
+    // Mounting's own set-up: the page's settings checked, the queued calls taken, nothing made yet.
+    await step();
+    expect(queue).toHaveLength(0);
+    expect(warn).toHaveBeenCalled();
     expect(localStorage.getItem('confab:demo:visitor')).toBeNull();
     expect(w.transport).toBeUndefined();
 
@@ -62,13 +73,17 @@ describe('mounting in slices', () => {
     expect(w.transport.connects).toBe(0);
     expect(() => w!.transport.options.auth()).toThrow();
 
-    // The conversation (the handshake can read it now) and the models that read only it.
+    // The conversation (the handshake can read it now), the models that read only it, and the chat.
+    expect(localStorage.getItem('confab:demo:draft')).toBeNull();
     await step();
     expect(w.transport.options.auth().lastChange).toBe(0);
+    expect(localStorage.getItem('confab:demo:draft')).not.toBeNull();
+    expect(w.transport.handlerCount()).toBe(0);
     expect(ready).not.toHaveBeenCalled();
 
-    // The chat, the view, the server's events: the widget's model, and the queued calls.
+    // The view, the server's events and the page's navigation: the widget's model, and the queued calls.
     await step();
+    expect(w.transport.handlerCount()).toBeGreaterThan(0);
     expect(ready).toHaveBeenCalledTimes(1);
     expect(w.widget.panel.isOpen.value).toBe(false);
     expect(w.transport.connects).toBe(0);
@@ -105,6 +120,7 @@ describe('mounting in slices', () => {
   it('runs what is left at once when the visitor opens the widget before the slices are through', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
     await step();
+    await step();
     w.command('toggle');
     expect(w.$('.badge')).not.toBeNull();
     expect(w.$('.panel')?.hidden).toBe(false);
@@ -128,8 +144,56 @@ describe('mounting in slices', () => {
     expect(waiting).toHaveLength(0);
   });
 
+  it('stops at destroy during a cold click: the connection that was to follow the view never opens', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['toggle']] });
+    const { transport } = w;
+    w.unmount();
+    w = undefined;
+    expect(transport.closed).toBe(true);
+    await step();
+    expect(transport.connects).toBe(0);
+    expect(waiting).toHaveLength(0);
+  });
+
+  it('stops at destroy between the model slices: makes and connects nothing more, and disposes what was made', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    await step();
+    await step();
+    await step();
+    // The conversation, form, ending and panel: their model closes the transport when disposed.
+    await step();
+    const { transport, root } = w;
+    let mounted = false;
+    void w.mounted.then(() => (mounted = true));
+    w.unmount();
+    w = undefined;
+    expect(transport.closed).toBe(true);
+    expect(transport.connects).toBe(0);
+    expect(transport.handlerCount()).toBe(0);
+    expect(root.querySelector('.panel')).toBeNull();
+    await step();
+    expect(transport.connects).toBe(0);
+    expect(waiting).toHaveLength(0);
+    expect(mounted).toBe(true);
+  });
+
+  it('closes the transport at destroy before the models that would: it listens to the page from the start', async () => {
+    w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    await step();
+    await step();
+    await step();
+    const { transport } = w;
+    w.unmount();
+    w = undefined;
+    expect(transport.closed).toBe(true);
+    await step();
+    expect(transport.connects).toBe(0);
+    expect(waiting).toHaveLength(0);
+  });
+
   it('makes the models for a call that needs no view, and leaves the rest to the slices', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
+    await step();
     w.command('update', { name: 'Ann' });
     expect(w.widget.panel.isOpen.value).toBe(false);
     expect(w.transport.connects).toBe(0);

@@ -18,15 +18,15 @@ const serverReadSeq = () => Math.max(0, ...w.transport.reads.filter(([id]) => id
 
 /**
  * The newest page of `history` as the server sends it on a reload (50 messages), with its
- * count of the unread operator messages before the page: those after its read mark
- * (server/src/history.ts, unreadBeforePage).
+ * count of the unread operator messages before the page (those after its read mark,
+ * server/src/history.ts, unreadBeforePage) and the mark itself.
  */
 function reloadWith(history: ChatMessage[]) {
   const page = history.slice(-50);
   const olderUnread = history.filter(
     (m) => m.author === 'operator' && m.seq > serverReadSeq() && m.seq < page[0]!.seq,
   ).length;
-  w.connect({ messages: page, hasOlder: true, olderUnread });
+  w.connect({ messages: page, hasOlder: true, olderUnread, visitorReadSeq: serverReadSeq() });
 }
 
 const teaserShows = (text: string) => vi.waitFor(() => expect(w.$('.teaser')?.textContent).toContain(text));
@@ -74,6 +74,31 @@ describe('read marks', () => {
     expect(serverReadSeq()).toBe(2);
     reloadWith(history);
     expect(w.widget.conversation.unread.value).toBe(60);
+  });
+
+  it('sends no receipt on a page view whose session holds the read already; a new read sends one', async () => {
+    const history = [message(1, 'visitor', 'Hello?'), message(2, 'operator', 'Hi, how can I help?')];
+    w = mountWidget();
+    w.connect({ messages: history });
+    expect(w.transport.reads).toEqual([['c1', 2]]);
+
+    // The next page view: the server's session says it has that mark.
+    w.unmount();
+    w = mountWidget();
+    w.connect({ messages: history, visitorReadSeq: 2 });
+    expect(w.transport.reads).toEqual([]);
+    act(() => w.transport.emit('message:new', message(3, 'operator', 'Anything else?')));
+    expect(w.transport.reads).toEqual([['c1', 3]]);
+  });
+
+  it('keeps a teaser read made offline across a reload: the next page view tells the server', async () => {
+    const history = await teaserReadOffline();
+
+    w.unmount();
+    w = mountWidget({}, { closed: true });
+    w.connect({ messages: history, visitorReadSeq: 0 });
+    expect(w.transport.reads).toEqual([['c1', 2]]);
+    expect(w.widget.conversation.unread.value).toBe(0);
   });
 
   it('tells the server of a read made offline when the connection comes back with nothing new', async () => {

@@ -132,3 +132,36 @@ describe('transport reconnects when the visitor can be reached again', () => {
     expect(socket.calls).toEqual([]);
   });
 });
+
+describe('the tab that gets the lock of a shared connection', () => {
+  /** A Web Lock manager that grants at once, as the browser does a free lock (Node 20 has none). */
+  const grantAtOnce = {
+    request: (_name: string, _options: unknown, callback: (lock: object) => unknown) => callback({}),
+  };
+  beforeEach(() => Object.defineProperty(navigator, 'locks', { configurable: true, value: grantAtOnce }));
+  afterEach(() => Reflect.deleteProperty(navigator, 'locks'));
+  const openShared = () => {
+    const transport = createTransport({
+      server: 'http://127.0.0.1:1',
+      auth: () => ({}) as never,
+      onState: () => {},
+      tabs: `confab:test-${Math.random()}`,
+    });
+    return { transport, socket: sockets.at(-1)! };
+  };
+
+  it("connects in a task after the lock's callback, not in it: together they were a long task on a phone", async () => {
+    const { transport, socket } = openShared();
+    expect(socket.calls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.calls).toEqual(['connect']);
+    transport.close();
+  });
+
+  it('does not connect once closed before that task', async () => {
+    const { transport, socket } = openShared();
+    transport.close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.calls).not.toContain('connect');
+  });
+});
