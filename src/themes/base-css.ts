@@ -30,6 +30,7 @@ a{color:inherit}
 .header{display:flex;align-items:center;gap:10px;padding:12px 12px 12px 16px;background:${v('accent')};color:${v('onAccent')}}
 .avatar{width:36px;height:36px;border-radius:50%;object-fit:cover;flex:none;background:rgba(255,255,255,.25)}
 .who{flex:1;min-width:0}
+[dir=rtl] .who{text-align:right}
 .who strong{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .who span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .icon-button,.banner button,.meta button,.composer .send,.link{all:unset;cursor:pointer}

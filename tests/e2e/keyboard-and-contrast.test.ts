@@ -112,6 +112,18 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     // In Arabic, an English answer quoting the visitor ("أنت" heads the quote) stays left-to-right.
     await page.evaluate(() => window.Confab!('locale', 'ar'));
     await widget(page).locator('.panel[dir=rtl]').waitFor();
+    // The operator's Latin name and title keep their own direction but sit at the header's
+    // right-hand start, where an Arabic reader looks first — not at its left beside Close.
+    const headerEdges = await widget(page)
+      .locator('.header .who')
+      .evaluate((who) =>
+        [...who.children].map((line) => {
+          const text = document.createRange();
+          text.selectNodeContents(line);
+          return Math.round(who.getBoundingClientRect().right - text.getBoundingClientRect().right);
+        }),
+      );
+    expect(headerEdges).toEqual([0, 0]);
     const console = operator.console;
     await console
       .locator('.msg.visitor', { hasText: 'how long does it take' })
