@@ -15,12 +15,16 @@ import {
   describeInBrowser,
   launchBrowser,
   newContext,
+  returningVisitorContext,
   openWidget,
   setVisibility,
   widget,
 } from '../support/browser';
 import { operatorOnDuty } from '../support/on-duty';
 import { seedReturningVisitor } from '../support/seed';
+
+/** A phone's screen, as the phone tests open the widget on it. */
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let browser: Browser;
 let harness: Harness;
@@ -258,16 +262,7 @@ describeInBrowser('a visitor looking elsewhere', () => {
 
   it('on a phone, opens a long chat on its newest message in every frame, as the phone rules arrive after it', async () => {
     const visitorId = await seedReturningVisitor(harness.server.store, 'demo', 'max', 60);
-    const { context, errors } = await newContext(browser, {
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
-    await context.addInitScript(
-      ([origin, key, value]) => location.origin === origin && localStorage.setItem(key!, value!),
-      [new URL(url()).origin, 'confab:demo:visitor', JSON.stringify(visitorId)],
-    );
+    const { context, errors } = await returningVisitorContext(browser, url(), visitorId, PHONE);
     const page = await context.newPage();
     await page.goto(`${url()}/`);
     // The closed panel's last part (the composer): a click before it is the next test's.
@@ -301,16 +296,7 @@ describeInBrowser('a visitor looking elsewhere', () => {
 
   it('on a phone, a click the moment the closed panel is in place, before its composer, opens on the newest message in every frame', async () => {
     const visitorId = await seedReturningVisitor(harness.server.store, 'demo', 'max', 60);
-    const { context, errors } = await newContext(browser, {
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
-    await context.addInitScript(
-      ([origin, key, value]) => location.origin === origin && localStorage.setItem(key!, value!),
-      [new URL(url()).origin, 'confab:demo:visitor', JSON.stringify(visitorId)],
-    );
+    const { context, errors } = await returningVisitorContext(browser, url(), visitorId, PHONE);
     // The earliest click, forced: in the microtask after the slice that put the closed
     // panel's frame in place (its composer comes in later slices). A click from the test
     // would land there only by chance. From that click on, every frame with messages: how

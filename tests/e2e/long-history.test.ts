@@ -2,7 +2,13 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { connectOperator } from '../support/server';
 import { seedReturningVisitor } from '../support/seed';
-import { describeInBrowser, newContext, openWidget, useBrowserAndServer, widget } from '../support/browser';
+import {
+  describeInBrowser,
+  openWidget,
+  returningVisitorContext,
+  useBrowserAndServer,
+  widget,
+} from '../support/browser';
 
 const STORED = 2000;
 /** The session brings the newest page; older ones come from the server on scroll-up. */
@@ -35,12 +41,7 @@ describeInBrowser('a returning visitor with a long history', () => {
     // Someone on duty, so the visitor gets the chat rather than the request form.
     const onDuty = (await connectOperator(env.url, 'max', 'demo')).socket;
     const visitorId = await seedReturningVisitor(env.harness.server.store, 'demo', 'max', STORED);
-    const { context, errors } = await newContext(env.browser);
-    // The visitor id as the widget stores it, on the demo's origin (not in blank frames).
-    await context.addInitScript(
-      ([origin, key, value]) => location.origin === origin && localStorage.setItem(key!, value!),
-      [new URL(env.url).origin, 'confab:demo:visitor', JSON.stringify(visitorId)],
-    );
+    const { context, errors } = await returningVisitorContext(env.browser, env.url, visitorId);
     const page = await context.newPage();
     await page.goto(`${env.url}/`);
 
@@ -96,11 +97,7 @@ describeInBrowser('a returning visitor with a long history', () => {
   it('keeps the newest message in view as a draft of several lines makes the list shorter; a list scrolled up keeps its place', async () => {
     const onDuty = (await connectOperator(env.url, 'max', 'demo')).socket;
     const visitorId = await seedReturningVisitor(env.harness.server.store, 'demo', 'max', 60);
-    const { context, errors } = await newContext(env.browser);
-    await context.addInitScript(
-      ([origin, key, value]) => location.origin === origin && localStorage.setItem(key!, value!),
-      [new URL(env.url).origin, 'confab:demo:visitor', JSON.stringify(visitorId)],
-    );
+    const { context, errors } = await returningVisitorContext(env.browser, env.url, visitorId);
     const page = await context.newPage();
     await page.goto(`${env.url}/`);
     await openWidget(page);

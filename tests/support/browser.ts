@@ -48,6 +48,24 @@ export async function newContext(browser: Browser, options: Parameters<Browser['
   return { context, errors };
 }
 
+/**
+ * A context whose pages on `url`'s origin find `visitorId` stored as the demo widget keeps
+ * it: a returning visitor (seed.ts stores their history). Not in blank frames.
+ */
+export async function returningVisitorContext(
+  browser: Browser,
+  url: string,
+  visitorId: string,
+  options: Parameters<Browser['newContext']>[0] = {},
+) {
+  const made = await newContext(browser, options);
+  await made.context.addInitScript(
+    ([origin, key, value]) => location.origin === origin && localStorage.setItem(key!, value!),
+    [new URL(url).origin, 'confab:demo:visitor', JSON.stringify(visitorId)],
+  );
+  return made;
+}
+
 /** The widget's shadow root, for locators (Playwright pierces open shadow roots). */
 export const widget = (page: Page): Locator => page.locator('confab-widget');
 
