@@ -17,6 +17,10 @@ if (postgresMissing)
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // Two files at a time in the unit and integration tiers (vitest's default on two cores
+    // is one): each integration file has its own server, store and database. Browser and
+    // scale files still run one at a time, after them (fileParallelism: false below).
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

@@ -103,6 +103,12 @@ describe.skipIf(redisSkipReason())('visitor connections on Redis', () => {
     dead.visitors.opened('shop', 'only-on-the-dead-node');
     dead.visitors.opened('shop', 'here-0');
     await until(async () => (await admin.hLen('confab:node-visitors:beats-a')) === 100, 5_000, "A's hash filled");
+    // The other node's first write too, or it could land in the quiet window on a slow machine.
+    await until(
+      async () => (await admin.hLen('confab:node-visitors:beats-dead')) === 2,
+      5_000,
+      "the other's hash filled",
+    );
 
     // Three heartbeats with nothing changed: A writes no count (the sweep only reads).
     await admin.configResetStat();
