@@ -13,17 +13,23 @@ import { sqliteFoldedTextV1 } from '../../server/src/store/search-folding-v1';
 import { postgresSkipReason, startPostgres, type PostgresCluster } from '../support/postgres';
 
 const dirs: string[] = [];
+
+/** A SQLite file as a server of an older release left it: the first `count` migration steps applied. */
+function sqliteAfterSteps(count: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
+  dirs.push(dir);
+  const db = new Database(join(dir, 'confab.sqlite'));
+  MIGRATIONS.slice(0, count).forEach((step, i) => {
+    db.exec(step);
+    db.pragma(`user_version = ${i + 1}`);
+  });
+  return { dir, db };
+}
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A data directory as the first release (schema version 2) left it, with a chat and a request. */
 function firstReleaseData(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
-  dirs.push(dir);
-  const db = new Database(join(dir, 'confab.sqlite'));
-  MIGRATIONS.slice(0, 2).forEach((step, i) => {
-    db.exec(step);
-    db.pragma(`user_version = ${i + 1}`);
-  });
+  const { dir, db } = sqliteAfterSteps(2);
   db.exec(`INSERT INTO visitors VALUES ('shop', 'visitor-aaaaaaaaaaaaaaaa', 'Ann', NULL, 1000, 2000);
     INSERT INTO conversations VALUES ('conv-aaaaaaaaaaaaaaaaaa', 'shop', 'visitor-aaaaaaaaaaaaaaaa', 'open', NULL, 2, 1000, 2000);
     INSERT INTO messages VALUES ('msg-1-aaaaaaaaaaaaaaaaa', 'conv-aaaaaaaaaaaaaaaaaa', 1, 'v:visitor-aaaaaaaaaaaaaaaa', 'client-1-aaaaaaaaaaaaa', 'visitor', NULL, 'hello', 1500);
@@ -162,13 +168,7 @@ async function expectFoldedSearch(store: Store) {
 
 describe('search folding on a database from before it', () => {
   it('on SQLite: indexes again what the index held with ё, and keeps every message', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
-    dirs.push(dir);
-    const db = new Database(join(dir, 'confab.sqlite'));
-    MIGRATIONS.slice(0, YO_STEP).forEach((step, i) => {
-      db.exec(step);
-      db.pragma(`user_version = ${i + 1}`);
-    });
+    const { dir, db } = sqliteAfterSteps(YO_STEP);
     db.exec(UNFOLDED_CHAT);
     // As the release before indexed them: the text as it is, the mark moved past it.
     db.exec(`INSERT INTO message_search (rowid, text) SELECT search_key, text FROM messages;
@@ -386,14 +386,8 @@ describe('search folding of ł, ß, æ, ı and of names, on a database from befo
   const postgresLatinStep = PG_MIGRATIONS.findIndex((step) => step.includes('CREATE INDEX visitors_search_words'));
 
   it('on SQLite: indexes again what the new letters change, indexes every name, keeps every row', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'confab-migrate-'));
-    dirs.push(dir);
-    const db = new Database(join(dir, 'confab.sqlite'));
     expect(sqliteLatinStep).toBeGreaterThan(0);
-    MIGRATIONS.slice(0, sqliteLatinStep).forEach((step, i) => {
-      db.exec(step);
-      db.pragma(`user_version = ${i + 1}`);
-    });
+    const { dir, db } = sqliteAfterSteps(sqliteLatinStep);
     db.exec(LATIN_CHAT);
     // As the release before indexed them: by its folding, the mark moved past them.
     db.exec(`INSERT INTO message_search (rowid, text) SELECT search_key, ${sqliteFoldedTextV1('text')} FROM messages;
@@ -465,6 +459,77 @@ describe('search folding of ł, ß, æ, ı and of names, on a database from befo
     } finally {
       await client.end();
       await cluster!.dropDatabase(url);
+    }
+  });
+});
+
+describe('replay without an index entry per message, on a database from before it', () => {
+  const step = MIGRATIONS.findIndex((s) => s.includes('DROP INDEX messages_by_change'));
+
+  it('on SQLite: keeps every message, indexes only the edited and deleted ones, and replays as before', async () => {
+    expect(step).toBeGreaterThan(0);
+    const { dir, db } = sqliteAfterSteps(step);
+    // Four messages, the first edited after the third was sent (change 4), the second
+    // deleted after that (change 5), the fourth sent after both (seq 4, change 6).
+    db.exec(`INSERT INTO visitors (site, id, created_at, last_seen_at, visit_started_at)
+        VALUES ('shop', 'visitor-aaaaaaaaaaaaaaaa', 1000, 2000, 1000);
+      INSERT INTO conversations (id, site, visitor_id, owner, status, last_seq, last_change, created_at, updated_at)
+        VALUES ('conv-aaaaaaaaaaaaaaaaaa', 'shop', 'visitor-aaaaaaaaaaaaaaaa', 'v:visitor-aaaaaaaaaaaaaaaa', 'open', 4, 6, 1000, 2000);`);
+    const message = db.prepare(`INSERT INTO messages
+      (id, conversation_id, seq, change_seq, sender, client_id, author, text, created_at, edited_at, deleted_at)
+      VALUES (?, 'conv-aaaaaaaaaaaaaaaaaa', ?, ?, 'v:visitor-aaaaaaaaaaaaaaaa', ?, 'visitor', ?, 1500, ?, ?)`);
+    message.run('msg-1', 1, 4, 'client-1', 'hello, edited', 1900, null);
+    message.run('msg-2', 2, 5, 'client-2', '', null, 1950);
+    message.run('msg-3', 3, 3, 'client-3', 'third', null, null);
+    message.run('msg-4', 4, 6, 'client-4', 'fourth', null, null);
+    db.close();
+
+    const store = openSqliteStore(dir, newId);
+    const replay = async (change: number) =>
+      (await store.changesAfter('conv-aaaaaaaaaaaaaaaaaa', change, 10)).map((m) => [m.seq, m.changeSeq]);
+    expect(await replay(0)).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 3],
+      [4, 6],
+    ]);
+    expect(await replay(3)).toEqual([
+      [1, 4],
+      [2, 5],
+      [4, 6],
+    ]);
+    expect(await replay(5)).toEqual([[4, 6]]);
+    expect(await replay(6)).toEqual([]);
+    const next = await store.appendToOpenConversation({
+      site: 'shop',
+      owner: 'v:visitor-aaaaaaaaaaaaaaaa',
+      visitorId: 'visitor-aaaaaaaaaaaaaaaa',
+      sender: 'v:visitor-aaaaaaaaaaaaaaaa',
+      clientId: 'client-5',
+      text: 'fifth',
+    });
+    expect(next?.message).toMatchObject({ seq: 5, changeSeq: 7 });
+    expect(await replay(6)).toEqual([[5, 7]]);
+    await store.close();
+
+    const after = new Database(join(dir, 'confab.sqlite'), { readonly: true });
+    try {
+      const indexes = after
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL`)
+        .pluck()
+        .all();
+      expect(indexes).not.toContain('messages_by_change');
+      expect(indexes).toContain('messages_changed');
+      // A message as it was sent has no entry in it: only the edited one and the deleted one.
+      const entries = after
+        .prepare(`SELECT id FROM messages INDEXED BY messages_changed
+          WHERE conversation_id = 'conv-aaaaaaaaaaaaaaaaaa' AND change_seq > 0
+            AND (edited_at IS NOT NULL OR deleted_at IS NOT NULL) ORDER BY id`)
+        .pluck()
+        .all();
+      expect(entries).toEqual(['msg-1', 'msg-2']);
+    } finally {
+      after.close();
     }
   });
 });

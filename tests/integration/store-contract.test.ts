@@ -499,6 +499,40 @@ describe.each([sqlite, postgres])('the store on $name', (engine) => {
       expect((await store.getConversation(c.id))!.lastChange).toBe(5);
     });
 
+    it('replays exactly the messages changed after each number, with sends, edits and deletes interleaved', async () => {
+      const c = await conversation();
+      const stored: { id: string; seq: number; changeSeq: number }[] = [];
+      // A fixed mix: edits and deletes of old and new messages between sends, so messages
+      // stored later sit further from their seq, and some are changed twice.
+      const steps = 'ssesdsseesdssdesss';
+      for (const [i, step] of [...steps].entries()) {
+        if (step === 's') {
+          const { message } = await send(c.id, `message ${i}`);
+          stored.push({ id: message.id, seq: message.seq, changeSeq: message.changeSeq });
+          continue;
+        }
+        const target = stored[(i * 7) % stored.length]!;
+        const changed =
+          step === 'e' ? await store.editMessage(target.id, `edit ${i}`) : await store.deleteMessage(target.id);
+        if (changed) target.changeSeq = changed.changeSeq;
+      }
+      const lastChange = (await store.getConversation(c.id))!.lastChange;
+      for (let change = 0; change <= lastChange; change++) {
+        const expected = stored
+          .filter((m) => m.changeSeq > change)
+          .map((m) => [m.seq, m.changeSeq])
+          .sort((a, b) => a[0]! - b[0]!);
+        const replayed = await store.changesAfter(c.id, change, 100);
+        expect(
+          replayed.map((m) => [m.seq, m.changeSeq]),
+          `after change ${change}`,
+        ).toEqual(expected);
+        expect((await store.changesAfter(c.id, change, 3)).map((m) => m.seq)).toEqual(
+          expected.slice(0, 3).map((m) => m[0]),
+        );
+      }
+    });
+
     it('reads history a page at a time, before a sequence number, with edits and deletes as they are now', async () => {
       const c = await conversation();
       const other = await conversation();

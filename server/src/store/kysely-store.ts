@@ -654,13 +654,26 @@ export function createKyselyStore({ db, engine, writer, newId, now, close }: Kys
             .executeTakeFirst(),
         ),
       ),
-    changesAfter: (conversationId, change, limit) =>
-      messages(db)
-        .where('m.conversationId', '=', conversationId)
-        .where('m.changeSeq', '>', change)
-        .orderBy('m.seq')
-        .limit(limit)
-        .execute() as Promise<MessageRow[]>,
+    changesAfter: (conversationId, change, limit) => {
+      // A message's change number is its conversation's change count when it was stored,
+      // and moves again only when it is edited or deleted. Until then it is its `seq` plus
+      // the edits and deletes the conversation had before it, at most the conversation's
+      // edits and deletes so far (last_change - last_seq): so an untouched message changed
+      // after `change` has a `seq` above `change` minus that count, a short range of the
+      // `(conversation_id, seq)` index, and the touched ones are read from the small index
+      // that holds only them (migrations.ts). No replay scans a whole conversation.
+      const after = messages(db).where('m.conversationId', '=', conversationId).where('m.changeSeq', '>', change);
+      const untouchedFrom = sql<number>`${change} - (SELECT last_change - last_seq FROM conversations WHERE id = ${conversationId})`;
+      const changed = after
+        .where('m.seq', '>', untouchedFrom)
+        .where('m.editedAt', 'is', null)
+        .where('m.deletedAt', 'is', null)
+        .unionAll(after.where((eb) => eb.or([eb('m.editedAt', 'is not', null), eb('m.deletedAt', 'is not', null)])));
+      // Ordered outside the union: SQLite and PostgreSQL name a union's columns differently.
+      return db.selectFrom(changed.as('changed')).selectAll().orderBy('changed.seq').limit(limit).execute() as Promise<
+        MessageRow[]
+      >;
+    },
     lastMessages: async (conversationId, limit) =>
       (
         (await messages(db)

@@ -277,4 +277,13 @@ export const MIGRATIONS = [
      DELETE FROM visitor_search WHERE rowid = old.search_key;
    END;`,
   CONVERSATION_REVISION,
+  // Replay after a reconnect no longer needs every message in a `(conversation_id,
+  // change_seq)` index, which took a page write per message at each commit, at its
+  // conversation's place (100 conversations in a commit: 100 pages). A message's change
+  // number moves only when it is edited or deleted; until then it follows its `seq` at a
+  // distance that never shrinks, so the untouched ones a replay needs lie within a `seq`
+  // range (kysely-store.ts, changesAfter) and only the edited and deleted ones are indexed.
+  `DROP INDEX messages_by_change;
+   CREATE INDEX messages_changed ON messages (conversation_id, change_seq)
+     WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL;`,
 ];
