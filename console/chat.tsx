@@ -4,7 +4,7 @@
  * chat normally or as spam. Visitor text is rendered as text only.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ChatMessage } from '../src/protocol';
+import type { ChatMessage, QuotedMessage } from '../src/protocol';
 import { createTypingSignal } from '../src/widget/typing';
 import { progress } from '../src/widget/attachments/upload';
 import { Attachments } from './attachments';
@@ -17,6 +17,13 @@ import { TRUST_TEXT, conversationLabel } from './models/visitor-label';
 import type { OperatorSession } from './session';
 import { formatDateTime, formatDay, formatTime, withDaySeparators } from './time';
 import { askToClose, askToDelete, closeRefusal, transferOpen } from './ui-state';
+
+/** Who wrote a quoted message: the visitor, or the operator by name when it is in the loaded history. */
+function quotedAuthor(s: OperatorSession, quoted: QuotedMessage, visitorName: string): string {
+  if (quoted.author === 'visitor') return visitorName;
+  const operator = s.messages.value.find((m) => m.id === quoted.id)?.operator;
+  return operator ? (operator.id === s.me.value?.id ? 'You' : operator.name) : 'Operator';
+}
 
 function MessageItem({
   s,
@@ -71,7 +78,12 @@ function MessageItem({
           {formatTime(m.createdAt)}
         </time>
       </small>
-      {m.replyTo && <blockquote class="quote">{m.replyTo.deleted ? 'message deleted' : m.replyTo.text}</blockquote>}
+      {m.replyTo && (
+        <blockquote class="quote">
+          <cite>{quotedAuthor(s, m.replyTo, visitorName)}</cite>
+          {m.replyTo.deleted ? 'message deleted' : m.replyTo.text}
+        </blockquote>
+      )}
       {m.deleted ? (
         <em class="text">message deleted</em>
       ) : (
@@ -173,6 +185,11 @@ export function Chat({ s }: { s: OperatorSession }) {
           )}
         </span>
       </header>
+      {!s.connected.value && (
+        <p class="connection-lost" role="status">
+          The connection to the server is lost; reconnecting… Replies you send wait and go out when it is back.
+        </p>
+      )}
       {closeRefusal.value?.conversationId === conversation.id && (
         <p class="transfer-note" role="alert">
           {closeRefusal.value.text}
@@ -208,21 +225,30 @@ export function Chat({ s }: { s: OperatorSession }) {
             />
           ),
         )}
-        {s.pending.value.map((p) => (
-          <div key={p.clientId} class="msg operator pending">
-            {p.text}
-            {p.files?.map((file) => {
-              const share = progress.value.get(file.key);
-              return (
-                <small key={file.key} class="upload">
-                  {file.name}
-                  {share !== undefined && <progress value={share} max={1} aria-label={`Uploading ${file.name}`} />}
+        {s.pending.value
+          .filter((p) => p.conversationId === conversation.id)
+          .map((p) => (
+            <div key={p.clientId} class="msg operator pending">
+              {p.text}
+              {p.files?.map((file) => {
+                const share = progress.value.get(file.key);
+                return (
+                  <small key={file.key} class="upload">
+                    {file.name}
+                    {share !== undefined && <progress value={share} max={1} aria-label={`Uploading ${file.name}`} />}
+                  </small>
+                );
+              })}
+              {p.error && (
+                <small role="alert">
+                  {p.error}{' '}
+                  <button type="button" class="link" onClick={() => void s.sendAgain(p.clientId)}>
+                    Send again
+                  </button>
                 </small>
-              );
-            })}
-            {p.error && <small role="alert">{p.error}</small>}
-          </div>
-        ))}
+              )}
+            </div>
+          ))}
       </div>
       <div class="visitor-typing" aria-live="polite">
         {s.typing.value.has(conversation.id) ? 'Visitor is typing…' : ''}

@@ -114,6 +114,14 @@ function Sidebar({ s }: { s: OperatorSession }) {
           <span class="sr-only">Keyboard shortcuts</span>
         </button>
       </div>
+      {s.outdated.value && (
+        <p class="outdated" role="status">
+          The console was updated on the server.{' '}
+          <button type="button" class="link" onClick={() => location.reload()}>
+            Reload
+          </button>
+        </p>
+      )}
       <div class="me">
         <label>
           Status{' '}

@@ -48,7 +48,11 @@ export type Tab = 'new' | 'mine' | 'all' | 'closed' | 'leads' | 'online';
 
 export interface PendingReply {
   clientId: string;
+  /** The conversation it goes to: it stays there while the operator looks at another. */
+  conversationId: string;
   text: string;
+  /** The message it answers (a quote). */
+  replyTo?: string;
   /** Files going with the reply; their bytes wait in the session until they are sent. */
   files?: FileRef[];
   error?: string;
@@ -73,6 +77,10 @@ function uploadError(code: string, message: string): string {
 export function createOperatorSession(token: string, onUnauthorized: () => void) {
   const me = signal<OperatorProfile | null>(null);
   const connected = signal(false);
+  /** The release of the first server heard is this page's; another one later means an upgrade. */
+  let loadedRelease: string | undefined;
+  /** The server now serves a newer console than this page runs: it offers a reload. */
+  const outdated = signal(false);
   const conversations = signal<ReadonlyMap<string, ConversationSummary>>(new Map());
   const selectedId = signal<string | null>(null);
   const messages = signal<readonly ChatMessage[]>([]);
@@ -232,6 +240,10 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
       canned.load(hello.operator.id, hello.cannedReplies, hello.personalCannedReplies);
       unread.seed(hello.conversations, hello.operator.id);
       uploads.value = hello.uploads ?? null;
+      if (hello.release) {
+        loadedRelease ??= hello.release;
+        outdated.value = hello.release !== loadedRelease;
+      }
       if (selectedId.value) void select(selectedId.value);
     },
     'team:updated': (members) => (team.value = members),
@@ -337,7 +349,6 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     selectedId.value = conversationId;
     messages.value = [];
     context.value = null;
-    pending.value = [];
     replyingTo.value = null;
     const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('conversation:open', { conversationId });
     if (result.ok && selectedId.value === conversationId) {
@@ -364,20 +375,46 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   }
 
   /** Sends a reply, with files when given: each uploaded first, then one message with them all. */
-  async function reply(text: string, files: { file: Blob; ref: FileRef }[] = []) {
+  function reply(text: string, files: { file: Blob; ref: FileRef }[] = []) {
     const conversationId = selectedId.value;
     if (!conversationId || (!text.trim() && !files.length)) return;
     for (const { file, ref } of files) fileBytes.set(ref.key, file);
     const refs = files.map((f) => f.ref);
-    const item: PendingReply = { clientId: newId(), text: text.trim(), ...(refs.length ? { files: refs } : {}) };
     const replyTo = replyingTo.value?.id;
     replyingTo.value = null;
+    const item: PendingReply = {
+      clientId: newId(),
+      conversationId,
+      text: text.trim(),
+      ...(replyTo ? { replyTo } : {}),
+      ...(refs.length ? { files: refs } : {}),
+    };
     pending.value = [...pending.value, item];
+    return deliver(item);
+  }
+
+  /** A reply that was not delivered, sent again under its client id: the server stores it once. */
+  function sendAgain(clientId: string) {
+    const item = pending.value.find((p) => p.clientId === clientId);
+    if (!item?.error) return;
+    const { error: _, ...again } = item;
+    pending.value = pending.value.map((p) => (p === item ? again : p));
+    return deliver(again);
+  }
+
+  /** Resolves once connected: a reply written offline waits for the connection, not for a timeout. */
+  const connection = () =>
+    socket.connected ? Promise.resolve() : new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+
+  async function deliver(item: PendingReply) {
+    const { conversationId, clientId, replyTo } = item;
+    const refs = item.files ?? [];
     const done = (patch: Partial<PendingReply> | null) =>
       (pending.value = pending.value.flatMap((p) =>
-        p.clientId !== item.clientId ? [p] : patch ? [{ ...p, ...patch }] : [],
+        p.clientId !== clientId ? [p] : patch ? [{ ...p, ...patch }] : [],
       ));
     try {
+      await connection();
       let attachments: string[] | undefined;
       if (refs.length) {
         const uploaded = await uploadFiles(
@@ -387,14 +424,14 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
             read: async (key) => fileBytes.get(key),
           },
           refs,
-          item.clientId,
+          clientId,
         );
         if (!uploaded.ok) return done({ error: uploadError(uploaded.error.code, uploaded.error.message) });
         attachments = uploaded.ids;
       }
       const result = await socket.timeout(LIMITS.ackTimeoutMs).emitWithAck('message:send', {
         conversationId,
-        clientId: item.clientId,
+        clientId,
         text: item.text,
         ...(replyTo ? { replyTo } : {}),
         ...(attachments ? { attachments } : {}),
@@ -404,7 +441,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
         for (const ref of refs) fileBytes.delete(ref.key);
         mergeOpen([result.message]);
         // Answering a new conversation takes it: follow it to "Mine".
-        if (tab.value === 'new') tab.value = 'mine';
+        if (tab.value === 'new' && selectedId.value === conversationId) tab.value = 'mine';
       } else done({ error: result.error.message });
     } catch {
       done({ error: 'not delivered — check the connection' });
@@ -490,6 +527,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
   return {
     me,
     connected,
+    outdated,
     conversations,
     selectedId,
     messages,
@@ -574,6 +612,7 @@ export function createOperatorSession(token: string, onUnauthorized: () => void)
     },
     select,
     reply,
+    sendAgain,
     uploads,
     /** A fresh signed URL for an attachment whose URL expired. */
     async attachmentUrl(attachmentId: string) {

@@ -57,6 +57,8 @@ export interface ServerContext {
   metrics?: Pick<Metrics, 'spamQuarantined' | 'spamNotStored'>;
   /** Files: grants, uploads, signed download URLs (uploads.ts). */
   uploads?: Uploads;
+  /** The console build this server serves (console-release.ts); absent without one. */
+  consoleRelease?: string;
 }
 
 export const rooms = {

@@ -385,6 +385,7 @@ export function attachOperatorNamespace(ctx: ServerContext, messages: MessageSer
         cannedReplies,
         personalCannedReplies,
         uploads: uploadSettings(site),
+        release: ctx.consoleRelease,
       });
     })().catch((error: unknown) => {
       ctx.log(`operator hello failed: ${String(error)}`);

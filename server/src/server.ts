@@ -24,6 +24,7 @@ import {
 import { clientIp, type TrustProxy } from './client-ip';
 import { newServerId } from './ids';
 import { closeConversationUpdates, rooms, team, type ServerContext } from './context';
+import { consoleRelease } from './console-release';
 import { closeIdleConversations } from './conversations';
 import { createRouter } from './http/router';
 import { createLogger, type Logger } from './log';
@@ -103,6 +104,11 @@ export interface ServerOptions {
   filesDir?: string;
   /** Where uploaded files are kept: on disk in `filesDir` unless another store is given. */
   fileStore?: FileStore;
+  /**
+   * The release consoles are told they should be running; the fingerprint of the console
+   * build served at /operator/ when not given.
+   */
+  consoleRelease?: string;
 }
 
 export interface RunningServer {
@@ -362,6 +368,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clustered: redis !== undefined,
     log,
     metrics,
+    consoleRelease: options.consoleRelease ?? consoleRelease(paths.console),
   };
   ctx.waitingLine = createWaitingLine(ctx);
   const mail = options.mail;

@@ -350,6 +350,12 @@ export interface ServerToOperator {
     personalCannedReplies?: CannedReply[];
     /** Uploads the site accepts; null when off. Optional: older servers leave it out. */
     uploads?: UploadSettings | null;
+    /**
+     * The console build this server serves. A console that first heard another one is
+     * out of date (the server was upgraded while it stayed open). Optional: older servers
+     * and servers without a console build leave it out.
+     */
+    release?: string;
   }) => void;
   /** The shared list (the owner changed it) or this operator's own list (another of their consoles did) changed. */
   'canned:updated': (payload: { shared?: CannedReply[]; personal?: CannedReply[] }) => void;

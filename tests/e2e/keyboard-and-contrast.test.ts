@@ -134,9 +134,51 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     const answer = widget(page).locator('.msg.operator .bubble', { hasText: 'About three days.' });
     await answer.locator('.quote').waitFor();
     expect(await answer.evaluate((el) => el.matches(':dir(ltr)'))).toBe(true);
+    // The console's quotes name their author too: the operator herself, then the visitor.
+    const visitorsQuote = console.locator('.msg.visitor', { hasText: 'how long does it take' }).locator('.quote cite');
+    expect(await visitorsQuote.textContent()).toBe('You');
+    const operatorsQuote = console.locator('.msg.operator', { hasText: 'About three days.' }).locator('.quote cite');
+    await operatorsQuote.waitFor();
+    const visitorName = await console
+      .locator('.msg.visitor .meta')
+      .first()
+      .evaluate((meta) => meta.firstChild?.textContent);
+    expect(await operatorsQuote.textContent()).toBe(visitorName?.trim());
 
     await context.close();
     await operator.context.close();
+  });
+
+  it('on a phone (or a desktop zoomed to 400 %) Tab goes round the full-screen panel, never to the page behind it', async () => {
+    const { context, errors } = await newContext(env.browser, { viewport: { width: 390, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${env.url}/`);
+    await widget(page).locator('button.launcher').click();
+    await widget(page).locator('form button[type=submit]').waitFor();
+    /** Where focus is: a control of the widget's, or the page's (hidden behind the panel). */
+    const where = () =>
+      page.evaluate(() => {
+        const host = document.activeElement;
+        const inner = host?.shadowRoot?.activeElement as HTMLElement | null | undefined;
+        return host?.tagName === 'CONFAB-WIDGET'
+          ? (inner?.getAttribute('aria-label') ?? inner?.textContent?.trim() ?? '')
+          : `page: ${host?.tagName}`;
+      });
+    const close = widget(page).getByRole('button', { name: 'Close chat' });
+    await close.focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await where()).toBe('Leave a request');
+    await page.keyboard.press('Tab');
+    expect(await where()).toBe('Close chat');
+    const stops: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await where());
+    }
+    expect(stops.filter((stop) => stop.startsWith('page:'))).toEqual([]);
+    expect(stops).toContain('Close chat');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('in the dark theme: marked fields are marked, errors and links readable, nothing for axe', async () => {

@@ -92,3 +92,30 @@ describe('conversation summaries', () => {
     expect(after.get('c3')?.lastSeq).toBe(5);
   });
 });
+
+describe('a console open across an upgrade', () => {
+  const hello = (release?: string) =>
+    handlers.get('hello')!({
+      operator: { id: 'anna', name: 'Anna' },
+      status: 'online',
+      team: [],
+      conversations: [],
+      leads: [],
+      online: [],
+      release,
+    });
+
+  it('is out of date only while the server serves another release than it first heard', () => {
+    const session = createOperatorSession('token', () => undefined);
+    hello('one');
+    expect(session.outdated.value).toBe(false);
+    hello('one'); // a reconnect
+    expect(session.outdated.value).toBe(false);
+    hello('two'); // the server was upgraded
+    expect(session.outdated.value).toBe(true);
+    hello(); // a server that does not say keeps what is known
+    expect(session.outdated.value).toBe(true);
+    hello('one'); // rolled back to what this page runs
+    expect(session.outdated.value).toBe(false);
+  });
+});
