@@ -37,8 +37,11 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 // (−498 B); 32,097 B with the rest of the opening page in the window's lazy chunk, a
 // message told twice taken once and lazy chunks' English added without a re-render;
 // 32,112 B with that chunk fetched only for a conversation longer than the opening frame.
-// Budget: 32,097 B plus at most 16 B, inside the issue's ≤ 32 KB (32,768 B).
-const BUDGETS = { loader: 1.5 * KB, launcher: 8 * KB, 'open chat': 32112 };
+// 31,341 B with socket.io's unheard events, unset options and browser stand-ins left out of
+// the build (−758 B); 31,665 B with the phone's Tab kept in the panel (+158 B), mounting's
+// time-checked slices and the session told a task later (+162 B).
+// Budget: 31,744 B (31 KB), the size reached plus 79 B, inside the issue's ≤ 32 KB.
+const BUDGETS = { loader: 1.5 * KB, launcher: 8 * KB, 'open chat': 31 * KB };
 /** Loader modules the widget chunks may carry: what only the widget uses (see shared-parts.ts). */
 const LOADER_SOURCES_IN_WIDGET = ['config.ts', 'launcher.ts', 'shared-parts.ts', 'widget-entry.ts'].map(
   (file) => `src/loader/${file}`,

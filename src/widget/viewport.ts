@@ -5,9 +5,8 @@
  * open in its full-screen (phone) layout it is fitted to the visual viewport, and a list
  * that showed the newest message keeps showing it.
  */
+import { PHONE_LAYOUT } from './phone-layout';
 
-/** The width at which the panel becomes full-screen (base-css.ts). */
-export const PHONE_LAYOUT = '(max-width:480px)';
 /** Closer than this to the bottom counts as showing the newest message. */
 const NEWEST_SLACK_PX = 24;
 

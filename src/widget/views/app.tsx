@@ -1,6 +1,7 @@
 import type { Ref } from 'preact';
 import type { ReadonlySignal } from '@preact/signals';
 import { isRtl, locale, t } from '../../i18n';
+import { keepTabInPanel } from '../phone-layout';
 import type { WidgetModel } from '../widget';
 import { Composer, stageFiles } from './composer';
 import { ConnectionBanner } from './connection-banner';
@@ -64,6 +65,7 @@ export function App({ widget, inputRef, closedParts }: AppProps) {
         dir={isRtl(code) ? 'rtl' : 'ltr'}
         onKeyDown={(event) => {
           if (event.key === 'Escape') panel.close();
+          keepTabInPanel(event);
         }}
         onDragOver={(event) => attachable && event.preventDefault()}
         onDrop={(event) => attachable && stageFiles(widget, event.dataTransfer?.files) && event.preventDefault()}

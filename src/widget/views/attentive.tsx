@@ -10,7 +10,8 @@ import enAttention from '../../i18n/locales/en-attention';
 import { addEnglish, t } from '../../i18n';
 import { wanted } from '../attention-settings';
 import { askPermission, canNotify } from '../notify';
-import { followViewport, PHONE_LAYOUT } from '../viewport';
+import { PHONE_LAYOUT } from '../phone-layout';
+import { followViewport } from '../viewport';
 import type { WidgetModel } from '../widget';
 import { addStyles } from './styles';
 
