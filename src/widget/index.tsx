@@ -3,14 +3,14 @@
  * shadow root it made and the calls queued before we arrived. `mount` only wires: the
  * behaviour lives in the models (`widget.ts`), the look in the views.
  *
- * Mounting is split into slices (slices.ts), a task each, so that none is a long task on a
- * slow phone: mounting's set-up, in the task after the module's evaluation; the models in
- * four steps (who the visitor is; where they came from and the transport, not connected;
- * the conversation, form, ending, panel and chat; the view, the server's events and the
- * queued calls); then the connection opens; then the
- * stylesheet and the launcher's label and badge; then the closed panel's frame, its
- * header, and its composer with the end-chat bar. A call that needs the widget (a click on
- * the launcher, `Confab('open')`, any command after load) runs what is left at once.
+ * Mounting is split into slices (slices.ts), as many a task as fit in ~10 ms, so that no
+ * task is a long one on a slow phone: mounting's set-up, in the task after the module's
+ * evaluation; the models in five steps (who the visitor is; where they came from and the
+ * transport, not connected; the conversation, the form and the ending; the panel and the
+ * chat; the view, the server's events and the queued calls); then the connection
+ * opens; then the stylesheet and the launcher's label and badge; then the closed panel's
+ * frame, its header, and its composer with the end-chat bar. A call that needs the widget
+ * (a click on the launcher, `Confab('open')`, any command after load) runs what is left at once.
  */
 import { createRef, render } from 'preact';
 import { computed, effect, signal } from '@preact/signals';
@@ -63,7 +63,11 @@ export const mount = ((options: MountOptions): Mounted => {
   let made: Mounted | undefined;
   const make = () => (made ??= mountNow(options));
   return {
-    command: (name, args) => make().command(name, args),
+    command(name, args) {
+      // Destroyed before mounting began: nothing is made only to be torn down, nor after.
+      if (!made && name === 'destroy') made = { command() {} } as unknown as Mounted;
+      else make().command(name, args);
+    },
     get widget() {
       return make().widget;
     },
@@ -103,8 +107,8 @@ function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): 
    * of it was a long task on a phone, so its frame, header and composer come a slice each.
    */
   const closedParts = signal(0);
-  /** The first three slices make the models' first steps (widget.ts); making the steps costs nothing. */
-  const { steps, dispose } = createWidget({
+  /** The first slices make the models' first steps (widget.ts); making the steps costs nothing. */
+  const { steps, makeWidget, dispose } = createWidget({
     config,
     emitter,
     createTransport: deps?.createTransport,
@@ -118,7 +122,7 @@ function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): 
   });
   /** The last of them: the widget's model, the commands' target, the calls queued before load. */
   const models = () => {
-    widget = steps[3]();
+    widget = makeWidget();
     target = {
       open: widget.panel.open,
       close: widget.panel.close,
@@ -206,7 +210,7 @@ function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): 
   // The transport is made with the models but connects in a slice of its own, first
   // after them: socket.io's set-up and the models' together made one long task.
   const opening = () => widget.connect();
-  const making = [steps[0], steps[1], steps[2], models];
+  const making = [...steps, models];
   const order = waiting ? [...making, looks, ...view, opening] : [...making, opening, looks, ...view];
   /** How many slices make the models, and how many the whole view. */
   const modelsReady = making.length;

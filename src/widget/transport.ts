@@ -1,7 +1,9 @@
 /**
  * The one module that talks to socket.io. It knows nothing of views or state: it
  * connects, reconnects forever, sends with acknowledgements, and reports what arrives
- * to whoever subscribed.
+ * to whoever subscribed: the session in a task after its message's (socket.io's decoding
+ * of it, the models' update and the re-render together were a long task on a phone), and
+ * whatever arrives meanwhile after it, so that everything is still told in order.
  */
 import { Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { safeParser } from './safe-encoder';
@@ -138,12 +140,14 @@ export function createTransport({
   let wanted = autoConnect;
   /** Where this tab's traffic goes: its own socket, or through the tabs chunk (./tabs). */
   let link = socket as unknown as Link;
+  /** What arrived since a session that waits for its task, in order (the session first). */
+  let held: (() => void)[] | undefined;
 
   socket.on('connect', () => {
     refusals = 0;
     onState('online');
   });
-  socket.on('disconnect', () => onState(closed ? 'offline' : socket.active ? 'connecting' : 'offline'));
+  socket.on('disconnect', () => onState(socket.active && !closed ? 'connecting' : 'offline'));
   socket.on('connect_error', (error) => {
     onState('offline');
     const refused = /^identity token refused: (.*)$/.exec(error.message);
@@ -247,8 +251,22 @@ export function createTransport({
   return {
     on(event, handler) {
       tabs?.events.add(event);
-      socket.on(event, handler as never);
-      return () => void socket.off(event, handler as never);
+      const tell = (...args: unknown[]) => {
+        const told = () => (handler as (...args: unknown[]) => void)(...args);
+        if (event === 'session' && !held) {
+          const waited: (() => void)[] = [];
+          held = waited;
+          void yieldToPage().then(() => {
+            held = undefined;
+            // A microtask each, all in this task: one that throws does not hold the rest back.
+            if (!closed) waited.forEach(queueMicrotask);
+          });
+        }
+        if (held) held.push(told);
+        else told();
+      };
+      socket.on(event, tell as never);
+      return () => void socket.off(event, tell as never);
     },
     send: (payload) => ask('message:send', payload),
     submitLead: (payload) => ask('lead:submit', payload),

@@ -35,14 +35,15 @@ export interface WidgetPorts {
 }
 
 /**
- * Makes one widget's models in four steps, each a slice of mounting of its own
- * (index.tsx), as any two of them together were a long task on a phone: who the visitor
- * is (the storage's first read, the session); where they came from and the transport,
- * made but not connected; the conversation, form, ending, panel and chat; then the view,
- * the server's events and the page's navigation, which return the widget's model. The first
- * two hold no effect; the transport, which listens to the page, is closed by the third
- * step's models when disposed (`dispose` disposes whatever the steps made so far). The
- * transport must not connect before the third step: its handshake reads the conversation.
+ * Makes one widget's models in steps, each a slice of mounting (index.tsx), as any two of
+ * the larger ones together were a long task on a phone: who the visitor is (the storage's
+ * first read, the session); where they came from and the transport, made but not
+ * connected; the conversation, the form and the ending; the panel and the chat; then the
+ * view, the server's events and the page's navigation, which return the widget's model.
+ * The first two hold no effect; the transport, which listens to the page,
+ * is closed by the conversation's model when disposed (`dispose` disposes whatever the
+ * steps made so far). The transport must not connect before the conversation is made: its
+ * handshake reads it.
  */
 export function createWidget({ config, emitter, shown, createTransport: makeTransport }: WidgetPorts) {
   let storage!: Storage;
@@ -102,16 +103,26 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
     if (session.giveConsent()) transport.connect();
   };
   let chat!: ChatModel;
-  /**
-   * The third step's models; the widget's model disposes them, and they close the
-   * transport. The chat comes here rather than with the server's events: with it the
-   * fourth step was the longest task of mounting.
-   */
-  const Conversing = createModel(() => {
+  /** The models made so far of the steps before the widget's, in order (`part`). */
+  const conversing: object[] = [];
+  const disposeConversing = () => conversing.forEach(disposeModel);
+  /** A step whose models the widget's model disposes (they hold effects), or `dispose` before it. */
+  const part = (make: () => void) => () =>
+    void conversing.push(
+      new (createModel(() => {
+        make();
+        return {};
+      }))(),
+    );
+  // The first part's model closes the transport. The chat comes before the widget's
+  // model rather than with the server's events: with it that step was mounting's longest.
+  const talk = part(() => {
     onDispose(() => transport.close());
     conversation = new ConversationModel(storage);
     request = new RequestModel({ storage, transport, emitter, prefill: config });
     ending = new EndingModel({ conversation, transport, emitter });
+  });
+  const chatting = part(() => {
     panel = new PanelModel({
       conversation,
       emitter,
@@ -124,12 +135,10 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
       shown,
     });
     chat = new ChatModel({ storage, conversation, transport, emitter, open: panel.isOpen, connection });
-    return {};
   });
-  let conversing!: InstanceType<typeof Conversing>;
 
   const Widget = createModel(() => {
-    onDispose(() => disposeModel(conversing));
+    onDispose(disposeConversing);
     const view = new ViewModel({ conversation, chat, request, availability, open: panel.isOpen });
 
     onDispose(
@@ -199,21 +208,23 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
     };
   });
 
-  const converse = () => {
-    conversing = new Conversing();
-  };
   let widget: InstanceType<typeof Widget> | undefined;
+  const makeWidget = () => (widget = new Widget());
   return {
-    steps: [who, link, converse, () => (widget = new Widget())] as const,
+    /** The steps that make the models; each holds what the ones before it made. */
+    steps: [who, link, talk, chatting],
+    /** The last step: the view, the server's events, the page's navigation; returns the widget's model. */
+    makeWidget,
     /**
      * Disposes whatever the steps made so far (the widget destroyed while mounting): the
-     * widget's model, or the third step's models, or the transport alone (it listens to the page).
+     * widget's model, or the models before it, or the transport alone (it listens to the page).
      */
     dispose() {
-      if (widget ?? conversing) disposeModel(widget ?? conversing);
+      if (widget) disposeModel(widget);
+      else if (conversing.length) disposeConversing();
       else transport?.close();
     },
   };
 }
 
-export type WidgetModel = ReturnType<ReturnType<typeof createWidget>['steps'][3]>;
+export type WidgetModel = ReturnType<ReturnType<typeof createWidget>['makeWidget']>;

@@ -14,7 +14,7 @@ const STORED = 2000;
 /** The session brings the newest page; older ones come from the server on scroll-up. */
 const SESSION_PAGE = 50;
 /** Entries the window adds above at a time (older.tsx). */
-const WINDOW_STEP = 20;
+const WINDOW_STEP = 10;
 
 /** Nodes of every kind (elements, text, comments) in the widget's shadow root. */
 const shadowNodes = (page: Page) =>

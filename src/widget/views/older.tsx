@@ -7,6 +7,7 @@
  */
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, t } from '../../i18n';
+import { afterNextFrame } from '../slices';
 import type { WidgetModel } from '../widget';
 import type { ListWindow } from './message-list';
 
@@ -17,9 +18,10 @@ const WINDOW_PAGE = 50;
 /**
  * How many entries each scroll to an edge adds (and takes away at the other end): few
  * enough that rendering and laying them out fits in one frame on a phone, so scrolling
- * through a long history never stalls; a whole page at once took 80–120 ms at 4× CPU.
+ * through a long history never stalls: at 4× CPU a whole page at once took 80–120 ms, 20
+ * entries 50–83 ms (their style, layout and paint grow with their number).
  */
-const WINDOW_STEP = 20;
+const WINDOW_STEP = 10;
 /** As in the message list: how near an edge the window moves. */
 const EDGE_PX = 80;
 
@@ -80,19 +82,25 @@ function keepInPlace(log: HTMLElement, win: ListWindow, atBottom: boolean) {
   quiet(log, true);
   win.after = () => {
     if (held?.isConnected) log.scrollTop += topOf(held) - was!;
-    setTimeout(() => quiet(log, false));
+    // Polite again once no other move waits to render (the next step's would be announced).
+    setTimeout(() => win.after || quiet(log, false));
   };
 }
 
 /**
  * After the opening frame, which holds only the newest few: the rest of the newest page
- * renders above them, the visitor's view unmoved. Not when a scroll moved the window first.
+ * renders above them, a step a frame (all of it at once was a long task on a phone), the
+ * visitor's view unmoved.
  */
 export function grow(log: HTMLElement | null, win: ListWindow, rerender: () => void): void {
-  if (!log || win.after || win.count >= WINDOW_PAGE) return;
-  win.count = WINDOW_PAGE;
-  keepInPlace(log, win, true);
-  rerender();
+  if (!log?.isConnected || win.count >= WINDOW_PAGE) return;
+  // A move still to render (the last step's, or a scroll's) goes first.
+  if (!win.after) {
+    win.count = Math.min(WINDOW_PAGE, win.count + WINDOW_STEP);
+    keepInPlace(log, win, true);
+    rerender();
+  }
+  afterNextFrame(() => grow(log, win, rerender));
 }
 
 async function load(widget: WidgetModel, log: HTMLElement, win: ListWindow, rerender: () => void) {

@@ -1,15 +1,16 @@
 /**
  * Mounting after `load` comes in slices (src/widget/slices.ts): the models first (in
- * four), then the connection, then the look, then the closed panel in parts, each in its own task. These
- * tests hold every slice until told, so they check the order and that a visitor who
- * reaches for the widget meanwhile gets all of it at once. They also check what the
+ * five), then the connection, then the look (in two), then the closed panel in parts, as
+ * many a task as fit in its time budget. These tests hold every slice until told (one a
+ * wait), so they check the order and that a visitor who reaches for the widget meanwhile
+ * gets all of it at once; the budget is checked with a clock the slices move. They also check what the
  * closed launcher never pays for: the request form's model and date formatting.
  */
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { t } from '../../../src/i18n';
 import { messageOf } from '../../support/fixtures';
-import { afterNextFrame, runInSlices, yieldToPage } from '../../../src/widget/slices';
+import { afterNextFrame, runInSlices, SLICE_BUDGET_MS, yieldToPage } from '../../../src/widget/slices';
 import type { Command } from '../../../src/loader/contract';
 import { mountWidget, type MountedWidget } from '../../support/widget';
 
@@ -31,9 +32,23 @@ const step = () =>
     await new Promise((resolve) => setTimeout(resolve, 0));
   });
 
+/** Destroys the widget mid-mount: its transport is closed at once and never connects, no slice left waiting. */
+async function destroyAndExpectNoConnection() {
+  const { transport } = w!;
+  w!.unmount();
+  w = undefined;
+  expect(transport.closed).toBe(true);
+  await step();
+  expect(transport.connects).toBe(0);
+  expect(waiting).toHaveLength(0);
+}
+
 beforeEach(() => {
   localStorage.clear();
   waiting.length = 0;
+  // Every slice takes its task's whole time budget, so each waits for a task of its own.
+  let now = 0;
+  vi.spyOn(performance, 'now').mockImplementation(() => (now += SLICE_BUDGET_MS));
 });
 afterEach(() => {
   w?.unmount();
@@ -42,7 +57,7 @@ afterEach(() => {
 });
 
 describe('mounting in slices', () => {
-  it('waits a slice, sets mounting up, then makes the models in four steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
+  it('waits a slice, sets mounting up, then makes the models in five steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
     const ready = vi.fn();
     const queue: Command[] = [['on', 'ready', ready]];
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -73,10 +88,11 @@ describe('mounting in slices', () => {
     expect(w.transport.connects).toBe(0);
     expect(() => w!.transport.options.auth()).toThrow();
 
-    // The conversation (the handshake can read it now), the models that read only it, and the chat.
-    expect(localStorage.getItem('confab:demo:draft')).toBeNull();
+    // The conversation (the handshake can read it now), the form and the ending; then the panel and the chat.
     await step();
     expect(w.transport.options.auth().lastChange).toBe(0);
+    expect(localStorage.getItem('confab:demo:draft')).toBeNull();
+    await step();
     expect(localStorage.getItem('confab:demo:draft')).not.toBeNull();
     expect(w.transport.handlerCount()).toBe(0);
     expect(ready).not.toHaveBeenCalled();
@@ -95,7 +111,10 @@ describe('mounting in slices', () => {
     // An open conversation, so that the end-chat bar has something to show once rendered.
     w.connect({ messages: [messageOf(1, 'visitor', 'hi')] });
 
+    // The stylesheet and the launcher's label and badge.
+    const sheets = w.root.adoptedStyleSheets.length;
     await step();
+    expect(w.root.adoptedStyleSheets.length).toBe(sheets + 1);
     expect(w.$('.badge')).not.toBeNull();
     expect(w.launcher.getAttribute('aria-label')).toBe(t('launcher.open'));
     expect(w.$('.panel')).toBeNull();
@@ -146,22 +165,31 @@ describe('mounting in slices', () => {
 
   it('stops at destroy during a cold click: the connection that was to follow the view never opens', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice, queue: [['toggle']] });
-    const { transport } = w;
+    await destroyAndExpectNoConnection();
+  });
+
+  it('makes nothing at destroy before mounting began: neither takes the queued calls nor checks the settings', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const queue: Command[] = [['on', 'ready', () => {}]];
+    w = mountWidget({ position: 'middle' }, { closed: true, nextSlice: heldSlice, queue });
+    let mounted = false;
+    void w.mounted.then(() => (mounted = true));
     w.unmount();
+    const { transport } = w;
     w = undefined;
-    expect(transport.closed).toBe(true);
     await step();
-    expect(transport.connects).toBe(0);
+    expect(mounted).toBe(true);
+    expect(queue).toHaveLength(1);
+    expect(warn).not.toHaveBeenCalled();
+    expect(transport).toBeUndefined();
+    expect(localStorage.length).toBe(0);
     expect(waiting).toHaveLength(0);
   });
 
   it('stops at destroy between the model slices: makes and connects nothing more, and disposes what was made', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
-    await step();
-    await step();
-    await step();
-    // The conversation, form, ending and panel: their model closes the transport when disposed.
-    await step();
+    // Mounting's set-up, then every model before the widget's: the first of them closes the transport when disposed.
+    for (let slice = 0; slice < 5; slice++) await step();
     const { transport, root } = w;
     let mounted = false;
     void w.mounted.then(() => (mounted = true));
@@ -179,16 +207,10 @@ describe('mounting in slices', () => {
 
   it('closes the transport at destroy before the models that would: it listens to the page from the start', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
-    await step();
-    await step();
-    await step();
-    const { transport } = w;
-    w.unmount();
-    w = undefined;
-    expect(transport.closed).toBe(true);
-    await step();
-    expect(transport.connects).toBe(0);
-    expect(waiting).toHaveLength(0);
+    // Mounting's set-up, who the visitor is, where they came from and the transport.
+    for (let slice = 0; slice < 3; slice++) await step();
+    expect(w.transport).toBeDefined();
+    await destroyAndExpectNoConnection();
   });
 
   it('makes the models for a call that needs no view, and leaves the rest to the slices', async () => {
@@ -256,9 +278,62 @@ describe('after the next frame', () => {
 });
 
 describe('the next slice', () => {
-  it('runs each slice in a task of its own: timers queued meanwhile run between them', async () => {
+  /** The page's clock, moved only by the slices: each takes the time it is given. */
+  const sliceClock = () => {
+    let now = 0;
+    vi.mocked(performance.now).mockImplementation(() => now);
+    return (ms: number) => {
+      now += ms;
+    };
+  };
+  /** A task of the page's for the next slice, noted where it begins. */
+  const nextTask = (ran: string[]) => () =>
+    new Promise<void>((resolve) =>
+      setTimeout(() => {
+        ran.push('task');
+        resolve();
+      }),
+    );
+
+  it('runs slices in a task while it has run less than its budget, then waits for the next task', async () => {
+    const spend = sliceClock();
     const ran: string[] = [];
-    const slices = runInSlices([1, 2, 3].map((n) => () => void ran.push(`slice ${n}`)));
+    const costs = [4, 4, 4, 30, 2, 2];
+    const slices = runInSlices(
+      costs.map((ms, n) => () => {
+        ran.push(`slice ${n + 1}`);
+        spend(ms);
+      }),
+      nextTask(ran),
+    );
+    await slices.done;
+    // SLICE_BUDGET_MS is 10: 4 + 4 ms leave room for a third, 12 do not; 30 ms alone; the last two together.
+    expect(SLICE_BUDGET_MS).toBe(10);
+    expect(ran).toEqual(['task', 'slice 1', 'slice 2', 'slice 3', 'task', 'slice 4', 'task', 'slice 5', 'slice 6']);
+  });
+
+  it("counts what a slice set off in microtasks (a render) as the slice's time", async () => {
+    const spend = sliceClock();
+    const ran: string[] = [];
+    const slices = runInSlices(
+      [1, 2].map((n) => () => {
+        ran.push(`slice ${n}`);
+        // Preact renders a signal's change in a microtask.
+        void Promise.resolve().then(() => spend(20));
+      }),
+      nextTask(ran),
+    );
+    await slices.done;
+    expect(ran).toEqual(['task', 'slice 1', 'task', 'slice 2']);
+  });
+
+  it('runs one slice a task with no budget: timers queued meanwhile run between them', async () => {
+    const ran: string[] = [];
+    const slices = runInSlices(
+      [1, 2, 3].map((n) => () => void ran.push(`slice ${n}`)),
+      yieldToPage,
+      0,
+    );
     // Queued after the wait for the first slice, before the wait for the second.
     setTimeout(() => ran.push('a task of the page'));
     await slices.done;

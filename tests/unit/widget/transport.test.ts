@@ -165,3 +165,36 @@ describe('the tab that gets the lock of a shared connection', () => {
     expect(socket.calls).not.toContain('connect');
   });
 });
+
+describe("the session's arrival", () => {
+  /** A transport whose session and new messages are noted as they are told. */
+  const listening = () => {
+    const { transport, socket } = open();
+    const told: string[] = [];
+    transport.on('session', () => told.push('session'));
+    transport.on('message:new', (message) => told.push(`message ${message.seq}`));
+    return { transport, socket, told };
+  };
+
+  it("is told in a task after its message's, and what arrives meanwhile after it, in order", async () => {
+    const { transport, socket, told } = listening();
+    socket.fire('session', {});
+    socket.fire('message:new', { seq: 1 });
+    expect(told).toEqual([]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual(['session', 'message 1']);
+    // Nothing waits now: the next event is told in its own message's task.
+    socket.fire('message:new', { seq: 2 });
+    expect(told).toEqual(['session', 'message 1', 'message 2']);
+    transport.close();
+  });
+
+  it('tells nothing that waited once closed', async () => {
+    const { transport, socket, told } = listening();
+    socket.fire('session', {});
+    socket.fire('message:new', { seq: 1 });
+    transport.close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(told).toEqual([]);
+  });
+});
