@@ -32,6 +32,43 @@ let sitesDir: string;
 let onDuty: Awaited<ReturnType<typeof operatorOnDuty>>;
 const url = () => harness.server.url;
 
+/**
+ * Installs `window.belowNewest(root)` in every page of `context`: from the call on, every frame
+ * with messages, how many pixels of the list lie below what it shows, as painted: taken in the
+ * frame's callback, and again after the widget's own resize observers (ours is made after
+ * theirs, so it is told after them) when the list's size changed in that frame — a change the
+ * widget puts right before paint must not count as a cut-off frame. Resolves 1.5 s after the
+ * call, once the open panel's phone rules and the composer's buttons are in.
+ */
+function recordBelowNewest(context: BrowserContext) {
+  return context.addInitScript(() => {
+    (window as unknown as { belowNewest: (root: ShadowRoot) => Promise<number[]> }).belowNewest = (root) =>
+      new Promise<number[]>((resolve) => {
+        const below: number[] = [];
+        const start = performance.now();
+        const hidden = (log: Element) => Math.round(log.scrollHeight - log.scrollTop - log.clientHeight);
+        let watched: Element | null = null;
+        let resized: ResizeObserver | undefined;
+        const frame = () => {
+          const log = root.querySelector('.log');
+          const settled = root.querySelector('.attend') && root.querySelector('.composer .icon-button');
+          if (log && log !== watched) {
+            // Made once the list is there: after the widget's own observer of it.
+            resized ??= new ResizeObserver(() => {
+              if (watched?.querySelector('.msg') && below.length) below[below.length - 1] = hidden(watched);
+            });
+            watched = log;
+            resized.observe(log);
+          }
+          if (log?.querySelector('.msg')) below.push(hidden(log));
+          if (performance.now() - start < 1500 || !settled) requestAnimationFrame(frame);
+          else resolve(below);
+        };
+        requestAnimationFrame(frame);
+      });
+  });
+}
+
 /** The demo site with both optional kinds of attention turned on, as a site owner would. */
 function sitesWithAttention(): string {
   const config = JSON.parse(readFileSync(DEMO_SITES, 'utf8')) as { sites: Record<string, unknown>[] };
@@ -263,28 +300,18 @@ describeInBrowser('a visitor looking elsewhere', () => {
   it('on a phone, opens a long chat on its newest message in every frame, as the phone rules arrive after it', async () => {
     const visitorId = await seedReturningVisitor(harness.server.store, 'demo', 'max', 60);
     const { context, errors } = await returningVisitorContext(browser, url(), visitorId, PHONE);
+    await recordBelowNewest(context);
     const page = await context.newPage();
     await page.goto(`${url()}/`);
     // The closed panel's last part (the composer): a click before it is the next test's.
     await widget(page).locator('.composer').waitFor({ state: 'attached' });
-    // Every frame from the click on: how much of the list lies below what it shows. The
-    // chunk with the phone's 44 px targets comes after the first frame and makes the list
-    // shorter; the newest message must stay in view through that, not be cut for a frame.
-    const hidden = page.evaluate(
-      () =>
-        new Promise<number[]>((resolve) => {
-          const below: number[] = [];
-          const start = performance.now();
-          const frame = () => {
-            const root = document.querySelector('confab-widget')!.shadowRoot!;
-            const log = root.querySelector('.log');
-            const phoneRules = root.querySelector('.attend') && root.querySelector('.composer')!.clientHeight > 0;
-            if (log?.querySelector('.msg')) below.push(Math.round(log.scrollHeight - log.scrollTop - log.clientHeight));
-            if (performance.now() - start < 1500 || !phoneRules) requestAnimationFrame(frame);
-            else resolve(below);
-          };
-          requestAnimationFrame(frame);
-        }),
+    // Every frame from the click on. The chunk with the phone's 44 px targets comes after the
+    // first frame and makes the list shorter; the newest message must stay in view through
+    // that, not be cut for a frame.
+    const hidden = page.evaluate(() =>
+      (window as unknown as { belowNewest: (root: ShadowRoot) => Promise<number[]> }).belowNewest(
+        document.querySelector('confab-widget')!.shadowRoot!,
+      ),
     );
     await widget(page).locator('button.launcher').click();
     const frames = await hidden;
@@ -299,37 +326,15 @@ describeInBrowser('a visitor looking elsewhere', () => {
     const { context, errors } = await returningVisitorContext(browser, url(), visitorId, PHONE);
     // The earliest click, forced: in the microtask after the slice that put the closed
     // panel's frame in place (its composer comes in later slices). A click from the test
-    // would land there only by chance. From that click on, every frame with messages: how
-    // much of the list lies below what it shows, as painted: taken in the frame's callback,
-    // and again after the widget's own resize observers (ours is made after theirs, so it
-    // is told after them) when the list's size changed in that frame.
+    // would land there only by chance. From that click on, every frame with messages.
+    await recordBelowNewest(context);
     await context.addInitScript(() => {
       type Opening = { composerBefore: boolean; below: number[] };
-      const page = window as unknown as { opening: Promise<Opening> };
+      const page = window as unknown as {
+        opening: Promise<Opening>;
+        belowNewest: (root: ShadowRoot) => Promise<number[]>;
+      };
       page.opening = new Promise<Opening>((resolve) => {
-        const record = (root: ShadowRoot, composerBefore: boolean) => {
-          const below: number[] = [];
-          const start = performance.now();
-          const hidden = (log: Element) => Math.round(log.scrollHeight - log.scrollTop - log.clientHeight);
-          let watched: Element | null = null;
-          let resized: ResizeObserver | undefined;
-          const frame = () => {
-            const log = root.querySelector('.log');
-            const settled = root.querySelector('.attend') && root.querySelector('.composer .icon-button');
-            if (log && log !== watched) {
-              // Made once the list is there: after the widget's own observer of it.
-              resized ??= new ResizeObserver(() => {
-                if (watched?.querySelector('.msg') && below.length) below[below.length - 1] = hidden(watched);
-              });
-              watched = log;
-              resized.observe(log);
-            }
-            if (log?.querySelector('.msg')) below.push(hidden(log));
-            if (performance.now() - start < 1500 || !settled) requestAnimationFrame(frame);
-            else resolve({ composerBefore, below });
-          };
-          requestAnimationFrame(frame);
-        };
         new MutationObserver((_, findHost) => {
           const root = document.querySelector('confab-widget')?.shadowRoot;
           if (!root) return;
@@ -339,7 +344,7 @@ describeInBrowser('a visitor looking elsewhere', () => {
             findPanel.disconnect();
             const composerBefore = !!root.querySelector('.composer');
             root.querySelector<HTMLButtonElement>('button.launcher')!.click();
-            record(root, composerBefore);
+            void page.belowNewest(root).then((below) => resolve({ composerBefore, below }));
           }).observe(root, { childList: true, subtree: true });
         }).observe(document, { childList: true, subtree: true });
       });
