@@ -154,7 +154,8 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${env.url}/`);
     await widget(page).locator('button.launcher').click();
-    await widget(page).locator('form button[type=submit]').waitFor();
+    // The request form, nobody being online (the composer's Send is a form's submit button too).
+    await widget(page).getByRole('button', { name: 'Leave a request' }).waitFor();
     /** Where focus is: a control of the widget's, or the page's (hidden behind the panel). */
     const where = () =>
       page.evaluate(() => {
