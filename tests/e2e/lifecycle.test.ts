@@ -86,17 +86,25 @@ describeInBrowser('the conversation lifecycle', () => {
     await c.close();
   });
 
-  it('a spam close tells the visitor the operator ended the chat, and offers nothing more', async () => {
+  it('a spam close tells the visitor the operator ended the chat, offers nothing more, and keeps their unsent draft to copy', async () => {
     const c = await conversation('cheap pills here');
+    // Written, not sent yet, when the chat is ended: still the visitor's, to copy.
+    await widget(c.page).locator('.composer textarea').fill('And one more question');
     await c.console.locator('button.spam').click();
     await c.console.getByRole('dialog').getByRole('button', { name: 'Mark as spam and block' }).click();
     await widget(c.page).locator('.notice.ended', { hasText: 'The operator ended the chat.' }).waitFor();
-    expect(await widget(c.page).locator('.composer').count()).toBe(0);
+    const unsent = widget(c.page).getByRole('textbox', { name: 'Your message' });
+    const left = async () => ({
+      text: await unsent.inputValue(),
+      readOnly: await unsent.evaluate((box) => (box as HTMLTextAreaElement).readOnly),
+      sendForms: await widget(c.page).locator('form.composer, form.lead').count(),
+    });
+    expect(await left()).toEqual({ text: 'And one more question', readOnly: true, sendForms: 0 });
     expect(await starsOf(c.page).count()).toBe(0);
     await c.page.reload();
     await widget(c.page).locator('.launcher').click();
     await widget(c.page).locator('.notice.ended').waitFor();
-    expect(await widget(c.page).locator('.composer, form.lead').count()).toBe(0);
+    expect(await left()).toEqual({ text: 'And one more question', readOnly: true, sendForms: 0 });
     await c.close();
   });
 

@@ -85,7 +85,6 @@ const ar: Dictionary = {
   'form.error.required': 'يُرجى ملء هذا الحقل.',
   'form.error.email': 'أدخل بريدًا مثل name@example.com.',
   'form.error.phone': 'أدخل رقم هاتف: من 7 إلى 15 رقمًا؛ يُسمح بـ + والمسافات والأقواس والشرطات.',
-  'form.error.tooLong': 'هذا طويل جدًا.',
   'form.error.contact': 'اترك هاتفًا أو بريدًا إلكترونيًا لنتمكن من التواصل معك.',
   'form.error.consent': 'نحتاج موافقتك للتواصل معك.',
   'offer.text': 'يوجد مشغّل متصل الآن.',

@@ -79,7 +79,6 @@ const de: Dictionary = {
   'form.error.email': 'Geben Sie eine E-Mail wie name@example.com ein.',
   'form.error.phone':
     'Geben Sie eine Telefonnummer ein: 7 bis 15 Ziffern; +, Leerzeichen, Klammern und Bindestriche sind erlaubt.',
-  'form.error.tooLong': 'Das ist zu lang.',
   'form.error.contact': 'Hinterlassen Sie eine Telefonnummer oder E-Mail, damit wir Sie erreichen.',
   'form.error.consent': 'Wir brauchen Ihre Zustimmung, um Sie zu kontaktieren.',
   'offer.text': 'Ein Operator ist jetzt online.',

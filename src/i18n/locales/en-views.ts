@@ -29,7 +29,6 @@ const enViews = {
   'form.error.required': 'Please fill this in.',
   'form.error.email': 'Enter an e-mail like name@example.com.',
   'form.error.phone': 'Enter a phone number: 7 to 15 digits; +, spaces, brackets and dashes are fine.',
-  'form.error.tooLong': 'This is too long.',
   'form.error.contact': 'Leave a phone number or an e-mail so we can reach you.',
   'form.error.consent': 'We need your consent to contact you.',
   'offer.text': 'An operator is online now.',

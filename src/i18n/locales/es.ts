@@ -79,7 +79,6 @@ const es: Dictionary = {
   'form.error.required': 'Rellena este campo.',
   'form.error.email': 'Escribe un correo como nombre@ejemplo.com.',
   'form.error.phone': 'Escribe un teléfono: de 7 a 15 dígitos; se admiten +, espacios, paréntesis y guiones.',
-  'form.error.tooLong': 'Es demasiado largo.',
   'form.error.contact': 'Deja un teléfono o un correo para que podamos contactarte.',
   'form.error.consent': 'Necesitamos tu consentimiento para contactarte.',
   'offer.text': 'Hay un operador disponible.',

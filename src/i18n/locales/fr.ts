@@ -79,7 +79,6 @@ const fr: Dictionary = {
   'form.error.required': 'Veuillez remplir ce champ.',
   'form.error.email': 'Saisissez un e-mail comme nom@exemple.com.',
   'form.error.phone': 'Saisissez un numéro : 7 à 15 chiffres ; +, espaces, parenthèses et tirets acceptés.',
-  'form.error.tooLong': 'C’est trop long.',
   'form.error.contact': 'Laissez un téléphone ou un e-mail pour que nous puissions vous joindre.',
   'form.error.consent': 'Nous avons besoin de votre accord pour vous contacter.',
   'offer.text': 'Un opérateur est en ligne.',

@@ -79,7 +79,6 @@ const he: Dictionary = {
   'form.error.required': 'נא למלא שדה זה.',
   'form.error.email': 'הזינו אימייל כמו name@example.com.',
   'form.error.phone': 'הזינו מספר טלפון: 7 עד 15 ספרות; מותר +, רווחים, סוגריים ומקפים.',
-  'form.error.tooLong': 'ארוך מדי.',
   'form.error.contact': 'השאירו טלפון או אימייל כדי שנוכל לחזור אליכם.',
   'form.error.consent': 'אנחנו צריכים את הסכמתכם כדי ליצור קשר.',
   'offer.text': 'נציג מחובר עכשיו.',

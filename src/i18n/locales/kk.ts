@@ -77,7 +77,6 @@ const kk: Dictionary = {
   'form.error.required': 'Бұл өрісті толтырыңыз.',
   'form.error.email': 'name@example.com сияқты e-mail енгізіңіз.',
   'form.error.phone': 'Телефон нөмірін енгізіңіз: 7–15 цифр; +, бос орын, жақша және сызықша болады.',
-  'form.error.tooLong': 'Тым ұзын.',
   'form.error.contact': 'Сізбен байланысу үшін телефон немесе e-mail қалдырыңыз.',
   'form.error.consent': 'Сізбен байланысу үшін келісіміңіз керек.',
   'offer.text': 'Оператор қазір желіде.',

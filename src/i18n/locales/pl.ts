@@ -81,7 +81,6 @@ const pl: Dictionary = {
   'form.error.required': 'Wypełnij to pole.',
   'form.error.email': 'Wpisz e-mail, np. imie@przyklad.pl.',
   'form.error.phone': 'Wpisz numer telefonu: od 7 do 15 cyfr; dozwolone +, spacje, nawiasy i myślniki.',
-  'form.error.tooLong': 'To jest za długie.',
   'form.error.contact': 'Zostaw telefon lub e-mail, abyśmy mogli się skontaktować.',
   'form.error.consent': 'Potrzebujemy Twojej zgody, aby się skontaktować.',
   'offer.text': 'Operator jest teraz dostępny.',

@@ -79,7 +79,6 @@ const pt: Dictionary = {
   'form.error.required': 'Preencha este campo.',
   'form.error.email': 'Digite um e-mail como nome@exemplo.com.',
   'form.error.phone': 'Digite um telefone: de 7 a 15 dígitos; +, espaços, parênteses e hífens são aceitos.',
-  'form.error.tooLong': 'Está longo demais.',
   'form.error.contact': 'Deixe um telefone ou e-mail para que possamos falar com você.',
   'form.error.consent': 'Precisamos do seu consentimento para entrar em contato.',
   'offer.text': 'Um operador está online agora.',

@@ -61,7 +61,6 @@ const ru: Dictionary = {
   'form.error.required': 'Заполните это поле.',
   'form.error.email': 'Введите e-mail вида name@example.com.',
   'form.error.phone': 'Введите номер телефона: от 7 до 15 цифр; можно +, пробелы, скобки и дефисы.',
-  'form.error.tooLong': 'Слишком длинно.',
   'form.error.contact': 'Оставьте телефон или e-mail, чтобы мы могли с вами связаться.',
   'form.error.consent': 'Нам нужно ваше согласие, чтобы связаться с вами.',
   'offer.text': 'Оператор теперь в сети.',

@@ -77,7 +77,6 @@ const tr: Dictionary = {
   'form.error.required': 'Lütfen bu alanı doldurun.',
   'form.error.email': 'ad@ornek.com gibi bir e-posta girin.',
   'form.error.phone': 'Bir telefon numarası girin: 7–15 rakam; +, boşluk, parantez ve tire kullanılabilir.',
-  'form.error.tooLong': 'Bu çok uzun.',
   'form.error.contact': 'Size ulaşabilmemiz için telefon ya da e-posta bırakın.',
   'form.error.consent': 'Sizinle iletişime geçmek için onayınız gerekiyor.',
   'offer.text': 'Şu anda bir operatör çevrimiçi.',

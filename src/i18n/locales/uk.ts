@@ -81,7 +81,6 @@ const uk: Dictionary = {
   'form.error.required': 'Заповніть це поле.',
   'form.error.email': 'Введіть e-mail на кшталт name@example.com.',
   'form.error.phone': 'Введіть номер телефону: від 7 до 15 цифр; можна +, пробіли, дужки й дефіси.',
-  'form.error.tooLong': 'Задовго.',
   'form.error.contact': 'Залиште телефон або e-mail, щоб ми могли з вами зв’язатися.',
   'form.error.consent': 'Нам потрібна ваша згода, щоб зв’язатися з вами.',
   'offer.text': 'Оператор уже в мережі.',

@@ -88,7 +88,17 @@ export function App({ widget, inputRef, closedParts }: AppProps) {
         ) : view === 'rating' ? (
           <RatingView widget={widget} />
         ) : view === 'blocked' ? (
-          open && <MessageList widget={widget} />
+          open && (
+            <>
+              <MessageList widget={widget} />
+              {/* The chat is over, not what the visitor wrote: a draft they had not sent stays, to copy. */}
+              {widget.chat.draft.value && (
+                <div class="composer">
+                  <textarea readOnly aria-label={t('composer.label')} value={widget.chat.draft.value} />
+                </div>
+              )}
+            </>
+          )
         ) : (
           <Thanks widget={widget} />
         )}

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { LeadField } from '../../protocol';
-import { checkField, validateLead } from '../../protocol/lead';
+import { checkField, LEAD_LIMITS, validateLead } from '../../protocol/lead';
 import { addLeadRules } from '../models/lead-rules';
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, locale, t, type MessageKey } from '../../i18n';
@@ -78,6 +78,11 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
     const error = errors[field];
     return error === 'contact' ? (both ? undefined : 'required') : error;
   };
+  // Too long says by how much, as the composer does: the count follows the typing until the error goes.
+  const fieldErrorText = (field: LeadField, error: string) =>
+    error === 'tooLong'
+      ? t('composer.tooLong', { count: (draft[field] ?? '').trim().length - LEAD_LIMITS[field] })
+      : errorText(error);
 
   const submit = (event: Event) => {
     event.preventDefault();
@@ -155,7 +160,7 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
               {type === 'textarea' ? <textarea rows={3} {...props} /> : <input type={type} {...props} />}
               {error && (
                 <p class="error" id={`${id}-error`}>
-                  {errorText(error)}
+                  {fieldErrorText(field, error)}
                 </p>
               )}
             </div>

@@ -127,6 +127,23 @@ describe('the form', () => {
     expect(errorOf('email')).toBeNull();
   });
 
+  it('says by how much a field is too long, counting as the visitor shortens it, in their language', async () => {
+    w = mountWidget();
+    w.connect();
+    await offline();
+    await typeInto(field('message'), 'x'.repeat(2010));
+    await blur('message');
+    expect(errorOf('message')).toBe('10 characters over the limit');
+    await typeInto(field('message'), 'x'.repeat(2001));
+    expect(errorOf('message')).toBe('1 character over the limit');
+    await typeInto(field('message'), 'x'.repeat(2000));
+    expect(errorOf('message')).toBeNull();
+    await act(() => setLocale('ru'));
+    await typeInto(field('name'), 'Я'.repeat(103));
+    await blur('name');
+    expect(errorOf('name')).toBe('На 3 символа больше допустимого');
+  });
+
   it('explains every problem on submit, in the visitor’s language', async () => {
     w = mountWidget({ lang: 'ru' });
     await setLocale('ru');
