@@ -5,7 +5,8 @@
  * copy. It needs no server: the preview's transport is scripted.
  */
 import { render } from 'preact';
-import { computed, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
+import { PHONE_LAYOUT } from '../../src/widget/phone-layout';
 import { SUPPORTED_LOCALES } from '../../src/i18n';
 import { parseConfig } from '../../src/loader/config';
 import type { WidgetInstance, WidgetModule } from '../../src/loader/contract';
@@ -42,7 +43,13 @@ const SITE = 'designer-preview';
 
 const theme = signal<Theme>({ position: 'right', mode: 'light' });
 const lang = signal('en');
-const state = signal<PreviewState>('chat');
+// On a phone the open panel covers the screen, as it does for a visitor, and the designer
+// with it: there it starts at the launcher, which opens the preview and closes it again.
+const state = signal<PreviewState>(matchMedia(PHONE_LAYOUT).matches ? 'launcher' : 'chat');
+// Wide screens keep the panel's side clear of the form (designer.css), whichever side it is on.
+effect(() => {
+  document.body.dataset.panel = theme.value.position;
+});
 const copied = signal('');
 
 /** Kebab-case attribute names: visitorBubble → data-visitor-bubble. */
@@ -94,6 +101,8 @@ async function mountPreview() {
     deps: { createTransport: previewTransport(state.value, 'Demo shop') },
   });
   current = { instance, host };
+  // As on a site (the loader's part): the launcher opens and closes the preview.
+  launcher.button.addEventListener('click', () => instance.command('toggle', []));
   const wanted = state.value;
   if (wanted === 'launcher' || wanted === 'unread') return;
   instance.command('open', []);

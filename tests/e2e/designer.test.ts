@@ -122,6 +122,39 @@ describeInBrowser('the designer', () => {
     await context.close();
   });
 
+  it('keeps the form clear of the open panel on either side, and on a phone starts at the launcher', async () => {
+    const wide = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+    const page = await wide.context.newPage();
+    await page.goto(`${harness.server.url}/designer/`);
+    await widget(page).locator('.panel .msg.operator').first().waitFor();
+    const sides = async () => {
+      const form = (await page.locator('main').boundingBox())!;
+      const panel = (await widget(page).locator('.panel').boundingBox())!;
+      return { form: [form.x, form.x + form.width], panel: [panel.x, panel.x + panel.width] };
+    };
+    const right = await sides();
+    expect(right.form[1]).toBeLessThanOrEqual(right.panel[0]);
+    await page.selectOption('select[name=position]', 'left');
+    await expect.poll(async () => (await sides()).panel[0]).toBeLessThan(100);
+    const left = await sides();
+    expect(left.panel[1]).toBeLessThanOrEqual(left.form[0]);
+    expect(wide.errors).toEqual([]);
+    await wide.context.close();
+
+    const phone = await newContext(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const small = await phone.context.newPage();
+    await small.goto(`${harness.server.url}/designer/`);
+    await widget(small).locator('.launcher').waitFor();
+    expect(await small.locator('select[name=state]').inputValue()).toBe('launcher');
+    expect(await widget(small).locator('.panel').isVisible()).toBe(false);
+    await widget(small).locator('.launcher').click();
+    await widget(small).locator('.panel .composer textarea').waitFor();
+    await widget(small).getByRole('button', { name: 'Close chat' }).click();
+    await expect.poll(() => widget(small).locator('.panel').isVisible()).toBe(false);
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  });
+
   it('the copied snippet, pasted into a blank page, gives the same look', async () => {
     const designer = await newContext(browser, { viewport: { width: 1400, height: 900 } });
     const page = await designer.context.newPage();
