@@ -130,14 +130,19 @@ describeInBrowser('the designer', () => {
     const sides = async () => {
       const form = (await page.locator('main').boundingBox())!;
       const panel = (await widget(page).locator('.panel').boundingBox())!;
-      return { form: [form.x, form.x + form.width], panel: [panel.x, panel.x + panel.width] };
+      return {
+        formLeft: form.x,
+        formRight: form.x + form.width,
+        panelLeft: panel.x,
+        panelRight: panel.x + panel.width,
+      };
     };
     const right = await sides();
-    expect(right.form[1]).toBeLessThanOrEqual(right.panel[0]);
+    expect(right.formRight).toBeLessThanOrEqual(right.panelLeft);
     await page.selectOption('select[name=position]', 'left');
-    await expect.poll(async () => (await sides()).panel[0]).toBeLessThan(100);
+    await expect.poll(async () => (await sides()).panelLeft).toBeLessThan(100);
     const left = await sides();
-    expect(left.panel[1]).toBeLessThanOrEqual(left.form[0]);
+    expect(left.panelRight).toBeLessThanOrEqual(left.formLeft);
     expect(wide.errors).toEqual([]);
     await wide.context.close();
 
