@@ -67,4 +67,30 @@ describeInBrowser('visitor context, live for the operator', () => {
     expect(visitor.errors).toEqual([]);
     await visitor.context.close();
   });
+
+  it('reads a visit without a referrer, mounts and opens without throwing, not even a caught exception', async () => {
+    // A page's first exception costs 2–10 ms at 4× CPU, and a typed address or a bookmark
+    // (no referrer) is the commonest visit: reading its context must not throw.
+    const visitor = await newContext(env.browser);
+    const page = await visitor.context.newPage();
+    const cdp = await visitor.context.newCDPSession(page);
+    const thrown: string[] = [];
+    cdp.on('Debugger.paused', (event) => {
+      const frame = event.callFrames[0]!;
+      thrown.push(`${event.data?.description?.split('\n')[0]} in ${frame.url.split('/').pop()} ${frame.functionName}`);
+      void cdp.send('Debugger.resume');
+    });
+    await cdp.send('Debugger.enable');
+    await cdp.send('Debugger.setPauseOnExceptions', { state: 'all' });
+    await page.goto(`${url()}/`);
+    expect(await page.evaluate(() => document.referrer)).toBe('');
+    const storedVisitor = () => page.evaluate(() => localStorage.getItem('confab:demo:visitor'));
+    await expect.poll(storedVisitor, { timeout: 15_000 }).toBeTruthy();
+    await page.locator('confab-widget').locator('button.launcher').click();
+    // Nobody is on duty here: the panel opens on the request form.
+    await page.locator('confab-widget').locator('form.lead textarea').waitFor();
+    expect(thrown).toEqual([]);
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+  });
 });
