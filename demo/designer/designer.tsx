@@ -46,9 +46,11 @@ const lang = signal('en');
 // On a phone the open panel covers the screen, as it does for a visitor, and the designer
 // with it: there it starts at the launcher, which opens the preview and closes it again.
 const state = signal<PreviewState>(matchMedia(PHONE_LAYOUT).matches ? 'launcher' : 'chat');
-// Wide screens keep the panel's side clear of the form (designer.css), whichever side it is on.
+// Wide screens keep the panel's side clear of the form (designer.css), whichever side it is
+// on and however far from the edge: the panel's 370 px, its offset and a 20 px gap.
 effect(() => {
   document.body.dataset.panel = theme.value.position;
+  document.body.style.setProperty('--panel-room', `${390 + (theme.value.offsetX ?? 20)}px`);
 });
 const copied = signal('');
 

@@ -77,7 +77,11 @@ describeInBrowser('visitor context, live for the operator', () => {
     const thrown: string[] = [];
     cdp.on('Debugger.paused', (event) => {
       const frame = event.callFrames[0]!;
-      thrown.push(`${event.data?.description?.split('\n')[0]} in ${frame.url.split('/').pop()} ${frame.functionName}`);
+      // Thrown exceptions, caught or not; a promise rejected and handled is no throw.
+      if (event.reason === 'exception')
+        thrown.push(
+          `${event.data?.description?.split('\n')[0]} in ${frame.url.split('/').pop()} ${frame.functionName}`,
+        );
       void cdp.send('Debugger.resume');
     });
     await cdp.send('Debugger.enable');

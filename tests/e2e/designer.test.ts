@@ -139,8 +139,13 @@ describeInBrowser('the designer', () => {
     };
     const right = await sides();
     expect(right.formRight).toBeLessThanOrEqual(right.panelLeft);
+    // Further from the edge, the form makes room too.
+    await page.locator('input[name=offsetX]').fill('100');
+    await expect.poll(async () => (await sides()).panelLeft).toBeLessThan(right.panelLeft - 50);
+    const further = await sides();
+    expect(further.formRight).toBeLessThanOrEqual(further.panelLeft);
     await page.selectOption('select[name=position]', 'left');
-    await expect.poll(async () => (await sides()).panelLeft).toBeLessThan(100);
+    await expect.poll(async () => (await sides()).panelLeft).toBeLessThan(200);
     const left = await sides();
     expect(left.panelRight).toBeLessThanOrEqual(left.formLeft);
     expect(wide.errors).toEqual([]);

@@ -60,16 +60,15 @@ export const LeadFormModel = createModel((storage: Storage, prefill: { name?: st
     },
     set<K extends keyof LeadDraft>(field: K, value: LeadDraft[K]) {
       save({ ...draft.value, [field]: value });
-      // An error goes away as soon as the field is right again.
+      // A shown error follows the field as it is typed: gone once it is right, else the
+      // problem it has now (a "too long" count never runs past the limit into nonsense).
       if (field in errors.value && field !== 'website') {
-        const still =
+        const now =
           field === 'consent'
-            ? value !== true
-            : leadRules().checkField(field as LeadField, value, config.value.fields[field as LeadField]) !== null;
-        if (!still) {
-          const { [field as LeadField]: _, ...rest } = errors.value;
-          errors.value = rest;
-        }
+            ? value !== true && 'consent'
+            : leadRules().checkField(field as LeadField, value, config.value.fields[field as LeadField]);
+        const { [field as LeadField]: _, ...rest } = errors.value;
+        errors.value = now ? { ...rest, [field]: now } : rest;
       }
     },
     /** Checks one field when the visitor leaves it. */

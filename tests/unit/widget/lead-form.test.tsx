@@ -144,6 +144,23 @@ describe('the form', () => {
     expect(errorOf('name')).toBe('На 3 символа больше допустимого');
   });
 
+  it('shows the problem a field has now while it is typed: shortened but still wrong, or emptied', async () => {
+    w = mountWidget();
+    w.connect();
+    await offline();
+    await typeInto(field('email'), `${'a'.repeat(250)}@example.com`);
+    await blur('email');
+    expect(errorOf('email')).toBe('8 characters over the limit');
+    // Under the limit, not an address yet: no "0" or "-54 characters over the limit".
+    await typeInto(field('email'), 'a'.repeat(200));
+    expect(errorOf('email')).toBe('Enter an e-mail like name@example.com.');
+    await typeInto(field('message'), 'x'.repeat(2001));
+    await blur('message');
+    expect(errorOf('message')).toBe('1 character over the limit');
+    await typeInto(field('message'), '');
+    expect(errorOf('message')).toBeNull();
+  });
+
   it('explains every problem on submit, in the visitor’s language', async () => {
     w = mountWidget({ lang: 'ru' });
     await setLocale('ru');
