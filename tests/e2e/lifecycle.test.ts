@@ -93,7 +93,7 @@ describeInBrowser('the conversation lifecycle', () => {
     await c.console.locator('button.spam').click();
     await c.console.getByRole('dialog').getByRole('button', { name: 'Mark as spam and block' }).click();
     await widget(c.page).locator('.notice.ended', { hasText: 'The operator ended the chat.' }).waitFor();
-    const unsent = widget(c.page).getByRole('textbox', { name: 'Your message' });
+    const unsent = widget(c.page).getByRole('textbox', { name: 'Your unsent message' });
     const left = async () => ({
       text: await unsent.inputValue(),
       readOnly: await unsent.evaluate((box) => (box as HTMLTextAreaElement).readOnly),

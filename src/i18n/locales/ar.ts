@@ -32,6 +32,7 @@ const ar: Dictionary = {
   'message.failed': 'لم تُرسل.',
   'message.retry': 'أعد المحاولة',
   'composer.label': 'رسالتك',
+  'composer.unsent': 'رسالتك التي لم تُرسل',
   'composer.placeholder': 'اكتب رسالة…',
   'composer.send': 'إرسال',
   'composer.attach': 'إرفاق ملفات',

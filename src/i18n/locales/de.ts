@@ -28,6 +28,7 @@ const de: Dictionary = {
   'message.failed': 'Nicht gesendet.',
   'message.retry': 'Erneut versuchen',
   'composer.label': 'Ihre Nachricht',
+  'composer.unsent': 'Ihre nicht gesendete Nachricht',
   'composer.placeholder': 'Nachricht schreiben…',
   'composer.send': 'Senden',
   'composer.attach': 'Dateien anhängen',

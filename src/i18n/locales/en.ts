@@ -18,6 +18,7 @@ const en = {
   'message.sent': 'Sent',
   'message.retry': 'Retry',
   'composer.label': 'Your message',
+  'composer.unsent': 'Your unsent message',
   'composer.placeholder': 'Write a message…',
   'composer.send': 'Send',
   'composer.tooLong': {

@@ -29,6 +29,7 @@ const es: Dictionary = {
   'message.failed': 'No enviado.',
   'message.retry': 'Reintentar',
   'composer.label': 'Tu mensaje',
+  'composer.unsent': 'Tu mensaje sin enviar',
   'composer.placeholder': 'Escribe un mensaje…',
   'composer.send': 'Enviar',
   'composer.attach': 'Adjuntar archivos',

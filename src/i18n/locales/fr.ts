@@ -29,6 +29,7 @@ const fr: Dictionary = {
   'message.failed': 'Non envoyé.',
   'message.retry': 'Réessayer',
   'composer.label': 'Votre message',
+  'composer.unsent': 'Votre message non envoyé',
   'composer.placeholder': 'Écrivez un message…',
   'composer.send': 'Envoyer',
   'composer.attach': 'Joindre des fichiers',

@@ -29,6 +29,7 @@ const he: Dictionary = {
   'message.failed': 'לא נשלח.',
   'message.retry': 'לנסות שוב',
   'composer.label': 'ההודעה שלך',
+  'composer.unsent': 'ההודעה שלך שלא נשלחה',
   'composer.placeholder': 'כתבו הודעה…',
   'composer.send': 'שליחה',
   'composer.attach': 'צירוף קבצים',

@@ -28,6 +28,7 @@ const kk: Dictionary = {
   'message.failed': 'Жіберілмеді.',
   'message.retry': 'Қайталау',
   'composer.label': 'Сіздің хабарыңыз',
+  'composer.unsent': 'Жіберілмеген хабарыңыз',
   'composer.placeholder': 'Хабар жазыңыз…',
   'composer.send': 'Жіберу',
   'composer.attach': 'Файл тіркеу',

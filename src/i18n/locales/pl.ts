@@ -30,6 +30,7 @@ const pl: Dictionary = {
   'message.failed': 'Nie wysłano.',
   'message.retry': 'Ponów',
   'composer.label': 'Twoja wiadomość',
+  'composer.unsent': 'Twoja niewysłana wiadomość',
   'composer.placeholder': 'Napisz wiadomość…',
   'composer.send': 'Wyślij',
   'composer.attach': 'Dołącz pliki',

@@ -29,6 +29,7 @@ const pt: Dictionary = {
   'message.failed': 'Não enviada.',
   'message.retry': 'Tentar de novo',
   'composer.label': 'Sua mensagem',
+  'composer.unsent': 'Sua mensagem não enviada',
   'composer.placeholder': 'Escreva uma mensagem…',
   'composer.send': 'Enviar',
   'composer.attach': 'Anexar arquivos',

@@ -30,6 +30,7 @@ const ru: Dictionary = {
   'message.failed': 'Не отправлено.',
   'message.retry': 'Повторить',
   'composer.label': 'Ваше сообщение',
+  'composer.unsent': 'Ваше неотправленное сообщение',
   'composer.placeholder': 'Напишите сообщение…',
   'composer.send': 'Отправить',
   'composer.attach': 'Прикрепить файлы',

@@ -28,6 +28,7 @@ const tr: Dictionary = {
   'message.failed': 'Gönderilemedi.',
   'message.retry': 'Tekrar dene',
   'composer.label': 'Mesajınız',
+  'composer.unsent': 'Gönderilmemiş mesajınız',
   'composer.placeholder': 'Bir mesaj yazın…',
   'composer.send': 'Gönder',
   'composer.attach': 'Dosya ekle',

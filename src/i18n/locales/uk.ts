@@ -30,6 +30,7 @@ const uk: Dictionary = {
   'message.failed': 'Не надіслано.',
   'message.retry': 'Повторити',
   'composer.label': 'Ваше повідомлення',
+  'composer.unsent': 'Ваше ненадіслане повідомлення',
   'composer.placeholder': 'Напишіть повідомлення…',
   'composer.send': 'Надіслати',
   'composer.attach': 'Прикріпити файли',

@@ -94,7 +94,7 @@ export function App({ widget, inputRef, closedParts }: AppProps) {
               {/* The chat is over, not what the visitor wrote: a draft they had not sent stays, to copy. */}
               {widget.chat.draft.value.trim() && (
                 <div class="composer">
-                  <textarea readOnly dir="auto" aria-label={t('composer.label')} value={widget.chat.draft.value} />
+                  <textarea readOnly dir="auto" aria-label={t('composer.unsent')} value={widget.chat.draft.value} />
                 </div>
               )}
             </>
