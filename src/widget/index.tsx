@@ -5,7 +5,7 @@
  *
  * Mounting is split into slices (slices.ts), as many a task as fit in ~10 ms, so that no
  * task is a long one on a slow phone: mounting's set-up, in the task after the module's
- * evaluation; the models in five steps (who the visitor is; where they came from and the
+ * evaluation; the models in six steps (who the visitor is; where they came from; the
  * transport, not connected; the conversation, the form and the ending; the panel and the
  * chat; the view, the server's events and the queued calls); then the connection
  * opens; then the stylesheet and the launcher's label and badge; then the closed panel's

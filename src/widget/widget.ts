@@ -37,10 +37,11 @@ export interface WidgetPorts {
 /**
  * Makes one widget's models in steps, each a slice of mounting (index.tsx), as any two of
  * the larger ones together were a long task on a phone: who the visitor is (the storage's
- * first read, the session); where they came from and the transport, made but not
- * connected; the conversation, the form and the ending; the panel and the chat; then the
+ * first read, the session); where they came from; the transport, made but not connected
+ * (apart from where they came from: together the longest slice, past 50 ms on a slow
+ * phone); the conversation, the form and the ending; the panel and the chat; then the
  * view, the server's events and the page's navigation, which return the widget's model.
- * The first two hold no effect; the transport, which listens to the page,
+ * The first three hold no effect; the transport, which listens to the page,
  * is closed by the conversation's model when disposed (`dispose` disposes whatever the
  * steps made so far). The transport must not connect before the conversation is made: its
  * handshake reads it.
@@ -62,9 +63,12 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
     session = new SessionModel(storage, { consentRequired, userToken: config.input.userToken });
   };
 
-  const link = () => {
-    const touches = recordTouches(storage, landingTouch(location.href, document.referrer, Date.now()));
+  let touches!: ReturnType<typeof recordTouches>;
+  const came = () => {
+    touches = recordTouches(storage, landingTouch(location.href, document.referrer, Date.now()));
     availability = signal(storage.get<Availability>('availability') ?? null);
+  };
+  const link = () => {
     transport = (makeTransport ?? createTransport)({
       server: config.server,
       auth: () => {
@@ -212,7 +216,7 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
   const makeWidget = () => (widget = new Widget());
   return {
     /** The steps that make the models; each holds what the ones before it made. */
-    steps: [who, link, talk, chatting],
+    steps: [who, came, link, talk, chatting],
     /** The last step: the view, the server's events, the page's navigation; returns the widget's model. */
     makeWidget,
     /**

@@ -57,7 +57,7 @@ afterEach(() => {
 });
 
 describe('mounting in slices', () => {
-  it('waits a slice, sets mounting up, then makes the models in five steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
+  it('waits a slice, sets mounting up, then makes the models in six steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
     const ready = vi.fn();
     const queue: Command[] = [['on', 'ready', ready]];
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -81,9 +81,13 @@ describe('mounting in slices', () => {
     expect(localStorage.getItem('confab:demo:firstTouch')).toBeNull();
     expect(w.transport).toBeUndefined();
 
-    // Where they came from, and the transport, made but not connected.
+    // Where they came from.
     await step();
     expect(localStorage.getItem('confab:demo:firstTouch')).not.toBeNull();
+    expect(w.transport).toBeUndefined();
+
+    // The transport, made but not connected.
+    await step();
     expect(w.transport).toBeDefined();
     expect(w.transport.connects).toBe(0);
     expect(() => w!.transport.options.auth()).toThrow();
@@ -189,7 +193,7 @@ describe('mounting in slices', () => {
   it('stops at destroy between the model slices: makes and connects nothing more, and disposes what was made', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
     // Mounting's set-up, then every model before the widget's: the first of them closes the transport when disposed.
-    for (let slice = 0; slice < 5; slice++) await step();
+    for (let slice = 0; slice < 6; slice++) await step();
     const { transport, root } = w;
     let mounted = false;
     void w.mounted.then(() => (mounted = true));
@@ -207,8 +211,8 @@ describe('mounting in slices', () => {
 
   it('closes the transport at destroy before the models that would: it listens to the page from the start', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
-    // Mounting's set-up, who the visitor is, where they came from and the transport.
-    for (let slice = 0; slice < 3; slice++) await step();
+    // Mounting's set-up, who the visitor is, where they came from, the transport.
+    for (let slice = 0; slice < 4; slice++) await step();
     expect(w.transport).toBeDefined();
     await destroyAndExpectNoConnection();
   });
