@@ -39,6 +39,17 @@ function firstReleaseData(): string {
   return dir;
 }
 
+/** The first-release data's visitor writes into their open conversation. */
+const visitorWrites = (store: Store, clientId: string, text: string) =>
+  store.appendToOpenConversation({
+    site: 'shop',
+    owner: 'v:visitor-aaaaaaaaaaaaaaaa',
+    visitorId: 'visitor-aaaaaaaaaaaaaaaa',
+    sender: 'v:visitor-aaaaaaaaaaaaaaaa',
+    clientId,
+    text,
+  });
+
 describe('upgrading the store', () => {
   it('keeps every conversation, message and request, and the next message continues the numbering', async () => {
     const store = openSqliteStore(firstReleaseData(), newId);
@@ -286,14 +297,7 @@ describe('the search key on the message row', () => {
     // Dedupe by client id still holds for messages from before the upgrade.
     expect((await store.findMessage('v:visitor-aaaaaaaaaaaaaaaa', 'client-4'))?.text).toBe('where is my parcel');
 
-    const next = await store.appendToOpenConversation({
-      site: 'shop',
-      owner: 'v:visitor-aaaaaaaaaaaaaaaa',
-      visitorId: 'visitor-aaaaaaaaaaaaaaaa',
-      sender: 'v:visitor-aaaaaaaaaaaaaaaa',
-      clientId: 'client-5',
-      text: 'any news on the delivery',
-    });
+    const next = await visitorWrites(store, 'client-5', 'any news on the delivery');
     expect(next?.message).toMatchObject({ seq: 5, changeSeq: 6 });
     expect(await search(store, 'delivery')).toEqual(['conv-aaaaaaaaaaaaaaaaaa']);
     await store.close();
@@ -500,14 +504,7 @@ describe('replay without an index entry per message, on a database from before i
     ]);
     expect(await replay(5)).toEqual([[4, 6]]);
     expect(await replay(6)).toEqual([]);
-    const next = await store.appendToOpenConversation({
-      site: 'shop',
-      owner: 'v:visitor-aaaaaaaaaaaaaaaa',
-      visitorId: 'visitor-aaaaaaaaaaaaaaaa',
-      sender: 'v:visitor-aaaaaaaaaaaaaaaa',
-      clientId: 'client-5',
-      text: 'fifth',
-    });
+    const next = await visitorWrites(store, 'client-5', 'fifth');
     expect(next?.message).toMatchObject({ seq: 5, changeSeq: 7 });
     expect(await replay(6)).toEqual([[5, 7]]);
     await store.close();
