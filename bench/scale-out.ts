@@ -48,6 +48,8 @@ interface Result {
   duplicated: number;
   failedAcks: number;
   latencies: number[];
+  /** Send → ack at the visitor, for the acks that came (stored and told: messages.ts). */
+  ackLatencies: number[];
   /** The 1-minute load average when the run ended (it spans the sending). */
   load: number;
 }
@@ -102,6 +104,7 @@ async function load(nodes: ServerNode[]): Promise<Result> {
   }
 
   let failedAcks = 0;
+  const ackLatencies: number[] = [];
   const rounds = Math.max(1, Math.floor((SECONDS * 1000) / EVERY_MS));
   await Promise.all(
     visitors.map(async ({ socket, node }) => {
@@ -110,12 +113,14 @@ async function load(nodes: ServerNode[]): Promise<Result> {
       for (let r = 0; r < rounds; r++) {
         const next = performance.now() + EVERY_MS;
         const clientId = newId();
-        sentAt.set(clientId, { node, at: performance.now() });
+        const at = performance.now();
+        sentAt.set(clientId, { node, at });
         const ack = await socket
           .timeout(10_000)
           .emitWithAck('message:send', { clientId, text: `round ${r}` })
           .catch(() => undefined);
-        if (!ack?.ok) failedAcks++;
+        if (ack?.ok) ackLatencies.push(performance.now() - at);
+        else failedAcks++;
         await sleep(Math.max(0, next - performance.now()));
       }
     }),
@@ -138,13 +143,15 @@ async function load(nodes: ServerNode[]): Promise<Result> {
   }
   visitors.forEach(({ socket }) => socket.disconnect());
   consoles.forEach((socket) => socket.disconnect());
-  return { sent: sentAt.size, lost, duplicated, failedAcks, latencies, load: loadavg()[0]! };
+  return { sent: sentAt.size, lost, duplicated, failedAcks, latencies, ackLatencies, load: loadavg()[0]! };
 }
 
 function print(name: string, r: Result) {
-  const ms = (q: number) => quantile(r.latencies, q).toFixed(1).padStart(7);
+  const ms = (samples: number[], q: number) => quantile(samples, q).toFixed(1).padStart(7);
   console.log(
-    `${name.padEnd(10)} sent ${String(r.sent).padStart(6)}   lost ${r.lost}   duplicated ${r.duplicated}   acks not within 10 s ${r.failedAcks}   visitor→operator p50 ${ms(0.5)} ms   p90 ${ms(0.9)} ms   p99 ${ms(0.99)} ms   load average ${r.load.toFixed(1)}`,
+    `${name.padEnd(10)} sent ${String(r.sent).padStart(6)}   lost ${r.lost}   duplicated ${r.duplicated}   acks not within 10 s ${r.failedAcks}   ` +
+      `ack p50 ${ms(r.ackLatencies, 0.5)} ms   p99 ${ms(r.ackLatencies, 0.99)} ms   ` +
+      `visitor→operator p50 ${ms(r.latencies, 0.5)} ms   p90 ${ms(r.latencies, 0.9)} ms   p99 ${ms(r.latencies, 0.99)} ms   load average ${r.load.toFixed(1)}`,
   );
 }
 

@@ -6,11 +6,12 @@
  *
  * The messages of one turn go out at the end of it, in the order they were stored: one
  * alone as `message:new`, several as `messages:new`. `add` resolves once they have gone
- * out, and a message's ack waits for that: a message is told before it is acknowledged,
- * so a node that dies after an ack (SIGKILL, a crash) has already told the consoles —
- * through Redis, those on other nodes too. A resend after a lost ack is told again
- * (messages.ts), but a message acknowledged and then never told would be seen only when
- * its conversation is opened again.
+ * out and, with other nodes, once Redis has taken them (`delivered`), and a message's ack
+ * waits for that: a message is told before it is acknowledged, so a node that dies after
+ * an ack (SIGKILL, a crash) has already told the consoles — through Redis, those on
+ * other nodes too. A resend after a lost ack is told again (messages.ts), but a message
+ * acknowledged and then never told would be seen only when its conversation is opened
+ * again.
  */
 export interface ConsoleMessages<Message> {
   /** Resolves once the message has been told, with the rest of its turn's. */
@@ -19,6 +20,11 @@ export interface ConsoleMessages<Message> {
 
 export function createConsoleMessages<Message>(
   tell: (site: string, messages: Message[]) => void,
+  /**
+   * Resolves once what was told has left this node: handed to socket.io is not yet sent
+   * when it goes through Redis (ServerContext.brokerTook). It must settle, failed or not.
+   */
+  delivered: () => Promise<void> = () => Promise.resolve(),
 ): ConsoleMessages<Message> {
   let pending = new Map<string, Message[]>();
   /** The pending messages' telling, once one is scheduled for this turn. */
@@ -32,7 +38,8 @@ export function createConsoleMessages<Message>(
       for (const [site, messages] of bySite) tell(site, messages);
     } finally {
       // A console that could not be told must not hold back the senders' acks.
-      done();
+      const settled = () => done();
+      delivered().then(settled, settled);
     }
   };
 

@@ -48,6 +48,12 @@ export interface ServerContext {
   rateLimiters: RateLimiters;
   /** Whether other nodes serve the same sites (REDIS_URL): some sockets live there. */
   clustered: boolean;
+  /**
+   * With other nodes: resolves once Redis has taken every broadcast this node made so far
+   * (or has not answered within a bound: Redis away must not hold acks back). An ack that
+   * waits for it is never ahead of the broadcast it acknowledges (conversations.ts).
+   */
+  brokerTook?: () => Promise<void>;
   log: (message: string) => void;
   /** Queue positions and expected waits for visitors nobody has answered yet. */
   waitingLine?: WaitingLine;

@@ -20,7 +20,7 @@ function toConsoles(ctx: ServerContext, site: string, message: ChatMessage): Pro
       const consoles = ctx.operators.to(rooms.operators(siteId));
       if (messages.length === 1) consoles.emit('message:new', messages[0]!);
       else consoles.emit('messages:new', messages);
-    });
+    }, ctx.brokerTook);
     consoleMessages.set(ctx, feed);
   }
   return feed.add(site, message);
@@ -33,7 +33,8 @@ function toConsoles(ctx: ServerContext, site: string, message: ChatMessage): Pro
  * nodes may hold members this one cannot see. An operator's own message goes to the
  * other consoles at once (their sending console has the ack); everything else reaches
  * the consoles with the turn's other messages. What it returns resolves once everyone
- * has been told: a message's ack waits for it (console-messages.ts says why).
+ * has been told — with other nodes, once Redis has taken it: a message's ack waits for
+ * it (console-messages.ts says why).
  */
 export function broadcastMessage(
   ctx: ServerContext,
@@ -58,7 +59,7 @@ export function broadcastMessage(
       ctx.operators.to(operatorRoom).except(except).emit('message:new', message);
     else return toConsoles(ctx, conversation.site, message);
   }
-  return undefined;
+  return ctx.brokerTook?.();
 }
 
 export async function appendMessage(

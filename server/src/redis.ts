@@ -17,6 +17,23 @@ export interface RedisConnections {
   close(): Promise<void>;
 }
 
+/**
+ * Resolves once Redis has answered everything sent on this connection before it (one
+ * PING: Redis answers a connection's commands in order), or after `ms`, or at once when
+ * the PING fails. A node's socket.io broadcast is only handed to the adapter's client;
+ * this says Redis has it, so a node killed afterwards has not lost it.
+ */
+export function answeredSoFar(client: RedisClient, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const settle = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.ping().then(settle, settle);
+  });
+}
+
 export async function connectRedis(url: string, log: (message: string) => void): Promise<RedisConnections> {
   let lastWarning = 0;
   const make = (name: string, queueWhileAway: boolean) => {

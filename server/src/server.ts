@@ -34,7 +34,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { redisLeadership, soleLeader } from './leader';
 import { createPresence, type Presence } from './presence';
 import { localRateLimiters } from './rate-limit';
-import { connectRedis } from './redis';
+import { answeredSoFar, connectRedis } from './redis';
 import { createRedisPresence } from './redis-presence';
 import { redisRateLimiters } from './redis-rate-limit';
 import { MISSED_REPLY_DELAY_MS, stillWanted } from './follow-up';
@@ -57,6 +57,13 @@ import { openStore, type Store } from './store';
 import { createMessageService, type MessageLimit } from './messages';
 import { attachVisitorNamespace } from './visitor-namespace';
 import { withoutNul } from './packet-text';
+
+/**
+ * How long a message's ack waits for Redis to take its broadcast (it answers in well under
+ * a millisecond). Longer means Redis is away: the broadcast waits in the client's queue,
+ * and the ack goes without it rather than keep the visitor waiting for the outage.
+ */
+const BROKER_ACK_WAIT_MS = 1_000;
 
 export interface ServerOptions {
   port?: number;
@@ -366,6 +373,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     refreshAvailability: () => {},
     rateLimiters: redis ? redisRateLimiters(redis.state, log) : localRateLimiters,
     clustered: redis !== undefined,
+    ...(redis ? { brokerTook: () => answeredSoFar(redis.adapter, BROKER_ACK_WAIT_MS) } : {}),
     log,
     metrics,
     consoleRelease: options.consoleRelease ?? consoleRelease(paths.console),

@@ -12,35 +12,23 @@ import {
   connectVisitor,
   nextEvent,
   socketTracker,
-  startHarness,
-  testStore,
+  startNodePair,
   visitorSend,
   type Harness,
 } from '../support/server';
 
 const skip = redisSkipReason();
 let redis: RedisServer;
+let nodes: Awaited<ReturnType<typeof startNodePair>>;
 let nodeA: Harness;
 let nodeB: Harness;
-let dropShared = async () => {};
 const sockets = socketTracker();
 
 beforeAll(async () => {
   if (skip) return;
   redis = await startRedis();
-  await redis.start();
-  // One store for both nodes: PostgreSQL when the tier runs on it, else one SQLite file.
-  let databaseUrl: string | undefined;
-  if (testStore === 'postgres') {
-    const { inject } = await import('vitest');
-    const { createDatabase, dropDatabase } = await import('../support/postgres');
-    const clusterUrl = inject('postgresUrl');
-    const url = await createDatabase(clusterUrl);
-    databaseUrl = url;
-    dropShared = () => dropDatabase(clusterUrl, url);
-  }
-  nodeA = await startHarness({ server: { redisUrl: redis.url, databaseUrl } });
-  nodeB = await startHarness({ server: { redisUrl: redis.url, databaseUrl, dataDir: nodeA.dataDir } });
+  nodes = await startNodePair(redis.url);
+  ({ a: nodeA, b: nodeB } = nodes);
 });
 afterEach(async () => {
   sockets.closeAll();
@@ -48,9 +36,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   if (skip) return;
-  await nodeB.cleanup();
-  await nodeA.cleanup();
-  await dropShared();
+  await nodes.cleanup();
   await redis.dispose();
 });
 

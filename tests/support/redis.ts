@@ -34,8 +34,30 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Kills it at once (SIGKILL), as a crash or a network cut would look to clients. */
   stop(): Promise<void>;
+  /**
+   * Holds every client's writes for `ms` (`CLIENT PAUSE ms WRITE`): a connection's commands
+   * after a held one wait too, as Redis answers them in order. Resolves once it is in force.
+   */
+  pauseWrites(ms: number): Promise<void>;
   /** Stops it for good and removes its directory. */
   dispose(): Promise<void>;
+}
+
+/** Sends one inline command and resolves with the first line of its answer. */
+function command(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(5_000, () => {
+      socket.destroy();
+      reject(new Error(`redis-server on port ${port} did not answer "${line}"`));
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(`${line}\r\n`));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().split('\r\n')[0]!);
+    });
+  });
 }
 
 /** Resolves once something accepts a TCP connection and answers PING with PONG. */
@@ -113,6 +135,10 @@ export async function startRedis(): Promise<RedisServer> {
       const exited = new Promise((resolve) => running.once('exit', resolve));
       kill();
       await exited;
+    },
+    async pauseWrites(ms) {
+      const answer = await command(port, `CLIENT PAUSE ${ms} WRITE`);
+      if (answer !== '+OK') throw new Error(`CLIENT PAUSE answered ${answer}`);
     },
     async dispose() {
       await server.stop();

@@ -133,6 +133,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return harness;
 }
 
+/**
+ * Two nodes as a site with REDIS_URL runs them: one Redis, one store (PostgreSQL when the
+ * tier runs on it, else one SQLite file in the first node's data directory).
+ */
+export async function startNodePair(
+  redisUrl: string,
+  server: Partial<ServerOptions> = {},
+): Promise<{ a: Harness; b: Harness; cleanup(): Promise<void> }> {
+  const database = await testDatabase();
+  const shared = { redisUrl, databaseUrl: database.databaseUrl, ...server };
+  const a = await startHarness({ server: shared });
+  const b = await startHarness({ server: { ...shared, dataDir: a.dataDir } });
+  return {
+    a,
+    b,
+    async cleanup() {
+      await b.cleanup();
+      await a.cleanup();
+      await database.drop();
+    },
+  };
+}
+
 export interface ConnectOptions extends Partial<VisitorAuth> {
   origin?: string;
 }
