@@ -5,11 +5,12 @@
  *
  * Mounting is split into slices (slices.ts), as many a task as fit in ~10 ms, so that no
  * task is a long one on a slow phone: mounting's set-up, in the task after the module's
- * evaluation; the models in six steps (who the visitor is; where they came from; the
- * transport, not connected; the conversation, the form and the ending; the panel and the
+ * evaluation; the models in seven steps (who the visitor is; where they came from; the
+ * transport, not connected; the conversation; the form and the ending; the panel and the
  * chat; the view, the server's events and the queued calls); then the connection
- * opens; then the stylesheet and the launcher's label and badge; then the closed panel's
- * frame, its header, and its composer with the end-chat bar. A call that needs the widget
+ * opens; then the stylesheet and the launcher's label and badge; then Preact's first
+ * render, of nothing; then the closed panel's frame, its header, and its composer with
+ * the end-chat bar. A call that needs the widget
  * (a click on the launcher, `Confab('open')`, any command after load) runs what is left at once.
  */
 import { createRef, render } from 'preact';
@@ -176,9 +177,16 @@ function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): 
     });
     stopLauncher = bindLauncher(launcher, widget.panel.isOpen, widget.conversation.unread);
   };
-  /** Preact's first render: the closed panel's frame (nothing of the conversation while closed). */
-  const firstRender = () => {
+  /**
+   * Preact's first render, of nothing: the first run of its code cost about as much as
+   * the closed panel's frame itself, which is the longest slice when the two go together.
+   */
+  const warmUp = () => {
     root.append(container);
+    render(<ErrorBoundary />, container);
+  };
+  /** The closed panel's frame (nothing of the conversation while closed). */
+  const firstRender = () => {
     render(
       <ErrorBoundary>
         <App widget={widget} inputRef={inputRef} closedParts={closedParts} />
@@ -201,7 +209,7 @@ function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): 
     void themeModel?.then((t) => t.dispose());
     dispose();
   }
-  const view = [firstRender, ...Array<() => void>(CLOSED_PARTS).fill(renderPart)];
+  const view = [warmUp, firstRender, ...Array<() => void>(CLOSED_PARTS).fill(renderPart)];
 
   // A click on the launcher before load (the cold click): the visitor is waiting for the
   // composer, so the view comes at once and the connection in the slice after it.
@@ -214,7 +222,7 @@ function mountNow({ config, host, root, launcher, queue, deps }: MountOptions): 
   const order = waiting ? [...making, looks, ...view, opening] : [...making, opening, looks, ...view];
   /** How many slices make the models, and how many the whole view. */
   const modelsReady = making.length;
-  const viewReady = order.indexOf(firstRender) + view.length;
+  const viewReady = order.indexOf(warmUp) + view.length;
   const slices: Slices = runInSlices(order, deps?.nextSlice);
   function command(name: string, args: unknown[]) {
     if (name === 'destroy') return destroy();

@@ -39,8 +39,9 @@ export interface WidgetPorts {
  * the larger ones together were a long task on a phone: who the visitor is (the storage's
  * first read, the session); where they came from; the transport, made but not connected
  * (apart from where they came from: together the longest slice, past 50 ms on a slow
- * phone); the conversation, the form and the ending; the panel and the chat; then the
- * view, the server's events and the page's navigation, which return the widget's model.
+ * phone); the conversation; the form and the ending (with the conversation, the longest
+ * model slice); the panel and the chat; then the view, the server's events and the
+ * page's navigation, which return the widget's model.
  * The first three hold no effect; the transport, which listens to the page,
  * is closed by the conversation's model when disposed (`dispose` disposes whatever the
  * steps made so far). The transport must not connect before the conversation is made: its
@@ -123,6 +124,8 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
   const talk = part(() => {
     onDispose(() => transport.close());
     conversation = new ConversationModel(storage);
+  });
+  const ask = part(() => {
     request = new RequestModel({ storage, transport, emitter, prefill: config });
     ending = new EndingModel({ conversation, transport, emitter });
   });
@@ -216,7 +219,7 @@ export function createWidget({ config, emitter, shown, createTransport: makeTran
   const makeWidget = () => (widget = new Widget());
   return {
     /** The steps that make the models; each holds what the ones before it made. */
-    steps: [who, came, link, talk, chatting],
+    steps: [who, came, link, talk, ask, chatting],
     /** The last step: the view, the server's events, the page's navigation; returns the widget's model. */
     makeWidget,
     /**

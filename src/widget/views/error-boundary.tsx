@@ -9,12 +9,12 @@ let reported = false;
  * broken view, the error is reported once in the console, and the host page (its own
  * error handlers included) never sees it.
  */
-export function ErrorBoundary({ children }: { children: ComponentChildren }) {
+export function ErrorBoundary({ children }: { children?: ComponentChildren }) {
   const [error, retry] = useErrorBoundary((caught: unknown) => {
     if (!reported) console.error('Confab: the chat panel failed to render', caught);
     reported = true;
   });
-  if (!error) return <>{children}</>;
+  if (!error) return children;
   return (
     <div class="panel" role="alert">
       <p class="notice">

@@ -1,6 +1,7 @@
 /**
  * Mounting after `load` comes in slices (src/widget/slices.ts): the models first (in
- * five), then the connection, then the look (in two), then the closed panel in parts, as
+ * seven), then the connection, then the look, then Preact's first render (of nothing),
+ * then the closed panel in parts, as
  * many a task as fit in its time budget. These tests hold every slice until told (one a
  * wait), so they check the order and that a visitor who reaches for the widget meanwhile
  * gets all of it at once; the budget is checked with a clock the slices move. They also check what the
@@ -57,7 +58,7 @@ afterEach(() => {
 });
 
 describe('mounting in slices', () => {
-  it('waits a slice, sets mounting up, then makes the models in six steps, connects, adopts the look and renders the closed panel in three, a slice each', async () => {
+  it('waits a slice, sets mounting up, then makes the models in seven steps, connects, adopts the look, renders nothing (Preact warmed up), then the closed panel in three, a slice each', async () => {
     const ready = vi.fn();
     const queue: Command[] = [['on', 'ready', ready]];
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -92,9 +93,15 @@ describe('mounting in slices', () => {
     expect(w.transport.connects).toBe(0);
     expect(() => w!.transport.options.auth()).toThrow();
 
-    // The conversation (the handshake can read it now), the form and the ending; then the panel and the chat.
+    // The conversation (the handshake can read it now); the form and the ending (the
+    // requests' outbox read from storage); then the panel and the chat.
+    const read = vi.spyOn(localStorage, 'getItem');
+    const outboxRead = () => read.mock.calls.some(([key]) => key === 'confab:demo:leadOutbox');
     await step();
     expect(w.transport.options.auth().lastChange).toBe(0);
+    expect(outboxRead()).toBe(false);
+    await step();
+    expect(outboxRead()).toBe(true);
     expect(localStorage.getItem('confab:demo:draft')).toBeNull();
     await step();
     expect(localStorage.getItem('confab:demo:draft')).not.toBeNull();
@@ -123,7 +130,11 @@ describe('mounting in slices', () => {
     expect(w.launcher.getAttribute('aria-label')).toBe(t('launcher.open'));
     expect(w.$('.panel')).toBeNull();
 
-    // The closed panel: its frame, then the header, then the composer and the end-chat bar.
+    // Preact's first render, of nothing; then the closed panel: its frame, then the
+    // header, then the composer and the end-chat bar.
+    await step();
+    expect(w.root.querySelector('div')).not.toBeNull();
+    expect(w.$('.panel')).toBeNull();
     await step();
     expect(w.$('.panel')?.hidden).toBe(true);
     expect(w.$('.header')).toBeNull();
@@ -193,7 +204,7 @@ describe('mounting in slices', () => {
   it('stops at destroy between the model slices: makes and connects nothing more, and disposes what was made', async () => {
     w = mountWidget({}, { closed: true, nextSlice: heldSlice });
     // Mounting's set-up, then every model before the widget's: the first of them closes the transport when disposed.
-    for (let slice = 0; slice < 6; slice++) await step();
+    for (let slice = 0; slice < 7; slice++) await step();
     const { transport, root } = w;
     let mounted = false;
     void w.mounted.then(() => (mounted = true));
