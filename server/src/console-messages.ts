@@ -22,7 +22,7 @@ export function createConsoleMessages<Message>(
   tell: (site: string, messages: Message[]) => void,
   /**
    * Resolves once what was told has left this node: handed to socket.io is not yet sent
-   * when it goes through Redis (ServerContext.brokerTook). It must settle, failed or not.
+   * when it goes through Redis (ServerContext.brokerTook). Failing counts as settled.
    */
   delivered: () => Promise<void> = () => Promise.resolve(),
 ): ConsoleMessages<Message> {
@@ -39,7 +39,8 @@ export function createConsoleMessages<Message>(
     } finally {
       // A console that could not be told must not hold back the senders' acks.
       const settled = () => done();
-      delivered().then(settled, settled);
+      // Called from a promise, so that even a `delivered` that throws cannot hold the acks.
+      Promise.resolve().then(delivered).then(settled, settled);
     }
   };
 

@@ -20,10 +20,13 @@ export interface RedisConnections {
 /**
  * Resolves once Redis has answered everything sent on this connection before it (one
  * PING: Redis answers a connection's commands in order), or after `ms`, or at once when
- * the PING fails. A node's socket.io broadcast is only handed to the adapter's client;
- * this says Redis has it, so a node killed afterwards has not lost it.
+ * the PING fails or the connection is down (its commands wait in the client's queue, and
+ * the caller must not wait out the outage). A node's socket.io broadcast is only handed
+ * to the adapter's client; this says Redis has answered it, so a node killed afterwards
+ * has not lost it.
  */
 export function answeredSoFar(client: RedisClient, ms: number): Promise<void> {
+  if (!client.isReady) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     const settle = () => {

@@ -35,8 +35,9 @@ export interface RedisServer {
   /** Kills it at once (SIGKILL), as a crash or a network cut would look to clients. */
   stop(): Promise<void>;
   /**
-   * Holds every client's writes for `ms` (`CLIENT PAUSE ms WRITE`): a connection's commands
-   * after a held one wait too, as Redis answers them in order. Resolves once it is in force.
+   * Holds every client's writes for `ms` (`CLIENT PAUSE ms WRITE`, Redis 6.2 or later):
+   * a connection's commands after a held one wait too, as Redis answers them in order.
+   * Resolves once it is in force.
    */
   pauseWrites(ms: number): Promise<void>;
   /** Stops it for good and removes its directory. */
