@@ -85,4 +85,20 @@ describe.skipIf(skip)('acks after Redis took the broadcast', () => {
     expect(afterMs).toBeGreaterThanOrEqual(HELD_MS - 50);
     await until(() => atVisitor.includes('Sent while Redis holds writes'), 10_000, 'the message at the visitor on B');
   });
+
+  // Last in the file: it takes Redis away (and brings it back for the nodes' clean-up).
+  it('does not wait out an outage: with Redis away the ack comes at once, and the message is stored', async () => {
+    const { socket: visitor } = await connectVisitor(nodes.a.server.url);
+    sockets.track(visitor);
+    expect((await visitorSend(visitor, 'Hello')).ok).toBe(true);
+    await redis.stop();
+    // The nodes' clients see the connection close as soon as the process is gone.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sentAt = Date.now();
+    const ack = await visitorSend(visitor, 'Sent while Redis is away');
+    // Waiting for Redis's answer would take the whole 1 s bound (server.ts).
+    expect(Date.now() - sentAt).toBeLessThan(900);
+    expect(ack.ok).toBe(true);
+    await redis.start();
+  });
 });
