@@ -143,6 +143,7 @@ const ar: Dictionary = {
   'voice.failed': 'فشل التسجيل. حاول مرة أخرى.',
   'form.intro.busy': 'الجميع مشغولون بمحادثات أخرى الآن. اترك بيانات التواصل وسنعاود الاتصال بك.',
   'queue.busy': 'الجميع مشغولون بمحادثات أخرى',
+  'queue.nobody': 'لا أحد متصل الآن؛ سنرد هنا',
   'system.transfer': 'نقل {from} المحادثة إلى {to}.',
   'system.answering': 'سيجيبك {name}.',
   'transcript.save': 'حفظ المحادثة',

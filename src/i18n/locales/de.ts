@@ -130,6 +130,7 @@ const de: Dictionary = {
   'form.intro.busy':
     'Gerade sind alle mit anderen Chats beschäftigt. Hinterlassen Sie Ihre Kontaktdaten, wir melden uns.',
   'queue.busy': 'alle sind mit anderen Chats beschäftigt',
+  'queue.nobody': 'gerade ist niemand online; wir antworten hier',
   'system.transfer': '{from} hat den Chat an {to} übergeben.',
   'system.answering': '{name} antwortet Ihnen.',
   'transcript.save': 'Chat speichern',

@@ -45,6 +45,7 @@ const enViews = {
   'rating.skip': 'No, thanks',
   'form.intro.busy': 'Everyone is busy with other chats right now. Leave your contacts and we will get back to you.',
   'queue.busy': 'everyone is busy with other chats',
+  'queue.nobody': 'no one is online right now; we will answer here',
   'system.transfer': '{from} passed the chat to {to}.',
   'system.answering': '{name} will answer you.',
   'transcript.save': 'Save chat',

@@ -131,6 +131,7 @@ const es: Dictionary = {
   'voice.failed': 'La grabación falló. Inténtalo de nuevo.',
   'form.intro.busy': 'Ahora todos están ocupados con otros chats. Deja tus datos y te contactaremos.',
   'queue.busy': 'todos están ocupados con otros chats',
+  'queue.nobody': 'ahora no hay nadie en línea; responderemos aquí',
   'system.transfer': '{from} ha pasado el chat a {to}.',
   'system.answering': '{name} te responderá.',
   'transcript.save': 'Guardar chat',

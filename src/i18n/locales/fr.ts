@@ -132,6 +132,7 @@ const fr: Dictionary = {
   'form.intro.busy':
     'Tout le monde est occupé par d’autres discussions. Laissez vos coordonnées, nous vous recontacterons.',
   'queue.busy': 'tout le monde est occupé par d’autres discussions',
+  'queue.nobody': 'personne n’est en ligne pour le moment ; nous répondrons ici',
   'system.transfer': '{from} a transmis la discussion à {to}.',
   'system.answering': '{name} va vous répondre.',
   'transcript.save': 'Enregistrer la discussion',

@@ -131,6 +131,7 @@ const he: Dictionary = {
   'voice.failed': 'ההקלטה נכשלה. נסו שוב.',
   'form.intro.busy': 'כולם עסוקים כרגע בשיחות אחרות. השאירו פרטים ונחזור אליכם.',
   'queue.busy': 'כולם עסוקים בשיחות אחרות',
+  'queue.nobody': 'אין כרגע אף אחד מחובר; נענה כאן',
   'system.transfer': '{from} העביר/ה את השיחה אל {to}.',
   'system.answering': '{name} יענה/תענה לך.',
   'transcript.save': 'שמירת השיחה',

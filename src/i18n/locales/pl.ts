@@ -135,6 +135,7 @@ const pl: Dictionary = {
   'voice.failed': 'Nagrywanie nie powiodło się. Spróbuj ponownie.',
   'form.intro.busy': 'Wszyscy są teraz zajęci innymi czatami. Zostaw kontakt, odezwiemy się.',
   'queue.busy': 'wszyscy są zajęci innymi czatami',
+  'queue.nobody': 'teraz nikogo nie ma online; odpowiemy tutaj',
   'system.transfer': '{from} przekazuje czat do {to}.',
   'system.answering': '{name} odpowie na Twoje pytanie.',
   'transcript.save': 'Zapisz czat',

@@ -131,6 +131,7 @@ const pt: Dictionary = {
   'voice.failed': 'A gravação falhou. Tente novamente.',
   'form.intro.busy': 'Agora todos estão ocupados com outros chats. Deixe seus contatos e retornaremos.',
   'queue.busy': 'todos estão ocupados com outros chats',
+  'queue.nobody': 'ninguém está online agora; responderemos aqui',
   'system.transfer': '{from} passou o chat para {to}.',
   'system.answering': '{name} vai responder você.',
   'transcript.save': 'Salvar chat',

@@ -124,6 +124,7 @@ const tr: Dictionary = {
   'voice.failed': 'Kayıt başarısız oldu. Tekrar deneyin.',
   'form.intro.busy': 'Şu anda herkes başka sohbetlerle meşgul. İletişim bilgilerinizi bırakın, size dönelim.',
   'queue.busy': 'herkes başka sohbetlerle meşgul',
+  'queue.nobody': 'şu anda kimse çevrimiçi değil; burada yanıtlayacağız',
   'system.transfer': '{from} sohbeti {to} adlı kişiye aktardı.',
   'system.answering': 'Size {name} yanıt verecek.',
   'transcript.save': 'Sohbeti kaydet',

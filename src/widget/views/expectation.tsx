@@ -16,16 +16,21 @@ export function Expectation({ widget }: { widget: WidgetModel }) {
   const { queue, status, conversationId, site } = widget.conversation;
   const line = queue.value;
   const wait = line?.expectedWaitMs;
-  const typical = site.value?.typicalReplyMs;
+  // Nobody can answer (everyone left, or closed): no reply time is promised, above the
+  // request form or in a chat that waits; the chat is told why nobody takes it.
+  const nobody = widget.availability.value?.online === false;
+  const typical = nobody ? undefined : site.value?.typicalReplyMs;
   const text =
     line && status.value === 'open' && line.conversationId === conversationId.value
       ? t('queue.place', { count: line.position }) +
         // Everyone busy with other chats: said so, and no wait promised (nobody can say when one frees up).
         (line.busy
           ? ` · ${t('queue.busy')}`
-          : wait === null || wait === undefined
-            ? ''
-            : ` · ${t('queue.wait', { minutes: minutes(wait) })}`)
+          : nobody
+            ? ` · ${t('queue.nobody')}`
+            : wait === null || wait === undefined
+              ? ''
+              : ` · ${t('queue.wait', { minutes: minutes(wait) })}`)
       : typical
         ? t('reply.typical', { minutes: minutes(typical) })
         : '';

@@ -44,6 +44,22 @@ beforeEach(() => {
 afterEach(() => w.unmount());
 
 describe('header', () => {
+  it('promises a reply time only while someone can answer; a chat waiting when nobody can says so', async () => {
+    w.connect({ site: { typicalReplyMs: 120_000 } });
+    await vi.waitFor(() => expect($('.expect')?.textContent).toBe('We usually reply in about 2 min.'));
+    // Everyone left: no promise above the request form.
+    act(() => transport.emit('availability', { online: false, reason: 'nobody' }));
+    expect($('.expect')?.textContent ?? '').toBe('');
+
+    // A chat already in line when everyone left: its place, and why nobody takes it.
+    w.connect({ messages: [{ ...operatorMessage(1, 'x'), author: 'visitor', operator: undefined }] });
+    act(() => transport.emit('availability', { online: false, reason: 'nobody' }));
+    act(() => transport.emit('queue', { conversationId: 'c1', position: 5, expectedWaitMs: null }));
+    expect($('.expect')!.textContent).toBe('Your place in line: 5 · no one is online right now; we will answer here');
+    act(() => transport.emit('availability', { online: true }));
+    expect($('.expect')!.textContent).toBe('Your place in line: 5');
+  });
+
   it('shows the site name until an operator is assigned; the greeting once, in the empty chat (defect 6)', () => {
     connectWith();
     expect($('.who strong')!.textContent).toBe('Demo Shop');
