@@ -153,18 +153,22 @@ describeInBrowser('keyboard, layout and contrast in Chromium', () => {
     const { context, errors } = await newContext(env.browser, { viewport: { width: 390, height: 700 } });
     const page = await context.newPage();
     await page.goto(`${env.url}/`);
-    await widget(page).locator('button.launcher').click();
+    // Opened from the keyboard: the launcher that had the focus is under the panel now.
+    await widget(page).locator('button.launcher').focus();
+    await page.keyboard.press('Enter');
     // The request form, nobody being online (the composer's Send is a form's submit button too).
     await widget(page).getByRole('button', { name: 'Leave a request' }).waitFor();
-    /** Where focus is: a control of the widget's, or the page's (hidden behind the panel). */
+    /** Where focus is: a control of the widget's (a field by its name), or the page's (hidden behind the panel). */
     const where = () =>
       page.evaluate(() => {
         const host = document.activeElement;
         const inner = host?.shadowRoot?.activeElement as HTMLElement | null | undefined;
         return host?.tagName === 'CONFAB-WIDGET'
-          ? (inner?.getAttribute('aria-label') ?? inner?.textContent?.trim() ?? '')
+          ? (inner?.getAttribute('aria-label') ?? inner?.getAttribute('name') ?? inner?.textContent?.trim() ?? '')
           : `page: ${host?.tagName}`;
       });
+    // The keyboard starts in the form's first field.
+    await expect.poll(where).toBe('name');
     const close = widget(page).getByRole('button', { name: 'Close chat' });
     await close.focus();
     await page.keyboard.press('Shift+Tab');

@@ -1,5 +1,5 @@
 import { Fragment } from 'preact';
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { LeadField } from '../../protocol';
 import { checkField, LEAD_LIMITS, validateLead } from '../../protocol/lead';
 import { addLeadRules } from '../models/lead-rules';
@@ -58,11 +58,27 @@ function formatOpening(at: number, lang: string): string {
   }).format(at);
 }
 
+/**
+ * Moves the keyboard to `target` once the panel is open, unless it is already somewhere in
+ * the panel: the control that had it went away (the composer, the form's button) or is
+ * out of reach (on a phone the launcher is under the full-screen panel).
+ */
+function useFocusOnOpen(widget: WidgetModel, target: () => HTMLElement | null | undefined, shown: unknown) {
+  const open = widget.panel.isOpen.value;
+  useEffect(() => {
+    const element = target();
+    const panel = element?.closest('.panel');
+    const focused = (element?.getRootNode() as ShadowRoot | undefined)?.activeElement ?? null;
+    if (open && panel && !panel.contains(focused)) element!.focus();
+  }, [open, shown]);
+}
+
 export function LeadForm({ widget }: { widget: WidgetModel }) {
   const form = useRef<HTMLFormElement>(null);
   const { request } = widget;
   // The model's chunk loads beside this one (the view model asks for it with the form).
   const leadForm = request.form.value;
+  useFocusOnOpen(widget, () => form.current?.querySelector<HTMLElement>('input, textarea'), leadForm);
   if (!leadForm) return null;
   const draft = leadForm.draft.value;
   const errors = leadForm.errors.value;
@@ -230,8 +246,12 @@ export function LeadForm({ widget }: { widget: WidgetModel }) {
 /** "Thank you, we will contact you"; the widget closes itself a moment later. */
 export function Thanks({ widget }: { widget: WidgetModel }) {
   const waiting = widget.request.waiting.value.length > 0 && widget.connection.value !== 'online';
+  const thanks = useRef<HTMLDivElement>(null);
+  // The form's button that had the keyboard is gone: it stays in the panel, and goes back
+  // to the launcher when the panel closes.
+  useFocusOnOpen(widget, () => thanks.current, true);
   return (
-    <div class="thanks" role="status">
+    <div class="thanks" role="status" ref={thanks} tabIndex={-1}>
       <h2>{t('thanks.title')}</h2>
       <p>{t('thanks.text')}</p>
       {waiting && <p class="intro">{t('thanks.pending')}</p>}

@@ -226,6 +226,34 @@ describe('the form', () => {
     vi.useRealTimers();
   });
 
+  it('takes the keyboard into the form when the panel opens on it, and keeps it in the panel after sending', async () => {
+    w = mountWidget({}, { closed: true });
+    w.connect();
+    await offline();
+    const active = () => w.root.activeElement;
+    // Closed, the form takes nothing: the page keeps its focus.
+    expect(active()).toBeNull();
+    w.command('open');
+    await vi.waitFor(() => expect(active()).toBe(field('name')));
+
+    // Someone came back, and the chat is offered; everyone left again while the visitor was in the
+    // composer: the composer goes, the keyboard goes to the form.
+    online();
+    await act(() => void w.$('.offer button')!.click());
+    await vi.waitFor(() => expect(w.$('.composer textarea')).not.toBeNull());
+    w.$('.composer textarea')!.focus();
+    await offline();
+    await vi.waitFor(() => expect(active()).toBe(field('name')));
+
+    // Sent: the form's button goes away, the keyboard stays in the panel, on the thank-you.
+    await typeInto(field('email'), 'ann@example.com');
+    await check('consent');
+    field('email')!.focus();
+    await submit();
+    await vi.waitFor(() => expect(w.$('.thanks')).not.toBeNull());
+    await vi.waitFor(() => expect(active()).toBe(w.$('.thanks')));
+  });
+
   it('keeps a request sent offline and says it will go when the connection is back', async () => {
     w = mountWidget();
     w.connect();
