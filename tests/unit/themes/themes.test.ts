@@ -55,6 +55,25 @@ describe('theme sources', () => {
     expect(resolveColors({ mode: 'dark', panelBackground: '#000000' }, false).panelBackground).toBe('#000000');
   });
 
+  it('put the better-reading text on a custom accent and bubble, unless the theme sets it', () => {
+    // Dark mode's navy on red reads 3.3:1; white 5.6:1.
+    expect(resolveColors({ mode: 'dark', accent: '#d0021b' }, false)).toMatchObject({
+      onAccent: LIGHT.onAccent,
+      visitorText: LIGHT.onAccent,
+    });
+    // A light accent in light mode: white would not read on it, the dark text does.
+    expect(resolveColors({ accent: '#ffd84d' }, false)).toMatchObject({
+      onAccent: DARK.onAccent,
+      visitorText: DARK.onAccent,
+    });
+    expect(resolveColors({ visitorBubble: '#ffd84d' }, false).visitorText).toBe(DARK.onAccent);
+    // The modes' own accents keep their own text, and a text the theme sets stays.
+    expect(resolveColors({ mode: 'dark' }, false).onAccent).toBe(DARK.onAccent);
+    expect(resolveColors({ accent: '#0b6bcb' }, false).onAccent).toBe(LIGHT.onAccent);
+    expect(resolveColors({ mode: 'dark', accent: '#d0021b', onAccent: '#000000' }, false).onAccent).toBe('#000000');
+    expect(resolveColors({ accent: '#d0021b', visitorText: '#111111' }, false).visitorText).toBe('#111111');
+  });
+
   it('reach the page as CSS variables on the host only', () => {
     const host = document.createElement('div');
     applyTheme(host, { visitorBubble: '#123456', radius: 6, fontFamily: 'Georgia, serif', offsetX: 40 }, false);
