@@ -56,8 +56,14 @@ describeInBrowser('the conversation lifecycle', () => {
     await starsOf(c.page).nth(1).click();
     await widget(c.page).locator('.rating .field', { hasText: 'What went wrong?' }).waitFor();
     await widget(c.page).locator('.rating textarea').fill('Too slow');
-    await widget(c.page).locator('.rating .primary').click();
+    // Sent from the keyboard: Send goes away with the rating, and the keyboard goes on in the composer.
+    await c.page.keyboard.press('Tab');
+    await c.page.keyboard.press('Enter');
     await widget(c.page).locator('.notice', { hasText: 'Thank you for your rating!' }).waitFor();
+    const composer = widget(c.page).locator('.composer textarea');
+    await expect
+      .poll(() => composer.evaluate((box) => box === (box.getRootNode() as ShadowRoot).activeElement))
+      .toBe(true);
 
     await c.console.locator('.chat header .badge.low', { hasText: 'Rated ★2 — Too slow' }).waitFor();
     expect(c.visitorErrors).toEqual([]);

@@ -59,9 +59,11 @@ function formatOpening(at: number, lang: string): string {
 }
 
 /**
- * Moves the keyboard to `target` once the panel is open, unless it is already somewhere in
- * the panel: the control that had it went away (the composer, the form's button) or is
- * out of reach (on a phone the launcher is under the full-screen panel).
+ * Moves the keyboard to `target` once the panel is open, when it is nowhere in the panel
+ * and either lost (the control that had it went away: the composer, the form's button) or
+ * on a control the visitor reached by keyboard (the launcher, which on a phone is under
+ * the full-screen panel). A tap leaves it be: a field focused on a phone pops up its
+ * keyboard over the form.
  */
 function useFocusOnOpen(widget: WidgetModel, target: () => HTMLElement | null | undefined, shown: unknown) {
   const open = widget.panel.isOpen.value;
@@ -69,7 +71,8 @@ function useFocusOnOpen(widget: WidgetModel, target: () => HTMLElement | null | 
     const element = target();
     const panel = element?.closest('.panel');
     const focused = (element?.getRootNode() as ShadowRoot | undefined)?.activeElement ?? null;
-    if (open && panel && !panel.contains(focused)) element!.focus();
+    if (!open || !panel || panel.contains(focused)) return;
+    if (!focused || focused.matches(':focus-visible')) element!.focus();
   }, [open, shown]);
 }
 

@@ -27,6 +27,15 @@ export function RatingView({ widget }: { widget: WidgetModel }) {
   const stars = useRef<HTMLDivElement>(null);
   const score = rating?.score;
   const choose = (n: number) => void ending.rate(n, comment.trim() || undefined, false);
+  /**
+   * The rating gives way to the chat and the button that had the keyboard goes with it: a
+   * visitor on the keyboard goes on in the composer (a tap leaves the focus be, so that a
+   * phone does not pop up its keyboard).
+   */
+  const toComposer = (button: HTMLElement) => {
+    const root = button.matches(':focus-visible') && (button.getRootNode() as ParentNode);
+    return () => root && requestAnimationFrame(() => root.querySelector<HTMLElement>('.composer textarea')?.focus());
+  };
   const onKeyDown = (event: KeyboardEvent) => {
     const rtl = getComputedStyle(event.currentTarget as Element).direction === 'rtl';
     const forward = event.key === 'ArrowUp' || event.key === (rtl ? 'ArrowLeft' : 'ArrowRight');
@@ -66,13 +75,24 @@ export function RatingView({ widget }: { widget: WidgetModel }) {
           <button
             type="button"
             class="primary"
-            onClick={() => void ending.rate(score, comment.trim() || undefined, true)}
+            onClick={(event) => {
+              const thenComposer = toComposer(event.currentTarget);
+              void ending.rate(score, comment.trim() || undefined, true).then((sent) => sent && thenComposer());
+            }}
           >
             {t('rating.send')}
           </button>
         </>
       )}
-      <button type="button" class="link" onClick={() => void ending.dismissRating()}>
+      <button
+        type="button"
+        class="link"
+        onClick={(event) => {
+          const thenComposer = toComposer(event.currentTarget);
+          void ending.dismissRating();
+          thenComposer();
+        }}
+      >
         {t('rating.skip')}
       </button>
       {rating && (
