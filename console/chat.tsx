@@ -124,6 +124,14 @@ export function Chat({ s }: { s: OperatorSession }) {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
     s.markRead();
   }, [s.messages.value.length, s.pending.value.length, id]);
+  const status = id ? s.conversations.value.get(id)?.status : undefined;
+  const transcriptButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // The chat ended under the keyboard (End chat, Spam and the reply box go with it):
+    // focus stays in the chat, on what is left to do with it, instead of the page's top.
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (status && status !== 'open' && lost) transcriptButton.current?.focus();
+  }, [status, id]);
 
   if (!conversation)
     return (
@@ -165,7 +173,12 @@ export function Chat({ s }: { s: OperatorSession }) {
         </span>
         {/* One group, so on a phone the actions wrap together rather than a row each. */}
         <span class="actions">
-          <button type="button" class="transcript" onClick={() => void s.downloadTranscript(conversation.id, 'html')}>
+          <button
+            type="button"
+            class="transcript"
+            ref={transcriptButton}
+            onClick={() => void s.downloadTranscript(conversation.id, 'html')}
+          >
             Transcript
           </button>
           {conversation.status === 'open' && mayWrite && (

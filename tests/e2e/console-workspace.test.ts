@@ -223,11 +223,15 @@ describeInBrowser('the operator console as a workspace', () => {
     await dialog.waitFor({ state: 'detached' });
     expect(await console.locator('.chat header button', { hasText: 'End chat' }).count()).toBe(1);
     expect(await widget(first.page).locator('.star').count()).toBe(0);
-    // Confirmed: the chat ends and the visitor is asked to rate it.
-    await console.locator('.chat header button', { hasText: 'End chat' }).click();
-    await dialog.getByRole('button', { name: 'End chat' }).click();
+    // Confirmed (from the keyboard): the chat ends and the visitor is asked to rate it; the
+    // focus stays in the chat, on its transcript, though End chat is gone.
+    await console.keyboard.press('e');
+    await dialog.waitFor();
+    await console.keyboard.press('Tab');
+    await console.keyboard.press('Enter');
     await console.locator('.placeholder', { hasText: 'This conversation is closed' }).waitFor();
     await widget(first.page).locator('.star').first().waitFor();
+    await expect.poll(() => console.evaluate(() => document.activeElement?.textContent)).toBe('Transcript');
 
     // Spam: Cancel keeps the chat; the clearly named button ends it as spam.
     await console.locator('[data-tab=new]').click();
