@@ -84,6 +84,8 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
 }
 
 let server: ChildProcess;
+/** What the server logged (JSON lines), for a failure to show. */
+let serverLog = '';
 let caddy: ChildProcess | undefined;
 let direct: string;
 let proxied: string;
@@ -142,6 +144,7 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  server.stdout!.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
   await waitForLine(server, /"msg":"listening"/, 'the server');
   if (!hasCaddy) return;
   // deploy/Caddyfile as shipped; only the upstream's address differs (no compose network here).
@@ -245,7 +248,8 @@ describe.skipIf(!hasCaddy)('behind Caddy with deploy/Caddyfile', { timeout: 15_0
     expect(sent.ok).toBe(true);
     socket.disconnect();
     server.kill('SIGTERM');
-    expect(await new Promise((resolve) => server.once('exit', resolve))).toBe(0);
+    const code = await new Promise((resolve) => server.once('exit', resolve));
+    expect(code, `exit code; the server's last lines:\n${serverLog.slice(-3000)}`).toBe(0);
     const store = await openStore({ dataDir, databaseUrl }, newId);
     try {
       expect((await store.getVisitor('shop', visitorId))?.ip).toBe('127.0.0.1');
