@@ -7,8 +7,12 @@
 import enViews from '../../i18n/locales/en-views';
 import { addEnglish, t } from '../../i18n';
 import type { WidgetModel } from '../widget';
+import { addStyles } from './styles';
 
 addEnglish(enViews);
+// The header's subtitle is one line, cut with an ellipsis (an operator's title); what the
+// visitor may expect wraps instead: its end ("no one is online right now…") is the point.
+addStyles('.who .expect{white-space:normal}');
 
 const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
 
